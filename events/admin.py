@@ -1,0 +1,617 @@
+"""The editors' workbench: curate events, their actors, places, sources and workflow."""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from events import dates
+from events.models import (
+    Actor,
+    ActorAlias,
+    ActorMembership,
+    Article,
+    Event,
+    EventActor,
+    EventForReview,
+    EventRelation,
+    EventSource,
+    EventType,
+    Location,
+    LocationAlias,
+)
+
+WHEN_HELP = (
+    "Type the date as the source gives it: 2016, 2016-09, 2016-09-04, 2016-08-01/2016-08-10, "
+    "2016-08~ (approximate), or a phrase such as 'on Sunday', 'early August', 'some 10 days ago', "
+    "resolved against the reference date. It fills the fields below; leave it empty to edit them."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters that stay fast on a million events
+# ---------------------------------------------------------------------------------------------
+
+
+class DateNavigationFilter(admin.SimpleListFilter):
+    """Year › month navigation from two index probes, instead of date_hierarchy's full scan."""
+
+    title = "date"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        qs = model_admin.get_queryset(request)
+        first = qs.order_by("date_earliest").values_list("date_earliest", flat=True).first()
+        last = qs.order_by("-date_earliest").values_list("date_earliest", flat=True).first()
+        if first is None:
+            return []
+        value = self.value() or ""
+        choices = [(str(year), str(year)) for year in range(last.year, first.year - 1, -1)]
+        year = value[:4]
+        if year.isdigit():
+            months = [
+                (f"{year}-{month:02d}", f"\u2003{date(int(year), month, 1):%B %Y}")
+                for month in range(1, 13)
+            ]
+            position = next((i for i, (v, _) in enumerate(choices) if v == year), None)
+            if position is not None:
+                choices[position + 1 : position + 1] = months
+        return choices
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            bounds = dates.parse_partial_iso(self.value())
+        except dates.DateError as exc:
+            raise IncorrectLookupParameters(str(exc)) from exc
+        return queryset.overlapping(bounds.earliest, bounds.latest)
+
+
+class TextInputFilter(admin.SimpleListFilter):
+    """A list filter with a search box: for tables too big to list as links."""
+
+    template = "admin/events/input_filter.html"
+
+    def __init__(self, request, params, model, model_admin):
+        self.request = request
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return ()
+
+    def has_output(self) -> bool:
+        return True
+
+    def choices(self, changelist):
+        kept = {k: v for k, v in changelist.params.items() if k != self.parameter_name}
+        yield {"preserved": sorted(kept.items()), "value": self.value() or ""}
+
+
+class ActorFilter(TextInputFilter):
+    title = "actor (name or alias)"
+    parameter_name = "actor"
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        ids = list(Actor.objects.matching(self.value()).values_list("id", flat=True))
+        if not ids:
+            messages.warning(request, f"No actor is called {self.value()!r}.")
+        return queryset.involving(ids)
+
+
+class LocationFilter(TextInputFilter):
+    title = "place (and everything in it)"
+    parameter_name = "place"
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        places = list(Location.objects.matching(self.value()))
+        if not places:
+            messages.warning(request, f"No place is called {self.value()!r}.")
+            return queryset.none()
+        result = queryset.none()
+        for place in places:
+            result = result | queryset.in_location(place)
+        return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------------------------
+
+
+class EventActorInline(admin.TabularInline):
+    model = EventActor
+    extra = 0
+    autocomplete_fields = ["actor"]
+    fields = ["actor", "role"]
+
+
+class EventSourceForm(forms.ModelForm):
+    class Meta:
+        model = EventSource
+        fields = ["article", "excerpt", "attributed_to", "date_phrase", "excerpt_start"]
+        widgets = {"excerpt": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+
+class EventSourceInline(admin.StackedInline):
+    model = EventSource
+    form = EventSourceForm
+    extra = 0
+    autocomplete_fields = ["article"]
+
+
+class EventRelationInline(admin.TabularInline):
+    model = EventRelation
+    fk_name = "from_event"
+    extra = 0
+    autocomplete_fields = ["to_event"]
+    verbose_name = "link to another event"
+    verbose_name_plural = "links to other events"
+
+
+class EventAdminForm(forms.ModelForm):
+    when = forms.CharField(required=False, label="When", help_text=WHEN_HELP)
+    when_reference = forms.DateField(
+        required=False,
+        label="Reference date",
+        help_text="The publication date of the article the phrase comes from (YYYY-MM-DD).",
+    )
+
+    class Meta:
+        model = Event
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The "When" box can fill these, so the form only insists on them when it is empty.
+        for name in ("date_earliest", "date_latest", "date_precision"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        when = (cleaned.get("when") or "").strip()
+        if when:
+            try:
+                fuzzy = dates.parse_date_input(when, reference=cleaned.get("when_reference"))
+            except dates.DateError as exc:
+                raise ValidationError({"when": str(exc)}) from exc
+            cleaned.update(
+                date_earliest=fuzzy.earliest,
+                date_latest=fuzzy.latest,
+                date_precision=fuzzy.precision.value,
+                date_approximate=fuzzy.approximate,
+                date_display=fuzzy.display,
+            )
+            self.instance.set_date(fuzzy)
+        else:
+            for name in ("date_earliest", "date_latest", "date_precision"):
+                if not cleaned.get(name) and name in self.fields:
+                    self.add_error(name, "Give this date field, or fill in “When” above.")
+        return cleaned
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    form = EventAdminForm
+    inlines = [EventActorInline, EventSourceInline, EventRelationInline]
+    list_display = [
+        "display_date",
+        "headline",
+        "type",
+        "location",
+        "actor_names",
+        "status",
+        "source_count",
+        "updated",
+    ]
+    list_display_links = ["display_date", "headline"]
+    list_filter = [
+        "status",
+        DateNavigationFilter,
+        "date_precision",
+        ActorFilter,
+        LocationFilter,
+        ("type", admin.RelatedFieldListFilter),
+    ]
+    search_fields = ["headline", "summary"]
+    autocomplete_fields = ["type", "location"]
+    readonly_fields = ["uid", "status", "published_at", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["headline", "summary", "type", "location", "status"]}),
+        (
+            "When",
+            {
+                "fields": [
+                    ("when", "when_reference"),
+                    ("date_earliest", "date_latest"),
+                    ("date_precision", "date_approximate"),
+                    "date_display",
+                ]
+            },
+        ),
+        ("Fatalities (empty means unknown)", {"fields": [("fatalities_best", "fatalities_low", "fatalities_high")]}),
+        ("Record", {"fields": ["uid", "published_at", "created", "updated"], "classes": ["collapse"]}),
+    ]
+    actions = ["send_for_review", "send_back_to_draft", "publish", "retract"]
+    list_select_related = ["type", "type__parent", "location"]
+    # A COUNT(*) over a million rows on every page is what makes stock changelists slow.
+    show_full_result_count = False
+    list_per_page = 50
+    ordering = ["-date_earliest", "-date_latest", "-id"]
+    change_form_template = "admin/events/event/change_form.html"
+    object_history_template = "admin/events/event/object_history.html"
+
+    class Media:
+        js = ["events/admin/when_preview.js"]
+
+    def get_queryset(self, request):
+        # Actor names for the list in one extra query; source counts as one grouped subquery.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("actor_links", queryset=EventActor.objects.select_related("actor"))
+            )
+            .annotate(source_total=Count("sources"))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search headlines and summaries, and also find events by an actor's or place's alias."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            actor_ids = list(Actor.objects.matching(term).values_list("id", flat=True))
+            if actor_ids:
+                results |= queryset.involving(actor_ids)
+            for place in Location.objects.matching(term)[:5]:
+                results |= queryset.in_location(place)
+        return results, may_have_duplicates
+
+    @admin.display(description="actors")
+    def actor_names(self, event: Event) -> str:
+        return ", ".join(f"{link.actor.name} ({link.get_role_display()})" for link in event.actor_links.all())
+
+    @admin.display(description="sources", ordering="source_total")
+    def source_count(self, event: Event) -> int:
+        return event.source_total
+
+    @admin.display(description="date", ordering="date_earliest")
+    def display_date(self, event: Event) -> str:
+        return event.display_date
+
+    # -- workflow -------------------------------------------------------------------------------
+
+    def _transition_many(self, request, queryset, to_status: str) -> None:
+        moved, refused = 0, []
+        for event in queryset.order_by():
+            try:
+                event.transition(to_status, user=request.user)
+                moved += 1
+            except (ValidationError, PermissionDenied) as exc:
+                refused.append(f"#{event.pk} {event.headline[:40]}: {_message(exc)}")
+        if moved:
+            self.message_user(request, f"{moved} event(s) are now {to_status}.", messages.SUCCESS)
+        for line in refused[:20]:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description="Send selected events for review", permissions=["change"])
+    def send_for_review(self, request, queryset):
+        self._transition_many(request, queryset, Event.Status.REVIEW)
+
+    @admin.action(description="Send selected events back to draft", permissions=["change"])
+    def send_back_to_draft(self, request, queryset):
+        self._transition_many(request, queryset, Event.Status.DRAFT)
+
+    @admin.action(description="Publish selected events", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._transition_many(request, queryset, Event.Status.PUBLISHED)
+
+    @admin.action(description="Retract selected events", permissions=["publish"])
+    def retract(self, request, queryset):
+        self._transition_many(request, queryset, Event.Status.RETRACTED)
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("events.publish_event")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            allowed = sorted(_allowed_transitions(obj, request.user))
+            context["workflow_buttons"] = [(s, Event.Status(s).label) for s in allowed]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        to_status = request.POST.get("_transition")
+        if to_status:
+            try:
+                obj.transition(to_status, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, _message(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"The event is now {obj.get_status_display()}.")
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    # -- history including actors and sources ---------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "link_history": _link_history(int(object_id)) if str(object_id).isdigit() else [],
+        }
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    # -- live date preview ----------------------------------------------------------------------
+
+    def get_urls(self):
+        urls = super().get_urls()
+        extra = [
+            path(
+                "resolve-date/",
+                self.admin_site.admin_view(self.resolve_date_view),
+                name="events_event_resolve_date",
+            )
+        ]
+        return extra + urls
+
+    def resolve_date_view(self, request: HttpRequest) -> JsonResponse:
+        """What the "When" box will store, shown while the editor types."""
+        reference = None
+        raw_reference = request.GET.get("reference", "").strip()
+        if raw_reference:
+            try:
+                reference = date.fromisoformat(raw_reference)
+            except ValueError:
+                return JsonResponse({"error": f"reference: {raw_reference!r} is not YYYY-MM-DD"}, status=400)
+        try:
+            fuzzy = dates.parse_date_input(request.GET.get("when", ""), reference=reference)
+        except dates.DateError as exc:
+            return JsonResponse({"error": f"when: {exc}"}, status=400)
+        return JsonResponse(
+            {
+                "earliest": fuzzy.earliest.isoformat(),
+                "latest": fuzzy.latest.isoformat(),
+                "precision": fuzzy.precision.value,
+                "approximate": fuzzy.approximate,
+                "display": fuzzy.display,
+            }
+        )
+
+
+@admin.register(EventForReview)
+class EventForReviewAdmin(EventAdmin):
+    """The review queue: events editors have sent for review, oldest change first."""
+
+    ordering = ["updated", "id"]
+    list_filter = [DateNavigationFilter, "date_precision", ActorFilter, LocationFilter]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Event.Status.REVIEW)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+def _allowed_transitions(event: Event, user) -> set[str]:
+    from events.validators import PUBLISHER_STATUSES, TRANSITIONS
+
+    allowed = set(TRANSITIONS.get(event.status, set()))
+    if not user.has_perm("events.publish_event"):
+        allowed -= PUBLISHER_STATUSES
+    return allowed
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _link_history(event_id: int) -> list[dict]:
+    """Changes to an event's actors, sources and links, newest first, for its history page."""
+    rows = []
+    for model, label in (
+        (EventActor.history.model, "actor"),
+        (EventSource.history.model, "source"),
+    ):
+        for record in model.objects.filter(event_id=event_id).select_related("history_user"):
+            rows.append({"record": record, "what": label})
+    for record in EventRelation.history.model.objects.filter(from_event_id=event_id).select_related(
+        "history_user"
+    ):
+        rows.append({"record": record, "what": "link"})
+    rows.sort(key=lambda row: row["record"].history_date, reverse=True)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Articles, actors, places, types
+# ---------------------------------------------------------------------------------------------
+
+
+class CitationInline(admin.TabularInline):
+    """The events that cite this article, with their excerpts; edited on the event."""
+
+    model = EventSource
+    extra = 0
+    can_delete = False
+    fields = ["event_link", "event_status", "excerpt", "attributed_to", "date_phrase"]
+    readonly_fields = fields
+    verbose_name = "citing event"
+    verbose_name_plural = "events citing this article"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="event")
+    def event_link(self, source: EventSource) -> str:
+        url = reverse("admin:events_event_change", args=[source.event_id])
+        return format_html('<a href="{}">{}</a>', url, source.event)
+
+    @admin.display(description="status")
+    def event_status(self, source: EventSource) -> str:
+        return source.event.get_status_display()
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "outlet", "original_agency", "publication_date", "event_total"]
+    list_filter = ["publication_date_source", "language", "outlet"]
+    search_fields = ["title", "outlet", "original_agency", "url"]
+    date_hierarchy = None
+    autocomplete_fields = ["dateline"]
+    readonly_fields = ["sha256", "created", "updated"]
+    inlines = [CitationInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_total=Count("citations__event", distinct=True))
+
+    @admin.display(description="events", ordering="event_total")
+    def event_total(self, article: Article) -> int:
+        return article.event_total
+
+
+class ActorAliasInline(admin.TabularInline):
+    model = ActorAlias
+    extra = 1
+    fields = ["name", "language"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = ActorMembership
+    fk_name = "alliance"
+    extra = 0
+    autocomplete_fields = ["member"]
+    verbose_name = "member"
+    verbose_name_plural = "members (for alliances and coalitions)"
+
+
+@admin.register(Actor)
+class ActorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "country", "alias_list", "alliance_list", "event_total"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    inlines = [ActorAliasInline, MembershipInline]
+    readonly_fields = ["event_total", "chronology_link"]
+    list_select_related = ["country"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # Aliases and alliances in one query each; event counts as one grouped subquery.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("aliases", "alliances")
+            .annotate(event_total=Count("event_links__event", distinct=True))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results |= queryset.filter(pk__in=Actor.objects.matching(search_term).values("pk"))
+        return results, True
+
+    @admin.display(description="aliases")
+    def alias_list(self, actor: Actor) -> str:
+        return ", ".join(alias.name for alias in actor.aliases.all())
+
+    @admin.display(description="member of")
+    def alliance_list(self, actor: Actor) -> str:
+        return ", ".join(alliance.name for alliance in actor.alliances.all())
+
+    @admin.display(description="events", ordering="event_total")
+    def event_total(self, actor: Actor) -> int:
+        return actor.event_total
+
+    @admin.display(description="chronology")
+    def chronology_link(self, actor: Actor) -> str:
+        url = reverse("admin:events_event_changelist")
+        return format_html('<a href="{}?actor={}">events involving {}</a>', url, actor.slug, actor.name)
+
+
+class LocationAliasInline(admin.TabularInline):
+    model = LocationAlias
+    extra = 1
+    fields = ["name", "language"]
+
+
+@admin.register(Location)
+class LocationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "parent", "latitude", "longitude", "geo_precision", "alias_list", "event_total"]
+    list_filter = ["kind", "geo_precision"]
+    search_fields = ["name", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    inlines = [LocationAliasInline]
+    readonly_fields = ["ancestry", "event_total", "chronology_link"]
+    list_select_related = ["parent"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("aliases")
+            .annotate(event_total=Count("events", distinct=True))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results |= queryset.filter(pk__in=Location.objects.matching(search_term).values("pk"))
+        return results, True
+
+    @admin.display(description="aliases")
+    def alias_list(self, location: Location) -> str:
+        return ", ".join(alias.name for alias in location.aliases.all())
+
+    @admin.display(description="events here (not below)", ordering="event_total")
+    def event_total(self, location: Location) -> int:
+        return location.event_total
+
+    @admin.display(description="within")
+    def ancestry(self, location: Location) -> str:
+        return " › ".join(place.name for place in location.ancestors()) or "—"
+
+    @admin.display(description="chronology")
+    def chronology_link(self, location: Location) -> str:
+        url = reverse("admin:events_event_changelist")
+        return format_html('<a href="{}?place={}">events in {} and below</a>', url, location.slug, location.name)
+
+
+@admin.register(EventType)
+class EventTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "parent", "slug", "event_total"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "slug", "parent__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_total=Count("events"))
+
+    @admin.display(description="events", ordering="event_total")
+    def event_total(self, event_type: EventType) -> int:
+        return event_type.event_total
+
+
+admin.site.site_header = "Conflict Tracker — editors"
+admin.site.site_title = "Conflict Tracker"
+admin.site.index_title = "Curate events, sources, actors and places"

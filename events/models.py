@@ -1,0 +1,670 @@
+"""The event-timeline data model: articles, actors, places, event types and uncertain events."""
+
+import uuid
+
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from events import validators
+from events.dates import Precision as DatePrecision
+from events.dates import display_text
+from events.querysets import ActorQuerySet, EventQuerySet, LocationQuerySet
+from events.text import fingerprint, fold
+
+
+class Article(models.Model):
+    """A news report: the evidence that events cite, kept verbatim with a fingerprint."""
+
+    class DateSource(models.TextChoices):
+        STATED = "stated", "stated by the source"
+        INFERRED = "inferred", "inferred from the text"
+
+    title = models.CharField(max_length=300)
+    outlet = models.CharField(max_length=200, help_text="Who published this copy (e.g. Khazen).")
+    original_agency = models.CharField(
+        max_length=200, blank=True, help_text="Who first reported it, when republished (e.g. Reuters)."
+    )
+    url = models.URLField(max_length=500, blank=True)
+    publication_date = models.DateField(
+        help_text="The date relative phrases in the text ('on Sunday') are resolved against."
+    )
+    publication_date_source = models.CharField(
+        max_length=10, choices=DateSource.choices, default=DateSource.STATED
+    )
+    publication_date_note = models.TextField(
+        blank=True, help_text="How the date was worked out when it was inferred."
+    )
+    dateline = models.ForeignKey(
+        "Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="datelined_articles"
+    )
+    language = models.CharField(max_length=12, default="en", help_text="BCP 47 code, e.g. en, ar.")
+    text = models.TextField(help_text="The full text, verbatim: excerpts are checked against it.")
+    sha256 = models.CharField(
+        max_length=64, unique=True, editable=False, blank=True, help_text="sha256 of the text."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        # Served by events_article_pubdate_idx.
+        ordering = ["-publication_date", "id"]
+        indexes = [models.Index(fields=["publication_date", "id"], name="events_article_pubdate_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.outlet}, {self.publication_date:%d %b %Y})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sha256 = fingerprint(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:events_article_change", args=[self.pk])
+
+    def clean(self) -> None:
+        validators.validate_article_text_unique(self)
+
+
+class Location(models.Model):
+    """A place in the hierarchy country › governorate › district › place, with coordinates."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "country"
+        GOVERNORATE = "governorate", "governorate / province (admin 1)"
+        DISTRICT = "district", "district (admin 2)"
+        SUBDISTRICT = "subdistrict", "sub-district (admin 3)"
+        CITY = "city", "city / town"
+        VILLAGE = "village", "village"
+        NEIGHBOURHOOD = "neighbourhood", "neighbourhood / quarter"
+        SITE = "site", "site / facility"
+        BORDER_AREA = "border_area", "border area / crossing"
+        REGION = "region", "region / area"
+        WATER = "water", "body of water"
+        ROUTE = "route", "road / route"
+
+    class GeoPrecision(models.IntegerChoices):
+        # The UCDP GED where_prec scale; ACLED geo_precision 1, 2, 3 map onto 1, 2, 4.
+        EXACT = 1, "exact place"
+        NEAR = 2, "within about 25 km of a known place"
+        DISTRICT = 3, "district (admin 2) only"
+        GOVERNORATE = 4, "governorate (admin 1) only"
+        REGION = 5, "part of a country"
+        COUNTRY = 6, "whole country"
+        WATER_OR_AIR = 7, "water or airspace"
+
+    name = models.CharField(max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    geo_precision = models.PositiveSmallIntegerField(
+        choices=GeoPrecision.choices, null=True, blank=True
+    )
+    iso_code = models.CharField(
+        max_length=10, blank=True, help_text="ISO 3166 code for countries (e.g. SYR)."
+    )
+    # Materialised ancestry ("/3/17/42/"): a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, editable=False, blank=True, default="", db_index=True)
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["path", "depth", "name_folded"])
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="events_location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="events_location_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="events_location_coordinates_paired",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="events_location_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:events_location_change", args=[self.pk])
+
+    def clean(self) -> None:
+        validators.validate_coordinates(self.latitude, self.longitude)
+        validators.validate_location_parent(self)
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        self.name_folded = fold(self.name)
+        old_path = self.path
+        if self.pk is None:
+            # The path holds our own id, which exists only after the insert.
+            super().save(*args, **kwargs)
+            self.path = self._compute_path()
+            self.depth = self.path.count("/") - 2
+            Location.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            return
+        self.path = self._compute_path()
+        self.depth = self.path.count("/") - 2
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Re-root the whole subtree in one statement.
+            Location.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                depth=F("depth") + (self.path.count("/") - old_path.count("/")),
+            )
+
+    def _compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.pk}/"
+
+    def ancestors(self) -> list["Location"]:
+        """Ancestors from the country down, excluding self (one query)."""
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        by_id = Location.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class LocationAlias(models.Model):
+    """Another name or transliteration of a place (Deir ez-Zor for Deir al-Zor)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
+    language = models.CharField(max_length=12, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "location aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "name_folded"], name="events_locationalias_unique_per_location"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Actor(models.Model):
+    """An armed group, state, coalition, organisation or person, known by many names."""
+
+    class Kind(models.TextChoices):
+        # ACLED's eight actor types (inter codes 1-8) come first, in their order.
+        STATE_FORCES = "state_forces", "state forces"
+        REBEL_GROUP = "rebel_group", "rebel group"
+        POLITICAL_MILITIA = "political_militia", "political militia"
+        IDENTITY_MILITIA = "identity_militia", "identity militia"
+        RIOTERS = "rioters", "rioters"
+        PROTESTERS = "protesters", "protesters"
+        CIVILIANS = "civilians", "civilians"
+        EXTERNAL = "external", "external / other forces"
+        GOVERNMENT = "government", "state / government"
+        ALLIANCE = "alliance", "alliance / coalition"
+        INTERNATIONAL_ORGANISATION = "international_organisation", "international organisation"
+        PERSON = "person", "person"
+        OTHER = "other", "other"
+
+    name = models.CharField(max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    country = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actors",
+        limit_choices_to={"kind": Location.Kind.COUNTRY},
+    )
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        "self",
+        through="ActorMembership",
+        through_fields=("alliance", "member"),
+        symmetrical=False,
+        related_name="alliances",
+        blank=True,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:events_actor_change", args=[self.pk])
+
+    def clean(self) -> None:
+        validators.validate_actor_name_unclaimed(self)
+
+
+class ActorAlias(models.Model):
+    """Another name of an actor: "IS", "ISIS", "ISIL" and "Daesh" all find the Islamic State."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    # Globally unique so that a name resolves to one actor, never to a guess between two.
+    name_folded = models.CharField(max_length=200, editable=False, blank=True, unique=True)
+    language = models.CharField(max_length=12, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "actor aliases"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.name_folded = fold(self.name)
+        validators.validate_actor_alias(self)
+
+
+class ActorMembership(models.Model):
+    """An actor's membership in an alliance, optionally bounded in time."""
+
+    alliance = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="alliance_memberships"
+    )
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "member"], name="events_actormembership_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(alliance=F("member")), name="events_actormembership_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(until__isnull=True) | Q(since__lte=F("until")),
+                name="events_actormembership_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} in {self.alliance}"
+
+    def clean(self) -> None:
+        validators.validate_membership(self)
+
+
+class EventType(models.Model):
+    """A two-level event taxonomy: ACLED's types and sub-types, extended by editors."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subtypes",
+        limit_choices_to={"parent__isnull": True},
+    )
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["parent__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="events_eventtype_not_own_parent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def clean(self) -> None:
+        validators.validate_event_type_parent(self)
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    REVIEW = "review", "in review"
+    PUBLISHED = "published", "published"
+    RETRACTED = "retracted", "retracted"
+
+
+class ActorRole(models.TextChoices):
+    SIDE_A = "side_a", "side A"
+    SIDE_B = "side_b", "side B"
+    ASSOCIATED_A = "associated_a", "associated with side A"
+    ASSOCIATED_B = "associated_b", "associated with side B"
+    PERPETRATOR = "perpetrator", "perpetrator"
+    TARGET = "target", "target"
+    PARTICIPANT = "participant", "participant"
+    MEDIATOR = "mediator", "mediator"
+    SUPPORTER = "supporter", "supporter"
+    SPEAKER = "speaker", "speaker / source of a statement"
+
+
+class Event(models.Model):
+    """Something that happened, with honest bounds on when, where, who, and who says so."""
+
+    Status = EventStatus
+
+    class Precision(models.TextChoices):
+        DAY = DatePrecision.DAY.value, "day"
+        DAYS = DatePrecision.DAYS.value, "a few days"
+        WEEK = DatePrecision.WEEK.value, "week"
+        MONTH = DatePrecision.MONTH.value, "month"
+        YEAR = DatePrecision.YEAR.value, "year"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    headline = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="events")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    date_earliest = models.DateField(help_text="The earliest day it can have happened.")
+    date_latest = models.DateField(help_text="The latest day it can have happened.")
+    date_precision = models.CharField(max_length=8, choices=Precision.choices)
+    date_approximate = models.BooleanField(
+        default=False, help_text="The source hedges ('some 10 days ago', 'about')."
+    )
+    date_display = models.CharField(
+        max_length=100, blank=True, help_text="How to show the date; generated when left empty."
+    )
+    fatalities_best = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_low = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_high = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    actors = models.ManyToManyField(Actor, through="EventActor", related_name="events")
+    articles = models.ManyToManyField(Article, through="EventSource", related_name="events")
+    related = models.ManyToManyField(
+        "self",
+        through="EventRelation",
+        through_fields=("from_event", "to_event"),
+        symmetrical=False,
+        related_name="related_from",
+    )
+
+    history = HistoricalRecords()
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        # The chronology order: earliest possible day, then narrower bounds (more precise) first,
+        # then id so the order is total. Served by events_event_chrono_idx (status first,
+        # since every public read filters on it) and events_event_dates_idx (the admin).
+        ordering = ["date_earliest", "date_latest", "id"]
+        indexes = [
+            models.Index(
+                fields=["status", "date_earliest", "date_latest", "id"],
+                name="events_event_chrono_idx",
+            ),
+            models.Index(
+                fields=["date_earliest", "date_latest", "id"], name="events_event_dates_idx"
+            ),
+            models.Index(fields=["location", "date_earliest"], name="events_event_location_idx"),
+            models.Index(fields=["type", "date_earliest"], name="events_event_type_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_earliest__lte=F("date_latest")),
+                name="events_event_bounds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(fatalities_low__isnull=True)
+                | Q(fatalities_best__isnull=True)
+                | Q(fatalities_low__lte=F("fatalities_best")),
+                name="events_event_fatalities_low_le_best",
+            ),
+            models.CheckConstraint(
+                condition=Q(fatalities_best__isnull=True)
+                | Q(fatalities_high__isnull=True)
+                | Q(fatalities_best__lte=F("fatalities_high")),
+                name="events_event_fatalities_best_le_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(fatalities_low__isnull=True)
+                | Q(fatalities_high__isnull=True)
+                | Q(fatalities_low__lte=F("fatalities_high")),
+                name="events_event_fatalities_low_le_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EventStatus.values),
+                name="events_event_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=[p.value for p in DatePrecision]),
+                name="events_event_precision_valid",
+            ),
+        ]
+        permissions = [("publish_event", "Can publish and retract events")]
+
+    def __str__(self) -> str:
+        return f"{self.display_date}: {self.headline}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.date_display and self.date_earliest and self.date_latest:
+            self.date_display = self.generated_display()
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                return
+            # The links carry a copy of the bounds so an actor's chronology is one index range.
+            self.actor_links.exclude(
+                date_earliest=self.date_earliest, date_latest=self.date_latest
+            ).update(date_earliest=self.date_earliest, date_latest=self.date_latest)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:events_event_change", args=[self.pk])
+
+    def clean(self) -> None:
+        validators.validate_event(self)
+
+    @property
+    def display_date(self) -> str:
+        return self.date_display or self.generated_display()
+
+    def generated_display(self) -> str:
+        return display_text(
+            self.date_earliest,
+            self.date_latest,
+            DatePrecision(self.date_precision),
+            approximate=self.date_approximate,
+        )
+
+    def set_date(self, fuzzy) -> None:
+        """Copy a resolved events.dates.FuzzyDate onto the event's date fields."""
+        self.date_earliest = fuzzy.earliest
+        self.date_latest = fuzzy.latest
+        self.date_precision = fuzzy.precision.value
+        self.date_approximate = fuzzy.approximate
+        self.date_display = fuzzy.display
+
+    def transition(self, to_status: str, *, user=None, reason: str = "") -> None:
+        """Move through the editorial workflow, checked and recorded in history by save()."""
+        validators.validate_transition(self, to_status, user=user)
+        self.status = to_status
+        if to_status == self.Status.PUBLISHED:
+            self.published_at = timezone.now()
+        self._change_reason = reason or f"status → {to_status}"
+        if user is not None and getattr(user, "is_authenticated", False):
+            self._history_user = user
+        self.save()
+
+
+class EventForReview(Event):
+    """The review queue: a proxy so the admin lists events awaiting review under their own entry."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "event awaiting review"
+        verbose_name_plural = "events awaiting review"
+
+
+class EventActor(models.Model):
+    """An actor's part in an event, with a role (side A, perpetrator, mediator, …)."""
+
+    Role = ActorRole
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="actor_links")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="event_links")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # Copies of the event's bounds, kept by Event.save(): see events_eventactor_chrono_idx.
+    date_earliest = models.DateField(editable=False, blank=True)
+    date_latest = models.DateField(editable=False, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["date_earliest", "date_latest"])
+
+    class Meta:
+        verbose_name = "event actor"
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["actor", "date_earliest", "date_latest", "event"],
+                name="events_eventactor_chrono_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"], name="events_eventactor_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ActorRole.values), name="events_eventactor_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.date_earliest = self.event.date_earliest
+        self.date_latest = self.event.date_latest
+        super().save(*args, **kwargs)
+
+
+class EventSource(models.Model):
+    """A claim: the verbatim excerpt of an article that reports the event, and who said it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="citations")
+    excerpt = models.TextField(help_text="Verbatim text of the article that supports the event.")
+    excerpt_start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Character offset in the article text; found if empty."
+    )
+    excerpt_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    attributed_to = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who the claim is attributed to, e.g. 'a commander in the pro-Syrian "
+        "government military alliance'.",
+    )
+    date_phrase = models.CharField(
+        max_length=200, blank=True, help_text="The phrase that dates it, e.g. 'on Wednesday'."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "source excerpt"
+        ordering = ["article_id", "excerpt_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excerpt_start__isnull=True)
+                | Q(excerpt_end__isnull=True)
+                | Q(excerpt_start__lt=F("excerpt_end")),
+                name="events_eventsource_offsets_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article.outlet}: “{self.excerpt[:60]}”"
+
+    def clean(self) -> None:
+        validators.validate_source(self)
+
+    def save(self, *args, **kwargs) -> None:
+        if self.excerpt_start is not None:
+            self.excerpt_end = self.excerpt_start + len(self.excerpt)
+        super().save(*args, **kwargs)
+
+
+class EventRelation(models.Model):
+    """A typed link between two events: one contradicts, follows, is part of or duplicates another."""
+
+    class Kind(models.TextChoices):
+        CONTRADICTS = "contradicts", "contradicts"
+        FOLLOWS = "follows", "follows"
+        PART_OF = "part_of", "is part of"
+        DUPLICATE_OF = "duplicate_of", "duplicates"
+
+    from_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_out")
+    to_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_event", "to_event", "kind"], name="events_eventrelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_event=F("to_event")), name="events_eventrelation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_event_id} {self.get_kind_display()} {self.to_event_id}"

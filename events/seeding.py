@@ -1,0 +1,329 @@
+"""Load the curated seed fixtures (fixtures/*.yaml): every reference and excerpt checked, all or nothing."""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from events.models import (
+    Actor,
+    ActorAlias,
+    ActorMembership,
+    Article,
+    Event,
+    EventActor,
+    EventRelation,
+    EventSource,
+    EventType,
+    Location,
+    LocationAlias,
+)
+from events.text import fingerprint
+
+# Seed events get uuid5(SEED_NAMESPACE, key): the same key is the same event on every machine.
+SEED_NAMESPACE = uuid.UUID("8f0f3c8e-6a43-4f0e-9b7e-3c1b2f7d5a10")
+FIXTURE_FILES = ("event_types", "locations", "actors", "articles", "events")
+CHANGE_REASON = "load_seeds"
+
+
+class SeedError(Exception):
+    """A fixture record that cannot be loaded; the message names the file and the record."""
+
+
+@dataclass
+class SeedReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    differing: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged) | set(self.differing))
+        return [
+            f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
+            f"{self.unchanged[name]} unchanged"
+            + (f", {self.differing[name]} edited since (kept; --update overwrites)" if self.differing[name] else "")
+            for name in names
+        ]
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+
+def seed_uid(key: str) -> uuid.UUID:
+    return uuid.uuid5(SEED_NAMESPACE, f"seed-event:{key}")
+
+
+def article_text(path: Path) -> str:
+    """The stored text of a seed file: its body after the first line (the outlet or headline)."""
+    raw = path.read_text(encoding="utf-8")
+    return raw.split("\n", 1)[1].strip() if "\n" in raw else ""
+
+
+def load_seeds(fixtures_dir: Path, *, base_dir: Path, update: bool = False) -> SeedReport:
+    """Load all five fixture files in one transaction; raise SeedError and write nothing on a fault."""
+    data = {name: _read(fixtures_dir / f"{name}.yaml") for name in FIXTURE_FILES}
+    loader = _Loader(fixtures_dir=fixtures_dir, base_dir=base_dir, update=update)
+    with transaction.atomic():
+        loader.event_types(data["event_types"])
+        loader.locations(data["locations"])
+        loader.actors(data["actors"])
+        loader.articles(data["articles"])
+        loader.events(data["events"])
+    return loader.report
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SeedError(f"{path}: the fixture file is missing") from exc
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(content, list):
+        raise SeedError(f"{path}: expected a list of records at the top level")
+    return content
+
+
+class _Loader:
+    def __init__(self, *, fixtures_dir: Path, base_dir: Path, update: bool) -> None:
+        self.fixtures_dir = fixtures_dir
+        self.base_dir = base_dir
+        self.update = update
+        self.report = SeedReport()
+        self.articles_by_key: dict[str, Article] = {}
+        self.events_by_key: dict[str, Event] = {}
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _where(self, fixture: str, record: str) -> str:
+        return f"{self.fixtures_dir / (fixture + '.yaml')}, {record}"
+
+    def _field(self, raw: dict, name: str, where: str, default: Any = ...) -> Any:
+        if name in raw:
+            return raw[name]
+        if default is ...:
+            raise SeedError(f"{where}: the field {name!r} is missing")
+        return default
+
+    def _ref(self, model: type[models.Model], where: str, what: str, **lookup) -> models.Model:
+        try:
+            return model.objects.get(**lookup)
+        except model.DoesNotExist as exc:
+            value = next(iter(lookup.values()))
+            raise SeedError(f"{where}: {what} {value!r} does not resolve (no such record)") from exc
+
+    def _save(self, obj: models.Model, values: dict[str, Any], where: str) -> models.Model:
+        """Create obj, or bring an existing one to these values; validate through full_clean()."""
+        label = obj._meta.verbose_name_plural
+        adding = obj._state.adding
+        differs = [name for name, value in values.items() if getattr(obj, name) != value]
+        if not adding and not differs:
+            self.report.unchanged[label] += 1
+            return obj
+        if not adding and not self.update:
+            self.report.differing[label] += 1
+            return obj
+        for name, value in values.items():
+            setattr(obj, name, value)
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            raise SeedError(f"{where}: {_describe(exc)}") from exc
+        obj._change_reason = CHANGE_REASON
+        obj.save()
+        (self.report.created if adding else self.report.updated)[label] += 1
+        return obj
+
+    def _get_or_new(self, model: type[models.Model], **lookup) -> models.Model:
+        return model.objects.filter(**lookup).first() or model(**lookup)
+
+    # -- each fixture ----------------------------------------------------------------------------
+
+    def event_types(self, records: list[dict]) -> None:
+        for raw in records:
+            parent = self._event_type(raw, parent=None)
+            for sub in raw.get("subtypes") or []:
+                self._event_type(sub, parent=parent)
+
+    def _event_type(self, raw: dict, *, parent: EventType | None) -> EventType:
+        where = self._where("event_types", f"event type {raw.get('slug')!r}")
+        slug = self._field(raw, "slug", where)
+        values = {
+            "name": self._field(raw, "name", where),
+            "description": raw.get("description") or "",
+            "parent": parent,
+        }
+        return self._save(self._get_or_new(EventType, slug=slug), values, where)
+
+    def locations(self, records: list[dict], parent: Location | None = None) -> None:
+        for raw in records:
+            where = self._where("locations", f"location {raw.get('slug')!r}")
+            slug = self._field(raw, "slug", where)
+            values = {
+                "name": self._field(raw, "name", where),
+                "kind": self._field(raw, "kind", where),
+                "parent": parent,
+                "latitude": raw.get("latitude"),
+                "longitude": raw.get("longitude"),
+                "geo_precision": raw.get("geo_precision"),
+                "iso_code": raw.get("iso_code") or "",
+            }
+            location = self._save(self._get_or_new(Location, slug=slug), values, where)
+            for name in raw.get("aliases") or []:
+                alias = self._get_or_new(LocationAlias, location=location, name=name)
+                self._save(alias, {}, f"{where}, alias {name!r}")
+            self.locations(raw.get("children") or [], parent=location)
+
+    def actors(self, records: list[dict]) -> None:
+        for raw in records:
+            where = self._where("actors", f"actor {raw.get('slug')!r}")
+            slug = self._field(raw, "slug", where)
+            country_slug = raw.get("country")
+            country = (
+                self._ref(Location, where, "country", slug=country_slug) if country_slug else None
+            )
+            values = {
+                "name": self._field(raw, "name", where),
+                "kind": self._field(raw, "kind", where),
+                "country": country,
+                "description": raw.get("description") or "",
+            }
+            actor = self._save(self._get_or_new(Actor, slug=slug), values, where)
+            for name in raw.get("aliases") or []:
+                alias = self._get_or_new(ActorAlias, actor=actor, name=name)
+                self._save(alias, {}, f"{where}, alias {name!r}")
+        # Memberships only once every actor exists, since alliances name later actors.
+        for raw in records:
+            where = self._where("actors", f"actor {raw['slug']!r}")
+            alliance = Actor.objects.get(slug=raw["slug"])
+            for member_slug in raw.get("members") or []:
+                member = self._ref(Actor, where, "member", slug=member_slug)
+                membership = self._get_or_new(ActorMembership, alliance=alliance, member=member)
+                self._save(membership, {}, f"{where}, member {member_slug!r}")
+
+    def articles(self, records: list[dict]) -> None:
+        for raw in records:
+            where = self._where("articles", f"article {raw.get('key')!r}")
+            key = self._field(raw, "key", where)
+            path = self.base_dir / self._field(raw, "file", where)
+            if not path.is_file():
+                raise SeedError(f"{where}: the text file {path} does not exist")
+            text = article_text(path)
+            dateline_slug = raw.get("dateline")
+            dateline = (
+                self._ref(Location, where, "dateline", slug=dateline_slug) if dateline_slug else None
+            )
+            values = {
+                "title": self._field(raw, "title", where),
+                "outlet": self._field(raw, "outlet", where),
+                "original_agency": raw.get("original_agency") or "",
+                "url": raw.get("url") or "",
+                "publication_date": self._field(raw, "publication_date", where),
+                "publication_date_source": raw.get("publication_date_source", "stated"),
+                "publication_date_note": raw.get("publication_date_note") or "",
+                "dateline": dateline,
+                "language": raw.get("language") or "en",
+                "text": text,
+            }
+            article = self._get_or_new(Article, sha256=fingerprint(text))
+            self.articles_by_key[key] = self._save(article, values, where)
+
+    def events(self, records: list[dict]) -> None:
+        keys = [raw.get("key") for raw in records]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise SeedError(f"{self._where('events', 'keys')}: duplicated event keys {duplicates}")
+        for raw in records:
+            self._event(raw)
+        for raw in records:
+            self._relations(raw)
+        self._check_published_have_sources(records)
+
+    def _event(self, raw: dict) -> None:
+        where = self._where("events", f"event {raw.get('key')!r}")
+        key = self._field(raw, "key", where)
+        location_slug = raw.get("location")
+        fatalities = raw.get("fatalities") or {}
+        values = {
+            "headline": self._field(raw, "headline", where),
+            "summary": raw.get("summary") or "",
+            "type": self._ref(EventType, where, "event type", slug=self._field(raw, "type", where)),
+            "location": (
+                self._ref(Location, where, "location", slug=location_slug) if location_slug else None
+            ),
+            "date_earliest": self._field(raw, "date_earliest", where),
+            "date_latest": self._field(raw, "date_latest", where),
+            "date_precision": self._field(raw, "date_precision", where),
+            "date_approximate": bool(raw.get("date_approximate", False)),
+            "status": raw.get("status", Event.Status.PUBLISHED),
+            "fatalities_best": fatalities.get("best"),
+            "fatalities_low": fatalities.get("low"),
+            "fatalities_high": fatalities.get("high"),
+        }
+        event = self._get_or_new(Event, uid=seed_uid(key))
+        if raw.get("date_display"):
+            values["date_display"] = raw["date_display"]
+        elif event._state.adding:
+            values["date_display"] = ""  # Generated by Event.save() from the bounds.
+        event = self._save(event, values, where)
+        self.events_by_key[key] = event
+
+        for position, link in enumerate(raw.get("actors") or [], start=1):
+            link_where = f"{where}, actor {position}"
+            actor = self._ref(Actor, link_where, "actor", slug=self._field(link, "actor", link_where))
+            role = self._field(link, "role", link_where)
+            self._save(self._get_or_new(EventActor, event=event, actor=actor, role=role), {}, link_where)
+
+        for position, source in enumerate(raw.get("sources") or [], start=1):
+            source_where = f"{where}, source {position}"
+            article_key = self._field(source, "article", source_where)
+            if article_key not in self.articles_by_key:
+                raise SeedError(f"{source_where}: article {article_key!r} does not resolve")
+            article = self.articles_by_key[article_key]
+            excerpt = self._field(source, "excerpt", source_where)
+            citation = self._get_or_new(EventSource, event=event, article=article, excerpt=excerpt)
+            citation_values = {
+                "attributed_to": source.get("attributed_to") or "",
+                "date_phrase": source.get("date_phrase") or "",
+            }
+            if "excerpt_start" in source:
+                citation_values["excerpt_start"] = source["excerpt_start"]
+            self._save(citation, citation_values, source_where)
+
+    def _relations(self, raw: dict) -> None:
+        where = self._where("events", f"event {raw['key']!r}")
+        for position, relation in enumerate(raw.get("relations") or [], start=1):
+            relation_where = f"{where}, relation {position}"
+            other_key = self._field(relation, "event", relation_where)
+            if other_key not in self.events_by_key:
+                raise SeedError(f"{relation_where}: event {other_key!r} does not resolve")
+            link = self._get_or_new(
+                EventRelation,
+                from_event=self.events_by_key[raw["key"]],
+                to_event=self.events_by_key[other_key],
+                kind=self._field(relation, "kind", relation_where),
+            )
+            self._save(link, {"note": relation.get("note") or ""}, relation_where)
+
+    def _check_published_have_sources(self, records: list[dict]) -> None:
+        for raw in records:
+            event = self.events_by_key[raw["key"]]
+            if event.status == Event.Status.PUBLISHED and not event.sources.exists():
+                where = self._where("events", f"event {raw['key']!r}")
+                raise SeedError(f"{where}: a published event needs at least one source excerpt")
+
+
+def _describe(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(message for error in errors for message in error.messages)}"
+            for name, errors in exc.error_dict.items()
+        )
+    return " ".join(exc.messages)

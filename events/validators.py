@@ -1,0 +1,205 @@
+"""One validation path for every write: Model.clean(), the admin, the API, importers, seed loading."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from events.dates import Precision
+
+# Which status may follow which: publishing goes through review, retracting keeps the record.
+TRANSITIONS: dict[str, set[str]] = {
+    "draft": {"review"},
+    "review": {"draft", "published"},
+    "published": {"review", "retracted"},
+    "retracted": {"review"},
+}
+PUBLISHER_STATUSES = {"published", "retracted"}
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_event(event) -> None:
+    """Dates, precision and fatalities of an event, each error keyed by the field at fault."""
+    errors: dict[str, list[str]] = {}
+    earliest, latest = event.date_earliest, event.date_latest
+    if earliest and latest and earliest > latest:
+        errors.setdefault("date_latest", []).append(
+            f"The latest possible date ({latest}) is before the earliest ({earliest})."
+        )
+    if event.date_precision and event.date_precision not in Precision._value2member_map_:
+        errors.setdefault("date_precision", []).append(
+            f"Unknown precision {event.date_precision!r}."
+        )
+    elif (
+        event.date_precision == Precision.DAY
+        and earliest
+        and latest
+        and earliest != latest
+        and not event.date_approximate
+    ):
+        # A day-precise event is one day; anything wider must say how wide it is.
+        errors.setdefault("date_precision", []).append(
+            f"Day precision needs one day, but the bounds span {earliest} to {latest}."
+        )
+    low, best, high = event.fatalities_low, event.fatalities_best, event.fatalities_high
+    if low is not None and best is not None and low > best:
+        errors.setdefault("fatalities_low", []).append(
+            f"The low estimate ({low}) is above the best estimate ({best})."
+        )
+    if best is not None and high is not None and best > high:
+        errors.setdefault("fatalities_high", []).append(
+            f"The high estimate ({high}) is below the best estimate ({best})."
+        )
+    if low is not None and high is not None and low > high:
+        errors.setdefault("fatalities_high", []).append(
+            f"The high estimate ({high}) is below the low estimate ({low})."
+        )
+    _raise(errors)
+
+
+def validate_transition(event, to_status: str, *, user=None) -> None:
+    """May this event move to to_status, and may this user move it there?"""
+    current = event.status
+    if to_status not in TRANSITIONS:
+        raise ValidationError({"status": f"Unknown status {to_status!r}."})
+    if to_status not in TRANSITIONS.get(current, set()):
+        allowed = ", ".join(sorted(TRANSITIONS.get(current, set()))) or "nothing"
+        raise ValidationError(
+            {"status": f"A {current} event cannot become {to_status}; it can become {allowed}."}
+        )
+    if user is not None and to_status in PUBLISHER_STATUSES:
+        if not user.has_perm("events.publish_event"):
+            raise PermissionDenied(f"Only editors with the publish permission can {to_status[:-2]}.")
+    if to_status == "published":
+        if event.pk is None or not event.sources.exists():
+            raise ValidationError(
+                {"status": "An event needs at least one source excerpt before it is published."}
+            )
+
+
+def locate_excerpt(text: str, excerpt: str, start: int | None = None) -> int:
+    """Return where excerpt stands verbatim in text (checking start if given); ValueError if not."""
+    if not excerpt:
+        raise ValueError("The excerpt is empty.")
+    if start is not None:
+        if text[start : start + len(excerpt)] == excerpt:
+            return start
+        raise ValueError(
+            f"The excerpt does not stand at offset {start} of the article text "
+            f"(found {text[start : start + 40]!r} there)."
+        )
+    found = text.find(excerpt)
+    if found < 0:
+        raise ValueError(f"The excerpt does not occur verbatim in the article text: {excerpt[:80]!r}")
+    return found
+
+
+def validate_source(source) -> None:
+    """The excerpt must be verbatim article text; offsets are found when not given."""
+    errors: dict[str, list[str]] = {}
+    if source.article_id is None:
+        return  # The required-field check names the missing article.
+    text = source.article.text
+    try:
+        source.excerpt_start = locate_excerpt(text, source.excerpt, source.excerpt_start)
+        source.excerpt_end = source.excerpt_start + len(source.excerpt)
+    except ValueError as exc:
+        field = "excerpt_start" if source.excerpt_start is not None else "excerpt"
+        errors.setdefault(field, []).append(f"{exc} (article: {source.article.title!r})")
+    phrase = source.date_phrase.strip()
+    if phrase and phrase.casefold() not in text.casefold():
+        errors.setdefault("date_phrase", []).append(
+            f"The date phrase {phrase!r} does not occur in the article text."
+        )
+    _raise(errors)
+
+
+def validate_coordinates(latitude: float | None, longitude: float | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        errors.setdefault(missing, []).append("Give both latitude and longitude, or neither.")
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors.setdefault("latitude", []).append(
+            f"Latitude {latitude} is outside -90..90 (did you swap latitude and longitude?)."
+        )
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors.setdefault("longitude", []).append(f"Longitude {longitude} is outside -180..180.")
+    _raise(errors)
+
+
+def validate_location_parent(location) -> None:
+    parent = location.parent if location.parent_id else None
+    if parent is None:
+        return
+    if location.pk and (parent.pk == location.pk or f"/{location.pk}/" in parent.path):
+        raise ValidationError(
+            {"parent": f"{parent} is inside {location}; a place cannot be its own ancestor."}
+        )
+    if location.kind == "country" and parent.kind not in {"region"}:
+        raise ValidationError({"parent": "A country can only sit inside a region, if anything."})
+
+
+def validate_event_type_parent(event_type) -> None:
+    parent = event_type.parent if event_type.parent_id else None
+    if parent is None:
+        return
+    if parent.parent_id is not None:
+        raise ValidationError(
+            {"parent": f"{parent} is itself a sub-type; event types have two levels."}
+        )
+    if event_type.pk and (parent.pk == event_type.pk or event_type.subtypes.exists()):
+        raise ValidationError({"parent": f"{event_type} has sub-types, so it must stay top-level."})
+
+
+def validate_actor_alias(alias) -> None:
+    from events.models import Actor, ActorAlias
+
+    taken = ActorAlias.objects.filter(name_folded=alias.name_folded).exclude(pk=alias.pk)
+    other = taken.select_related("actor").first()
+    if other and other.actor_id != alias.actor_id:
+        raise ValidationError({"name": f"{alias.name!r} already names another actor: {other.actor}."})
+    named = Actor.objects.filter(name_folded=alias.name_folded).exclude(pk=alias.actor_id).first()
+    if named:
+        raise ValidationError({"name": f"{alias.name!r} is the name of another actor: {named}."})
+
+
+def validate_actor_name_unclaimed(actor) -> None:
+    from events.models import ActorAlias
+    from events.text import fold
+
+    other = (
+        ActorAlias.objects.filter(name_folded=fold(actor.name))
+        .exclude(actor_id=actor.pk)
+        .select_related("actor")
+        .first()
+    )
+    if other:
+        raise ValidationError({"name": f"{actor.name!r} is already an alias of {other.actor}."})
+
+
+def validate_membership(membership) -> None:
+    errors: dict[str, list[str]] = {}
+    if membership.alliance_id and membership.alliance.kind != "alliance":
+        errors.setdefault("alliance", []).append(
+            f"{membership.alliance} is a {membership.alliance.get_kind_display()}, not an alliance."
+        )
+    if membership.alliance_id and membership.alliance_id == membership.member_id:
+        errors.setdefault("member", []).append("An alliance cannot be its own member.")
+    if membership.since and membership.until and membership.since > membership.until:
+        errors.setdefault("until", []).append("The membership ends before it starts.")
+    _raise(errors)
+
+
+def validate_article_text_unique(article) -> None:
+    from events.models import Article
+    from events.text import fingerprint
+
+    if not article.text:
+        return
+    same = Article.objects.filter(sha256=fingerprint(article.text)).exclude(pk=article.pk).first()
+    if same:
+        raise ValidationError(
+            {"text": f"This exact text is already stored as article #{same.pk}: {same.title!r}."}
+        )
