@@ -26,7 +26,9 @@ class Article(models.Model):
     title = models.CharField(max_length=300)
     outlet = models.CharField(max_length=200, help_text="Who published this copy (e.g. Khazen).")
     original_agency = models.CharField(
-        max_length=200, blank=True, help_text="Who first reported it, when republished (e.g. Reuters)."
+        max_length=200,
+        blank=True,
+        help_text="Who first reported it, when republished (e.g. Reuters).",
     )
     url = models.URLField(max_length=500, blank=True)
     publication_date = models.DateField(
@@ -39,7 +41,11 @@ class Article(models.Model):
         blank=True, help_text="How the date was worked out when it was inferred."
     )
     dateline = models.ForeignKey(
-        "Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="datelined_articles"
+        "Location",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="datelined_articles",
     )
     language = models.CharField(max_length=12, default="en", help_text="BCP 47 code, e.g. en, ar.")
     text = models.TextField(help_text="The full text, verbatim: excerpts are checked against it.")
@@ -54,7 +60,9 @@ class Article(models.Model):
     class Meta:
         # Served by events_article_pubdate_idx.
         ordering = ["-publication_date", "id"]
-        indexes = [models.Index(fields=["publication_date", "id"], name="events_article_pubdate_idx")]
+        indexes = [
+            models.Index(fields=["publication_date", "id"], name="events_article_pubdate_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.outlet}, {self.publication_date:%d %b %Y})"
@@ -145,13 +153,6 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("admin:events_location_change", args=[self.pk])
-
-    def clean(self) -> None:
-        validators.validate_coordinates(self.latitude, self.longitude)
-        validators.validate_location_parent(self)
-
     @transaction.atomic
     def save(self, *args, **kwargs) -> None:
         self.name_folded = fold(self.name)
@@ -172,6 +173,13 @@ class Location(models.Model):
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                 depth=F("depth") + (self.path.count("/") - old_path.count("/")),
             )
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:events_location_change", args=[self.pk])
+
+    def clean(self) -> None:
+        validators.validate_coordinates(self.latitude, self.longitude)
+        validators.validate_location_parent(self)
 
     def _compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id else "/"
@@ -309,9 +317,7 @@ class ActorMembership(models.Model):
     """An actor's membership in an alliance, optionally bounded in time."""
 
     alliance = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
-    member = models.ForeignKey(
-        Actor, on_delete=models.CASCADE, related_name="alliance_memberships"
-    )
+    member = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="alliance_memberships")
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
@@ -631,17 +637,17 @@ class EventSource(models.Model):
     def __str__(self) -> str:
         return f"{self.article.outlet}: “{self.excerpt[:60]}”"
 
-    def clean(self) -> None:
-        validators.validate_source(self)
-
     def save(self, *args, **kwargs) -> None:
         if self.excerpt_start is not None:
             self.excerpt_end = self.excerpt_start + len(self.excerpt)
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        validators.validate_source(self)
+
 
 class EventRelation(models.Model):
-    """A typed link between two events: one contradicts, follows, is part of or duplicates another."""
+    """A typed link between events: one contradicts, follows, is part of or duplicates another."""
 
     class Kind(models.TextChoices):
         CONTRADICTS = "contradicts", "contradicts"

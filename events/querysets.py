@@ -3,9 +3,21 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from events.text import fold
+
+
+def related_count(model: type[models.Model], fk: str, *, distinct: str | None = None) -> Coalesce:
+    """A correlated COUNT per outer row.
+
+    Under a LIMIT it counts only the rows shown, through the foreign key's index, where a
+    Count() annotation groups the whole table first (and drops Meta.ordering).
+    """
+    rows = model.objects.filter(**{fk: OuterRef("pk")}).order_by().values(fk)
+    counted = rows.annotate(n=Count(distinct or "pk", distinct=bool(distinct))).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 class EventQuerySet(models.QuerySet):

@@ -1,4 +1,4 @@
-"""One validation path for every write: Model.clean(), the admin, the API, importers, seed loading."""
+"""One validation path for every write: Model.clean(), admin, API, importers and seed loading."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -68,14 +68,17 @@ def validate_transition(event, to_status: str, *, user=None) -> None:
         raise ValidationError(
             {"status": f"A {current} event cannot become {to_status}; it can become {allowed}."}
         )
-    if user is not None and to_status in PUBLISHER_STATUSES:
-        if not user.has_perm("events.publish_event"):
-            raise PermissionDenied(f"Only editors with the publish permission can {to_status[:-2]}.")
-    if to_status == "published":
-        if event.pk is None or not event.sources.exists():
-            raise ValidationError(
-                {"status": "An event needs at least one source excerpt before it is published."}
-            )
+    if (
+        user is not None
+        and to_status in PUBLISHER_STATUSES
+        and not user.has_perm("events.publish_event")
+    ):
+        verb = "publish" if to_status == "published" else "retract"
+        raise PermissionDenied(f"Only editors with the publish permission can {verb} events.")
+    if to_status == "published" and (event.pk is None or not event.sources.exists()):
+        raise ValidationError(
+            {"status": "An event needs at least one source excerpt before it is published."}
+        )
 
 
 def locate_excerpt(text: str, excerpt: str, start: int | None = None) -> int:
@@ -91,7 +94,9 @@ def locate_excerpt(text: str, excerpt: str, start: int | None = None) -> int:
         )
     found = text.find(excerpt)
     if found < 0:
-        raise ValueError(f"The excerpt does not occur verbatim in the article text: {excerpt[:80]!r}")
+        raise ValueError(
+            f"The excerpt does not occur verbatim in the article text: {excerpt[:80]!r}"
+        )
     return found
 
 
@@ -159,7 +164,9 @@ def validate_actor_alias(alias) -> None:
     taken = ActorAlias.objects.filter(name_folded=alias.name_folded).exclude(pk=alias.pk)
     other = taken.select_related("actor").first()
     if other and other.actor_id != alias.actor_id:
-        raise ValidationError({"name": f"{alias.name!r} already names another actor: {other.actor}."})
+        raise ValidationError(
+            {"name": f"{alias.name!r} already names another actor: {other.actor}."}
+        )
     named = Actor.objects.filter(name_folded=alias.name_folded).exclude(pk=alias.actor_id).first()
     if named:
         raise ValidationError({"name": f"{alias.name!r} is the name of another actor: {named}."})

@@ -1,0 +1,32 @@
+"""Shared fixtures: editors with and without the publish permission, and the loaded seeds."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from events.permissions import EDITOR_GROUP, PUBLISHER_GROUP
+from events.seeding import load_seeds
+
+
+def _staff(username: str, *groups: str) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-only", is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def editor(db) -> User:
+    """A member of the Editor group: curates, sends for review, cannot publish."""
+    return _staff("ed", EDITOR_GROUP)
+
+
+@pytest.fixture
+def publisher(db) -> User:
+    """An editor who may also publish and retract."""
+    return _staff("pub", EDITOR_GROUP, PUBLISHER_GROUP)
+
+
+@pytest.fixture
+def seeded(db):
+    """The curated seed data, loaded as `make demo` loads it."""
+    return load_seeds(settings.BASE_DIR / "fixtures", base_dir=settings.BASE_DIR)
