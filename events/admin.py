@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -27,6 +27,7 @@ from events.models import (
     Location,
     LocationAlias,
 )
+from events.querysets import related_count
 
 WHEN_HELP = (
     "Type the date as the source gives it: 2016, 2016-09, 2016-09-04, 2016-08-01/2016-08-10, "
@@ -45,6 +46,10 @@ class DateNavigationFilter(admin.SimpleListFilter):
 
     title = "date"
     parameter_name = "when"
+
+    def has_output(self) -> bool:
+        # Always applied, so a bad ?when= is reported even while the table is empty.
+        return True
 
     def lookups(self, request, model_admin):
         qs = model_admin.get_queryset(request)
@@ -170,7 +175,20 @@ class EventAdminForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = "__all__"
+        fields = [
+            "headline",
+            "summary",
+            "type",
+            "location",
+            "date_earliest",
+            "date_latest",
+            "date_precision",
+            "date_approximate",
+            "date_display",
+            "fatalities_best",
+            "fatalities_low",
+            "fatalities_high",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,8 +259,14 @@ class EventAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Fatalities (empty means unknown)", {"fields": [("fatalities_best", "fatalities_low", "fatalities_high")]}),
-        ("Record", {"fields": ["uid", "published_at", "created", "updated"], "classes": ["collapse"]}),
+        (
+            "Fatalities (empty means unknown)",
+            {"fields": [("fatalities_best", "fatalities_low", "fatalities_high")]},
+        ),
+        (
+            "Record",
+            {"fields": ["uid", "published_at", "created", "updated"], "classes": ["collapse"]},
+        ),
     ]
     actions = ["send_for_review", "send_back_to_draft", "publish", "retract"]
     list_select_related = ["type", "type__parent", "location"]
@@ -257,14 +281,14 @@ class EventAdmin(SimpleHistoryAdmin):
         js = ["events/admin/when_preview.js"]
 
     def get_queryset(self, request):
-        # Actor names for the list in one extra query; source counts as one grouped subquery.
+        # Actor names for the list in one extra query; source counts per shown row.
         return (
             super()
             .get_queryset(request)
             .prefetch_related(
                 Prefetch("actor_links", queryset=EventActor.objects.select_related("actor"))
             )
-            .annotate(source_total=Count("sources"))
+            .annotate(source_total=related_count(EventSource, "event"))
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -281,7 +305,9 @@ class EventAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="actors")
     def actor_names(self, event: Event) -> str:
-        return ", ".join(f"{link.actor.name} ({link.get_role_display()})" for link in event.actor_links.all())
+        return ", ".join(
+            f"{link.actor.name} ({link.get_role_display()})" for link in event.actor_links.all()
+        )
 
     @admin.display(description="sources", ordering="source_total")
     def source_count(self, event: Event) -> int:
@@ -329,19 +355,24 @@ class EventAdmin(SimpleHistoryAdmin):
         if obj is not None:
             allowed = sorted(_allowed_transitions(obj, request.user))
             context["workflow_buttons"] = [(s, Event.Status(s).label) for s in allowed]
+            context["transition_url"] = reverse("admin:events_event_transition", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def response_change(self, request, obj):
-        to_status = request.POST.get("_transition")
-        if to_status:
-            try:
-                obj.transition(to_status, user=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, _message(exc), messages.ERROR)
-            else:
-                self.message_user(request, f"The event is now {obj.get_status_display()}.")
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+    def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        """The change form's workflow buttons: one status change, checked and recorded."""
+        change_url = reverse("admin:events_event_change", args=[object_id])
+        event = self.get_object(request, object_id)
+        if request.method != "POST" or event is None:
+            return HttpResponseRedirect(change_url)
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        try:
+            event.transition(request.POST.get("status", ""), user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _message(exc), messages.ERROR)
+        else:
+            self.message_user(request, f"The event is now {event.get_status_display()}.")
+        return HttpResponseRedirect(change_url)
 
     # -- history including actors and sources ---------------------------------------------------
 
@@ -356,12 +387,18 @@ class EventAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         urls = super().get_urls()
+        info = self.opts.app_label, self.opts.model_name
         extra = [
             path(
                 "resolve-date/",
                 self.admin_site.admin_view(self.resolve_date_view),
-                name="events_event_resolve_date",
-            )
+                name="{}_{}_resolve_date".format(*info),
+            ),
+            path(
+                "<path:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
         ]
         return extra + urls
 
@@ -373,7 +410,9 @@ class EventAdmin(SimpleHistoryAdmin):
             try:
                 reference = date.fromisoformat(raw_reference)
             except ValueError:
-                return JsonResponse({"error": f"reference: {raw_reference!r} is not YYYY-MM-DD"}, status=400)
+                return JsonResponse(
+                    {"error": f"reference: {raw_reference!r} is not YYYY-MM-DD"}, status=400
+                )
         try:
             fuzzy = dates.parse_date_input(request.GET.get("when", ""), reference=reference)
         except dates.DateError as exc:
@@ -479,7 +518,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_total=Count("citations__event", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(event_total=related_count(EventSource, "article", distinct="event"))
+        )
 
     @admin.display(description="events", ordering="event_total")
     def event_total(self, article: Article) -> int:
@@ -514,16 +557,16 @@ class ActorAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        # Aliases and alliances in one query each; event counts as one grouped subquery.
+        # Aliases and alliances in one query each; event counts per shown row.
         return (
             super()
             .get_queryset(request)
             .prefetch_related("aliases", "alliances")
-            .annotate(event_total=Count("event_links__event", distinct=True))
+            .annotate(event_total=related_count(EventActor, "actor", distinct="event"))
         )
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        results, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
             results |= queryset.filter(pk__in=Actor.objects.matching(search_term).values("pk"))
         return results, True
@@ -543,7 +586,9 @@ class ActorAdmin(SimpleHistoryAdmin):
     @admin.display(description="chronology")
     def chronology_link(self, actor: Actor) -> str:
         url = reverse("admin:events_event_changelist")
-        return format_html('<a href="{}?actor={}">events involving {}</a>', url, actor.slug, actor.name)
+        return format_html(
+            '<a href="{}?actor={}">events involving {}</a>', url, actor.slug, actor.name
+        )
 
 
 class LocationAliasInline(admin.TabularInline):
@@ -554,7 +599,16 @@ class LocationAliasInline(admin.TabularInline):
 
 @admin.register(Location)
 class LocationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "parent", "latitude", "longitude", "geo_precision", "alias_list", "event_total"]
+    list_display = [
+        "name",
+        "kind",
+        "parent",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "alias_list",
+        "event_total",
+    ]
     list_filter = ["kind", "geo_precision"]
     search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -569,11 +623,11 @@ class LocationAdmin(SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .prefetch_related("aliases")
-            .annotate(event_total=Count("events", distinct=True))
+            .annotate(event_total=related_count(Event, "location"))
         )
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        results, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
             results |= queryset.filter(pk__in=Location.objects.matching(search_term).values("pk"))
         return results, True
@@ -593,7 +647,9 @@ class LocationAdmin(SimpleHistoryAdmin):
     @admin.display(description="chronology")
     def chronology_link(self, location: Location) -> str:
         url = reverse("admin:events_event_changelist")
-        return format_html('<a href="{}?place={}">events in {} and below</a>', url, location.slug, location.name)
+        return format_html(
+            '<a href="{}?place={}">events in {} and below</a>', url, location.slug, location.name
+        )
 
 
 @admin.register(EventType)
@@ -605,7 +661,7 @@ class EventTypeAdmin(SimpleHistoryAdmin):
     list_select_related = ["parent"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_total=Count("events"))
+        return super().get_queryset(request).annotate(event_total=related_count(Event, "type"))
 
     @admin.display(description="events", ordering="event_total")
     def event_total(self, event_type: EventType) -> int:
