@@ -1,4 +1,4 @@
-"""Load the curated seed fixtures (fixtures/*.yaml): every reference and excerpt checked, all or nothing."""
+"""Load the seed fixtures (fixtures/*.yaml): references and excerpts checked, all or nothing."""
 
 import uuid
 from collections import Counter
@@ -43,11 +43,17 @@ class SeedReport:
     differing: Counter = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged) | set(self.differing))
+        names = sorted(
+            set(self.created) | set(self.updated) | set(self.unchanged) | set(self.differing)
+        )
         return [
             f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
             f"{self.unchanged[name]} unchanged"
-            + (f", {self.differing[name]} edited since (kept; --update overwrites)" if self.differing[name] else "")
+            + (
+                f", {self.differing[name]} edited since (kept; --update overwrites)"
+                if self.differing[name]
+                else ""
+            )
             for name in names
         ]
 
@@ -67,7 +73,7 @@ def article_text(path: Path) -> str:
 
 
 def load_seeds(fixtures_dir: Path, *, base_dir: Path, update: bool = False) -> SeedReport:
-    """Load all five fixture files in one transaction; raise SeedError and write nothing on a fault."""
+    """Load the five fixture files in one transaction; on a fault raise SeedError, write nothing."""
     data = {name: _read(fixtures_dir / f"{name}.yaml") for name in FIXTURE_FILES}
     loader = _Loader(fixtures_dir=fixtures_dir, base_dir=base_dir, update=update)
     with transaction.atomic():
@@ -123,7 +129,7 @@ class _Loader:
         """Create obj, or bring an existing one to these values; validate through full_clean()."""
         label = obj._meta.verbose_name_plural
         adding = obj._state.adding
-        differs = [name for name, value in values.items() if getattr(obj, name) != value]
+        differs = [name for name, value in values.items() if _current(obj, name) != _plain(value)]
         if not adding and not differs:
             self.report.unchanged[label] += 1
             return obj
@@ -218,7 +224,9 @@ class _Loader:
             text = article_text(path)
             dateline_slug = raw.get("dateline")
             dateline = (
-                self._ref(Location, where, "dateline", slug=dateline_slug) if dateline_slug else None
+                self._ref(Location, where, "dateline", slug=dateline_slug)
+                if dateline_slug
+                else None
             )
             values = {
                 "title": self._field(raw, "title", where),
@@ -256,7 +264,9 @@ class _Loader:
             "summary": raw.get("summary") or "",
             "type": self._ref(EventType, where, "event type", slug=self._field(raw, "type", where)),
             "location": (
-                self._ref(Location, where, "location", slug=location_slug) if location_slug else None
+                self._ref(Location, where, "location", slug=location_slug)
+                if location_slug
+                else None
             ),
             "date_earliest": self._field(raw, "date_earliest", where),
             "date_latest": self._field(raw, "date_latest", where),
@@ -277,9 +287,13 @@ class _Loader:
 
         for position, link in enumerate(raw.get("actors") or [], start=1):
             link_where = f"{where}, actor {position}"
-            actor = self._ref(Actor, link_where, "actor", slug=self._field(link, "actor", link_where))
+            actor = self._ref(
+                Actor, link_where, "actor", slug=self._field(link, "actor", link_where)
+            )
             role = self._field(link, "role", link_where)
-            self._save(self._get_or_new(EventActor, event=event, actor=actor, role=role), {}, link_where)
+            self._save(
+                self._get_or_new(EventActor, event=event, actor=actor, role=role), {}, link_where
+            )
 
         for position, source in enumerate(raw.get("sources") or [], start=1):
             source_where = f"{where}, source {position}"
@@ -318,6 +332,15 @@ class _Loader:
             if event.status == Event.Status.PUBLISHED and not event.sources.exists():
                 where = self._where("events", f"event {raw['key']!r}")
                 raise SeedError(f"{where}: a published event needs at least one source excerpt")
+
+
+def _current(obj: models.Model, name: str) -> Any:
+    """A field's stored value, foreign keys as their id (an unsaved object may have none)."""
+    return getattr(obj, obj._meta.get_field(name).attname)
+
+
+def _plain(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
 
 
 def _describe(exc: ValidationError) -> str:
