@@ -8,6 +8,12 @@ from events.permissions import EDITOR_GROUP, PUBLISHER_GROUP
 from events.seeding import load_seeds
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness buys nothing in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _staff(username: str, *groups: str) -> User:
     user = User.objects.create_user(username=username, password="pw-for-tests-only", is_staff=True)
     user.groups.add(*Group.objects.filter(name__in=groups))
