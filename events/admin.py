@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
@@ -515,6 +516,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["dateline"]
     readonly_fields = ["sha256", "created", "updated"]
     inlines = [CitationInline]
+    # Django 6 will assume https for scheme-less URLs; say so now rather than change silently.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     show_full_result_count = False
 
     def get_queryset(self, request):

@@ -351,3 +351,16 @@ def test_every_changelist_and_add_form_opens(client, publisher, url_name):
     client.force_login(publisher)
     assert client.get(reverse(f"admin:{url_name}_changelist")).status_code == 200
     assert client.get(reverse(f"admin:{url_name}_add")).status_code == 200
+
+
+def test_the_migration_creates_editor_and_publisher_groups():
+    from django.contrib.auth.models import Group
+
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    publisher = set(
+        Group.objects.get(name="Publisher").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_event", "change_event", "add_eventsource", "change_actor"} <= editor
+    assert "publish_event" not in editor
+    assert "delete_event" not in editor
+    assert publisher == {"publish_event"}
