@@ -12,7 +12,12 @@ from simple_history.models import HistoricalRecords
 from events import validators
 from events.dates import Precision as DatePrecision
 from events.dates import display_text
-from events.querysets import ActorQuerySet, EventQuerySet, LocationQuerySet
+from events.querysets import (
+    ActorQuerySet,
+    EventQuerySet,
+    EventRemovalQuerySet,
+    LocationQuerySet,
+)
 from events.text import fingerprint, fold
 
 
@@ -538,16 +543,35 @@ class Event(models.Model):
         self.date_approximate = fuzzy.approximate
         self.date_display = fuzzy.display
 
+    def delete(self, *args, **kwargs):
+        # A tombstone first, so a client's copy learns of the deletion (events/removed/).
+        with transaction.atomic():
+            EventRemoval.record([self], reason=EventRemoval.Reason.DELETED)
+            return super().delete(*args, **kwargs)
+
     def transition(self, to_status: str, *, user=None, reason: str = "") -> None:
         """Move through the editorial workflow, checked and recorded in history by save()."""
         validators.validate_transition(self, to_status, user=user)
+        leaving_published = (
+            self.status == self.Status.PUBLISHED and to_status != self.Status.PUBLISHED
+        )
         self.status = to_status
         if to_status == self.Status.PUBLISHED:
             self.published_at = timezone.now()
         self._change_reason = reason or f"status → {to_status}"
         if user is not None and getattr(user, "is_authenticated", False):
             self._history_user = user
-        self.save()
+        with transaction.atomic():
+            self.save()
+            if leaving_published:
+                # Clients copying the published record must drop it: see events/removed/.
+                EventRemoval.record(
+                    [self],
+                    reason=EventRemoval.Reason.RETRACTED
+                    if to_status == self.Status.RETRACTED
+                    else EventRemoval.Reason.UNPUBLISHED,
+                    previous_status=self.Status.PUBLISHED,
+                )
 
 
 class EventForReview(Event):
@@ -600,8 +624,20 @@ class EventActor(models.Model):
         super().save(*args, **kwargs)
 
 
+class DateBasis(models.TextChoices):
+    """Where a machine-proposed date comes from (article ingestion)."""
+
+    PHRASE = "phrase", "its own date phrase"
+    FUTURE = "future", "its own date phrase, read forward: planned or announced"
+    SENTENCE = "sentence", "the date phrase of another clause of its sentence"
+    PREVIOUS = "previous", "the date of the previous sentence of its paragraph"
+    REPORT = "report", "the day of the report (present tense or an undated statement)"
+
+
 class EventSource(models.Model):
     """A claim: the verbatim excerpt of an article that reports the event, and who said it."""
+
+    DateBasis = DateBasis
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="citations")
@@ -618,6 +654,23 @@ class EventSource(models.Model):
     )
     date_phrase = models.CharField(
         max_length=200, blank=True, help_text="The phrase that dates it, e.g. 'on Wednesday'."
+    )
+    # Set by article ingestion (events/ingest/): a machine proposed this citation, and says how
+    # it dated it, so the editor can check the reasoning instead of trusting it.
+    machine_proposed = models.BooleanField(
+        default=False, help_text="Proposed by article ingestion, not typed by an editor."
+    )
+    date_basis = models.CharField(
+        max_length=10,
+        choices=DateBasis.choices,
+        blank=True,
+        help_text="Where the date came from, when ingestion proposed it.",
+    )
+    date_resolution = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How the date was worked out, e.g. '“on Wednesday” → 30 Aug 2017 (counted back "
+        "from the publication date 31 Aug 2017)'.",
     )
 
     history = HistoricalRecords()
@@ -654,10 +707,12 @@ class EventRelation(models.Model):
         FOLLOWS = "follows", "follows"
         PART_OF = "part_of", "is part of"
         DUPLICATE_OF = "duplicate_of", "duplicates"
+        # Flagged by article ingestion for an editor to merge or dismiss.
+        POSSIBLE_DUPLICATE = "possible_duplicate", "may duplicate"
 
     from_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_out")
     to_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_in")
-    kind = models.CharField(max_length=15, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     note = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
@@ -674,3 +729,57 @@ class EventRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_event_id} {self.get_kind_display()} {self.to_event_id}"
+
+
+class EventRemoval(models.Model):
+    """A tombstone: an event was deleted or left the published record (the sync feed)."""
+
+    class Reason(models.TextChoices):
+        DELETED = "deleted", "deleted"
+        RETRACTED = "retracted", "retracted"
+        UNPUBLISHED = "unpublished", "sent back from published to review"
+
+    # Not a foreign key: the event may no longer exist.
+    event_id = models.BigIntegerField()
+    uid = models.UUIDField(db_index=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    previous_status = models.CharField(max_length=10, choices=EventStatus.choices)
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventRemovalQuerySet.as_manager()
+
+    class Meta:
+        # The feed pages by (removed_at, id): served by events_eventremoval_feed_idx.
+        ordering = ["removed_at", "id"]
+        indexes = [
+            models.Index(fields=["removed_at", "id"], name="events_eventremoval_feed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=["deleted", "retracted", "unpublished"]),
+                name="events_eventremoval_reason_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(
+        cls, events, *, reason: str, previous_status: str | None = None
+    ) -> list["EventRemoval"]:
+        """Write one tombstone per event (objects or dicts with id, uid and status)."""
+        now = timezone.now()
+        rows = []
+        for event in events:
+            get = event.get if isinstance(event, dict) else lambda name, e=event: getattr(e, name)
+            rows.append(
+                cls(
+                    event_id=get("id"),
+                    uid=get("uid"),
+                    reason=reason,
+                    previous_status=previous_status or get("status"),
+                    removed_at=now,
+                )
+            )
+        return cls.objects.bulk_create(rows)

@@ -1,10 +1,11 @@
 """QuerySets for the chronology: visibility, date overlap, actors with alliances, place subtrees."""
 
+import math
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
 
 from events.text import fold
 
@@ -20,7 +21,36 @@ def related_count(model: type[models.Model], fk: str, *, distinct: str | None = 
     return Coalesce(Subquery(counted), 0)
 
 
+def distinct_count(queryset: models.QuerySet, *args, **kwargs) -> Coalesce:
+    """A correlated COUNT(DISTINCT id) of queryset rows matching the (OuterRef) conditions.
+
+    A plain function rather than Count() so that no GROUP BY spreads over the outer query;
+    DISTINCT because a join (an actor in two roles, an article cited twice) repeats rows.
+    """
+    rows = queryset.filter(*args, **kwargs).order_by()
+    counted = rows.annotate(
+        n=Func("pk", function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+    ).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 class EventQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete, leaving a tombstone per event for the sync feed (events/removed/)."""
+        from django.db import transaction
+
+        from events.models import EventRemoval
+
+        with transaction.atomic():
+            EventRemoval.record(
+                self.order_by().values("id", "uid", "status").iterator(),
+                reason=EventRemoval.Reason.DELETED,
+            )
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
     def published(self) -> "EventQuerySet":
         return self.filter(status="published")
 
@@ -61,6 +91,71 @@ class EventQuerySet(models.QuerySet):
             links = links.filter(role=role)
         return self.filter(id__in=links.values("event_id"))
 
+    def linked_to(
+        self,
+        actor_ids=None,
+        *,
+        role: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        within: bool = False,
+    ) -> "EventQuerySet":
+        """Events with one link matching actor and role together (not two different links).
+
+        The link carries a copy of the event's bounds, so the date range narrows the subquery
+        itself and an actor's period is one range of events_eventactor_chrono_idx.
+        """
+        from events.models import EventActor
+
+        links = EventActor.objects.all()
+        if actor_ids is not None:
+            links = links.filter(actor_id__in=actor_ids)
+        if role:
+            links = links.filter(role=role)
+        if within:
+            if start is not None:
+                links = links.filter(date_earliest__gte=start)
+            if end is not None:
+                links = links.filter(date_latest__lte=end)
+        else:
+            if end is not None:
+                links = links.filter(date_earliest__lte=end)
+            if start is not None:
+                links = links.filter(date_latest__gte=start)
+        return self.filter(id__in=links.values("event_id"))
+
+    def mentioning(self, text: str) -> "EventQuerySet":
+        """Events whose headline, summary or a source excerpt contains every word of text."""
+        from events.models import EventSource
+
+        qs = self
+        for word in text.split():
+            excerpts = EventSource.objects.filter(excerpt__icontains=word).values("event_id")
+            qs = qs.filter(
+                Q(headline__icontains=word) | Q(summary__icontains=word) | Q(id__in=excerpts)
+            )
+        return qs
+
+    def in_bbox(
+        self, min_lon: float, min_lat: float, max_lon: float, max_lat: float
+    ) -> "EventQuerySet":
+        """Events at places inside the box; min_lon > max_lon means it crosses the antimeridian."""
+        from events.models import Location
+
+        return self.filter(
+            location_id__in=Location.objects.in_bbox(min_lon, min_lat, max_lon, max_lat).values(
+                "id"
+            )
+        )
+
+    def near(self, latitude: float, longitude: float, km: float) -> "EventQuerySet":
+        """Events at places within km of a point (great-circle distance)."""
+        from events.models import Location
+
+        return self.filter(
+            location_id__in=Location.objects.near(latitude, longitude, km).values("id")
+        )
+
     def in_location(self, location) -> "EventQuerySet":
         """Events at this place or anywhere beneath it in the hierarchy."""
         from events.models import Location
@@ -82,6 +177,17 @@ class ActorQuerySet(models.QuerySet):
         """The one actor this text names, or None."""
         found = list(self.matching(text)[:2])
         return found[0] if len(found) == 1 else None
+
+    def search(self, text: str) -> "ActorQuerySet":
+        """Actors whose slug, name or any alias contains this text (case and accents folded)."""
+        from events.models import ActorAlias
+
+        folded = fold(text)
+        return self.filter(
+            Q(slug__contains=folded.replace(" ", "-"))
+            | Q(name_folded__contains=folded)
+            | Q(id__in=ActorAlias.objects.filter(name_folded__contains=folded).values("actor_id"))
+        )
 
     def with_members(self, actor_ids) -> set[int]:
         """The ids given plus every member of those that are alliances (one level, one query)."""
@@ -107,3 +213,74 @@ class LocationQuerySet(models.QuerySet):
         if text.isdigit():
             condition |= Q(pk=int(text))
         return self.filter(condition).distinct()
+
+    def search(self, text: str) -> "LocationQuerySet":
+        """Places whose slug, name or any alias contains this text (case and accents folded)."""
+        from events.models import LocationAlias
+
+        folded = fold(text)
+        return self.filter(
+            Q(slug__contains=folded.replace(" ", "-"))
+            | Q(name_folded__contains=folded)
+            | Q(
+                id__in=LocationAlias.objects.filter(name_folded__contains=folded).values(
+                    "location_id"
+                )
+            )
+        )
+
+    def in_bbox(
+        self, min_lon: float, min_lat: float, max_lon: float, max_lat: float
+    ) -> "LocationQuerySet":
+        """Places with coordinates inside the box (crossing the antimeridian when min > max)."""
+        qs = self.filter(latitude__gte=min_lat, latitude__lte=max_lat)
+        if min_lon <= max_lon:
+            return qs.filter(longitude__gte=min_lon, longitude__lte=max_lon)
+        return qs.filter(Q(longitude__gte=min_lon) | Q(longitude__lte=max_lon))
+
+    def near(self, latitude: float, longitude: float, km: float) -> "LocationQuerySet":
+        """Places within km of a point: a bounding box first, then the haversine distance."""
+        lat_span = km / KM_PER_DEGREE
+        qs = self.filter(
+            latitude__gte=max(-90.0, latitude - lat_span),
+            latitude__lte=min(90.0, latitude + lat_span),
+        )
+        # The exact longitude extent of the circle; none when it reaches a pole or the
+        # antimeridian, where the latitude band alone has to do.
+        angle = km / EARTH_RADIUS_KM
+        cos_lat = math.cos(math.radians(latitude))
+        if math.sin(angle) < cos_lat:
+            lon_span = math.degrees(math.asin(math.sin(angle) / cos_lat))
+            if longitude - lon_span >= -180 and longitude + lon_span <= 180:
+                qs = qs.filter(
+                    longitude__gte=longitude - lon_span, longitude__lte=longitude + lon_span
+                )
+        return qs.annotate(distance_km=haversine_km(latitude, longitude)).filter(
+            distance_km__lte=km
+        )
+
+
+EARTH_RADIUS_KM = 6371.0
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180  # Along a meridian.
+
+
+def haversine_km(latitude: float, longitude: float):
+    """The great-circle distance in km from a point to each row's latitude/longitude."""
+    lat1, lon1 = math.radians(latitude), math.radians(longitude)
+    dlat = (Radians("latitude") - lat1) / 2
+    dlon = (Radians("longitude") - lon1) / 2
+    a = Power(Sin(dlat), 2) + math.cos(lat1) * Cos(Radians("latitude")) * Power(Sin(dlon), 2)
+    # Least() keeps rounding from pushing asin's argument past 1 for antipodal points.
+    return 2 * EARTH_RADIUS_KM * ASin(Sqrt(Least(a, Value(1.0))))
+
+
+class EventRemovalQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EventRemovalQuerySet":
+        """Editors see every removal; everyone else those of events they could see, that is,
+        that were published and are not published again now."""
+        if user is not None and user.is_authenticated and user.has_perm("events.view_event"):
+            return self
+        from events.models import Event
+
+        republished = Event.objects.published().filter(uid=OuterRef("uid"))
+        return self.filter(previous_status="published").exclude(Exists(republished))
