@@ -138,7 +138,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Anonymous requests per client address, e.g. "120/minute" or "5000/day".
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["events.api.negotiation.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "events.api.negotiation.FormatNegotiation",
+    # Every 400 is {"errors": {"<parameter or field>": [...]}}; see events.api.negotiation.
+    "EXCEPTION_HANDLER": "events.api.negotiation.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -149,6 +154,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies (editors' input) and responses are different shapes.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # One name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "events.models.Actor.Kind",
+        "LocationKindEnum": "events.models.Location.Kind",
+        "RelationKindEnum": "events.models.EventRelation.Kind",
+        "EventStatusEnum": "events.models.EventStatus",
+        "DatePrecisionEnum": "events.models.Event.Precision",
+    },
 }
 
 LOGIN_URL = "admin:login"

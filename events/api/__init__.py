@@ -1,0 +1,1 @@
+"""The REST API, version 1 (mounted at /api/v1/)."""

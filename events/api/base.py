@@ -1,0 +1,141 @@
+"""What every API view shares: strict parameters, conditional GET, JSON errors, exports."""
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from events.api.caching import etag, freshness
+from events.api.filtersets import ChronologyFilterSet, describe
+from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
+from events.api.pagination import KeysetPagination
+from events.api.renderers import EXPORT_RENDERERS
+from events.chronology import CHRONOLOGICAL, walk
+from events.formats import FORMATS
+
+READ_ONLY = ["get", "head", "options"]
+
+
+def is_editor(user) -> bool:
+    """Editors see every status (the same rule as EventQuerySet.visible_to)."""
+    return bool(user and user.is_authenticated and user.has_perm("events.view_event"))
+
+
+class ApiView:
+    """Shared by every view: strict query parameters, conditional GET, JSON error bodies."""
+
+    content_negotiation_class = FormatNegotiation
+    # Query parameters besides the filterset's and the paginator's.
+    extra_query_params: tuple[str, ...] = ()
+    repeatable_query_params: frozenset[str] = frozenset()
+
+    def known_query_params(self) -> set[str]:
+        known = {"format", *self.extra_query_params}
+        if getattr(self, "detail", False) or getattr(self, "action", None) == "retrieve":
+            return known
+        if getattr(self, "filterset_class", None) is not None:
+            known.update(self.filterset_class.base_filters)
+        if getattr(self, "pagination_class", None) is not None:
+            known.update({"cursor", "page_size"})
+        return known
+
+    def check_query_params(self, request) -> None:
+        """A misspelt parameter is a 400, never a silently unfiltered 200."""
+        known = self.known_query_params()
+        errors = {}
+        for name in request.query_params:
+            if name not in known:
+                errors[name] = [
+                    f"unknown parameter {name!r}; this endpoint takes {', '.join(sorted(known))}"
+                ]
+            elif (
+                len(request.query_params.getlist(name)) > 1
+                and name not in self.repeatable_query_params
+            ):
+                errors[name] = [f"give {name} once"]
+        if errors:
+            raise ValidationError(errors)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            self.check_query_params(request)
+            self.check_freshness(request)
+
+    def check_freshness(self, request) -> None:
+        """ETag and Last-Modified from one cheap query; 304 when the client's copy still holds."""
+        editor = is_editor(request.user)
+        token, modified = freshness(public=not editor)
+        self.etag = etag(
+            token,
+            path=request.get_full_path(),
+            audience="editor" if editor else "public",
+            media_type=request.accepted_media_type or "",
+        )
+        self.last_modified = modified
+        stamp = int(modified.timestamp()) if modified else None
+        answer = get_conditional_response(request._request, etag=self.etag, last_modified=stamp)
+        if answer is not None and answer.status_code == 304:
+            raise NotModified
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            # Errors are JSON whatever format was asked for.
+            request.accepted_renderer, request.accepted_media_type = (
+                JSONRenderer(),
+                "application/json",
+            )
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "etag", None) and response.status_code in (200, 304):
+            response["ETag"] = self.etag
+            if self.last_modified:
+                response["Last-Modified"] = http_date(self.last_modified.timestamp())
+        patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
+        return response
+
+
+class ChronologyView(ApiView):
+    """A view over events filtered by ChronologyFilterSet, paged or exported."""
+
+    filterset_class = ChronologyFilterSet
+    # For the OpenAPI description of the filters; filtering goes through filtered().
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = KeysetPagination
+    renderer_classes = [JSONRenderer, *EXPORT_RENDERERS]
+    repeatable_query_params = frozenset({"actor", "type", "article", "precision"})
+    keyset_fields = CHRONOLOGICAL
+
+    def filtered(self) -> ChronologyFilterSet:
+        """The validated filterset; a 400 naming each bad parameter otherwise."""
+        if not hasattr(self, "_filterset"):
+            filterset = ChronologyFilterSet(
+                self.request.query_params, queryset=self.get_queryset(), request=self.request
+            )
+            if not filterset.is_valid():
+                raise ValidationError(filterset.errors)
+            self._filterset = filterset
+        return self._filterset
+
+    def get_export_title(self) -> str:
+        return describe(self.filtered()) if self.request.query_params else "Chronology"
+
+    def url_for(self):
+        prefix = self.request.build_absolute_uri(reverse("api:event-detail", args=[0]))[:-2]
+        return lambda pk: f"{prefix}{pk}/"
+
+    def export(self, events) -> StreamingHttpResponse | None:
+        """A streamed export of the whole filtered set when a format other than json is asked."""
+        fmt = self.request.accepted_renderer.format
+        if fmt not in FORMATS:
+            return None
+        renderer, title = self.request.accepted_renderer, self.get_export_title()
+        charset = f"; charset={renderer.charset}" if renderer.charset else ""
+        response = StreamingHttpResponse(
+            FORMATS[fmt].stream(walk(events, url_for=self.url_for()), title=title),
+            content_type=f"{renderer.media_type}{charset}",
+        )
+        response["Content-Disposition"] = FORMATS[fmt].content_disposition(title)
+        return response

@@ -1,0 +1,98 @@
+"""ETag and Last-Modified for conditional GETs: one cheap query over the tables responses read."""
+
+import hashlib
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
+
+from events.models import (
+    Actor,
+    ActorAlias,
+    ActorMembership,
+    Article,
+    Event,
+    EventActor,
+    EventRelation,
+    EventRemoval,
+    EventSource,
+    EventType,
+    Location,
+    LocationAlias,
+)
+
+
+def _latest(queryset: QuerySet, field: str) -> QuerySet:
+    # ORDER BY field DESC LIMIT 1 walks an index backwards where there is one (events.updated,
+    # primary keys), instead of aggregating the table.
+    return queryset.order_by(f"-{field}").values(field)[:1]
+
+
+def _markers(events: QuerySet) -> list[tuple[QuerySet, bool]]:
+    """(subquery, is a timestamp) for everything an event, chronology or reference response
+    shows. Each is one index lookup: events.updated is indexed, and the history tables' newest
+    row (by primary key) stands for the newest save of actors, places, articles, types,
+    links and aliases, whose own tables have no index on a change time."""
+    removals = EventRemoval.objects.all()
+    markers = [
+        (_latest(events, "updated"), True),
+        (_latest(removals, "removed_at"), True),
+        (_latest(removals, "id"), False),
+    ]
+    for model in (
+        Actor,
+        Location,
+        Article,
+        EventType,
+        EventActor,
+        EventSource,
+        EventRelation,
+        ActorAlias,
+        LocationAlias,
+        ActorMembership,
+    ):
+        history = model.history.model.objects.all()
+        markers.append((_latest(history, "history_id"), False))
+        markers.append((history.order_by("-history_id").values("history_date")[:1], True))
+    return markers
+
+
+def _as_datetime(value) -> datetime | None:
+    # SQLite hands raw subquery values back as text, PostgreSQL as datetimes.
+    moment = value if value is None or isinstance(value, datetime) else parse_datetime(str(value))
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def freshness(*, public: bool) -> tuple[str, datetime | None]:
+    """A version token and the last change time of the data the API serves to this audience.
+
+    One query of scalar subqueries, each an index lookup: the newest `updated` of the events
+    the audience may see, the newest removal, and the newest recorded change to actors,
+    places, articles, types and links. Any change anywhere changes the token, which is
+    conservative (a filtered list's tag changes when an unrelated event changes) but never
+    serves a stale body. Writes that bypass save() and history (QuerySet.update) are missed.
+    """
+    events = Event.objects.published() if public else Event.objects.all()
+    parts = _markers(events)
+    compiled = [qs.query.sql_with_params() for qs, _ in parts]
+    sql = "SELECT " + ", ".join(f"({text})" for text, _ in compiled)
+    params = [param for _, group in compiled for param in group]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    token = hashlib.sha256(repr([str(value) for value in row]).encode()).hexdigest()
+    moments = [
+        moment
+        for (_, is_time), value in zip(parts, row, strict=True)
+        if is_time and (moment := _as_datetime(value)) is not None
+    ]
+    return token, max(moments, default=None)
+
+
+def etag(token: str, *, path: str, audience: str, media_type: str) -> str:
+    """A strong ETag: the data's version, the full URL and who is asking in what format."""
+    digest = hashlib.sha256(f"{token}|{path}|{audience}|{media_type}".encode()).hexdigest()
+    return f'"{digest[:32]}"'

@@ -1,0 +1,119 @@
+"""The OpenAPI descriptions of the endpoints: the rules a client relies on, in words."""
+
+from events.chronology import DEFAULT_PAGE_SIZE, HISTOGRAM_RULE, MAX_PAGE_SIZE
+
+PAGING = (
+    "Pages are keyset pages on a unique order: follow `next` and `previous` as given (the "
+    "cursor is opaque). No page skips or repeats an event, even when thousands share a date; "
+    "page 10,000 costs what page 1 costs; there is no cap on how far one can page. "
+    f"`page_size` is 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}). There is no total "
+    "count: the histogram gives counts."
+)
+
+ERRORS = (
+    'Bad input is a 400 with a body `{"errors": {"<parameter>": ["message"]}}`: a malformed '
+    "or impossible date, start after end, an unknown actor, place, type or article, a bbox "
+    "without four numbers, coordinates out of range, a misspelt or repeated parameter."
+)
+
+CACHING = (
+    "Responses carry an ETag and Last-Modified; send If-None-Match or If-Modified-Since to "
+    "get a 304 when nothing changed."
+)
+
+FORMATS = (
+    "`?format=` or the Accept header: `json` (default, the paged envelope), or the whole "
+    "filtered set streamed (no paging) as `csv` (text/csv: ACLED-like columns plus our "
+    "bounds and precision), `geojson` (application/geo+json: an RFC 7946 FeatureCollection, "
+    "coordinates [longitude, latitude], events without coordinates kept with a null "
+    "geometry), `timelinejs` (application/vnd.timelinejs+json: Knight Lab TimelineJS JSON) or "
+    "`ics` (text/calendar: one all-day VEVENT per event spanning its possible days; DTEND is "
+    "exclusive)."
+)
+
+TIMELINE = f"""Published events in chronological order: by the earliest possible day, then
+more precise first (narrower bounds: the latest possible day ascending), then id.
+
+Dates are honest: `date.earliest` and `date.latest` bound when the event can have happened
+and `date.precision` says how exactly it is known; nothing is placed on an invented day.
+`date_mode=overlaps` (default) keeps events that possibly fall in [start, end];
+`date_mode=within` keeps those that certainly do. A month-precision event of February 2016
+appears for start=2016-02-10&end=2016-02-12 with overlaps, not with within.
+
+{PAGING}
+
+{FORMATS}
+
+{ERRORS}
+
+{CACHING}
+
+Sync: pass `updated_since` (the time your previous sync started, less a minute) and apply
+`events/removed/?since=` for the same time first, then the updates."""
+
+HISTOGRAM = f"""Counts of published events per bucket for the same filters as the timeline.
+
+{HISTOGRAM_RULE}
+
+`interval` is day, week, month (default) or year. With start or end given, imprecise events
+are spread only over the buckets inside the requested range.
+
+{ERRORS}"""
+
+EVENTS = f"""Events with the timeline's filters and order. Anonymous clients see published
+events only; editors (session or token authentication) see every status, with `status` and a
+`history_url` on each event. Each event also lists its typed links to other events it can
+see (`related`).
+
+{PAGING}
+
+{FORMATS}
+
+{ERRORS}"""
+
+EVENT = """The full event: the chronology entry plus typed links to other events and, for
+editors, its status, a link to its history in the admin and the history records (who changed
+it, when, and why). Anonymous clients get 404 for an event that is not published."""
+
+EVENT_WRITE = """Editors only (the add/change event permission). The event and, when given,
+its actor links and source excerpts (each replacing the current ones) are checked by the same
+validation as the admin (the models' full_clean()) and written in one transaction: on any
+error nothing is written and the 400 names each field, e.g. `sources[1].excerpt`. Dates are
+given as `date_earliest`, `date_latest` and `date_precision` (plus `date_approximate`,
+`date_display`), or as `when`: a date or news phrase as in the admin ("early August 2016",
+"on Sunday" with `when_reference`). New events are drafts; status changes go through
+`transition/`. Each change is recorded in the history under the requesting user."""
+
+TRANSITION = """Move the event to another status: draft → review → published → retracted (or
+back to review). Publishing and retracting need the publish permission; publishing needs a
+source excerpt. Leaving `published` writes a tombstone to `events/removed/`. Body:
+`{"status": "review", "reason": "optional note for the history"}`."""
+
+REMOVED = f"""Tombstones for keeping a copy in sync: events deleted, retracted or sent back
+from published to review at or after `since` (ISO 8601), oldest first. Tombstones are written
+by Event.transition() when an event leaves `published` and by every delete (Event.delete()
+and QuerySet.delete()), in the same transaction as the change.
+
+Anonymous clients get the ids and uids of events that were published and are not published
+again now; editors get every removal with the status the event had.
+
+Recipe: remember when a sync starts; next time, read this feed with `since` = that time
+less a minute and delete those ids, then read `timeline/?updated_since=` the same time and
+upsert by id (or uid). Both feeds are idempotent, so the overlap is harmless.
+
+{PAGING}"""
+
+ACTORS = """Actors with their aliases, the number of published events they take part in and
+a link to their chronology (`timeline/?actor=<slug>`). `q` searches slugs, names and aliases
+(case and accents folded): `?q=daesh` finds the Islamic State."""
+
+LOCATIONS = """Places with their aliases, the number of published events here or anywhere
+beneath, and a link to their chronology (`timeline/?location=<slug>`). `q` searches names and
+aliases."""
+
+EVENT_TYPES = """The two-level event taxonomy with the number of published events of each
+type (including its sub-types) and a link to its chronology (`timeline/?type=<slug>`)."""
+
+ARTICLES = """The news reports events cite, newest first, with the number of published
+events citing each and a link to their chronology (`timeline/?article=<id>`). The full text is
+not served; excerpts are quoted in each event's sources and `sha256` verifies a copy."""

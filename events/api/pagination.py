@@ -1,0 +1,121 @@
+"""Keyset pagination for DRF: page_size and an opaque cursor in; results, next, previous out."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from events.chronology import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    CursorError,
+    Keyset,
+    Page,
+    chronology_page,
+    page,
+)
+
+
+class KeysetPagination(BasePagination):
+    """Pages on the view's unique order (view.keyset_fields): no OFFSET and no COUNT(*), so
+    every page costs what the first does, and no page skips or repeats a row however many
+    share a date. There is no limit on how far one can page."""
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    default_page_size = DEFAULT_PAGE_SIZE
+    max_page_size = MAX_PAGE_SIZE
+
+    def page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param, "").strip()
+        if not raw:
+            return self.default_page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"page_size must be a whole number from 1 to {self.max_page_size}, "
+                        f"not {raw!r}; follow the next links for more"
+                    ]
+                }
+            )
+        return int(raw)
+
+    def _page(self, request, make) -> list:
+        self.request = request
+        size = self.page_size(request)
+        cursor = request.query_params.get(self.cursor_query_param) or None
+        try:
+            self.page = make(size, cursor)
+        except CursorError as exc:
+            raise ValidationError({self.cursor_query_param: [str(exc)]}) from exc
+        return self.page.rows
+
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        """A page of model instances in view.keyset_fields order."""
+        keyset = Keyset(queryset.model, tuple(view.keyset_fields))
+        return self._page(
+            request, lambda size, cursor: page(queryset, keyset, size=size, cursor=cursor)
+        )
+
+    def paginate_chronology(self, queryset, request, *, url_for=None) -> list[dict]:
+        """A page of chronology entries (events.chronology: a fixed number of queries)."""
+        return self._page(
+            request,
+            lambda size, cursor: chronology_page(
+                queryset, size=size, cursor=cursor, url_for=url_for
+            ),
+        )
+
+    def link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, cursor)
+
+    def envelope(self, data) -> dict:
+        current: Page = self.page
+        return {
+            "results": data,
+            "next": self.link(current.next_cursor),
+            "previous": self.link(current.previous_cursor),
+        }
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(self.envelope(data))
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["results", "next", "previous"],
+            "properties": {
+                "results": schema,
+                "next": {**link, "description": "The following page; null on the last."},
+                "previous": {**link, "description": "The page before; null on the first."},
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque position from a next or previous link; do not build it.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size} "
+                f"(default {self.default_page_size}).",
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.default_page_size,
+                },
+            },
+        ]

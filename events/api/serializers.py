@@ -1,0 +1,414 @@
+"""Serializers: reference data, editors' event input, and the documented shape of entries."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events import dates
+from events.models import (
+    Actor,
+    ActorRole,
+    Article,
+    Event,
+    EventRelation,
+    EventRemoval,
+    EventType,
+    Location,
+)
+
+# --- The chronology entry (built by events.chronology; these classes document it) -------------
+
+
+class DateSerializer(serializers.Serializer):
+    earliest = serializers.DateField(help_text="The earliest day it can have happened.")
+    latest = serializers.DateField(help_text="The latest day it can have happened.")
+    precision = serializers.ChoiceField(choices=Event.Precision.choices)
+    approximate = serializers.BooleanField(help_text="The source hedges ('about', 'some').")
+    display = serializers.CharField(help_text="How to show the date, e.g. 'early August 2016'.")
+
+
+class TypeRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class EntryTypeSerializer(TypeRefSerializer):
+    parent = TypeRefSerializer(allow_null=True, help_text="Null for a top-level type.")
+
+
+class PlaceRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Location.Kind.choices)
+
+
+class EntryLocationSerializer(PlaceRefSerializer):
+    id = serializers.IntegerField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    geo_precision = serializers.ChoiceField(choices=Location.GeoPrecision.choices, allow_null=True)
+    ancestors = PlaceRefSerializer(many=True, help_text="From the country down.")
+
+
+class EntryActorSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Actor.Kind.choices)
+    role = serializers.ChoiceField(choices=ActorRole.choices)
+
+
+class EntrySourceSerializer(serializers.Serializer):
+    article = serializers.IntegerField(help_text="The article's id (see articles/).")
+    title = serializers.CharField()
+    outlet = serializers.CharField()
+    original_agency = serializers.CharField()
+    url = serializers.CharField()
+    published = serializers.DateField()
+    excerpt = serializers.CharField(help_text="Verbatim text of the article.")
+    attributed_to = serializers.CharField()
+    date_phrase = serializers.CharField(help_text="The article's phrase that dates the event.")
+
+
+class FatalitiesSerializer(serializers.Serializer):
+    best = serializers.IntegerField(allow_null=True)
+    low = serializers.IntegerField(allow_null=True)
+    high = serializers.IntegerField(allow_null=True)
+
+
+class EntrySerializer(serializers.Serializer):
+    """One event of the chronology (null means unknown, never zero)."""
+
+    id = serializers.IntegerField()
+    uid = serializers.UUIDField(help_text="Stable across copies of the database.")
+    headline = serializers.CharField()
+    summary = serializers.CharField()
+    date = DateSerializer()
+    type = EntryTypeSerializer()
+    location = EntryLocationSerializer(allow_null=True)
+    actors = EntryActorSerializer(many=True)
+    sources = EntrySourceSerializer(many=True)
+    fatalities = FatalitiesSerializer()
+    updated = serializers.DateTimeField()
+    url = serializers.URLField()
+
+
+class RelatedEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    headline = serializers.CharField()
+    kind = serializers.ChoiceField(choices=EventRelation.Kind.choices)
+    direction = serializers.ChoiceField(
+        choices=[("outgoing", "this event → the other"), ("incoming", "the other → this event")],
+        help_text="outgoing: this event <kind> the other; incoming: the other <kind> this one.",
+    )
+    note = serializers.CharField()
+    url = serializers.URLField()
+
+
+class HistoryRecordSerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    change = serializers.ChoiceField(choices=[("+", "created"), ("~", "changed"), ("-", "deleted")])
+    reason = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=Event.Status.choices)
+
+
+class EventSerializer(EntrySerializer):
+    """The full event: the entry, its typed links to other events and, for editors, its
+    status and history (history only on the detail)."""
+
+    related = RelatedEventSerializer(many=True)
+    status = serializers.ChoiceField(choices=Event.Status.choices, required=False)
+    history_url = serializers.URLField(required=False, help_text="Editors: the admin history.")
+    history = HistoryRecordSerializer(many=True, required=False)
+
+
+class HistogramBucketSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="The bucket's last day.")
+    count = serializers.IntegerField(help_text="Events certainly in this bucket.")
+    imprecise = serializers.IntegerField(
+        help_text="Events whose bounds span several buckets, this one among them."
+    )
+
+
+class HistogramSerializer(serializers.Serializer):
+    interval = serializers.ChoiceField(choices=["day", "week", "month", "year"])
+    rule = serializers.CharField(help_text="How events are counted, in words.")
+    events = serializers.IntegerField(help_text="Events matching the filters.")
+    precise_events = serializers.IntegerField()
+    imprecise_events = serializers.IntegerField()
+    buckets = HistogramBucketSerializer(many=True)
+
+
+class RemovalSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="event_id", help_text="The event's id.")
+
+    class Meta:
+        model = EventRemoval
+        fields = ["id", "uid", "reason", "removed_at"]
+
+
+class EditorRemovalSerializer(RemovalSerializer):
+    class Meta(RemovalSerializer.Meta):
+        fields = [*RemovalSerializer.Meta.fields, "previous_status"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Event.Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- Reference data ----------------------------------------------------------------------------
+
+
+def chronology_url(request, **params) -> str:
+    """The timeline filtered to one actor, place, type or article."""
+    return request.build_absolute_uri(f"{reverse('api:timeline')}?{urlencode(params)}")
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    """Reads aliases and country: the view prefetches them."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
+    country = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    event_count = serializers.IntegerField(read_only=True, help_text="Published events.")
+    chronology = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Actor
+        fields = ["id", "slug", "name", "kind", "country", "aliases", "event_count", "url"]
+        fields += ["chronology"]
+
+    def get_chronology(self, actor: Actor) -> str:
+        return chronology_url(self.context["request"], actor=actor.slug)
+
+
+class ActorMembershipSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    since = serializers.DateField(allow_null=True)
+    until = serializers.DateField(allow_null=True)
+
+
+class ActorDetailSerializer(ActorSerializer):
+    """Adds memberships both ways: the view prefetches them with their actors."""
+
+    members = serializers.SerializerMethodField()
+    alliances = serializers.SerializerMethodField()
+
+    class Meta(ActorSerializer.Meta):
+        fields = [*ActorSerializer.Meta.fields, "description", "members", "alliances"]
+
+    @staticmethod
+    def _membership(actor: Actor, membership) -> dict:
+        return {
+            "slug": actor.slug,
+            "name": actor.name,
+            "since": membership.since,
+            "until": membership.until,
+        }
+
+    @extend_schema_field(ActorMembershipSerializer(many=True))
+    def get_members(self, actor: Actor) -> list[dict]:
+        return [self._membership(m.member, m) for m in actor.memberships.all()]
+
+    @extend_schema_field(ActorMembershipSerializer(many=True))
+    def get_alliances(self, actor: Actor) -> list[dict]:
+        return [self._membership(m.alliance, m) for m in actor.alliance_memberships.all()]
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    """Reads parent and aliases: the view select_related / prefetches them."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:location-detail", lookup_field="slug")
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    event_count = serializers.IntegerField(
+        read_only=True, help_text="Published events here or anywhere beneath."
+    )
+    chronology = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Location
+        fields = ["id", "slug", "name", "kind", "parent", "latitude", "longitude"]
+        fields += ["geo_precision", "iso_code", "aliases", "event_count", "url", "chronology"]
+
+    def get_chronology(self, location: Location) -> str:
+        return chronology_url(self.context["request"], location=location.slug)
+
+
+class LocationDetailSerializer(LocationSerializer):
+    """Adds ancestors (one query) and children (prefetched by the view)."""
+
+    ancestors = serializers.SerializerMethodField()
+    children = PlaceRefSerializer(many=True, read_only=True)
+
+    class Meta(LocationSerializer.Meta):
+        fields = [*LocationSerializer.Meta.fields, "ancestors", "children"]
+
+    @extend_schema_field(PlaceRefSerializer(many=True))
+    def get_ancestors(self, location: Location) -> list[dict]:
+        return [
+            {"slug": place.slug, "name": place.name, "kind": place.kind}
+            for place in location.ancestors()
+        ]
+
+
+class EventTypeSerializer(serializers.ModelSerializer):
+    """Reads parent and subtypes: the view select_related / prefetches them."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:eventtype-detail", lookup_field="slug"
+    )
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    subtypes = TypeRefSerializer(many=True, read_only=True)
+    event_count = serializers.IntegerField(
+        read_only=True, help_text="Published events of this type or its sub-types."
+    )
+    chronology = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventType
+        fields = ["id", "slug", "name", "parent", "description", "subtypes", "event_count"]
+        fields += ["url", "chronology"]
+
+    def get_chronology(self, event_type: EventType) -> str:
+        return chronology_url(self.context["request"], type=event_type.slug)
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """The article's record without its full text (quoted in excerpts; sha256 verifies a copy).
+    Reads dateline: the view select_related it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    source_url = serializers.CharField(source="url", read_only=True, help_text="Where it ran.")
+    dateline = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event_count = serializers.IntegerField(read_only=True, help_text="Published events citing it.")
+    chronology = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "outlet", "original_agency", "source_url", "publication_date"]
+        fields += ["publication_date_source", "publication_date_note", "dateline", "language"]
+        fields += ["sha256", "event_count", "url", "chronology"]
+
+    def get_chronology(self, article: Article) -> str:
+        return chronology_url(self.context["request"], article=article.pk)
+
+
+# --- Editors' input ----------------------------------------------------------------------------
+
+
+class ActorLinkInputSerializer(serializers.Serializer):
+    actor = serializers.CharField(help_text="Slug, id, name or alias of the actor.")
+    role = serializers.ChoiceField(choices=ActorRole.choices)
+
+    def validate_actor(self, text: str) -> Actor:
+        actor = Actor.objects.resolve(text)
+        if actor is None:
+            raise serializers.ValidationError(
+                f"no single actor has the slug, id, name or alias {text!r}"
+            )
+        return actor
+
+
+class SourceInputSerializer(serializers.Serializer):
+    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    excerpt = serializers.CharField(trim_whitespace=False, help_text="Verbatim article text.")
+    excerpt_start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    attributed_to = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    date_phrase = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class EventInputSerializer(serializers.Serializer):
+    """What editors send to create or change an event. Shapes and references are checked here;
+    the rules of the record (bounds, precision, fatalities, verbatim excerpts) by the models'
+    full_clean(), the one validation path the admin uses too. Status changes go through
+    events/{id}/transition/."""
+
+    headline = serializers.CharField(max_length=300)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    type = serializers.CharField(help_text="Event type slug or id.")
+    location = serializers.CharField(
+        required=False, allow_null=True, help_text="Place slug or id, or null."
+    )
+    when = serializers.CharField(
+        required=False,
+        help_text="Instead of the date fields: a date or phrase as in the admin's When box "
+        "(2016-09-04, 'early August 2016', 'on Sunday' with when_reference).",
+    )
+    when_reference = serializers.DateField(
+        required=False, help_text="The publication date relative phrases are resolved against."
+    )
+    date_earliest = serializers.DateField(required=False)
+    date_latest = serializers.DateField(required=False)
+    date_precision = serializers.ChoiceField(choices=Event.Precision.choices, required=False)
+    date_approximate = serializers.BooleanField(required=False)
+    date_display = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    fatalities_best = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    fatalities_low = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    fatalities_high = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    actors = ActorLinkInputSerializer(many=True, required=False, help_text="Replaces the links.")
+    sources = SourceInputSerializer(many=True, required=False, help_text="Replaces the sources.")
+
+    DATE_FIELDS = ("date_earliest", "date_latest", "date_precision")
+
+    def validate_type(self, text: str) -> EventType:
+        found = EventType.objects.filter(slug=text.lower()).first() or (
+            EventType.objects.filter(pk=int(text)).first() if text.isdigit() else None
+        )
+        if found is None:
+            raise serializers.ValidationError(f"no event type has the slug or id {text!r}")
+        return found
+
+    def validate_location(self, text: str | None) -> Location | None:
+        if text in (None, ""):
+            return None
+        found = Location.objects.filter(slug=text.lower()).first() or (
+            Location.objects.filter(pk=int(text)).first() if text.isdigit() else None
+        )
+        if found is None:
+            raise serializers.ValidationError(f"no place has the slug or id {text!r}")
+        return found
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [
+                            "status changes only through POST events/{id}/transition/"
+                            if name == "status"
+                            else "unknown field"
+                        ]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict) -> dict:
+        when = (attrs.pop("when", "") or "").strip()
+        reference = attrs.pop("when_reference", None)
+        if when:
+            try:
+                fuzzy = dates.parse_date_input(when, reference=reference)
+            except dates.DateError as exc:
+                raise serializers.ValidationError({"when": [str(exc)]}) from exc
+            attrs.update(
+                date_earliest=fuzzy.earliest,
+                date_latest=fuzzy.latest,
+                date_precision=fuzzy.precision.value,
+                date_approximate=fuzzy.approximate,
+                date_display=attrs.get("date_display") or fuzzy.display,
+            )
+        elif not self.partial:
+            missing = [name for name in self.DATE_FIELDS if name not in attrs]
+            if missing:
+                raise serializers.ValidationError(
+                    {name: ["Give this date field, or give when."] for name in missing}
+                )
+        return attrs

@@ -1,0 +1,24 @@
+"""API v1 routes (mounted at /api/v1/ under the "api" namespace)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from events.api import views
+
+router = DefaultRouter(use_regex_path=True)
+router.APIRootView = views.ApiRootView
+router.include_format_suffixes = False
+router.register("events", views.EventViewSet, basename="event")
+router.register("actors", views.ActorViewSet, basename="actor")
+router.register("locations", views.LocationViewSet, basename="location")
+router.register("event-types", views.EventTypeViewSet, basename="eventtype")
+router.register("articles", views.ArticleViewSet, basename="article")
+
+urlpatterns = [
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("timeline/histogram/", views.HistogramView.as_view(), name="histogram"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,386 @@
+"""API v1 views: thin layers over the chronology FilterSet, keyset pages and events.chronology."""
+
+from django.db.models import OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import routers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import (
+    AllowAny,
+    BasePermission,
+    DjangoModelPermissionsOrAnonReadOnly,
+)
+from rest_framework.response import Response
+
+from events.api import docs
+from events.api import serializers as s
+from events.api.base import READ_ONLY, ApiView, ChronologyView, is_editor
+from events.api.editing import save_event
+from events.api.filtersets import (
+    ActorFilterSet,
+    ArticleFilterSet,
+    EventTypeFilterSet,
+    LocationFilterSet,
+    RemovalFilterSet,
+)
+from events.api.negotiation import JSONRenderer
+from events.api.pagination import KeysetPagination
+from events.chronology import INTERVALS, add_event_details, entries, histogram
+from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
+from events.querysets import distinct_count
+
+
+@extend_schema(
+    summary="The chronology",
+    description=docs.TIMELINE,
+    responses={200: s.EntrySerializer(many=True)},
+)
+class TimelineView(ChronologyView, GenericAPIView):
+    permission_classes = [AllowAny]
+    http_method_names = READ_ONLY
+
+    def get_queryset(self):
+        # Published only, for everyone; entries come from .values(), so no select_related.
+        return Event.objects.published()
+
+    def get(self, request, *args, **kwargs):
+        events = self.filtered().qs
+        if (response := self.export(events)) is not None:
+            return response
+        rows = self.paginator.paginate_chronology(events, request, url_for=self.url_for())
+        return self.paginator.get_paginated_response(rows)
+
+
+@extend_schema(
+    summary="Event counts per day, week, month or year, honest about imprecise dates",
+    description=docs.HISTOGRAM,
+    filters=True,
+    parameters=[
+        OpenApiParameter("interval", str, enum=list(INTERVALS), default="month"),
+    ],
+    responses={200: s.HistogramSerializer},
+)
+class HistogramView(ChronologyView, GenericAPIView):
+    permission_classes = [AllowAny]
+    http_method_names = READ_ONLY
+    renderer_classes = [JSONRenderer]
+    pagination_class = None
+    extra_query_params = ("interval",)
+
+    def get_queryset(self):
+        # Published only; the histogram groups in SQL and reads no related rows.
+        return Event.objects.published()
+
+    def get(self, request, *args, **kwargs):
+        interval = request.query_params.get("interval", "month")
+        if interval not in INTERVALS:
+            message = f"unknown interval {interval!r}; use one of {', '.join(INTERVALS)}"
+            raise ValidationError({"interval": [message]})
+        filterset = self.filtered()
+        start, end = filterset.period
+        return Response(histogram(filterset.qs, interval=interval, start=start, end=end))
+
+
+class CanChangeEvents(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm("events.change_event")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Events (editors: every status)", description=docs.EVENTS),
+    retrieve=extend_schema(summary="One event", description=docs.EVENT),
+    create=extend_schema(
+        summary="Create an event (editors)",
+        description=docs.EVENT_WRITE,
+        request=s.EventInputSerializer,
+        responses={201: s.EventSerializer},
+    ),
+    update=extend_schema(
+        summary="Replace an event (editors)",
+        description=docs.EVENT_WRITE,
+        request=s.EventInputSerializer,
+        responses={200: s.EventSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change an event (editors)",
+        description=docs.EVENT_WRITE,
+        request=s.EventInputSerializer,
+        responses={200: s.EventSerializer},
+    ),
+)
+class EventViewSet(ChronologyView, viewsets.GenericViewSet):
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    http_method_names = [*READ_ONLY, "post", "put", "patch"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if self.action == "removed":
+            # The tombstones this caller may know of (one EXISTS per row for the public).
+            return EventRemoval.objects.visible_to(self.request.user)
+        # Anonymous clients see published events only; entries come from .values().
+        return Event.objects.visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        # Describes the input to OPTIONS and the schema; reads are built by events.chronology.
+        if self.action in ("create", "update", "partial_update", "metadata"):
+            return s.EventInputSerializer
+        return s.EventSerializer
+
+    def get_export_title(self) -> str:
+        if self.action == "retrieve":
+            return f"event {self.kwargs.get('pk')}"
+        return super().get_export_title()
+
+    def get_renderers(self):
+        if self.action in ("create", "update", "partial_update"):
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+    def full_events(self, rows: list[dict], *, with_history: bool = False) -> list[dict]:
+        editor = is_editor(self.request.user)
+
+        def history_url(pk: int) -> str:
+            return self.request.build_absolute_uri(reverse("admin:events_event_history", args=[pk]))
+
+        return add_event_details(
+            rows,
+            visible=self.get_queryset(),
+            editor=editor,
+            with_history=with_history,
+            url_for=self.url_for(),
+            history_url_for=history_url if editor else None,
+        )
+
+    def event_response(self, pk: int, *, status: int = 200) -> Response:
+        found = entries(self.get_queryset().filter(pk=pk), url_for=self.url_for())
+        if not found:
+            return Response({"detail": "No event matches the given query."}, status=404)
+        return Response(self.full_events(found, with_history=True)[0], status=status)
+
+    @extend_schema(responses={200: s.EventSerializer(many=True)})
+    def list(self, request, *args, **kwargs):
+        events = self.filtered().qs
+        if (response := self.export(events)) is not None:
+            return response
+        rows = self.paginator.paginate_chronology(events, request, url_for=self.url_for())
+        return self.paginator.get_paginated_response(self.full_events(rows))
+
+    @extend_schema(responses={200: s.EventSerializer})
+    def retrieve(self, request, pk=None, *args, **kwargs):
+        return self.event_response(int(pk))
+
+    def create(self, request, *args, **kwargs):
+        event = self.write(None, request.data, partial=False)
+        response = self.event_response(event.pk, status=201)
+        response["Location"] = self.url_for()(event.pk)
+        return response
+
+    def update(self, request, pk=None, *args, **kwargs):
+        event = get_object_or_404(self.get_queryset(), pk=pk)
+        self.write(event, request.data, partial=kwargs.get("partial", False))
+        return self.event_response(event.pk)
+
+    def partial_update(self, request, pk=None, *args, **kwargs):
+        return self.update(request, pk, partial=True)
+
+    def write(self, event: Event | None, data, *, partial: bool) -> Event:
+        serializer = s.EventInputSerializer(data=data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        actors, sources = values.pop("actors", None), values.pop("sources", None)
+        return save_event(
+            event, values=values, actors=actors, sources=sources, user=self.request.user
+        )
+
+    @extend_schema(
+        summary="Move an event through the editorial workflow (editors)",
+        description=docs.TRANSITION,
+        request=s.TransitionSerializer,
+        responses={200: s.EventSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[CanChangeEvents],
+        renderer_classes=[JSONRenderer],
+    )
+    def transition(self, request, pk=None):
+        event = get_object_or_404(self.get_queryset(), pk=pk)
+        serializer = s.TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        event.transition(data["status"], user=request.user, reason=data["reason"])
+        return self.event_response(event.pk)
+
+    @extend_schema(
+        summary="Events removed from the published record since a time (sync feed)",
+        description=docs.REMOVED,
+        responses={200: s.EditorRemovalSerializer(many=True)},
+    )
+    @action(
+        detail=False,
+        url_path="removed",
+        permission_classes=[AllowAny],
+        renderer_classes=[JSONRenderer],
+        filterset_class=RemovalFilterSet,
+        keyset_fields=("removed_at", "id"),
+    )
+    def removed(self, request):
+        rows = self.paginator.paginate_queryset(
+            self.filter_queryset(self.get_queryset()), request, view=self
+        )
+        serializer = s.EditorRemovalSerializer if is_editor(request.user) else s.RemovalSerializer
+        return self.paginator.get_paginated_response(serializer(rows, many=True).data)
+
+
+class ApiRootView(routers.APIRootView):
+    """The API's entry point: every list, the chronology, the schema and its documentation."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name, url_name in (
+            ("timeline", "api:timeline"),
+            ("histogram", "api:histogram"),
+            ("removed", "api:event-removed"),
+            ("schema", "api:schema"),
+            ("docs", "api:docs"),
+        ):
+            response.data[name] = request.build_absolute_uri(reverse(url_name))
+        return response
+
+
+# --- Reference data ----------------------------------------------------------------------------
+
+
+class ReferenceViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """Actors, places, types and articles: small pages of ModelSerializer rows by keyset."""
+
+    permission_classes = [AllowAny]
+    pagination_class = KeysetPagination
+    filter_backends = [DjangoFilterBackend]
+    renderer_classes = [JSONRenderer]
+    keyset_fields = ("name", "id")
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    @staticmethod
+    def published():
+        # Counts are of published events, so that they match the linked chronology.
+        return Event.objects.published()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Actors", description=docs.ACTORS),
+    retrieve=extend_schema(summary="One actor, with its alliances and members"),
+)
+class ActorViewSet(ReferenceViewSet):
+    serializer_class = s.ActorSerializer
+    detail_serializer_class = s.ActorDetailSerializer
+    filterset_class = ActorFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        qs = (
+            Actor.objects.select_related("country")  # The country's slug on every row.
+            .prefetch_related("aliases")  # Alias names: one query per page.
+            .annotate(
+                # A correlated count per shown row, through events_eventactor_chrono_idx.
+                event_count=distinct_count(self.published(), actor_links__actor=OuterRef("pk"))
+            )
+        )
+        if self.action == "retrieve":
+            # Memberships both ways with the actor at the other end: two queries.
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=ActorMembership.objects.select_related("member").order_by(
+                        "member__name"
+                    ),
+                ),
+                Prefetch(
+                    "alliance_memberships",
+                    queryset=ActorMembership.objects.select_related("alliance").order_by(
+                        "alliance__name"
+                    ),
+                ),
+            )
+        return qs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Places", description=docs.LOCATIONS),
+    retrieve=extend_schema(summary="One place, with its ancestors and children"),
+)
+class LocationViewSet(ReferenceViewSet):
+    serializer_class = s.LocationSerializer
+    detail_serializer_class = s.LocationDetailSerializer
+    filterset_class = LocationFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        subtree = Location.objects.filter(path__startswith=OuterRef(OuterRef("path"))).values("id")
+        qs = (
+            Location.objects.select_related("parent")  # The parent's slug on every row.
+            .prefetch_related("aliases")  # Alias names: one query per page.
+            .annotate(
+                # Events here or beneath: the subtree's ids, then events_event_location_idx.
+                event_count=distinct_count(self.published(), location_id__in=subtree)
+            )
+        )
+        if self.action == "retrieve":
+            # The places directly beneath, in name order: one query.
+            qs = qs.prefetch_related(
+                Prefetch("children", queryset=Location.objects.order_by("name"))
+            )
+        return qs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Event types", description=docs.EVENT_TYPES),
+    retrieve=extend_schema(summary="One event type"),
+)
+class EventTypeViewSet(ReferenceViewSet):
+    serializer_class = s.EventTypeSerializer
+    filterset_class = EventTypeFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return (
+            EventType.objects.select_related("parent")  # The parent's slug on every row.
+            .prefetch_related(
+                # Sub-types by name: one query per page.
+                Prefetch("subtypes", queryset=EventType.objects.order_by("name"))
+            )
+            .annotate(
+                # Events of this type or of its sub-types, through events_event_type_idx.
+                event_count=distinct_count(
+                    self.published(), Q(type=OuterRef("pk")) | Q(type__parent=OuterRef("pk"))
+                )
+            )
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Articles (the cited news reports)", description=docs.ARTICLES),
+    retrieve=extend_schema(summary="One article"),
+)
+class ArticleViewSet(ReferenceViewSet):
+    serializer_class = s.ArticleSerializer
+    filterset_class = ArticleFilterSet
+    keyset_fields = ("-publication_date", "id")
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (
+            Article.objects.select_related("dateline")  # The dateline's slug on every row.
+            .defer("text")  # The full text is never served; it can be long.
+            .annotate(event_count=distinct_count(self.published(), sources__article=OuterRef("pk")))
+        )

@@ -1,0 +1,552 @@
+"""Turn a filtered Event queryset into chronology entries, keyset pages and histogram buckets."""
+
+import base64
+import binascii
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Trunc
+
+from events.dates import Precision, display_text
+from events.models import EventActor, EventRelation, EventSource, Location
+
+# The chronology order, unique so that keyset pages never skip or repeat: earliest possible day,
+# then narrower bounds first (more precise first), then id. Served by events_event_chrono_idx.
+CHRONOLOGICAL = ("date_earliest", "date_latest", "id")
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+# Rows per query when a whole filtered set is walked for an export.
+EXPORT_BATCH_SIZE = 500
+
+# What one entry reads from the event row and its type and place (one query for a page).
+_EVENT_VALUES = (
+    "id",
+    "uid",
+    "headline",
+    "summary",
+    "date_earliest",
+    "date_latest",
+    "date_precision",
+    "date_approximate",
+    "date_display",
+    "type__slug",
+    "type__name",
+    "type__parent__slug",
+    "type__parent__name",
+    "location_id",
+    "location__slug",
+    "location__name",
+    "location__kind",
+    "location__latitude",
+    "location__longitude",
+    "location__geo_precision",
+    "location__path",
+    "fatalities_best",
+    "fatalities_low",
+    "fatalities_high",
+    "updated",
+)
+
+UrlFor = Callable[[int], str]
+
+
+# --- Entries ------------------------------------------------------------------------------------
+
+
+def entries(queryset: models.QuerySet, *, url_for: UrlFor | None = None) -> list[dict]:
+    """The entries of these events, in the queryset's order: at most four queries in all."""
+    return build_entries(list(queryset.values(*_EVENT_VALUES)), url_for=url_for)
+
+
+def build_entries(rows: Sequence[dict], *, url_for: UrlFor | None = None) -> list[dict]:
+    """Entries from event rows (.values(*_EVENT_VALUES)): one query each for actors, sources and
+    the places above the events' places, however many rows there are."""
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    actors = _actors_by_event(ids)
+    sources = _sources_by_event(ids)
+    ancestors = _ancestors_by_path({row["location__path"] for row in rows if row["location_id"]})
+    return [
+        _entry(row, actors.get(row["id"], []), sources.get(row["id"], []), ancestors, url_for)
+        for row in rows
+    ]
+
+
+def _entry(row: dict, actors: list, sources: list, ancestors: dict, url_for: UrlFor | None) -> dict:
+    display = row["date_display"] or display_text(
+        row["date_earliest"],
+        row["date_latest"],
+        Precision(row["date_precision"]),
+        approximate=row["date_approximate"],
+    )
+    entry = {
+        "id": row["id"],
+        "uid": str(row["uid"]),
+        "headline": row["headline"],
+        "summary": row["summary"],
+        "date": {
+            "earliest": row["date_earliest"].isoformat(),
+            "latest": row["date_latest"].isoformat(),
+            "precision": row["date_precision"],
+            "approximate": row["date_approximate"],
+            "display": display,
+        },
+        "type": {
+            "slug": row["type__slug"],
+            "name": row["type__name"],
+            "parent": (
+                {"slug": row["type__parent__slug"], "name": row["type__parent__name"]}
+                if row["type__parent__slug"]
+                else None
+            ),
+        },
+        "location": _location(row, ancestors) if row["location_id"] else None,
+        "actors": actors,
+        "sources": sources,
+        "fatalities": {
+            "best": row["fatalities_best"],
+            "low": row["fatalities_low"],
+            "high": row["fatalities_high"],
+        },
+        "updated": row["updated"].isoformat(),
+    }
+    if url_for is not None:
+        entry["url"] = url_for(row["id"])
+    return entry
+
+
+def _location(row: dict, ancestors: dict) -> dict:
+    return {
+        "id": row["location_id"],
+        "slug": row["location__slug"],
+        "name": row["location__name"],
+        "kind": row["location__kind"],
+        "latitude": row["location__latitude"],
+        "longitude": row["location__longitude"],
+        "geo_precision": row["location__geo_precision"],
+        "ancestors": [
+            ancestors[pk] for pk in _ancestor_ids(row["location__path"]) if pk in ancestors
+        ],
+    }
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    """ "/3/17/42/" → [3, 17]: the country down, without the place itself."""
+    return [int(part) for part in path.strip("/").split("/")[:-1] if part]
+
+
+def _ancestors_by_path(paths: Iterable[str]) -> dict[int, dict]:
+    ids = {pk for path in paths for pk in _ancestor_ids(path)}
+    if not ids:
+        return {}
+    rows = Location.objects.filter(id__in=ids).order_by().values_list("id", "slug", "name", "kind")
+    return {pk: {"slug": slug, "name": name, "kind": kind} for pk, slug, name, kind in rows}
+
+
+def _actors_by_event(ids: list[int]) -> dict[int, list[dict]]:
+    found: dict[int, list[dict]] = defaultdict(list)
+    links = (
+        EventActor.objects.filter(event_id__in=ids)
+        .order_by("id")
+        .values_list("event_id", "actor__slug", "actor__name", "actor__kind", "role")
+    )
+    for event_id, slug, name, kind, role in links:
+        found[event_id].append({"slug": slug, "name": name, "kind": kind, "role": role})
+    return found
+
+
+def _sources_by_event(ids: list[int]) -> dict[int, list[dict]]:
+    found: dict[int, list[dict]] = defaultdict(list)
+    rows = (
+        EventSource.objects.filter(event_id__in=ids)
+        .order_by("article_id", "excerpt_start", "id")
+        .values_list(
+            "event_id",
+            "article_id",
+            "article__title",
+            "article__outlet",
+            "article__original_agency",
+            "article__url",
+            "article__publication_date",
+            "excerpt",
+            "attributed_to",
+            "date_phrase",
+        )
+    )
+    for event_id, article, title, outlet, agency, url, published, excerpt, by, phrase in rows:
+        found[event_id].append(
+            {
+                "article": article,
+                "title": title,
+                "outlet": outlet,
+                "original_agency": agency,
+                "url": url,
+                "published": published.isoformat(),
+                "excerpt": excerpt,
+                "attributed_to": by,
+                "date_phrase": phrase,
+            }
+        )
+    return found
+
+
+def related_by_event(
+    ids: list[int],
+    *,
+    visible: models.QuerySet,
+    url_for: UrlFor | None = None,
+    hidden_kinds: Sequence[str] = (),
+) -> dict[int, list[dict]]:
+    """Typed links to and from these events, to visible events only (one query)."""
+    visible_ids = visible.values("id")
+    links = (
+        EventRelation.objects.filter(
+            Q(from_event_id__in=ids, to_event_id__in=visible_ids)
+            | Q(to_event_id__in=ids, from_event_id__in=visible_ids)
+        )
+        .exclude(kind__in=hidden_kinds)
+        .order_by("id")
+        .values_list(
+            "from_event_id",
+            "to_event_id",
+            "kind",
+            "note",
+            "from_event__headline",
+            "to_event__headline",
+        )
+    )
+    wanted = set(ids)
+    found: dict[int, list[dict]] = defaultdict(list)
+    for from_id, to_id, kind, note, from_headline, to_headline in links:
+        for this, other, headline, direction in (
+            (from_id, to_id, to_headline, "outgoing"),
+            (to_id, from_id, from_headline, "incoming"),
+        ):
+            if this in wanted:
+                link = {
+                    "id": other,
+                    "headline": headline,
+                    "kind": kind,
+                    "direction": direction,
+                    "note": note,
+                }
+                if url_for is not None:
+                    link["url"] = url_for(other)
+                found[this].append(link)
+    return found
+
+
+# --- Keyset paging ------------------------------------------------------------------------------
+
+
+class CursorError(ValueError):
+    """A cursor that this API did not hand out (or that belongs to another endpoint)."""
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """A unique order over a model, as field names ("-field" descends), and cursors on it."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name.lstrip("-") for name in self.fields)
+
+    def ordering(self, *, backwards: bool = False) -> list[str]:
+        if not backwards:
+            return list(self.fields)
+        return [name[1:] if name.startswith("-") else f"-{name}" for name in self.fields]
+
+    def key(self, row: Any) -> tuple:
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+        return tuple(get(name) for name in self.names)
+
+    def beyond(self, key: Sequence, *, backwards: bool = False) -> Q:
+        """Rows strictly after key in this order (before it when backwards).
+
+        Written as a leading inequality on the first field ANDed with the lexicographic
+        comparison, so that an index on the fields is entered at the key, not scanned from
+        its start.
+        """
+        condition: Q | None = None
+        for name, value in reversed(list(zip(self.fields, key, strict=True))):
+            field = name.lstrip("-")
+            ascending = (not name.startswith("-")) != backwards
+            strict = Q(**{f"{field}__{'gt' if ascending else 'lt'}": value})
+            condition = strict if condition is None else strict | (Q(**{field: value}) & condition)
+        first, ascending_first = self.names[0], (not self.fields[0].startswith("-")) != backwards
+        return Q(**{f"{first}__{'gte' if ascending_first else 'lte'}": key[0]}) & condition
+
+    def encode(self, key: Sequence, *, backwards: bool = False) -> str:
+        plain = [value.isoformat() if hasattr(value, "isoformat") else value for value in key]
+        raw = json.dumps({"k": plain, "b": backwards}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str) -> tuple[tuple, bool]:
+        """The key and direction of a cursor; CursorError when it is not one of ours."""
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            data = json.loads(raw)
+            values, backwards = data["k"], data["b"]
+            if not isinstance(values, list) or len(values) != len(self.fields):
+                raise ValueError("wrong number of key parts")
+            key = tuple(
+                self.model._meta.get_field(name).to_python(value)
+                for name, value in zip(self.names, values, strict=True)
+            )
+        except (binascii.Error, ValueError, KeyError, TypeError, ValidationError) as exc:
+            raise CursorError(
+                "not a cursor of this endpoint; use the next and previous links as given"
+            ) from exc
+        if any(value is None for value in key):
+            raise CursorError("not a cursor of this endpoint; use the next and previous links")
+        return key, bool(backwards)
+
+
+@dataclass
+class Page:
+    """One page of rows with the cursors to the pages beside it (None at either end)."""
+
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def page(
+    queryset: models.QuerySet,
+    keyset: Keyset,
+    *,
+    size: int,
+    cursor: str | None = None,
+    fetch: Callable[[models.QuerySet], list] = list,
+) -> Page:
+    """A page of queryset in keyset order: LIMIT size+1 from the cursor's key, no OFFSET and
+    no COUNT, so page 10,000 costs what page 1 costs. fetch turns the sliced queryset into rows
+    (e.g. qs.values(...)); the keyset's fields must be readable from each row."""
+    key, backwards = keyset.decode(cursor) if cursor else (None, False)
+    qs = queryset.order_by(*keyset.ordering(backwards=backwards))
+    if key is not None:
+        qs = qs.filter(keyset.beyond(key, backwards=backwards))
+    rows = list(fetch(qs[: size + 1]))
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return Page(rows, None, None)
+    after = keyset.encode(keyset.key(rows[-1]))
+    before = keyset.encode(keyset.key(rows[0]), backwards=True)
+    if backwards:
+        return Page(rows, after, before if more else None)
+    return Page(rows, after if more else None, before if key is not None else None)
+
+
+def chronology_page(
+    queryset: models.QuerySet,
+    *,
+    size: int,
+    cursor: str | None = None,
+    url_for: UrlFor | None = None,
+) -> Page:
+    """A page of chronology entries: five queries at most whatever the size or depth."""
+    keyset = Keyset(queryset.model, CHRONOLOGICAL)
+    found = page(
+        queryset, keyset, size=size, cursor=cursor, fetch=lambda qs: qs.values(*_EVENT_VALUES)
+    )
+    found.rows = build_entries(found.rows, url_for=url_for)
+    return found
+
+
+def walk(
+    queryset: models.QuerySet,
+    *,
+    batch_size: int = EXPORT_BATCH_SIZE,
+    url_for: UrlFor | None = None,
+) -> Iterator[dict]:
+    """Every entry of the filtered set in chronological order, fetched in keyset batches so
+    an export streams without holding the set: four queries per batch."""
+    keyset = Keyset(queryset.model, CHRONOLOGICAL)
+    qs = queryset.order_by(*CHRONOLOGICAL)
+    key = None
+    while True:
+        batch_qs = qs.filter(keyset.beyond(key)) if key is not None else qs
+        rows = list(batch_qs.values(*_EVENT_VALUES)[:batch_size])
+        if not rows:
+            return
+        yield from build_entries(rows, url_for=url_for)
+        if len(rows) < batch_size:
+            return
+        key = keyset.key(rows[-1])
+
+
+# --- Histogram ----------------------------------------------------------------------------------
+
+INTERVALS = ("day", "week", "month", "year")
+HISTOGRAM_RULE = (
+    "Precision-aware counts. 'count' is the number of events whose earliest and latest "
+    "possible days both fall inside the bucket, so they certainly happened in it. An event "
+    "whose bounds span more than one bucket is never placed on a guessed day: it is counted "
+    "once in 'imprecise' of every bucket its bounds overlap (within the requested range), "
+    "meaning 'may have happened here'. 'count' values add up to 'precise_events'; 'imprecise' "
+    "values do not add up to a number of events. Weeks start on Monday (ISO 8601). Buckets "
+    "where both are zero are left out."
+)
+
+
+def bucket_start(day: date, interval: str) -> date:
+    if interval == "day":
+        return day
+    if interval == "week":
+        return day - timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day.replace(month=1, day=1)
+
+
+def next_bucket(start: date, interval: str) -> date:
+    if interval == "day":
+        return start + timedelta(days=1)
+    if interval == "week":
+        return start + timedelta(days=7)
+    if interval == "month":
+        return start + relativedelta(months=1)
+    return start + relativedelta(years=1)
+
+
+def histogram(
+    queryset: models.QuerySet,
+    *,
+    interval: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict:
+    """Event counts per bucket, honest about imprecise dates (see HISTOGRAM_RULE).
+
+    One grouped query over the pairs (bucket of earliest, bucket of latest); the spread of
+    imprecise events over buckets is then done per distinct pair, not per event.
+    """
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}")
+
+    def truncated(field: str):
+        return F(field) if interval == "day" else Trunc(field, interval)
+
+    pairs = (
+        queryset.order_by()
+        .values(first=truncated("date_earliest"), last=truncated("date_latest"))
+        .annotate(n=Count("id"))
+        .values_list("first", "last", "n")
+    )
+    low = bucket_start(start, interval) if start else None
+    high = bucket_start(end, interval) if end else None
+    precise: Counter[date] = Counter()
+    imprecise: Counter[date] = Counter()
+    total = spanning = 0
+    for first, last, n in pairs:
+        first, last = _as_date(first), _as_date(last)
+        total += n
+        if first == last:
+            precise[first] += n
+            continue
+        spanning += n
+        bucket = max(first, low) if low else first
+        stop = min(last, high) if high else last
+        while bucket <= stop:
+            imprecise[bucket] += n
+            bucket = next_bucket(bucket, interval)
+    buckets = [
+        {
+            "start": bucket.isoformat(),
+            "end": (next_bucket(bucket, interval) - timedelta(days=1)).isoformat(),
+            "count": precise[bucket],
+            "imprecise": imprecise[bucket],
+        }
+        for bucket in sorted(set(precise) | set(imprecise))
+    ]
+    return {
+        "interval": interval,
+        "rule": HISTOGRAM_RULE,
+        "events": total,
+        "precise_events": total - spanning,
+        "imprecise_events": spanning,
+        "buckets": buckets,
+    }
+
+
+def _as_date(value) -> date:
+    # Trunc of a DateField gives a date; some backends give a datetime.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+# --- The full event (events/ and events/{id}/) ---------------------------------------------------
+
+
+def add_event_details(
+    entries: list[dict],
+    *,
+    visible: models.QuerySet,
+    editor: bool,
+    with_history: bool = False,
+    url_for: UrlFor | None = None,
+    history_url_for: UrlFor | None = None,
+) -> list[dict]:
+    """Add typed links to visible events and, for editors, status and history (in place).
+
+    One query for the links, one for statuses and one for the history records: the count
+    does not grow with the number of entries.
+    """
+    ids = [entry["id"] for entry in entries]
+    if not ids:
+        return entries
+    # An ingestion's "possible duplicate" flag is a note to editors, not a public claim.
+    hidden = () if editor else ("possible_duplicate",)
+    related = related_by_event(ids, visible=visible, url_for=url_for, hidden_kinds=hidden)
+    for entry in entries:
+        entry["related"] = related.get(entry["id"], [])
+    if not editor:
+        return entries
+    from events.models import Event
+
+    statuses = dict(Event.objects.filter(id__in=ids).values_list("id", "status"))
+    history: dict[int, list[dict]] = defaultdict(list)
+    if with_history:
+        records = (
+            Event.history.filter(id__in=ids)
+            .order_by("-history_date", "-history_id")
+            .values_list(
+                "id",
+                "history_date",
+                "history_user__username",
+                "history_type",
+                "history_change_reason",
+                "status",
+            )
+        )
+        for pk, when, user, change, reason, status in records:
+            history[pk].append(
+                {
+                    "date": when.isoformat(),
+                    "user": user,
+                    "change": change,
+                    "reason": reason,
+                    "status": status,
+                }
+            )
+    for entry in entries:
+        entry["status"] = statuses.get(entry["id"])
+        if history_url_for is not None:
+            entry["history_url"] = history_url_for(entry["id"])
+        if with_history:
+            entry["history"] = history.get(entry["id"], [])
+    return entries
