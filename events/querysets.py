@@ -34,6 +34,33 @@ def distinct_count(queryset: models.QuerySet, *args, **kwargs) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+class NamedQuerySet(models.QuerySet):
+    """Lookups by name for models with a slug, a folded name and aliases (actors and places)."""
+
+    def matching(self, text: str):
+        """Rows whose id, slug, name or any alias is this text (case and accents folded).
+
+        Actor aliases are unique, so an actor resolves to one row; places can share a name.
+        """
+        text = text.strip()
+        folded = fold(text)
+        condition = Q(slug=text.lower()) | Q(name_folded=folded) | Q(aliases__name_folded=folded)
+        if text.isdigit():
+            condition |= Q(pk=int(text))
+        return self.filter(condition).distinct()
+
+    def search(self, text: str):
+        """Rows whose slug, name or any alias contains this text (case and accents folded)."""
+        folded = fold(text)
+        alias_link = self.model.aliases.rel
+        aliases = alias_link.related_model.objects.filter(name_folded__contains=folded)
+        return self.filter(
+            Q(slug__contains=folded.replace(" ", "-"))
+            | Q(name_folded__contains=folded)
+            | Q(id__in=aliases.values(alias_link.field.attname))
+        )
+
+
 class EventQuerySet(models.QuerySet):
     def delete(self):
         """Delete, leaving a tombstone per event for the sync feed (events/removed/)."""
@@ -81,15 +108,6 @@ class EventQuerySet(models.QuerySet):
         if end is not None:
             qs = qs.filter(date_latest__lte=end)
         return qs
-
-    def involving(self, actor_ids, *, role: str | None = None) -> "EventQuerySet":
-        """Events in which any of these actors took part (in this role, if given)."""
-        from events.models import EventActor
-
-        links = EventActor.objects.filter(actor_id__in=actor_ids)
-        if role:
-            links = links.filter(role=role)
-        return self.filter(id__in=links.values("event_id"))
 
     def linked_to(
         self,
@@ -163,31 +181,11 @@ class EventQuerySet(models.QuerySet):
         return self.filter(location_id__in=Location.objects.subtree(location).values("id"))
 
 
-class ActorQuerySet(models.QuerySet):
-    def matching(self, text: str) -> "ActorQuerySet":
-        """Actors whose id, slug, name or any alias is this text (case and accents folded)."""
-        text = text.strip()
-        folded = fold(text)
-        condition = Q(slug=text.lower()) | Q(name_folded=folded) | Q(aliases__name_folded=folded)
-        if text.isdigit():
-            condition |= Q(pk=int(text))
-        return self.filter(condition).distinct()
-
+class ActorQuerySet(NamedQuerySet):
     def resolve(self, text: str):
         """The one actor this text names, or None."""
         found = list(self.matching(text)[:2])
         return found[0] if len(found) == 1 else None
-
-    def search(self, text: str) -> "ActorQuerySet":
-        """Actors whose slug, name or any alias contains this text (case and accents folded)."""
-        from events.models import ActorAlias
-
-        folded = fold(text)
-        return self.filter(
-            Q(slug__contains=folded.replace(" ", "-"))
-            | Q(name_folded__contains=folded)
-            | Q(id__in=ActorAlias.objects.filter(name_folded__contains=folded).values("actor_id"))
-        )
 
     def with_members(self, actor_ids) -> set[int]:
         """The ids given plus every member of those that are alliances (one level, one query)."""
@@ -200,34 +198,10 @@ class ActorQuerySet(models.QuerySet):
         return ids
 
 
-class LocationQuerySet(models.QuerySet):
+class LocationQuerySet(NamedQuerySet):
     def subtree(self, location) -> "LocationQuerySet":
         """This place and everything beneath it."""
         return self.filter(path__startswith=location.path)
-
-    def matching(self, text: str) -> "LocationQuerySet":
-        """Places whose id, slug, name or alias is this text; names can be shared, so maybe many."""
-        text = text.strip()
-        folded = fold(text)
-        condition = Q(slug=text.lower()) | Q(name_folded=folded) | Q(aliases__name_folded=folded)
-        if text.isdigit():
-            condition |= Q(pk=int(text))
-        return self.filter(condition).distinct()
-
-    def search(self, text: str) -> "LocationQuerySet":
-        """Places whose slug, name or any alias contains this text (case and accents folded)."""
-        from events.models import LocationAlias
-
-        folded = fold(text)
-        return self.filter(
-            Q(slug__contains=folded.replace(" ", "-"))
-            | Q(name_folded__contains=folded)
-            | Q(
-                id__in=LocationAlias.objects.filter(name_folded__contains=folded).values(
-                    "location_id"
-                )
-            )
-        )
 
     def in_bbox(
         self, min_lon: float, min_lat: float, max_lon: float, max_lat: float

@@ -224,14 +224,14 @@ def test_only_an_alliance_can_have_members():
     assert "not an alliance" in _errors(caught.value)["alliance"]
 
 
-def test_events_involving_an_actor_in_a_role():
+def test_events_linked_to_an_actor_in_a_role():
     army, rebels = ActorFactory(), ActorFactory()
     attack = EventActorFactory(actor=army, role="perpetrator").event
     EventActorFactory(event=attack, actor=rebels, role="target")
     EventActorFactory(actor=rebels, role="perpetrator")
-    assert list(Event.objects.involving([army.pk])) == [attack]
-    assert list(Event.objects.involving([rebels.pk], role="target")) == [attack]
-    assert Event.objects.involving([rebels.pk]).count() == 2
+    assert list(Event.objects.linked_to([army.pk])) == [attack]
+    assert list(Event.objects.linked_to([rebels.pk], role="target")) == [attack]
+    assert Event.objects.linked_to([rebels.pk]).count() == 2
 
 
 def test_changing_event_dates_updates_the_link_copies():

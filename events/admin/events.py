@@ -1,32 +1,25 @@
-"""The editors' workbench: curate events, their actors, places, sources and workflow."""
+"""The event workbench: date entry, inlines, workflow, review queue and history."""
 
 from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from events import dates
+from events.admin.filters import ActorFilter, DateNavigationFilter, LocationFilter
 from events.models import (
     Actor,
-    ActorAlias,
-    ActorMembership,
-    Article,
     Event,
     EventActor,
     EventForReview,
     EventRelation,
     EventSource,
-    EventType,
     Location,
-    LocationAlias,
 )
 from events.querysets import related_count
 
@@ -35,105 +28,6 @@ WHEN_HELP = (
     "2016-08~ (approximate), or a phrase such as 'on Sunday', 'early August', 'some 10 days ago', "
     "resolved against the reference date. It fills the fields below; leave it empty to edit them."
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# Filters that stay fast on a million events
-# ---------------------------------------------------------------------------------------------
-
-
-class DateNavigationFilter(admin.SimpleListFilter):
-    """Year › month navigation from two index probes, instead of date_hierarchy's full scan."""
-
-    title = "date"
-    parameter_name = "when"
-
-    def has_output(self) -> bool:
-        # Always applied, so a bad ?when= is reported even while the table is empty.
-        return True
-
-    def lookups(self, request, model_admin):
-        qs = model_admin.get_queryset(request)
-        first = qs.order_by("date_earliest").values_list("date_earliest", flat=True).first()
-        last = qs.order_by("-date_earliest").values_list("date_earliest", flat=True).first()
-        if first is None:
-            return []
-        value = self.value() or ""
-        choices = [(str(year), str(year)) for year in range(last.year, first.year - 1, -1)]
-        year = value[:4]
-        if year.isdigit():
-            months = [
-                (f"{year}-{month:02d}", f"\u2003{date(int(year), month, 1):%B %Y}")
-                for month in range(1, 13)
-            ]
-            position = next((i for i, (v, _) in enumerate(choices) if v == year), None)
-            if position is not None:
-                choices[position + 1 : position + 1] = months
-        return choices
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            bounds = dates.parse_partial_iso(self.value())
-        except dates.DateError as exc:
-            raise IncorrectLookupParameters(str(exc)) from exc
-        return queryset.overlapping(bounds.earliest, bounds.latest)
-
-
-class TextInputFilter(admin.SimpleListFilter):
-    """A list filter with a search box: for tables too big to list as links."""
-
-    template = "admin/events/input_filter.html"
-
-    def __init__(self, request, params, model, model_admin):
-        self.request = request
-        super().__init__(request, params, model, model_admin)
-
-    def lookups(self, request, model_admin):
-        return ()
-
-    def has_output(self) -> bool:
-        return True
-
-    def choices(self, changelist):
-        kept = {k: v for k, v in changelist.params.items() if k != self.parameter_name}
-        yield {"preserved": sorted(kept.items()), "value": self.value() or ""}
-
-
-class ActorFilter(TextInputFilter):
-    title = "actor (name or alias)"
-    parameter_name = "actor"
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        ids = list(Actor.objects.matching(self.value()).values_list("id", flat=True))
-        if not ids:
-            messages.warning(request, f"No actor is called {self.value()!r}.")
-        return queryset.involving(ids)
-
-
-class LocationFilter(TextInputFilter):
-    title = "place (and everything in it)"
-    parameter_name = "place"
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        places = list(Location.objects.matching(self.value()))
-        if not places:
-            messages.warning(request, f"No place is called {self.value()!r}.")
-            return queryset.none()
-        result = queryset.none()
-        for place in places:
-            result = result | queryset.in_location(place)
-        return result
-
-
-# ---------------------------------------------------------------------------------------------
-# Events
-# ---------------------------------------------------------------------------------------------
 
 
 class EventActorInline(admin.TabularInline):
@@ -228,7 +122,7 @@ class EventAdmin(SimpleHistoryAdmin):
     list_display = [
         "display_date",
         "headline",
-        "type",
+        "type_name",
         "location",
         "actor_names",
         "status",
@@ -280,6 +174,7 @@ class EventAdmin(SimpleHistoryAdmin):
 
     class Media:
         js = ["events/admin/when_preview.js"]
+        css = {"all": ["events/admin/events.css"]}
 
     def get_queryset(self, request):
         # Actor names for the list in one extra query; source counts per shown row.
@@ -299,7 +194,7 @@ class EventAdmin(SimpleHistoryAdmin):
         if term:
             actor_ids = list(Actor.objects.matching(term).values_list("id", flat=True))
             if actor_ids:
-                results |= queryset.involving(actor_ids)
+                results |= queryset.linked_to(actor_ids)
             for place in Location.objects.matching(term)[:5]:
                 results |= queryset.in_location(place)
         return results, may_have_duplicates
@@ -318,6 +213,11 @@ class EventAdmin(SimpleHistoryAdmin):
     def display_date(self, event: Event) -> str:
         return event.display_date
 
+    @admin.display(description="type", ordering="type__name")
+    def type_name(self, event: Event) -> str:
+        # The sub-type alone reads better in a narrow column; the filter shows the full path.
+        return event.type.name
+
     # -- workflow -------------------------------------------------------------------------------
 
     def _transition_many(self, request, queryset, to_status: str) -> None:
@@ -327,7 +227,7 @@ class EventAdmin(SimpleHistoryAdmin):
                 event.transition(to_status, user=request.user)
                 moved += 1
             except (ValidationError, PermissionDenied) as exc:
-                refused.append(f"#{event.pk} {event.headline[:40]}: {_message(exc)}")
+                refused.append(f"#{event.pk} {event.headline[:40]}: {error_message(exc)}")
         if moved:
             self.message_user(request, f"{moved} event(s) are now {to_status}.", messages.SUCCESS)
         for line in refused[:20]:
@@ -370,7 +270,7 @@ class EventAdmin(SimpleHistoryAdmin):
         try:
             event.transition(request.POST.get("status", ""), user=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _message(exc), messages.ERROR)
+            self.message_user(request, error_message(exc), messages.ERROR)
         else:
             self.message_user(request, f"The event is now {event.get_status_display()}.")
         return HttpResponseRedirect(change_url)
@@ -452,7 +352,7 @@ def _allowed_transitions(event: Event, user) -> set[str]:
     return allowed
 
 
-def _message(exc: Exception) -> str:
+def error_message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
@@ -473,204 +373,3 @@ def _link_history(event_id: int) -> list[dict]:
         rows.append({"record": record, "what": "link"})
     rows.sort(key=lambda row: row["record"].history_date, reverse=True)
     return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# Articles, actors, places, types
-# ---------------------------------------------------------------------------------------------
-
-
-class CitationInline(admin.TabularInline):
-    """The events that cite this article, with their excerpts; edited on the event."""
-
-    model = EventSource
-    extra = 0
-    can_delete = False
-    fields = ["event_link", "event_status", "excerpt", "attributed_to", "date_phrase"]
-    readonly_fields = fields
-    verbose_name = "citing event"
-    verbose_name_plural = "events citing this article"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("event")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description="event")
-    def event_link(self, source: EventSource) -> str:
-        url = reverse("admin:events_event_change", args=[source.event_id])
-        return format_html('<a href="{}">{}</a>', url, source.event)
-
-    @admin.display(description="status")
-    def event_status(self, source: EventSource) -> str:
-        return source.event.get_status_display()
-
-
-@admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "outlet", "original_agency", "publication_date", "event_total"]
-    list_filter = ["publication_date_source", "language", "outlet"]
-    search_fields = ["title", "outlet", "original_agency", "url"]
-    date_hierarchy = None
-    autocomplete_fields = ["dateline"]
-    readonly_fields = ["sha256", "created", "updated"]
-    inlines = [CitationInline]
-    # Django 6 will assume https for scheme-less URLs; say so now rather than change silently.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(event_total=related_count(EventSource, "article", distinct="event"))
-        )
-
-    @admin.display(description="events", ordering="event_total")
-    def event_total(self, article: Article) -> int:
-        return article.event_total
-
-
-class ActorAliasInline(admin.TabularInline):
-    model = ActorAlias
-    extra = 1
-    fields = ["name", "language"]
-
-
-class MembershipInline(admin.TabularInline):
-    model = ActorMembership
-    fk_name = "alliance"
-    extra = 0
-    autocomplete_fields = ["member"]
-    verbose_name = "member"
-    verbose_name_plural = "members (for alliances and coalitions)"
-
-
-@admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "country", "alias_list", "alliance_list", "event_total"]
-    list_filter = ["kind"]
-    search_fields = ["name", "slug", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["country"]
-    inlines = [ActorAliasInline, MembershipInline]
-    readonly_fields = ["event_total", "chronology_link"]
-    list_select_related = ["country"]
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        # Aliases and alliances in one query each; event counts per shown row.
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("aliases", "alliances")
-            .annotate(event_total=related_count(EventActor, "actor", distinct="event"))
-        )
-
-    def get_search_results(self, request, queryset, search_term):
-        results, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip():
-            results |= queryset.filter(pk__in=Actor.objects.matching(search_term).values("pk"))
-        return results, True
-
-    @admin.display(description="aliases")
-    def alias_list(self, actor: Actor) -> str:
-        return ", ".join(alias.name for alias in actor.aliases.all())
-
-    @admin.display(description="member of")
-    def alliance_list(self, actor: Actor) -> str:
-        return ", ".join(alliance.name for alliance in actor.alliances.all())
-
-    @admin.display(description="events", ordering="event_total")
-    def event_total(self, actor: Actor) -> int:
-        return actor.event_total
-
-    @admin.display(description="chronology")
-    def chronology_link(self, actor: Actor) -> str:
-        url = reverse("admin:events_event_changelist")
-        return format_html(
-            '<a href="{}?actor={}">events involving {}</a>', url, actor.slug, actor.name
-        )
-
-
-class LocationAliasInline(admin.TabularInline):
-    model = LocationAlias
-    extra = 1
-    fields = ["name", "language"]
-
-
-@admin.register(Location)
-class LocationAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "name",
-        "kind",
-        "parent",
-        "latitude",
-        "longitude",
-        "geo_precision",
-        "alias_list",
-        "event_total",
-    ]
-    list_filter = ["kind", "geo_precision"]
-    search_fields = ["name", "slug", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
-    inlines = [LocationAliasInline]
-    readonly_fields = ["ancestry", "event_total", "chronology_link"]
-    list_select_related = ["parent"]
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("aliases")
-            .annotate(event_total=related_count(Event, "location"))
-        )
-
-    def get_search_results(self, request, queryset, search_term):
-        results, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip():
-            results |= queryset.filter(pk__in=Location.objects.matching(search_term).values("pk"))
-        return results, True
-
-    @admin.display(description="aliases")
-    def alias_list(self, location: Location) -> str:
-        return ", ".join(alias.name for alias in location.aliases.all())
-
-    @admin.display(description="events here (not below)", ordering="event_total")
-    def event_total(self, location: Location) -> int:
-        return location.event_total
-
-    @admin.display(description="within")
-    def ancestry(self, location: Location) -> str:
-        return " › ".join(place.name for place in location.ancestors()) or "—"
-
-    @admin.display(description="chronology")
-    def chronology_link(self, location: Location) -> str:
-        url = reverse("admin:events_event_changelist")
-        return format_html(
-            '<a href="{}?place={}">events in {} and below</a>', url, location.slug, location.name
-        )
-
-
-@admin.register(EventType)
-class EventTypeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "parent", "slug", "event_total"]
-    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "slug", "parent__name"]
-    prepopulated_fields = {"slug": ["name"]}
-    list_select_related = ["parent"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_total=related_count(Event, "type"))
-
-    @admin.display(description="events", ordering="event_total")
-    def event_total(self, event_type: EventType) -> int:
-        return event_type.event_total
-
-
-admin.site.site_header = "Conflict Tracker — editors"
-admin.site.site_title = "Conflict Tracker"
-admin.site.index_title = "Curate events, sources, actors and places"

@@ -1,0 +1,1 @@
+"""Article ingestion: read a news article and propose draft events for editors to review."""

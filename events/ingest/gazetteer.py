@@ -1,0 +1,663 @@
+"""Find known actors and places in text by name and alias, and list capitalised names it missed."""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from events.text import fold
+
+# Country adjectives, for "Syrian government forces" read from "government forces" in a report
+# about Syria, and "Turkish tanks" read as Turkey's armed forces. Keys are folded country names.
+DEMONYMS = {
+    "syria": "Syrian",
+    "iraq": "Iraqi",
+    "turkey": "Turkish",
+    "russia": "Russian",
+    "iran": "Iranian",
+    "lebanon": "Lebanese",
+    "israel": "Israeli",
+    "jordan": "Jordanian",
+    "yemen": "Yemeni",
+    "libya": "Libyan",
+    "egypt": "Egyptian",
+    "sudan": "Sudanese",
+    "ukraine": "Ukrainian",
+    "afghanistan": "Afghan",
+    "saudi arabia": "Saudi",
+    "china": "Chinese",
+    "france": "French",
+    "united kingdom": "British",
+    "united states": "US",
+}
+# Nouns that name an actor of the country the report is about ("government forces" in a
+# report about Syria are "Syrian government forces"). A singular noun counts only after "the"
+# and not as an adjective ("military cooperation"); a capital only where a sentence opens.
+_GENERIC = re.compile(
+    r"(?<![\w-])(?:government\s+forces\s+and\s+their\s+allies|government\s+forces"
+    r"|armed\s+opposition|opposition\s+fighters|insurgents|rebels|militants|civilians"
+    r"|(?<=the\s)(?:army|military|government|regime)(?![\w-]|\s+(?!of\b|and\b|has\b|have\b"
+    r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b)[a-z]+\b))\b",
+    re.IGNORECASE,
+)
+# "A government siege", "Sunday's government advances": the state as the one doing it.
+_STATE_ADJECTIVE = re.compile(
+    r"(?<![\w-])(?:government|regime)(?=\s+(?:sieges?|advances?|offensives?|assaults?|attacks?"
+    r"|air\s*strikes?|shelling|bombardments?|blockade|troops|soldiers|warplanes|jets)\b)",
+    re.IGNORECASE,
+)
+# "Nearly 2 million people", "thousands of residents": the civilians of the report's country.
+_PEOPLE = re.compile(
+    r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:hundreds|thousands|millions)"
+    r"\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants)\b",
+    re.IGNORECASE,
+)
+_LED = re.compile(r"(?<![\w-])[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-(?:led|backed)\b")
+# What makes a country adjective mean that country's armed forces.
+_MILITARY_NOUN = re.compile(
+    r"^[\s-]+(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft|air\s+support"
+    r"|air\s+force|army|military|soldiers|artillery)\b",
+    re.IGNORECASE,
+)
+# "U.S.-led", "Aleppo-based", "IS-held": the name describes someone, it is not where it happened.
+_DESCRIBING = re.compile(r"^-(?:led|backed|based|held|controlled|allied|affiliated|run)\b", re.I)
+_LOCATIVE = re.compile(
+    r"\b(?:in|into|inside|at|across|throughout|within|near|around|outside|towards?|from|of)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+_GENERIC_SUFFIX = re.compile(
+    r"^(.+?)\s+(?:strip|area|district|province|governorate|region|county)$"
+)
+# "Syrian Desert (central Badia)": the bracket only tells places apart, the text omits it.
+_QUALIFIER = re.compile(r"^(.+?)\s*\([^()]*\)$")
+# "The militants": a definite generic noun, which may point back to a name.
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# "A Damascus military source": a name after an indefinite article only qualifies a noun.
+_INDEFINITE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
+# "Washington's envoy", "Damascus's forces": what a capital possesses is its government's.
+_POSSESSIVE = re.compile(r"^['’]s?\b")
+STATE_FORCE_KINDS = ("state_forces", "external")
+GOVERNMENT_KINDS = ("government",)
+COUNTRY = "country"
+
+
+@dataclass(frozen=True)
+class Place:
+    id: int
+    name: str
+    kind: str
+    depth: int
+    path: str
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    id: int
+    name: str
+    kind: str
+    country_id: int | None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name found in the text: offsets into the original text and what it may name."""
+
+    start: int
+    end: int
+    surface: str
+    actors: tuple[ActorEntry, ...] = ()
+    places: tuple[Place, ...] = ()
+    # Read through the report's country ("government forces") or a country adjective.
+    inferred: str = ""
+
+    @property
+    def place(self) -> Place | None:
+        return self.places[0] if len(self.places) == 1 else None
+
+    @property
+    def actor(self) -> ActorEntry | None:
+        return self.actors[0] if len(self.actors) == 1 else None
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass
+class Gazetteer:
+    """Every actor and place name and alias, folded, compiled into one pattern."""
+
+    actors: dict[int, ActorEntry]
+    places: dict[int, Place]
+    names: dict[str, tuple[list[int], list[int]]]  # folded name -> (actor ids, place ids)
+    # Folded names that must match in capitals: "IS" is not "is", "US" is not "us".
+    acronyms: set[str] = field(default_factory=set)
+    # Member id -> the alliances it belongs to ("government forces and their allies").
+    alliances: dict[int, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Which names each actor and place is known by, for reading "the coalition".
+        self._actor_keys: dict[int, list[str]] = {}
+        self._place_keys: dict[int, list[str]] = {}
+        for key, (actor_ids, place_ids) in self.names.items():
+            for pk in actor_ids:
+                self._actor_keys.setdefault(pk, []).append(key)
+            for pk in place_ids:
+                self._place_keys.setdefault(pk, []).append(key)
+        keys = sorted(self.names, key=len, reverse=True)
+        alternation = "|".join(re.escape(key) for key in keys) or r"(?!x)x"
+        self._pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])")
+
+    @classmethod
+    def from_database(cls) -> "Gazetteer":
+        """Load every actor, place and alias: a few queries, a few thousand rows at most."""
+        from events.models import Actor, ActorAlias, ActorMembership, Location, LocationAlias
+
+        actors = {
+            row[0]: ActorEntry(*row)
+            for row in Actor.objects.order_by().values_list("id", "name", "kind", "country_id")
+        }
+        places = {
+            row[0]: Place(*row)
+            for row in Location.objects.order_by().values_list(
+                "id", "name", "kind", "depth", "path"
+            )
+        }
+        actor_names = [(a.name, a.id) for a in actors.values()]
+        actor_names += list(ActorAlias.objects.order_by().values_list("name", "actor_id"))
+        place_names = [(p.name, p.id) for p in places.values()]
+        place_names += list(LocationAlias.objects.order_by().values_list("name", "location_id"))
+        memberships = ActorMembership.objects.order_by().values_list("alliance_id", "member_id")
+        return cls.build(actors, places, actor_names, place_names, memberships=memberships)
+
+    @classmethod
+    def build(
+        cls,
+        actors: dict[int, ActorEntry],
+        places: dict[int, Place],
+        actor_names: Iterable[tuple[str, int]],
+        place_names: Iterable[tuple[str, int]],
+        *,
+        memberships: Iterable[tuple[int, int]] = (),
+    ) -> "Gazetteer":
+        names: dict[str, tuple[list[int], list[int]]] = {}
+        acronyms: set[str] = set()
+        place_names = list(place_names)
+        place_names += _without_qualifier(place_names, {fold(name) for name, _ in place_names})
+        for position, pairs in enumerate((actor_names, place_names)):
+            for name, pk in pairs:
+                key = fold(name)
+                if len(key) < 2:
+                    continue
+                ids = names.setdefault(key, ([], []))[position]
+                if pk not in ids:
+                    ids.append(pk)
+                letters = [c for c in name if c.isalpha()]
+                if letters and all(c.isupper() for c in letters) and len(letters) <= 5:
+                    acronyms.add(key)
+        # "the Syrian-Turkish border" for "Syrian–Turkish border strip": a place is also known
+        # by its name without a generic last word, when that shorter name is nobody else's.
+        shorter: dict[str, set[int]] = {}
+        for name, pk in place_names:
+            match = _GENERIC_SUFFIX.search(fold(name))
+            if match and len(match.group(1)) >= 4 and match.group(1) not in names:
+                shorter.setdefault(match.group(1), set()).add(pk)
+        for key, ids in shorter.items():
+            if len(ids) == 1:
+                names[key] = ([], list(ids))
+        alliances: dict[int, list[int]] = {}
+        for alliance_id, member_id in memberships:
+            alliances.setdefault(member_id, []).append(alliance_id)
+        return cls(actors, places, names, acronyms, alliances)
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> tuple[list[ActorEntry], list[Place]]:
+        actor_ids, place_ids = self.names.get(fold(name), ([], []))
+        return [self.actors[i] for i in actor_ids], [self.places[i] for i in place_ids]
+
+    def find(self, text: str) -> list[Mention]:
+        """Known names in text, longest first where they overlap, with offsets into text."""
+        folded, origin = fold_with_offsets(text)
+        mentions = []
+        for match in self._pattern.finditer(folded):
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            surface = text[start:end]
+            key = match.group()
+            if key in self.acronyms and not _capitals(surface):
+                continue
+            actor_ids, place_ids = self.names[key]
+            places = tuple(self.places[i] for i in place_ids)
+            if places and _DESCRIBING.match(text[end:]):
+                places = ()
+            actors = tuple(self.actors[i] for i in actor_ids)
+            if actors and places:
+                # "Washington", "Ankara": the city after a preposition of place, else the actor;
+                # "Washington's envoy" is the government's whatever the preposition before, and
+                # "a Damascus military source" is a source there, not the government speaking.
+                possessive = _POSSESSIVE.match(text[end:])
+                if _INDEFINITE.search(text[:start]) or (
+                    _LOCATIVE.search(text[:start]) and not possessive
+                ):
+                    actors = ()
+                else:
+                    places = ()
+            if actors or places:
+                mentions.append(Mention(start, end, surface, actors, places))
+        return mentions
+
+    def find_inferred(self, text: str, *, country: Place | None, taken: list[Mention]) -> list:
+        """Actors named without their country: "government forces" in a report about Syria are
+        "Syrian government forces"; "Turkish tanks" are Turkey's armed forces."""
+        found: list[Mention] = []
+        demonym = DEMONYMS.get(fold(country.name)) if country else None
+        if demonym:
+            generic = [(m, m.group()) for m in _GENERIC.finditer(text)]
+            generic += [(m, m.group()) for m in _STATE_ADJECTIVE.finditer(text)]
+            generic += [(m, "civilians") for m in _PEOPLE.finditer(text)]
+            for match, noun in sorted(generic, key=lambda pair: pair[0].start()):
+                start, end = match.span()
+                if any(m.overlaps(start, end) for m in taken + found):
+                    continue
+                if match.group()[0].isupper() and not _opens_sentence(text, start):
+                    continue
+                if _modifies(text, start, taken + found):
+                    # "IS militants", "Hezbollah fighters": the name says whose they are.
+                    continue
+                actors = _named_before(text, start, noun, taken + found)
+                if not actors:
+                    actors, _places = self.lookup(f"{demonym} {noun}")
+                if len(actors) == 1:
+                    found.append(
+                        Mention(start, end, match.group(), tuple(actors), (), inferred=demonym)
+                    )
+        for match in _LED.finditer(text):
+            # "U.S.-led strikes", "the Turkish-backed advance": every alias that begins so
+            # names one actor (U.S.-led coalition, U.S.-led forces), so that actor is meant.
+            start, end = match.span()
+            if any(m.overlaps(start, end) for m in taken + found):
+                continue
+            prefix = fold(match.group()) + " "
+            ids = {
+                pk
+                for key, (actor_ids, _) in self.names.items()
+                if key.startswith(prefix)
+                for pk in actor_ids
+            }
+            if len(ids) == 1:
+                actor = self.actors[ids.pop()]
+                found.append(Mention(start, end, match.group(), (actor,), (), inferred=prefix))
+        for key, adjective in DEMONYMS.items():
+            for match in re.finditer(rf"\b{re.escape(adjective)}\b", text):
+                start, end = match.span()
+                if any(m.overlaps(start, end) for m in taken + found):
+                    continue
+                if not _MILITARY_NOUN.match(text[end:]):
+                    continue
+                country_place = self.country_named(key)
+                forces = self.country_actors(country_place, STATE_FORCE_KINDS)
+                if forces is not None:
+                    found.append(Mention(start, end, match.group(), (forces,), (), inferred=key))
+        return found
+
+    def unmatched(self, text: str, mentions: list[Mention]) -> list["Candidate"]:
+        """Capitalised names in text that name no known actor or place."""
+        return unmatched_names(text, mentions, known_names=set(self.names))
+
+    def country_named(self, folded_name: str) -> Place | None:
+        _actors, places = self.lookup(folded_name)
+        countries = [p for p in places if p.kind == COUNTRY]
+        return countries[0] if len(countries) == 1 else None
+
+    def country_actors(self, country: Place | None, kinds: tuple[str, ...]) -> ActorEntry | None:
+        """The one actor of these kinds belonging to this country (its army, its government)."""
+        if country is None:
+            return None
+        matches = [
+            a for a in self.actors.values() if a.country_id == country.id and a.kind in kinds
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    def alliance_of(self, actor: ActorEntry) -> ActorEntry | None:
+        """The one alliance the actor belongs to, when it belongs to exactly one."""
+        ids = self.alliances.get(actor.id, [])
+        return self.actors.get(ids[0]) if len(ids) == 1 else None
+
+    def members_of(self, alliance: ActorEntry) -> set[int]:
+        return {member for member, ids in self.alliances.items() if alliance.id in ids}
+
+    def names_of_actor(self, actor: ActorEntry) -> list[str]:
+        """Every folded name the actor is known by."""
+        return self._actor_keys.get(actor.id, [])
+
+    def names_of_place(self, place: Place) -> list[str]:
+        """Every folded name the place is known by."""
+        return self._place_keys.get(place.id, [])
+
+    def country_of(self, place: Place) -> Place | None:
+        """The country a place lies in (the first element of its materialised path)."""
+        ids = [int(part) for part in place.path.strip("/").split("/") if part]
+        for pk in ids:
+            ancestor = self.places.get(pk)
+            if ancestor is not None and ancestor.kind == COUNTRY:
+                return ancestor
+        return None
+
+    def parent_of(self, place: Place) -> Place | None:
+        ids = [int(part) for part in place.path.strip("/").split("/") if part]
+        return self.places.get(ids[-2]) if len(ids) >= 2 else None
+
+    def contains(self, outer: Place, inner: Place) -> bool:
+        return bool(outer.path) and inner.path.startswith(outer.path)
+
+
+def _without_qualifier(
+    place_names: list[tuple[str, int]], known: set[str]
+) -> list[tuple[str, int]]:
+    """Names with a bracketed qualifier, also known without it when nobody else is."""
+    shorter: dict[str, set[int]] = {}
+    for name, pk in place_names:
+        match = _QUALIFIER.match(name)
+        if match and fold(match.group(1)) not in known:
+            shorter.setdefault(fold(match.group(1)), set()).add(pk)
+    return [(key, ids.pop()) for key, ids in shorter.items() if len(ids) == 1]
+
+
+def _named_before(text: str, start: int, noun: str, mentions: list[Mention]) -> list:
+    """ "The militants" after "militants backed by Turkey": a definite generic noun stands for
+    the actor last called so, when there is one."""
+    if not _THE_BEFORE.search(text, max(0, start - 5), start):
+        return []
+    earlier = [
+        m
+        for m in mentions
+        if m.end <= start and m.actor is not None and fold(m.surface) == fold(noun)
+    ]
+    return [max(earlier, key=lambda m: m.start).actor] if earlier else []
+
+
+def _modifies(text: str, start: int, mentions: list[Mention]) -> bool:
+    """Whether a known actor's name stands right before start, as its modifier."""
+    return any(m.actors and m.end <= start and not text[m.end : start].strip() for m in mentions)
+
+
+def _capitals(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold(char) if not char.isspace() else " "
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """events.text.fold applied character by character, with where each folded character came
+    from, so a match in the folded text maps back to the original ("Karkamış" ~ "Karkamis")."""
+    out: list[str] = []
+    origin: list[int] = []
+    previous_space = False
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        if folded == " ":
+            if previous_space:
+                continue
+            previous_space = True
+        else:
+            previous_space = False
+        for piece in folded:
+            out.append(piece)
+            origin.append(index)
+    return "".join(out), origin
+
+
+# --- Names nobody has recorded yet -------------------------------------------------------------
+
+_CAPITALISED = re.compile(
+    r"(?<![\w'’‘-])(?:[A-Z][\w'’‘.-]*[\w]|[A-Z])"
+    r"(?:\s+(?:(?:al|el|ad|as|ash|ar|bin|ibn|de|of|the)[-\s]+)?[A-Z][\w'’‘.-]*[\w])*"
+)
+_NOT_NAMES = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "in",
+        "at",
+        "of",
+        "and",
+        "but",
+        "or",
+        "if",
+        "as",
+        "by",
+        "for",
+        "from",
+        "to",
+        "with",
+        "without",
+        "after",
+        "before",
+        "since",
+        "while",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whose",
+        "what",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "it",
+        "its",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "his",
+        "her",
+        "however",
+        "meanwhile",
+        "also",
+        "even",
+        "some",
+        "more",
+        "most",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "several",
+        "many",
+        "both",
+        "all",
+        "other",
+        "another",
+        "one",
+        "no",
+        "not",
+        "yet",
+        "still",
+        "now",
+        "then",
+        "here",
+        "more",
+        "than",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "president",
+        "minister",
+        "secretary",
+        "general",
+        "lieutenant",
+        "colonel",
+        "major",
+        "captain",
+        "commander",
+        "spokesman",
+        "spokeswoman",
+        "envoy",
+        "foreign",
+        "state",
+        "army",
+        "forces",
+        "force",
+        "military",
+        "government",
+        "officials",
+        "official",
+        "sources",
+        "source",
+        "photo",
+        "file",
+        "click",
+        "graphic",
+        "deal",
+        "yet",
+        "no",
+        "shi'ite",
+        "shiite",
+        "sunni",
+        "kurdish",
+        "arab",
+        "alawite",
+        "christian",
+        "druze",
+        "islamist",
+        "jihadist",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A capitalised name no actor or place is known by: for the editor to create or ignore."""
+
+    name: str
+    count: int
+    first_offset: int
+
+
+def unmatched_names(
+    text: str, known: list[Mention], *, known_names: set[str] = frozenset()
+) -> list[Candidate]:
+    """Capitalised names in text that no known actor or place covers, most frequent first.
+
+    A single capitalised word that opens a sentence is skipped (it is capitalised for being
+    first), as are titles, weekdays, months and country adjectives.
+    """
+    adjectives = {fold(a) for a in DEMONYMS.values()}
+    known_names = set(known_names) | {fold(m.surface) for m in known}
+    headings = _headings(text)
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for match in _CAPITALISED.finditer(text):
+        if any(s <= match.start() < e for s, e in headings):
+            continue
+        for start, end in _name_parts(text, match.start(), match.end(), known):
+            name = text[start:end].strip(" .’'‘-").removesuffix("’s").removesuffix("'s")
+            name = _DESCRIBING_SUFFIX.sub("", name)
+            parts = [fold(part) for part in name.split("-")]
+            if all(part in adjectives or part in known_names for part in parts if part):
+                continue
+            words = [w for w in re.split(r"\s+", name) if w]
+            if words and not words[0][0].isupper():
+                continue
+            while words and fold(words[0]) in _NOT_NAMES | adjectives:
+                words.pop(0)
+            while words and fold(words[-1]) in _NOT_NAMES | adjectives:
+                words.pop()
+            if not words:
+                continue
+            name = " ".join(words)
+            if len(words) == 1 and _opens_sentence(text, text.find(name, start)):
+                continue
+            if len(name) < 2 or name.isdigit():
+                continue
+            counts[name] += 1
+            first.setdefault(name, start)
+    return [
+        Candidate(name, count, first[name])
+        for name, count in sorted(counts.items(), key=lambda item: (-item[1], first[item[0]]))
+    ]
+
+
+_DESCRIBING_SUFFIX = re.compile(
+    r"-(?:led|backed|based|held|controlled|allied|affiliated|run)$", re.IGNORECASE
+)
+
+
+def _headings(text: str) -> list[tuple[int, int]]:
+    """Lines set in title case without a full stop ("Turkish Offensive Drives Out IS")."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        words = re.findall(r"[A-Za-z][\w'’-]*", line.group())
+        if not words or line.group().rstrip().endswith((".", "?", "!", "”", '"')):
+            continue
+        capitalised = sum(1 for w in words if w[0].isupper())
+        if len(words) <= 12 and capitalised / len(words) >= 0.6:
+            spans.append(line.span())
+    return spans
+
+
+def _name_parts(text: str, start: int, end: int, known: list[Mention]) -> list[tuple[int, int]]:
+    """The stretch start:end minus any known mention inside it."""
+    parts, cursor = [], start
+    for mention in sorted(known, key=lambda m: m.start):
+        if mention.end <= cursor or mention.start >= end:
+            continue
+        if mention.start > cursor:
+            parts.append((cursor, mention.start))
+        cursor = max(cursor, mention.end)
+    if cursor < end:
+        parts.append((cursor, end))
+    return [(s, e) for s, e in parts if text[s:e].strip()]
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" “\"‘'(")
+    return not before or before[-1] in ".!?\n:—–"

@@ -1,0 +1,172 @@
+"""Who takes part in an event and in what role, read from how the sentence names them."""
+
+import dataclasses
+import re
+
+from events.ingest.clauses import Attribution, Clause
+from events.ingest.gazetteer import (
+    GOVERNMENT_KINDS,
+    STATE_FORCE_KINDS,
+    ActorEntry,
+    Gazetteer,
+    Mention,
+)
+from events.ingest.implied import ALLIES, HOLDER, THREAD
+from events.ingest.triggers import Domain, Trigger
+from events.models import ActorRole
+
+PERSON = "person"
+# Event types with a doer and a receiver (ACLED's remote violence and violence against
+# civilians), and types everyone named simply takes part in.
+ONE_SIDED = {
+    "air-drone-strike",
+    "shelling-artillery-missile-attack",
+    "suicide-bomb",
+    "remote-explosive-landmine-ied",
+    "attack",
+    "abduction-forced-disappearance",
+}
+TOGETHER = {"troop-movement", "evacuation-under-deal", "supply-disruption", "conflict-onset"}
+# A side's allies and speakers: "government forces and their allies", a group's spokesman.
+ASSOCIATED = {
+    ActorRole.SIDE_A: ActorRole.ASSOCIATED_A,
+    ActorRole.PERPETRATOR: ActorRole.ASSOCIATED_A,
+    ActorRole.SIDE_B: ActorRole.ASSOCIATED_B,
+    ActorRole.TARGET: ActorRole.ASSOCIATED_B,
+}
+
+# "backed by the U.S.-led coalition", "with support from Turkish tanks"; the words between
+# are a name's ("Turkey drove IS" is not Turkey backing IS).
+_SUPPORT = re.compile(
+    r"(?i:\b(?:backed|supported|aided)\s+by|\bsupport\s+from|\bhelp\s+of|\ballied)"
+    r"\s+(?:(?:the|a|an|and|[A-Z][\w'’.-]*|\w+-\w+)\s+){0,3}$"
+)
+# "a coalition backing Kurdish and Arab militias"
+_BACKING = re.compile(r"^\s+(?:backing|supporting|aiding|arming)\b", re.IGNORECASE)
+_BROKERED_BY = re.compile(r"\b(?:brokered|mediated|sponsored)\b[^.;]*\bby\b[^.;]*$", re.I)
+# "advances by the insurgents": all that stands between the event's noun and its agent.
+_BY_AGENT = re.compile(r"\s+by\s+(?:the\s+)?", re.IGNORECASE)
+# A verb right before "the convoy" makes it an object (not "said the convoy …", "of the …").
+_OBJECT_POSITION = re.compile(
+    r"(?<![\w'’-])(?!(?:of|in|on|at|by|for|with|from|to|into|onto|that|and|or|but|said|says"
+    r"|told|added|while|as|than)\b)[a-z]+\s+$"
+)
+# A title that makes a person a state official ("US Secretary of State John Kerry").
+_OFFICE = re.compile(
+    r"\b(?:President|Prime\s+Minister|Secretary(?:\s+of\s+State)?|Minister|[Ee]nvoy"
+    r"|[Aa]mbassador|Chancellor|King|Premier)\W+(?:[A-Z][\w.]*\s+){0,2}$"
+)
+# "A letter from Washington's envoy, Michael Ratney, to the armed opposition, …": its parties.
+_DOCUMENT_PARTIES = re.compile(
+    r"^\s+(?:from|by|to|sent\s+to|addressed\s+to)\b.*?(?=,\s+(?:a|an|the|which|who)\b"
+    r"|\s+(?:laid|said|says|set|sets|called|calls|urged|urges|was|were|has|had|is)\b|[.;]|$)"
+)
+_MODAL_BEFORE = re.compile(r"\b(?:would|will|shall|could|must|should)\b", re.IGNORECASE)
+
+
+def role_of(s: str, mention: Mention, trigger: Trigger) -> str:
+    """The part the actor named by mention plays in the event trigger names."""
+    if mention.inferred == HOLDER:
+        # "laid siege to militant-held Aleppo": who holds the place is on the receiving end.
+        return ActorRole.TARGET if trigger.slug in ONE_SIDED else ActorRole.SIDE_B
+    if mention.inferred == ALLIES:
+        side = role_of(s, dataclasses.replace(mention, inferred=""), trigger)
+        return ASSOCIATED.get(side, side)
+    if mention.inferred.startswith(THREAD) and _OBJECT_POSITION.search(s[: mention.start]):
+        # "used warplanes to halt the convoy", "struck the convoy": the convoy is acted upon.
+        if trigger.slug in ONE_SIDED:
+            return ActorRole.TARGET
+        if trigger.slug in TOGETHER:
+            return ActorRole.PARTICIPANT
+    before = s[: mention.start]
+    if trigger.domain is not Domain.DIPLOMATIC and _BY_AGENT.fullmatch(
+        s[trigger.end : mention.start]
+    ):
+        # "Advances by the insurgents", "an attack by IS": the agent right after the event.
+        return ActorRole.PERPETRATOR if trigger.slug in ONE_SIDED else ActorRole.SIDE_A
+    if trigger.domain is not Domain.DIPLOMATIC and _BACKING.match(s[mention.end :]):
+        # "a coalition backing Kurdish and Arab militias as they assault Raqqa"
+        return ActorRole.SUPPORTER
+    if trigger.domain is Domain.DIPLOMATIC:
+        return ActorRole.MEDIATOR if _BROKERED_BY.search(before) else ActorRole.PARTICIPANT
+    if _SUPPORT.search(before) or (
+        trigger.slug == "foreign-military-support" and 0 <= trigger.start - mention.end <= 2
+    ):
+        return ActorRole.SUPPORTER
+    if trigger.slug in ONE_SIDED:
+        return ActorRole.PERPETRATOR if mention.start < trigger.start else ActorRole.TARGET
+    if trigger.slug in TOGETHER:
+        if mention.actor is not None and mention.actor.kind == "civilians":
+            return ActorRole.TARGET
+        return ActorRole.PARTICIPANT
+    return ActorRole.SIDE_A if mention.start < trigger.start else ActorRole.SIDE_B
+
+
+def acting(gazetteer: Gazetteer, actor: ActorEntry, trigger: Trigger) -> ActorEntry:
+    """In a military event a government acts through its armed forces (ACLED codes
+    "the government gained ground" to the state's military forces)."""
+    if trigger.domain is not Domain.MILITARY or actor.kind not in GOVERNMENT_KINDS:
+        return actor
+    country = gazetteer.places.get(actor.country_id) if actor.country_id else None
+    return gazetteer.country_actors(country, STATE_FORCE_KINDS) or actor
+
+
+def represented(
+    gazetteer: Gazetteer, officials: set[int], actor: ActorEntry, trigger: Trigger
+) -> ActorEntry | None:
+    """In talks, deals and letters a state official acts for a government: "Kerry
+    traveled to Moscow with a proposal" is the US government's proposal too."""
+    if trigger.domain is not Domain.DIPLOMATIC or actor.id not in officials:
+        return None
+    country = gazetteer.places.get(actor.country_id) if actor.country_id else None
+    return gazetteer.country_actors(country, GOVERNMENT_KINDS)
+
+
+def sources_sides(
+    gazetteer: Gazetteer,
+    actors: list[tuple[ActorEntry, str]],
+    attribution: Attribution | None,
+    local: list[Mention],
+) -> list[tuple[ActorEntry, str]]:
+    """ "…, said a spokesman for militant group Jaish al-Nasr": a group that speaks for a
+    side the event names through its alliance is associated with that side."""
+    if attribution is None or attribution.pronoun:
+        return []
+    roles = {actor.id: role for actor, role in actors}
+    added: list[tuple[ActorEntry, str]] = []
+    for mention in local:
+        group = mention.actor
+        if (
+            group is None
+            or group.kind == PERSON
+            or not attribution.covers(mention.start, mention.end)
+        ):
+            continue
+        if group.id in roles or any(a.id == group.id for a, _ in added):
+            continue
+        for alliance_id in gazetteer.alliances.get(group.id, []):
+            if alliance_id in roles:
+                added.append((group, ASSOCIATED.get(roles[alliance_id], roles[alliance_id])))
+                break
+    return added
+
+
+def document_party(s: str, clause: Clause, trigger: Trigger, mention: Mention) -> bool:
+    """Who sent a letter and to whom, not who its terms name ("It would oblige Russia to …,
+    said the letter"): before the trigger outside a modal, or in its "from … to …"."""
+    if mention.end <= trigger.start:
+        return not _MODAL_BEFORE.search(s[clause.start : mention.start])
+    parties = _DOCUMENT_PARTIES.match(s[trigger.end :])
+    return parties is not None and mention.end <= trigger.end + parties.end()
+
+
+def officials(text: str, mentions: list[Mention]) -> set[int]:
+    """Persons the text names with a state office in front ("Russian Foreign Minister Sergei
+    Lavrov", "Washington's Syria envoy, Michael Ratney"), anywhere in the article."""
+    return {
+        m.actor.id
+        for m in mentions
+        if m.actor is not None
+        and m.actor.kind == PERSON
+        and _OFFICE.search(text[max(0, m.start - 60) : m.start])
+    }

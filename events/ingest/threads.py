@@ -1,0 +1,110 @@
+"""Across sentences: a re-telling joins the event it tells again; followed objects place events."""
+
+import dataclasses
+import re
+from datetime import date
+
+from events.dates import FuzzyDate, Precision
+from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
+from events.ingest.gazetteer import COUNTRY
+from events.text import fold
+
+# UCDP's "a span of 2–6 days": the longest a present-perfect account may stretch an event.
+_FEW_DAYS = 6
+
+
+def retold(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | None:
+    """The dated proposal an undated clause tells again: the same type and trigger word, and
+    either an actor in the same role or "the <trigger word>" pointing back ("the letter").
+    Two claims from different sources are never merged: they may disagree (one says the
+    convoy turned back, another that it headed north), and both are kept."""
+    lemma = _lemma(draft.trigger)
+    pairs = {(actor.id, role) for actor, role in draft.actors}
+    claimed = fold(draft.sources[0].attributed_to)
+    fits = []
+    for proposal in dated:
+        if proposal.type_slug != draft.type_slug or _lemma(proposal.trigger) != lemma:
+            continue
+        sources = {fold(source.attributed_to) for source in proposal.sources} - {""}
+        if claimed and sources and claimed not in sources:
+            continue
+        shared = pairs & {(actor.id, role) for actor, role in proposal.actors}
+        definite = re.compile(rf"\bthe\s+{re.escape(proposal.trigger)}\b", re.IGNORECASE)
+        if shared or any(definite.search(p.excerpt) for p in (draft, proposal)):
+            fits.append(proposal)
+    return min(fits, key=lambda p: abs(p.sentence_index - draft.sentence_index), default=None)
+
+
+def merge_retelling(target: ProposalDraft, draft: ProposalDraft, *, reference: date) -> None:
+    """Add the re-telling as another citation of target, with the place and actors target
+    lacks. An account in the present perfect ("we have struck every fighter that tried"),
+    given on the day of the report, takes the event up to that day when it is a few days
+    earlier."""
+    source = draft.sources[0]
+    first = target.sources[0]
+    dated_by = f"“{first.date_phrase}”" if first.date_phrase else "its first citation"
+    resolution = (
+        f"no date phrase: tells again the event dated by {dated_by} "
+        f"({target.fuzzy.display}) in “{clip(target.excerpt, 80)}”"
+    )
+    fuzzy = target.fuzzy
+    perfect = re.search(
+        rf"\b(?:have|has)\s+(?:\w+\s+)?{re.escape(draft.trigger)}\b", source.excerpt, re.I
+    )
+    if (
+        perfect is not None
+        and source.attributed_to
+        and fuzzy.latest < reference
+        and (reference - fuzzy.earliest).days <= _FEW_DAYS
+    ):
+        # "We have struck every fighter that tried to approach", said on the day of the report
+        # (an undated statement is taken as made then): it may have gone on until that day.
+        target.fuzzy = FuzzyDate(fuzzy.earliest, reference, Precision.DAYS)
+        until = (
+            f"; “{perfect.group()}” in an account given on {target.fuzzy.latest:%-d %b %Y} (the "
+            f"day of the report) takes it up to that day: {target.fuzzy.display}"
+        )
+        resolution += until
+        first.resolution = clip(first.resolution + until, 300)
+    target.sources.append(
+        dataclasses.replace(source, date_phrase="", basis="", resolution=clip(resolution, 300))
+    )
+    if target.place is None and draft.place is not None:
+        target.place = draft.place
+        target.place_note = f"{draft.place_note}, where the report tells it again"
+        target.place_basis = PlaceBasis.THREAD
+    for actor, role in draft.actors:
+        if all(a.id != actor.id for a, _ in target.actors):
+            target.actors.append((actor, role))
+    target.threads |= draft.threads
+
+
+def place_threads(proposals: list[ProposalDraft]) -> None:
+    """ "Halted in the desert" puts the convoy there: events about "the convoy" that name no
+    place of their own happened where the report puts it (when it puts it in one place)."""
+    located: dict[str, dict[int, ProposalDraft]] = {}
+    for proposal in proposals:
+        if proposal.place is None or proposal.place.kind == COUNTRY:
+            continue
+        if proposal.place_basis not in (PlaceBasis.NAMED, PlaceBasis.NEAR, PlaceBasis.REFERENCE):
+            continue
+        for noun in proposal.threads:
+            located.setdefault(noun, {})[proposal.place.id] = proposal
+    for proposal in proposals:
+        if proposal.place is not None:
+            continue
+        for noun in sorted(proposal.threads):
+            where = located.get(noun, {})
+            if len(where) == 1:
+                (source,) = where.values()
+                proposal.place = source.place
+                proposal.place_note = (
+                    f"where the report puts “the {noun}”: {source.place_note} "
+                    f"(“{clip(source.excerpt, 60)}”)"
+                )
+                proposal.place_basis = PlaceBasis.THREAD
+                break
+
+
+def _lemma(word: str) -> str:
+    return re.sub(r"(?:es|s)$", "", fold(word))

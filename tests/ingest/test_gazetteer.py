@@ -1,0 +1,80 @@
+"""Known actors and places found by name and alias, and the names nobody has recorded."""
+
+from events.ingest.gazetteer import fold_with_offsets
+
+
+def found(gazetteer, text: str) -> list[tuple[str, str]]:
+    return [
+        (m.surface, (m.actor or m.place).name) for m in gazetteer.find(text) if m.actor or m.place
+    ]
+
+
+def test_aliases_find_the_actor_and_transliterations_fold_alike(gazetteer):
+    text = "Daesh fighters fled Deir al-Zor for Karkamis."
+    assert found(gazetteer, text) == [
+        ("Daesh", "Islamic State"),
+        ("Deir al-Zor", "Deir ez-Zor"),
+        ("Karkamis", "Karkamış"),
+    ]
+
+
+def test_a_name_matches_only_at_word_boundaries(gazetteer):
+    assert found(gazetteer, "The Hamas envoy and the Aleppos of this world.") == []
+
+
+def test_an_acronym_matches_only_in_capitals(gazetteer):
+    assert found(gazetteer, "It is what it is, said IS.") == [("IS", "Islamic State")]
+
+
+def test_the_longest_name_wins_where_names_overlap(gazetteer):
+    assert found(gazetteer, "Syrian government forces shelled Aleppo.") == [
+        ("Syrian government forces", "Military Forces of Syria (2000-)"),
+        ("Aleppo", "Aleppo"),
+    ]
+
+
+def test_a_name_before_led_or_based_is_not_a_place(gazetteer):
+    mentions = gazetteer.find("Aleppo-based factions advanced.")
+    assert all(m.place is None for m in mentions)
+
+
+def test_a_city_that_is_also_an_actor_is_read_by_its_preposition(gazetteer):
+    actor_first, place_second = gazetteer.find("Ankara said troops arrived in Ankara.")
+    assert actor_first.actor.name == "Government of Turkey"
+    assert place_second.place.name == "Ankara"
+
+
+def test_generic_nouns_are_read_through_the_reports_country(gazetteer):
+    syria = gazetteer.country_named("syria")
+    text = "Government forces drove insurgents out; the army advanced."
+    direct = gazetteer.find(text)
+    inferred = gazetteer.find_inferred(text, country=syria, taken=direct)
+    assert [(m.surface, m.actor.name) for m in inferred] == [
+        ("Government forces", "Military Forces of Syria (2000-)"),
+        ("insurgents", "Syrian armed opposition"),
+        ("army", "Military Forces of Syria (2000-)"),
+    ]
+
+
+def test_a_capitalised_generic_noun_counts_only_where_a_sentence_opens(gazetteer):
+    syria = gazetteer.country_named("syria")
+    text = "Reports from the Army of Islam came in. Insurgents advanced."
+    inferred = gazetteer.find_inferred(text, country=syria, taken=gazetteer.find(text))
+    assert [m.surface for m in inferred] == ["Insurgents"]
+
+
+def test_a_led_prefix_names_the_one_actor_its_aliases_share(gazetteer):
+    inferred = gazetteer.find_inferred("U.S.-led strikes hit them.", country=None, taken=[])
+    assert [m.actor.name for m in inferred] == ["US-led coalition"]
+
+
+def test_unmatched_capitalised_names_are_listed_not_created(gazetteer):
+    text = "Jaish al-Nasr fighters met Kerry. The Observatory said Jaish al-Nasr won."
+    names = [(c.name, c.count) for c in gazetteer.unmatched(text, gazetteer.find(text))]
+    assert names == [("Jaish al-Nasr", 2), ("Observatory", 1)]
+
+
+def test_folding_keeps_a_map_back_to_the_original_offsets():
+    folded, origin = fold_with_offsets("Karkamış  Shi‘ite")
+    assert folded == "karkamis shi'ite"
+    assert origin[folded.index("shi")] == "Karkamış  Shi‘ite".index("Shi")

@@ -1,0 +1,86 @@
+"""An undated sentence that tells again an event another sentence dates joins its proposal."""
+
+from datetime import date
+
+from events.ingest.drafts import PlaceBasis
+from events.ingest.reading import read_article
+from events.models import ActorRole
+
+SUN_4_SEP_2016 = date(2016, 9, 4)
+THU_31_AUG_2017 = date(2017, 8, 31)
+
+
+def read(gazetteer, text: str, reference: date = SUN_4_SEP_2016):
+    reading = read_article(text, publication_date=reference, gazetteer=gazetteer)
+    for proposal in reading.proposals:
+        for source in proposal.sources:
+            assert text[source.start : source.end] == source.excerpt
+    return reading
+
+
+def test_a_retelling_joins_the_dated_event_with_its_place_and_actors(news_gazetteer):
+    text = (
+        "Turkish-backed fighters drove Islamic State from the areas along its border on Sunday.\n"
+        "In a separate battle, militants backed by Turkey drove IS militants from all areas "
+        "along the Syrian-Turkish border, according to the militants and Ankara."
+    )
+    reading = read(news_gazetteer, text)
+    (proposal,) = reading.proposals
+    assert reading.undated == []
+    assert [s.excerpt[:20] for s in proposal.sources] == [
+        "Turkish-backed fight",
+        "In a separate battle",
+    ]
+    retold = proposal.sources[1]
+    assert (retold.date_phrase, retold.basis) == ("", "")
+    assert "tells again the event dated by “on Sunday”" in retold.resolution
+    assert proposal.place.name == "Syrian–Turkish border strip (Aleppo Governorate)"
+    assert proposal.place_basis == PlaceBasis.THREAD
+    assert ("Military Forces of Turkey", ActorRole.SUPPORTER) in [
+        (a.name, role) for a, role in proposal.actors
+    ]
+
+
+def test_claims_from_different_sources_are_kept_apart(news_gazetteer):
+    text = (
+        "The convoy headed north on Thursday, a commander said.\n"
+        "The convoy had headed north into government territory, Kerry said."
+    )
+    reading = read(news_gazetteer, text, THU_31_AUG_2017)
+    dated = [p for p in reading.proposals if p.type_slug == "troop-movement"]
+    assert [len(p.sources) for p in dated] == [1]
+    assert len(reading.undated) == 1
+
+
+def test_an_undated_sentence_that_retells_nothing_is_left_to_the_editor(news_gazetteer):
+    text = "Warplanes struck Aleppo on Sunday.\nRebels captured a village near Hama."
+    reading = read(news_gazetteer, text)
+    assert len(reading.proposals) == 1
+    assert reading.undated == ["“Rebels captured a village near Hama.”"]
+
+
+def test_a_retelling_in_the_present_perfect_takes_the_event_to_the_day_it_was_told(
+    news_gazetteer,
+):
+    text = (
+        "A convoy of Islamic State fighters left Aleppo on Tuesday. "
+        "The U.S.-led coalition struck fighters on their way to meet the convoy on Wednesday. "
+        "“But we have struck every ISIS fighter that tried to approach that convoy,” Kerry said."
+    )
+    reading = read(news_gazetteer, text, THU_31_AUG_2017)
+    strike = next(p for p in reading.proposals if p.type_slug == "air-drone-strike")
+    assert (strike.fuzzy.earliest, strike.fuzzy.latest) == (date(2017, 8, 30), THU_31_AUG_2017)
+    assert len(strike.sources) == 2
+    assert "“have struck” in an account given on 31 Aug 2017" in strike.sources[0].resolution
+
+
+def test_a_retelling_in_the_past_keeps_the_events_date(news_gazetteer):
+    text = (
+        "A convoy of Islamic State fighters left Aleppo on Tuesday. "
+        "The U.S.-led coalition struck fighters on their way to meet the convoy on Wednesday. "
+        "“We struck every ISIS fighter that tried to approach that convoy,” Kerry said."
+    )
+    reading = read(news_gazetteer, text, THU_31_AUG_2017)
+    strike = next(p for p in reading.proposals if p.type_slug == "air-drone-strike")
+    assert (strike.fuzzy.earliest, strike.fuzzy.latest) == (date(2017, 8, 30), date(2017, 8, 30))
+    assert len(strike.sources) == 2
