@@ -1,0 +1,394 @@
+"""Shape chronology entries for the public pages: periods and days, histogram bars, map points."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from events.chronology import bucket_start, next_bucket
+from events.dates import Precision, display_text
+from events.models import ActorRole
+
+# Our own names: strftime follows the process locale.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# An event whose bounds span more than this is shown under a period of years, not a month.
+LONGEST_MONTH_SPAN = timedelta(days=31)
+# The histogram strip takes the finest interval that needs at most this many bars.
+MAX_BARS = 90
+# UCDP's where_prec: from 3 (a district only) on, a point stands for an area.
+AREA_GEO_PRECISION = 3
+SOURCES_SHOWN = 2
+
+
+def _day(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def month_label(day: date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def day_label(day: date) -> str:
+    """ "Sat 27 Aug": the period heading above it gives the year."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1][:3]}"
+
+
+def bounds_text(earliest: date, latest: date) -> str:
+    """The bounds as plain days, e.g. "1–10 Aug 2016", "28 Aug – 4 Sep 2016"."""
+    return display_text(earliest, latest, Precision.DAYS)
+
+
+# --- Periods and slots ----------------------------------------------------------------------------
+
+
+@dataclass
+class Slot:
+    """One place on the timeline's rail: a day, or a span that no day can honestly stand for."""
+
+    kind: str  # "day" or "span"
+    label: str
+    earliest: date
+    latest: date
+    entries: list[dict] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.earliest, self.latest, self.label)
+
+
+@dataclass
+class Period:
+    """A heading of the timeline: a month, or a run of years for events known only that well."""
+
+    kind: str  # "month" or "long"
+    label: str
+    key: tuple
+    slots: list[Slot] = field(default_factory=list)
+
+    @property
+    def entry_count(self) -> int:
+        return sum(len(slot.entries) for slot in self.slots)
+
+
+def _period_of(earliest: date, latest: date, precision: str) -> tuple[tuple, str, str]:
+    if precision == Precision.YEAR or latest - earliest >= LONGEST_MONTH_SPAN:
+        years = (
+            str(earliest.year) if earliest.year == latest.year else f"{earliest.year}–{latest.year}"
+        )
+        return ("long", earliest.year, latest.year), "long", years
+    # A span of a month or less sits under the month it starts in, labelled with its bounds.
+    return ("month", earliest.year, earliest.month), "month", month_label(earliest)
+
+
+def group(entries: Iterable[dict]) -> list[Period]:
+    """Entries (in chronological order) as periods of slots, never inventing a day.
+
+    A one-day event sits on its day; anything wider sits on a span slot labelled with its own
+    display text, under the month it starts in, or under its years when it spans more than a
+    month (an event known only as "2016" is not put in January).
+    """
+    periods: list[Period] = []
+    for entry in entries:
+        when = entry["date"]
+        earliest, latest = _day(when["earliest"]), _day(when["latest"])
+        key, kind, label = _period_of(earliest, latest, when["precision"])
+        if not periods or periods[-1].key != key:
+            periods.append(Period(kind=kind, label=label, key=key))
+        period = periods[-1]
+        if earliest == latest:
+            slot = Slot("day", day_label(earliest), earliest, latest)
+        elif when["display"] == label:
+            # "February 2016" under the heading "February 2016": say what is not known.
+            unknown = "Day not known" if kind == "month" else "Month not known"
+            slot = Slot("span", unknown, earliest, latest)
+        else:
+            slot = Slot("span", when["display"], earliest, latest)
+        if period.slots and period.slots[-1].key == slot.key:
+            period.slots[-1].entries.append(entry)
+        else:
+            slot.entries.append(entry)
+            period.slots.append(slot)
+    return periods
+
+
+def date_notes(entry: dict) -> list[tuple[str, str]]:
+    """What a reader should know about an entry's date beyond its display text: that it is
+    approximate, and its bounds when an editor's wording ("since July 2016") does not give them."""
+    when = entry["date"]
+    earliest, latest = _day(when["earliest"]), _day(when["latest"])
+    notes = []
+    if when["approximate"]:
+        notes.append(("approximate", "approximate"))
+    generated = display_text(
+        earliest, latest, Precision(when["precision"]), approximate=when["approximate"]
+    )
+    if earliest != latest and (when["approximate"] or when["display"] != generated):
+        notes.append(("bounds", f"within {bounds_text(earliest, latest)}"))
+    return notes
+
+
+# --- Actors ---------------------------------------------------------------------------------------
+
+_ROLE_ORDER = {role: index for index, role in enumerate(ActorRole.values)}
+_ROLE_LABELS = dict(ActorRole.choices)
+
+
+def actors_by_role(actors: Sequence[dict]) -> list[tuple[str, list[dict]]]:
+    """[("side A", [actor, ...]), ...] in the roles' declared order."""
+    found: dict[str, list[dict]] = {}
+    for actor in actors:
+        found.setdefault(actor["role"], []).append(actor)
+    return [
+        (_ROLE_LABELS.get(role, role), found[role])
+        for role in sorted(found, key=lambda role: _ROLE_ORDER.get(role, len(_ROLE_ORDER)))
+    ]
+
+
+# --- Histogram strip ------------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    start: date
+    end: date
+    certain: int
+    possible: int
+    label: str
+    tick: str  # A label under the strip where a month or year begins; "" elsewhere.
+    start_param: str
+    end_param: str
+    certain_pct: float = 0.0
+    possible_pct: float = 0.0
+    url: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.certain or self.possible)
+
+
+@dataclass
+class Strip:
+    interval: str
+    bars: list[Bar]
+    events: int
+    precise_events: int
+    imprecise_events: int
+
+
+def choose_interval(first: date, last: date, *, max_bars: int = MAX_BARS) -> str:
+    """The finest of day, week, month and year that shows first..last in at most max_bars."""
+    for interval in ("day", "week", "month"):
+        if _bucket_count(first, last, interval) <= max_bars:
+            return interval
+    return "year"
+
+
+def _bucket_count(first: date, last: date, interval: str) -> int:
+    if interval == "day":
+        return (last - first).days + 1
+    if interval == "week":
+        return (bucket_start(last, "week") - bucket_start(first, "week")).days // 7 + 1
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def _params(start: date, end: date, interval: str) -> tuple[str, str]:
+    """The start and end filter values that select exactly this bucket."""
+    if interval == "month":
+        text = f"{start:%Y-%m}"
+        return text, text
+    if interval == "year":
+        return str(start.year), str(start.year)
+    return start.isoformat(), end.isoformat()
+
+
+def _bar_label(start: date, interval: str) -> str:
+    if interval == "day":
+        return f"{day_label(start)} {start.year}"
+    if interval == "week":
+        return f"week of {start.day} {MONTHS[start.month - 1][:3]} {start.year}"
+    if interval == "month":
+        return month_label(start)
+    return str(start.year)
+
+
+def _tick(start: date, previous: date | None, interval: str, count: int) -> str:
+    if interval in ("day", "week"):
+        if previous is None or previous.month != start.month:
+            return f"{MONTHS[start.month - 1][:3]} {start.year}"
+        # Within a month of days, every seventh day is numbered.
+        return str(start.day) if interval == "day" and start.day % 7 == 1 else ""
+    if interval == "month":
+        return str(start.year) if previous is None or previous.year != start.year else ""
+    every = 1 if count <= 20 else 5 if count <= 100 else 10
+    return str(start.year) if previous is None or start.year % every == 0 else ""
+
+
+def _thin_ticks(bars: list[Bar], *, most: int = 14) -> None:
+    """Drop ticks that would crowd the one before (labels are wider than narrow bars)."""
+    gap = max(1, round(len(bars) / most))
+    last_shown = -gap
+    for index, bar in enumerate(bars):
+        if not bar.tick:
+            continue
+        if index - last_shown < gap:
+            bar.tick = ""
+        else:
+            last_shown = index
+
+
+def strip(histogram: dict, *, first: date, last: date) -> Strip:
+    """Every bucket from first to last (histogram() leaves empty ones out), scaled to the
+    fullest: 'certain' counts events certainly in a bucket, 'possible' those that may be."""
+    interval = histogram["interval"]
+    counted = {bucket["start"]: bucket for bucket in histogram["buckets"]}
+    bars: list[Bar] = []
+    bucket = bucket_start(first, interval)
+    total = _bucket_count(first, last, interval)
+    previous = None
+    while bucket <= last:
+        end = next_bucket(bucket, interval) - timedelta(days=1)
+        found = counted.get(bucket.isoformat(), {})
+        start_param, end_param = _params(bucket, end, interval)
+        bars.append(
+            Bar(
+                start=bucket,
+                end=end,
+                certain=found.get("count", 0),
+                possible=found.get("imprecise", 0),
+                label=_bar_label(bucket, interval),
+                tick=_tick(bucket, previous, interval, total),
+                start_param=start_param,
+                end_param=end_param,
+            )
+        )
+        previous, bucket = bucket, next_bucket(bucket, interval)
+    _thin_ticks(bars)
+    tallest = max((bar.certain + bar.possible for bar in bars), default=0) or 1
+    for bar in bars:
+        bar.certain_pct = round(100 * bar.certain / tallest, 1)
+        bar.possible_pct = round(100 * bar.possible / tallest, 1)
+    return Strip(
+        interval=interval,
+        bars=bars,
+        events=histogram["events"],
+        precise_events=histogram["precise_events"],
+        imprecise_events=histogram["imprecise_events"],
+    )
+
+
+# --- Map ------------------------------------------------------------------------------------------
+
+
+def map_points(entries: Iterable[dict]) -> list[dict]:
+    """One point per place with coordinates, listing the entries there (JSON-ready)."""
+    points: dict[int, dict] = {}
+    for entry in entries:
+        place = entry["location"]
+        if not place or place["latitude"] is None or place["longitude"] is None:
+            continue
+        point = points.setdefault(
+            place["id"],
+            {
+                "id": place["id"],
+                "slug": place["slug"],
+                "name": place["name"],
+                "lat": place["latitude"],
+                "lon": place["longitude"],
+                "area": (place["geo_precision"] or 0) >= AREA_GEO_PRECISION,
+                "events": [],
+            },
+        )
+        point["events"].append(
+            {"id": entry["id"], "headline": entry["headline"], "date": entry["date"]["display"]}
+        )
+    return list(points.values())
+
+
+def place_line(location: dict | None) -> str:
+    """ "Aleppo, Aleppo Governorate, Syria": the place, then its ancestors up to the country."""
+    if not location:
+        return ""
+    names = [location["name"], *(a["name"] for a in reversed(location["ancestors"]))]
+    return ", ".join(names)
+
+
+# --- Presentation of one entry --------------------------------------------------------------------
+
+# How a typed link reads from this event's side: (outgoing, incoming).
+_RELATION_PHRASES = {
+    "contradicts": ("Contradicts", "Contradicted by"),
+    "follows": ("Follows", "Followed by"),
+    "part_of": ("Part of", "Includes"),
+    "duplicate_of": ("Duplicates", "Duplicated by"),
+    "possible_duplicate": ("May duplicate", "May be duplicated by"),
+}
+
+
+SYMMETRIC_RELATIONS = frozenset({"contradicts"})
+
+
+def short_day(value: str) -> str:
+    """ "2017-08-31" → "31 Aug 2017"."""
+    day = _day(value)
+    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def fatalities_text(fatalities: dict) -> str:
+    """ "12 (10–15)", "10–15", "12" or "" when unknown (unknown is not zero)."""
+    best, low, high = fatalities["best"], fatalities["low"], fatalities["high"]
+    spread = f"{low}–{high}" if low is not None and high is not None and low != high else ""
+    if best is not None:
+        return f"{best} ({spread})" if spread else str(best)
+    if spread:
+        return spread
+    known = low if low is not None else high
+    return "" if known is None else (f"at least {low}" if low is not None else f"up to {high}")
+
+
+def decorate(entry: dict, *, on_page: set[int] | frozenset[int] = frozenset()) -> dict:
+    """Add what the templates show besides the entry's own fields (in place); a related event
+    on the same page is linked by its anchor, any other by its own page."""
+    location = entry["location"]
+    entry["notes"] = date_notes(entry)
+    entry["roles"] = actors_by_role(entry["actors"])
+    entry["place_line"] = place_line(location)
+    entry["mapped"] = bool(location and location["latitude"] is not None)
+    entry["fatalities_text"] = fatalities_text(entry["fatalities"])
+    entry["family"] = (entry["type"]["parent"] or entry["type"])["slug"]
+    for source in entry["sources"]:
+        source["published_label"] = short_day(source["published"])
+    # Two excerpts are shown; the rest wait behind a disclosure, so a long list stays readable.
+    entry["sources_shown"] = entry["sources"][:SOURCES_SHOWN]
+    entry["sources_more"] = entry["sources"][SOURCES_SHOWN:]
+    contradictions, relations = [], []
+    seen: set[tuple[str, int]] = set()
+    for link in entry.get("related", []):
+        if link["kind"] in SYMMETRIC_RELATIONS:
+            # Recorded both ways (A contradicts B, B contradicts A): say it once.
+            if (link["kind"], link["id"]) in seen:
+                continue
+            seen.add((link["kind"], link["id"]))
+        outgoing, incoming = _RELATION_PHRASES.get(link["kind"], (link["kind"], link["kind"]))
+        shown = {
+            **link,
+            "phrase": outgoing
+            if link["direction"] == "outgoing" or link["kind"] in SYMMETRIC_RELATIONS
+            else incoming,
+            "href": f"#event-{link['id']}" if link["id"] in on_page else link.get("url", ""),
+        }
+        (contradictions if link["kind"] == "contradicts" else relations).append(shown)
+    entry["contradictions"], entry["relations"] = contradictions, relations
+    return entry

@@ -1,0 +1,216 @@
+"""The public site in a real headless Chromium: list, map, filters, histogram, article highlights.
+
+Screenshots go to test-artifacts/browser/ for a person to look at.
+"""
+
+from datetime import date
+
+import pytest
+from django.db.models import Q
+
+from events.models import Article, Event, EventSource
+from tests.browser.helpers import ARTIFACTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WAIT = 15  # Seconds; a cold Chromium on a busy two-core machine is slow to paint.
+
+
+def wait_until(driver, script: str, *args, timeout: float = WAIT):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(lambda d: d.execute_script(script, *args))
+
+
+def visit(driver, url: str) -> None:
+    driver.get_log("browser")  # Start each page with an empty console.
+    driver.get(url)
+    wait_until(driver, "return document.readyState === 'complete'")
+
+
+def entries(driver) -> list[int]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('article.entry'), e => +e.dataset.event)"
+    )
+
+
+def console_errors(driver) -> list[dict]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def foreign_requests(driver, base: str) -> list[str]:
+    loaded = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(r => r.name)"
+    )
+    return [url for url in loaded if not url.startswith(base)]
+
+
+def screenshot(driver, name: str, *, full_page: bool = False) -> None:
+    """Save test-artifacts/browser/<name>.png; full_page stretches the window to the page."""
+    size = driver.get_window_size()
+    if full_page:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(size["width"], min(height + 100, 9000))
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    if full_page:
+        driver.set_window_size(size["width"], size["height"])
+
+
+def wait_for_map(driver) -> None:
+    wait_until(driver, "return document.querySelectorAll('#map path.event-marker').length > 0")
+    # The country outlines arrive by a second request.
+    outlines = "return document.querySelectorAll('.leaflet-outlines-pane path').length > 100"
+    wait_until(driver, outlines)
+
+
+def published_chronology() -> list[int]:
+    return list(Event.objects.published().chronological().values_list("id", flat=True))
+
+
+def test_the_chronology_shows_the_seed_events_a_marker_per_place_and_no_errors(browser, site):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    visit(browser, site.url + "/")
+    assert entries(browser) == published_chronology()
+    wait_for_map(browser)
+    mapped = (
+        Event.objects.published()
+        .filter(location__latitude__isnull=False)
+        .values_list("location_id", flat=True)
+        .distinct()
+    )
+    markers = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#map path.event-marker'),"
+        " m => +m.getAttribute('data-place'))"
+    )
+    assert sorted(markers) == sorted(set(mapped))
+    assert browser.find_element(By.CSS_SELECTOR, ".bars a.bar")  # The histogram strip.
+    screenshot(browser, "chronology-desktop")
+    screenshot(browser, "chronology-desktop-full", full_page=True)
+
+    # List → map: pointing at an event lights up its place's marker.
+    aleppo = Event.objects.published().filter(location__slug="aleppo-city").first()
+    card = browser.find_element(By.ID, f"event-{aleppo.pk}")
+    marker_fill = (
+        "return document.querySelector('#map path.event-marker[data-place=\"' + arguments[0]"
+        " + '\"]').getAttribute('fill')"
+    )
+    before = browser.execute_script(marker_fill, aleppo.location_id)
+    ActionChains(browser).move_to_element(card).perform()
+    assert browser.execute_script(marker_fill, aleppo.location_id) != before
+
+    # Map → list: pointing at the marker lights up the events there.
+    marker = browser.find_element(
+        By.CSS_SELECTOR, f'#map path.event-marker[data-place="{aleppo.location_id}"]'
+    )
+    ActionChains(browser).move_to_element(marker).perform()
+    wait_until(
+        browser,
+        "return document.getElementById('event-' + arguments[0]).classList"
+        ".contains('is-highlighted')",
+        aleppo.pk,
+    )
+    screenshot(browser, "chronology-map-linked")
+
+    # Keyboard: the first Tab reaches the skip link.
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert "skip-link" in browser.execute_script("return document.activeElement.className")
+
+    assert foreign_requests(browser, site.url) == []
+    assert console_errors(browser) == []
+
+
+def test_on_a_phone_the_page_fits_the_screen(browser, site):
+    from selenium.webdriver.common.by import By
+
+    # A phone's viewport (Chromium's windows cannot be made this narrow).
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    try:
+        visit(browser, site.url + "/")
+        wait_for_map(browser)
+        assert browser.execute_script("return window.innerWidth") == 390
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth"
+        )
+        # The filters fold away under their summary, which opens them.
+        form = browser.find_element(By.CSS_SELECTOR, ".filter-form")
+        assert not form.is_displayed()
+        screenshot(browser, "chronology-phone")
+        browser.find_element(By.CSS_SELECTOR, ".filters__toggle").click()
+        assert form.is_displayed()
+        screenshot(browser, "chronology-phone-filters")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert console_errors(browser) == []
+
+
+def test_a_filter_narrows_the_list_changes_the_address_and_back_undoes_it(browser, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    visit(browser, site.url + "/")
+    everything = entries(browser)
+    field = browser.find_element(By.ID, "f-actor")
+    field.send_keys("Daesh")
+    browser.find_element(By.CSS_SELECTOR, ".filter-form button[type=submit]").click()
+    WebDriverWait(browser, WAIT).until(EC.url_contains("actor=Daesh"))
+    wait_until(browser, "return document.readyState === 'complete'")
+    assert browser.current_url == site.url + "/?actor=Daesh"  # Empty fields left out.
+    narrowed = entries(browser)
+    expected = list(
+        Event.objects.published()
+        .filter(actor_links__actor__slug="islamic-state")
+        .distinct()
+        .chronological()
+        .values_list("id", flat=True)
+    )
+    assert narrowed == expected and len(narrowed) < len(everything)
+    assert "Islamic State" in browser.find_element(By.CSS_SELECTOR, ".chips").text
+    screenshot(browser, "filtered-by-alias")
+
+    browser.back()
+    WebDriverWait(browser, WAIT).until(EC.url_to_be(site.url + "/"))
+    wait_until(browser, "return document.querySelectorAll('article.entry').length > 0")
+    assert entries(browser) == everything
+    assert console_errors(browser) == []
+
+
+def test_choosing_a_histogram_bar_narrows_the_dates_to_it(browser, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    visit(browser, site.url + "/")
+    assert "events per month" in browser.find_element(By.ID, "histogram-heading").text.lower()
+    browser.find_element(By.CSS_SELECTOR, 'a.bar[data-start="2016-09"]').click()
+    WebDriverWait(browser, WAIT).until(EC.url_contains("start=2016-09&end=2016-09"))
+    wait_until(browser, "return document.readyState === 'complete'")
+    in_september = Event.objects.published().overlapping(date(2016, 9, 1), date(2016, 9, 30))
+    assert entries(browser) == list(in_september.chronological().values_list("id", flat=True))
+    assert "events per day" in browser.find_element(By.ID, "histogram-heading").text.lower()
+    screenshot(browser, "histogram-narrowed")
+    assert console_errors(browser) == []
+
+
+def test_an_article_page_highlights_its_excerpts_and_the_chosen_event(browser, site):
+    from selenium.webdriver.common.by import By
+
+    article = Article.objects.get(title="Syrian Forces Besiege Aleppo")
+    cited = EventSource.objects.filter(Q(article=article) & Q(event__status=Event.Status.PUBLISHED))
+    chosen = cited.order_by("event__date_earliest", "event_id").last().event_id
+    visit(browser, f"{site.url}/articles/{article.pk}/#cite-{chosen}")
+    marks = browser.find_elements(By.CSS_SELECTOR, ".report__text mark.cite")
+    highlighted = " ".join(mark.text for mark in marks)
+    for excerpt in cited.values_list("excerpt", flat=True):
+        assert excerpt.split()[0] in highlighted
+    current = browser.find_elements(By.CSS_SELECTOR, "mark.cite.is-current")
+    assert current and all(str(chosen) in m.get_attribute("data-events").split() for m in current)
+    assert "is-highlighted" in browser.find_element(By.ID, f"event-{chosen}").get_attribute("class")
+    screenshot(browser, "article-highlights")
+    assert console_errors(browser) == []
