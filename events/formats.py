@@ -575,6 +575,48 @@ def _ics_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+# --- ACLED and UCDP GED layouts ---------------------------------------------------------------
+
+
+def acled_stream(entries: Iterable[Entry], *, title: str = "Chronology") -> Iterator[bytes]:
+    """ACLED's CSV layout: exactly ACLED's 31 current columns, in ACLED's order.
+
+    The same ACLED columns as `csv` (csv_row), with ACLED's own rules where they differ:
+    `event_date` is the day ACLED codes (the middle of a few days or a week, the 15th of a
+    month), so that an imported ACLED row comes back with its date and time_precision; inter1
+    and inter2 are the ACLED actor types of the first actor of each side, from the actors'
+    kinds (a government counts as state forces; kinds ACLED lacks as 8); `interaction` combines
+    them. An event imported from ACLED keeps its event_id_cnty and the columns we do not model
+    (disorder_type, civilian_targeting, iso, region, source_scale, tags); others get CT + id
+    and a disorder_type from the top-level type. `geo_precision` is the imported row's when
+    the event came from a dataset (an event near a town whose place is exact), else the
+    place's. `title` is not used.
+    """
+    from events.interchange.exporter import layout_stream
+
+    return layout_stream("acled", entries)
+
+
+def ucdp_stream(entries: Iterable[Entry], *, title: str = "Chronology") -> Iterator[bytes]:
+    """UCDP GED's CSV layout: the GED columns (id … low, gwnoa, gwnob), by header name.
+
+    date_start/date_end are the bounds and date_prec the precision (day 1, days 2, week 3,
+    month 4, year 5); side_a/side_b the side A and B actors (else perpetrator and target),
+    ", "-joined; each cited article is one source_article item "OUTLET,DATE,HEADLINE"
+    (;-joined, quoted) with its parts in source_office/date/headline and the claims'
+    attributions in source_original; where_prec is the imported row's when the event came
+    from a dataset, else the place's; best/low/high are the fatality estimates, empty when
+    unknown. type_of_violence comes from the type (UCDP's own, or 3 for violence against
+    civilians, 1 or 2 for battles and explosions with or without state forces). An event
+    imported from UCDP keeps its id and the columns we do not model (conflict and dyad ids and
+    names, deaths by side, event_clarity, priogrid_gid, …); others get CT + id. `title` is not
+    used.
+    """
+    from events.interchange.exporter import layout_stream
+
+    return layout_stream("ucdp", entries)
+
+
 # --- The registry -----------------------------------------------------------------------------
 
 
@@ -604,5 +646,7 @@ FORMATS: dict[str, Format] = {
         Format("geojson", "application/geo+json", "geojson", geojson_stream),
         Format("timelinejs", "application/json", "json", timelinejs_stream),
         Format("ics", "text/calendar", "ics", ics_stream),
+        Format("acled", "text/csv", "csv", acled_stream),
+        Format("ucdp", "text/csv", "csv", ucdp_stream),
     )
 }

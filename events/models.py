@@ -783,3 +783,58 @@ class EventRemoval(models.Model):
                 )
             )
         return cls.objects.bulk_create(rows)
+
+
+class ExternalRecord(models.Model):
+    """An event's row in an external dataset (ACLED, UCDP GED): what a re-import updates by."""
+
+    class Dataset(models.TextChoices):
+        ACLED = "acled", "ACLED"
+        UCDP = "ucdp", "UCDP GED"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="external_records")
+    dataset = models.CharField(max_length=8, choices=Dataset.choices)
+    external_id = models.CharField(
+        max_length=64, help_text="ACLED event_id_cnty or UCDP GED id: stable across releases."
+    )
+    release = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The release the row was last read from: UCDP's version (19.1), ACLED's "
+        "timestamp of the row.",
+    )
+    country = models.CharField(
+        max_length=100, blank=True, help_text="The row's country: which file a row can vanish from."
+    )
+    # The dataset's geographic precision of this event (UCDP where_prec scale): a row can code an
+    # event "near" a town whose place is exact, so the export writes the coarser of the two.
+    geo_precision = models.PositiveSmallIntegerField(
+        choices=Location.GeoPrecision.choices, null=True, blank=True
+    )
+    extra = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The row's columns Conflict Tracker does not model (conflict and dyad ids, "
+        "deaths by side, tags, …), verbatim: written back on export.",
+    )
+    fingerprint = models.CharField(
+        max_length=64, help_text="sha256 of the row as imported: an unchanged row is skipped."
+    )
+    imported_at = models.DateTimeField(help_text="When the row was first imported.")
+    changed_at = models.DateTimeField(help_text="When an import last changed the event.")
+
+    class Meta:
+        verbose_name = "external dataset record"
+        # Served by the index of events_externalrecord_unique_id.
+        ordering = ["dataset", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "external_id"], name="events_externalrecord_unique_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(dataset__in=["acled", "ucdp"]), name="events_externalrecord_dataset"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_dataset_display()} {self.external_id}"

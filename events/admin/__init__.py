@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
-from events.admin import catalogue, events, filters, ingest
+from events.admin import catalogue, events, filters, ingest, interchange
 
-__all__ = ["catalogue", "events", "filters", "ingest"]
+__all__ = ["catalogue", "events", "filters", "ingest", "interchange"]
 
 admin.site.site_header = "Conflict Tracker — editors"
 admin.site.site_title = "Conflict Tracker"

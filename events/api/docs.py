@@ -28,7 +28,8 @@ FORMATS = (
     "coordinates [longitude, latitude], events without coordinates kept with a null "
     "geometry), `timelinejs` (application/vnd.timelinejs+json: Knight Lab TimelineJS JSON) or "
     "`ics` (text/calendar: one all-day VEVENT per event spanning its possible days; DTEND is "
-    "exclusive)."
+    "exclusive), or in the field's own layouts: `acled` (ACLED's CSV columns) and `ucdp` (UCDP "
+    "GED's CSV columns), which `manage.py import_events` reads back."
 )
 
 TIMELINE = f"""Published events in chronological order: by the earliest possible day, then

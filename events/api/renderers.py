@@ -71,7 +71,25 @@ class ICSRenderer(ExportRenderer):
     format = "ics"
 
 
-EXPORT_RENDERERS = [CSVRenderer, GeoJSONRenderer, TimelineJSRenderer, ICSRenderer]
+class ACLEDRenderer(ExportRenderer):
+    # text/csv too: after CSVRenderer, so an Accept header alone still gets the plain CSV.
+    media_type = "text/csv"
+    format = "acled"
+
+
+class UCDPRenderer(ExportRenderer):
+    media_type = "text/csv"
+    format = "ucdp"
+
+
+EXPORT_RENDERERS = [
+    CSVRenderer,
+    GeoJSONRenderer,
+    TimelineJSRenderer,
+    ICSRenderer,
+    ACLEDRenderer,
+    UCDPRenderer,
+]
 
 
 def _entries(data: Any) -> Sequence[Mapping[str, Any]] | None:

@@ -214,12 +214,14 @@ def calendar_events(entries) -> list:
 # --- The registry -----------------------------------------------------------------------------
 
 
-def test_the_registry_names_four_formats_with_their_media_types_and_extensions():
+def test_the_registry_names_six_formats_with_their_media_types_and_extensions():
     assert {name: (fmt.media_type, fmt.filename_extension) for name, fmt in FORMATS.items()} == {
         "csv": ("text/csv", "csv"),
         "geojson": ("application/geo+json", "geojson"),
         "timelinejs": ("application/json", "json"),
         "ics": ("text/calendar", "ics"),
+        "acled": ("text/csv", "csv"),
+        "ucdp": ("text/csv", "csv"),
     }
 
 

@@ -1,0 +1,214 @@
+"""What a dataset row becomes, before any lookup: dates, names, numbers and source stubs."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property, lru_cache
+
+from events.text import fingerprint
+from events.text import fold as _fold
+
+# Names and codes repeat from row to row: fold each distinct one once.
+fold = lru_cache(maxsize=65_536)(_fold)
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message names the column and the value."""
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    """An event type by name: a top-level type and a sub-type (or "")."""
+
+    top: str
+    sub: str = ""
+    # Whether a missing type may be created: only the dataset's own names may be.
+    creatable: bool = False
+
+
+@dataclass(slots=True)
+class PlaceSpec:
+    """A place by name, kind and (for the event's own place) coordinates."""
+
+    name: str
+    kind: str
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None
+    iso_code: str = ""
+
+
+@dataclass(slots=True)
+class ActorSpec:
+    name: str
+    role: str
+    kind: str  # The kind an actor created from this name gets; known actors keep theirs.
+    # The actors a list-like name stands for ("SNA, Sham Legion") when it names no one actor.
+    parts: tuple["ActorSpec", ...] = ()
+
+
+@dataclass
+class SourceSpec:
+    """A stub article standing for the dataset's source, and the excerpt cited from it."""
+
+    title: str
+    outlet: str
+    published: date
+    text: str
+    excerpt: str
+    attributed_to: str = ""
+    date_inferred: str = ""  # Why the publication date is a stand-in, when it is.
+
+    @cached_property
+    def sha256(self) -> str:
+        return fingerprint(self.text)
+
+
+@dataclass(slots=True)
+class MappedRow:
+    """One dataset row in our terms; names are resolved to rows by events.interchange.resolving."""
+
+    line: int
+    external_id: str
+    country: str
+    release: str
+    earliest: date
+    latest: date
+    precision: str
+    type: TypeSpec
+    # The admin units from the country down (blank levels left out).
+    admin: list[PlaceSpec]
+    # The event's own place below them, or None when it is the deepest admin unit itself
+    # (then `admin[-1]` carries the coordinates).
+    place: PlaceSpec | None
+    geo_precision: int | None
+    actors: list[ActorSpec]
+    fatalities_best: int | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    summary: str
+    # The headline's type label ("Armed clash"); the place and actors are added once resolved.
+    label: str
+    sources: list[SourceSpec]
+    extra: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- Cell parsers ------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# Older ACLED exports: 9-May-20, 09-May-2020, 02 June 2023, 9 May 2020, 2020/05/09.
+DATE_FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%B-%y", "%Y/%m/%d")
+
+
+def parse_date(value: str, column: str) -> date:
+    text = value.strip()
+    if not text:
+        raise RowError(f"{column}: empty; a date is required")
+    if _ISO.match(text):
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            raise RowError(f"{column}: {text!r} is not a real date") from None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RowError(
+        f"{column}: {text!r} is not a date this importer reads "
+        "(2020-05-09, 9-May-20, 09 May 2020 or 02 June 2023; d/m/y and m/d/y are ambiguous)"
+    )
+
+
+def parse_count(value: str, column: str) -> int | None:
+    """A count of deaths: blank is unknown (None), never 0."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise RowError(f"{column}: {text!r} is not a number") from None
+    if number < 0 or number != int(number):
+        raise RowError(f"{column}: {text!r} is not a count (a whole number, 0 or more)")
+    return int(number)
+
+
+def parse_code(value: str, column: str, allowed: range) -> int | None:
+    """A small integer code (precision, type): blank is None."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1
+    if number != int(number) or int(number) not in allowed:
+        raise RowError(f"{column}: {text!r} is not one of {allowed.start}–{allowed.stop - 1}")
+    return int(number)
+
+
+def parse_coordinate(value: str, column: str, limit: float) -> float | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise RowError(f"{column}: {text!r} is not a number") from None
+    if not -limit <= number <= limit:
+        hint = " (swapped with the other coordinate?)" if limit == 90 else ""
+        raise RowError(f"{column}: {number} is outside -{limit:g}..{limit:g}{hint}")
+    return number
+
+
+def coordinates(row: dict[str, str]) -> tuple[float | None, float | None]:
+    latitude = parse_coordinate(row.get("latitude", ""), "latitude", 90)
+    longitude = parse_coordinate(row.get("longitude", ""), "longitude", 180)
+    if (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        raise RowError(f"{missing}: empty while the other coordinate is given")
+    return latitude, longitude
+
+
+def headline(label: str, where: str, sides: list[tuple[str, str]]) -> str:
+    """ "Armed clash in Sukhna: Military Forces of Syria (2000-) and Islamic State" from the
+    type, the place and the (name, role) of the actors on either side."""
+    text = f"{label} in {where}" if where else label
+    names = [name for name, role in sides if role in SIDE_ROLES]
+    if names:
+        one_sided = any(role == "perpetrator" for _, role in sides)
+        text = f"{text}: {(' against ' if one_sided else ' and ').join(names)}"
+    return clip(text, 300)
+
+
+SIDE_ROLES = ("side_a", "side_b", "perpetrator", "target")
+
+
+def unplaced(latitude: float | None, admin: list[PlaceSpec], place: PlaceSpec | None) -> list[str]:
+    """A warning when the row's coordinates have no place to go to (no place name)."""
+    if latitude is None or place is not None or (admin and admin[-1].latitude is not None):
+        return []
+    return ["latitude/longitude: no place name to give them to; not kept"]
+
+
+def clip(text: str, limit: int) -> str:
+    """A generated text cut to a field's length, marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Words that end place names in the files ("Duma town", "Aleppo Governorate") and do not tell
+# two places apart: dropped when names are compared, never from the stored name.
+_PLACE_SUFFIXES = re.compile(
+    r"\s+(town|city|village|suburb|governorate|province|district|sub-district|subdistrict"
+    r"|nahiya|muhafazat)$"
+)
+
+
+@lru_cache(maxsize=65_536)
+def place_key(name: str) -> str:
+    """The comparison key of a place name: folded, dashes as spaces, a kind word dropped."""
+    key = fold(name).replace("-", " ").replace("'", "")
+    key = re.sub(r"\s+", " ", key).strip()
+    return _PLACE_SUFFIXES.sub("", key) or key

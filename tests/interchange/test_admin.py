@@ -1,0 +1,115 @@
+"""The admin's dataset import: upload, a row-by-row dry-run preview, then the import."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from events.models import Actor, Event, ExternalRecord
+from tests.interchange.builders import acled_file
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("admin:events_externalrecord_import")
+RECORDS = reverse("admin:events_externalrecord_changelist")
+
+
+def upload(client, data: bytes, **fields):
+    form = {
+        "upload": SimpleUploadedFile("syria.csv", data, content_type="text/csv"),
+        "dataset": "acled",
+        "status": "published",
+        **fields,
+    }
+    return client.post(IMPORT, form)
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+
+FILE = acled_file(
+    {"event_id_cnty": "SYR1", "actor2": "Brand New Brigade"},
+    {"event_id_cnty": "SYR2", "event_date": "someday"},
+    {"event_id_cnty": "SYR3"},
+)
+
+
+def test_the_record_list_offers_the_import_form(client, publisher):
+    client.force_login(publisher)
+    assert IMPORT in client.get(RECORDS).content.decode()
+    form = client.get(IMPORT).content.decode()
+    assert 'type="file" name="upload"' in form and 'value="Preview"' in form
+
+
+def test_the_preview_shows_each_rows_fate_and_writes_nothing(client, publisher):
+    client.force_login(publisher)
+    response = upload(client, FILE)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing has been written yet" in page
+    line2 = re.search(r'<tr id="line-2">(.*?)</tr>', page, re.S).group(1)
+    assert "created" in line2 and "Armed clash in Sukhna" in line2
+    line3 = re.search(r'<tr id="line-3">(.*?)</tr>', page, re.S).group(1)
+    assert "rejected" in line3 and "event_date: &#x27;someday&#x27; is not a date" in line3
+    assert "events: 2 would be created, 0 updated, 0 unchanged, 1 rows rejected" in page
+    assert not Event.objects.exists()
+    assert not Actor.objects.filter(name="Brand New Brigade").exists()
+
+
+def test_confirming_the_preview_imports_the_same_file(client, publisher):
+    client.force_login(publisher)
+    token = token_of(upload(client, FILE).content.decode())
+    response = client.post(IMPORT, {"token": token}, follow=True)
+    assert response.redirect_chain[-1][0] == RECORDS
+    assert sorted(ExternalRecord.objects.values_list("external_id", flat=True)) == ["SYR1", "SYR3"]
+    history = Event.objects.get(external_records__external_id="SYR1").history.get()
+    assert history.history_user == publisher
+    page = response.content.decode().lower()
+    assert "events: 2 were created" in page
+    assert "line 3: rejected: event_date" in page
+    # The token is spent: a second confirmation imports nothing.
+    again = client.post(IMPORT, {"token": token}, follow=True)
+    assert "no longer available" in again.content.decode()
+
+
+def test_a_second_upload_previews_updates_and_unchanged_rows(client, publisher):
+    client.force_login(publisher)
+    client.post(IMPORT, {"token": token_of(upload(client, FILE).content.decode())})
+    newer = acled_file(
+        {"event_id_cnty": "SYR1", "actor2": "Brand New Brigade", "fatalities": "40"},
+        {"event_id_cnty": "SYR3"},
+    )
+    page = upload(client, newer).content.decode()
+    assert "events: 0 would be created, 1 updated, 1 unchanged, 0 rows rejected" in page
+    assert "updated" in re.search(r'<tr id="line-2">(.*?)</tr>', page, re.S).group(1)
+
+
+def test_publishing_by_import_needs_the_publish_permission(client, editor):
+    client.force_login(editor)
+    page = upload(client, FILE).content.decode()
+    assert "Importing published events needs the publish permission." in page
+    page = upload(client, FILE, status="review").content.decode()
+    client.post(IMPORT, {"token": token_of(page)})
+    assert set(Event.objects.values_list("status", flat=True)) == {"review"}
+
+
+def test_all_or_nothing_offers_no_import_when_a_row_is_rejected(client, publisher):
+    client.force_login(publisher)
+    page = upload(client, FILE, atomic="on").content.decode()
+    assert "would write nothing" in page
+    assert 'name="token"' not in page
+
+
+def test_an_unreadable_file_is_a_form_error(client, publisher):
+    client.force_login(publisher)
+    page = upload(client, b"PK\x03\x04 a workbook").content.decode()
+    assert "save the sheet as CSV" in page
+
+
+def test_staff_who_may_not_add_events_cannot_import(client):
+    viewer = User.objects.create_user("viewer", password="pw-for-tests-only", is_staff=True)
+    client.force_login(viewer)
+    assert client.get(IMPORT).status_code == 403

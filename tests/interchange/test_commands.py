@@ -1,0 +1,124 @@
+"""The import_events and export_events commands: thin layers with clear errors."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from events.models import Event, ExternalRecord
+from tests.interchange.builders import ACLED_CURRENT, UCDP_SAMPLE, acled_file, read_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_import_events_imports_and_reports(seeded):
+    output = run("import_events", str(ACLED_CURRENT), "--format", "acled")
+    assert "events: 8 were created, 0 updated, 0 unchanged, 0 rows rejected" in output
+    assert output.rstrip().endswith("Imported.")
+    assert ExternalRecord.objects.count() == 8
+
+
+def test_import_events_dry_run_writes_nothing():
+    output = run("import_events", str(UCDP_SAMPLE), "--format", "ucdp", "--dry-run")
+    assert "events: 400 would be created" in output
+    assert "dry run: nothing was written" in output
+    assert not Event.objects.exists()
+
+
+def test_rejected_rows_are_listed_and_the_exit_code_says_so(tmp_path):
+    path = tmp_path / "acled.csv"
+    path.write_bytes(
+        acled_file({"event_id_cnty": "SYR1"}, {"event_id_cnty": "SYR2", "event_date": "soon"})
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_events", str(path), "--format", "acled", stdout=out)
+    assert raised.value.returncode == 3
+    assert "line 3: rejected: event_date: 'soon' is not a date" in out.getvalue()
+    assert ExternalRecord.objects.get().external_id == "SYR1"
+
+
+def test_atomic_writes_nothing_when_a_row_is_rejected(tmp_path):
+    path = tmp_path / "acled.csv"
+    path.write_bytes(
+        acled_file({"event_id_cnty": "SYR1"}, {"event_id_cnty": "SYR2", "latitude": "99"})
+    )
+    with pytest.raises(CommandError):
+        call_command(
+            "import_events", str(path), "--format", "acled", "--atomic", stdout=io.StringIO()
+        )
+    assert not Event.objects.exists()
+
+
+def test_an_unreadable_file_is_an_error_naming_it(tmp_path):
+    with pytest.raises(CommandError, match=r"Nothing imported from .*missing\.csv: cannot read"):
+        call_command("import_events", str(tmp_path / "missing.csv"), "--format", "ucdp")
+
+
+def test_export_events_filters_by_the_apis_parameters(seeded):
+    run("import_events", str(ACLED_CURRENT), "--format", "acled")
+    rows = read_csv(
+        run("export_events", "--format", "acled", "--actor", "isis", "--start", "2017").encode()
+    )
+    assert [row["event_id_cnty"] for row in rows if not row["event_id_cnty"].startswith("CT")] == [
+        "SYR1001",
+        "SYR1008",
+    ]
+    assert all(row["event_date"] >= "2017" for row in rows)
+
+
+def test_export_events_takes_repeated_filters_and_dashed_names(seeded):
+    run("import_events", str(ACLED_CURRENT), "--format", "acled")
+    output = run(
+        "export_events",
+        "--format",
+        "ucdp",
+        "--type",
+        "riots",
+        "--type",
+        "protests",
+        "--date-mode",
+        "within",
+    )
+    # ACLED's ids belong to ACLED's layout: in UCDP's, an event has our id.
+    rows = read_csv(output.encode())
+    assert sorted(row["where_coordinates"] for row in rows) == ["Maan", "Tell Abiad"]
+    assert all(row["id"].startswith("CT") for row in rows)
+
+
+def test_export_events_writes_a_file(seeded, tmp_path):
+    run("import_events", str(ACLED_CURRENT), "--format", "acled")
+    target = tmp_path / "out.csv"
+    assert (
+        run("export_events", "--format", "acled", "--output", str(target), "--q", "Tell Abiad")
+        == ""
+    )
+    assert [row["event_id_cnty"] for row in read_csv(target.read_bytes())] == ["SYR1006"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "2016-13"], "--start: "),
+        (["--actor", "nobody-at-all"], "--actor: no actor has the slug, id, name or alias"),
+    ],
+)
+def test_export_events_names_a_bad_filter(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("export_events", "--format", "acled", *args, stdout=io.StringIO())
+
+
+def test_export_events_leaves_drafts_out_unless_asked(tmp_path):
+    path = tmp_path / "acled.csv"
+    path.write_bytes(acled_file({}))
+    call_command(
+        "import_events", str(path), "--format", "acled", "--status", "draft", stdout=io.StringIO()
+    )
+    assert read_csv(run("export_events", "--format", "acled").encode()) == []
+    assert len(read_csv(run("export_events", "--format", "acled", "--all-statuses").encode())) == 1

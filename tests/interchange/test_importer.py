@@ -1,0 +1,354 @@
+"""The import machinery: bad rows, all-or-nothing, dry runs, re-imports, places, queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.interchange.importer import import_file
+from events.interchange.reading import FileError
+from events.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventActor,
+    EventSource,
+    ExternalRecord,
+    Location,
+)
+from tests.factories import ActorFactory
+from tests.interchange.builders import ACLED_DEFAULTS, acled_file, csv_bytes, ucdp_file
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(count: int, **changes) -> list[dict]:
+    """ACLED rows with their own ids, actors and places: everything new on every row."""
+    return [
+        {
+            "event_id_cnty": f"SYR{number}",
+            "actor1": f"Brigade {number}",
+            "actor2": f"Battalion {number}",
+            "admin2": f"District {number}",
+            "location": f"Village {number}",
+            "latitude": f"{33 + number / 1000:.4f}",
+            "longitude": f"{36 + number / 1000:.4f}",
+            **changes,
+        }
+        for number in range(1, count + 1)
+    ]
+
+
+def event(external_id: str) -> Event:
+    return ExternalRecord.objects.get(external_id=external_id).event
+
+
+BAD_FILE = acled_file(
+    {"event_id_cnty": "SYR1"},
+    {"event_id_cnty": "SYR2", "event_date": "31-Feb-20"},
+    {"event_id_cnty": "SYR3", "latitude": "134.5", "actor1": "Never Seen Brigade"},
+    {"event_id_cnty": "SYR1", "location": "Elsewhere"},
+    {"event_id_cnty": "SYR5", "fatalities": "several"},
+    {"event_id_cnty": "SYR6", "event_type": "Skirmishes", "actor1": "Never Seen Either"},
+    {"event_id_cnty": "SYR7"},
+)
+
+
+def test_bad_rows_are_reported_by_line_and_reason_and_the_rest_imported():
+    report = import_file(BAD_FILE, dataset="acled")
+    assert [(row.line, row.external_id) for row in report.rejected] == [
+        (3, "SYR2"),
+        (4, "SYR3"),
+        (5, "SYR1"),
+        (6, "SYR5"),
+        (7, "SYR6"),
+    ]
+    reasons = [row.reason for row in report.rejected]
+    assert reasons[0].startswith("event_date: '31-Feb-20' is not a date")
+    assert reasons[1] == "latitude: 134.5 is outside -90..90 (swapped with the other coordinate?)"
+    assert reasons[2] == "the id is also on line 2"
+    assert reasons[3] == "fatalities: 'several' is not a number"
+    assert reasons[4].startswith("event_type: 'Skirmishes' is not an event type here")
+    assert sorted(ExternalRecord.objects.values_list("external_id", flat=True)) == ["SYR1", "SYR7"]
+    # A rejected row leaves nothing behind: not its new actors either.
+    assert not Actor.objects.filter(name__startswith="Never Seen").exists()
+
+
+def test_with_atomic_one_bad_row_means_nothing_is_written():
+    report = import_file(BAD_FILE, dataset="acled", atomic=True)
+    assert len(report.rejected) == 5
+    assert not report.written
+    assert not Event.objects.exists()
+    assert not Actor.objects.exists() and not Location.objects.exists()
+    assert not Article.objects.exists()
+    assert "--atomic: a row was rejected, so nothing was written" in report.lines()
+
+
+def test_atomic_imports_a_clean_file_whole():
+    report = import_file(acled_file(*rows(3)), dataset="acled", atomic=True)
+    assert report.written and Event.objects.count() == 3
+
+
+def test_a_dry_run_writes_nothing_and_reports_what_would_happen():
+    report = import_file(BAD_FILE, dataset="acled", dry_run=True, keep_outcomes=True)
+    assert (report.created, len(report.rejected)) == (2, 5)
+    assert [(o.line, o.action) for o in report.outcomes] == [
+        (2, "create"),
+        (3, "reject"),
+        (4, "reject"),
+        (5, "reject"),
+        (6, "reject"),
+        (7, "reject"),
+        (8, "create"),
+    ]
+    assert report.new_actors == 2 and report.new_places == 4
+    for model in (Event, Actor, Location, Article, ExternalRecord, EventActor, EventSource):
+        assert not model.objects.exists(), model.__name__
+
+
+def test_a_dry_run_of_a_file_already_imported_finds_it_unchanged():
+    import_file(acled_file(*rows(3)), dataset="acled")
+    report = import_file(acled_file(*rows(3)), dataset="acled", dry_run=True)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+
+
+def test_importing_the_same_file_again_changes_nothing():
+    data = acled_file(*rows(4))
+    import_file(data, dataset="acled")
+    before = list(Event.objects.order_by("id").values())
+    histories = Event.history.count()
+    report = import_file(data, dataset="acled")
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 4)
+    assert list(Event.objects.order_by("id").values()) == before
+    assert Event.history.count() == histories
+    assert EventActor.objects.count() == 8 and EventSource.objects.count() == 4
+
+
+def test_a_changed_row_updates_its_event_in_place_with_a_history_record():
+    import_file(acled_file(*rows(2)), dataset="acled")
+    first = event("SYR1")
+    newer = rows(2)
+    newer[0].update(fatalities="9", actor2="Islamic State", timestamp="1600000000")
+    report = import_file(acled_file(*newer), dataset="acled")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    changed = event("SYR1")
+    assert (changed.pk, changed.uid) == (first.pk, first.uid)
+    assert changed.fatalities_best == 9
+    assert list(changed.actor_links.order_by("id").values_list("actor__name", "role")) == [
+        ("Brigade 1", "side_a"),
+        ("Islamic State", "side_b"),
+    ]
+    assert changed.headline.endswith("Brigade 1 and Islamic State")
+    assert list(changed.history.values_list("history_type", flat=True)) == ["~", "+"]
+    assert changed.external_records.get().release == "1600000000"
+    assert Event.objects.count() == 2
+
+
+def test_an_editors_change_survives_a_re_import_of_an_unchanged_row():
+    data = acled_file(*rows(1))
+    import_file(data, dataset="acled")
+    curated = event("SYR1")
+    curated.headline = "Brigade 1 attacks the village at dawn"
+    curated.save()
+    import_file(data, dataset="acled")
+    assert event("SYR1").headline == "Brigade 1 attacks the village at dawn"
+
+
+def test_rows_that_disappeared_are_listed_and_kept():
+    import_file(acled_file(*rows(3)), dataset="acled")
+    gone = event("SYR2")
+    report = import_file(
+        acled_file(*[r for r in rows(3) if r["event_id_cnty"] != "SYR2"]), dataset="acled"
+    )
+    assert report.missing == [("SYR2", gone.pk)]
+    assert Event.objects.filter(pk=gone.pk).exists()
+    assert "SYR2 → event" in "\n".join(report.lines())
+
+
+def test_rows_of_another_country_are_not_missing_from_this_countrys_file():
+    import_file(acled_file(*rows(2)), dataset="acled")
+    report = import_file(acled_file({"event_id_cnty": "IRQ1", "country": "Iraq"}), dataset="acled")
+    assert report.missing == []
+
+
+def test_a_place_is_reused_by_name_and_coordinates_never_by_name_alone():
+    report = import_file(
+        acled_file(
+            {
+                "event_id_cnty": "SYR1",
+                "location": "Tall Hamid",
+                "latitude": "33.5000",
+                "longitude": "36.3000",
+            },
+            # The same name 300 km away: another place.
+            {
+                "event_id_cnty": "SYR2",
+                "location": "Tall Hamid",
+                "latitude": "36.2000",
+                "longitude": "38.9000",
+            },
+            # The same name a few hundred metres from the first: the first.
+            {
+                "event_id_cnty": "SYR3",
+                "location": "Tall Hamid",
+                "latitude": "33.5030",
+                "longitude": "36.3020",
+            },
+        ),
+        dataset="acled",
+    )
+    assert report.created == 3
+    first, second, third = (event(f"SYR{n}").location for n in (1, 2, 3))
+    assert first != second
+    assert third == first
+    assert Location.objects.filter(name="Tall Hamid").count() == 2
+
+
+def test_an_admin_unit_is_reused_within_its_parent_only():
+    import_file(
+        acled_file(
+            {"event_id_cnty": "SYR1", "country": "Syria", "admin1": "Homs"},
+            {
+                "event_id_cnty": "LBN1",
+                "country": "Lebanon",
+                "admin1": "Homs",
+                "latitude": "34.0",
+                "longitude": "35.9",
+            },
+            {
+                "event_id_cnty": "SYR2",
+                "country": "Syria",
+                "admin1": "Homs Governorate",
+                "latitude": "34.9",
+                "longitude": "37.0",
+            },
+        ),
+        dataset="acled",
+    )
+    governorates = Location.objects.filter(kind="governorate").order_by("id")
+    assert [(g.name, g.parent.name) for g in governorates] == [
+        ("Homs", "Syria"),
+        ("Homs", "Lebanon"),
+    ]
+
+
+def test_actors_are_found_by_name_slug_or_alias_and_created_once_when_new():
+    known = ActorFactory(name="Islamic State", slug="islamic-state")
+    ActorAlias.objects.create(actor=known, name="Daesh")
+    import_file(
+        acled_file(
+            {"event_id_cnty": "SYR1", "actor1": "DAESH", "actor2": "New Front"},
+            {"event_id_cnty": "SYR2", "actor1": "islamic-state", "actor2": "new front"},
+            {"event_id_cnty": "SYR3", "actor1": "Islamic  State", "actor2": "New Front"},
+        ),
+        dataset="acled",
+    )
+    assert set(EventActor.objects.filter(role="side_a").values_list("actor_id", flat=True)) == {
+        known.pk
+    }
+    assert Actor.objects.filter(name__iexact="new front").count() == 1
+
+
+def test_imported_events_are_published_with_a_creation_record_by_the_importer(publisher):
+    import_file(acled_file(*rows(1)), dataset="acled", user=publisher, filename="syria.csv")
+    imported = event("SYR1")
+    assert imported.status == "published" and imported.published_at is not None
+    record = imported.history.get()
+    assert (record.history_type, record.history_user) == ("+", publisher)
+    assert record.history_change_reason == "import of ACLED syria.csv"
+    assert Actor.history.filter(name="Brigade 1", history_type="+").exists()
+
+
+def test_a_status_can_be_chosen_for_new_events():
+    import_file(acled_file(*rows(1)), dataset="acled", status="review")
+    assert event("SYR1").status == "review" and event("SYR1").published_at is None
+
+
+def test_imported_links_and_excerpts_are_what_the_models_would_store():
+    import_file(acled_file(*rows(1)), dataset="acled")
+    imported = event("SYR1")
+    for link in imported.actor_links.all():
+        assert (link.date_earliest, link.date_latest) == (
+            imported.date_earliest,
+            imported.date_latest,
+        )
+    source = imported.sources.get()
+    source.full_clean()  # The excerpt stands verbatim at its offsets in the article.
+    assert source.excerpt_end == source.excerpt_start + len(source.excerpt)
+    imported.full_clean()
+    for place in Location.objects.all():
+        place.full_clean()
+        assert place.path.endswith(f"/{place.pk}/")
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_rows():
+    def queries(count: int, prefix: str) -> int:
+        data = acled_file(*rows(count, notes=f"{prefix} notes"))
+        data = data.replace(b"SYR", prefix.encode()).replace(b"Village", prefix.encode())
+        with CaptureQueriesContext(connection) as captured:
+            report = import_file(data, dataset="acled")
+        assert report.created == count
+        return len(captured)
+
+    queries(1, "WARM")  # The event types are created once, by the first import.
+    # Every row brings a new event, two actors, two places and an article: 390 more rows cost
+    # at most an extra statement or two (lookups go 500 ids at a time), never one per row.
+    few, many = queries(10, "AAA"), queries(400, "BBB")
+    assert few <= many <= few + 2
+
+
+def test_updates_take_a_fixed_number_of_queries_too():
+    import_file(acled_file(*rows(10)), dataset="acled")
+    import_file(acled_file(*rows(200, admin3="X")), dataset="acled")
+
+    def queries(count: int, fatalities: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            report = import_file(acled_file(*rows(count, fatalities=fatalities)), dataset="acled")
+        assert report.updated == count
+        return len(captured)
+
+    assert queries(10, "7") == queries(10, "8")  # Warm: same rows, same count.
+    assert queries(200, "9") <= queries(10, "10") + 2
+
+
+def test_blank_lines_and_a_byte_order_mark_are_tolerated():
+    data = b"\xef\xbb\xbf" + acled_file(*rows(2)).replace(b"\r\nSYR2", b"\r\n\r\n,,,\r\nSYR2")
+    data = data.replace(b",,,\r\n", b"," * (len(ACLED_DEFAULTS) + 4) + b"\r\n")
+    report = import_file(data, dataset="acled")
+    assert (report.created, report.rejected) == (2, [])
+
+
+def test_a_file_that_is_not_utf8_is_read_as_windows_1252_and_says_so():
+    data = acled_file({"notes": "Caf\u00e9 shelled."}).decode().encode("cp1252")
+    report = import_file(data, dataset="acled")
+    assert event("SYR1").summary == "Caf\u00e9 shelled."
+    assert "the file is not UTF-8: read as cp1252" in report.lines()
+
+
+def test_a_ucdp_file_name_gives_the_release():
+    report = import_file(ucdp_file({}), dataset="ucdp", filename="ged191.csv")
+    assert report.release == "19.1"
+    assert ExternalRecord.objects.get().release == "19.1"
+
+
+def test_a_file_without_the_layouts_columns_is_refused_before_any_row():
+    with pytest.raises(FileError, match="the header has no 'date_start' column"):
+        import_file(csv_bytes(["id", "type_of_violence"], [{"id": "1"}]), dataset="ucdp")
+    assert not Event.objects.exists()
+
+
+def test_a_row_that_became_unreadable_is_rejected_not_listed_as_missing():
+    import_file(acled_file(*rows(2)), dataset="acled")
+    broken = rows(2)
+    broken[1]["event_date"] = "2017-02-30"
+    report = import_file(acled_file(*broken), dataset="acled")
+    assert [row.external_id for row in report.rejected] == ["SYR2"]
+    assert report.missing == []
+
+
+def test_a_source_list_too_long_for_an_outlet_is_cut_with_a_warning():
+    names = "; ".join(f"Local Coordination Committee {n}" for n in range(12))
+    report = import_file(acled_file({"source": names}), dataset="acled")
+    assert report.warnings[0][0] == 2 and report.warnings[0][1].startswith("source: ")
+    outlet = event("SYR1").sources.get().article.outlet
+    assert len(outlet) == 200 and outlet.endswith("…")
