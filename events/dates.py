@@ -94,7 +94,8 @@ def _as_precision(value: object) -> Precision:
 
 # --- Spans and display ------------------------------------------------------------------------
 
-_MONTH_NAMES = (
+# Our own names: strftime follows the process locale.
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -109,7 +110,7 @@ _MONTH_NAMES = (
     "December",
 )
 # Our own abbreviations: strftime("%b") follows the process locale.
-_MONTH_ABBR = tuple(name[:3] for name in _MONTH_NAMES)
+_MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _DASH = "\u2013"
 
@@ -193,7 +194,7 @@ def _month_end(year: int, month: int) -> int:
 
 def _month_part(earliest: date, latest: date) -> str | None:
     """ "August 2016", "early/mid-/late August 2016" when the bounds are exactly that."""
-    name, year = _MONTH_NAMES[earliest.month - 1], earliest.year
+    name, year = MONTH_NAMES[earliest.month - 1], earliest.year
     last = _month_end(year, earliest.month)
     windows = {
         (1, last): f"{name} {year}",
@@ -218,7 +219,7 @@ def _year_display(earliest: date, latest: date) -> str:
         if third:
             return third
     if earliest.day == 1 and latest.day == _month_end(last, latest.month):
-        start, end = _MONTH_NAMES[earliest.month - 1], _MONTH_NAMES[latest.month - 1]
+        start, end = MONTH_NAMES[earliest.month - 1], MONTH_NAMES[latest.month - 1]
         if (first, earliest.month) == (last, latest.month):
             return f"{start} {first}"
         if first == last:
@@ -303,7 +304,7 @@ def _make_date(year: int, month: int, day: int, source: str) -> date:
     if not 1 <= day <= last:
         leap = " (not a leap year)" if (month, day) == (2, 29) else ""
         raise DateError(
-            f"day {day} is out of range for {_MONTH_NAMES[month - 1]} {year}{leap} in {source!r}"
+            f"day {day} is out of range for {MONTH_NAMES[month - 1]} {year}{leap} in {source!r}"
         )
     return date(year, month, day)
 
@@ -444,7 +445,7 @@ def _match(text: str, ctx: _Context) -> _Bounds:
 # Vocabulary, lower case as _normalize leaves it.
 _MONTHS = {
     name: number
-    for number, full in enumerate(_MONTH_NAMES, start=1)
+    for number, full in enumerate(MONTH_NAMES, start=1)
     for name in {full.lower(), full[:3].lower(), *(("sept",) if number == 9 else ())}
 }
 _WEEKDAYS = {
@@ -535,7 +536,7 @@ def _month_day(month: int, day: int, year_expr: str | None, ctx: _Context) -> da
     if year_expr is not None:
         return _make_date(_year_of(year_expr, ctx), month, day, ctx.source)
     if not 1 <= day <= (29 if month == 2 else _month_end(2001, month)):
-        raise DateError(f"{_MONTH_NAMES[month - 1]} has no day {day} in {ctx.source!r}")
+        raise DateError(f"{MONTH_NAMES[month - 1]} has no day {day} in {ctx.source!r}")
     ref = ctx.ref()
     # Eight years reach past any run without a 29 February (1896 to 1904).
     for year in range(ref.year, ref.year + 9 * ctx.direction, ctx.direction):
@@ -544,7 +545,7 @@ def _month_day(month: int, day: int, year_expr: str | None, ctx: _Context) -> da
         candidate = date(year, month, day)
         if (candidate <= ref) if ctx.past else (candidate >= ref):
             return candidate
-    raise DateError(f"no {_MONTH_NAMES[month - 1]} {day} near {ref.isoformat()}")
+    raise DateError(f"no {MONTH_NAMES[month - 1]} {day} near {ref.isoformat()}")
 
 
 def _check_weekday(day: date, weekday: str | None, ctx: _Context) -> None:

@@ -5,24 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from events.chronology import bucket_start, next_bucket
+from events.dates import MONTH_NAMES as MONTHS
 from events.dates import Precision, display_text
 from events.models import ActorRole
 
-# Our own names: strftime follows the process locale.
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # An event whose bounds span more than this is shown under a period of years, not a month.
 LONGEST_MONTH_SPAN = timedelta(days=31)
