@@ -454,6 +454,10 @@ _WEEKDAYS = {
     for name in {full.lower(), full[:3].lower()}
 } | {"tues": 1, "thur": 3, "thurs": 3}
 _RD_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
+# Every month and weekday spelling the resolver reads, for modules that recognise calendar
+# words in text (ingestion's sentence splitter and name finder).
+CALENDAR_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS)
+CALENDAR_ABBREVIATIONS = CALENDAR_WORDS - {name.lower() for name in (*MONTH_NAMES, *_WEEKDAY_NAMES)}
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six")
 _NUMBER_WORDS += ("seven", "eight", "nine", "ten", "eleven", "twelve")
 _NUMBERS = {word: n for n, word in enumerate(_NUMBER_WORDS, start=1)} | {
