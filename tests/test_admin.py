@@ -364,3 +364,23 @@ def test_the_migration_creates_editor_and_publisher_groups():
     assert "publish_event" not in editor
     assert "delete_event" not in editor
     assert publisher == {"publish_event"}
+
+
+def test_an_earlier_version_can_be_viewed_and_reverted_from_history(client, editor):
+    client.force_login(editor)
+    event = EventFactory(headline="Original headline")
+    event.headline = "A later, wrong headline"
+    event.save()
+    first = event.history.earliest("history_date")
+    url = reverse("admin:events_event_simple_history", args=[event.pk, first.history_id])
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.initial["headline"] == "Original headline"
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["type"] = event.type_id
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert event.headline == "Original headline"
+    assert event.history.count() == 3
