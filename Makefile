@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format check serve clean
+.PHONY: demo test lint format check serve clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ demo: $(STAMP)  ## migrate the SQLite database, load the seeds, create an editor
 
 test: $(STAMP)  ## the whole suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## the scale benchmark, e.g. make bench BENCH_ARGS="--events 1000000 --database postgres"
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -97,8 +97,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; the busy timeout waits out short write locks.
+    # Reads go through a memory map and a 64 MB page cache per connection instead of copying
+    # each page from the OS cache: index walks over a million-event table stay in memory.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

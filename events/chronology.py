@@ -11,12 +11,11 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Trunc
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Q
 
 from events.dates import Precision, display_text
-from events.models import EventActor, EventRelation, EventSource, Location
+from events.models import Actor, Article, EventActor, EventRelation, EventSource, Location
 
 # The chronology order, unique so that keyset pages never skip or repeat: earliest possible day,
 # then narrower bounds first (more precise first), then id. Served by events_event_chrono_idx.
@@ -24,7 +23,7 @@ CHRONOLOGICAL = ("date_earliest", "date_latest", "id")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 # Rows per query when a whole filtered set is walked for an export.
-EXPORT_BATCH_SIZE = 500
+EXPORT_BATCH_SIZE = 2000
 
 # What one entry reads from the event row and its type and place (one query for a page).
 _EVENT_VALUES = (
@@ -62,7 +61,7 @@ UrlFor = Callable[[int], str]
 
 
 def entries(queryset: models.QuerySet, *, url_for: UrlFor | None = None) -> list[dict]:
-    """The entries of these events, in the queryset's order: at most four queries in all."""
+    """The entries of these events, in the queryset's order: at most six queries in all."""
     return build_entries(list(queryset.values(*_EVENT_VALUES)), url_for=url_for)
 
 
@@ -153,36 +152,42 @@ def _ancestors_by_path(paths: Iterable[str]) -> dict[int, dict]:
 
 
 def _actors_by_event(ids: list[int]) -> dict[int, list[dict]]:
-    found: dict[int, list[dict]] = defaultdict(list)
-    links = (
+    # Links and actors are read apart: joined to a long IN list, SQLite's planner may scan
+    # every actor and probe the links per actor and event (seconds for a page of exports).
+    links = list(
         EventActor.objects.filter(event_id__in=ids)
         .order_by("id")
-        .values_list("event_id", "actor__slug", "actor__name", "actor__kind", "role")
+        .values_list("event_id", "actor_id", "role")
     )
-    for event_id, slug, name, kind, role in links:
+    actors = {
+        pk: (slug, name, kind)
+        for pk, slug, name, kind in Actor.objects.filter(
+            id__in={actor for _, actor, _ in links}
+        ).values_list("id", "slug", "name", "kind")
+    }
+    found: dict[int, list[dict]] = defaultdict(list)
+    for event_id, actor_id, role in links:
+        slug, name, kind = actors[actor_id]
         found[event_id].append({"slug": slug, "name": name, "kind": kind, "role": role})
     return found
 
 
 def _sources_by_event(ids: list[int]) -> dict[int, list[dict]]:
-    found: dict[int, list[dict]] = defaultdict(list)
-    rows = (
+    # Sources and articles are read apart, for the reason given in _actors_by_event.
+    sources = list(
         EventSource.objects.filter(event_id__in=ids)
         .order_by("article_id", "excerpt_start", "id")
-        .values_list(
-            "event_id",
-            "article_id",
-            "article__title",
-            "article__outlet",
-            "article__original_agency",
-            "article__url",
-            "article__publication_date",
-            "excerpt",
-            "attributed_to",
-            "date_phrase",
-        )
+        .values_list("event_id", "article_id", "excerpt", "attributed_to", "date_phrase")
     )
-    for event_id, article, title, outlet, agency, url, published, excerpt, by, phrase in rows:
+    articles = {
+        pk: (title, outlet, agency, url, published.isoformat())
+        for pk, title, outlet, agency, url, published in Article.objects.filter(
+            id__in={article for _, article, *_ in sources}
+        ).values_list("id", "title", "outlet", "original_agency", "url", "publication_date")
+    }
+    found: dict[int, list[dict]] = defaultdict(list)
+    for event_id, article, excerpt, by, phrase in sources:
+        title, outlet, agency, url, published = articles[article]
         found[event_id].append(
             {
                 "article": article,
@@ -190,7 +195,7 @@ def _sources_by_event(ids: list[int]) -> dict[int, list[dict]]:
                 "outlet": outlet,
                 "original_agency": agency,
                 "url": url,
-                "published": published.isoformat(),
+                "published": published,
                 "excerpt": excerpt,
                 "attributed_to": by,
                 "date_phrase": phrase,
@@ -323,6 +328,21 @@ class Page:
     previous_cursor: str | None
 
 
+def _framed(rows: list, keyset: Keyset, *, size: int, key, backwards: bool) -> Page:
+    """A page from up to size+1 rows fetched from key in the paging direction."""
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return Page(rows, None, None)
+    after = keyset.encode(keyset.key(rows[-1]))
+    before = keyset.encode(keyset.key(rows[0]), backwards=True)
+    if backwards:
+        return Page(rows, after, before if more else None)
+    return Page(rows, after if more else None, before if key is not None else None)
+
+
 def page(
     queryset: models.QuerySet,
     keyset: Keyset,
@@ -339,17 +359,105 @@ def page(
     if key is not None:
         qs = qs.filter(keyset.beyond(key, backwards=backwards))
     rows = list(fetch(qs[: size + 1]))
-    more = len(rows) > size
-    rows = rows[:size]
-    if backwards:
-        rows.reverse()
-    if not rows:
-        return Page(rows, None, None)
-    after = keyset.encode(keyset.key(rows[-1]))
-    before = keyset.encode(keyset.key(rows[0]), backwards=True)
-    if backwards:
-        return Page(rows, after, before if more else None)
-    return Page(rows, after if more else None, before if key is not None else None)
+    return _framed(rows, keyset, size=size, key=key, backwards=backwards)
+
+
+@dataclass(frozen=True)
+class ActorWalk:
+    """An actor filter to page through by walking each actor's links in date order.
+
+    links: the matching event↔actor links (actor, role, period) of the actors in actor_ids.
+    The events queryset paged alongside holds every other filter, but not this one.
+    """
+
+    links: models.QuerySet
+    actor_ids: frozenset[int]
+
+
+# The links' copy of the chronological order (events_eventactor_chrono_idx after the actor).
+LINK_ORDER = ("date_earliest", "date_latest", "event_id")
+
+
+def _linked_keys(
+    events: models.QuerySet, walk: ActorWalk, *, size: int, key, backwards: bool
+) -> list[tuple]:
+    """Up to size+1 distinct (date_earliest, date_latest, id) keys of events in `events`
+    linked by `walk`, in paging order from key.
+
+    Each actor's links are read in index order from the key, at most size+1 each, in one
+    UNION ALL query; an actor's link is kept only when its event passes every other filter
+    (a correlated EXISTS: a primary-key probe per link read). A sort, or a scan of every
+    event, is never needed, however many events the actors have. When an actor's share was
+    cut short by duplicates (two links to one event), the walk goes on from the last key
+    every share vouches for.
+    """
+    link_keys = Keyset(walk.links.model, LINK_ORDER)
+    passing = Exists(events.order_by().filter(pk=OuterRef("event_id")))
+    found: list[tuple] = []
+    seen: set[int] = set()
+    while True:
+        arms = []
+        for actor in sorted(walk.actor_ids):
+            arm = walk.links.filter(passing, actor_id=actor)
+            if key is not None:
+                arm = arm.filter(link_keys.beyond(key, backwards=backwards))
+            arm = arm.order_by(*link_keys.ordering(backwards=backwards)).values_list(*LINK_ORDER)
+            arms.append(arm[: size + 1])
+        shares = _union_all(arms)
+        # Rows past the end of a full share may be missing from it: trust up to that end.
+        ends = [share[-1] for share in shares if len(share) > size]
+        bound = (max if backwards else min)(ends) if ends else None
+        merged = sorted({row for share in shares for row in share}, reverse=backwards)
+        for row in merged:
+            if bound is not None and (row > bound if not backwards else row < bound):
+                break
+            if row[2] not in seen:
+                seen.add(row[2])
+                found.append(row)
+        if len(found) > size or bound is None:
+            return found[: size + 1]
+        key = bound
+
+
+def _union_all(querysets: list[models.QuerySet]) -> list[list[tuple]]:
+    """The rows of each (sliced, ordered) queryset, from one UNION ALL query.
+
+    Django cannot compound sliced querysets on SQLite, so the compiled arms are wrapped as
+    subqueries by hand; a first column tells the arms apart.
+    """
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, arm_params = queryset.query.sql_with_params()
+        parts.append(f"SELECT {number}, arm{number}.* FROM ({sql}) arm{number}")
+        params.extend(arm_params)
+    shares: list[list[tuple]] = [[] for _ in querysets]
+    if not parts:
+        return shares
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for number, *row in cursor.fetchall():
+            shares[number].append(tuple(_as_key_part(value) for value in row))
+    return shares
+
+
+def _as_key_part(value):
+    # SQLite hands raw date columns back as text.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _linked_page(
+    events: models.QuerySet,
+    walk: ActorWalk,
+    *,
+    size: int,
+    key,
+    backwards: bool,
+    fetch: Callable[[models.QuerySet], list],
+) -> list:
+    keys = _linked_keys(events, walk, size=size, key=key, backwards=backwards)
+    ids = [event_id for _, _, event_id in keys]
+    by_id = {row["id"]: row for row in fetch(events.filter(id__in=ids).order_by())}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def chronology_page(
@@ -358,12 +466,22 @@ def chronology_page(
     size: int,
     cursor: str | None = None,
     url_for: UrlFor | None = None,
+    actors: ActorWalk | None = None,
 ) -> Page:
-    """A page of chronology entries: five queries at most whatever the size or depth."""
+    """A page of chronology entries: six queries at most whatever the size or depth (seven
+    with an actor walk, which pages `queryset` — every filter but the actors' — through the
+    actors' links)."""
     keyset = Keyset(queryset.model, CHRONOLOGICAL)
-    found = page(
-        queryset, keyset, size=size, cursor=cursor, fetch=lambda qs: qs.values(*_EVENT_VALUES)
-    )
+
+    def fetch(qs):
+        return qs.values(*_EVENT_VALUES)
+
+    if actors is None:
+        found = page(queryset, keyset, size=size, cursor=cursor, fetch=fetch)
+    else:
+        key, backwards = keyset.decode(cursor) if cursor else (None, False)
+        rows = _linked_page(queryset, actors, size=size, key=key, backwards=backwards, fetch=fetch)
+        found = _framed(rows, keyset, size=size, key=key, backwards=backwards)
     found.rows = build_entries(found.rows, url_for=url_for)
     return found
 
@@ -373,15 +491,27 @@ def walk(
     *,
     batch_size: int = EXPORT_BATCH_SIZE,
     url_for: UrlFor | None = None,
+    actors: ActorWalk | None = None,
 ) -> Iterator[dict]:
     """Every entry of the filtered set in chronological order, fetched in keyset batches so
-    an export streams without holding the set: four queries per batch."""
+    an export streams without holding the set: six queries per batch (seven with an actor
+    walk, see chronology_page)."""
     keyset = Keyset(queryset.model, CHRONOLOGICAL)
     qs = queryset.order_by(*CHRONOLOGICAL)
     key = None
     while True:
-        batch_qs = qs.filter(keyset.beyond(key)) if key is not None else qs
-        rows = list(batch_qs.values(*_EVENT_VALUES)[:batch_size])
+        if actors is not None:
+            rows = _linked_page(
+                queryset,
+                actors,
+                size=batch_size - 1,
+                key=key,
+                backwards=False,
+                fetch=lambda found: found.values(*_EVENT_VALUES),
+            )
+        else:
+            batch_qs = qs.filter(keyset.beyond(key)) if key is not None else qs
+            rows = list(batch_qs.values(*_EVENT_VALUES)[:batch_size])
         if not rows:
             return
         yield from build_entries(rows, url_for=url_for)
@@ -433,28 +563,27 @@ def histogram(
 ) -> dict:
     """Event counts per bucket, honest about imprecise dates (see HISTOGRAM_RULE).
 
-    One grouped query over the pairs (bucket of earliest, bucket of latest); the spread of
-    imprecise events over buckets is then done per distinct pair, not per event.
+    One grouped query over the distinct (earliest, latest) day pairs, which the chronological
+    indexes hold in order, so the database neither sorts nor calls a function per row; the
+    pairs are then put in buckets, and imprecise ones spread over buckets, per pair.
     """
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {', '.join(INTERVALS)}")
-
-    def truncated(field: str):
-        return F(field) if interval == "day" else Trunc(field, interval)
-
-    pairs = (
+    days = (
         queryset.order_by()
-        .values(first=truncated("date_earliest"), last=truncated("date_latest"))
+        .values("date_earliest", "date_latest")
         .annotate(n=Count("id"))
-        .values_list("first", "last", "n")
+        .values_list("date_earliest", "date_latest", "n")
     )
+    pairs: Counter[tuple[date, date]] = Counter()
+    for earliest, latest, n in days:
+        pairs[bucket_start(earliest, interval), bucket_start(latest, interval)] += n
     low = bucket_start(start, interval) if start else None
     high = bucket_start(end, interval) if end else None
     precise: Counter[date] = Counter()
     imprecise: Counter[date] = Counter()
     total = spanning = 0
-    for first, last, n in pairs:
-        first, last = _as_date(first), _as_date(last)
+    for (first, last), n in pairs.items():
         total += n
         if first == last:
             precise[first] += n
@@ -482,11 +611,6 @@ def histogram(
         "imprecise_events": spanning,
         "buckets": buckets,
     }
-
-
-def _as_date(value) -> date:
-    # Trunc of a DateField gives a date; some backends give a datetime.
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 # --- The full event (events/ and events/{id}/) ---------------------------------------------------

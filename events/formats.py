@@ -251,24 +251,45 @@ def csv_stream(entries: Iterable[Entry], *, title: str = "Chronology") -> Iterat
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMN_NAMES)
     yield _drain(buffer)
+    # Places recur across a long export: their columns are worked out once per stream.
+    places: dict = {}
     for batch in batched(entries):
         # csv_row's keys are in column order; the csv module writes None as an empty cell.
-        writer.writerows(csv_row(entry).values() for entry in batch)
+        writer.writerows(csv_row(entry, places=places).values() for entry in batch)
         yield _drain(buffer)
 
 
-def csv_row(entry: Entry) -> dict[str, Any]:
-    """One entry as {column: value} in CSV_COLUMNS order; None for unknown."""
+def _place_columns(location: Mapping[str, Any]) -> dict[str, Any]:
+    point = coordinates(location)
+    where_prec = location.get("geo_precision")
+    return {
+        **admin_levels(location),
+        "location": location.get("name"),
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
+        "geo_precision": GEO_PRECISION.get(where_prec, 3) if where_prec else None,
+    }
+
+
+def csv_row(entry: Entry, *, places: dict | None = None) -> dict[str, Any]:
+    """One entry as {column: value} in CSV_COLUMNS order; None for unknown.
+
+    places, when given, keeps the place columns by place id for the next rows of a stream.
+    """
     when = _section(entry, "date")
     earliest = _day(when.get("earliest"))
     location = _location(entry) or {}
-    point = coordinates(location)
     fatalities = _section(entry, "fatalities")
     event_type, sub_event_type = type_names(entry)
     actors = entry.get("actors") or []
     sources = entry.get("sources") or []
     updated = _instant(entry.get("updated"))
     where_prec = location.get("geo_precision")
+    place_id = location.get("id")
+    if places is None or place_id is None:
+        place = _place_columns(location)
+    elif (place := places.get(place_id)) is None:
+        place = places[place_id] = _place_columns(location)
     return {
         "event_id_cnty": f"CT{entry['id']}" if entry.get("id") is not None else None,
         "event_date": when.get("earliest"),
@@ -277,11 +298,7 @@ def csv_row(entry: Entry) -> dict[str, Any]:
         "event_type": event_type,
         "sub_event_type": sub_event_type,
         **actor_slots(actors),
-        **admin_levels(location),
-        "location": location.get("name"),
-        "latitude": point[0] if point else None,
-        "longitude": point[1] if point else None,
-        "geo_precision": GEO_PRECISION.get(where_prec, 3) if where_prec else None,
+        **place,
         "source": "; ".join(outlets(sources)),
         "notes": entry.get("summary"),
         "fatalities": fatalities.get("best"),

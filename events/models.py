@@ -14,6 +14,7 @@ from events.dates import Precision as DatePrecision
 from events.dates import display_text
 from events.querysets import (
     ActorQuerySet,
+    DaysBetween,
     EventQuerySet,
     EventRemovalQuerySet,
     LocationQuerySet,
@@ -437,6 +438,14 @@ class Event(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
+    # Kept by the database itself, so bulk loads and raw writes cannot miss it; its index
+    # gives the longest span in one probe, which bounds every date-range scan from below.
+    date_span_days = models.GeneratedField(
+        expression=DaysBetween("date_earliest", "date_latest"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        help_text="Days from the earliest to the latest possible day (0 for one day).",
+    )
 
     actors = models.ManyToManyField(Actor, through="EventActor", related_name="events")
     articles = models.ManyToManyField(Article, through="EventSource", related_name="events")
@@ -448,7 +457,7 @@ class Event(models.Model):
         related_name="related_from",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["date_span_days"])
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -466,6 +475,9 @@ class Event(models.Model):
             ),
             models.Index(fields=["location", "date_earliest"], name="events_event_location_idx"),
             models.Index(fields=["type", "date_earliest"], name="events_event_type_idx"),
+            # The public freshness probe (newest change among published events) in one step.
+            models.Index(fields=["status", "updated"], name="events_event_fresh_idx"),
+            models.Index(fields=["date_span_days"], name="events_event_span_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,13 +1,35 @@
 """QuerySets for the chronology: visibility, date overlap, actors with alliances, place subtrees."""
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, Func, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
 
 from events.text import fold
+
+
+class DaysBetween(Func):
+    """Whole days from the first date to the second, in SQL fit for a generated column."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def _operands(self, compiler):
+        (earliest, earliest_params), (latest, latest_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return earliest, latest, [*latest_params, *earliest_params]
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL: date - date is a whole number of days.
+        earliest, latest, params = self._operands(compiler)
+        return f"({latest} - {earliest})", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        earliest, latest, params = self._operands(compiler)
+        return f"CAST(julianday({latest}) - julianday({earliest}) AS INTEGER)", params
 
 
 def related_count(model: type[models.Model], fk: str, *, distinct: str | None = None) -> Coalesce:
@@ -61,6 +83,55 @@ class NamedQuerySet(models.QuerySet):
         )
 
 
+def actor_links(
+    actor_ids=None,
+    *,
+    role: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    within: bool = False,
+) -> models.QuerySet:
+    """Event↔actor links of these actors in this role whose event falls in [start, end].
+
+    The link carries a copy of the event's bounds, so the date range narrows the links
+    themselves and an actor's period is one range of events_eventactor_chrono_idx.
+    """
+    from events.models import EventActor
+
+    links = EventActor.objects.all()
+    if actor_ids is not None:
+        links = links.filter(actor_id__in=actor_ids)
+    if role:
+        links = links.filter(role=role)
+    if within:
+        if start is not None:
+            links = links.filter(date_earliest__gte=start)
+        if end is not None:
+            links = links.filter(date_latest__lte=end)
+    else:
+        if end is not None:
+            links = links.filter(date_earliest__lte=end)
+        if start is not None:
+            links = links.filter(date_latest__gte=start, date_earliest__gte=earliest_overlap(start))
+    return links
+
+
+def earliest_overlap(start: date) -> date:
+    """No event that ends on or after start begins before this day.
+
+    The longest span of any event (one probe of events_event_span_idx) puts a floor under
+    the range scan of an overlap query: without it, "ends on or after start" reads every
+    event that began before start, since no index can be entered at its end day.
+    """
+    from events.models import Event
+
+    longest = Event.objects.aggregate(longest=Max("date_span_days"))["longest"] or 0
+    try:
+        return start - timedelta(days=longest)
+    except OverflowError:
+        return date.min
+
+
 class EventQuerySet(models.QuerySet):
     def delete(self):
         """Delete, leaving a tombstone per event for the sync feed (events/removed/)."""
@@ -97,7 +168,7 @@ class EventQuerySet(models.QuerySet):
         if end is not None:
             qs = qs.filter(date_earliest__lte=end)
         if start is not None:
-            qs = qs.filter(date_latest__gte=start)
+            qs = qs.filter(date_latest__gte=start, date_earliest__gte=earliest_overlap(start))
         return qs
 
     def within(self, start: date | None, end: date | None) -> "EventQuerySet":
@@ -118,41 +189,16 @@ class EventQuerySet(models.QuerySet):
         end: date | None = None,
         within: bool = False,
     ) -> "EventQuerySet":
-        """Events with one link matching actor and role together (not two different links).
-
-        The link carries a copy of the event's bounds, so the date range narrows the subquery
-        itself and an actor's period is one range of events_eventactor_chrono_idx.
-        """
-        from events.models import EventActor
-
-        links = EventActor.objects.all()
-        if actor_ids is not None:
-            links = links.filter(actor_id__in=actor_ids)
-        if role:
-            links = links.filter(role=role)
-        if within:
-            if start is not None:
-                links = links.filter(date_earliest__gte=start)
-            if end is not None:
-                links = links.filter(date_latest__lte=end)
-        else:
-            if end is not None:
-                links = links.filter(date_earliest__lte=end)
-            if start is not None:
-                links = links.filter(date_latest__gte=start)
+        """Events with one link matching actor and role together (not two different links)."""
+        links = actor_links(actor_ids, role=role, start=start, end=end, within=within)
         return self.filter(id__in=links.values("event_id"))
 
     def mentioning(self, text: str) -> "EventQuerySet":
-        """Events whose headline, summary or a source excerpt contains every word of text."""
-        from events.models import EventSource
+        """Events whose headline, summary or source excerpts hold every word of text, each as
+        a word or word prefix (case and accents folded): a full-text index, see events/search.py."""
+        from events import search
 
-        qs = self
-        for word in text.split():
-            excerpts = EventSource.objects.filter(excerpt__icontains=word).values("event_id")
-            qs = qs.filter(
-                Q(headline__icontains=word) | Q(summary__icontains=word) | Q(id__in=excerpts)
-            )
-        return qs
+        return search.mentioning(self, text)
 
     def in_bbox(
         self, min_lon: float, min_lat: float, max_lon: float, max_lat: float

@@ -604,7 +604,7 @@ def insert_rows(model: type[Model], objs: list[Model]) -> None:
     now = timezone.now()
     columns, getters = [], []
     for f in model._meta.concrete_fields:
-        if f.primary_key:
+        if f.primary_key or f.generated:
             continue
         columns.append(ops.quote_name(f.column))
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):

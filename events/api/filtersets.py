@@ -3,6 +3,7 @@
 import math
 import re
 from datetime import date
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema_field
 
+from events.chronology import ActorWalk
 from events.dates import DateError, FuzzyDate, parse_partial_iso
 from events.models import (
     Actor,
@@ -21,6 +23,11 @@ from events.models import (
     EventType,
     Location,
 )
+from events.querysets import actor_links
+
+# Past this many actors (a large alliance with its members), one walk per actor costs more
+# than reading the matching set once.
+MAX_WALKED_ACTORS = 50
 
 DATE_MODES = [
     ("overlaps", "overlaps: the event possibly falls in the range (its bounds intersect it)"),
@@ -339,8 +346,9 @@ class ChronologyFilterSet(django_filters.FilterSet):
     type = EventTypesFilter()
     article = ArticlesFilter()
     q = TextFilter(
-        help_text="Words that must all occur (case-insensitive) in the headline, the summary "
-        "or a source excerpt."
+        help_text="Words that must all occur, each as a word or the start of one (case and, "
+        "for Latin letters, accents ignored), in the headline, the summary or a source excerpt. "
+        "Punctuation only separates words."
     )
     precision = PrecisionsFilter()
     fatalities_min = FatalitiesFilter(
@@ -367,17 +375,54 @@ class ChronologyFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         """Apply every filter here, since dates, actor, role and members act together."""
+        qs = self.filter_events(queryset)
+        links = self.actor_links()
+        return qs.filter(id__in=links.values("event_id")) if links is not None else qs
+
+    @cached_property
+    def actor_ids(self) -> frozenset[int]:
+        """The actors asked for, with the members of alliances when include_members is on."""
+        data = self.form.cleaned_data
+        ids = {pk for named in data.get("actor") or [] for pk in named}
+        if ids and data.get("include_members"):
+            ids = Actor.objects.with_members(ids)
+        return frozenset(ids)
+
+    def actor_links(self):
+        """The event↔actor links the actor, members and role filters ask for; None if none."""
+        data = self.form.cleaned_data
+        if not self.actor_ids and not data.get("actor_role"):
+            return None
+        start, end = self.period
+        return actor_links(
+            self.actor_ids or None,
+            role=data.get("actor_role") or None,
+            start=start,
+            end=end,
+            within=data.get("date_mode") == "within",
+        )
+
+    def actor_walk(self) -> ActorWalk | None:
+        """How to page the actor filter through each actor's links, beside
+        filter_events(queryset) for the rest; None without actors or with too many to walk."""
+        if not self.actor_ids or len(self.actor_ids) > MAX_WALKED_ACTORS:
+            return None
+        return ActorWalk(links=self.actor_links(), actor_ids=self.actor_ids)
+
+    def for_paging(self):
+        """(events, walk): the events to page and, for an actor filter that can be walked,
+        how (see events.chronology.chronology_page); (self.qs, None) otherwise."""
+        walk = self.actor_walk()
+        if walk is None:
+            return self.qs, None
+        return self.filter_events(self.queryset), walk
+
+    def filter_events(self, queryset):
+        """Every filter but the actor and role ones (see actor_links)."""
         data = self.form.cleaned_data
         start, end = self.period
         within = data.get("date_mode") == "within"
         qs = queryset.within(start, end) if within else queryset.overlapping(start, end)
-        actor_ids = {pk for ids in data.get("actor") or [] for pk in ids} or None
-        if actor_ids and data.get("include_members"):
-            actor_ids = Actor.objects.with_members(actor_ids)
-        if actor_ids or data.get("actor_role"):
-            qs = qs.linked_to(
-                actor_ids, role=data.get("actor_role") or None, start=start, end=end, within=within
-            )
         if data.get("location") is not None:
             qs = qs.in_location(data["location"])
         if data.get("bbox"):

@@ -48,10 +48,12 @@ class TimelineView(ChronologyView, GenericAPIView):
         return Event.objects.published()
 
     def get(self, request, *args, **kwargs):
-        events = self.filtered().qs
-        if (response := self.export(events)) is not None:
+        events, actors = self.filtered().for_paging()
+        if (response := self.export(events, actors=actors)) is not None:
             return response
-        rows = self.paginator.paginate_chronology(events, request, url_for=self.url_for())
+        rows = self.paginator.paginate_chronology(
+            events, request, url_for=self.url_for(), actors=actors
+        )
         return self.paginator.get_paginated_response(rows)
 
 
@@ -163,10 +165,12 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
 
     @extend_schema(responses={200: s.EventSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        events = self.filtered().qs
-        if (response := self.export(events)) is not None:
+        events, actors = self.filtered().for_paging()
+        if (response := self.export(events, actors=actors)) is not None:
             return response
-        rows = self.paginator.paginate_chronology(events, request, url_for=self.url_for())
+        rows = self.paginator.paginate_chronology(
+            events, request, url_for=self.url_for(), actors=actors
+        )
         return self.paginator.get_paginated_response(self.full_events(rows))
 
     @extend_schema(responses={200: s.EventSerializer})

@@ -101,10 +101,14 @@ def build(
     if not filterset.is_valid():
         listing.errors = filters.field_errors(filterset.errors)
         return listing
-    events = filterset.qs
+    events, actors = filterset.for_paging()
     try:
         listing.page = chronology_page(
-            events, size=page_size, cursor=mine.get(filters.CURSOR), url_for=event_url
+            events,
+            size=page_size,
+            cursor=mine.get(filters.CURSOR),
+            url_for=event_url,
+            actors=actors,
         )
     except CursorError as exc:
         listing.errors = filters.field_errors({filters.CURSOR: [str(exc)]})

@@ -1,0 +1,187 @@
+"""Actor filters page by walking each actor's links: same events, order and cursors as the set."""
+
+import datetime
+import json
+import random
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import ActorMembership, Event, EventActor
+from tests.factories import ActorFactory, EventFactory, EventTypeFactory
+
+TIMELINE = "/api/v1/timeline/"
+FIRST_DAY = datetime.date(2014, 1, 1)
+
+
+@pytest.fixture
+def world(db):
+    """Three members of an alliance and an outsider; 90 events with mixed spans and statuses,
+    some linking one actor twice (two roles) and some linking several members."""
+    rng = random.Random(7)
+    alliance = ActorFactory(slug="coalition", kind="alliance")
+    members = [ActorFactory(slug=f"member-{n}") for n in range(3)]
+    outsider = ActorFactory(slug="outsider")
+    for member in members:
+        ActorMembership.objects.create(alliance=alliance, member=member)
+    types = [EventTypeFactory(slug="battle"), EventTypeFactory(slug="protest")]
+    spans = [0, 0, 0, 0, 3, 6, 30, 364, 900]  # The last: a three-year bracket.
+    events = []
+    for number in range(90):
+        earliest = FIRST_DAY + datetime.timedelta(days=rng.randrange(0, 1500))
+        # Ties on purpose: several events share a day and bounds.
+        if number % 9 == 0 and events:
+            earliest = events[-1].date_earliest
+        span = rng.choice(spans)
+        event = EventFactory(
+            headline=f"Event {number}",
+            type=rng.choice(types),
+            date_earliest=earliest,
+            date_latest=earliest + datetime.timedelta(days=span),
+            date_precision="day" if span == 0 else ("days" if span < 7 else "year"),
+            status="published" if number % 7 else "draft",
+        )
+        linked = rng.sample([*members, outsider], rng.choice([1, 1, 2, 3]))
+        for actor in linked:
+            EventActor.objects.create(event=event, actor=actor, role="side_a")
+        if number % 5 == 0:
+            EventActor.objects.create(event=event, actor=linked[0], role="associated_a")
+        events.append(event)
+    return {"alliance": alliance, "members": members, "outsider": outsider, "events": events}
+
+
+def expected(world, *, actors, role=None, start=None, end=None, type_slug=None) -> list[int]:
+    """The oracle, in plain Python: published events with a matching link, chronologically."""
+    wanted = {actor.pk for actor in actors}
+    found = []
+    for event in world["events"]:
+        if event.status != "published":
+            continue
+        if (start and event.date_latest < start) or (end and event.date_earliest > end):
+            continue
+        if type_slug and event.type.slug != type_slug:
+            continue
+        links = EventActor.objects.filter(event=event, actor_id__in=wanted)
+        if role:
+            links = links.filter(role=role)
+        if links.exists():
+            found.append(event)
+    found.sort(key=lambda e: (e.date_earliest, e.date_latest, e.pk))
+    return [event.pk for event in found]
+
+
+def walk_pages(api, query: str, *, size: int) -> tuple[list[int], list[str]]:
+    """Every id following next links from the first page, and the cursors met."""
+    ids, cursors = [], []
+    url = f"{TIMELINE}?{query}&page_size={size}"
+    while url:
+        response = api.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        ids += [entry["id"] for entry in body["results"]]
+        url = body["next"]
+        if url:
+            cursors.append(parse_qs(urlsplit(url).query)["cursor"][0])
+    return ids, cursors
+
+
+CASES = [
+    ("actor=member-0", {"actors": "m0"}),
+    ("actor=member-1&start=2015-01&end=2016-06", {"actors": "m1", "start": (2015, 1, 1)}),
+    ("actor=coalition&include_members=true", {"actors": "all"}),
+    (
+        "actor=coalition&include_members=true&start=2015-03-10&end=2016",
+        {"actors": "all", "start": (2015, 3, 10)},
+    ),
+    ("actor=member-2&actor_role=associated_a", {"actors": "m2", "role": "associated_a"}),
+    ("actor=member-0&actor=outsider&type=battle", {"actors": "m0+out", "type": "battle"}),
+]
+
+
+def _oracle(world, spec: dict) -> list[int]:
+    actors = {
+        "m0": [world["members"][0]],
+        "m1": [world["members"][1]],
+        "m2": [world["members"][2]],
+        "all": [world["alliance"], *world["members"]],
+        "m0+out": [world["members"][0], world["outsider"]],
+    }[spec["actors"]]
+    start = datetime.date(*spec["start"]) if "start" in spec else None
+    end = None
+    if spec.get("start") == (2015, 1, 1):
+        end = datetime.date(2016, 6, 30)
+    elif spec.get("start") == (2015, 3, 10):
+        end = datetime.date(2016, 12, 31)
+    return expected(
+        world,
+        actors=actors,
+        role=spec.get("role"),
+        start=start,
+        end=end,
+        type_slug=spec.get("type"),
+    )
+
+
+@pytest.mark.parametrize(("query", "spec"), CASES)
+def test_walking_an_actor_filter_pages_through_exactly_its_events_in_order(api, world, query, spec):
+    want = _oracle(world, spec)
+    assert want, "the case must match something"
+    got, _ = walk_pages(api, query, size=4)
+    assert got == want
+
+
+@pytest.mark.parametrize(("query", "spec"), CASES[2:4])
+def test_previous_links_walk_back_over_the_same_pages(api, world, query, spec):
+    want = _oracle(world, spec)
+    url = f"{TIMELINE}?{query}&page_size=5"
+    pages = []
+    while url:
+        body = api.get(url).json()
+        pages.append([entry["id"] for entry in body["results"]])
+        last, url = body, body["next"]
+    back, url = [], last["previous"]
+    while url:
+        body = api.get(url).json()
+        back.insert(0, [entry["id"] for entry in body["results"]])
+        url = body["previous"]
+    assert back == pages[:-1]
+    assert [pk for page in pages for pk in page] == want
+
+
+def test_an_alliance_page_costs_the_same_queries_however_many_members(api, world):
+    def count(query):
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(f"{TIMELINE}?{query}&page_size=10").status_code == 200
+        return len(queries)
+
+    one = count("actor=member-0")
+    alliance = count("actor=coalition&include_members=true")
+    # The alliance adds the membership lookup, not a query per member.
+    assert alliance == one + 1
+
+
+def test_an_export_with_an_actor_filter_holds_exactly_the_walked_events(api, world):
+    response = api.get(f"{TIMELINE}?actor=coalition&include_members=true&format=geojson")
+    features = json.loads(b"".join(response.streaming_content))["features"]
+    want = _oracle(world, {"actors": "all"})
+    assert [feature["properties"]["id"] for feature in features] == want
+
+
+def test_an_event_spanning_years_is_found_by_a_later_period(api, world):
+    member = world["members"][0]
+    long_ago = EventFactory(
+        headline="A siege of several years",
+        date_earliest=datetime.date(2010, 1, 1),
+        date_latest=datetime.date(2016, 12, 31),
+        date_precision="year",
+        status="published",
+    )
+    EventActor.objects.create(event=long_ago, actor=member, role="side_a")
+    for query in ("start=2016-06&end=2016-06", "actor=member-0&start=2016-06&end=2016-06"):
+        ids = [e["id"] for e in api.get(f"{TIMELINE}?{query}&page_size=500").json()["results"]]
+        assert ids[0] == long_ago.pk, query
+    assert (
+        Event.objects.overlapping(datetime.date(2016, 12, 31), None).filter(pk=long_ago.pk).exists()
+    )
