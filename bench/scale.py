@@ -273,8 +273,11 @@ def csv_export(port: int) -> dict:
     if response.status != 200:
         raise load.BadResponse(f"CSV export answered {response.status}")
     lines = size = 0
+    tail = b""
     while chunk := response.read(1 << 16):
-        lines += chunk.count(b"\n")
+        # Rows end in CRLF; a quoted cell may hold a bare LF (numbered excerpts).
+        lines += (tail + chunk).count(b"\r\n")
+        tail = chunk[-1:] if chunk.endswith(b"\r") else b""
         size += len(chunk)
     elapsed = time.perf_counter() - started
     connection.close()

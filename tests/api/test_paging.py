@@ -91,13 +91,12 @@ def test_a_deep_page_costs_the_same_queries_as_the_first_and_uses_no_offset_or_c
 
 
 def test_the_number_of_queries_does_not_grow_with_the_page_size(seeded, api):
-    # Freshness (ETag), the events, their links to actors, the actors, their sources, the
-    # articles cited, their places' ancestors.
+    # Freshness (ETag), the events, their actors, their sources, their places' ancestors.
     for size in (10, 29, MAX_PAGE_SIZE):
         with CaptureQueriesContext(connection) as queries:
             response = api.get(f"{TIMELINE}?page_size={size}")
         assert any(e["location"] and e["location"]["ancestors"] for e in response.json()["results"])
-        assert len(queries) == 7, (size, [q["sql"][:80] for q in queries.captured_queries])
+        assert len(queries) == 5, (size, [q["sql"][:80] for q in queries.captured_queries])
 
 
 def test_an_export_of_the_whole_set_walks_it_in_batches_with_a_fixed_cost_per_batch(
@@ -109,7 +108,7 @@ def test_an_export_of_the_whole_set_walks_it_in_batches_with_a_fixed_cost_per_ba
     assert response.streaming
     assert len(lines) == 251  # Header and one row per event.
     # One batch of 250 (no places, so no ancestor query), then the freshness query.
-    assert len(queries) <= 1 + 5 + 1
+    assert len(queries) <= 1 + 3 + 1
 
 
 @pytest.mark.parametrize("size", ["0", "501", "-3", "ten", "2.5"])

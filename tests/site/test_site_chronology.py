@@ -217,10 +217,9 @@ def _queries(client, url: str) -> int:
     return len(captured)
 
 
-# The page, its actor links and actors, sources and articles, places' ancestors, the typed
-# links, the histogram's extent and counts, and the event types of the form (no filter, so no
-# lookups).
-FRONT_PAGE_QUERIES = 10
+# The page, its actors, sources and places' ancestors, the typed links, the histogram's extent
+# and counts, and the event types of the form (no filter, so no lookups).
+FRONT_PAGE_QUERIES = 8
 
 
 def test_the_front_page_costs_a_fixed_number_of_queries_however_many_events(client, seeded):
