@@ -177,9 +177,10 @@ def _location(row: dict, ancestors: dict) -> dict:
     }
 
 
-def _ancestor_ids(path: str) -> list[int]:
-    """ "/3/17/42/" → [3, 17]: the country down, without the place itself."""
-    return [int(part) for part in path.strip("/").split("/")[:-1] if part]
+@functools.lru_cache(maxsize=10_000)
+def _ancestor_ids(path: str) -> tuple[int, ...]:
+    """ "/3/17/42/" → (3, 17): the country down, without the place itself."""
+    return tuple(int(part) for part in path.strip("/").split("/")[:-1] if part)
 
 
 def _ancestors_by_path(paths: Iterable[str]) -> dict[int, dict]:
@@ -437,6 +438,22 @@ class ActorWalk:
     actor_ids: frozenset[int]
 
 
+@dataclass(frozen=True)
+class Paging:
+    """What chronology_page needs: the events (every filter, or every filter but the actors'
+    when they are walked), the actor walk if any, and the scope: the same events under the
+    date filters alone, which a first, bounded attempt walks in order (see _probed_page).
+    """
+
+    events: models.QuerySet
+    actors: ActorWalk | None = None
+    scope: models.QuerySet | None = None
+
+
+# A page first looks for its rows among this many events in order from its key (an index
+# walk with no sort), and reads the whole filtered set only when they are not all there.
+PROBE_ROWS = 3000
+
 # The links' copy of the chronological order (events_eventactor_chrono_idx after the actor).
 LINK_ORDER = ("date_earliest", "date_latest", "event_id")
 
@@ -533,22 +550,56 @@ def chronology_page(
     cursor: str | None = None,
     url_for: UrlFor | None = None,
     actors: ActorWalk | None = None,
+    scope: models.QuerySet | None = None,
 ) -> Page:
     """A page of chronology entries: four queries at most whatever the size or depth (five
     with an actor walk, which pages `queryset` — every filter but the actors' — through the
     actors' links)."""
     keyset = Keyset(queryset.model, CHRONOLOGICAL)
-
     fetch = event_rows
-
-    if actors is None:
+    found = None
+    if actors is None and scope is not None and _narrower(queryset, scope):
+        found = _probed_page(queryset, scope, keyset, size=size, cursor=cursor)
+    if found is None and actors is None:
         found = page(queryset, keyset, size=size, cursor=cursor, fetch=fetch)
-    else:
+    elif found is None:
         key, backwards = keyset.decode(cursor) if cursor else (None, False)
         rows = _linked_page(queryset, actors, size=size, key=key, backwards=backwards, fetch=fetch)
         found = _framed(rows, keyset, size=size, key=key, backwards=backwards)
     found.rows = build_entries(found.rows, url_for=url_for)
     return found
+
+
+def _narrower(queryset: models.QuerySet, scope: models.QuerySet) -> bool:
+    """Whether the queryset filters more than its scope does (and can match anything)."""
+    try:
+        return queryset.query.sql_with_params() != scope.query.sql_with_params()
+    except EmptyResultSet:
+        return False
+
+
+def _probed_page(
+    queryset: models.QuerySet, scope: models.QuerySet, keyset: Keyset, *, size: int, cursor
+) -> Page | None:
+    """The page, when its rows are among the next PROBE_ROWS events of the scope; else None.
+
+    For a filter by place, box, type or text, the database would otherwise read the whole
+    matching set and sort it before returning the first row of a page. But most pages of a
+    busy filter lie within a few thousand events of their key, which the chronological index
+    hands over in order: if size+1 matching rows are among them, they are the page, since
+    the window holds every event of the scope from the key on, in order.
+    """
+    key, backwards = keyset.decode(cursor) if cursor else (None, False)
+    ordering = keyset.ordering(backwards=backwards)
+    window = scope.order_by(*ordering)
+    found = queryset.order_by(*ordering)
+    if key is not None:
+        window = window.filter(keyset.beyond(key, backwards=backwards))
+        found = found.filter(keyset.beyond(key, backwards=backwards))
+    rows = event_rows(found.filter(pk__in=window.values("pk")[:PROBE_ROWS])[: size + 1])
+    if len(rows) <= size:
+        return None
+    return _framed(rows, keyset, size=size, key=key, backwards=backwards)
 
 
 def walk(

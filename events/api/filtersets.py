@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema_field
 
-from events.chronology import ActorWalk
+from events.chronology import ActorWalk, Paging
 from events.dates import DateError, FuzzyDate, parse_partial_iso
 from events.models import (
     Actor,
@@ -366,6 +366,16 @@ class ChronologyFilterSet(django_filters.FilterSet):
         fields = []
         form = ChronologyForm
 
+    _form_classes: dict[type, type] = {}
+
+    def get_form_class(self):
+        # The form class depends on the FilterSet class only (its fields are copied into each
+        # form anyway): building it per request, a field per filter, cost more than the query.
+        cls = type(self)
+        if cls not in self._form_classes:
+            self._form_classes[cls] = super().get_form_class()
+        return self._form_classes[cls]
+
     @property
     def period(self) -> tuple[date | None, date | None]:
         """The filter's [start, end] as days (valid filtersets only)."""
@@ -409,20 +419,25 @@ class ChronologyFilterSet(django_filters.FilterSet):
             return None
         return ActorWalk(links=self.actor_links(), actor_ids=self.actor_ids)
 
-    def for_paging(self):
-        """(events, walk): the events to page and, for an actor filter that can be walked,
-        how (see events.chronology.chronology_page); (self.qs, None) otherwise."""
+    def for_paging(self) -> Paging:
+        """How to page the filtered events (see events.chronology.chronology_page)."""
         walk = self.actor_walk()
+        scope = self.filter_period(self.queryset)
         if walk is None:
-            return self.qs, None
-        return self.filter_events(self.queryset), walk
+            return Paging(self.qs, scope=scope)
+        return Paging(self.filter_events(self.queryset), actors=walk, scope=scope)
+
+    def filter_period(self, queryset):
+        """The date filters alone."""
+        start, end = self.period
+        if self.form.cleaned_data.get("date_mode") == "within":
+            return queryset.within(start, end)
+        return queryset.overlapping(start, end)
 
     def filter_events(self, queryset):
         """Every filter but the actor and role ones (see actor_links)."""
         data = self.form.cleaned_data
-        start, end = self.period
-        within = data.get("date_mode") == "within"
-        qs = queryset.within(start, end) if within else queryset.overlapping(start, end)
+        qs = self.filter_period(queryset)
         if data.get("location") is not None:
             qs = qs.in_location(data["location"])
         if data.get("bbox"):

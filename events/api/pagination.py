@@ -11,6 +11,7 @@ from events.chronology import (
     CursorError,
     Keyset,
     Page,
+    Paging,
     chronology_page,
     page,
 )
@@ -58,12 +59,17 @@ class KeysetPagination(BasePagination):
             request, lambda size, cursor: page(queryset, keyset, size=size, cursor=cursor)
         )
 
-    def paginate_chronology(self, queryset, request, *, url_for=None, actors=None) -> list[dict]:
+    def paginate_chronology(self, paging: Paging, request, *, url_for=None) -> list[dict]:
         """A page of chronology entries (events.chronology: a fixed number of queries)."""
         return self._page(
             request,
             lambda size, cursor: chronology_page(
-                queryset, size=size, cursor=cursor, url_for=url_for, actors=actors
+                paging.events,
+                size=size,
+                cursor=cursor,
+                url_for=url_for,
+                actors=paging.actors,
+                scope=paging.scope,
             ),
         )
 

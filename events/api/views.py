@@ -48,12 +48,10 @@ class TimelineView(ChronologyView, GenericAPIView):
         return Event.objects.published()
 
     def get(self, request, *args, **kwargs):
-        events, actors = self.filtered().for_paging()
-        if (response := self.export(events, actors=actors)) is not None:
+        paging = self.filtered().for_paging()
+        if (response := self.export(paging.events, actors=paging.actors)) is not None:
             return response
-        rows = self.paginator.paginate_chronology(
-            events, request, url_for=self.url_for(), actors=actors
-        )
+        rows = self.paginator.paginate_chronology(paging, request, url_for=self.url_for())
         return self.paginator.get_paginated_response(rows)
 
 
@@ -165,12 +163,10 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
 
     @extend_schema(responses={200: s.EventSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        events, actors = self.filtered().for_paging()
-        if (response := self.export(events, actors=actors)) is not None:
+        paging = self.filtered().for_paging()
+        if (response := self.export(paging.events, actors=paging.actors)) is not None:
             return response
-        rows = self.paginator.paginate_chronology(
-            events, request, url_for=self.url_for(), actors=actors
-        )
+        rows = self.paginator.paginate_chronology(paging, request, url_for=self.url_for())
         return self.paginator.get_paginated_response(self.full_events(rows))
 
     @extend_schema(responses={200: s.EventSerializer})

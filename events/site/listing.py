@@ -101,14 +101,15 @@ def build(
     if not filterset.is_valid():
         listing.errors = filters.field_errors(filterset.errors)
         return listing
-    events, actors = filterset.for_paging()
+    paging = filterset.for_paging()
     try:
         listing.page = chronology_page(
-            events,
+            paging.events,
             size=page_size,
             cursor=mine.get(filters.CURSOR),
             url_for=event_url,
-            actors=actors,
+            actors=paging.actors,
+            scope=paging.scope,
         )
     except CursorError as exc:
         listing.errors = filters.field_errors({filters.CURSOR: [str(exc)]})
