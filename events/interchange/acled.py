@@ -22,7 +22,7 @@ from events.interchange.mapping import (
     place_key,
     unplaced,
 )
-from events.interchange.reading import split_list
+from events.interchange.reading import cells, split_list
 
 DATASET = "acled"
 LABEL = "ACLED"
@@ -219,7 +219,8 @@ STUB_DATE_NOTE = (
 
 def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow:
     """One ACLED row in our terms; RowError names the column at fault."""
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    row = cells(row)
+    get = row.__getitem__
     external_id = get("event_id_cnty")
     if not external_id and get("event_id_no_cnty"):
         external_id = f"{get('iso3') or get('iso')}{get('event_id_no_cnty')}"
@@ -265,12 +266,12 @@ def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow
         label=label,
         sources=[stub_source(external_id, source, notes, latest)],
         extra={
-            name: value.strip()
+            name: value
             for name, value in row.items()
-            if name not in CONSUMED
-            and value.strip()
+            if value
+            and name not in CONSUMED
             # A disorder type that follows from the event type is written back from it.
-            and not (name == "disorder_type" and value.strip() == DISORDER.get(event_type.top))
+            and not (name == "disorder_type" and value == DISORDER.get(event_type.top))
         },
         warnings=warnings,
     )
@@ -311,7 +312,8 @@ def places(
     name of one of its admin units is that unit; otherwise it is its own place: a town (1, 2)
     or an area (3).
     """
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    row = cells(row)
+    get = row.__getitem__
     admin = []
     if get("country"):
         admin.append(PlaceSpec(get("country"), "country", geo_precision=6, iso_code=get("iso3")))
@@ -356,19 +358,24 @@ def inter_kind(value: str, column: str) -> str | None:
     return INTER_KINDS[code]
 
 
+_SIDES = (
+    ("actor1", "inter1", "assoc_actor_1", "side_a", "associated_a"),
+    ("actor2", "inter2", "assoc_actor_2", "side_b", "associated_b"),
+)
+
+
 def actor_specs(row: dict[str, str]) -> list[ActorSpec]:
     """actor1 and its associates on side A, actor2 and its associates on side B."""
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    row = cells(row)
+    get = row.__getitem__
     found: list[ActorSpec] = []
-    for slot, role, associated_role in (
-        ("1", "side_a", "associated_a"),
-        ("2", "side_b", "associated_b"),
-    ):
-        kind = inter_kind(get(f"inter{slot}"), f"inter{slot}")
-        if get(f"actor{slot}"):
-            found.append(ActorSpec(get(f"actor{slot}"), role, kind or "other"))
-        for name in split_list(get(f"assoc_actor_{slot}")):
-            found.append(ActorSpec(name, associated_role, _associate_kind(name)))
+    for actor, inter, associates, role, associated_role in _SIDES:
+        kind = inter_kind(get(inter), inter)
+        if name := get(actor):
+            found.append(ActorSpec(name, role, kind or "other"))
+        if listed := get(associates):
+            for name in split_list(listed):
+                found.append(ActorSpec(name, associated_role, _associate_kind(name)))
     for spec in found:
         if len(spec.name) > 200:
             raise RowError(

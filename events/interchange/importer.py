@@ -35,11 +35,11 @@ from events.interchange.resolving import (
     ref_id,
     ref_token,
 )
-from events.interchange.writing import IN_LIST, Table, delete_where, ids_by
+from events.interchange.writing import IN_LIST, Table, allocate_ids, bulk_load, delete_where
 from events.models import Event, EventActor, EventSource, ExternalRecord
 
 LAYOUTS: dict[str, ModuleType] = {"acled": acled, "ucdp": ucdp}
-CHUNK_ROWS = 2_000
+CHUNK_ROWS = 5_000
 STATUSES = ("draft", "review", "published")
 # Columns a re-import rewrites: what the dataset holds, and the headline made from it.
 EVENT_COLUMNS = [
@@ -281,20 +281,17 @@ class _Importer:
         tables = self.tables
         creates = [plan for plan in plans if plan.action == "create"]
         updates = [plan for plan in plans if plan.action == "update"]
-        for plan in creates:
+        published_at = now if report.status == "published" else None
+        for plan, pk in zip(creates, allocate_ids(Event, len(creates)), strict=True):
             plan.event.update(
+                id=pk,
                 uid=uuid.uuid4(),
                 status=report.status,
-                published_at=now if report.status == "published" else None,
+                published_at=published_at,
                 created=now,
                 updated=now,
                 **_refs(plan),
             )
-        tables.event.insert(plan.event for plan in creates)
-        ids = ids_by(Event, "uid", [plan.event["uid"] for plan in creates])
-        for plan in creates:
-            plan.event["id"] = ids[plan.event["uid"]]
-        tables.event_history.insert(self.history.row(plan.event, "+") for plan in creates)
         if updates:
             # The whole current row, for its "~" history record (one query per 500).
             current = {}
@@ -311,34 +308,30 @@ class _Importer:
                     **_refs(plan),
                     "updated": now,
                 }
-            tables.event.update((plan.event for plan in updates), EVENT_COLUMNS)
-            tables.event_history.insert(self.history.row(plan.event, "~") for plan in updates)
             event_ids = [plan.event["id"] for plan in updates]
             delete_where(EventActor, "event_id", event_ids)
             delete_where(EventSource, "event_id", event_ids)
+        # A new event's actors, sources and record go in before the event itself (their
+        # foreign keys are checked at commit): the search index's triggers then find no event
+        # for each source row and index the whole event once, when it is inserted, instead of
+        # re-indexing it for every source.
         written = creates + updates
-        tables.event_actor.insert(
-            {
-                "event_id": plan.event["id"],
-                "actor_id": ref_id(actor),
-                "role": role,
-                "date_earliest": plan.event["date_earliest"],
-                "date_latest": plan.event["date_latest"],
-            }
-            for plan in written
-            for actor, role in plan.actors
+        tables.event_actor.insert_rows(
+            ("event_id", "actor_id", "role", "date_earliest", "date_latest"),
+            (
+                (event["id"], ref_id(actor), role, event["date_earliest"], event["date_latest"])
+                for plan in written
+                for event in (plan.event,)
+                for actor, role in plan.actors
+            ),
         )
-        tables.event_source.insert(
-            {
-                "event_id": plan.event["id"],
-                "article_id": ref_id(article),
-                "excerpt": excerpt,
-                "excerpt_start": offset,
-                "excerpt_end": offset + len(excerpt),
-                "attributed_to": attributed,
-            }
-            for plan in written
-            for article, excerpt, offset, attributed in plan.sources
+        tables.event_source.insert_rows(
+            ("event_id", "article_id", "excerpt", "excerpt_start", "excerpt_end", "attributed_to"),
+            (
+                (plan.event["id"], ref_id(article), excerpt, offset, offset + len(excerpt), by)
+                for plan in written
+                for article, excerpt, offset, by in plan.sources
+            ),
         )
         tables.record.insert(
             {
@@ -349,6 +342,11 @@ class _Importer:
             }
             for plan in creates
         )
+        tables.event.insert(plan.event for plan in creates)
+        tables.event_history.insert(self.history.row(plan.event, "+") for plan in creates)
+        if updates:
+            tables.event.update((plan.event for plan in updates), EVENT_COLUMNS)
+            tables.event_history.insert(self.history.row(plan.event, "~") for plan in updates)
         tables.record.update(
             ({"id": plan.record[0], "changed_at": now, **self.record(plan)} for plan in updates),
             ["release", "country", "geo_precision", "extra", "fingerprint", "changed_at"],
@@ -429,7 +427,7 @@ def import_file(
         status=status,
         encoding=data.encoding,
     )
-    with transaction.atomic() if atomic else nullcontext():
+    with bulk_load(), transaction.atomic() if atomic else nullcontext():
         importer = _Importer(report, user=user, keep_outcomes=keep_outcomes)
         for chunk in _chunks(data.rows, chunk_rows):
             plans = importer.plan_chunk(chunk)
@@ -475,7 +473,7 @@ def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
 
 class _Tables:
     def __init__(self, now):
-        self.event = Table(Event, now=now)
+        self.event = Table(Event, now=now, explicit_ids=True)
         self.event_history = Table(Event.history.model, now=now)
         self.event_actor = Table(EventActor, now=now)
         self.event_source = Table(EventSource, now=now)
@@ -492,13 +490,21 @@ def _refs(plan: _Plan) -> dict:
 
 def _fingerprint(plan: _Plan) -> str | None:
     """sha256 of what the row sets, by id; None while a name still waits for its new row."""
-    refs = [plan.type, plan.location, *(a for a, _ in plan.actors), *(s[0] for s in plan.sources)]
-    if any(ref is not None and ref_id(ref) is None for ref in refs):
+    type_id = ref_id(plan.type)
+    location_id = ref_id(plan.location) if plan.location is not None else None
+    actors = [(ref_id(actor), role) for actor, role in plan.actors]
+    sources = [(ref_id(article), excerpt, by) for article, excerpt, _, by in plan.sources]
+    if (
+        type_id is None
+        or (location_id is None and plan.location is not None)
+        or any(actor_id is None for actor_id, _ in actors)
+        or any(article_id is None for article_id, _, _ in sources)
+    ):
         return None
     row, event = plan.row, plan.event
     content = (
-        ref_id(plan.type),
-        ref_id(plan.location) if plan.location is not None else None,
+        type_id,
+        location_id,
         event["headline"],
         event["summary"],
         event["date_earliest"].isoformat(),
@@ -507,8 +513,8 @@ def _fingerprint(plan: _Plan) -> str | None:
         event["fatalities_best"],
         event["fatalities_low"],
         event["fatalities_high"],
-        [(ref_id(actor), role) for actor, role in plan.actors],
-        [(ref_id(article), excerpt, by) for article, excerpt, _, by in plan.sources],
+        actors,
+        sources,
         sorted(row.extra.items()),
         row.geo_precision,
         row.country,

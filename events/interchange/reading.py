@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +16,28 @@ class FileError(ValueError):
     """The file as a whole cannot be imported (unreadable, or a required column is missing)."""
 
 
+class Cells(dict):
+    """A row's cells by column, stripped; a column the file lacks reads as ""."""
+
+    __slots__ = ()
+
+    def __missing__(self, column: str) -> str:
+        return ""
+
+
+def cells(row: Mapping[str, str | None]) -> Cells:
+    """The row as Cells, each cell stripped (rows read by read_dataset already are)."""
+    if isinstance(row, Cells):
+        return row
+    return Cells({name: (value or "").strip() for name, value in row.items()})
+
+
 @dataclass
 class SourceRow:
     """One data row: the line it starts on, its cells by column, or why it cannot be read."""
 
     line: int
-    values: dict[str, str]
+    values: Cells
     problem: str = ""
 
 
@@ -104,28 +120,32 @@ def _rows(reader, columns: list[str]) -> Iterator[SourceRow]:
     line = reader.line_num + 1
     while True:
         try:
-            cells = next(reader)
+            values = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield SourceRow(line, {}, f"the row cannot be read as CSV: {exc}")
+            yield SourceRow(line, Cells(), f"the row cannot be read as CSV: {exc}")
             line = reader.line_num + 1
             continue
         start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in cells):
+        values = list(map(str.strip, values))
+        if not any(values):
             continue  # A blank line.
-        if len(cells) != width:
+        if len(values) != width:
             yield SourceRow(
                 start,
-                {},
-                f"the row has {len(cells)} values but the header has {width} columns "
+                Cells(),
+                f"the row has {len(values)} values but the header has {width} columns "
                 "(a stray separator or an unclosed quote?)",
             )
             continue
-        yield SourceRow(start, dict(zip(columns, cells, strict=True)))
+        yield SourceRow(start, Cells(zip(columns, values, strict=True)))
 
 
 def split_list(value: str, separator: str = ";") -> list[str]:
     """ "A; B;; 'C'" → ["A", "B", "C"]: a list cell, blanks and stray quotes dropped."""
-    items = (item.strip().strip('"').strip() for item in value.split(separator))
+    if separator not in value:  # Most cells hold one item: no generator for them.
+        item = value.strip().strip('"').strip()
+        return [item] if item else []
+    items = [item.strip().strip('"').strip() for item in value.split(separator)]
     return [item for item in items if item]

@@ -22,7 +22,7 @@ from events.interchange.mapping import (
     fold,
 )
 from events.interchange.mapping import place_key as key_of
-from events.interchange.writing import Table, ids_by, insert_objects
+from events.interchange.writing import Table, allocate_ids, ids_by, insert_objects
 from events.models import Actor, ActorAlias, Article, EventType, Location, LocationAlias
 
 # An existing place is the row's place when it has the same name (or alias) and lies within
@@ -38,14 +38,16 @@ Ref = int | models.Model | dict
 
 
 def ref_id(ref: Ref) -> int | None:
-    if isinstance(ref, int):
+    # type() rather than isinstance: called several times for every row.
+    kind = type(ref)
+    if kind is int:
         return ref
-    return ref.get("id") if isinstance(ref, dict) else ref.pk
+    return ref.get("id") if kind is dict else ref.pk
 
 
 def ref_token(ref: Ref) -> tuple:
     """A hashable identity for a ref (an unsaved instance has no pk and cannot be hashed)."""
-    return ("id", ref) if isinstance(ref, int) else ("new", id(ref))
+    return ("id", ref) if type(ref) is int else ("new", id(ref))
 
 
 class Slugs:
@@ -420,7 +422,7 @@ class ArticleResolver:
 
     def __init__(self, history: History):
         self.history = history
-        self.table = Table(Article, now=history.when)
+        self.table = Table(Article, now=history.when, explicit_ids=True)
         self.known: dict[str, Ref] = {}
         self.pending: list[dict] = []
 
@@ -453,10 +455,9 @@ class ArticleResolver:
 
     def flush(self) -> int:
         created, self.pending = self.pending, []
+        for row, pk in zip(created, allocate_ids(Article, len(created)), strict=True):
+            row["id"] = pk
         self.table.insert(created)
-        ids = ids_by(Article, "sha256", [row["sha256"] for row in created])
-        for row in created:
-            row["id"] = ids[row["sha256"]]
         # No history rows: a stub's text is the dataset's, and a copy of every text in the
         # history table would double the import's largest writes; the events' "+" records
         # name the import.

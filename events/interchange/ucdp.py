@@ -22,7 +22,7 @@ from events.interchange.mapping import (
     parse_date,
     unplaced,
 )
-from events.interchange.reading import split_list
+from events.interchange.reading import cells, split_list
 
 DATASET = "ucdp"
 LABEL = "UCDP GED"
@@ -147,7 +147,8 @@ _POINT = re.compile(r"POINT\s*\(\s*(\S+)\s+(\S+)\s*\)", re.IGNORECASE)
 
 def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow:
     """One GED row in our terms; RowError names the column at fault."""
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    row = cells(row)
+    get = row.__getitem__
     external_id = get("id")
     if not external_id:
         raise RowError("id: empty; the row has no id to update it by")
@@ -198,11 +199,7 @@ def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow
         label=label,
         sources=source_specs(row, earliest),
         extra={
-            **{
-                name: value.strip()
-                for name, value in row.items()
-                if name not in CONSUMED and value.strip()
-            },
+            **{name: value for name, value in row.items() if value and name not in CONSUMED},
             **kept,
         },
         warnings=warnings,
@@ -252,7 +249,8 @@ def places(
     where_prec 6, 4 and 3 code the event to the country, the province (adm_1) or the
     district (adm_2): then that unit is the event's place and takes the coordinates.
     """
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    row = cells(row)
+    get = row.__getitem__
     admin = []
     if get("country"):
         admin.append(PlaceSpec(get("country"), "country", geo_precision=6))
@@ -310,7 +308,8 @@ def side_kind(name: str) -> str:
 def source_specs(row: dict[str, str], event_day: date) -> list[SourceSpec]:
     """One stub article per source: UCDP's own "OFFICE,DATE,HEADLINE" citation as its text,
     the headline as the excerpt, source_original as who the claim is attributed to."""
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    row = cells(row)
+    get = row.__getitem__
     items = citations(get("source_article"))
     if not items:
         offices = split_list(get("source_office"))

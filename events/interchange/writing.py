@@ -5,7 +5,8 @@
 # rows with executemany, converting only the values the database driver cannot take as
 # they are (dates, datetimes, UUIDs, JSON), as the fields themselves would.
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -17,23 +18,30 @@ _MISSING = object()
 # Values per IN (...) list: under SQLite's default limit of 999 bound variables.
 IN_LIST = 500
 _CONVERTED = (models.DateField, models.UUIDField, models.JSONField, models.DecimalField)
+# SQLite's page cache while an import runs, in KiB (the default is 2 MiB): the unique and
+# date indexes an import inserts into at random places outgrow the default within a few
+# thousand events, and each miss is a read and a rewrite of a page.
+BULK_CACHE_KIB = 131_072
 
 
 class Table:
     """A model's table, written from dicts keyed by attname (type_id, not type).
 
     A key left out takes the field's default; created/updated (auto_now_add, auto_now) take
-    `now`. The auto-increment primary key is left to the database.
+    `now`. The auto-increment primary key is left to the database, or with explicit_ids given
+    in every row (from allocate_ids).
     """
 
-    def __init__(self, model: type[models.Model], *, now: datetime):
+    def __init__(self, model: type[models.Model], *, now: datetime, explicit_ids: bool = False):
         self.model = model
         self.now = now
         pk = model._meta.pk
         self.fields = [
             field
             for field in model._meta.concrete_fields
-            if not (field is pk and isinstance(field, models.AutoField))
+            # A generated column is the database's to compute.
+            if not field.generated
+            and (explicit_ids or not (field is pk and isinstance(field, models.AutoField)))
         ]
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
@@ -112,6 +120,35 @@ class Table:
                 cursor.executemany(sql, params[start : start + BATCH_ROWS])
         return len(params)
 
+    def insert_rows(self, names: Sequence[str], rows: Iterable[tuple]) -> int:
+        """INSERT rows given as tuples of the named columns, the cheapest way: no dict per row.
+        Every other column takes its default, which must be a constant (or created/updated's
+        `now`); returns how many."""
+        given = [self.names.index(name) for name in names]
+        rest = [i for i in range(len(self.fields)) if i not in given]
+        made_per_row = [self.names[i] for i in rest if self.names[i] in self.callable_defaults]
+        if made_per_row:
+            raise ValueError(f"insert_rows: {', '.join(made_per_row)} must be given")
+        constants = tuple(self._values({}, rest))
+        convert = [(slot, self.converters[i]) for slot, i in enumerate(given) if self.converters[i]]
+        columns = [self.columns[i] for i in given + rest]
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({marks})"
+        if convert:
+            params = []
+            for row in rows:
+                values = [*row, *constants]
+                for slot, converter in convert:
+                    if values[slot] is not None:
+                        values[slot] = converter(values[slot])
+                params.append(values)
+        else:
+            params = [(*row, *constants) for row in rows]
+        with connection.cursor() as cursor:
+            for start in range(0, len(params), BATCH_ROWS):
+                cursor.executemany(sql, params[start : start + BATCH_ROWS])
+        return len(params)
+
     def update(self, rows: Iterable[dict[str, Any]], names: Sequence[str]) -> int:
         """UPDATE the given columns of rows by their "id"; returns how many."""
         chosen = [self.names.index(name) for name in names]
@@ -168,12 +205,56 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model], hist
 
 
 def ids_by(model: type[models.Model], field: str, values: Sequence) -> dict:
-    """{value: id} for rows whose unique `field` is one of values (a query per 500)."""
+    """{value: id} for rows whose unique `field` is one of values (a query per 500).
+
+    Plain SQL: the ORM prepares each value of an IN list in Python, which costs more than the
+    query. The values go as they are, so `field` must be one stored as it is (a slug, a hash).
+    """
+    quote = connection.ops.quote_name
+    column = quote(model._meta.get_field(field).column)
     found: dict = {}
-    for start in range(0, len(values), IN_LIST):
-        part = values[start : start + IN_LIST]
-        found.update(model.objects.filter(**{f"{field}__in": part}).values_list(field, "id"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), IN_LIST):
+            part = list(values[start : start + IN_LIST])
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"SELECT {column}, {quote('id')} FROM {quote(model._meta.db_table)} "
+                f"WHERE {column} IN ({marks})",
+                part,
+            )
+            found.update(cursor.fetchall())
     return found
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """Ids for `count` rows of model about to be inserted, taken before the INSERT.
+
+    Rows that point to these rows (an event's actors and sources) can then be written before
+    them, and nothing has to be read back. Call it inside the transaction that inserts them.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Each nextval is ours whatever other sessions do; they need not be consecutive.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            # Past the AUTOINCREMENT high-water mark, so a deleted row's id is never reused.
+            # The transaction began IMMEDIATE (settings), so no other writer can take these
+            # ids before the INSERT; an explicit id moves sqlite_sequence on as usual.
+            cursor.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                f"coalesce((SELECT max(id) FROM {connection.ops.quote_name(table)}), 0))",
+                [table],
+            )
+            top = cursor.fetchone()[0]
+            return list(range(top + 1, top + 1 + count))
+    raise NotImplementedError(f"allocate_ids: no id allocation for {connection.vendor}")
 
 
 def delete_where(model: type[models.Model], column: str, values: Sequence[int]) -> None:
@@ -188,3 +269,21 @@ def delete_where(model: type[models.Model], column: str, values: Sequence[int]) 
                 f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(column)} IN ({marks})",
                 part,
             )
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Settings for a bulk load on this connection, put back afterwards: on SQLite a larger
+    page cache; PostgreSQL needs nothing here."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")

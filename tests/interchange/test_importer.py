@@ -352,3 +352,18 @@ def test_a_source_list_too_long_for_an_outlet_is_cut_with_a_warning():
     assert report.warnings[0][0] == 2 and report.warnings[0][1].startswith("source: ")
     outlet = event("SYR1").sources.get().article.outlet
     assert len(outlet) == 200 and outlet.endswith("…")
+
+
+def test_imported_and_updated_events_are_found_by_the_words_of_their_excerpts():
+    # A new event's sources are written before the event itself (so that the search index
+    # takes each event once): its excerpts must still be in its search document.
+    from events.search import mentioning
+
+    import_file(acled_file(*rows(3, notes="Shelling near the granary")), dataset="acled")
+    assert mentioning(Event.objects.all(), "granary").count() == 3
+    newer = rows(3, notes="Shelling near the granary")
+    newer[0]["notes"] = "Airstrike on the bakery"
+    import_file(acled_file(*newer), dataset="acled")
+    assert list(mentioning(Event.objects.all(), "bakery")) == [event("SYR1")]
+    assert mentioning(Event.objects.all(), "granary").count() == 2
+    assert Event.objects.count() == 3
