@@ -104,7 +104,8 @@ def export_events(
     if not filterset.is_valid():
         raise ExportError(filterset.errors)
     title = describe(filterset) if params else "Chronology"
-    return FORMATS[fmt].stream(walk(filterset.qs), title=title), title
+    paging = filterset.for_paging()
+    return FORMATS[fmt].stream(walk(paging.events, actors=paging.actors), title=title), title
 
 
 def _drain(buffer: io.StringIO) -> bytes:
