@@ -41,15 +41,20 @@ def checked_fetch(port: int, path: str, headers: dict | None = None) -> bytes:
     return body
 
 
-def latency(port: int, path: str, *, requests: int, headers: dict | None = None) -> Latency:
-    """Sequential requests on one connection at a time, after a short warm-up."""
+def latency(
+    port: int, path: str | list[str], *, requests: int, headers: dict | None = None
+) -> Latency:
+    """Sequential requests on one connection at a time, after a short warm-up.
+
+    A list of paths is taken in turn, each once (no warm-up): for what a cache would hide."""
     body = b""
-    for _ in range(min(10, requests)):
+    paths = path if isinstance(path, list) else None
+    for _ in range(0 if paths else min(10, requests)):
         body = checked_fetch(port, path, headers)
     timings = []
-    for _ in range(requests):
+    for number in range(requests):
         started = time.perf_counter()
-        body = checked_fetch(port, path, headers)
+        body = checked_fetch(port, paths[number % len(paths)] if paths else path, headers)
         timings.append(time.perf_counter() - started)
     timings.sort()
     return Latency(

@@ -90,3 +90,14 @@ def test_buckets_start_on_the_first_day_of_their_unit(interval, day_, start, aft
 
 def test_an_unknown_interval_is_a_400(api, db):
     assert "interval" in errors(api.get(f"{HISTOGRAM}?interval=fortnight"))
+
+
+def test_a_repeated_histogram_is_served_from_the_cache_until_the_data_changes(
+    api, django_assert_max_num_queries
+):
+    day(D(2016, 2, 11))
+    assert _buckets(api, "interval=month") == {"2016-02-01": (1, 0)}
+    with django_assert_max_num_queries(1):  # The freshness probe only: no recount.
+        assert _buckets(api, "interval=month") == {"2016-02-01": (1, 0)}
+    day(D(2016, 2, 12))
+    assert _buckets(api, "interval=month") == {"2016-02-01": (2, 0)}
