@@ -473,7 +473,16 @@ class Event(models.Model):
             models.Index(
                 fields=["date_earliest", "date_latest", "id"], name="events_event_dates_idx"
             ),
-            models.Index(fields=["location", "date_earliest"], name="events_event_location_idx"),
+            # A place's events in order, covering the keyset (the admin's place filter).
+            models.Index(
+                fields=["location", "date_earliest", "date_latest", "id"],
+                name="events_event_place_idx",
+            ),
+            # Year-precision events all start on 1 January: a precision filter reads its own.
+            models.Index(
+                fields=["date_precision", "date_earliest", "date_latest", "id"],
+                name="events_event_precision_idx",
+            ),
             models.Index(fields=["type", "date_earliest"], name="events_event_type_idx"),
             # The public freshness probe (newest change among published events) in one step.
             models.Index(fields=["status", "updated"], name="events_event_fresh_idx"),

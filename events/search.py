@@ -184,7 +184,6 @@ _BARE = "".join(ACCENTS.values())
 
 PG_INSTALL = [
     f"CREATE TABLE {TABLE} (event_id bigint PRIMARY KEY, document tsvector NOT NULL)",
-    f"CREATE INDEX {TABLE}_document_idx ON {TABLE} USING gin (document)",
     f"""
     CREATE FUNCTION {TABLE}_document(text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -258,6 +257,8 @@ PG_INSTALL = [
         SELECT event_id, string_agg(excerpt, ' ') AS excerpts
         FROM events_eventsource GROUP BY event_id
     ) s ON s.event_id = e.id""",
+    # Built after the backfill: one sorted build instead of a million index insertions.
+    f"CREATE INDEX {TABLE}_document_idx ON {TABLE} USING gin (document)",
     f"ANALYZE {TABLE}",
 ]
 

@@ -275,13 +275,15 @@ def test_q_works_with_the_exports_and_the_histogram(api):
 # -- cost ----------------------------------------------------------------------------------------
 
 
-def test_q_adds_at_most_one_query_to_a_timeline_page(api, django_assert_max_num_queries):
+def test_q_adds_at_most_two_queries_to_a_timeline_page(api, django_assert_max_num_queries):
     for n in range(1, 6):
         with_source(day(D(2016, 9, n), headline=f"Convoy {n}"), excerpt="the convoy")
     api.get(TIMELINE)  # Warm the per-process caches.
     with django_assert_max_num_queries(50) as plain:
         api.get(TIMELINE)
-    with django_assert_max_num_queries(len(plain.captured_queries) + 1):
+    # The plan probe (a capped match count, SQLite) and the bounded first look of a filtered
+    # page (events.chronology._probed_page), which falls short here: five events in all.
+    with django_assert_max_num_queries(len(plain.captured_queries) + 2):
         response = api.get(f"{TIMELINE}?q=convoy")
     assert len(response.json()["results"]) == 5
 
