@@ -8,7 +8,8 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
 from events import dates
-from events.models import Actor, EventType, Location
+from events.models import Actor, EventActor, EventType, Location
+from events.querysets import related_count
 
 
 class DateNavigationFilter(admin.SimpleListFilter):
@@ -106,6 +107,10 @@ class TextInputFilter(admin.SimpleListFilter):
         return False
 
 
+# Past this many links, the actor filter probes the events walked instead of reading its own.
+BUSY_ACTOR_LINKS = 20_000
+
+
 class ActorFilter(TextInputFilter):
     title = "actor (name or alias)"
     parameter_name = "actor"
@@ -115,7 +120,17 @@ class ActorFilter(TextInputFilter):
             return queryset
         # The ids first, as a list: as a subquery PostgreSQL re-runs the name match (a join
         # with the aliases) for every event it walks, seconds for a busy actor.
-        self.ids = list(Actor.objects.matching(self.value()).values_list("id", flat=True))
+        named = Actor.objects.matching(self.value()).annotate(
+            links=related_count(EventActor, "actor")
+        )
+        found = list(named.values_list("id", "links"))
+        self.ids = [pk for pk, _ in found]
+        if sum(links for _, links in found) > BUSY_ACTOR_LINKS:
+            # A busy actor is in most pages of events: probe each event walked in date order
+            # rather than read all its events first (0.5 s for an actor in a third of a
+            # million events); a rare one's events are few, read first and sorted.
+            links = EventActor.objects.filter(event_id=OuterRef("pk"), actor_id__in=self.ids)
+            return queryset.filter(Exists(links))
         return queryset.linked_to(self.ids)
 
     def names_nothing(self, changelist) -> bool:
