@@ -304,3 +304,19 @@ class TestBoundedCountPaginator:
     def test_refuses_a_limit_below_one(self):
         with pytest.raises(ValueError, match="limit"):
             BoundedCountPaginator(Event.objects.order_by("id"), 5, limit=0)
+
+
+@pytest.mark.parametrize("busy_above", [0, 10_000])
+def test_the_actor_filter_lists_the_same_events_for_a_busy_or_a_rare_actor(
+    client, editor, world, small_pages, monkeypatch, busy_above
+):
+    from events.admin import filters
+
+    _add_events(world, 8)
+    EventFactory(headline="Without the actor", status="review")
+    monkeypatch.setattr(filters, "BUSY_ACTOR_LINKS", busy_above)
+    client.force_login(editor)
+    page = client.get(CHANGELIST, {"actor": "Jaish al-Nasr"}).content.decode()
+    assert page.count('name="_selected_action"') == 5  # A full first page of five.
+    assert "Without the actor" not in page
+    assert "8 results" in page
