@@ -11,6 +11,7 @@
 import os
 import sqlite3
 from collections import defaultdict
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
@@ -29,7 +30,7 @@ JOIN events_eventtype t ON t.id = e.type_id
 LEFT JOIN events_eventtype pt ON pt.id = t.parent_id
 LEFT JOIN events_location l ON l.id = e.location_id
 WHERE e.id = ea.event_id AND ea.actor_id = {p} AND ea.date_earliest <= {p}
-  AND ea.date_latest >= {p} AND e.status = 'published'
+  AND ea.date_latest >= {p} AND ea.date_earliest >= {p} AND e.status = 'published'
 ORDER BY ea.date_earliest, ea.date_latest, ea.event_id
 LIMIT {limit}
 """
@@ -72,10 +73,16 @@ def placeholder() -> str:
     return _connection[1]
 
 
+# The longest span of any event puts a floor under the scan, as the project's query does.
+LONGEST = "SELECT MAX(date_span_days) FROM events_event"
+
+
 def page(actor: int, start: str, end: str) -> list[dict]:
     p = placeholder()
+    longest = query(LONGEST, ())[0][0] or 0
+    floor = (date.fromisoformat(start) - timedelta(days=longest)).isoformat()
     rows, seen = [], set()
-    for row in query(EVENTS.format(p=p, limit=PAGE * 2 + 1), (actor, end, start)):
+    for row in query(EVENTS.format(p=p, limit=PAGE * 2 + 1), (actor, end, start, floor)):
         if row[0] not in seen:  # An actor linked twice to one event (two roles).
             seen.add(row[0])
             rows.append(row)

@@ -558,7 +558,10 @@ def chronology_page(
     keyset = Keyset(queryset.model, CHRONOLOGICAL)
     fetch = event_rows
     found = None
-    if actors is None and scope is not None and _narrower(queryset, scope):
+    # SQLite only: PostgreSQL's planner weighs the walk against the sort by itself (with
+    # statistics on both), and the window only gets in its way.
+    probing = scope is not None and connection.vendor == "sqlite"
+    if actors is None and probing and _narrower(queryset, scope):
         found = _probed_page(queryset, scope, keyset, size=size, cursor=cursor)
     if found is None and actors is None:
         found = page(queryset, keyset, size=size, cursor=cursor, fetch=fetch)
