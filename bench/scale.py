@@ -100,7 +100,7 @@ def prepare(database: str, events: int) -> str:
     return url
 
 
-def pick_cases(database: str) -> tuple[list[Case], dict]:
+def pick_cases() -> tuple[list[Case], dict]:
     """The cases, with parameters read from the data (the busiest actor, place, alliance)."""
     from django.db.models import Count
     from django.test import Client
@@ -313,7 +313,7 @@ def csv_export(port: int) -> dict:
 
 def run(args) -> None:
     url = prepare(args.database, args.events)
-    cases, session = pick_cases(args.database)
+    cases, session = pick_cases()
     from django.db import connections
 
     connections.close_all()

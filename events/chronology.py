@@ -442,7 +442,8 @@ class ActorWalk:
 class Paging:
     """What chronology_page needs: the events (every filter, or every filter but the actors'
     when they are walked), the actor walk if any, and the scope: the same events under the
-    date filters alone, which a first, bounded attempt walks in order (see _probed_page).
+    date filters alone, given only when other filters narrow them, which a first, bounded
+    attempt walks in order on SQLite (see _probed_page).
     """
 
     events: models.QuerySet
@@ -535,11 +536,10 @@ def _linked_page(
     size: int,
     key,
     backwards: bool,
-    fetch: Callable[[models.QuerySet], list],
-) -> list:
+) -> list[dict]:
     keys = _linked_keys(events, walk, size=size, key=key, backwards=backwards)
     ids = [event_id for _, _, event_id in keys]
-    by_id = {row["id"]: row for row in fetch(events.filter(id__in=ids).order_by())}
+    by_id = {row["id"]: row for row in event_rows(events.filter(id__in=ids).order_by())}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -556,29 +556,19 @@ def chronology_page(
     with an actor walk, which pages `queryset` — every filter but the actors' — through the
     actors' links)."""
     keyset = Keyset(queryset.model, CHRONOLOGICAL)
-    fetch = event_rows
-    found = None
-    # SQLite only: PostgreSQL's planner weighs the walk against the sort by itself (with
-    # statistics on both), and the window only gets in its way.
-    probing = scope is not None and connection.vendor == "sqlite"
-    if actors is None and probing and _narrower(queryset, scope):
-        found = _probed_page(queryset, scope, keyset, size=size, cursor=cursor)
-    if found is None and actors is None:
-        found = page(queryset, keyset, size=size, cursor=cursor, fetch=fetch)
-    elif found is None:
+    if actors is not None:
         key, backwards = keyset.decode(cursor) if cursor else (None, False)
-        rows = _linked_page(queryset, actors, size=size, key=key, backwards=backwards, fetch=fetch)
+        rows = _linked_page(queryset, actors, size=size, key=key, backwards=backwards)
         found = _framed(rows, keyset, size=size, key=key, backwards=backwards)
+    else:
+        # SQLite only: PostgreSQL's planner weighs the walk against the sort by itself (with
+        # statistics on both), and the window only gets in its way.
+        probing = scope is not None and connection.vendor == "sqlite"
+        found = (probing and _probed_page(queryset, scope, keyset, size=size, cursor=cursor)) or (
+            page(queryset, keyset, size=size, cursor=cursor, fetch=event_rows)
+        )
     found.rows = build_entries(found.rows, url_for=url_for)
     return found
-
-
-def _narrower(queryset: models.QuerySet, scope: models.QuerySet) -> bool:
-    """Whether the queryset filters more than its scope does (and can match anything)."""
-    try:
-        return queryset.query.sql_with_params() != scope.query.sql_with_params()
-    except EmptyResultSet:
-        return False
 
 
 def _probed_page(
@@ -626,7 +616,6 @@ def walk(
                 size=batch_size - 1,
                 key=key,
                 backwards=False,
-                fetch=event_rows,
             )
         else:
             batch_qs = qs.filter(keyset.beyond(key)) if key is not None else qs

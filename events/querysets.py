@@ -90,8 +90,11 @@ def actor_links(
     start: date | None = None,
     end: date | None = None,
     within: bool = False,
+    floor: date | None = None,
 ) -> models.QuerySet:
     """Event↔actor links of these actors in this role whose event falls in [start, end].
+
+    floor: earliest_overlap(start), when the caller has it already.
 
     The link carries a copy of the event's bounds, so the date range narrows the links
     themselves and an actor's period is one range of events_eventactor_chrono_idx.
@@ -112,7 +115,8 @@ def actor_links(
         if end is not None:
             links = links.filter(date_earliest__lte=end)
         if start is not None:
-            links = links.filter(date_latest__gte=start, date_earliest__gte=earliest_overlap(start))
+            floor = floor or earliest_overlap(start)
+            links = links.filter(date_latest__gte=start, date_earliest__gte=floor)
     return links
 
 
@@ -162,13 +166,19 @@ class EventQuerySet(models.QuerySet):
         # Narrower bounds first among events with the same earliest day: more precise first.
         return self.order_by("date_earliest", "date_latest", "id")
 
-    def overlapping(self, start: date | None, end: date | None) -> "EventQuerySet":
-        """Events that possibly fall in [start, end]: their bounds intersect it."""
+    def overlapping(
+        self, start: date | None, end: date | None, *, floor: date | None = None
+    ) -> "EventQuerySet":
+        """Events that possibly fall in [start, end]: their bounds intersect it.
+
+        floor: earliest_overlap(start), when the caller has it already (it costs a query).
+        """
         qs = self
         if end is not None:
             qs = qs.filter(date_earliest__lte=end)
         if start is not None:
-            qs = qs.filter(date_latest__gte=start, date_earliest__gte=earliest_overlap(start))
+            floor = floor or earliest_overlap(start)
+            qs = qs.filter(date_latest__gte=start, date_earliest__gte=floor)
         return qs
 
     def within(self, start: date | None, end: date | None) -> "EventQuerySet":

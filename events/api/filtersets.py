@@ -23,7 +23,7 @@ from events.models import (
     EventType,
     Location,
 )
-from events.querysets import actor_links
+from events.querysets import actor_links, earliest_overlap
 
 # Past this many actors (a large alliance with its members), one walk per actor costs more
 # than reading the matching set once.
@@ -410,6 +410,25 @@ class ChronologyFilterSet(django_filters.FilterSet):
             start=start,
             end=end,
             within=data.get("date_mode") == "within",
+            floor=self.floor,
+        )
+
+    @cached_property
+    def floor(self) -> date | None:
+        """earliest_overlap(start), read once for the event and the link filters alike."""
+        start, _ = self.period
+        if start is None or self.form.cleaned_data.get("date_mode") == "within":
+            return None
+        return earliest_overlap(start)
+
+    @property
+    def narrows_period(self) -> bool:
+        """Whether any filter but the dates is given."""
+        dates = {"start", "end", "date_mode"}
+        return any(
+            value not in (None, "", [], False)
+            for name, value in self.form.cleaned_data.items()
+            if name not in dates
         )
 
     def actor_walk(self) -> ActorWalk | None:
@@ -422,7 +441,7 @@ class ChronologyFilterSet(django_filters.FilterSet):
     def for_paging(self) -> Paging:
         """How to page the filtered events (see events.chronology.chronology_page)."""
         walk = self.actor_walk()
-        scope = self.filter_period(self.queryset)
+        scope = self.filter_period(self.queryset) if self.narrows_period else None
         if walk is None:
             return Paging(self.qs, scope=scope)
         return Paging(self.filter_events(self.queryset), actors=walk, scope=scope)
@@ -432,7 +451,7 @@ class ChronologyFilterSet(django_filters.FilterSet):
         start, end = self.period
         if self.form.cleaned_data.get("date_mode") == "within":
             return queryset.within(start, end)
-        return queryset.overlapping(start, end)
+        return queryset.overlapping(start, end, floor=self.floor)
 
     def filter_events(self, queryset):
         """Every filter but the actor and role ones (see actor_links)."""

@@ -1,4 +1,4 @@
-"""Actor filters page by walking each actor's links: same events, order and cursors as the set."""
+"""Filtered pages taken the fast ways (actor walks, the bounded first look) hold the same events."""
 
 import datetime
 import json
@@ -185,3 +185,33 @@ def test_an_event_spanning_years_is_found_by_a_later_period(api, world):
     assert (
         Event.objects.overlapping(datetime.date(2016, 12, 31), None).filter(pk=long_ago.pk).exists()
     )
+
+
+@pytest.mark.parametrize("window", [3, 40, 3000])
+def test_a_filtered_page_is_the_same_whether_the_first_look_finds_it_or_not(
+    api, world, monkeypatch, window
+):
+    # A window of 3 never holds a page of 4 (every page falls back to the full read), 40 holds
+    # some, 3000 holds all: the pages must not differ.
+    from events import chronology
+
+    monkeypatch.setattr(chronology, "PROBE_ROWS", window)
+    want = [
+        e.pk
+        for e in sorted(world["events"], key=lambda e: (e.date_earliest, e.date_latest, e.pk))
+        if e.status == "published"
+        and e.type.slug == "battle"
+        and e.date_latest >= datetime.date(2014, 6, 1)
+    ]
+    got, _ = walk_pages(api, "type=battle&start=2014-06", size=4)
+    assert got == want
+
+
+def test_the_longest_span_is_read_once_per_request(api, world):
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(
+            f"{TIMELINE}?actor=coalition&include_members=true&start=2015&type=battle"
+        )
+    assert response.status_code == 200
+    spans = [q["sql"] for q in queries.captured_queries if "date_span_days" in q["sql"]]
+    assert len(spans) == 1, spans
