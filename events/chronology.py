@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -16,7 +17,16 @@ from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
 
 from events.dates import Precision, display_text
-from events.models import Actor, Article, EventActor, EventRelation, EventSource, Location
+from events.models import (
+    Actor,
+    Article,
+    Event,
+    EventActor,
+    EventRelation,
+    EventSource,
+    EventType,
+    Location,
+)
 
 # The chronology order, unique so that keyset pages never skip or repeat: earliest possible day,
 # then narrower bounds first (more precise first), then id. Served by events_event_chrono_idx.
@@ -69,16 +79,101 @@ def entries(queryset: models.QuerySet, *, url_for: UrlFor | None = None) -> list
 def event_rows(queryset: models.QuerySet) -> list[dict]:
     """The queryset's rows as {name: value} for _EVENT_VALUES, as the database gives them.
 
-    The ORM's per-value converters (text to date and back again, for one) cost more than the
-    query on a page; _entry takes both the raw and the converted forms.
+    The ORM compiles only which ids, in what order and how many (a quarter of the cost of
+    compiling the whole select with its joins); the columns come from _event_row_sql, written
+    once. The ORM's per-value converters (text to date and back again, for one) cost more than
+    the query on a page; _entry takes both the raw and the converted forms.
     """
+    ordering = _python_ordering(queryset)
     try:
-        sql, params = queryset.values_list(*_EVENT_VALUES).query.sql_with_params()
+        if ordering is None:
+            sql, params = queryset.values_list(*_EVENT_VALUES).query.sql_with_params()
+        else:
+            ids_sql, params = queryset.values("id").query.sql_with_params()
+            sql = _event_row_sql().format(ids=ids_sql)
     except EmptyResultSet:  # e.g. id__in=[]: Django knows there is nothing to read.
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [dict(zip(_EVENT_VALUES, row, strict=True)) for row in cursor.fetchall()]
+    rows = _fetch_rows(sql, params)
+    # Sorted here rather than by the database: the ids' subquery fixed which rows, and the
+    # outer select reads them in whatever order its index probes return.
+    for name in reversed(ordering or ()):
+        rows.sort(key=itemgetter(name.lstrip("-")), reverse=name.startswith("-"))
+    return rows
+
+
+# Orderings event_rows can redo in Python: non-null columns it reads, of one type each.
+_SORTABLE = frozenset({"id", "date_earliest", "date_latest", "updated"})
+
+
+def _python_ordering(queryset: models.QuerySet) -> tuple[str, ...] | None:
+    """The ordering of a sliced queryset (a page, a batch) when event_rows can sort by it
+    itself, else None.
+
+    Only slices: given a bare filter, e.g. id__in=[...] beside a date range, as a subquery,
+    SQLite scans the date index instead of probing the ids, as it does for a top-level WHERE.
+    """
+    query = queryset.query
+    if not query.is_sliced or not query.standard_ordering or query.extra_order_by:
+        return None
+    ordering = tuple(query.order_by) or (
+        tuple(queryset.model._meta.ordering) if query.default_ordering else ()
+    )
+    if not ordering or not all(
+        isinstance(name, str) and name.lstrip("-") in _SORTABLE for name in ordering
+    ):
+        return None
+    return ordering
+
+
+@functools.cache
+def _event_row_sql() -> str:
+    """The select behind event_rows, for the events whose ids a subquery ({ids}) gives.
+
+    On SQLite, dates, times and flags are read through expressions, which carry no declared
+    type: the driver then hands back their text instead of converting every value.
+    """
+    quote = connection.ops.quote_name
+    event, kind, place = Event._meta.db_table, EventType._meta.db_table, Location._meta.db_table
+    raw = connection.vendor == "sqlite"
+
+    def text(column: str) -> str:
+        return f"CAST(e.{quote(column)} AS TEXT)" if raw else f"e.{quote(column)}"
+
+    columns = {
+        "id": "e.id",
+        "uid": "e.uid",
+        "headline": "e.headline",
+        "summary": "e.summary",
+        "date_earliest": text("date_earliest"),
+        "date_latest": text("date_latest"),
+        "date_precision": "e.date_precision",
+        "date_approximate": "e.date_approximate + 0" if raw else "e.date_approximate",
+        "date_display": "e.date_display",
+        "type__slug": "t.slug",
+        "type__name": "t.name",
+        "type__parent__slug": "tp.slug",
+        "type__parent__name": "tp.name",
+        "location_id": "e.location_id",
+        "location__slug": "p.slug",
+        "location__name": "p.name",
+        "location__kind": "p.kind",
+        "location__latitude": "p.latitude",
+        "location__longitude": "p.longitude",
+        "location__geo_precision": "p.geo_precision",
+        "location__path": "p.path",
+        "fatalities_best": "e.fatalities_best",
+        "fatalities_low": "e.fatalities_low",
+        "fatalities_high": "e.fatalities_high",
+        "updated": text("updated"),
+    }
+    assert tuple(columns) == _EVENT_VALUES
+    return (
+        f"SELECT {', '.join(columns.values())} FROM {quote(event)} e "
+        f"INNER JOIN {quote(kind)} t ON t.id = e.type_id "
+        f"LEFT OUTER JOIN {quote(kind)} tp ON tp.id = t.parent_id "
+        f"LEFT OUTER JOIN {quote(place)} p ON p.id = e.location_id "
+        "WHERE e.id IN ({ids})"
+    )
 
 
 def build_entries(rows: Sequence[dict], *, url_for: UrlFor | None = None) -> list[dict]:
@@ -117,15 +212,21 @@ def _moment_text(value) -> str:
     return value.isoformat()
 
 
+@functools.lru_cache(maxsize=65_536)
+def _display(earliest: str, latest: str, precision: str, approximate: bool) -> str:
+    # Many events share their bounds (a few thousand days hold a million events).
+    return display_text(
+        date.fromisoformat(earliest),
+        date.fromisoformat(latest),
+        Precision(precision),
+        approximate=approximate,
+    )
+
+
 def _entry(row: dict, actors: list, sources: list, ancestors: dict, url_for: UrlFor | None) -> dict:
     earliest, latest = _day_text(row["date_earliest"]), _day_text(row["date_latest"])
     approximate = bool(row["date_approximate"])
-    display = row["date_display"] or display_text(
-        date.fromisoformat(earliest),
-        date.fromisoformat(latest),
-        Precision(row["date_precision"]),
-        approximate=approximate,
-    )
+    display = row["date_display"] or _display(earliest, latest, row["date_precision"], approximate)
     entry = {
         "id": row["id"],
         "uid": _uid_text(row["uid"]),
@@ -235,6 +336,10 @@ def _side_queries() -> dict[str, str]:
         return connection.ops.quote_name(model._meta.get_field(name).column)
 
     links, actor, source, article, place = EventActor, Actor, EventSource, Article, Location
+    published = f"r.{column(article, 'publication_date')}"
+    if connection.vendor == "sqlite":
+        # An expression has no declared type, so the driver hands back the ISO text as is.
+        published = f"CAST({published} AS TEXT)"
     return {
         "actors": (
             f"SELECT l.{column(links, 'event')}, a.{column(actor, 'slug')}, "
@@ -247,7 +352,7 @@ def _side_queries() -> dict[str, str]:
             f"SELECT s.{column(source, 'event')}, s.{column(source, 'article')}, "
             f"r.{column(article, 'title')}, r.{column(article, 'outlet')}, "
             f"r.{column(article, 'original_agency')}, r.{column(article, 'url')}, "
-            f"r.{column(article, 'publication_date')}, s.{column(source, 'excerpt')}, "
+            f"{published}, s.{column(source, 'excerpt')}, "
             f"s.{column(source, 'attributed_to')}, s.{column(source, 'date_phrase')} "
             f"FROM {table(source)} s CROSS JOIN {table(article)} r "
             f"WHERE r.{column(article, 'id')} = s.{column(source, 'article')} "
@@ -477,14 +582,15 @@ def _linked_keys(
     found: list[tuple] = []
     seen: set[int] = set()
     while True:
-        arms = []
-        for actor in sorted(walk.actor_ids):
-            arm = walk.links.filter(passing, actor_id=actor)
-            if key is not None:
-                arm = arm.filter(link_keys.beyond(key, backwards=backwards))
-            arm = arm.order_by(*link_keys.ordering(backwards=backwards)).values_list(*LINK_ORDER)
-            arms.append(arm[: size + 1])
-        shares = _union_all(arms)
+
+        def arm(actor: int, since=key) -> models.QuerySet:
+            links = walk.links.filter(passing, actor_id=actor)
+            if since is not None:
+                links = links.filter(link_keys.beyond(since, backwards=backwards))
+            ordered = links.order_by(*link_keys.ordering(backwards=backwards))
+            return ordered.values_list(*LINK_ORDER)[: size + 1]
+
+        shares = _union_all(_compiled_per_actor(arm, sorted(walk.actor_ids)))
         # Rows past the end of a full share may be missing from it: trust up to that end.
         ends = [share[-1] for share in shares if len(share) > size]
         bound = (max if backwards else min)(ends) if ends else None
@@ -500,21 +606,51 @@ def _linked_keys(
         key = bound
 
 
-def _union_all(querysets: list[models.QuerySet]) -> list[list[tuple]]:
-    """The rows of each (sliced, ordered) queryset, from one UNION ALL query.
+# Stands for the actor while one arm of the walk is compiled for all (see _compiled_per_actor).
+_ACTOR_PLACEHOLDER = -7_316_402_581_974_310_925
+
+
+def _compiled_per_actor(
+    arm: Callable[[int], models.QuerySet], actors: list[int]
+) -> list[tuple[str, tuple] | None]:
+    """(sql, params) of arm(actor) for each actor; None where nothing can match.
+
+    The arms differ only in the actor, so one is compiled and the actor's value swapped in:
+    compiling a walk of nine actors arm by arm cost more than running it. When the placeholder
+    is not exactly one parameter, each arm is compiled as it is.
+    """
+    try:
+        sql, params = arm(_ACTOR_PLACEHOLDER).query.sql_with_params()
+    except EmptyResultSet:
+        return [None] * len(actors)
+    at = [number for number, value in enumerate(params) if value == _ACTOR_PLACEHOLDER]
+    if len(at) == 1:
+        before, after = params[: at[0]], params[at[0] + 1 :]
+        return [(sql, (*before, actor, *after)) for actor in actors]
+    compiled: list[tuple[str, tuple] | None] = []
+    for actor in actors:
+        try:
+            compiled.append(arm(actor).query.sql_with_params())
+        except EmptyResultSet:
+            compiled.append(None)
+    return compiled
+
+
+def _union_all(arms: list[tuple[str, tuple] | None]) -> list[list[tuple]]:
+    """The rows of each compiled arm (a sliced, ordered select; None for none), from one
+    UNION ALL query.
 
     Django cannot compound sliced querysets on SQLite, so the compiled arms are wrapped as
     subqueries by hand; a first column tells the arms apart.
     """
     parts, params = [], []
-    for number, queryset in enumerate(querysets):
-        try:
-            sql, arm_params = queryset.query.sql_with_params()
-        except EmptyResultSet:
+    for number, compiled in enumerate(arms):
+        if compiled is None:
             continue
+        sql, arm_params = compiled
         parts.append(f"SELECT {number}, arm{number}.* FROM ({sql}) arm{number}")
         params.extend(arm_params)
-    shares: list[list[tuple]] = [[] for _ in querysets]
+    shares: list[list[tuple]] = [[] for _ in arms]
     if not parts:
         return shares
     with connection.cursor() as cursor:
@@ -539,8 +675,22 @@ def _linked_page(
 ) -> list[dict]:
     keys = _linked_keys(events, walk, size=size, key=key, backwards=backwards)
     ids = [event_id for _, _, event_id in keys]
-    by_id = {row["id"]: row for row in event_rows(events.filter(id__in=ids).order_by())}
+    # These events passed every filter in _linked_keys' EXISTS probe: read them by id alone.
+    by_id = {row["id"]: row for row in _rows_by_id(ids)}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _rows_by_id(ids: list[int]) -> list[dict]:
+    """event_rows for these ids, in no particular order."""
+    if not ids:
+        return []
+    return _fetch_rows(_event_row_sql().format(ids=", ".join(["%s"] * len(ids))), ids)
+
+
+def _fetch_rows(sql: str, params) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(_EVENT_VALUES, row, strict=True)) for row in cursor.fetchall()]
 
 
 def chronology_page(

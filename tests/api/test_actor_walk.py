@@ -215,3 +215,29 @@ def test_the_longest_span_is_read_once_per_request(api, world):
     assert response.status_code == 200
     spans = [q["sql"] for q in queries.captured_queries if "date_span_days" in q["sql"]]
     assert len(spans) == 1, spans
+
+
+def test_an_arm_that_names_its_actor_twice_is_compiled_per_actor(world):
+    """The walk compiles one arm for all actors by swapping the actor's parameter; an arm
+    where the actor is not exactly one parameter is compiled actor by actor instead."""
+    from events.chronology import _compiled_per_actor, _union_all
+
+    links = EventActor.objects.order_by("date_earliest", "id")
+    members = [member.pk for member in world["members"]]
+
+    def once(actor):
+        return links.filter(actor_id=actor).values_list("event_id")[:500]
+
+    def twice(actor):
+        return links.filter(actor_id=actor, event__actor_links__actor_id=actor).values_list(
+            "event_id"
+        )[:500]
+
+    swapped = _compiled_per_actor(once, members)
+    assert len({sql for sql, _ in swapped}) == 1  # One compilation for all three.
+    per_actor = _compiled_per_actor(twice, members)
+    for shares in (_union_all(swapped), _union_all(per_actor)):
+        assert [sorted(set(share)) for share in shares] == [
+            sorted(set(once(actor))) for actor in members
+        ]
+    assert all(share for share in _union_all(swapped))
