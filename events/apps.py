@@ -1,8 +1,14 @@
 """App configuration for the events app."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Conflict events"
+
+    def ready(self):
+        from events.triggers import restore_after_migrate
+
+        post_migrate.connect(restore_after_migrate, sender=self)

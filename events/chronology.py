@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 
 from events.dates import Precision, display_text
 from events.models import (
@@ -812,30 +813,58 @@ def next_bucket(start: date, interval: str) -> date:
     return start + relativedelta(years=1)
 
 
-def histogram(
-    queryset: models.QuerySet,
-    *,
-    interval: str,
-    start: date | None = None,
-    end: date | None = None,
-) -> dict:
-    """Event counts per bucket, honest about imprecise dates (see HISTOGRAM_RULE).
+def day_pairs(queryset: models.QuerySet) -> models.QuerySet:
+    """(earliest, latest, events) for each distinct pair of bounds among these events.
 
-    One grouped query over the distinct (earliest, latest) day pairs, which the chronological
-    indexes hold in order, so the database neither sorts nor calls a function per row; the
-    pairs are then put in buckets, and imprecise ones spread over buckets, per pair.
+    One grouped query, which the chronological indexes hold in order, so the database neither
+    sorts nor calls a function per row. Over published events filtered by dates alone, the
+    pair counts kept by triggers give the same rows from a far smaller table (see
+    ChronologyFilterSet.day_pairs).
     """
-    if interval not in INTERVALS:
-        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}")
-    days = (
+    return (
         queryset.order_by()
         .values("date_earliest", "date_latest")
         .annotate(n=Count("id"))
         .values_list("date_earliest", "date_latest", "n")
     )
+
+
+# The bounds as ISO text: the SQLite driver then hands them over as they are stored, instead of
+# converting tens of thousands of values that histogram() needs only once per distinct day.
+# (Not for day_pairs: grouped by an expression, SQLite would sort instead of walking the index.)
+DAY_PAIR_TEXT = (
+    Cast("date_earliest", output_field=models.TextField()),
+    Cast("date_latest", output_field=models.TextField()),
+)
+
+
+def histogram(
+    days: Iterable[tuple[date | str, date | str, int]],
+    *,
+    interval: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict:
+    """Event counts per bucket, honest about imprecise dates (see HISTOGRAM_RULE), from how
+    many events have each pair of bounds (day_pairs): the pairs are put in buckets, and
+    imprecise ones spread over buckets, per pair.
+    """
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}")
+    starts: dict[date | str, date] = {}
+
+    def start_of(day: date | str) -> date:
+        # Pairs share their days: each distinct day (a date or ISO text) is placed once.
+        found = starts.get(day)
+        if found is None:
+            found = starts[day] = bucket_start(
+                day if isinstance(day, date) else date.fromisoformat(day), interval
+            )
+        return found
+
     pairs: Counter[tuple[date, date]] = Counter()
     for earliest, latest, n in days:
-        pairs[bucket_start(earliest, interval), bucket_start(latest, interval)] += n
+        pairs[start_of(earliest), start_of(latest)] += n
     low = bucket_start(start, interval) if start else None
     high = bucket_start(end, interval) if end else None
     precise: Counter[date] = Counter()

@@ -18,6 +18,7 @@ from events.querysets import (
     EventQuerySet,
     EventRemovalQuerySet,
     LocationQuerySet,
+    PeriodQuerySet,
 )
 from events.text import fingerprint, fold
 
@@ -593,6 +594,31 @@ class Event(models.Model):
                     else EventRemoval.Reason.UNPUBLISHED,
                     previous_status=self.Status.PUBLISHED,
                 )
+
+
+class PublishedDayPair(models.Model):
+    """How many published events have exactly these bounds.
+
+    A million events share a few tens of thousands of (earliest, latest) pairs, so a histogram
+    over dates alone reads this table instead of every event. Database triggers keep it
+    (events/daypairs.py), so every write path, bulk loads and raw SQL included, counts.
+    """
+
+    date_earliest = models.DateField()
+    date_latest = models.DateField()
+    events = models.PositiveIntegerField()
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date_earliest", "date_latest"], name="events_daypair_bounds_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date_earliest}–{self.date_latest}: {self.events}"
 
 
 class EventForReview(Event):

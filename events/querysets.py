@@ -136,7 +136,35 @@ def earliest_overlap(start: date) -> date:
         return date.min
 
 
-class EventQuerySet(models.QuerySet):
+class PeriodQuerySet(models.QuerySet):
+    """Date-range filters for rows with date_earliest and date_latest (events, day pairs)."""
+
+    def overlapping(
+        self, start: date | None, end: date | None, *, floor: date | None = None
+    ) -> "PeriodQuerySet":
+        """Rows that possibly fall in [start, end]: their bounds intersect it.
+
+        floor: earliest_overlap(start), when the caller has it already (it costs a query).
+        """
+        qs = self
+        if end is not None:
+            qs = qs.filter(date_earliest__lte=end)
+        if start is not None:
+            floor = floor or earliest_overlap(start)
+            qs = qs.filter(date_latest__gte=start, date_earliest__gte=floor)
+        return qs
+
+    def within(self, start: date | None, end: date | None) -> "PeriodQuerySet":
+        """Rows that certainly fall in [start, end]: both bounds inside it."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(date_earliest__gte=start)
+        if end is not None:
+            qs = qs.filter(date_latest__lte=end)
+        return qs
+
+
+class EventQuerySet(PeriodQuerySet):
     def delete(self):
         """Delete, leaving a tombstone per event for the sync feed (events/removed/)."""
         from django.db import transaction
@@ -165,30 +193,6 @@ class EventQuerySet(models.QuerySet):
     def chronological(self) -> "EventQuerySet":
         # Narrower bounds first among events with the same earliest day: more precise first.
         return self.order_by("date_earliest", "date_latest", "id")
-
-    def overlapping(
-        self, start: date | None, end: date | None, *, floor: date | None = None
-    ) -> "EventQuerySet":
-        """Events that possibly fall in [start, end]: their bounds intersect it.
-
-        floor: earliest_overlap(start), when the caller has it already (it costs a query).
-        """
-        qs = self
-        if end is not None:
-            qs = qs.filter(date_earliest__lte=end)
-        if start is not None:
-            floor = floor or earliest_overlap(start)
-            qs = qs.filter(date_latest__gte=start, date_earliest__gte=floor)
-        return qs
-
-    def within(self, start: date | None, end: date | None) -> "EventQuerySet":
-        """Events that certainly fall in [start, end]: both bounds inside it."""
-        qs = self
-        if start is not None:
-            qs = qs.filter(date_earliest__gte=start)
-        if end is not None:
-            qs = qs.filter(date_latest__lte=end)
-        return qs
 
     def linked_to(
         self,

@@ -289,6 +289,33 @@ STATEMENTS = {
     "sqlite": (SQLITE_INSTALL, SQLITE_UNINSTALL),
     "postgresql": (PG_INSTALL, PG_UNINSTALL),
 }
+TRIGGERS = {
+    "sqlite": tuple(
+        f"{TABLE}_{name}"
+        for name in (
+            "event_ai",
+            "event_bu",
+            "event_au",
+            "event_bd",
+            "source_bi",
+            "source_ai",
+            "source_bu",
+            "source_au",
+            "source_bd",
+            "source_ad",
+        )
+    ),
+    "postgresql": tuple(
+        f"{TABLE}_{name}"
+        for name in (
+            "event_insert_delete",
+            "event_update",
+            "source_insert_delete",
+            "source_update",
+            "event_truncate",
+        )
+    ),
+}
 
 
 def install(schema_editor) -> None:
@@ -300,6 +327,11 @@ def install(schema_editor) -> None:
 def uninstall(schema_editor) -> None:
     for sql in STATEMENTS[schema_editor.connection.vendor][1]:
         schema_editor.execute(sql, params=None)
+
+
+def triggers(connection) -> tuple[str, ...]:
+    """The names of the triggers that keep the index (see events.triggers)."""
+    return TRIGGERS[connection.vendor]
 
 
 # --- Queries ----------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ class HistogramView(ChronologyView, GenericAPIView):
         counts = cache.get(key)
         if counts is None:
             start, end = filterset.period
-            counts = histogram(filterset.qs, interval=interval, start=start, end=end)
+            counts = histogram(filterset.day_pairs(), interval=interval, start=start, end=end)
             cache.set(key, counts, HISTOGRAM_CACHE_SECONDS)
         return Response(counts)
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Min
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -140,13 +139,13 @@ def _strip(filterset: ChronologyFilterSet) -> Strip | None:
     filter leaves it open (one aggregate query then)."""
     first, last = filterset.period
     if first is None or last is None:
-        extent = filterset.qs.aggregate(first=Min("date_earliest"), last=Max("date_latest"))
-        if extent["first"] is None:
+        earliest, latest = filterset.extent()
+        if earliest is None:
             return None
-        first = first or extent["first"]
-        last = last or extent["last"]
+        first = first or earliest
+        last = last or latest
     first, last = min(first, last), max(first, last)
     last = min(last, max(first, date.today()))  # "Until 2030" need not draw empty years.
     interval = choose_interval(first, last)
-    counts = histogram(filterset.qs, interval=interval, start=first, end=last)
+    counts = histogram(filterset.day_pairs(), interval=interval, start=first, end=last)
     return strip(counts, first=first, last=last)
