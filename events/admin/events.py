@@ -4,12 +4,16 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
 from django.db.models import Prefetch, Value
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from events import dates
@@ -83,6 +87,10 @@ class EventRelationInline(PreloadedAutocompleteAdmin, admin.TabularInline):
         return super().get_queryset(request).select_related("to_event")
 
 
+# Stands for the primary key in the change URL reversed once per page.
+_PK_MARK = "0pk0"
+
+
 class EventChangeList(ChangeList):
     """The event list: actor names for the shown page only, and sorting by indexed columns."""
 
@@ -92,6 +100,21 @@ class EventChangeList(ChangeList):
         if field_name not in self.sortable_by:
             return None
         return super().get_ordering_field(field_name)
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Each row's link carries the list's filters back to it. The stock way resolves every
+        # link's URL again to see whether it is the list's own (two per row, the slowest part
+        # of rendering a filtered page); a row's link never is, so the filters go on here.
+        self.row_link_filters, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result) -> str:
+        # Reversed once per page rather than twice per row.
+        if not hasattr(self, "_change_url"):
+            self._change_url = super().url_for_result(Event(pk=_PK_MARK)).split(_PK_MARK)
+        before, after = self._change_url
+        url = f"{before}{quote(getattr(result, self.pk_attname))}{after}"
+        return f"{url}?{self.row_link_filters}" if self.row_link_filters else url
 
     def apply_select_related(self, qs):
         # Here rather than in get_queryset(), so the change form and actions don't load them.
@@ -277,6 +300,16 @@ class EventAdmin(PreloadedAutocompleteAdmin, SimpleHistoryAdmin):
             return queryset.get(**{field.name: field.to_python(object_id)})
         except (self.model.DoesNotExist, ValidationError, ValueError):
             return None
+
+    def action_checkbox(self, obj):
+        # The stock box renders a CheckboxInput through the form template engine for every
+        # row, a third of the time a page took to render; this is the same markup.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description="actors")
     def actor_names(self, event: Event) -> str:
