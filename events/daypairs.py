@@ -6,8 +6,6 @@ date change and (PostgreSQL) truncate, whatever wrote the row: the admin, the AP
 bulk inserts or raw SQL. Pairs whose count falls to zero are deleted.
 """
 
-from django.db.backends.base.base import BaseDatabaseWrapper
-
 TABLE = "events_publisheddaypair"
 
 _COUNT_IN = (
@@ -88,19 +86,3 @@ STATEMENTS = {
     "postgresql": (PG_INSTALL, PG_UNINSTALL),
 }
 TRIGGERS = {"sqlite": SQLITE_TRIGGERS, "postgresql": PG_TRIGGERS}
-
-
-def install(schema_editor) -> None:
-    """Create the triggers and count every published event's bounds (migration 0010)."""
-    for sql in STATEMENTS[schema_editor.connection.vendor][0]:
-        schema_editor.execute(sql, params=None)
-
-
-def uninstall(schema_editor) -> None:
-    for sql in STATEMENTS[schema_editor.connection.vendor][1]:
-        schema_editor.execute(sql, params=None)
-
-
-def triggers(connection: BaseDatabaseWrapper) -> tuple[str, ...]:
-    """The names of the triggers that keep the table (see events.triggers)."""
-    return TRIGGERS[connection.vendor]

@@ -643,6 +643,7 @@ class EventActor(models.Model):
     date_latest = models.DateField(editable=False, blank=True)
 
     history = HistoricalRecords(excluded_fields=["date_earliest", "date_latest"])
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = "event actor"

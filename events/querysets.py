@@ -107,17 +107,8 @@ def actor_links(
     if role:
         links = links.filter(role=role)
     if within:
-        if start is not None:
-            links = links.filter(date_earliest__gte=start)
-        if end is not None:
-            links = links.filter(date_latest__lte=end)
-    else:
-        if end is not None:
-            links = links.filter(date_earliest__lte=end)
-        if start is not None:
-            floor = floor or earliest_overlap(start)
-            links = links.filter(date_latest__gte=start, date_earliest__gte=floor)
-    return links
+        return links.within(start, end)
+    return links.overlapping(start, end, floor=floor)
 
 
 def earliest_overlap(start: date) -> date:

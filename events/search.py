@@ -146,22 +146,23 @@ SQLITE_INSTALL = [
     f"INSERT INTO {TABLE}({TABLE}) VALUES('rebuild')",
 ]
 
+_SQLITE_TRIGGER_NAMES = tuple(
+    f"{TABLE}_{name}"
+    for name in (
+        "event_ai",
+        "event_bu",
+        "event_au",
+        "event_bd",
+        "source_bi",
+        "source_ai",
+        "source_bu",
+        "source_au",
+        "source_bd",
+        "source_ad",
+    )
+)
 SQLITE_UNINSTALL = [
-    *(
-        f"DROP TRIGGER IF EXISTS {TABLE}_{name}"
-        for name in (
-            "event_ai",
-            "event_bu",
-            "event_au",
-            "event_bd",
-            "source_bi",
-            "source_ai",
-            "source_bu",
-            "source_au",
-            "source_bd",
-            "source_ad",
-        )
-    ),
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_TRIGGER_NAMES),
     f"DROP TABLE IF EXISTS {TABLE}",
     f"DROP VIEW IF EXISTS {TABLE}_document",
 ]
@@ -290,21 +291,7 @@ STATEMENTS = {
     "postgresql": (PG_INSTALL, PG_UNINSTALL),
 }
 TRIGGERS = {
-    "sqlite": tuple(
-        f"{TABLE}_{name}"
-        for name in (
-            "event_ai",
-            "event_bu",
-            "event_au",
-            "event_bd",
-            "source_bi",
-            "source_ai",
-            "source_bu",
-            "source_au",
-            "source_bd",
-            "source_ad",
-        )
-    ),
+    "sqlite": _SQLITE_TRIGGER_NAMES,
     "postgresql": tuple(
         f"{TABLE}_{name}"
         for name in (
@@ -320,18 +307,15 @@ TRIGGERS = {
 
 def install(schema_editor) -> None:
     """Create the index and its triggers and index every event (migration 0007)."""
-    for sql in STATEMENTS[schema_editor.connection.vendor][0]:
-        schema_editor.execute(sql, params=None)
+    from events import search, triggers
+
+    triggers.install_feature(search, schema_editor)
 
 
 def uninstall(schema_editor) -> None:
-    for sql in STATEMENTS[schema_editor.connection.vendor][1]:
-        schema_editor.execute(sql, params=None)
+    from events import search, triggers
 
-
-def triggers(connection) -> tuple[str, ...]:
-    """The names of the triggers that keep the index (see events.triggers)."""
-    return TRIGGERS[connection.vendor]
+    triggers.uninstall_feature(search, schema_editor)
 
 
 # --- Queries ----------------------------------------------------------------------------------

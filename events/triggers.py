@@ -19,6 +19,17 @@ FEATURES = (
 )
 
 
+def install_feature(feature, schema_editor) -> None:
+    """Run a feature's install statements (its STATEMENTS for this database)."""
+    for sql in feature.STATEMENTS[schema_editor.connection.vendor][0]:
+        schema_editor.execute(sql, params=None)
+
+
+def uninstall_feature(feature, schema_editor) -> None:
+    for sql in feature.STATEMENTS[schema_editor.connection.vendor][1]:
+        schema_editor.execute(sql, params=None)
+
+
 def present_triggers(connection) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -37,11 +48,11 @@ def restore_triggers(using: str = "default") -> list[str]:
     for feature, migration in FEATURES:
         if ("events", migration) not in applied:
             continue
-        if set(feature.triggers(connection)) <= present:
+        if set(feature.TRIGGERS[connection.vendor]) <= present:
             continue
         with connection.schema_editor() as editor:
-            feature.uninstall(editor)
-            feature.install(editor)
+            uninstall_feature(feature, editor)
+            install_feature(feature, editor)
         restored.append(feature.__name__)
     return restored
 

@@ -133,7 +133,7 @@ def test_triggers_a_table_rebuild_dropped_come_back_with_their_tables_rebuilt():
     some_events(10, rng)
     assert restore_triggers() == []  # All there: nothing to do.
     # What Django's SQLite table rebuild does to them: the triggers on events_event vanish.
-    dropped = [daypairs.triggers(connection)[0], search.triggers(connection)[0]]
+    dropped = [daypairs.TRIGGERS[connection.vendor][0], search.TRIGGERS[connection.vendor][0]]
     try:
         for trigger in dropped:
             _drop(trigger)

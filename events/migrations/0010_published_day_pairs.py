@@ -5,14 +5,16 @@ from django.db import migrations, models
 
 def install(apps, schema_editor):
     from events import daypairs
+    from events.triggers import install_feature
 
-    daypairs.install(schema_editor)
+    install_feature(daypairs, schema_editor)
 
 
 def uninstall(apps, schema_editor):
     from events import daypairs
+    from events.triggers import uninstall_feature
 
-    daypairs.uninstall(schema_editor)
+    uninstall_feature(daypairs, schema_editor)
 
 
 class Migration(migrations.Migration):
