@@ -734,16 +734,38 @@ def _probed_page(
     the window holds every event of the scope from the key on, in order.
     """
     key, backwards = keyset.decode(cursor) if cursor else (None, False)
-    ordering = keyset.ordering(backwards=backwards)
-    window = scope.order_by(*ordering)
-    found = queryset.order_by(*ordering)
-    if key is not None:
-        window = window.filter(keyset.beyond(key, backwards=backwards))
-        found = found.filter(keyset.beyond(key, backwards=backwards))
-    rows = event_rows(found.filter(pk__in=window.values("pk")[:PROBE_ROWS])[: size + 1])
-    if len(rows) <= size:
+    rows = _probed_rows(queryset, scope, keyset, size=size, key=key, backwards=backwards)
+    if rows is None:
         return None
     return _framed(rows, keyset, size=size, key=key, backwards=backwards)
+
+
+def _probed_rows(
+    queryset: models.QuerySet,
+    scope: models.QuerySet,
+    keyset: Keyset,
+    *,
+    size: int,
+    key,
+    backwards: bool = False,
+    window: int | None = None,
+) -> list[dict] | None:
+    """size+1 event rows from key, when they are among the next `window` (PROBE_ROWS)
+    events of the scope in order; else None (see _probed_page)."""
+    window = window or PROBE_ROWS
+    ordering = keyset.ordering(backwards=backwards)
+    scanned = scope.order_by(*ordering)
+    found = queryset.order_by(*ordering)
+    if key is not None:
+        scanned = scanned.filter(keyset.beyond(key, backwards=backwards))
+        found = found.filter(keyset.beyond(key, backwards=backwards))
+    rows = event_rows(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1])
+    return rows if len(rows) > size else None
+
+
+# An export batch first looks for its rows among this many events of the scope, the same
+# share of the scope per row as a page's first look.
+WALK_WINDOW = PROBE_ROWS * EXPORT_BATCH_SIZE // DEFAULT_PAGE_SIZE
 
 
 def walk(
@@ -752,12 +774,18 @@ def walk(
     batch_size: int = EXPORT_BATCH_SIZE,
     url_for: UrlFor | None = None,
     actors: ActorWalk | None = None,
+    scope: models.QuerySet | None = None,
+    window: int | None = None,
 ) -> Iterator[dict]:
     """Every entry of the filtered set in chronological order, fetched in keyset batches so
     an export streams without holding the set: four queries per batch (five with an actor
-    walk, see chronology_page)."""
+    walk, see chronology_page). On SQLite, given the scope (see Paging), each batch first
+    looks for its rows among the next `window` events of the scope, as a page does: without
+    that, every batch of a place or text filter re-read and sorted all the matches left."""
     keyset = Keyset(queryset.model, CHRONOLOGICAL)
     qs = queryset.order_by(*CHRONOLOGICAL)
+    probing = scope is not None and connection.vendor == "sqlite"
+    window = window or WALK_WINDOW
     key = None
     while True:
         if actors is not None:
@@ -769,8 +797,15 @@ def walk(
                 backwards=False,
             )
         else:
-            batch_qs = qs.filter(keyset.beyond(key)) if key is not None else qs
-            rows = event_rows(batch_qs[:batch_size])
+            rows = None
+            if probing:
+                found = _probed_rows(
+                    queryset, scope, keyset, size=batch_size, key=key, window=window
+                )
+                rows = found[:batch_size] if found is not None else None
+            if rows is None:
+                batch_qs = qs.filter(keyset.beyond(key)) if key is not None else qs
+                rows = event_rows(batch_qs[:batch_size])
         if not rows:
             return
         yield from build_entries(rows, url_for=url_for)

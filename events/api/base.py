@@ -126,7 +126,7 @@ class ChronologyView(ApiView):
         prefix = self.request.build_absolute_uri(reverse("api:event-detail", args=[0]))[:-2]
         return lambda pk: f"{prefix}{pk}/"
 
-    def export(self, events, *, actors=None) -> StreamingHttpResponse | None:
+    def export(self, events, *, actors=None, scope=None) -> StreamingHttpResponse | None:
         """A streamed export of the whole filtered set when a format other than json is asked."""
         fmt = self.request.accepted_renderer.format
         if fmt not in FORMATS:
@@ -134,7 +134,9 @@ class ChronologyView(ApiView):
         renderer, title = self.request.accepted_renderer, self.get_export_title()
         charset = f"; charset={renderer.charset}" if renderer.charset else ""
         response = StreamingHttpResponse(
-            FORMATS[fmt].stream(walk(events, url_for=self.url_for(), actors=actors), title=title),
+            FORMATS[fmt].stream(
+                walk(events, url_for=self.url_for(), actors=actors, scope=scope), title=title
+            ),
             content_type=f"{renderer.media_type}{charset}",
         )
         response["Content-Disposition"] = FORMATS[fmt].content_disposition(title)

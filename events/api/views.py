@@ -50,7 +50,8 @@ class TimelineView(ChronologyView, GenericAPIView):
 
     def get(self, request, *args, **kwargs):
         paging = self.filtered().for_paging()
-        if (response := self.export(paging.events, actors=paging.actors)) is not None:
+        response = self.export(paging.events, actors=paging.actors, scope=paging.scope)
+        if response is not None:
             return response
         rows = self.paginator.paginate_chronology(paging, request, url_for=self.url_for())
         return self.paginator.get_paginated_response(rows)
@@ -176,7 +177,8 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     @extend_schema(responses={200: s.EventSerializer(many=True)})
     def list(self, request, *args, **kwargs):
         paging = self.filtered().for_paging()
-        if (response := self.export(paging.events, actors=paging.actors)) is not None:
+        response = self.export(paging.events, actors=paging.actors, scope=paging.scope)
+        if response is not None:
             return response
         rows = self.paginator.paginate_chronology(paging, request, url_for=self.url_for())
         return self.paginator.get_paginated_response(self.full_events(rows))

@@ -105,7 +105,9 @@ def export_events(
         raise ExportError(filterset.errors)
     title = describe(filterset) if params else "Chronology"
     paging = filterset.for_paging()
-    return FORMATS[fmt].stream(walk(paging.events, actors=paging.actors), title=title), title
+    return FORMATS[fmt].stream(
+        walk(paging.events, actors=paging.actors, scope=paging.scope), title=title
+    ), title
 
 
 def _drain(buffer: io.StringIO) -> bytes:

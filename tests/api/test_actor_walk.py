@@ -241,3 +241,31 @@ def test_an_arm_that_names_its_actor_twice_is_compiled_per_actor(world):
             sorted(set(once(actor))) for actor in members
         ]
     assert all(share for share in _union_all(swapped))
+
+
+@pytest.mark.parametrize("window", [3, 12, 3000])
+def test_a_filtered_export_is_the_same_whether_each_batch_is_found_by_a_first_look(
+    world, window
+):
+    # Batches of 5: a window of 3 never holds one (each falls back to the full read), 12 holds
+    # some, 3000 all. The walk must yield the same events, once each, in order.
+    from django.http import QueryDict
+
+    from events.api.filtersets import ChronologyFilterSet
+    from events.chronology import walk
+
+    want = [
+        e.pk
+        for e in sorted(world["events"], key=lambda e: (e.date_earliest, e.date_latest, e.pk))
+        if e.status == "published"
+        and e.type.slug == "battle"
+        and e.date_latest >= datetime.date(2014, 6, 1)
+    ]
+    filterset = ChronologyFilterSet(
+        QueryDict("type=battle&start=2014-06"), queryset=Event.objects.published()
+    )
+    assert filterset.is_valid()
+    paging = filterset.for_paging()
+    assert paging.scope is not None
+    walked = walk(paging.events, scope=paging.scope, batch_size=5, window=window)
+    assert [entry["id"] for entry in walked] == want
