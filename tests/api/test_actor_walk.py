@@ -244,9 +244,7 @@ def test_an_arm_that_names_its_actor_twice_is_compiled_per_actor(world):
 
 
 @pytest.mark.parametrize("window", [3, 12, 3000])
-def test_a_filtered_export_is_the_same_whether_each_batch_is_found_by_a_first_look(
-    world, window
-):
+def test_a_filtered_export_is_the_same_whether_each_batch_is_found_by_a_first_look(world, window):
     # Batches of 5: a window of 3 never holds one (each falls back to the full read), 12 holds
     # some, 3000 all. The walk must yield the same events, once each, in order.
     from django.http import QueryDict
