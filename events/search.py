@@ -183,14 +183,20 @@ def sqlite_match(terms: list[str]) -> str:
 _ACCENTED = "".join(chr(code) for code in ACCENTS)
 _BARE = "".join(ACCENTS.values())
 
-PG_INSTALL = [
-    f"CREATE TABLE {TABLE} (event_id bigint PRIMARY KEY, document tsvector NOT NULL)",
-    f"""
-    CREATE FUNCTION {TABLE}_document(text) RETURNS tsvector
+# translate() with the whole accent table costs about 0.4 ms per document, 15 times all the
+# rest: text that is plain ASCII (as many bytes as characters in UTF-8) has nothing to fold.
+PG_DOCUMENT_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION {TABLE}_document(text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT strip(to_tsvector('simple'::regconfig, regexp_replace(
-            translate($1, '{_ACCENTED}', '{_BARE}'), '[^[:alnum:]]+', ' ', 'g')))
-    $$""",
+            CASE WHEN octet_length($1) = char_length($1) THEN $1
+                 ELSE translate($1, '{_ACCENTED}', '{_BARE}') END,
+            '[^[:alnum:]]+', ' ', 'g')))
+    $$"""
+
+PG_INSTALL = [
+    f"CREATE TABLE {TABLE} (event_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+    PG_DOCUMENT_FUNCTION,
     f"""
     CREATE FUNCTION {TABLE}_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
         DELETE FROM {TABLE} WHERE event_id = ANY(ids);
@@ -309,13 +315,13 @@ def install(schema_editor) -> None:
     """Create the index and its triggers and index every event (migration 0007)."""
     from events import search, triggers
 
-    triggers.install_feature(search, schema_editor)
+    triggers.install_feature(search, schema_editor.connection)
 
 
 def uninstall(schema_editor) -> None:
     from events import search, triggers
 
-    triggers.uninstall_feature(search, schema_editor)
+    triggers.uninstall_feature(search, schema_editor.connection)
 
 
 # --- Queries ----------------------------------------------------------------------------------

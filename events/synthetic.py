@@ -17,6 +17,7 @@ from django.db.models import Max, Model, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from events import triggers
 from events.dates import Precision, display_text
 from events.models import (
     Actor,
@@ -664,16 +665,19 @@ def generate(
     offset = Event.objects.aggregate(last=Max("id"))["last"] or 0
     rng = random.Random(f"{seed}:events:{offset}")
     done = 0
-    for number, size in enumerate(_batch_sizes(count, batch_size)):
-        batch = generate_batch(rng, ref, size, token=f"syn-{seed}-{offset}-{number}")
-        write_batch(batch)
-        done += size
-        report.add("articles", len(batch.articles))
-        report.add("events", len(batch.events))
-        report.add("event actors", len(batch.actor_links))
-        report.add("event sources", len(batch.sources))
-        if progress:
-            progress(done, count, time.perf_counter() - started)
+    # The full-text index and the day-pair counts are built once at the end, from every event,
+    # rather than by their triggers row by row (on PostgreSQL, 300 events/s instead of 1,000s).
+    with triggers.set_aside():
+        for number, size in enumerate(_batch_sizes(count, batch_size)):
+            batch = generate_batch(rng, ref, size, token=f"syn-{seed}-{offset}-{number}")
+            write_batch(batch)
+            done += size
+            report.add("articles", len(batch.articles))
+            report.add("events", len(batch.events))
+            report.add("event actors", len(batch.actor_links))
+            report.add("event sources", len(batch.sources))
+            if progress:
+                progress(done, count, time.perf_counter() - started)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -194,3 +194,36 @@ def test_the_command_reports_what_it_added_with_progress_on_stderr():
 def test_the_command_refuses_a_count_below_one():
     with pytest.raises(CommandError, match="--count"):
         call_command("generate_events", count=0)
+
+
+def test_the_index_and_day_counts_set_aside_during_generation_are_whole_after_it(generated):
+    """generate() drops the full-text index and the day-pair counts while it loads and builds
+    them from every event at the end: they must hold each event, and their triggers must be
+    back for the writes that follow."""
+    from django.db import connection
+
+    from events import daypairs, search
+    from events.chronology import day_pairs
+    from events.models import PublishedDayPair
+    from events.triggers import present_triggers
+
+    kept = sorted(PublishedDayPair.objects.values_list("date_earliest", "date_latest", "events"))
+    assert kept == sorted(day_pairs(Event.objects.published()))
+    for feature in (search, daypairs):
+        assert set(feature.TRIGGERS[connection.vendor]) <= present_triggers(connection)
+    # Every event whose headline holds a word is found by it (its summary and excerpts may
+    # hold it too, so more can be).
+    word = search.words(Event.objects.order_by("id").values_list("headline", flat=True)[0])[-1]
+    found = set(Event.objects.mentioning(word).values_list("id", flat=True))
+    by_headline = {
+        pk
+        for pk, headline in Event.objects.values_list("id", "headline")
+        if word in search.words(headline)
+    }
+    assert by_headline and found >= by_headline
+    # An event written after generation reaches both.
+    event = Event.objects.order_by("id").first()
+    Event.objects.filter(pk=event.pk).update(headline="Zyxwvut ceasefire", status="published")
+    assert list(Event.objects.mentioning("zyxwvut").values_list("id", flat=True)) == [event.pk]
+    kept = sorted(PublishedDayPair.objects.values_list("date_earliest", "date_latest", "events"))
+    assert kept == sorted(day_pairs(Event.objects.published()))

@@ -7,14 +7,14 @@ def install(apps, schema_editor):
     from events import daypairs
     from events.triggers import install_feature
 
-    install_feature(daypairs, schema_editor)
+    install_feature(daypairs, schema_editor.connection)
 
 
 def uninstall(apps, schema_editor):
     from events import daypairs
     from events.triggers import uninstall_feature
 
-    uninstall_feature(daypairs, schema_editor)
+    uninstall_feature(daypairs, schema_editor.connection)
 
 
 class Migration(migrations.Migration):
