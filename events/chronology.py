@@ -536,8 +536,9 @@ def page(
 class ActorWalk:
     """An actor filter to page through by walking each actor's links in date order.
 
-    links: the matching event↔actor links (actor, role, period) of the actors in actor_ids.
-    The events queryset paged alongside holds every other filter, but not this one.
+    links: the event↔actor links matching the role and period filters, of any actor; the walk
+    reads each actor's share in actor_ids. The events queryset paged alongside holds every
+    other filter, but not this one.
     """
 
     links: models.QuerySet

@@ -412,14 +412,17 @@ class ChronologyFilterSet(django_filters.FilterSet):
             ids = Actor.objects.with_members(ids)
         return frozenset(ids)
 
-    def actor_links(self):
-        """The event↔actor links the actor, members and role filters ask for; None if none."""
+    def actor_links(self, *, any_actor: bool = False):
+        """The event↔actor links the actor, members and role filters ask for; None if none.
+
+        any_actor: the role and period conditions alone, for a walk that takes each actor's
+        share itself (see actor_walk)."""
         data = self.form.cleaned_data
         if not self.actor_ids and not data.get("actor_role"):
             return None
         start, end = self.period
         return actor_links(
-            self.actor_ids or None,
+            None if any_actor else (self.actor_ids or None),
             role=data.get("actor_role") or None,
             start=start,
             end=end,
@@ -450,7 +453,10 @@ class ChronologyFilterSet(django_filters.FilterSet):
         filter_events(queryset) for the rest; None without actors or with too many to walk."""
         if not self.actor_ids or len(self.actor_ids) > MAX_WALKED_ACTORS:
             return None
-        return ActorWalk(links=self.actor_links(), actor_ids=self.actor_ids)
+        # Each arm of the walk names its one actor. The whole list beside it told PostgreSQL
+        # nothing new but made it misjudge how many links an arm holds, and sort a busy
+        # actor's links instead of walking their index: 75 ms instead of 1 ms at a million.
+        return ActorWalk(links=self.actor_links(any_actor=True), actor_ids=self.actor_ids)
 
     def for_paging(self) -> Paging:
         """How to page the filtered events (see events.chronology.chronology_page)."""
