@@ -146,7 +146,8 @@ def test_a_list_past_the_bound_says_so_and_offers_pages_up_to_it(
     page = client.get(CHANGELIST).content.decode()
     assert '<span class="result-count">20+ events</span>' in page
     assert "Select all 20+ events" in page
-    assert "27" not in page.split('class="paginator"')[1]  # No exact number it did not count.
+    paginator = page.split('<p class="paginator">')[1].split("</p>")[0]
+    assert "27" not in paginator  # No exact number it did not count.
     assert 'href="?p=4"' in page
     assert 'href="?p=5"' not in page
     last = client.get(CHANGELIST + "?p=4")
