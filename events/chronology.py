@@ -780,9 +780,10 @@ def walk(
 ) -> Iterator[dict]:
     """Every entry of the filtered set in chronological order, fetched in keyset batches so
     an export streams without holding the set: four queries per batch (five with an actor
-    walk, see chronology_page). On SQLite, given the scope (see Paging), each batch first
-    looks for its rows among the next `window` events of the scope, as a page does: without
-    that, every batch of a place or text filter re-read and sorted all the matches left."""
+    walk, see chronology_page, or when a first look below comes back short). On SQLite, given
+    the scope (see Paging), each batch first looks for its rows among the next `window`
+    events of the scope, as a page does: without that, every batch of a place or text filter
+    re-read and sorted all the matches left."""
     keyset = Keyset(queryset.model, CHRONOLOGICAL)
     qs = queryset.order_by(*CHRONOLOGICAL)
     probing = scope is not None and connection.vendor == "sqlite"

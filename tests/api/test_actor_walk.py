@@ -187,6 +187,18 @@ def test_an_event_spanning_years_is_found_by_a_later_period(api, world):
     )
 
 
+def _battles_since_june_2014(world) -> list[int]:
+    """The oracle for type=battle&start=2014-06: published battles still possible from that
+    month on, chronologically."""
+    return [
+        e.pk
+        for e in sorted(world["events"], key=lambda e: (e.date_earliest, e.date_latest, e.pk))
+        if e.status == "published"
+        and e.type.slug == "battle"
+        and e.date_latest >= datetime.date(2014, 6, 1)
+    ]
+
+
 @pytest.mark.parametrize("window", [3, 40, 3000])
 def test_a_filtered_page_is_the_same_whether_the_first_look_finds_it_or_not(
     api, world, monkeypatch, window
@@ -196,13 +208,7 @@ def test_a_filtered_page_is_the_same_whether_the_first_look_finds_it_or_not(
     from events import chronology
 
     monkeypatch.setattr(chronology, "PROBE_ROWS", window)
-    want = [
-        e.pk
-        for e in sorted(world["events"], key=lambda e: (e.date_earliest, e.date_latest, e.pk))
-        if e.status == "published"
-        and e.type.slug == "battle"
-        and e.date_latest >= datetime.date(2014, 6, 1)
-    ]
+    want = _battles_since_june_2014(world)
     got, _ = walk_pages(api, "type=battle&start=2014-06", size=4)
     assert got == want
 
@@ -252,13 +258,7 @@ def test_a_filtered_export_is_the_same_whether_each_batch_is_found_by_a_first_lo
     from events.api.filtersets import ChronologyFilterSet
     from events.chronology import walk
 
-    want = [
-        e.pk
-        for e in sorted(world["events"], key=lambda e: (e.date_earliest, e.date_latest, e.pk))
-        if e.status == "published"
-        and e.type.slug == "battle"
-        and e.date_latest >= datetime.date(2014, 6, 1)
-    ]
+    want = _battles_since_june_2014(world)
     filterset = ChronologyFilterSet(
         QueryDict("type=battle&start=2014-06"), queryset=Event.objects.published()
     )
