@@ -4,6 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from conflicttracker.collector import wrap
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conflicttracker.settings")
 
-application = get_wsgi_application()
+# Django's own app, with the garbage collector kept out of the way of requests.
+application = wrap(get_wsgi_application())
