@@ -289,12 +289,13 @@ class VersionedAdmin(SimpleHistoryAdmin):
     def _render_revert(self, request, object_id, obj, form, extra_context):
         # The context of django-simple-history's history_form_view, for its template.
         opts = self.model._meta
+        fieldsets = self.get_fieldsets(request, obj)
+        readonly = self.get_readonly_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            # Shown, not editable: the form then holds none of the record's fields.
+            readonly = [name for name in flatten_fieldsets(fieldsets) if name != "version"]
         admin_form = helpers.AdminForm(
-            form,
-            self.get_fieldsets(request, obj),
-            self.prepopulated_fields,
-            self.get_readonly_fields(request, obj),
-            model_admin=self,
+            form, fieldsets, self.prepopulated_fields, readonly, model_admin=self
         )
         prefix = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}"
         context = {
