@@ -5,7 +5,12 @@ from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import routers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -99,6 +104,20 @@ class HistogramView(ChronologyView, GenericAPIView):
         return Response(counts)
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The event's ETag (from its GET or the last write), or * for whatever it holds.",
+)
+CONDITIONAL_RESPONSES = {
+    200: s.EventSerializer,
+    412: OpenApiResponse(description="Stale: {errors: {If-Match: [...]}, current: <event>}."),
+    428: OpenApiResponse(description="No If-Match: {errors: {If-Match: [...]}}."),
+}
+
+
 class CanChangeEvents(BasePermission):
     def has_permission(self, request, view) -> bool:
         return request.user.has_perm("events.change_event")
@@ -117,13 +136,15 @@ class CanChangeEvents(BasePermission):
         summary="Replace an event (editors)",
         description=docs.EVENT_WRITE,
         request=s.EventInputSerializer,
-        responses={200: s.EventSerializer},
+        parameters=[IF_MATCH],
+        responses=CONDITIONAL_RESPONSES,
     ),
     partial_update=extend_schema(
         summary="Change an event (editors)",
         description=docs.EVENT_WRITE,
         request=s.EventInputSerializer,
-        responses={200: s.EventSerializer},
+        parameters=[IF_MATCH],
+        responses=CONDITIONAL_RESPONSES,
     ),
 )
 class EventViewSet(ChronologyView, viewsets.GenericViewSet):
@@ -256,7 +277,8 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
         summary="Move an event through the editorial workflow (editors)",
         description=docs.TRANSITION,
         request=s.TransitionSerializer,
-        responses={200: s.EventSerializer},
+        parameters=[IF_MATCH],
+        responses=CONDITIONAL_RESPONSES,
     )
     @action(
         detail=True,
