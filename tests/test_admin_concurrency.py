@@ -43,13 +43,6 @@ def _errors(response) -> str:
 
 
 @pytest.fixture
-def second_editor(db):
-    from tests.conftest import _staff
-
-    return _staff("ed2", "Editor")
-
-
-@pytest.fixture
 def ed(client, editor) -> Client:
     client.force_login(editor)
     return client

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from events import validators
 from events.models import Actor, Article, Event, EventSource, Location
 from events.text import fingerprint
-from events.versioning import StaleVersion, changes_since
+from events.versioning import StaleVersion, changes_since, lock_current
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -305,3 +305,27 @@ def test_the_migration_normalises_stored_text_and_moves_excerpt_offsets():
     assert article.text[source.excerpt_start : source.excerpt_end] == source.excerpt
     assert Event.objects.get(pk=event.pk).summary == "a\nb"
     source.full_clean()  # The citation still checks out against its article.
+
+
+# -- locks ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_read_holds_the_write_lock_from_the_start_of_its_transaction():
+    """PostgreSQL locks the row; SQLite has no row locks, so every transaction begins with
+    BEGIN IMMEDIATE (the settings' transaction_mode) and holds the database's write lock."""
+    event = EventFactory()
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        statements: list[str] = []
+        connection.connection.set_trace_callback(statements.append)
+        try:
+            with transaction.atomic():
+                lock_current(Event, event.pk, expected=1)
+        finally:
+            connection.connection.set_trace_callback(None)
+        assert statements[0] == "BEGIN IMMEDIATE", statements
+    else:
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            lock_current(Event, event.pk, expected=1)
+        assert any('FOR UPDATE OF "events_event"' in q["sql"] for q in queries.captured_queries)

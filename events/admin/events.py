@@ -486,7 +486,6 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         if request.POST.get(WORKFLOW_BUTTON):
-            obj.refresh_from_db(fields=["status"])
             self.message_user(
                 request, f"Saved; the event is now {obj.get_status_display()}.", messages.SUCCESS
             )

@@ -9,7 +9,7 @@ from events.versioning import Expected
 
 # One entity tag of an If-Match list: "42-v7-…" (the event's ETag), W/ marking a weak one.
 _TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
-_EVENT_TAG = re.compile(r"^(\d+)-v(\d+)(?:-[0-9a-f]*)?$")
+_EVENT_TAG = re.compile(r"^([0-9]+)-v([0-9]+)(?:-[0-9a-f]*)?$")
 
 
 class PreconditionRequired(APIException):

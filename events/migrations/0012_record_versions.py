@@ -44,105 +44,17 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AddField(
-                    model_name="actor",
+                    model_name=name,
                     name="version",
                     field=models.PositiveIntegerField(
                         db_default=1,
                         default=1,
                         editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
+                        help_text="Moves on by one with every save: what an ETag or a form's "
+                        "version compares.",
                     ),
-                ),
-                migrations.AddField(
-                    model_name="article",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
-                migrations.AddField(
-                    model_name="event",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
-                migrations.AddField(
-                    model_name="eventtype",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
-                migrations.AddField(
-                    model_name="historicalactor",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
-                migrations.AddField(
-                    model_name="historicalarticle",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
-                migrations.AddField(
-                    model_name="historicalevent",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
-                migrations.AddField(
-                    model_name="historicaleventtype",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
-                migrations.AddField(
-                    model_name="historicallocation",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
-                migrations.AddField(
-                    model_name="location",
-                    name="version",
-                    field=models.PositiveIntegerField(
-                        db_default=1,
-                        default=1,
-                        editable=False,
-                        help_text="Moves on by one with every save: what an ETag or a form's version compares.",
-                    ),
-                ),
+                )
+                for name in TABLES
             ],
             database_operations=[migrations.RunPython(add_versions, remove_versions)],
         )
