@@ -319,6 +319,15 @@ def test_reverting_to_a_published_version_never_republishes_a_retracted_event(ed
     assert EventRemoval.objects.filter(event_id=event.pk, reason="retracted").count() == 1
 
 
+def test_a_revert_ignores_a_workflow_button_slipped_into_its_form(pub, publisher, event):
+    event.transition("review", user=publisher)
+    first = event.history.earliest("history_date")
+    response, _page = _revert(pub, event, first, _transition="published")
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == "review"
+
+
 def test_a_revert_against_a_stale_version_is_refused(ed, event):
     event.headline = "Second headline"
     event.save()

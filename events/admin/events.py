@@ -82,7 +82,9 @@ class EventSourceFormSet(TrackedInlineFormSet):
         super().clean()
         target = getattr(self.instance, "target_status", None) or self.instance.status
         kept = [
-            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+            form
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and form.cleaned_data.get("DELETE"))
         ]
         try:
             validate_published_sources(target, len(kept))
@@ -416,7 +418,8 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
         moved, refused = 0, []
         for event in queryset.order_by():
             try:
-                # Compare-and-set on the status each event had when it was listed.
+                # A compare-and-set on the status read here: an event whose status changes
+                # meanwhile is left alone and named below.
                 event.transition(to_status, user=request.user)
                 moved += 1
             except (ValidationError, PermissionDenied, StaleVersion) as exc:
@@ -447,9 +450,12 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        # A class made for this request (modelform_factory), so these stay with it.
+        # A class made for this request (modelform_factory), so these stay with it. Only the
+        # change and add views move the status: a history revert never does, whatever it posts.
         form.user = request.user
-        form.requested_status = request.POST.get(WORKFLOW_BUTTON) or None
+        view = getattr(request.resolver_match, "url_name", "") or ""
+        on_form = view.endswith(("_change", "_add"))
+        form.requested_status = (request.POST.get(WORKFLOW_BUTTON) or None) if on_form else None
         return form
 
     def save_related(self, request, form, formsets, change):
