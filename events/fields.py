@@ -1,13 +1,11 @@
 """Text fields stored normalised on every write path: line endings as '\\n', NUL refused."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 
 from events.text import normalise_newlines
-
-NUL_MESSAGE = "NUL characters (\\x00) are not allowed in text."
+from events.validators import NUL_MESSAGE, validate_text
 
 
 class NormalisedFormField(forms.CharField):
@@ -33,8 +31,7 @@ class _Normalised:
         value = super().pre_save(model_instance, add)
         if not isinstance(value, str):
             return value
-        if "\x00" in value:
-            raise ValidationError({self.name: [NUL_MESSAGE]})
+        validate_text(value, field=self.name)
         normalised = normalise_newlines(value)
         if normalised is not value:
             setattr(model_instance, self.attname, normalised)

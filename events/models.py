@@ -536,12 +536,17 @@ class Event(VersionedModel):
 
     def save(self, *args, **kwargs) -> None:
         """Save, holding the invariants no writer may break (full_clean() says the same first,
-        with every other rule): dates in the window, and a published event keeps a source.
+        with every other rule): dates written lie in the window, and a published event keeps a
+        source.
 
         A new event may be inserted as published before its sources (seeds and imports add
         them in the same transaction); from then on every save checks it (one EXISTS query).
         """
-        validators.validate_event_dates(self.date_earliest, self.date_latest)
+        written = kwargs.get("update_fields")
+        if written is None or {"date_earliest", "date_latest"} & set(written):
+            # Only when the dates are written: a stored event outside the window (an old raw
+            # import) can still be retracted, by a save of its status alone.
+            validators.validate_event_dates(self.date_earliest, self.date_latest)
         adding = self._state.adding
         if not adding and self.status == self.Status.PUBLISHED:
             validators.validate_published_sources(self.status, int(self.sources.exists()))

@@ -17,6 +17,7 @@ TRANSITIONS: dict[str, set[str]] = {
     "retracted": {"review"},
 }
 PUBLISHER_STATUSES = {"published", "retracted"}
+NUL_MESSAGE = "NUL characters (\\x00) are not allowed in text."
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -62,6 +63,13 @@ def validate_published_sources(status: str, sources: int) -> None:
                 ]
             }
         )
+
+
+def validate_text(text: str, *, field: str) -> None:
+    """No NUL character (PostgreSQL cannot store one; nothing a source says contains one).
+    Line endings are normalised, not refused: events.text.normalise_newlines()."""
+    if "\x00" in text:
+        raise ValidationError({field: [NUL_MESSAGE]})
 
 
 def validate_event(event) -> None:

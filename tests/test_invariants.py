@@ -174,6 +174,20 @@ def test_dates_outside_the_window_are_refused_by_full_clean_and_save(earliest, l
     assert not Event.objects.exists()
 
 
+def test_an_event_stored_outside_the_window_can_still_be_retracted_but_not_edited(publisher):
+    event = EventSourceFactory(event__status="published").event
+    Event.objects.filter(pk=event.pk).update(
+        date_earliest=D(9999, 12, 31), date_latest=D(9999, 12, 31)
+    )
+    event.refresh_from_db()
+    event.headline = "Edited"
+    with pytest.raises(ValidationError, match="outside the dates"), transaction.atomic():
+        event.save()
+    event.refresh_from_db()
+    event.transition("retracted", user=publisher)
+    assert Event.objects.get(pk=event.pk).status == "retracted"
+
+
 def test_the_window_reaches_two_years_ahead_for_planned_events():
     today = D(2026, 2, 28)
     validators.validate_event_dates(D(1800, 1, 1), D(2028, 2, 28), today=today)

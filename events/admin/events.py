@@ -487,7 +487,8 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
             self.message_user(
                 request, f"Saved; the event is now {obj.get_status_display()}.", messages.SUCCESS
             )
-            return HttpResponseRedirect(request.path)
+            # The event's own page (from the review queue too, which it may just have left).
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[obj.pk]))
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
