@@ -222,6 +222,13 @@ def _postgres_database(name: str):
     return url, drop
 
 
+def _run(command: list[str], env: dict) -> str:
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        pytest.fail(f"{' '.join(command[1:3])} failed:\n{done.stderr[-4000:]}")
+    return done.stdout
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request, tmp_path_factory):
     vendor = request.param
@@ -244,11 +251,8 @@ def server(request, tmp_path_factory):
     manage = [python, str(ROOT / "manage.py")]
     gunicorn = None
     try:
-        subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-        made = subprocess.run(
-            [*manage, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True
-        )
-        setup = json.loads(made.stdout.strip().splitlines()[-1])
+        _run([*manage, "migrate", "--noinput"], env)
+        setup = json.loads(_run([*manage, "shell", "-c", SETUP], env).strip().splitlines()[-1])
         log = folder / "gunicorn.log"
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
