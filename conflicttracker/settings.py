@@ -1,6 +1,7 @@
 """Django settings for Conflict Tracker, read from the environment (see README: Configuration)."""
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_date(name: str, default: date) -> date:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date as YYYY-MM-DD, not {raw!r}") from None
+
+
+def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= maximum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number from {minimum} to {maximum}, not {raw!r}"
+        )
+    return int(raw)
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -173,6 +195,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+
+# The days an event may lie in (events.validators.event_date_window): from EVENT_DATE_MIN to
+# EVENT_DATE_MAX_YEARS_AHEAD years after today, for planned and announced events.
+EVENT_DATE_MIN = env_date("EVENT_DATE_MIN", date(1800, 1, 1))
+EVENT_DATE_MAX_YEARS_AHEAD = env_int("EVENT_DATE_MAX_YEARS_AHEAD", 2, minimum=0, maximum=100)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """The event-timeline data model: articles, actors, places, event types and uncertain events."""
 
 import uuid
+from collections.abc import Collection
 
 from django.db import models, transaction
 from django.db.models import F, Q, Value
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from events import validators
 from events.dates import Precision as DatePrecision
 from events.dates import display_text
+from events.fields import NormalisedCharField, NormalisedTextField
 from events.querysets import (
     ActorQuerySet,
     DaysBetween,
@@ -20,19 +22,20 @@ from events.querysets import (
     LocationQuerySet,
     PeriodQuerySet,
 )
-from events.text import fingerprint, fold
+from events.text import fingerprint, fold, normalise_newlines
+from events.versioning import Expected, StaleVersion, VersionedModel, lock_current
 
 
-class Article(models.Model):
+class Article(VersionedModel):
     """A news report: the evidence that events cite, kept verbatim with a fingerprint."""
 
     class DateSource(models.TextChoices):
         STATED = "stated", "stated by the source"
         INFERRED = "inferred", "inferred from the text"
 
-    title = models.CharField(max_length=300)
-    outlet = models.CharField(max_length=200, help_text="Who published this copy (e.g. Khazen).")
-    original_agency = models.CharField(
+    title = NormalisedCharField(max_length=300)
+    outlet = NormalisedCharField(max_length=200, help_text="Who published this copy (e.g. Khazen).")
+    original_agency = NormalisedCharField(
         max_length=200,
         blank=True,
         help_text="Who first reported it, when republished (e.g. Reuters).",
@@ -44,7 +47,7 @@ class Article(models.Model):
     publication_date_source = models.CharField(
         max_length=10, choices=DateSource.choices, default=DateSource.STATED
     )
-    publication_date_note = models.TextField(
+    publication_date_note = NormalisedTextField(
         blank=True, help_text="How the date was worked out when it was inferred."
     )
     dateline = models.ForeignKey(
@@ -55,7 +58,10 @@ class Article(models.Model):
         related_name="datelined_articles",
     )
     language = models.CharField(max_length=12, default="en", help_text="BCP 47 code, e.g. en, ar.")
-    text = models.TextField(help_text="The full text, verbatim: excerpts are checked against it.")
+    # Verbatim but for line endings, which are normalised as in excerpts (events.text).
+    text = NormalisedTextField(
+        help_text="The full text, verbatim: excerpts are checked against it."
+    )
     sha256 = models.CharField(
         max_length=64, unique=True, editable=False, blank=True, help_text="sha256 of the text."
     )
@@ -75,6 +81,8 @@ class Article(models.Model):
         return f"{self.title} ({self.outlet}, {self.publication_date:%d %b %Y})"
 
     def save(self, *args, **kwargs) -> None:
+        # The fingerprint is of the text as stored, so normalised first.
+        self.text = normalise_newlines(self.text)
         self.sha256 = fingerprint(self.text)
         super().save(*args, **kwargs)
 
@@ -85,7 +93,7 @@ class Article(models.Model):
         validators.validate_article_text_unique(self)
 
 
-class Location(models.Model):
+class Location(VersionedModel):
     """A place in the hierarchy country › governorate › district › place, with coordinates."""
 
     class Kind(models.TextChoices):
@@ -112,7 +120,7 @@ class Location(models.Model):
         COUNTRY = 6, "whole country"
         WATER_OR_AIR = 7, "water or airspace"
 
-    name = models.CharField(max_length=200)
+    name = NormalisedCharField(max_length=200)
     name_folded = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -207,7 +215,7 @@ class LocationAlias(models.Model):
     """Another name or transliteration of a place (Deir ez-Zor for Deir al-Zor)."""
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
+    name = NormalisedCharField(max_length=200)
     name_folded = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     language = models.CharField(max_length=12, blank=True)
 
@@ -230,7 +238,7 @@ class LocationAlias(models.Model):
         super().save(*args, **kwargs)
 
 
-class Actor(models.Model):
+class Actor(VersionedModel):
     """An armed group, state, coalition, organisation or person, known by many names."""
 
     class Kind(models.TextChoices):
@@ -249,7 +257,7 @@ class Actor(models.Model):
         PERSON = "person", "person"
         OTHER = "other", "other"
 
-    name = models.CharField(max_length=200)
+    name = NormalisedCharField(max_length=200)
     name_folded = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -261,7 +269,7 @@ class Actor(models.Model):
         related_name="actors",
         limit_choices_to={"kind": Location.Kind.COUNTRY},
     )
-    description = models.TextField(blank=True)
+    description = NormalisedTextField(blank=True)
     members = models.ManyToManyField(
         "self",
         through="ActorMembership",
@@ -297,7 +305,7 @@ class ActorAlias(models.Model):
     """Another name of an actor: "IS", "ISIS", "ISIL" and "Daesh" all find the Islamic State."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
+    name = NormalisedCharField(max_length=200)
     # Globally unique so that a name resolves to one actor, never to a guess between two.
     name_folded = models.CharField(max_length=200, editable=False, blank=True, unique=True)
     language = models.CharField(max_length=12, blank=True)
@@ -327,7 +335,7 @@ class ActorMembership(models.Model):
     member = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="alliance_memberships")
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True)
-    note = models.CharField(max_length=300, blank=True)
+    note = NormalisedCharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -352,10 +360,10 @@ class ActorMembership(models.Model):
         validators.validate_membership(self)
 
 
-class EventType(models.Model):
+class EventType(VersionedModel):
     """A two-level event taxonomy: ACLED's types and sub-types, extended by editors."""
 
-    name = models.CharField(max_length=120)
+    name = NormalisedCharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -365,7 +373,7 @@ class EventType(models.Model):
         related_name="subtypes",
         limit_choices_to={"parent__isnull": True},
     )
-    description = models.TextField(blank=True)
+    description = NormalisedTextField(blank=True)
 
     history = HistoricalRecords()
 
@@ -404,7 +412,7 @@ class ActorRole(models.TextChoices):
     SPEAKER = "speaker", "speaker / source of a statement"
 
 
-class Event(models.Model):
+class Event(VersionedModel):
     """Something that happened, with honest bounds on when, where, who, and who says so."""
 
     Status = EventStatus
@@ -417,8 +425,8 @@ class Event(models.Model):
         YEAR = DatePrecision.YEAR.value, "year"
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    headline = models.CharField(max_length=300)
-    summary = models.TextField(blank=True)
+    headline = NormalisedCharField(max_length=300)
+    summary = NormalisedTextField(blank=True)
     type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="events")
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
@@ -429,7 +437,7 @@ class Event(models.Model):
     date_approximate = models.BooleanField(
         default=False, help_text="The source hedges ('some 10 days ago', 'about')."
     )
-    date_display = models.CharField(
+    date_display = NormalisedCharField(
         max_length=100, blank=True, help_text="How to show the date; generated when left empty."
     )
     fatalities_best = models.PositiveIntegerField(null=True, blank=True)
@@ -527,9 +535,23 @@ class Event(models.Model):
         return f"{self.display_date}: {self.headline}"
 
     def save(self, *args, **kwargs) -> None:
+        """Save, holding the invariants no writer may break (full_clean() says the same first,
+        with every other rule): dates written lie in the window, and a published event keeps a
+        source.
+
+        A new event may be inserted as published before its sources (seeds and imports add
+        them in the same transaction); from then on every save checks it (one EXISTS query).
+        """
+        written = kwargs.get("update_fields")
+        if written is None or {"date_earliest", "date_latest"} & set(written):
+            # Only when the dates are written: a stored event outside the window (an old raw
+            # import) can still be retracted, by a save of its status alone.
+            validators.validate_event_dates(self.date_earliest, self.date_latest)
+        adding = self._state.adding
+        if not adding and self.status == self.Status.PUBLISHED:
+            validators.validate_published_sources(self.status, int(self.sources.exists()))
         if not self.date_display and self.date_earliest and self.date_latest:
             self.date_display = self.generated_display()
-        adding = self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)
             if adding:
@@ -571,20 +593,53 @@ class Event(models.Model):
             EventRemoval.record([self], reason=EventRemoval.Reason.DELETED)
             return super().delete(*args, **kwargs)
 
-    def transition(self, to_status: str, *, user=None, reason: str = "") -> None:
-        """Move through the editorial workflow, checked and recorded in history by save()."""
-        validators.validate_transition(self, to_status, user=user)
-        leaving_published = (
-            self.status == self.Status.PUBLISHED and to_status != self.Status.PUBLISHED
-        )
-        self.status = to_status
-        if to_status == self.Status.PUBLISHED:
-            self.published_at = timezone.now()
-        self._change_reason = reason or f"status → {to_status}"
-        if user is not None and getattr(user, "is_authenticated", False):
-            self._history_user = user
+    def transition(
+        self,
+        to_status: str,
+        *,
+        user=None,
+        reason: str = "",
+        expected_status: str | None = None,
+        expected_version: Expected = None,
+        edits: Collection[str] = (),
+    ) -> None:
+        """Move through the editorial workflow: a compare-and-set, checked and recorded.
+
+        Under a lock on the row, the event must still have expected_status (by default the
+        status this instance was read with) and, when given, expected_version; otherwise
+        StaleVersion, and nothing is written. So a retraction that lands first is never undone
+        by a transition decided on an older copy. Only the status (and published_at) is
+        written, plus `edits`: names of content fields changed on this instance to save in the
+        same step (the admin's "Save and publish"), which needs the instance to be current.
+        Without edits the instance takes the row as it is now, so its history record is true.
+        """
+        expected_status = self.status if expected_status is None else expected_status
         with transaction.atomic():
-            self.save()
+            current = lock_current(Event, self.pk, expected=expected_version)
+            if current.status != expected_status:
+                raise StaleVersion(
+                    current,
+                    current=current.version,
+                    expected=expected_version,
+                    message=f"Event #{self.pk} is {current.status} now, not {expected_status}: "
+                    "someone changed its status since you read it.",
+                )
+            if edits and current.version != self.version:
+                raise StaleVersion(current, current=current.version, expected=self.version)
+            for field in self._meta.concrete_fields:
+                if field.name not in edits:
+                    setattr(self, field.attname, getattr(current, field.attname))
+            validators.validate_transition(self, to_status, user=user)
+            leaving_published = (
+                self.status == self.Status.PUBLISHED and to_status != self.Status.PUBLISHED
+            )
+            self.status = to_status
+            if to_status == self.Status.PUBLISHED:
+                self.published_at = timezone.now()
+            self._change_reason = reason or f"status → {to_status}"
+            if user is not None and getattr(user, "is_authenticated", False):
+                self._history_user = user
+            self.save(update_fields=["status", "published_at", *edits])
             if leaving_published:
                 # Clients copying the published record must drop it: see events/removed/.
                 EventRemoval.record(
@@ -689,18 +744,18 @@ class EventSource(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="citations")
-    excerpt = models.TextField(help_text="Verbatim text of the article that supports the event.")
+    excerpt = NormalisedTextField(help_text="Verbatim text of the article that supports the event.")
     excerpt_start = models.PositiveIntegerField(
         null=True, blank=True, help_text="Character offset in the article text; found if empty."
     )
     excerpt_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    attributed_to = models.CharField(
+    attributed_to = NormalisedCharField(
         max_length=300,
         blank=True,
         help_text="Who the claim is attributed to, e.g. 'a commander in the pro-Syrian "
         "government military alliance'.",
     )
-    date_phrase = models.CharField(
+    date_phrase = NormalisedCharField(
         max_length=200, blank=True, help_text="The phrase that dates it, e.g. 'on Wednesday'."
     )
     # Set by article ingestion (events/ingest/): a machine proposed this citation, and says how
@@ -714,7 +769,7 @@ class EventSource(models.Model):
         blank=True,
         help_text="Where the date came from, when ingestion proposed it.",
     )
-    date_resolution = models.CharField(
+    date_resolution = NormalisedCharField(
         max_length=300,
         blank=True,
         help_text="How the date was worked out, e.g. '“on Wednesday” → 30 Aug 2017 (counted back "
@@ -761,7 +816,7 @@ class EventRelation(models.Model):
     from_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_out")
     to_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_in")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    note = models.CharField(max_length=300, blank=True)
+    note = NormalisedCharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
 

@@ -1,4 +1,4 @@
-"""Text normalisation shared by alias lookups, importers and ingestion."""
+"""Text normalisation shared by alias lookups, stored texts, importers and ingestion."""
 
 import hashlib
 import re
@@ -45,3 +45,15 @@ def fold(text: str) -> str:
 def fingerprint(text: str) -> str:
     """sha256 of the text as stored (UTF-8), so a citation can be checked against a saved copy."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise_newlines(text: str) -> str:
+    """Line endings as '\\n': browsers send textareas with '\\r\\n', files come either way.
+
+    A line ending is how a text travelled, not what its source said, so every stored text is
+    normalised alike: excerpts then match their article verbatim, offsets count the same
+    characters whoever typed them, and saving an untouched form changes nothing.
+    """
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,6 +1,11 @@
 """One validation path for every write: Model.clean(), admin, API, importers and seed loading."""
 
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from events.dates import Precision
 
@@ -12,6 +17,7 @@ TRANSITIONS: dict[str, set[str]] = {
     "retracted": {"review"},
 }
 PUBLISHER_STATUSES = {"published", "retracted"}
+NUL_MESSAGE = "NUL characters (\\x00) are not allowed in text."
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -19,10 +25,61 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
+def event_date_window(*, today: date | None = None) -> tuple[date, date]:
+    """The days an event may lie in: settings.EVENT_DATE_MIN to today plus
+    EVENT_DATE_MAX_YEARS_AHEAD years (planned and announced events lie ahead)."""
+    today = today or timezone.now().date()
+    return settings.EVENT_DATE_MIN, today + relativedelta(years=settings.EVENT_DATE_MAX_YEARS_AHEAD)
+
+
+def validate_event_dates(
+    earliest: date | None,
+    latest: date | None,
+    *,
+    fields: tuple[str, str] = ("date_earliest", "date_latest"),
+    today: date | None = None,
+) -> None:
+    """Both bounds inside event_date_window(), each error keyed by its field (fields names
+    them: ("when", "when") for a date typed as one phrase)."""
+    first, last = event_date_window(today=today)
+    errors: dict[str, list[str]] = {}
+    for name, value in zip(fields, (earliest, latest), strict=True):
+        if isinstance(value, date) and not first <= value <= last:
+            errors.setdefault(name, []).append(
+                f"{value.isoformat()} is outside the dates events may have: {first.isoformat()} "
+                f"to {last.isoformat()} ({settings.EVENT_DATE_MAX_YEARS_AHEAD} years from today)."
+            )
+    _raise(errors)
+
+
+def validate_published_sources(status: str, sources: int) -> None:
+    """A published event keeps at least one source excerpt (sources: how many it keeps)."""
+    if status == "published" and sources < 1:
+        raise ValidationError(
+            {
+                "sources": [
+                    "A published event keeps at least one source excerpt: add another before "
+                    "removing the last, or send the event back to review first."
+                ]
+            }
+        )
+
+
+def validate_text(text: str, *, field: str) -> None:
+    """No NUL character (PostgreSQL cannot store one; nothing a source says contains one).
+    Line endings are normalised, not refused: events.text.normalise_newlines()."""
+    if "\x00" in text:
+        raise ValidationError({field: [NUL_MESSAGE]})
+
+
 def validate_event(event) -> None:
     """Dates, precision and fatalities of an event, each error keyed by the field at fault."""
     errors: dict[str, list[str]] = {}
     earliest, latest = event.date_earliest, event.date_latest
+    try:
+        validate_event_dates(earliest, latest)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if earliest and latest and earliest > latest:
         errors.setdefault("date_latest", []).append(
             f"The latest possible date ({latest}) is before the earliest ({earliest})."

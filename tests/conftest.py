@@ -27,6 +27,12 @@ def editor(db) -> User:
 
 
 @pytest.fixture
+def second_editor(db) -> User:
+    """Another member of the Editor group, for two people editing one record."""
+    return _staff("ed2", EDITOR_GROUP)
+
+
+@pytest.fixture
 def publisher(db) -> User:
     """An editor who may also publish and retract."""
     return _staff("pub", EDITOR_GROUP, PUBLISHER_GROUP)

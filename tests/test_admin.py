@@ -133,8 +133,8 @@ def test_change_form_shows_actor_and_source_inlines(client, editor):
     assert "actor_links-TOTAL_FORMS" in page
     assert "sources-TOTAL_FORMS" in page
     assert "when_preview.js" in page
-    assert "Make in review" in page
-    assert "Make published" not in page  # An editor without the permission gets no button.
+    assert "Save and send for review" in page
+    assert "Save and publish" not in page  # An editor without the permission gets no button.
 
 
 def _add_form(**overrides) -> dict:
@@ -247,7 +247,7 @@ def test_editor_sends_for_review_but_cannot_publish(client, editor):
     response = client.post(transition, {"status": "published"}, follow=True)
     event.refresh_from_db()
     assert event.status == "review"
-    assert "publish permission" in response.content.decode()
+    assert "status did not change" in response.content.decode()
 
 
 def test_publisher_publishes_and_retracts_with_history(client, publisher):
@@ -267,17 +267,20 @@ def test_publisher_publishes_and_retracts_with_history(client, publisher):
     assert {h.history_user for h in event.history.exclude(status="review")} == {publisher}
 
 
-def test_workflow_button_on_the_change_form(client, publisher):
+def test_the_old_separate_status_form_refuses_and_changes_nothing(client, publisher):
     client.force_login(publisher)
     event = EventSourceFactory(event__status="review").event
     page = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
-    assert 'form="workflow-form" name="status" value="published"' in page
+    assert 'form="workflow-form"' not in page
+    assert 'name="_transition" value="published"' in page
     response = client.post(
-        reverse("admin:events_event_transition", args=[event.pk]), {"status": "published"}
+        reverse("admin:events_event_transition", args=[event.pk]),
+        {"status": "published"},
+        follow=True,
     )
-    assert response.status_code == 302
     event.refresh_from_db()
-    assert event.status == "published"
+    assert event.status == "review"
+    assert "Save and" in response.content.decode()
 
 
 def test_publishing_without_sources_is_refused_with_a_message(client, publisher):

@@ -11,7 +11,7 @@ from events.api.filtersets import ChronologyFilterSet
 from events.chronology import day_pairs, histogram
 from events.models import Event, PublishedDayPair
 from events.triggers import present_triggers, restore_triggers
-from tests.factories import EventFactory, EventTypeFactory
+from tests.factories import EventFactory, EventSourceFactory, EventTypeFactory
 
 DAY = datetime.date(2020, 1, 1)
 
@@ -50,8 +50,9 @@ def test_every_write_path_keeps_the_pair_counts_exact():
     events = some_events(40, rng)
     assert kept() == counted() and kept()
 
-    # save(): publish, unpublish, move dates.
+    # save(): publish, unpublish, move dates (a published event keeps a source).
     for event in events[:10]:
+        EventSourceFactory(event=event)
         event.status = "published" if event.status != "published" else "draft"
         event.date_latest += datetime.timedelta(days=1)
         event.save()
@@ -81,6 +82,8 @@ def test_every_write_path_keeps_the_pair_counts_exact():
         ]
     )
     events[22].headline = "Renamed"
+    if events[22].status == "published":
+        EventSourceFactory(event=events[22])
     events[22].save()
     events[23].delete()
     Event.objects.filter(pk__in=[e.pk for e in events[24:30]]).delete()

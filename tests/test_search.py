@@ -152,7 +152,7 @@ def test_both_plans_give_the_same_matches(monkeypatch):
 
 
 def test_editing_a_headline_or_summary_reindexes_the_event():
-    event = day(D(2016, 9, 1), headline="Barrel bombs on Daraya")
+    event = with_source(day(D(2016, 9, 1), headline="Barrel bombs on Daraya"))
     event.headline = "Air strike on Douma"
     event.save()
     assert found("barrel") == []
@@ -289,7 +289,7 @@ def test_q_adds_at_most_two_queries_to_a_timeline_page(api, django_assert_max_nu
 
 
 def test_the_date_of_an_event_does_not_touch_its_document():
-    event = day(D(2016, 9, 1), headline="Shelling")
+    event = with_source(day(D(2016, 9, 1), headline="Shelling"))
     event.date_latest = D(2016, 9, 2)
     event.date_precision = Event.Precision.DAYS
     event.save()

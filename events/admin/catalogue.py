@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from events.admin.versioning import TrackedInlineFormSet, VersionedAdmin
 from events.models import (
     Actor,
     ActorAlias,
@@ -48,7 +48,7 @@ class CitationInline(admin.TabularInline):
         return source.event.get_status_display()
 
 
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(VersionedAdmin):
     """Registered by events.admin.ingest, which adds the ingestion pages to it."""
 
     list_display = ["title", "outlet", "original_agency", "publication_date", "event_total"]
@@ -75,12 +75,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 class ActorAliasInline(admin.TabularInline):
+    formset = TrackedInlineFormSet
     model = ActorAlias
     extra = 1
     fields = ["name", "language"]
 
 
 class MembershipInline(admin.TabularInline):
+    formset = TrackedInlineFormSet
     model = ActorMembership
     fk_name = "alliance"
     extra = 0
@@ -90,7 +92,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(VersionedAdmin):
     list_display = ["name", "kind", "country", "alias_list", "alliance_list", "event_total"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name"]
@@ -137,13 +139,14 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 class LocationAliasInline(admin.TabularInline):
+    formset = TrackedInlineFormSet
     model = LocationAlias
     extra = 1
     fields = ["name", "language"]
 
 
 @admin.register(Location)
-class LocationAdmin(SimpleHistoryAdmin):
+class LocationAdmin(VersionedAdmin):
     list_display = [
         "name",
         "kind",
@@ -198,7 +201,7 @@ class LocationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EventType)
-class EventTypeAdmin(SimpleHistoryAdmin):
+class EventTypeAdmin(VersionedAdmin):
     list_display = ["name", "parent", "slug", "event_total"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "parent__name"]

@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from events import dates
 from events.admin.filters import (
@@ -25,6 +24,12 @@ from events.admin.filters import (
     places_within,
 )
 from events.admin.paging import COUNT_LIMIT, BoundedCountPaginator
+from events.admin.versioning import (
+    TrackedInlineFormSet,
+    VersionedAdmin,
+    VersionedForm,
+    tracked_fields,
+)
 from events.admin.widgets import PreloadedAutocompleteAdmin, PreloadedChoicesForm
 from events.models import (
     Actor,
@@ -35,6 +40,13 @@ from events.models import (
     EventSource,
 )
 from events.querysets import related_count
+from events.validators import (
+    PUBLISHER_STATUSES,
+    TRANSITIONS,
+    validate_event_dates,
+    validate_published_sources,
+)
+from events.versioning import StaleVersion
 
 WHEN_HELP = (
     "Type the date as the source gives it: 2016, 2016-09, 2016-09-04, 2016-08-01/2016-08-10, "
@@ -46,6 +58,7 @@ WHEN_HELP = (
 class EventActorInline(PreloadedAutocompleteAdmin, admin.TabularInline):
     model = EventActor
     form = PreloadedChoicesForm
+    formset = TrackedInlineFormSet
     extra = 0
     autocomplete_fields = ["actor"]
     fields = ["actor", "role"]
@@ -62,9 +75,27 @@ class EventSourceForm(PreloadedChoicesForm):
         widgets = {"excerpt": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
 
+class EventSourceFormSet(TrackedInlineFormSet):
+    """An event's sources: a published event (or one this save publishes) keeps at least one."""
+
+    def clean(self):
+        super().clean()
+        target = getattr(self.instance, "target_status", None) or self.instance.status
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and form.cleaned_data.get("DELETE"))
+        ]
+        try:
+            validate_published_sources(target, len(kept))
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["sources"]) from None
+
+
 class EventSourceInline(PreloadedAutocompleteAdmin, admin.StackedInline):
     model = EventSource
     form = EventSourceForm
+    formset = EventSourceFormSet
     extra = 0
     autocomplete_fields = ["article"]
 
@@ -76,6 +107,7 @@ class EventSourceInline(PreloadedAutocompleteAdmin, admin.StackedInline):
 class EventRelationInline(PreloadedAutocompleteAdmin, admin.TabularInline):
     model = EventRelation
     form = PreloadedChoicesForm
+    formset = TrackedInlineFormSet
     fk_name = "from_event"
     extra = 0
     autocomplete_fields = ["to_event"]
@@ -126,7 +158,11 @@ class EventChangeList(ChangeList):
         )
 
 
-class EventAdminForm(PreloadedChoicesForm):
+class EventAdminForm(VersionedForm, PreloadedChoicesForm):
+    # Set per request by EventAdmin.get_form: who saves, and the workflow button pressed.
+    user = None
+    requested_status: str | None = None
+
     when = forms.CharField(required=False, label="When", help_text=WHEN_HELP)
     when_reference = forms.DateField(
         required=False,
@@ -164,6 +200,7 @@ class EventAdminForm(PreloadedChoicesForm):
         if when:
             try:
                 fuzzy = dates.parse_date_input(when, reference=cleaned.get("when_reference"))
+                validate_event_dates(fuzzy.earliest, fuzzy.latest, fields=("when", "when"))
             except dates.DateError as exc:
                 raise ValidationError({"when": str(exc)}) from exc
             cleaned.update(
@@ -178,11 +215,54 @@ class EventAdminForm(PreloadedChoicesForm):
             for name in ("date_earliest", "date_latest", "date_precision"):
                 if not cleaned.get(name) and name in self.fields:
                     self.add_error(name, "Give this date field, or fill in “When” above.")
+        self._check_requested_status()
         return cleaned
+
+    def _check_requested_status(self) -> None:
+        """A workflow button ("Save and publish") must be one this user may press now."""
+        to_status = self.requested_status
+        if not to_status:
+            return
+        allowed = _allowed_transitions(self.instance, self.user)
+        if to_status not in allowed:
+            current = Event.Status(self.instance.status).label
+            wanted = Event.Status(to_status).label if to_status in Event.Status else to_status
+            self.add_error(
+                None,
+                f"This event cannot be made {wanted} from {current} by you; nothing was saved. "
+                f"Your edits are kept below.",
+            )
+            return
+        # The sources inline checks what the event will be (a published one keeps a source).
+        self.instance.target_status = to_status
+
+    def changes_since(self, version: int):
+        changes = super().changes_since(version)
+        read = self.instance.history.filter(version=version).order_by("-history_date").first()
+        if read is None:
+            return changes
+        for row in _link_history(self.instance.pk):
+            record = row["record"]
+            if record.history_date > read.history_date:
+                changes.append(_LinkChange(row["what"], record))
+        return changes
+
+
+class _LinkChange:
+    """A change to one of the event's actors, sources or links, told like a field change."""
+
+    def __init__(self, what: str, record):
+        self.what, self.record = what, record
+
+    def describe(self) -> str:
+        verb = {"+": "added", "~": "changed", "-": "removed"}[self.record.history_type]
+        by = self.record.history_user or "someone (no user recorded)"
+        when = f"{self.record.history_date:%d %b %Y %H:%M:%S} UTC"
+        return f"{by} on {when} {verb} {self.what}: {self.record.instance}"
 
 
 @admin.register(Event)
-class EventAdmin(PreloadedAutocompleteAdmin, SimpleHistoryAdmin):
+class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
     form = EventAdminForm
     inlines = [EventActorInline, EventSourceInline, EventRelationInline]
     list_display = [
@@ -294,7 +374,9 @@ class EventAdmin(PreloadedAutocompleteAdmin, SimpleHistoryAdmin):
     def get_object(self, request, object_id, from_field=None):
         # The event with its type (whose label reads its parent) and place in one query: the
         # form's autocomplete widgets show them, and would otherwise fetch each again.
-        queryset = self.get_queryset(request).select_related("type__parent", "location")
+        queryset = self.lock(
+            request, self.get_queryset(request).select_related("type__parent", "location")
+        )
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
         try:
             return queryset.get(**{field.name: field.to_python(object_id)})
@@ -336,9 +418,11 @@ class EventAdmin(PreloadedAutocompleteAdmin, SimpleHistoryAdmin):
         moved, refused = 0, []
         for event in queryset.order_by():
             try:
+                # A compare-and-set on the status read here: an event whose status changes
+                # meanwhile is left alone and named below.
                 event.transition(to_status, user=request.user)
                 moved += 1
-            except (ValidationError, PermissionDenied) as exc:
+            except (ValidationError, PermissionDenied, StaleVersion) as exc:
                 refused.append(f"#{event.pk} {event.headline[:40]}: {error_message(exc)}")
         if moved:
             self.message_user(request, f"{moved} event(s) are now {to_status}.", messages.SUCCESS)
@@ -364,27 +448,78 @@ class EventAdmin(PreloadedAutocompleteAdmin, SimpleHistoryAdmin):
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("events.publish_event")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A class made for this request (modelform_factory), so these stay with it. Only the
+        # change and add views move the status: a history revert never does, whatever it posts.
+        form.user = request.user
+        view = getattr(request.resolver_match, "url_name", "") or ""
+        on_form = view.endswith(("_change", "_add"))
+        form.requested_status = (request.POST.get(WORKFLOW_BUTTON) or None) if on_form else None
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and form.requested_status:
+            # "Save and send for review" on a new event: created, then moved, in one step.
+            form.instance.transition(form.requested_status, user=request.user)
+
+    def save_change(self, request, obj, form, formsets) -> None:
+        """The edits, and the status when a workflow button was pressed, in one save.
+
+        Only the form's own fields are written (and the display date they regenerate): the
+        status changes only through transition(), which re-checks it under the lock.
+        """
+        edits = [*tracked_fields(form), "date_display"]
+        if form.requested_status:
+            obj.transition(
+                form.requested_status,
+                user=request.user,
+                edits=edits,
+                expected_version=form.cleaned_data["version"],
+            )
+        elif self.has_changes(request, form, formsets):
+            obj._history_user = request.user
+            obj.save(update_fields=edits)
+
+    def response_change(self, request, obj):
+        if request.POST.get(WORKFLOW_BUTTON):
+            self.message_user(
+                request, f"Saved; the event is now {obj.get_status_display()}.", messages.SUCCESS
+            )
+            # The event's own page (from the review queue too, which it may just have left).
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if request.POST.get(WORKFLOW_BUTTON):
+            self.message_user(
+                request, f"Saved; the event is now {obj.get_status_display()}.", messages.SUCCESS
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            allowed = sorted(_allowed_transitions(obj, request.user))
-            context["workflow_buttons"] = [(s, Event.Status(s).label) for s in allowed]
-            context["transition_url"] = reverse("admin:events_event_transition", args=[obj.pk])
+        event = obj if obj is not None else Event()
+        context["workflow_buttons"] = [
+            (status, workflow_label(event.status, status))
+            for status in sorted(_allowed_transitions(event, request.user), key=_STATUS_ORDER)
+        ]
+        context["workflow_button"] = WORKFLOW_BUTTON
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
-        """The change form's workflow buttons: one status change, checked and recorded."""
+        """The old separate status form, which changed the status and lost unsaved edits:
+        refused with a pointer to the buttons that save and move in one step."""
         change_url = reverse("admin:events_event_change", args=[object_id])
-        event = self.get_object(request, object_id)
-        if request.method != "POST" or event is None:
-            return HttpResponseRedirect(change_url)
-        if not self.has_change_permission(request, event):
-            raise PermissionDenied
-        try:
-            event.transition(request.POST.get("status", ""), user=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, error_message(exc), messages.ERROR)
-        else:
-            self.message_user(request, f"The event is now {event.get_status_display()}.")
+        if request.method == "POST":
+            self.message_user(
+                request,
+                "The status did not change: status changes are made with the “Save and …” "
+                "buttons at the bottom of the event's form, which save your edits in the same "
+                "step.",
+                messages.ERROR,
+            )
         return HttpResponseRedirect(change_url)
 
     # -- history including actors and sources ---------------------------------------------------
@@ -455,6 +590,22 @@ class EventForReviewAdmin(EventAdmin):
         return False
 
 
+# The submit button that saves the form and moves the event to its value (a status).
+WORKFLOW_BUTTON = "_transition"
+_STATUS_ORDER = list(Event.Status.values).index
+
+
+def workflow_label(current: str, to_status: str) -> str:
+    """What a workflow button says: it saves the form, then moves the event."""
+    if to_status == Event.Status.REVIEW:
+        return "Save and send for review" if current == "draft" else "Save and send back to review"
+    return {
+        Event.Status.DRAFT: "Save and send back to draft",
+        Event.Status.PUBLISHED: "Save and publish",
+        Event.Status.RETRACTED: "Save and retract",
+    }[to_status]
+
+
 def _named_by(term: str, *, db: str):
     """The ids of the actors and of the places (with everything beneath them) term names.
 
@@ -477,8 +628,6 @@ def _named_by(term: str, *, db: str):
 
 
 def _allowed_transitions(event: Event, user) -> set[str]:
-    from events.validators import PUBLISHER_STATUSES, TRANSITIONS
-
     allowed = set(TRANSITIONS.get(event.status, set()))
     if not user.has_perm("events.publish_event"):
         allowed -= PUBLISHER_STATUSES
@@ -488,6 +637,8 @@ def _allowed_transitions(event: Event, user) -> set[str]:
 def error_message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
+    if isinstance(exc, StaleVersion):
+        return exc.message
     return str(exc)
 
 

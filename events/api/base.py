@@ -65,15 +65,29 @@ class ApiView:
             self.check_query_params(request)
             self.check_freshness(request)
 
+    def versioned_event_id(self) -> int | None:
+        """The event whose version this response's ETag names (an event's own responses)."""
+        return None
+
+    def freshness_tag(self, *, path: str, media_type: str, event_id: int | None = None):
+        """The ETag of the response at path, and the data's last change, from one query."""
+        editor = is_editor(self.request.user)
+        fresh = freshness(public=not editor, event_id=event_id)
+        tag = etag(
+            fresh.token,
+            path=path,
+            audience="editor" if editor else "public",
+            media_type=media_type,
+            event=(event_id, fresh.version) if fresh.version is not None else None,
+        )
+        return tag, fresh.modified
+
     def check_freshness(self, request) -> None:
         """ETag and Last-Modified from one cheap query; 304 when the client's copy still holds."""
-        editor = is_editor(request.user)
-        token, modified = freshness(public=not editor)
-        self.etag = etag(
-            token,
+        self.etag, modified = self.freshness_tag(
             path=request.get_full_path(),
-            audience="editor" if editor else "public",
             media_type=request.accepted_media_type or "",
+            event_id=self.versioned_event_id(),
         )
         self.last_modified = modified
         stamp = int(modified.timestamp()) if modified else None

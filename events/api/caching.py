@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -67,8 +68,17 @@ def _as_datetime(value) -> datetime | None:
     return moment
 
 
-def freshness(*, public: bool) -> tuple[str, datetime | None]:
-    """A version token and the last change time of the data the API serves to this audience.
+@dataclass(frozen=True)
+class Freshness:
+    token: str
+    modified: datetime | None
+    # The event's version, when freshness() was asked about one (None: no such visible event).
+    version: int | None = None
+
+
+def freshness(*, public: bool, event_id: int | None = None) -> Freshness:
+    """A version token and the last change time of the data the API serves to this audience,
+    and with event_id that event's own version (for its ETag), in the same query.
 
     One query of scalar subqueries, each an index lookup: the newest `updated` of the events
     the audience may see, the newest removal, and the newest recorded change to actors,
@@ -76,32 +86,52 @@ def freshness(*, public: bool) -> tuple[str, datetime | None]:
     conservative (a filtered list's tag changes when an unrelated event changes) but never
     serves a stale body. Writes that bypass save() and history (QuerySet.update) are missed.
     """
-    sql, params, is_time = _freshness_query(public, connection.vendor)
+    sql, params, is_time = _freshness_query(public, connection.vendor, event_id is not None)
+    if event_id is not None:
+        params = (*params[:-1], event_id)  # The version subquery's id comes last.
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
+    version = row[-1] if event_id is not None else None
     token = hashlib.sha256(repr([str(value) for value in row]).encode()).hexdigest()
     moments = [
         moment
-        for timed, value in zip(is_time, row, strict=True)
+        for timed, value in zip(is_time, row[: len(is_time)], strict=True)
         if timed and (moment := _as_datetime(value)) is not None
     ]
-    return token, max(moments, default=None)
+    return Freshness(token, max(moments, default=None), version)
 
 
 @functools.cache
-def _freshness_query(public: bool, vendor: str) -> tuple[str, tuple, tuple[bool, ...]]:
+def _freshness_query(
+    public: bool, vendor: str, with_version: bool
+) -> tuple[str, tuple, tuple[bool, ...]]:
     """The freshness query's SQL, built once per process and database: compiling its two
     dozen subqueries took longer than running them."""
     events = Event.objects.published() if public else Event.objects.all()
     parts = _markers(events)
     compiled = [qs.query.sql_with_params() for qs, _ in parts]
+    if with_version:
+        # One more index probe (the primary key): the event's version; its id is a
+        # placeholder (0) put last, replaced per request.
+        text, group = events.order_by().filter(pk=0).values("version").query.sql_with_params()
+        assert group[-1] == 0, "the id must be the version subquery's last parameter"
+        compiled.append((text, group))
     sql = "SELECT " + ", ".join(f"({text})" for text, _ in compiled)
     params = tuple(param for _, group in compiled for param in group)
     return sql, params, tuple(timed for _, timed in parts)
 
 
-def etag(token: str, *, path: str, audience: str, media_type: str) -> str:
-    """A strong ETag: the data's version, the full URL and who is asking in what format."""
+def etag(
+    token: str, *, path: str, audience: str, media_type: str, event: tuple[int, int] | None = None
+) -> str:
+    """A strong ETag: the data's version, the full URL and who is asking in what format.
+
+    An event's own responses (event=(id, version)) show the event's version in the tag,
+    "42-v7-…", so that a client can send it back as If-Match (events.api.preconditions).
+    """
     digest = hashlib.sha256(f"{token}|{path}|{audience}|{media_type}".encode()).hexdigest()
+    if event is not None:
+        pk, version = event
+        return f'"{pk}-v{version}-{digest[:20]}"'
     return f'"{digest[:32]}"'

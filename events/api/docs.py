@@ -76,19 +76,37 @@ EVENT = """The full event: the chronology entry plus typed links to other events
 editors, its status, a link to its history in the admin and the history records (who changed
 it, when, and why). Anonymous clients get 404 for an event that is not published."""
 
-EVENT_WRITE = """Editors only (the add/change event permission). The event and, when given,
+WRITING_SAFELY = """Writing safely: every event response (detail, create, PUT, PATCH,
+transition) carries an ETag naming the event's version, e.g. `"42-v7-…"`. PUT, PATCH and
+`transition/` need it back as `If-Match`: without the header the answer is a 428, and when the
+event has changed since (another editor saved first) a 412 with `{"errors": {"If-Match":
+[...]}, "current": <the event now>}` and the current ETag, to compare and retry against.
+`If-Match: *` writes whatever the event holds now (still field by field, under a lock).
+Creating (POST) needs no If-Match."""
+
+EVENT_WRITE = f"""Editors only (the add/change event permission). The event and, when given,
 its actor links and source excerpts (each replacing the current ones) are checked by the same
 validation as the admin (the models' full_clean()) and written in one transaction: on any
 error nothing is written and the 400 names each field, e.g. `sources[1].excerpt`. Dates are
 given as `date_earliest`, `date_latest` and `date_precision` (plus `date_approximate`,
 `date_display`), or as `when`: a date or news phrase as in the admin ("early August 2016",
-"on Sunday" with `when_reference`). New events are drafts; status changes go through
-`transition/`. Each change is recorded in the history under the requesting user."""
+"on Sunday" with `when_reference`), between 1 January 1800 and two years from today (as the
+server is configured). A PATCH writes only the fields it is given; the event is read again
+under a lock first, so a concurrent change to another field is kept. New events are drafts;
+status changes go through `transition/`. A published event keeps at least one source. Each
+change is recorded in the history under the requesting user.
 
-TRANSITION = """Move the event to another status: draft → review → published → retracted (or
+{WRITING_SAFELY}"""
+
+TRANSITION = f"""Move the event to another status: draft → review → published → retracted (or
 back to review). Publishing and retracting need the publish permission; publishing needs a
 source excerpt. Leaving `published` writes a tombstone to `events/removed/`. Body:
-`{"status": "review", "reason": "optional note for the history"}`."""
+`{{"status": "review", "reason": "optional note for the history", "expected_status": "draft"}}`.
+The move is a compare-and-set: it happens only if the event still has the version in If-Match
+and, when given, `expected_status`; otherwise a 412 with the event as it is now. Only the
+status changes.
+
+{WRITING_SAFELY}"""
 
 REMOVED = f"""Tombstones for keeping a copy in sync: events deleted, retracted or sent back
 from published to review at or after `since` (ISO 8601), oldest first. Tombstones are written

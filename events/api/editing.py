@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from events.models import Event, EventActor, EventSource
+from events.versioning import Expected, lock_current
 
 CHANGE_REASON = "API"
 _DATE_FIELDS = ("date_earliest", "date_latest", "date_precision", "date_approximate")
@@ -27,31 +28,40 @@ def _errors(exc: ValidationError, prefix: str = "") -> dict[str, list[str]]:
 
 @transaction.atomic
 def save_event(
-    event: Event | None,
+    pk: int | None,
     *,
     values: dict,
     actors: list[dict] | None = None,
     sources: list[dict] | None = None,
     user,
+    expected: Expected = None,
 ) -> Event:
-    """Create (event None) or change an event; actors and sources, when given, replace its links.
+    """Create (pk None) or change an event; actors and sources, when given, replace its links.
+
+    A change re-reads the event under a lock (versioning.lock_current) and refuses it with
+    StaleVersion unless its version is an expected one (None: any). Only the fields given are
+    written (update_fields), so a change never writes back a status or a field it was not
+    given. The links are replaced before the event is saved: Event.save() then checks that a
+    published event keeps a source against what they leave.
 
     Every record goes through full_clean(), the admin's validation path. Errors are collected
     under the input's path ("sources[1].excerpt") and raised as one ValidationError; the
     transaction then rolls back, so nothing is half-written and no history is recorded.
     """
-    event = event or Event()
+    event = Event() if pk is None else lock_current(Event, pk, expected=expected)
     for name, value in values.items():
         setattr(event, name, value)
+    written = set(values)
     if any(name in values for name in _DATE_FIELDS) and "date_display" not in values:
         event.date_display = ""  # New bounds: save() generates the display text again.
+        written.add("date_display")
     try:
         event.full_clean()
     except ValidationError as exc:
         raise ValidationError(_errors(exc)) from exc
     _record_as(event, user)
-    event.save()
-
+    if pk is None:
+        event.save()
     errors: dict[str, list[str]] = {}
     if actors is not None:
         errors.update(_replace_actors(event, actors, user=user))
@@ -59,6 +69,10 @@ def save_event(
         errors.update(_replace_sources(event, sources, user=user))
     if errors:
         raise ValidationError(errors)
+    if pk is not None:
+        # Saved even when only links changed: its version moves on, so copies read before
+        # the links changed are stale too.
+        event.save(update_fields=written)
     return event
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events import dates
+from events import dates, validators
 from events.models import (
     Actor,
     ActorRole,
@@ -17,6 +17,7 @@ from events.models import (
     EventType,
     Location,
 )
+from events.text import normalise_newlines
 
 # --- The chronology entry (built by events.chronology; these classes document it) -------------
 
@@ -158,6 +159,12 @@ class EditorRemovalSerializer(RemovalSerializer):
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Event.Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    expected_status = serializers.ChoiceField(
+        choices=Event.Status.choices,
+        required=False,
+        help_text="The status you believe the event has; a 412 if it has another (compare-and-"
+        "set, with If-Match or instead of a version: If-Match: *).",
+    )
 
 
 # --- Reference data ----------------------------------------------------------------------------
@@ -322,6 +329,10 @@ class SourceInputSerializer(serializers.Serializer):
     attributed_to = serializers.CharField(required=False, allow_blank=True, max_length=300)
     date_phrase = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
+    def validate_excerpt(self, text: str) -> str:
+        # As stored: an excerpt sent with '\r\n' is the same excerpt as the stored one.
+        return normalise_newlines(text)
+
 
 class EventInputSerializer(serializers.Serializer):
     """What editors send to create or change an event. Shapes and references are checked here;
@@ -396,6 +407,9 @@ class EventInputSerializer(serializers.Serializer):
         if when:
             try:
                 fuzzy = dates.parse_date_input(when, reference=reference)
+                validators.validate_event_dates(
+                    fuzzy.earliest, fuzzy.latest, fields=("when", "when")
+                )
             except dates.DateError as exc:
                 raise serializers.ValidationError({"when": [str(exc)]}) from exc
             attrs.update(

@@ -5,7 +5,12 @@ from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import routers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -17,7 +22,7 @@ from rest_framework.permissions import (
 )
 from rest_framework.response import Response
 
-from events.api import docs
+from events.api import docs, preconditions
 from events.api import serializers as s
 from events.api.base import READ_ONLY, ApiView, ChronologyView, is_editor
 from events.api.editing import save_event
@@ -33,6 +38,7 @@ from events.api.pagination import KeysetPagination
 from events.chronology import INTERVALS, add_event_details, entries, histogram
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.querysets import distinct_count
+from events.versioning import StaleVersion
 
 
 @extend_schema(
@@ -98,6 +104,20 @@ class HistogramView(ChronologyView, GenericAPIView):
         return Response(counts)
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The event's ETag (from its GET or the last write), or * for whatever it holds.",
+)
+CONDITIONAL_RESPONSES = {
+    200: s.EventSerializer,
+    412: OpenApiResponse(description="Stale: {errors: {If-Match: [...]}, current: <event>}."),
+    428: OpenApiResponse(description="No If-Match: {errors: {If-Match: [...]}}."),
+}
+
+
 class CanChangeEvents(BasePermission):
     def has_permission(self, request, view) -> bool:
         return request.user.has_perm("events.change_event")
@@ -116,13 +136,15 @@ class CanChangeEvents(BasePermission):
         summary="Replace an event (editors)",
         description=docs.EVENT_WRITE,
         request=s.EventInputSerializer,
-        responses={200: s.EventSerializer},
+        parameters=[IF_MATCH],
+        responses=CONDITIONAL_RESPONSES,
     ),
     partial_update=extend_schema(
         summary="Change an event (editors)",
         description=docs.EVENT_WRITE,
         request=s.EventInputSerializer,
-        responses={200: s.EventSerializer},
+        parameters=[IF_MATCH],
+        responses=CONDITIONAL_RESPONSES,
     ),
 )
 class EventViewSet(ChronologyView, viewsets.GenericViewSet):
@@ -174,6 +196,37 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
             return Response({"detail": "No event matches the given query."}, status=404)
         return Response(self.full_events(found, with_history=True)[0], status=status)
 
+    def versioned_event_id(self) -> int | None:
+        # An event's own responses carry its version in their ETag, for If-Match.
+        return int(self.kwargs["pk"]) if self.action == "retrieve" else None
+
+    def detail_etag(self, pk: int) -> str:
+        """The ETag a GET of the event answers with now (one query)."""
+        path = reverse("api:event-detail", args=[pk])
+        return self.freshness_tag(path=path, media_type=JSONRenderer.media_type, event_id=pk)[0]
+
+    def written(self, pk: int, *, status: int = 200) -> Response:
+        """The event as a write left it, with the ETag a GET of it answers with now."""
+        response = self.event_response(pk, status=status)
+        response["ETag"] = self.detail_etag(pk)
+        return response
+
+    def stale(self, pk: int, exc: StaleVersion) -> Response:
+        """412: the current representation and its ETag, to compare and retry against."""
+        response = self.event_response(pk)
+        message = preconditions.stale_message(
+            current=exc.current,
+            url=self.url_for()(pk),
+            detail=exc.message if exc.message.startswith("Event #") else "",
+        )
+        response.data = {"errors": {"If-Match": [message]}, "current": response.data}
+        response.status_code = 412
+        response["ETag"] = self.detail_etag(pk)
+        return response
+
+    def expected_version(self, request, pk: int):
+        return preconditions.expected_version(request, pk=pk, url=self.url_for()(pk))
+
     @extend_schema(responses={200: s.EventSerializer(many=True)})
     def list(self, request, *args, **kwargs):
         paging = self.filtered().for_paging()
@@ -189,32 +242,43 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
 
     def create(self, request, *args, **kwargs):
         event = self.write(None, request.data, partial=False)
-        response = self.event_response(event.pk, status=201)
+        response = self.written(event.pk, status=201)
         response["Location"] = self.url_for()(event.pk)
         return response
 
     def update(self, request, pk=None, *args, **kwargs):
         event = get_object_or_404(self.get_queryset(), pk=pk)
-        self.write(event, request.data, partial=kwargs.get("partial", False))
-        return self.event_response(event.pk)
+        expected = self.expected_version(request, event.pk)
+        try:
+            partial = kwargs.get("partial", False)
+            self.write(event.pk, request.data, partial=partial, expected=expected)
+        except StaleVersion as exc:
+            return self.stale(event.pk, exc)
+        return self.written(event.pk)
 
     def partial_update(self, request, pk=None, *args, **kwargs):
         return self.update(request, pk, partial=True)
 
-    def write(self, event: Event | None, data, *, partial: bool) -> Event:
+    def write(self, pk: int | None, data, *, partial: bool, expected=None) -> Event:
         serializer = s.EventInputSerializer(data=data, partial=partial)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         actors, sources = values.pop("actors", None), values.pop("sources", None)
         return save_event(
-            event, values=values, actors=actors, sources=sources, user=self.request.user
+            pk,
+            values=values,
+            actors=actors,
+            sources=sources,
+            user=self.request.user,
+            expected=expected,
         )
 
     @extend_schema(
         summary="Move an event through the editorial workflow (editors)",
         description=docs.TRANSITION,
         request=s.TransitionSerializer,
-        responses={200: s.EventSerializer},
+        parameters=[IF_MATCH],
+        responses=CONDITIONAL_RESPONSES,
     )
     @action(
         detail=True,
@@ -224,11 +288,21 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     )
     def transition(self, request, pk=None):
         event = get_object_or_404(self.get_queryset(), pk=pk)
+        expected = self.expected_version(request, event.pk)
         serializer = s.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        event.transition(data["status"], user=request.user, reason=data["reason"])
-        return self.event_response(event.pk)
+        try:
+            event.transition(
+                data["status"],
+                user=request.user,
+                reason=data["reason"],
+                expected_status=data.get("expected_status"),
+                expected_version=expected,
+            )
+        except StaleVersion as exc:
+            return self.stale(event.pk, exc)
+        return self.written(event.pk)
 
     @extend_schema(
         summary="Events removed from the published record since a time (sync feed)",

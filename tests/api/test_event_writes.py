@@ -148,7 +148,8 @@ def test_a_source_not_quoted_verbatim_rolls_back_the_event_and_its_actors(editor
 
 
 def test_a_patch_changes_fields_replaces_the_actors_and_keeps_the_sources(editor_api, editor, refs):
-    pk = editor_api.post(EVENTS, payload(refs), format="json").json()["id"]
+    created = editor_api.post(EVENTS, payload(refs), format="json")
+    pk = created.json()["id"]
     response = editor_api.patch(
         f"{EVENTS}{pk}/",
         {
@@ -156,6 +157,7 @@ def test_a_patch_changes_fields_replaces_the_actors_and_keeps_the_sources(editor
             "actors": [{"actor": "islamic-state", "role": "side_a"}],
         },
         format="json",
+        HTTP_IF_MATCH=created["ETag"],
     )
     assert response.status_code == 200, response.content
     changed = response.json()
@@ -169,7 +171,9 @@ def test_a_patch_changes_fields_replaces_the_actors_and_keeps_the_sources(editor
 
 def test_a_patch_with_new_dates_regenerates_the_display(editor_api, refs):
     pk = editor_api.post(EVENTS, payload(refs), format="json").json()["id"]
-    changed = editor_api.patch(f"{EVENTS}{pk}/", {"when": "2016-08"}, format="json").json()
+    changed = editor_api.patch(
+        f"{EVENTS}{pk}/", {"when": "2016-08"}, format="json", HTTP_IF_MATCH="*"
+    ).json()
     assert changed["date"]["display"] == "August 2016"
     assert changed["date"]["precision"] == "month"
 
@@ -178,7 +182,9 @@ def test_a_failed_patch_leaves_the_event_as_it_was(editor_api, refs):
     pk = editor_api.post(EVENTS, payload(refs), format="json").json()["id"]
     before = _counts()
     bad = {"headline": "Changed", "sources": [{"article": refs["article"].pk, "excerpt": "nope"}]}
-    assert "sources[0].excerpt" in errors(editor_api.patch(f"{EVENTS}{pk}/", bad, format="json"))
+    assert "sources[0].excerpt" in errors(
+        editor_api.patch(f"{EVENTS}{pk}/", bad, format="json", HTTP_IF_MATCH="*")
+    )
     assert Event.objects.get(pk=pk).headline == "Government forces shell the town"
     assert _counts() == before
 
@@ -204,19 +210,24 @@ def test_status_changes_go_through_transition_with_the_workflow_rules(
 ):
     pk = editor_api.post(EVENTS, payload(refs), format="json").json()["id"]
     url = f"{EVENTS}{pk}/transition/"
-    assert "status" in errors(editor_api.post(url, {"status": "published"}, format="json"))
-    review = editor_api.post(url, {"status": "review", "reason": "ready"}, format="json")
+
+    def move(client, status: str, **extra):
+        return client.post(url, {"status": status, **extra}, format="json", HTTP_IF_MATCH="*")
+
+    assert "status" in errors(move(editor_api, "published"))
+    review = move(editor_api, "review", reason="ready")
     assert review.status_code == 200 and review.json()["status"] == "review"
     assert review.json()["history"][0]["reason"] == "ready"
-    assert editor_api.post(url, {"status": "published"}, format="json").status_code == 403
-    published = publisher_api.post(url, {"status": "published"}, format="json")
+    assert move(editor_api, "published").status_code == 403
+    published = move(publisher_api, "published")
     assert published.json()["status"] == "published"
-    retracted = publisher_api.post(url, {"status": "retracted"}, format="json")
+    retracted = move(publisher_api, "retracted")
     assert retracted.json()["status"] == "retracted"
     assert EventRemoval.objects.get(event_id=pk).reason == "retracted"
 
 
 def test_publishing_needs_a_source(publisher_api, refs):
+    publisher_api.credentials(HTTP_IF_MATCH="*")
     event = EventFactory(status="review", date_earliest=D(2016, 9, 4))
     found = errors(
         publisher_api.post(

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.throttling import AnonRateThrottle
 
-from tests.api.helpers import D, body, day, walk
+from tests.api.helpers import D, body, day, walk, with_source
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_an_event_detail_answers_conditional_gets_too(api, db):
 
 
 def test_a_change_to_an_event_changes_the_etag(api, db):
-    event = day(D(2016, 9, 4))
+    event = with_source(day(D(2016, 9, 4)))
     first = api.get(TIMELINE)
     event.headline = "Corrected headline"
     event.save()

@@ -199,7 +199,7 @@ def test_include_members_expands_an_alliance_to_its_members(api, db):
 def test_the_actor_filter_honours_the_date_range_through_the_links_copy_of_the_bounds(api, db):
     actor = ActorFactory()
     early = with_actor(day(D(2016, 9, 1)), actor)
-    late = with_actor(day(D(2016, 10, 1)), actor)
+    late = with_source(with_actor(day(D(2016, 10, 1)), actor))
     assert ids(api, f"{TIMELINE}?actor={actor.slug}&start=2016-09&end=2016-09") == [early.pk]
     late.date_earliest = late.date_latest = D(2016, 9, 20)
     late.save()  # Event.save() carries the new bounds onto the link.
