@@ -12,7 +12,7 @@ from events.ingest.gazetteer import (
     Mention,
 )
 from events.ingest.implied import ALLIES, HOLDER, THREAD
-from events.ingest.triggers import Domain, Trigger
+from events.ingest.vocabulary import Domain, Trigger
 from events.models import ActorRole
 
 PERSON = "person"

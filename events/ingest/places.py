@@ -3,7 +3,7 @@
 from events.ingest.drafts import PlaceBasis
 from events.ingest.gazetteer import ActorEntry, Gazetteer, Mention, Place
 from events.ingest.implied import FEATURE_NOUNS
-from events.ingest.triggers import Domain, Trigger
+from events.ingest.vocabulary import Domain, Trigger
 from events.models import ActorRole
 
 _COUNTRY_WIDE = {

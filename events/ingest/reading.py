@@ -41,7 +41,7 @@ from events.ingest.phrases import DatePhrase, find_date_phrases
 from events.ingest.places import basis_of, country_place, named_note
 from events.ingest.sentences import Sentence, split_sentences
 from events.ingest.threads import merge_retelling, place_threads, retold
-from events.ingest.triggers import (
+from events.ingest.vocabulary import (
     DOCUMENTS,
     TERRITORY,
     Domain,
