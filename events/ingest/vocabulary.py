@@ -154,12 +154,15 @@ class Trigger:
     # Under "would", "will", "could": kept only where a date phrase points to the future
     # ("the two sides would resume talks on Monday").
     modal: bool = False
+    # In an irrealis clause ("efforts to reach a deal", "would halt the fighting", "We haven't
+    # struck the convoy") or a hypothetical sentence: it names nothing that happened.
+    unreal: bool = False
 
 
 def find_triggers(text: str) -> list[Trigger]:
-    """The triggers of a sentence, left to right, without those in an irrealis clause
-    ("efforts to reach a deal", "would halt the fighting", "We haven't struck the convoy")
-    and, in a hypothetical sentence, without any but documents."""
+    """The triggers of a sentence, left to right; those in an irrealis clause ("efforts to
+    reach a deal", "would halt the fighting", "We haven't struck the convoy") and, in a
+    hypothetical sentence, all but documents, are marked unreal."""
     hypothetical = bool(_HYPOTHETICAL.match(text))
     found: list[Trigger] = []
     taken: list[tuple[int, int]] = []
@@ -170,12 +173,19 @@ def find_triggers(text: str) -> list[Trigger]:
                 continue
             modal = _modal(text, start)
             unreal = not modal and (_irrealis(text, start) or hypothetical)
-            if unreal and rule.slug not in DOCUMENTS:
-                continue
             taken.append((start, end))
             slug = _ALIASES.get(rule.slug, rule.slug)
             found.append(
-                Trigger(slug, start, end, match.group(), rule.domain, rule.priority, modal=modal)
+                Trigger(
+                    slug,
+                    start,
+                    end,
+                    match.group(),
+                    rule.domain,
+                    rule.priority,
+                    modal=modal,
+                    unreal=unreal and rule.slug not in DOCUMENTS,
+                )
             )
     return sorted(found, key=lambda t: t.start)
 
