@@ -239,7 +239,7 @@ def _save_proposals(
             continue
         event = Event(
             headline=draft.headline[:300],
-            summary=_summary(article, draft, event_type),
+            proposal_note=proposal_note(article, draft, event_type),
             type=event_type,
             location_id=draft.place.id if draft.place else None,
             status=Event.Status.DRAFT,
@@ -268,7 +268,8 @@ def _save_proposals(
     return stored, skipped
 
 
-def _summary(article: Article, draft: ProposalDraft, event_type: EventType) -> str:
+def proposal_note(article: Article, draft: ProposalDraft, event_type: EventType) -> str:
+    """How ingestion read the proposal, for the editor: never part of the event's summary."""
     source = draft.sources[0]
     lines = [
         f"Proposed by article ingestion from “{article.title}” ({article.outlet}, "
