@@ -12,7 +12,13 @@ from events.admin.catalogue import ArticleAdmin
 from events.admin.events import error_message
 from events.ingest import review
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.pipeline import DuplicateArticle, IngestError, decode_text, ingest_article
+from events.ingest.pipeline import (
+    DuplicateArticle,
+    IngestError,
+    decode_text,
+    ingest_article,
+    language_warning,
+)
 from events.ingest.reading import read_article
 from events.models import Article, Event
 
@@ -132,6 +138,9 @@ class IngestingArticleAdmin(ArticleAdmin):
                     field = "upload" if data.get("upload") else "text"
                 form.add_error(field, exc.message)
             else:
+                if not result.reading.readable:
+                    warning = language_warning(result.article.language)
+                    self.message_user(request, warning, messages.WARNING)
                 self.message_user(
                     request,
                     f"{len(result.proposals)} draft event(s) proposed from "

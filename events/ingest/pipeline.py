@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from events.ingest.duplicates import DuplicateMatch, flag_possible_duplicates
 from events.ingest.gazetteer import Gazetteer
+from events.ingest.language import detect_language
 from events.ingest.reading import ProposalDraft, Reading, read_article
 from events.models import Article, Event, EventActor, EventSource, EventType
 from events.text import fingerprint, fold
@@ -65,6 +66,8 @@ class IngestResult:
             f"{article.publication_date:%d %b %Y}).",
             f"{len(self.proposals)} draft event(s) proposed:",
         ]
+        if not self.reading.readable:
+            lines.insert(1, language_warning(article.language))
         for stored in self.proposals:
             event, draft = stored.event, stored.draft
             place = event.location.name if event.location_id else "no place"
@@ -90,6 +93,14 @@ class IngestResult:
             lines.append(f"Unresolved date phrase: {note}")
         lines.extend(f"Skipped: {note}" for note in self.skipped)
         return lines
+
+
+def language_warning(language: str) -> str:
+    """What an editor is told of an article in a language the rules do not read."""
+    return (
+        f"The article is in a language ingestion does not read ({language}): nothing is "
+        "proposed from it. Add its events by hand, or ingest an English version."
+    )
 
 
 def decode_text(data: bytes, *, field: str = "file") -> str:
@@ -162,7 +173,7 @@ def ingest_article(
     outlet: str = "",
     url: str = "",
     original_agency: str = "",
-    language: str = "en",
+    language: str | None = None,
     new_outlet: bool = False,
     today: date | None = None,
     gazetteer: Gazetteer | None = None,
@@ -171,7 +182,8 @@ def ingest_article(
     """Store the article and its proposed events (status draft), all in one transaction.
 
     Raises IngestError (DuplicateArticle for a text already stored) and stores nothing when
-    the input is refused. Nothing is published: each proposal waits for an editor.
+    the input is refused. Nothing is published: each proposal waits for an editor. language
+    None: detected from the text; in a language the rules do not read nothing is proposed.
     """
     text = clean_text(text)
     outlet = outlet.strip()
@@ -186,14 +198,17 @@ def ingest_article(
     if same is not None:
         raise DuplicateArticle(same)
     gazetteer = gazetteer or Gazetteer.from_database()
-    reading = read_article(text, publication_date=publication_date, gazetteer=gazetteer)
+    language = (language or "").strip() or detect_language(text).code
+    reading = read_article(
+        text, publication_date=publication_date, gazetteer=gazetteer, language=language
+    )
     article = Article(
         title=(title.strip() or text.split("\n", 1)[0])[:300],
         outlet=outlet or UNKNOWN_OUTLET,
         original_agency=original_agency.strip() or reading.agency,
         url=url.strip(),
         publication_date=publication_date,
-        language=language or "en",
+        language=language[:12],
         text=text,
         dateline_id=reading.dateline.id if reading.dateline else None,
     )

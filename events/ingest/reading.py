@@ -15,12 +15,14 @@ from events.ingest.dating import date_clauses
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.fates import SentenceFate, Skip
 from events.ingest.forced import forced_proposal
+from events.ingest.furniture import Furniture, covering, find_furniture, masked
 from events.ingest.gazetteer import COUNTRY, Candidate, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
+from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
-from events.ingest.sentences import split_sentences
+from events.ingest.sentences import Sentence, split_sentences
 from events.ingest.statements import BRIEFING, STATEMENT, StatementFold, statement
 from events.ingest.threads import merge_retelling, place_threads, retold
 from events.ingest.view import SentenceView, named_speaker, view_sentence
@@ -46,6 +48,13 @@ class Reading:
     agency: str = ""
     # Every sentence with what became of it, in the order of the text.
     fates: list[SentenceFate] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)
+    language: str = "en"
+
+    @property
+    def readable(self) -> bool:
+        """Whether the rules read the article's language at all."""
+        return self.language in READ_LANGUAGES
 
 
 @dataclass
@@ -65,15 +74,25 @@ def read_article(
     publication_date: date,
     gazetteer: Gazetteer,
     forced: frozenset[int] = frozenset(),
+    language: str = "en",
 ) -> Reading:
     """Propose the events text reports, dated against publication_date; pure, no writes.
 
     forced: indexes of sentences an editor asked to draft although reading skips them.
+    language: the article's; in a language the rules do not read nothing is proposed.
     """
-    article = _article(text, publication_date, gazetteer)
+    sentences = split_sentences(text)
+    if language not in READ_LANGUAGES:
+        return _unread(sentences, language)
+    furniture = find_furniture(text)
+    article = _article(text, publication_date, gazetteer, furniture)
     collected = _Collected()
     memory = Memory()
-    for sentence in split_sentences(text):
+    for sentence in sentences:
+        line = covering(furniture, sentence.start, sentence.end)
+        if line is not None:
+            collected.fates.append(SentenceFate(sentence, reason=Skip.FURNITURE, detail=line.what))
+            continue
         view = view_sentence(article, sentence, memory)
         outcome = read_sentence(view, memory, article, forced=sentence.index in forced)
         mark = collected.take(outcome, article)
@@ -82,21 +101,33 @@ def read_article(
     dateline, agency = _dateline(text, gazetteer)
     return Reading(
         proposals=collected.proposals,
-        candidates=gazetteer.unmatched(text, list(article.mentions)),
+        candidates=gazetteer.unmatched(masked(text, furniture), list(article.mentions)),
         undated=collected.undated_notes,
         unresolved=collected.unresolved,
         focus_country=article.focus,
         dateline=dateline,
         agency=agency,
         fates=collected.fates,
+        furniture=furniture,
+        language=language,
     )
 
 
-def _article(text: str, reference: date, gazetteer: Gazetteer) -> ArticleContext:
-    """The names the text gives and implies, and the country it is mostly about."""
-    names = gazetteer.find(text)
+def _unread(sentences: list[Sentence], language: str) -> Reading:
+    """A reading of an article in a language the rules do not read: every sentence skipped."""
+    fates = [SentenceFate(s, reason=Skip.LANGUAGE, detail=language) for s in sentences]
+    return Reading([], [], [], [], None, fates=fates, language=language)
+
+
+def _article(
+    text: str, reference: date, gazetteer: Gazetteer, furniture: list[Furniture]
+) -> ArticleContext:
+    """The names the report gives and implies (not its furniture's), and the country it is
+    mostly about."""
+    report = masked(text, furniture)
+    names = gazetteer.find(report)
     focus = _focus_country(names, gazetteer)
-    mentions = with_implied(text, gazetteer, names, focus)
+    mentions = with_implied(report, gazetteer, names, focus)
     return ArticleContext(
         text=text,
         reference=reference,
