@@ -16,7 +16,7 @@ from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.fates import SentenceFate, Skip
 from events.ingest.forced import forced_proposal
 from events.ingest.furniture import Furniture, covering, find_furniture, masked
-from events.ingest.gazetteer import COUNTRY, Candidate, Gazetteer, Mention, Place
+from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
@@ -25,6 +25,7 @@ from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
 from events.ingest.statements import BRIEFING, STATEMENT, StatementFold, statement
 from events.ingest.threads import merge_retelling, place_threads, retold
+from events.ingest.unknown import Candidate, unmatched_names
 from events.ingest.view import SentenceView, named_speaker, view_sentence
 from events.ingest.vocabulary import pick
 
@@ -101,7 +102,9 @@ def read_article(
     dateline, agency = _dateline(text, gazetteer)
     return Reading(
         proposals=collected.proposals,
-        candidates=gazetteer.unmatched(masked(text, furniture), list(article.mentions)),
+        candidates=unmatched_names(
+            masked(text, furniture), list(article.mentions), known_names=set(gazetteer.names)
+        ),
         undated=collected.undated_notes,
         unresolved=collected.unresolved,
         focus_country=article.focus,
