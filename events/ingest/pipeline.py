@@ -3,21 +3,20 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from events.ingest.duplicates import DuplicateMatch, flag_possible_duplicates
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.language import detect_language
 from events.ingest.reading import ProposalDraft, Reading, read_article
-from events.models import Article, Event, EventActor, EventSource, EventType
+from events.ingest.storing import StoringError, save_checked, write_proposal
+from events.models import Article, Event, EventType
 from events.text import fingerprint, fold
 
 # A long feature runs to about 50,000 characters; anything far beyond is not one article.
 MAX_TEXT_CHARS = 200_000
 # What an article without a named outlet is stored under (the seeds use the same words).
 UNKNOWN_OUTLET = "unknown outlet"
-CHANGE_REASON = "proposed by article ingestion"
 
 
 class IngestError(Exception):
@@ -214,8 +213,8 @@ def ingest_article(
     )
     try:
         with transaction.atomic():
-            _save(article, user)
-            proposals, skipped = _save_proposals(article, reading, user)
+            _save_article(article, user)
+            proposals, skipped = _save_proposals(article, reading, gazetteer, user)
     except IntegrityError as exc:
         # Another ingestion stored the same text between our check and our insert.
         same = Article.objects.filter(sha256=fingerprint(text)).first()
@@ -225,25 +224,17 @@ def ingest_article(
     return IngestResult(article, reading, proposals, skipped)
 
 
-def _save(obj, user, reason: str = CHANGE_REASON) -> None:
+def _save_article(article: Article, user) -> None:
     try:
-        obj.full_clean()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            name, errors = next(iter(exc.error_dict.items()))
-            raise IngestError(name, " ".join(m for e in errors for m in e.messages)) from exc
-        raise IngestError(obj._meta.model_name, " ".join(exc.messages)) from exc
-    obj._change_reason = reason
-    if user is not None and getattr(user, "is_authenticated", False):
-        obj._history_user = user
-    obj.save()
+        save_checked(article, user)
+    except StoringError as exc:
+        raise IngestError(exc.field, exc.message) from exc
 
 
 def _save_proposals(
-    article: Article, reading: Reading, user
+    article: Article, reading: Reading, gazetteer: Gazetteer, user
 ) -> tuple[list[StoredProposal], list[str]]:
-    slugs = {draft.type_slug for draft in reading.proposals}
-    types = {t.slug: t for t in EventType.objects.filter(slug__in=slugs)}
+    types = event_types(reading.proposals)
     stored, skipped = [], []
     for draft in reading.proposals:
         event_type = types.get(draft.type_slug)
@@ -252,48 +243,20 @@ def _save_proposals(
                 f"“{draft.excerpt[:80]}”: no event type {draft.type_slug!r} in the database"
             )
             continue
-        event = Event(
-            headline=draft.headline[:300],
-            proposal_note=proposal_note(article, draft, event_type),
-            type=event_type,
-            location_id=draft.place.id if draft.place else None,
-            status=Event.Status.DRAFT,
+        event = write_proposal(
+            None,
+            article=article,
+            draft=draft,
+            event_type=event_type,
+            gazetteer=gazetteer,
+            user=user,
         )
-        event.set_date(draft.fuzzy)
-        if len(event.date_display) > 100:
-            event.date_display = ""
-        _save(event, user)
-        for actor, role in draft.actors:
-            _save(EventActor(event=event, actor_id=actor.id, role=role), user)
-        for source in draft.sources:
-            citation = EventSource(
-                event=event,
-                article=article,
-                excerpt=source.excerpt,
-                excerpt_start=source.start,
-                attributed_to=source.attributed_to[:300],
-                date_phrase=source.date_phrase[:200],
-                machine_proposed=True,
-                date_basis=source.basis,
-                date_resolution=source.resolution[:300],
-            )
-            _save(citation, user)
         duplicates = flag_possible_duplicates(event)
         stored.append(StoredProposal(event, draft, duplicates))
     return stored, skipped
 
 
-def proposal_note(article: Article, draft: ProposalDraft, event_type: EventType) -> str:
-    """How ingestion read the proposal, for the editor: never part of the event's summary."""
-    source = draft.sources[0]
-    lines = [
-        f"Proposed by article ingestion from “{article.title}” ({article.outlet}, "
-        f"{article.publication_date:%d %b %Y}); check it before sending it for review.",
-        f"Date: {source.resolution}.",
-        f"Place: {draft.place_note or 'none recognised'}."
-        + (f" (Rule: {draft.place_basis}.)" if draft.place_basis else ""),
-        f"Type: “{draft.trigger}” → {event_type}.",
-    ]
-    if draft.planned:
-        lines.append("Planned or announced: the report says it will happen, not that it did.")
-    return "\n".join(lines)
+def event_types(drafts: list[ProposalDraft]) -> dict[str, EventType]:
+    """The event types the drafts name, by slug (one query)."""
+    slugs = {draft.type_slug for draft in drafts}
+    return {t.slug: t for t in EventType.objects.filter(slug__in=slugs)}

@@ -65,6 +65,11 @@ def named_note(mention: Mention) -> str:
     """How a place named in the clause was read, for the editor."""
     if mention.inferred == "border":
         return f"“{mention.surface}” → {mention.place.name}, the border area between the two"
+    if not mention.place.stored:
+        return (
+            f"“{mention.surface}” → {mention.place.name}, a {mention.place.kind} not yet stored "
+            f"({mention.place.source})"
+        )
     if mention.inferred in FEATURE_NOUNS:
         return (
             f"“{mention.surface}” → {mention.place.name}, the one place of the report's country "

@@ -20,6 +20,7 @@ from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
+from events.ingest.placenames import find_place_names
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
@@ -129,6 +130,7 @@ def _article(
     mostly about."""
     report = masked(text, furniture)
     names = gazetteer.find(report)
+    names = sorted(names + find_place_names(report, gazetteer, names), key=lambda m: m.start)
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
     return ArticleContext(

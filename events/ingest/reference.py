@@ -80,6 +80,10 @@ class NameIndex:
             if spelled and place not in self.spelled[spelled]:
                 self.spelled[spelled].append(place)
 
+    def lookup_spelled(self, name: str) -> list[RefPlace]:
+        key = spelling_key(name)
+        return self.spelled.get(key, []) if key else []
+
     def lookup(self, name: str) -> list[RefPlace]:
         found = self.exact.get(fold(name))
         if found:
