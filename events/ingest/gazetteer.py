@@ -98,8 +98,10 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     iso_code: str = ""
-    # Where a place not yet stored comes from ("GeoNames 170063", "ISO 3166 SY-ID").
+    # Where a place not yet stored comes from ("GeoNames 170063", "ISO 3166 SY-ID"), and the
+    # other names the reference gazetteer gives it.
     source: str = ""
+    aliases: tuple[str, ...] = ()
 
     @property
     def stored(self) -> bool:

@@ -210,6 +210,7 @@ def adopt(gazetteer: Gazetteer, ref: RefPlace) -> Place:
         ref.longitude,
         ref.iso_code if ref.kind != TOWN else "",
         ref.source,
+        ref.names,
     )
     return gazetteer.adopt(place)
 
