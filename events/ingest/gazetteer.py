@@ -176,6 +176,17 @@ class Gazetteer:
         }
 
     @classmethod
+    def current(cls) -> "Gazetteer":
+        """The gazetteer of the database as it is now: built once, and again only when an
+        actor, place, alias or alliance has changed since (five aggregate queries to tell)."""
+        signature = _database_signature()
+        cached = _CURRENT.get("gazetteer")
+        if cached is None or cached[0] != signature:
+            cached = (signature, cls.from_database())
+            _CURRENT["gazetteer"] = cached
+        return cached[1]
+
+    @classmethod
     def from_database(cls) -> "Gazetteer":
         """Load every actor, place and alias: a few queries, a few thousand rows at most."""
         from events.models import Actor, ActorAlias, ActorMembership, Location, LocationAlias
@@ -423,6 +434,27 @@ class Gazetteer:
 
     def contains(self, outer: Place, inner: Place) -> bool:
         return bool(outer.path) and inner.path.startswith(outer.path)
+
+
+# The process's gazetteer and the database signature it was built from (see current()).
+_CURRENT: dict[str, tuple[tuple, "Gazetteer"]] = {}
+
+
+def _database_signature() -> tuple:
+    from django.db.models import Count, Max
+
+    from events.models import Actor, ActorAlias, ActorMembership, Location, LocationAlias
+
+    return tuple(
+        tuple(model.objects.order_by().aggregate(n=Count("id"), last=Max(field)).values())
+        for model, field in (
+            (Actor, "updated"),
+            (Location, "updated"),
+            (ActorAlias, "id"),
+            (LocationAlias, "id"),
+            (ActorMembership, "id"),
+        )
+    )
 
 
 def _spelled(place_names: list[tuple[str, int]]) -> dict[str, list[int]]:

@@ -196,7 +196,7 @@ def ingest_article(
     same = Article.objects.filter(sha256=fingerprint(text)).first()
     if same is not None:
         raise DuplicateArticle(same)
-    gazetteer = gazetteer or Gazetteer.from_database()
+    gazetteer = gazetteer or Gazetteer.current()
     language = (language or "").strip() or detect_language(text).code
     reading = read_article(
         text, publication_date=publication_date, gazetteer=gazetteer, language=language

@@ -65,7 +65,7 @@ def find_place_names(text: str, gazetteer: Gazetteer, taken: list[Mention]) -> l
     found: list[Mention] = []
     for run in runs:
         found += _in_run(text, run, taken + found, lambda span: _country(gazetteer, span))
-    codes = _report_countries(gazetteer, taken + found)
+    codes = report_countries(gazetteer, taken + found)
     for run in runs:
         found += _in_run(
             text, run, taken + found, lambda span: _place(text, gazetteer, codes, span)
@@ -119,16 +119,20 @@ def _country(gazetteer: Gazetteer, span: tuple[int, int, str]) -> Place | None:
     return adopt(gazetteer, countries[0])
 
 
-def _report_countries(gazetteer: Gazetteer, mentions: list[Mention]) -> list[str]:
-    """ISO alpha-2 codes of the one or two countries the report names most, itself or by a
-    place within it."""
+def report_countries(gazetteer: Gazetteer, mentions: list[Mention]) -> list[str]:
+    """ISO alpha-2 codes of the countries the report is about: the one it names most (itself
+    or by a place within it), and a second one it names a place within."""
     counts: Counter[str] = Counter()
+    within: set[str] = set()
     for mention in mentions:
         country = gazetteer.country_of(mention.place) if mention.place else None
         code = _alpha_2(country) if country else ""
         if code:
             counts[code] += 1
-    return [code for code, _ in counts.most_common(2)]
+            if mention.place.kind != COUNTRY:
+                within.add(code)
+    ranked = [code for code, _ in counts.most_common()]
+    return ranked[:1] + [code for code in ranked[1:] if code in within][:1]
 
 
 def _alpha_2(country: Place) -> str:

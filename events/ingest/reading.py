@@ -20,7 +20,7 @@ from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
-from events.ingest.placenames import find_place_names
+from events.ingest.placenames import find_place_names, report_countries
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
@@ -52,6 +52,8 @@ class Reading:
     fates: list[SentenceFate] = field(default_factory=list)
     furniture: list[Furniture] = field(default_factory=list)
     language: str = "en"
+    # ISO alpha-2 codes of the one or two countries the report is most about.
+    countries: list[str] = field(default_factory=list)
 
     @property
     def readable(self) -> bool:
@@ -114,6 +116,7 @@ def read_article(
         fates=collected.fates,
         furniture=furniture,
         language=language,
+        countries=report_countries(gazetteer, list(article.mentions)),
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from events.ingest.spelling import spelling_key
+from events.ingest.spelling import folded_spelling_key, spelling_key
 from events.text import fold
 
 COUNTRY = "country"
@@ -72,13 +72,11 @@ class NameIndex:
     spelled: dict[str, list[RefPlace]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, place: RefPlace) -> None:
-        for name in place.names:
-            key = fold(name)
-            if place not in self.exact[key]:
-                self.exact[key].append(place)
-            spelled = spelling_key(name)
-            if spelled and place not in self.spelled[spelled]:
-                self.spelled[spelled].append(place)
+        folded = {fold(name) for name in place.names}
+        for key in folded:
+            self.exact[key].append(place)
+        for key in {folded_spelling_key(name) for name in folded} - {""}:
+            self.spelled[key].append(place)
 
     def lookup_spelled(self, name: str) -> list[RefPlace]:
         key = spelling_key(name)
@@ -220,10 +218,15 @@ def _capital(name: str, country: str) -> dict | None:
     return max(matching, key=lambda row: row["population"] or 0, default=None)
 
 
+# Subdivisions are named after large towns: their capitals are looked for among these many.
+_CAPITAL_CANDIDATES = 400
+
+
 @cache
 def _rows_by_spelling(country: str) -> dict[str, list[dict]]:
     keyed: dict[str, list[dict]] = defaultdict(list)
-    for row in _town_rows(country):
+    rows = sorted(_town_rows(country), key=lambda row: -(row["population"] or 0))
+    for row in rows[:_CAPITAL_CANDIDATES]:
         for key in {spelling_key(n) for n in (row["name"], *row["alternatenames"]) if _latin(n)}:
             if key:
                 keyed[key].append(row)
@@ -241,5 +244,9 @@ def _admin1_links(country: str) -> dict[str, str]:
     return {admin1: codes.pop() for admin1, codes in links.items() if len(codes) == 1}
 
 
+# Letters outside Latin and its accents, apostrophes and ayn/hamza marks: another script.
+_NOT_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1effʿʾ‘’]")
+
+
 def _latin(name: str) -> bool:
-    return bool(name) and all(ord(c) < 0x250 for c in fold(name))
+    return bool(name) and not _NOT_LATIN.search(name)

@@ -20,10 +20,15 @@ _VOWELS = "aeiouyw"
 _ASSIMILATED = re.compile(r"^[ae]([dlnrstz])\1")
 
 
-@lru_cache(maxsize=65536)
 def spelling_key(name: str) -> str:
     """The key transliterations of name share; "" for a name too short to key safely."""
-    words = [w for w in re.split(r"[\s\-]+", re.sub(r"['’ʿʾ`.]", "", fold(name))) if w]
+    return folded_spelling_key(fold(name))
+
+
+@lru_cache(maxsize=65536)
+def folded_spelling_key(folded: str) -> str:
+    """spelling_key of a name already folded by events.text.fold."""
+    words = [w for w in re.split(r"[\s\-]+", re.sub(r"['’ʿʾ`.]", "", folded)) if w]
     keyed = []
     for position, word in enumerate(words):
         if word in _ARTICLES and position < len(words) - 1:

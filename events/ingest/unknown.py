@@ -22,7 +22,8 @@ _NOT_NAME_WORDS = (
     "lieutenant colonel major captain commander spokesman spokeswoman envoy foreign "
     "state army forces force military government officials official sources source "
     "photo file click graphic deal yet no shi'ite shiite sunni kurdish arab alawite "
-    "christian druze islamist jihadist"
+    "christian druze islamist jihadist fighters fighter militants militant rebels rebel "
+    "troops soldiers members supporters residents civilians people leaders units regime"
 )
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split()) | CALENDAR_WORDS
 

@@ -205,7 +205,8 @@ def test_unrecognised_names_are_listed_with_links_to_create_them(client, editor,
     event = proposal(f"{TEXT} Jaish al-Nasr fighters fled.")
     page = client.get(proposals_url(event.sources.get().article)).content.decode()
     assert "Jaish al-Nasr (1×)" in page
-    assert reverse("admin:events_actor_add") + "?name=Jaish%20al-Nasr" in page
+    add = reverse("admin:events_actor_add") + "?name=Jaish+al-Nasr&amp;kind=rebel_group"
+    assert add in page
 
 
 def test_the_review_queue_costs_the_same_queries_for_more_proposals(client, editor, gazetteer_rows):
