@@ -262,6 +262,10 @@ def sentence_rows(reading: Reading, proposals: list[Event], article: Article) ->
         events = tuple(
             sorted({pk for (s, e), pk in spans if s < sentence.end and sentence.start < e})
         )
+        if events and fate.fate is Fate.SKIPPED:
+            # Drafted at an editor's request: the stored draft is its fate now.
+            rows.append(SentenceRow(sentence.index, sentence.text, Fate.PROPOSED, "", "", events))
+            continue
         rows.append(
             SentenceRow(
                 sentence.index, sentence.text, str(fate.fate), fate.reason, fate.detail, events
