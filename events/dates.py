@@ -782,6 +782,14 @@ def _month_window(m: re.Match[str], ctx: _Context) -> _Bounds:
     return _Bounds(first.replace(day=low), first.replace(day=high), Precision.MONTH)
 
 
+def _season(m: re.Match[str], ctx: _Context) -> _Bounds:
+    """Meteorological seasons of the northern hemisphere; winter runs into the next year."""
+    first_month = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}[m["season"]]
+    first = date(_year_of(m["year"], ctx), first_month, 1)
+    last = _last_of_month(first + relativedelta(months=2))
+    return _Bounds(first, last, Precision.YEAR)
+
+
 def _year_third(m: re.Match[str], ctx: _Context) -> _Bounds:
     year = _year_of(m["year"], ctx)
     low, high = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[m["part"]]
@@ -930,6 +938,11 @@ _RULE_TABLE: list[_Rule] = [
     ),
     _Rule("part of a year", rf"(?P<part>early|mid|late)[\s-]+(?P<year>{_YEAR_EXPR})", _year_third),
     _Rule(
+        "season",
+        rf"(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>{_YEAR_EXPR})",
+        _season,
+    ),
+    _Rule(
         "month and day",
         rf"(?:(?P<wd>{_WD})\s+)?(?P<month>{_MONTH})\s+(?P<day>{_DAY_NUM})"
         rf"(?:\s+(?P<year>{_YEAR_EXPR}))?",
@@ -1072,9 +1085,19 @@ def _years_fit(text: str, start: int, end: int, groups: dict, kind: str) -> bool
             return False
     if kind not in ("year", "years"):
         return True
+    if _COUNTED.match(text[end:]):
+        return False
     # "1,2017", "2017.5", "2017-A", "24/2017": part of a number or a code.
     before = text[start - 1] if start > 0 else " "
     return not re.match(r"[\w.,/-]", before) and not re.match(r"[\w/-]|[.,]\d", text[end : end + 2])
+
+
+# "2000 people", "1500 fighters": copy that lost its commas counts, it does not date.
+_COUNTED = re.compile(
+    r"\s+(?:people|men|women|children|civilians|fighters|troops|soldiers|militants|rebels"
+    r"|refugees|families|members|residents|homes|houses|strikes|raids|buildings|tons|km"
+    r"|kilometres|kilometers|miles|metres|meters|dollars|euros)\b"
+)
 
 
 def _earlier_fits(text: str, start: int, end: int) -> bool:

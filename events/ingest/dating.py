@@ -2,7 +2,9 @@
 
 import dataclasses
 import re
+from datetime import timedelta
 
+from events.dates import FuzzyDate, precision_for_span
 from events.ingest.clauses import Clause
 from events.ingest.context import ArticleContext, Dated, Memory
 from events.ingest.drafts import clip
@@ -15,7 +17,16 @@ from events.models import DateBasis
 # goes on with the previous one's event.
 CONTINUES = re.compile(
     r"^\W*(?:It|They|He|She|The\s+\w+)\s+(?:also|then|later)\b|\b(?:also|then|later\s+that\s+day"
-    r"|the\s+same\s+day)\b"
+    r"|the\s+same\s+day|another|(?:a|the)\s+(?:second|third|fourth))\b"
+)
+# The news of a report is the week before it (a report without a date speaks of it).
+NEWS_DAYS = 7
+_SUBORDINATE_START = re.compile(r"^\W*(?:since|after|before|until)\b", re.IGNORECASE)
+# What a report says happens again and again, or has long happened: not dated news.
+_HABITUAL = re.compile(
+    r"\b(?:repeatedly|regularly|often|frequently|usually|routinely|long|always|continuously"
+    r"|for\s+years|over\s+the\s+years|every\s+day|daily|constantly)\b",
+    re.IGNORECASE,
 )
 # The present tense: what is under way on the day of the report ("as they assault Raqqa").
 _PRESENT = re.compile(
@@ -67,7 +78,11 @@ def inherited(
     siblings = [
         (abs(i - index), when)
         for i, when in enumerate(own)
-        if i != index and when is not None and not when.planned
+        if i != index
+        and when is not None
+        and not when.planned
+        # "… since the insurgents took over in 2012": that date is not the main clause's.
+        and not _SUBORDINATE_START.match(view.text[view.clauses[i].start :])
     ]
     if siblings:
         sibling = min(siblings, key=lambda pair: pair[0])[1]
@@ -81,7 +96,45 @@ def inherited(
     clause = view.clauses[index]
     trigger = pick(clause.triggers)
     before = view.text[clause.start : trigger.start]
-    return continued(view, before, memory) or present(before, trigger.text, article)
+    return (
+        continued(view, before, memory)
+        or present(before, trigger.text, article)
+        or said_by_then(view)
+    )
+
+
+def said_by_then(view: SentenceView) -> Dated | None:
+    """ "…, the army said on Thursday": what a dated statement reports happened on or before
+    that day; the week before it is its news."""
+    said = next((p for p in view.phrases if p.reporting and p.fuzzy and not p.planned), None)
+    if said is None:
+        return None
+    latest = said.fuzzy.latest
+    earliest = said.fuzzy.earliest - timedelta(days=NEWS_DAYS)
+    fuzzy = FuzzyDate(earliest, latest, precision_for_span(earliest, latest), approximate=True)
+    return Dated(
+        fuzzy,
+        said.text,
+        DateBasis.SENTENCE,
+        f"no date phrase of its own: reported as said “{said.text}” ({said.fuzzy.display}), "
+        f"so on or before that day; the week before it: {fuzzy.display}",
+    )
+
+
+def news_recency(article: ArticleContext, before: str) -> Dated | None:
+    """An undated report of something that happened (not a habit: "has repeatedly shelled") is
+    the news of the week up to the report."""
+    if _HABITUAL.search(before):
+        return None
+    latest = article.reference
+    earliest = latest - timedelta(days=NEWS_DAYS)
+    fuzzy = FuzzyDate(earliest, latest, precision_for_span(earliest, latest), approximate=True)
+    return Dated(
+        fuzzy,
+        "",
+        DateBasis.REPORT,
+        f"no date phrase and none to inherit: news of the week up to the report ({fuzzy.display})",
+    )
 
 
 def continued(view: SentenceView, before: str, memory: Memory) -> Dated | None:

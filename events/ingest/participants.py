@@ -24,6 +24,13 @@ PERSON = "person"
 # Event types with a doer and a receiver (ACLED's remote violence and violence against
 # civilians), and types everyone named simply takes part in.
 ONE_SIDED = {
+    "chemical-weapon",
+    "grenade",
+    "explosions-remote-violence",
+    "killing",
+    "looting-property-destruction",
+    "siege",
+    "arrests",
     "air-drone-strike",
     "shelling-artillery-missile-attack",
     "suicide-bomb",
@@ -31,7 +38,19 @@ ONE_SIDED = {
     "attack",
     "abduction-forced-disappearance",
 }
-TOGETHER = {"troop-movement", "evacuation-under-deal", "supply-disruption", "conflict-onset"}
+TOGETHER = {
+    "troop-movement",
+    "evacuation-under-deal",
+    "supply-disruption",
+    "conflict-onset",
+    "humanitarian",
+}
+# "Civilians were killed", "Aleppo was shelled by …": the subject is on the receiving end.
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|be|is|are|got)\s+(?:\w+ly\s+)?(?:\w+\s+and\s+)?$", re.IGNORECASE
+)
+# "12 civilians killed in the raids": a participle with no object after it.
+_REDUCED_PASSIVE_AFTER = re.compile(r"^\s*(?:$|[,.;:]|(?:in|by|during|when|as|after|at|near|on)\b)")
 # A side's allies and speakers: "government forces and their allies", a group's spokesman.
 ASSOCIATED = {
     ActorRole.SIDE_A: ActorRole.ASSOCIATED_A,
@@ -98,13 +117,27 @@ def role_of(s: str, mention: Mention, trigger: Trigger) -> str:
         trigger.slug == "foreign-military-support" and 0 <= trigger.start - mention.end <= 2
     ):
         return ActorRole.SUPPORTER
+    if trigger.slug == "public-statement":
+        return ActorRole.SPEAKER if mention.start < trigger.start else ActorRole.PARTICIPANT
     if trigger.slug in ONE_SIDED:
-        return ActorRole.PERPETRATOR if mention.start < trigger.start else ActorRole.TARGET
+        if mention.start < trigger.start and not passive(s, trigger):
+            return ActorRole.PERPETRATOR
+        return ActorRole.TARGET
     if trigger.slug in TOGETHER:
         if mention.actor is not None and mention.actor.kind == "civilians":
             return ActorRole.TARGET
         return ActorRole.PARTICIPANT
     return ActorRole.SIDE_A if mention.start < trigger.start else ActorRole.SIDE_B
+
+
+def passive(s: str, trigger: Trigger) -> bool:
+    """Whether the event word is a passive ("were killed", "was shelled", "civilians killed
+    in the raids"), which puts the subject on the receiving end."""
+    if not trigger.text.lower().endswith("ed") and trigger.text.lower() not in ("struck", "hit"):
+        return False
+    return bool(
+        _PASSIVE_BEFORE.search(s[: trigger.start]) or _REDUCED_PASSIVE_AFTER.match(s[trigger.end :])
+    )
 
 
 def acting(gazetteer: Gazetteer, actor: ActorEntry, trigger: Trigger) -> ActorEntry:

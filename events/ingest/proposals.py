@@ -15,15 +15,28 @@ from events.ingest.participants import (
 from events.ingest.places import NOWHERE, place_of
 from events.ingest.statements import headline
 from events.ingest.view import SentenceView
-from events.ingest.vocabulary import DOCUMENTS, TERRITORY, Trigger, territory_slug
+from events.ingest.vocabulary import DOCUMENTS, KILLING, TERRITORY, Trigger, territory_slug
 
 _GOVERNMENT_SIDE = re.compile(
     r"\b(?:government|army|regime|loyalist|pro-government|pro-Syrian)\b", re.IGNORECASE
 )
 
 
+# Who died says what a killing was: civilians make it an attack on civilians (ACLED's violence
+# against civilians), anyone else a clash.
+_CIVILIANS = re.compile(
+    r"\b(?:civilians?|people|children|women|residents|villagers|inhabitants|family|families"
+    r"|worshippers|students|patients|workers|journalists)\b",
+    re.IGNORECASE,
+)
+
+
 def event_type(view: SentenceView, clause: Clause, trigger: Trigger) -> str:
-    """The type slug: the trigger's, with ground taken split by who took it (ACLED)."""
+    """The type slug: the trigger's, with ground taken split by who took it (ACLED) and a
+    killing told apart by who died."""
+    if trigger.slug == KILLING:
+        words = view.text[clause.start : clause.end]
+        return "attack" if _CIVILIANS.search(words) else "armed-clash"
     if trigger.slug != TERRITORY:
         return trigger.slug
     before = view.text[clause.start : trigger.start]

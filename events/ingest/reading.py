@@ -5,13 +5,14 @@ proposal; what a sentence leaves for the next (its date, place, subject, speaker
 Memory. Nothing here touches the database.
 """
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from events.ingest.context import ArticleContext, Dated, Memory, StatementMark
-from events.ingest.dating import date_clauses
+from events.ingest.dating import date_clauses, news_recency
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.fates import SentenceFate, Skip
 from events.ingest.forced import forced_proposal
@@ -67,7 +68,8 @@ class SentenceOutcome:
 
     view: SentenceView
     dated: list[tuple[ProposalDraft, Dated]] = field(default_factory=list)
-    undated: list[tuple[ProposalDraft, str]] = field(default_factory=list)
+    # Undated drafts, each with the date it takes if it tells no other event again.
+    undated: list[tuple[ProposalDraft, str, Dated | None]] = field(default_factory=list)
     statement: ProposalDraft | StatementFold | None = None
     skip: tuple[str, str] = (Skip.NO_EVENT_WORD, "")
 
@@ -162,7 +164,9 @@ def read_sentence(
             continue
         draft = propose(view, clause, trigger, when, memory, article)
         if when is None:
-            outcome.undated.append((draft, f"“{clip(view.text[clause.start : clause.end], 140)}”"))
+            note = f"“{clip(view.text[clause.start : clause.end], 140)}”"
+            recency = news_recency(article, view.text[clause.start : trigger.end])
+            outcome.undated.append((draft, note, recency))
             continue
         outcome.dated.append((draft, when))
         reported_past |= not when.planned
@@ -223,7 +227,7 @@ class _Collected:
         self.unresolved: list[str] = []
         self.undated_notes: list[str] = []
         self._by_excerpt: dict[str, int] = {}
-        self._undated: list[tuple[ProposalDraft, str, SentenceFate]] = []
+        self._undated: list[tuple[ProposalDraft, str, Dated | None, SentenceFate]] = []
 
     def take(self, outcome: SentenceOutcome, article: ArticleContext) -> StatementMark | None:
         view = outcome.view
@@ -233,8 +237,8 @@ class _Collected:
         self.unresolved += [p.explain(article.reference) for p in view.phrases if not p.resolved]
         for draft, _when in outcome.dated:
             self._place(draft, fate)
-        for draft, note in outcome.undated:
-            self._undated.append((draft, note, fate))
+        for draft, note, recency in outcome.undated:
+            self._undated.append((draft, note, recency, fate))
         found = outcome.statement
         if isinstance(found, StatementFold):
             self._fold_statement(found)
@@ -278,15 +282,25 @@ class _Collected:
         dated = [
             p for p in self.proposals if not p.planned and p.type_slug not in (STATEMENT, BRIEFING)
         ]
-        for draft, note, fate in self._undated:
+        for draft, note, recency, fate in self._undated:
             target = retold(draft, dated)
-            if target is None:
-                self.undated_notes.append(note)
-                fate.skip(Skip.UNDATED, note)
-            else:
+            if target is not None:
                 merge_retelling(target, draft, reference=reference)
                 fate.fold(self.proposals.index(target))
+            elif recency is not None:
+                self._place(dated_by(draft, recency), fate)
+            else:
+                self.undated_notes.append(note)
+                fate.skip(Skip.UNDATED, note)
         place_threads(self.proposals)
+
+
+def dated_by(draft: ProposalDraft, when: Dated) -> ProposalDraft:
+    """An undated draft given a date, its citation saying how."""
+    source = dataclasses.replace(
+        draft.sources[0], date_phrase=when.phrase, basis=when.basis, resolution=clip(when.note, 300)
+    )
+    return dataclasses.replace(draft, fuzzy=when.fuzzy, sources=[source, *draft.sources[1:]])
 
 
 def _focus_country(mentions: list[Mention], gazetteer: Gazetteer) -> Place | None:
