@@ -17,7 +17,7 @@ def fates(gazetteer, text: str, **options):
 def test_each_sentence_has_a_fate_in_the_order_of_the_text(gazetteer):
     text = (
         "Warplanes struck Aleppo on Wednesday. The weather was mild. "
-        "Rebels captured a village near Aleppo."
+        "Rebels have repeatedly captured villages near Aleppo."
     )
     reading, found = fates(gazetteer, text)
     assert found == [
@@ -26,7 +26,7 @@ def test_each_sentence_has_a_fate_in_the_order_of_the_text(gazetteer):
         (Fate.SKIPPED, Skip.UNDATED),
     ]
     assert reading.fates[0].proposals == [0]
-    assert reading.fates[2].detail == "“Rebels captured a village near Aleppo.”"
+    assert reading.fates[2].detail == "“Rebels have repeatedly captured villages near Aleppo.”"
 
 
 def test_a_sentence_repeated_verbatim_is_folded_into_the_first(gazetteer):
@@ -44,7 +44,7 @@ def test_an_event_word_only_in_a_condition_is_background(gazetteer):
 
 
 def test_a_skipped_sentence_is_drafted_when_an_editor_asks(gazetteer):
-    text = "Warplanes struck Aleppo on Wednesday. Rebels captured a village near Aleppo."
+    text = "Warplanes struck Aleppo on Wednesday. Rebels have repeatedly captured villages near Aleppo."
     reading, found = fates(gazetteer, text, forced=frozenset({1}))
     assert found == [(Fate.PROPOSED, ""), (Fate.PROPOSED, "")]
     drafted = reading.proposals[reading.fates[1].proposals[0]]

@@ -56,10 +56,10 @@ def test_a_sentence_that_continues_the_previous_one_inherits_its_date(gazetteer)
 
 
 def test_an_unsupported_sentence_gets_no_date_and_is_left_to_the_editor(gazetteer):
-    text = "Warplanes struck the convoy on Wednesday.\nRebels captured a village near Aleppo."
+    text = "Warplanes struck the convoy on Wednesday.\nRebels have repeatedly captured villages near Aleppo."
     reading = read(gazetteer, text)
     assert len(reading.proposals) == 1
-    assert reading.undated == ["“Rebels captured a village near Aleppo.”"]
+    assert reading.undated == ["“Rebels have repeatedly captured villages near Aleppo.”"]
 
 
 def test_the_present_tense_dates_an_event_to_the_day_of_the_report(gazetteer):

@@ -19,7 +19,7 @@ TEXT = (
     "Warplanes struck Aleppo on Monday, a monitoring group said.\n"
     "Read more: Rebels Retake Hama\n"
     "The weather was mild.\n"
-    "Rebels captured a village near Aleppo.\n"
+    "Rebels have repeatedly captured villages near Aleppo.\n"
     "Fighters of Jaish al-Nasr clashed with troops in Saraqeb on Sunday."
 )
 
@@ -82,7 +82,7 @@ def test_one_click_turns_a_skipped_sentence_into_a_draft(client, editor, rows):
     response = client.post(url, follow=True)
     drafted = Event.objects.get(type__slug="non-state-actor-overtakes-territory")
     assert drafted.status == "draft"
-    assert drafted.sources.get().excerpt == "Rebels captured a village near Aleppo."
+    assert drafted.sources.get().excerpt == "Rebels have repeatedly captured villages near Aleppo."
     assert "drafted" in first_message(response)
     assert f'href="#proposal-{drafted.pk}"' in sentence(response.content.decode(), 3)
     again = client.post(url, follow=True)
