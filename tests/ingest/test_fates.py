@@ -44,7 +44,10 @@ def test_an_event_word_only_in_a_condition_is_background(gazetteer):
 
 
 def test_a_skipped_sentence_is_drafted_when_an_editor_asks(gazetteer):
-    text = "Warplanes struck Aleppo on Wednesday. Rebels have repeatedly captured villages near Aleppo."
+    text = (
+        "Warplanes struck Aleppo on Wednesday. Rebels have repeatedly captured villages near "
+        "Aleppo."
+    )
     reading, found = fates(gazetteer, text, forced=frozenset({1}))
     assert found == [(Fate.PROPOSED, ""), (Fate.PROPOSED, "")]
     drafted = reading.proposals[reading.fates[1].proposals[0]]
