@@ -29,7 +29,6 @@ ONE_SIDED = {
     "explosions-remote-violence",
     "killing",
     "looting-property-destruction",
-    "siege",
     "arrests",
     "air-drone-strike",
     "shelling-artillery-missile-attack",

@@ -293,6 +293,15 @@ class _Collected:
                 self.undated_notes.append(note)
                 fate.skip(Skip.UNDATED, note)
         place_threads(self.proposals)
+        self._in_text_order()
+
+    def _in_text_order(self) -> None:
+        """Proposals in the order of their first citation; fates follow their new places."""
+        order = sorted(range(len(self.proposals)), key=lambda i: self.proposals[i].sources[0].start)
+        where = {old: new for new, old in enumerate(order)}
+        self.proposals = [self.proposals[i] for i in order]
+        for fate in self.fates:
+            fate.proposals = [where[i] for i in fate.proposals]
 
 
 def dated_by(draft: ProposalDraft, when: Dated) -> ProposalDraft:
