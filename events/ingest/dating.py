@@ -21,7 +21,6 @@ CONTINUES = re.compile(
 )
 # The news of a report is the week before it (a report without a date speaks of it).
 NEWS_DAYS = 7
-_SUBORDINATE_START = re.compile(r"^\W*(?:since|after|before|until)\b", re.IGNORECASE)
 # What a report says happens again and again, or has long happened: not dated news.
 _HABITUAL = re.compile(
     r"\b(?:repeatedly|regularly|often|frequently|usually|routinely|long|always|continuously"
@@ -78,15 +77,8 @@ def inherited(
     siblings = [
         (abs(i - index), when)
         for i, when in enumerate(own)
-        if i != index
-        and when is not None
-        and not when.planned
-        # "… since the insurgents took over in 2012": that date is not the main clause's.
-        and not _SUBORDINATE_START.match(view.text[view.clauses[i].start :])
+        if i != index and when is not None and not when.planned
     ]
-    since = _since_sibling(view, index, own, article)
-    if not siblings and since is not None:
-        return since
     if siblings:
         sibling = min(siblings, key=lambda pair: pair[0])[1]
         return Dated(
@@ -138,28 +130,6 @@ def news_recency(article: ArticleContext, before: str) -> Dated | None:
         DateBasis.REPORT,
         f"no date phrase and none to inherit: news of the week up to the report ({fuzzy.display})",
     )
-
-
-def _since_sibling(
-    view: SentenceView, index: int, own: list[Dated | None], article: ArticleContext
-) -> Dated | None:
-    """ "Officials have been meeting since Kerry traveled to Moscow in July": from that date
-    up to the report."""
-    for i, when in enumerate(own):
-        if i == index or when is None or when.planned:
-            continue
-        if not re.match(r"^\W*(?:since|after)\b", view.text[view.clauses[i].start :], re.I):
-            continue
-        earliest, latest = when.fuzzy.earliest, article.reference
-        fuzzy = FuzzyDate(earliest, latest, precision_for_span(earliest, latest))
-        return Dated(
-            fuzzy,
-            when.phrase,
-            DateBasis.SENTENCE,
-            f"no date phrase of its own: after what its sentence dates “{when.phrase}” "
-            f"({when.fuzzy.display}), up to the report: {fuzzy.display}",
-        )
-    return None
 
 
 def continued(view: SentenceView, before: str, memory: Memory) -> Dated | None:
