@@ -69,10 +69,20 @@ def find_furniture(text: str) -> list[Furniture]:
     return found
 
 
-def furniture_kind(line: str) -> str:
-    """What kind of page furniture a line is, or "" for a line of the report."""
+# "(For graphic on IS convoy to move, click tmsnrt.rs/2wlya8V)": a bracketed pointer to
+# something else inside a paragraph.
+_POINTER = re.compile(
+    r"^\((?:[^()]*\b(?:click|graphic|photo|video|see\s+also|read\s+more)\b[^()]*)\)$", re.I
+)
+
+
+def furniture_kind(line: str, *, inline: bool = False) -> str:
+    """What kind of page furniture a line is, or "" for a line of the report; inline: judge
+    a sentence inside a paragraph, where only a bracketed pointer is furniture."""
     if not line:
         return ""
+    if inline:
+        return "a pointer to a graphic or link" if _POINTER.match(line.strip()) else ""
     if _ADDRESS.match(line):
         return "a web address"
     if len(line) > _SHORT:

@@ -16,7 +16,13 @@ from events.ingest.dating import date_clauses, news_recency
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.fates import SentenceFate, Skip
 from events.ingest.forced import forced_proposal
-from events.ingest.furniture import Furniture, covering, find_furniture, masked
+from events.ingest.furniture import (
+    Furniture,
+    covering,
+    find_furniture,
+    furniture_kind,
+    masked,
+)
 from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
@@ -96,8 +102,9 @@ def read_article(
     memory = Memory()
     for sentence in sentences:
         line = covering(furniture, sentence.start, sentence.end)
-        if line is not None:
-            collected.fates.append(SentenceFate(sentence, reason=Skip.FURNITURE, detail=line.what))
+        what = line.what if line is not None else furniture_kind(sentence.text, inline=True)
+        if what:
+            collected.fates.append(SentenceFate(sentence, reason=Skip.FURNITURE, detail=what))
             continue
         view = view_sentence(article, sentence, memory)
         outcome = read_sentence(view, memory, article, forced=sentence.index in forced)
