@@ -7,6 +7,7 @@
 
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from events.dates import CALENDAR_WORDS
@@ -167,12 +168,22 @@ def _place(
         index = reference.places_in(code)
         found = index.exact.get(fold(surface), []) if (exact_ok or cued) else []
         if cued and spelled and (division or not found):
-            # "Idleb countryside": the province, which only a spelling of its name may find.
-            found = found + [p for p in index.lookup_spelled(surface) if p not in found]
+            # "Idleb countryside": the province, which only a spelling of its name may find;
+            # a spelling must stay close to a name ("Golan" is no spelling of "Gilon").
+            found = found + [
+                p
+                for p in index.lookup_spelled(surface)
+                if p not in found and _close(surface, p.names)
+            ]
         place = _best(found, division=division)
         if place is not None:
             return adopt(gazetteer, place)
     return None
+
+
+def _close(surface: str, names: tuple[str, ...]) -> bool:
+    wanted = fold(surface)
+    return any(SequenceMatcher(None, wanted, fold(name)).ratio() >= 0.75 for name in names)
 
 
 def _best(candidates: list[RefPlace], *, division: bool) -> RefPlace | None:

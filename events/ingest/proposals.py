@@ -13,7 +13,7 @@ from events.ingest.participants import (
     sources_sides,
 )
 from events.ingest.places import NOWHERE, place_of
-from events.ingest.statements import headline
+from events.ingest.statements import STATEMENT, headline
 from events.ingest.view import SentenceView
 from events.ingest.vocabulary import DOCUMENTS, KILLING, TERRITORY, Trigger, territory_slug
 
@@ -63,10 +63,11 @@ def propose(
             if all(a.id != actor.id for a, _ in actors):
                 actors.append((actor, role))
     actors += sources_sides(article.gazetteer, actors, view.attribution, list(view.local))
-    # A letter's terms name places; where it was written is another matter.
+    # A letter's terms name places; where it was written is another matter. What a statement
+    # is about is not where it was made either.
     place, place_note, place_basis = (
         NOWHERE
-        if trigger.slug in DOCUMENTS
+        if trigger.slug in DOCUMENTS or trigger.slug == STATEMENT
         else place_of(view, clause, trigger, places, memory, article, actors)
     )
     start, end = _trimmed(s, clause.start, clause.end)

@@ -37,6 +37,10 @@ from events.ingest.unknown import Candidate, unmatched_names
 from events.ingest.view import SentenceView, named_speaker, view_sentence
 from events.ingest.vocabulary import pick
 
+_DATELINE_PLACE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){0,2})(?:,\s*[A-Z][A-Za-z .]+)?"
+    r"\s*(?:\([A-Za-z .&/-]+\))?\s*(?:[:–—]|-\s)"
+)
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'’-]+?)(?:,\s*[A-Za-z .]+)?\s*\((?P<agency>[A-Za-z .&-]+)\)\s*[-–—]"
 )
@@ -141,6 +145,10 @@ def _article(
     """The names the report gives and implies (not its furniture's), and the country it is
     mostly about."""
     report = masked(text, furniture)
+    # "BEIRUT (Reuters) –", "DAMASCUS:": where the report was filed, not where things happened.
+    dateline = _DATELINE_PLACE.match(report)
+    if dateline is not None:
+        report = " " * dateline.end() + report[dateline.end() :]
     names = gazetteer.find(report)
     names = sorted(names + find_place_names(report, gazetteer, names), key=lambda m: m.start)
     focus = _focus_country(names, gazetteer)
