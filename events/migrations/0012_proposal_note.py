@@ -19,17 +19,13 @@ def split_summary(summary: str) -> tuple[str, str]:
     return "\n".join(lines[machine:]).strip(), "\n".join(lines[:machine])
 
 
-# SQLite adds the column in place: Django would rebuild events_event for it, which the full-text
-# search view over that table does not survive (see 0008).
-SQLITE_ADD = 'ALTER TABLE "events_event" ADD COLUMN "proposal_note" text DEFAULT \'\' NOT NULL'
+# The column is added in place on every database: Django would rebuild events_event on SQLite
+# for it, which the full-text search view over that table does not survive (see 0008).
+ADD_COLUMN = 'ALTER TABLE "events_event" ADD COLUMN "proposal_note" text DEFAULT \'\' NOT NULL'
 
 
 def add_note_column(apps, schema_editor):
-    Event = apps.get_model("events", "Event")
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(SQLITE_ADD)
-    else:
-        schema_editor.add_field(Event, Event._meta.get_field("proposal_note"))
+    schema_editor.execute(ADD_COLUMN)
 
 
 def drop_note_column(apps, schema_editor):
