@@ -45,17 +45,8 @@ class Judged:
         )
 
 
-@dataclass
-class Score:
-    hits: int = 0
-    total: int = 0
-
-    @property
-    def rate(self) -> float:
-        return self.hits / self.total if self.total else 0.0
-
-    def __str__(self) -> str:
-        return f"{self.rate:6.1%} ({self.hits}/{self.total})"
+# A share of hits, printed as "86.2% (25/29)".
+Score = Rate
 
 
 @dataclass
