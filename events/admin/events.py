@@ -293,7 +293,7 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
         "Words of the headline, summary or source excerpts, or an actor's or place's name or alias."
     )
     autocomplete_fields = ["type", "location"]
-    readonly_fields = ["uid", "status", "published_at", "created", "updated"]
+    readonly_fields = ["uid", "status", "published_at", "created", "updated", "proposal_note"]
     fieldsets = [
         (None, {"fields": ["headline", "summary", "type", "location", "status"]}),
         (
@@ -333,6 +333,14 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
     class Media:
         js = ["events/admin/when_preview.js"]
         css = {"all": ["events/admin/events.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.proposal_note:
+            return fieldsets
+        # How article ingestion read the proposal: for the editor checking it, editors only.
+        note = ("How article ingestion read it", {"fields": ["proposal_note"]})
+        return [fieldsets[0], note, *fieldsets[1:]]
 
     def get_queryset(self, request):
         # Source counts per shown row: a correlated count under the page's LIMIT.
