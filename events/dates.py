@@ -231,7 +231,10 @@ def _year_display(earliest: date, latest: date) -> str:
 # --- ISO 8601 / EDTF ----------------------------------------------------------------------------
 
 # Month and day may have one digit: editors type "2016-9-4" into the admin.
-_ISO_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?P<q>[~?%])?")
+# ASCII digits only: \d alone would read "٢٠١٦" (Arabic-Indic) or "２０１６" (full-width) as 2016.
+_ISO_RE = re.compile(
+    r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?P<q>[~?%])?", re.ASCII
+)
 
 
 def parse_partial_iso(text: str) -> FuzzyDate:
@@ -384,7 +387,7 @@ def parse_date_input(text: str, *, reference: date | None = None) -> FuzzyDate:
             raise
 
 
-_ISO_SHAPED_RE = re.compile(r"\d{4}([-/~?%][-\w/~?%.]*)?")
+_ISO_SHAPED_RE = re.compile(r"\d{4}([-/~?%][-\w/~?%.]*)?", re.ASCII)
 
 
 def _as_day(value: date | None) -> date | None:
@@ -772,7 +775,8 @@ _Handler = Callable[[re.Match[str], _Context], _Bounds]
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("".join(parts))
+    # ASCII: a number in a phrase is written in the digits 0-9 (as in _ISO_RE).
+    return re.compile("".join(parts), re.ASCII)
 
 
 # Tried in order against the whole phrase; the first full match wins.

@@ -1,8 +1,10 @@
-"""Shared fixtures: editors with and without the publish permission, and the loaded seeds."""
+"""Shared fixtures: editors with and without the publish permission, the loaded seeds, and a
+fresh anonymous throttle per test."""
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from events.permissions import EDITOR_GROUP, PUBLISHER_GROUP
 from events.seeding import load_seeds
@@ -12,6 +14,14 @@ from events.seeding import load_seeds
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness buys nothing in tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """The anonymous throttle (API and pages) counts in the cache: each test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _staff(username: str, *groups: str) -> User:

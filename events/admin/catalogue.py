@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from events.admin.strict import StrictAdminInput
 from events.models import (
     Actor,
     ActorAlias,
@@ -48,7 +49,7 @@ class CitationInline(admin.TabularInline):
         return source.event.get_status_display()
 
 
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(StrictAdminInput, SimpleHistoryAdmin):
     """Registered by events.admin.ingest, which adds the ingestion pages to it."""
 
     list_display = ["title", "outlet", "original_agency", "publication_date", "event_total"]
@@ -90,7 +91,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(StrictAdminInput, SimpleHistoryAdmin):
     list_display = ["name", "kind", "country", "alias_list", "alliance_list", "event_total"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name"]
@@ -143,7 +144,7 @@ class LocationAliasInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(SimpleHistoryAdmin):
+class LocationAdmin(StrictAdminInput, SimpleHistoryAdmin):
     list_display = [
         "name",
         "kind",
@@ -198,7 +199,7 @@ class LocationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EventType)
-class EventTypeAdmin(SimpleHistoryAdmin):
+class EventTypeAdmin(StrictAdminInput, SimpleHistoryAdmin):
     list_display = ["name", "parent", "slug", "event_total"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "parent__name"]

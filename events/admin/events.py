@@ -25,6 +25,7 @@ from events.admin.filters import (
     places_within,
 )
 from events.admin.paging import COUNT_LIMIT, BoundedCountPaginator
+from events.admin.strict import StrictAdminInput
 from events.admin.widgets import PreloadedAutocompleteAdmin, PreloadedChoicesForm
 from events.models import (
     Actor,
@@ -34,6 +35,7 @@ from events.models import (
     EventRelation,
     EventSource,
 )
+from events.params import as_id
 from events.querysets import related_count
 
 WHEN_HELP = (
@@ -182,7 +184,7 @@ class EventAdminForm(PreloadedChoicesForm):
 
 
 @admin.register(Event)
-class EventAdmin(PreloadedAutocompleteAdmin, SimpleHistoryAdmin):
+class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, SimpleHistoryAdmin):
     form = EventAdminForm
     inlines = [EventActorInline, EventSourceInline, EventRelationInline]
     list_display = [
@@ -392,7 +394,7 @@ class EventAdmin(PreloadedAutocompleteAdmin, SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "link_history": _link_history(int(object_id)) if str(object_id).isdigit() else [],
+            "link_history": _link_history(pk) if (pk := as_id(str(object_id))) else [],
         }
         return super().history_view(request, object_id, extra_context=extra_context)
 

@@ -4,7 +4,6 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import routers, viewsets
 from rest_framework.decorators import action
@@ -32,6 +31,7 @@ from events.api.negotiation import JSONRenderer
 from events.api.pagination import KeysetPagination
 from events.chronology import INTERVALS, add_event_details, entries, histogram
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
+from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.querysets import distinct_count
 
 
@@ -128,7 +128,7 @@ class CanChangeEvents(BasePermission):
 class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
     http_method_names = [*READ_ONLY, "post", "put", "patch"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         if self.action == "removed":
@@ -185,7 +185,7 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
 
     @extend_schema(responses={200: s.EventSerializer})
     def retrieve(self, request, pk=None, *args, **kwargs):
-        return self.event_response(int(pk))
+        return self.event_response(id_or_404(pk))
 
     def create(self, request, *args, **kwargs):
         event = self.write(None, request.data, partial=False)
@@ -275,7 +275,7 @@ class ReferenceViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     pagination_class = KeysetPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     renderer_classes = [JSONRenderer]
     keyset_fields = ("name", "id")
     detail_serializer_class = None
@@ -390,7 +390,7 @@ class ArticleViewSet(ReferenceViewSet):
     serializer_class = s.ArticleSerializer
     filterset_class = ArticleFilterSet
     keyset_fields = ("-publication_date", "id")
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return (

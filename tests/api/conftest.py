@@ -1,17 +1,8 @@
-"""API test fixtures: clients for anonymous and editor callers, and a fresh throttle per test."""
+"""API test fixtures: clients for anonymous and editor callers."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """The anonymous throttle counts in the cache: each test starts with a clean count."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
