@@ -264,7 +264,9 @@ def test_bad_admin_filter_values_get_the_admins_own_redirect(superuser_client, r
         ("externalrecord", "imported_at__year=99999"),
     ],
 )
-def test_a_lookup_no_list_filter_declares_is_left_out_with_a_message(superuser_client, model, query):
+def test_a_lookup_no_list_filter_declares_is_left_out_with_a_message(
+    superuser_client, model, query
+):
     changelist = reverse(f"admin:events_{model}_changelist")
     response = superuser_client.get(f"{changelist}?{query}&q=x")
     assert response.status_code == 302

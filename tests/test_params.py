@@ -22,7 +22,9 @@ from events.params import (
 BIGINT_MAX = 2**63 - 1
 
 
-@pytest.mark.parametrize("text", ["²", "٢٠١٦", "２０１６", "1_000", "1.0", "+5", "0x10", " ", "1 2"])
+@pytest.mark.parametrize(
+    "text", ["²", "٢٠١٦", "２０１６", "1_000", "1.0", "+5", "0x10", " ", "1 2"]
+)
 def test_only_ascii_digits_make_a_whole_number(text):
     with pytest.raises(ParamError, match="not a whole number"):
         parse_int(text)
@@ -54,7 +56,9 @@ def test_an_id_is_within_the_64_bit_range():
 
 def test_as_id_is_none_for_anything_but_an_id():
     assert as_id("12") == 12
-    assert [as_id(text) for text in ("²", "islamic-state", "", "99999999999999999999")] == [None] * 4
+    assert [as_id(text) for text in ("²", "islamic-state", "", "99999999999999999999")] == [
+        None
+    ] * 4
 
 
 def test_column_ranges_are_those_every_database_holds():

@@ -29,7 +29,13 @@ from events.api.filtersets import (
 )
 from events.api.negotiation import JSONRenderer
 from events.api.pagination import KeysetPagination
-from events.chronology import INTERVALS, add_event_details, entries, histogram
+from events.chronology import (
+    INTERVALS,
+    TooManyBuckets,
+    add_event_details,
+    entries,
+    histogram,
+)
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.querysets import distinct_count
@@ -93,7 +99,10 @@ class HistogramView(ChronologyView, GenericAPIView):
         counts = cache.get(key)
         if counts is None:
             start, end = filterset.period
-            counts = histogram(filterset.day_pairs(), interval=interval, start=start, end=end)
+            try:
+                counts = histogram(filterset.day_pairs(), interval=interval, start=start, end=end)
+            except TooManyBuckets as exc:
+                raise ValidationError({"interval": [str(exc)]}) from exc
             cache.set(key, counts, HISTOGRAM_CACHE_SECONDS)
         return Response(counts)
 
