@@ -164,6 +164,16 @@ class Bar:
     def empty(self) -> bool:
         return not (self.certain or self.possible)
 
+    # Where each part starts, from the strip's top, in percent: the bars are drawn as SVG
+    # rectangles, whose position and size are attributes (the CSP refuses style attributes).
+    @property
+    def certain_top(self) -> float:
+        return max(0.0, round(100 - self.certain_pct, 1))
+
+    @property
+    def possible_top(self) -> float:
+        return max(0.0, round(100 - self.certain_pct - self.possible_pct, 1))
+
 
 @dataclass
 class Strip:
