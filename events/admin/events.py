@@ -35,7 +35,7 @@ from events.models import (
     EventRelation,
     EventSource,
 )
-from events.params import as_id
+from events.params import as_id, id_or_404
 from events.querysets import related_count
 
 WHEN_HELP = (
@@ -455,6 +455,12 @@ class EventForReviewAdmin(EventAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history is the event's: the proxy model records none of its own.
+        return HttpResponseRedirect(
+            reverse("admin:events_event_history", args=[id_or_404(object_id)])
+        )
 
 
 def _named_by(term: str, *, db: str):

@@ -1,15 +1,13 @@
 """The admin's URL input kept to what it declares: its list filters, and ids that are ids."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.contrib.admin.widgets import url_params_from_lookup_dict
+from django.db.models import DateField, Model
 from django.http import HttpResponseRedirect
 
 from events.params import id_or_404
-
-# The parameters a field's stock list filter (choices, related, boolean, date, all values)
-# sends, after the field's path.
-FIELD_FILTER_SUFFIXES = ("", "__exact", "__isnull", "__in", "__gte", "__lt", "__id__exact")
 
 
 class StrictAdminInput:
@@ -44,7 +42,7 @@ class StrictAdminInput:
                     return True
                 continue
             path = list_filter[0] if isinstance(list_filter, list | tuple) else list_filter
-            if any(name == f"{path}{suffix}" for suffix in FIELD_FILTER_SUFFIXES):
+            if name in field_filter_params(self.model, path):
                 return True
         # A raw-id popup filters by the foreign key's limit_choices_to (Django allows those).
         for lookups in self.model._meta.related_fkey_lookups:
@@ -61,3 +59,14 @@ class StrictAdminInput:
         id_or_404(object_id)
         id_or_404(version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def field_filter_params(model: type[Model], path: str) -> set[str]:
+    """The parameters the stock list filter of the field at path sends: the related row's id
+    for a foreign key, a range for a date, the value itself otherwise; and "is empty"."""
+    field = get_fields_from_path(model, path)[-1]
+    if field.is_relation:
+        return {f"{path}__{field.target_field.name}__exact", f"{path}__isnull"}
+    if isinstance(field, DateField):  # DateTimeField too.
+        return {f"{path}__gte", f"{path}__lt", f"{path}__isnull"}
+    return {path, f"{path}__exact", f"{path}__isnull"}
