@@ -107,7 +107,7 @@ MIDDLEWARE = [
 
 # django-axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "events.throttling.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

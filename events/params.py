@@ -135,15 +135,23 @@ def _invalid(exc: ParamError) -> ValidationError:
 # --- Django form fields (django-filter filters and the admin's filters use them) ---------------
 
 
+def _within_column(kwargs: dict, column: Field | None) -> dict:
+    """min_value and max_value narrowed to what the column holds."""
+    if column is None:
+        return kwargs
+    low, high = column_range(column)
+    return {
+        **kwargs,
+        "min_value": max(kwargs.get("min_value", low), low),
+        "max_value": min(kwargs.get("max_value", high), high),
+    }
+
+
 class IntegerParamField(forms.IntegerField):
     """forms.IntegerField on parse_int: ASCII digits only; `column` bounds it to a model field."""
 
     def __init__(self, *, column: Field | None = None, **kwargs):
-        if column is not None:
-            low, high = column_range(column)
-            kwargs["min_value"] = max(kwargs.get("min_value", low), low)
-            kwargs["max_value"] = min(kwargs.get("max_value", high), high)
-        super().__init__(**kwargs)
+        super().__init__(**_within_column(kwargs, column))
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -176,11 +184,7 @@ class IntegerInput(serializers.IntegerField):
     another script's digits; `column` bounds it to a model field."""
 
     def __init__(self, *, column: Field | None = None, **kwargs):
-        if column is not None:
-            low, high = column_range(column)
-            kwargs["min_value"] = max(kwargs.get("min_value", low), low)
-            kwargs["max_value"] = min(kwargs.get("max_value", high), high)
-        super().__init__(**kwargs)
+        super().__init__(**_within_column(kwargs, column))
 
     def to_internal_value(self, data):
         if isinstance(data, bool):

@@ -1,8 +1,10 @@
-"""Who a request comes from, and the anonymous rate limit the public pages share with the API."""
+"""Who a request comes from, and the limits on it: the anonymous rate limit the public pages
+share with the API, and the admin login lockout."""
 
 from collections.abc import Callable
 from functools import wraps
 
+from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from rest_framework.throttling import AnonRateThrottle
@@ -30,3 +32,15 @@ def throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return response
 
     return wrapper
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout for logins that come with a request (the admin's login form).
+
+    authenticate() without one (the test client's login(), a script or a shell) is no login
+    from an address: there is nothing to count it against, where the stock backend raises."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

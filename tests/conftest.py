@@ -1,11 +1,13 @@
-"""Shared fixtures: editors with and without the publish permission, the loaded seeds, and a
-fresh anonymous throttle per test."""
+"""Shared fixtures: editors with and without the publish permission, API clients, the loaded
+seeds (per test or once per module), and a fresh anonymous throttle per test."""
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import transaction
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from events.permissions import EDITOR_GROUP, PUBLISHER_GROUP
 from events.seeding import load_seeds
@@ -41,6 +43,19 @@ def editor(db) -> User:
 def publisher(db) -> User:
     """An editor who may also publish and retract."""
     return _staff("pub", EDITOR_GROUP, PUBLISHER_GROUP)
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor) -> APIClient:
+    """An editor authenticated by token, as scripts are."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    return client
 
 
 @pytest.fixture

@@ -207,6 +207,14 @@ def test_a_successful_login_clears_the_count(client):
     assert _login(client, "the-right-password-1").status_code == 302
 
 
+@pytest.mark.django_db
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_a_login_without_a_request_is_not_counted_and_still_checks_the_password(client):
+    User.objects.create_user("ed", password="the-right-password-1", is_staff=True)
+    assert not client.login(username="ed", password="wrong")
+    assert client.login(username="ed", password="the-right-password-1")
+
+
 # --- Rate limits and the proxy count ----------------------------------------------------------
 
 

@@ -4,7 +4,6 @@ database. Found by hand and by fuzzing (bench/fuzz.py, tests/test_fuzz.py)."""
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from events.models import Event
 from tests.api.helpers import errors
@@ -24,18 +23,6 @@ SUPERSCRIPT_TWO = "%C2%B2"  # "²": str.isdigit() is true, int() fails.
 ARABIC_2016 = "%D9%A2%D9%A0%D9%A1%D9%A6"  # "٢٠١٦": int() reads it as 2016.
 FULL_WIDTH_2 = "%EF%BC%92"  # "２"
 HUGE = "99999999999999999999"  # Past the 64-bit range of every id column.
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def editor_api(editor) -> APIClient:
-    client = APIClient()
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

@@ -1,21 +1,8 @@
-"""API test fixtures: clients for anonymous and editor callers."""
+"""API test fixtures: a publisher signed in by session (anonymous and token clients are in
+tests/conftest.py)."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def editor_api(editor) -> APIClient:
-    """An editor authenticated by token, as scripts are."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
-    return client
 
 
 @pytest.fixture
