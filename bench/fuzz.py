@@ -225,7 +225,7 @@ def _surface(url: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--random", type=int, default=4000, help="hypothesis requests (4000)")
+    parser.add_argument("--random", type=int, default=3000, help="hypothesis requests (3000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--clients", type=int, default=4, help="concurrent requests (4)")
