@@ -103,14 +103,14 @@ def column_range(field: Field) -> tuple[int, int]:
 
 # ISO 8601 needs at least a date; fromisoformat() reads the rest.
 _ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.,]+)?(Z|[+-][0-9:]+)?", re.ASCII)
-# An unencoded "+05:00" arrives as " 05:00": the plus sign is put back.
-_LOST_PLUS = re.compile(r" ([0-9]{2}:?[0-9]{2})$", re.ASCII)
+# An unencoded "+05:00" after a time arrives as " 05:00": the plus sign is put back.
+_LOST_PLUS = re.compile(r"([T ][0-9]{2}:[0-9:.,]*) ([0-9]{2}:?[0-9]{2})$", re.ASCII)
 
 
 def parse_datetime(text: str) -> datetime:
     """An ISO 8601 date or date-time as an aware UTC datetime (a date is its midnight, a time
     without an offset is UTC); ParamError unless it lies within years 1 to 9999 in UTC."""
-    stripped = _LOST_PLUS.sub(r"+\1", reject_nul(text).strip())
+    stripped = _LOST_PLUS.sub(r"\1+\2", reject_nul(text).strip())
     example = "e.g. 2026-11-21T10:00:00Z"
     if not _ISO_DATETIME.fullmatch(stripped):
         raise ParamError(f"{text!r} is not an ISO 8601 date or date-time ({example})")

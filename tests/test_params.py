@@ -77,6 +77,8 @@ def test_date_times_are_read_as_utc():
     assert parse_datetime("2026-11-21") == datetime(2026, 11, 21, tzinfo=UTC)
     # An unencoded "+" arrives as a space.
     assert parse_datetime("2026-11-21T12:00:00 02:00") == datetime(2026, 11, 21, 10, tzinfo=UTC)
+    assert parse_datetime("2026-11-21 12:00 02:00") == datetime(2026, 11, 21, 10, tzinfo=UTC)
+    assert parse_datetime("2026-11-21 10:00") == datetime(2026, 11, 21, 10, tzinfo=UTC)
     # Beyond PostgreSQL's ±15:59, but a real instant: the database only ever sees UTC.
     assert parse_datetime("2020-01-01T00:00:00+18:00") == datetime(2019, 12, 31, 6, tzinfo=UTC)
 
