@@ -14,12 +14,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+# The demo is a development setup: DEBUG on (a throwaway secret key) for every step.
+demo: export DEBUG := true
 demo: $(STAMP)  ## migrate the SQLite database, load the seeds, create an editor, serve
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
-	$(BIN)/python manage.py create_demo_editor
+	@# --force: the demo's own account gets a fresh password on every run.
+	$(BIN)/python manage.py create_demo_editor --force
 	@echo "Serving on http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/)"
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)  ## the whole suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -35,6 +38,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+check: export DEBUG := true
 check: $(STAMP)  ## Django's system checks and no missing migrations
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run

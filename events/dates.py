@@ -232,7 +232,10 @@ def _year_display(earliest: date, latest: date) -> str:
 # --- ISO 8601 / EDTF ----------------------------------------------------------------------------
 
 # Month and day may have one digit: editors type "2016-9-4" into the admin.
-_ISO_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?P<q>[~?%])?")
+# ASCII digits only: \d alone would read "٢٠١٦" (Arabic-Indic) or "２０１６" (full-width) as 2016.
+_ISO_RE = re.compile(
+    r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?P<q>[~?%])?", re.ASCII
+)
 
 
 def parse_partial_iso(text: str) -> FuzzyDate:
@@ -385,7 +388,7 @@ def parse_date_input(text: str, *, reference: date | None = None) -> FuzzyDate:
             raise
 
 
-_ISO_SHAPED_RE = re.compile(r"\d{4}([-/~?%][-\w/~?%.]*)?")
+_ISO_SHAPED_RE = re.compile(r"\d{4}([-/~?%][-\w/~?%.]*)?", re.ASCII)
 
 
 def _as_day(value: date | None) -> date | None:
@@ -983,7 +986,11 @@ _RULE_TABLE: list[_Rule] = [
 ]
 _RULES: list[tuple[re.Pattern[str], _Handler]] = [
     (
-        re.compile(rule.pattern.replace("{rest}", ".+" if rule.find_rest is None else ".*")),
+        # ASCII: a number in a phrase is written in the digits 0-9 (as in _ISO_RE), never
+        # "٢٠١٦" (Arabic-Indic) or "２０１６" (full-width).
+        re.compile(
+            rule.pattern.replace("{rest}", ".+" if rule.find_rest is None else ".*"), re.ASCII
+        ),
         rule.handler,
     )
     for rule in _RULE_TABLE
@@ -1000,7 +1007,8 @@ _FIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         rule.kind,
         re.compile(
-            rf"(?<![\w'-]){_LEAD}(?:{rule.pattern.replace('{rest}', rule.find_rest)})(?![\w'-])"
+            rf"(?<![\w'-]){_LEAD}(?:{rule.pattern.replace('{rest}', rule.find_rest)})(?![\w'-])",
+            re.ASCII,  # Finds exactly what the rules above resolve.
         ),
     )
     for rule in _RULE_TABLE

@@ -24,6 +24,7 @@ from events.admin.filters import (
     places_within,
 )
 from events.admin.paging import COUNT_LIMIT, BoundedCountPaginator
+from events.admin.strict import StrictAdminInput
 from events.admin.versioning import (
     TrackedInlineFormSet,
     VersionedAdmin,
@@ -39,6 +40,7 @@ from events.models import (
     EventRelation,
     EventSource,
 )
+from events.params import as_id, id_or_404
 from events.querysets import related_count
 from events.validators import (
     PUBLISHER_STATUSES,
@@ -262,7 +264,7 @@ class _LinkChange:
 
 
 @admin.register(Event)
-class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
+class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
     form = EventAdminForm
     inlines = [EventActorInline, EventSourceInline, EventRelationInline]
     list_display = [
@@ -535,7 +537,7 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
     def history_view(self, request, object_id, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "link_history": _link_history(int(object_id)) if str(object_id).isdigit() else [],
+            "link_history": _link_history(pk) if (pk := as_id(str(object_id))) else [],
         }
         return super().history_view(request, object_id, extra_context=extra_context)
 
@@ -596,6 +598,12 @@ class EventForReviewAdmin(EventAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history is the event's: the proxy model records none of its own.
+        return HttpResponseRedirect(
+            reverse("admin:events_event_history", args=[id_or_404(object_id)])
+        )
 
 
 # The submit button that saves the form and moves the event to its value (a status).

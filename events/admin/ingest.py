@@ -23,6 +23,7 @@ from events.ingest.pipeline import (
 from events.ingest.reading import read_article
 from events.ingest.triage import Kind, Triaged, triage
 from events.models import Article, Event, Location
+from events.params import as_id
 
 
 class IngestArticleForm(forms.Form):
@@ -296,7 +297,7 @@ class IngestingArticleAdmin(ArticleAdmin):
                 self.message_user(request, f"Proposal #{event_id} rejected and deleted.")
             elif decision == "merge":
                 raw = request.POST.get("into", "").strip().lstrip("#")
-                into = Event.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+                into = Event.objects.filter(pk=as_id(raw)).first() if as_id(raw) else None
                 if into is None:
                     raise review.ReviewError(f"into: {raw!r} is not the number of an event.")
                 moved = review.merge(event, into, user=request.user)
