@@ -54,7 +54,10 @@ def test_the_preview_shows_each_rows_fate_and_writes_nothing(client, publisher):
     assert "created" in line2 and "Armed clash in Sukhna" in line2
     line3 = re.search(r'<tr id="line-3">(.*?)</tr>', page, re.S).group(1)
     assert "rejected" in line3 and "event_date: &#x27;someday&#x27; is not a date" in line3
-    assert "events: 2 would be created, 0 updated, 0 unchanged, 1 rows rejected" in page
+    assert (
+        "events: 2 would be created, 0 updated, 0 unchanged, 0 older rows skipped, "
+        "0 conflicts for review, 1 rows rejected"
+    ) in page
     assert not Event.objects.exists()
     assert not Actor.objects.filter(name="Brand New Brigade").exists()
 
@@ -83,7 +86,7 @@ def test_a_second_upload_previews_updates_and_unchanged_rows(client, publisher):
         {"event_id_cnty": "SYR3"},
     )
     page = upload(client, newer).content.decode()
-    assert "events: 0 would be created, 1 updated, 1 unchanged, 0 rows rejected" in page
+    assert "events: 0 would be created, 1 updated, 1 unchanged, 0 older rows skipped" in page
     assert "updated" in re.search(r'<tr id="line-2">(.*?)</tr>', page, re.S).group(1)
 
 

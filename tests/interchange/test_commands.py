@@ -19,7 +19,7 @@ def run(*args) -> str:
 
 def test_import_events_imports_and_reports(seeded):
     output = run("import_events", str(ACLED_CURRENT), "--format", "acled")
-    assert "events: 8 were created, 0 updated, 0 unchanged, 0 rows rejected" in output
+    assert "events: 8 were created, 0 updated, 0 unchanged, 0 older rows skipped" in output
     assert output.rstrip().endswith("Imported.")
     assert ExternalRecord.objects.count() == 8
 
@@ -75,21 +75,23 @@ def test_export_events_filters_by_the_apis_parameters(seeded):
 
 def test_export_events_takes_repeated_filters_and_dashed_names(seeded):
     run("import_events", str(ACLED_CURRENT), "--format", "acled")
-    output = run(
-        "export_events",
-        "--format",
-        "ucdp",
-        "--type",
-        "riots",
-        "--type",
-        "protests",
-        "--date-mode",
-        "within",
-    )
-    # ACLED's ids belong to ACLED's layout: in UCDP's, an event has our id.
-    rows = read_csv(output.encode())
+    args = ["export_events", "--format", "acled", "--type", "riots", "--type", "protests"]
+    rows = read_csv(run(*args, "--date-mode", "within").encode())
+    assert sorted(row["location"] for row in rows) == ["Maan", "Tell Abiad"]
+
+
+def test_export_events_says_how_many_events_a_layout_leaves_out(seeded):
+    run("import_events", str(ACLED_CURRENT), "--format", "acled")
+    # Riots and protests have no UCDP type of violence: left out, and said so.
+    out, err = io.StringIO(), io.StringIO()
+    args = ["export_events", "--format", "ucdp", "--type", "riots", "--type", "protests"]
+    call_command(*args, stdout=out, stderr=err)
+    assert read_csv(out.getvalue().encode()) == []
+    assert err.getvalue().startswith("2 events left out: the ucdp layout has no type for them")
+    rows = read_csv(run(*args, "--include-unmapped").encode())
     assert sorted(row["where_coordinates"] for row in rows) == ["Maan", "Tell Abiad"]
-    assert all(row["id"].startswith("CT") for row in rows)
+    # ACLED's ids belong to ACLED's layout: in UCDP's, an event has our integer id.
+    assert all(int(row["id"]) > 10**9 and row["type_of_violence"] == "" for row in rows)
 
 
 def test_export_events_writes_a_file(seeded, tmp_path):
