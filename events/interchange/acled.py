@@ -494,18 +494,21 @@ def inter_codes(actors: list[Mapping[str, Any]]) -> tuple[int | None, int | None
         ("side_a", "side_b") if roles & {"side_a", "side_b"} else ("perpetrator", "target")
     )
 
-    def code(role: str) -> int | None:
+    def code(role: str) -> int:
+        # No actor in the slot is 0, as ACLED writes it.
         kind = next((a.get("kind") for a in actors if a.get("role") == role), None)
-        return None if kind is None else KIND_INTER.get(kind, 8)
+        return 0 if kind is None else KIND_INTER.get(kind, 8)
 
+    if not actors:
+        return None, None
     return code(first), code(second)
 
 
 def interaction(inter1: int | None, inter2: int | None) -> int | None:
     """ACLED's interaction: both codes, the lower first (12), or the one code and 0 (10)."""
-    if inter1 is None and inter2 is None:
+    codes = sorted(code for code in (inter1, inter2) if code)
+    if not codes:
         return None
-    codes = sorted(code for code in (inter1, inter2) if code is not None)
     return int(f"{codes[0]}{codes[1] if len(codes) == 2 else 0}")
 
 
