@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from events.interchange.importer import (
     LAYOUTS,
@@ -151,7 +152,7 @@ class ExternalRecordAdmin(admin.ModelAdmin):
             "<tr{}><td>{}</td><td>{}</td>{}</tr>",
             (
                 (
-                    format_html(' class="changed" style="background: #fff4c2"')
+                    mark_safe(' class="changed" style="background: #fff4c2"')
                     if newer is not None and newer.get(column, "") != stored.get(column, "")
                     else "",
                     column,

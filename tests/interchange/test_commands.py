@@ -124,3 +124,58 @@ def test_export_events_leaves_drafts_out_unless_asked(tmp_path):
     )
     assert read_csv(run("export_events", "--format", "acled").encode()) == []
     assert len(read_csv(run("export_events", "--format", "acled", "--all-statuses").encode())) == 1
+
+
+def test_import_events_takes_its_format_as_a_keyword_of_call_command():
+    out = io.StringIO()
+    call_command("import_events", str(UCDP_SAMPLE), format="ucdp", release="19.1", stdout=out)
+    assert "events: 400 were created" in out.getvalue()
+    assert set(ExternalRecord.objects.values_list("release", flat=True)) == {"19.1"}
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_goes_to_a_terminals_stderr_and_nowhere_else():
+    err = Terminal()
+    call_command("import_events", str(UCDP_SAMPLE), format="ucdp", stdout=io.StringIO(), stderr=err)
+    assert "[##############################] 100% 400 of about 400 rows" in err.getvalue()
+    quiet = io.StringIO()
+    call_command(
+        "import_events", str(UCDP_SAMPLE), format="ucdp", stdout=io.StringIO(), stderr=quiet
+    )
+    assert quiet.getvalue() == ""
+
+
+def test_a_failure_mid_file_exits_4_naming_the_lines_committed(tmp_path, allow_stop):
+    from tests.interchange.test_importer import refuse_events_with_summary, rows
+
+    refuse_events_with_summary("refused")
+    path = tmp_path / "acled.csv"
+    path.write_bytes(acled_file(*rows(6000), {"event_id_cnty": "SYR9999", "notes": "refused"}))
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_events", str(path), format="acled", stdout=out)
+    assert raised.value.returncode == 4
+    assert str(raised.value).startswith("Stopped at lines 5002–6002 (disk is full")
+    assert "Lines committed before it: 2–5001" in str(raised.value)
+    assert ExternalRecord.objects.count() == 5000
+
+
+def test_conflicts_for_review_exit_5(tmp_path):
+    path = tmp_path / "acled.csv"
+    path.write_bytes(acled_file({"fatalities": "3"}))
+    call_command("import_events", str(path), format="acled", stdout=io.StringIO())
+    event = Event.objects.get()
+    event.fatalities_best = 4
+    event.save()
+    path.write_bytes(acled_file({"fatalities": "5", "timestamp": "1700000000"}))
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_events", str(path), format="acled", stdout=out)
+    assert raised.value.returncode == 5
+    assert "1 newer rows meet events editors changed" in str(raised.value)
+    assert "line 2: conflict: ACLED SYR1" in out.getvalue()
+    assert Event.objects.get().fatalities_best == 4

@@ -1,5 +1,7 @@
 """The import machinery: bad rows, all-or-nothing, dry runs, re-imports, places, queries."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -372,3 +374,118 @@ def test_imported_and_updated_events_are_found_by_the_words_of_their_excerpts():
     assert list(mentioning(Event.objects.all(), "bakery")) == [event("SYR1")]
     assert mentioning(Event.objects.all(), "granary").count() == 2
     assert Event.objects.count() == 3
+
+
+def test_the_missing_records_are_those_of_the_files_countries_and_dates_only():
+    dated = [
+        {"event_id_cnty": "SYR1", "event_date": "2017-06-01"},
+        {"event_id_cnty": "SYR2", "event_date": "2018-03-01"},
+        {"event_id_cnty": "SYR3", "event_date": "2018-06-01"},
+        {"event_id_cnty": "SYR4", "event_date": "2018-09-01"},
+        {"event_id_cnty": "SYR5", "event_date": "2019-06-01"},
+        {"event_id_cnty": "IRQ1", "event_date": "2018-06-01", "country": "Iraq"},
+    ]
+    import_file(acled_file(*dated), dataset="acled")
+    # A file of Syria for March to September 2018 that lacks one of its rows.
+    report = import_file(acled_file(dated[1], dated[3]), dataset="acled")
+    assert report.missing == [("SYR3", event("SYR3").pk)]
+    assert report.missing_count == 1
+    assert report.scope == (["Syria"], date(2018, 3, 1), date(2018, 9, 1))
+    assert "1 ACLED records of Syria dated 2018-03-01 to 2018-09-01 are not in this file" in (
+        "\n".join(report.lines())
+    )
+
+
+def test_a_date_outside_the_window_is_a_rejected_row_with_its_line():
+    report = import_file(
+        acled_file(
+            {"event_id_cnty": "SYR1"},
+            {"event_id_cnty": "SYR2", "event_date": "9999-12-31"},
+            {"event_id_cnty": "SYR3", "event_date": "1700-01-01"},
+        ),
+        dataset="acled",
+    )
+    assert [(row.line, row.reason[:45]) for row in report.rejected] == [
+        (3, "event_date: 9999-12-31 is outside the dates k"),
+        (4, "event_date: 1700-01-01 is outside the dates k"),
+    ]
+    assert list(ExternalRecord.objects.values_list("external_id", flat=True)) == ["SYR1"]
+
+
+def test_a_count_too_large_for_its_column_is_a_rejected_row_not_a_crash():
+    data = ucdp_file({"id": "1"}, {"id": "2", "best": "99999999999999999999"}, {"id": "3"})
+    report = import_file(data, dataset="ucdp")
+    assert [(row.line, row.reason) for row in report.rejected] == [
+        (3, "best: '99999999999999999999' is out of range (at most 2,147,483,647)")
+    ]
+    assert (report.created, report.stopped) == (2, "")
+
+
+def refuse_events_with_summary(text: str) -> None:
+    """A database that refuses one row, as a full disk or a broken constraint would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TEMP TRIGGER refuse BEFORE INSERT ON events_event "
+                f"WHEN NEW.summary = '{text}' BEGIN SELECT RAISE(ABORT, 'disk is full'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF NEW.summary = '{text}' THEN RAISE EXCEPTION 'disk is full'; END IF; "
+                "RETURN NEW; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON events_event "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+
+
+def test_a_failure_mid_file_stops_the_import_and_says_what_was_committed(allow_stop):
+    refuse_events_with_summary("refused")
+    data = acled_file(*rows(5), {"event_id_cnty": "SYR6", "notes": "refused"}, *rows(9)[6:])
+    report = import_file(data, dataset="acled", chunk_rows=3)
+    assert report.committed == [(2, 4)]
+    assert report.stopped.startswith("lines 5–7 (disk is full")
+    assert report.stopped.endswith("nothing of these lines was written")
+    assert sorted(ExternalRecord.objects.values_list("external_id", flat=True)) == [
+        "SYR1",
+        "SYR2",
+        "SYR3",
+    ]
+    assert report.created == 3  # Only what was written is counted.
+    assert "STOPPED at lines 5–7 (disk is full" in "\n".join(report.lines())
+    assert "lines committed before it: 2–4" in "\n".join(report.lines())
+    assert not report.missing  # A stopped import lists nothing as missing.
+
+
+def test_with_atomic_a_failure_mid_file_leaves_nothing(allow_stop):
+    refuse_events_with_summary("refused")
+    data = acled_file(*rows(5), {"event_id_cnty": "SYR6", "notes": "refused"})
+    report = import_file(data, dataset="acled", chunk_rows=3, atomic=True)
+    assert report.stopped and not report.written
+    assert not Event.objects.exists() and not Location.objects.exists()
+    assert "--atomic: the import stopped" in "\n".join(report.lines())
+
+
+def test_each_event_link_keeps_the_type_the_row_gave_its_actor():
+    import_file(
+        acled_file(
+            {"event_id_cnty": "SYR1", "actor1": "4th Division", "inter1": "1"},
+            {"event_id_cnty": "SYR2", "actor1": "4th Division", "inter1": "8"},
+            {"event_id_cnty": "SYR3", "actor1": "4th Division", "inter1": "External/Other forces"},
+        ),
+        dataset="acled",
+    )
+    kinds = [event(ident).actor_links.get(role="side_a").kind for ident in ("SYR1", "SYR2", "SYR3")]
+    assert kinds == ["state_forces", "external", "external"]
+    # The actor itself keeps the kind it was first met with.
+    assert Actor.objects.get(name="4th Division").kind == "state_forces"
+
+
+def test_a_large_file_sets_the_search_index_aside_and_rebuilds_it(monkeypatch):
+    from events.search import mentioning
+
+    monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
+    import_file(acled_file(*rows(8, notes="Shelling near the granary")), dataset="acled")
+    assert mentioning(Event.objects.all(), "granary").count() == 8
