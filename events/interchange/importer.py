@@ -591,21 +591,9 @@ class _Importer:
                 **_refs(plan),
             )
         if updates:
-            # The whole current row, for its "~" history record (one query per 500).
-            current = {}
-            event_ids = [plan.stored.event_id for plan in updates]
-            for start in range(0, len(event_ids), IN_LIST):
-                part = event_ids[start : start + IN_LIST]
-                current.update(
-                    (row["id"], row) for row in Event.objects.filter(id__in=part).values()
-                )
             for plan in updates:
-                plan.event = {
-                    **current[plan.stored.event_id],
-                    **plan.event,
-                    **_refs(plan),
-                    "updated": now,
-                }
+                plan.event.update(id=plan.stored.event_id, updated=now, **_refs(plan))
+            event_ids = [plan.event["id"] for plan in updates]
             delete_where(EventActor, "event_id", event_ids)
             delete_where(EventSource, "event_id", event_ids)
         # A new event's actors, sources and record go in before the event itself (their
@@ -648,10 +636,10 @@ class _Importer:
             for plan in creates
         )
         tables.event.insert(plan.event for plan in creates)
-        tables.event_history.insert(self.history.row(plan.event, "+") for plan in creates)
+        self.history.copy(Event, [plan.event["id"] for plan in creates], "+")
         if updates:
             tables.event.update((plan.event for plan in updates), EVENT_COLUMNS)
-            tables.event_history.insert(self.history.row(plan.event, "~") for plan in updates)
+            self.history.copy(Event, [plan.event["id"] for plan in updates], "~")
         tables.record.update(
             ({"id": plan.stored.id, **self.record(plan)} for plan in updates + refreshed),
             RECORD_COLUMNS,
@@ -684,7 +672,7 @@ class _Importer:
             "row_date": row.row_date,
             "geo_precision": row.geo_precision,
             "row": plan.verbatim,
-            "snapshot": _signature(plan),
+            "snapshot": _signature(plan, written=True),
             "pending": None,
             "fingerprint": plan.fingerprint,
             "changed_at": self.history.when,
@@ -914,7 +902,6 @@ def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
 class _Tables:
     def __init__(self, now):
         self.event = Table(Event, now=now, explicit_ids=True)
-        self.event_history = Table(Event.history.model, now=now)
         self.event_actor = Table(EventActor, now=now)
         self.event_source = Table(EventSource, now=now)
         self.record = Table(ExternalRecord, now=now)
@@ -942,15 +929,17 @@ def _refs(plan: _Plan) -> dict:
     }
 
 
-def _signature(plan: _Plan) -> dict[str, str]:
-    """What the plan writes into the event, group by group (see events.interchange.signature);
-    a name still waiting for its new row has no id yet, and its group matches nothing stored."""
+def _signature(plan: _Plan, *, written: bool = False) -> dict[str, str]:
+    """What the plan writes into the event, group by group (see events.interchange.signature).
+    Before its chunk is written, a name still waiting for its new row has no id yet: such a
+    plan matches nothing stored."""
     event = plan.event
-    refs = [plan.type, *(actor for actor, _, _ in plan.actors), *(a for a, _, _, _ in plan.sources)]
-    if plan.location is not None:
-        refs.append(plan.location)
-    if any(ref_id(ref) is None for ref in refs):
-        return {"pending": "a name waits for its new row"}
+    if not written:
+        refs = [plan.type, *(a for a, _, _ in plan.actors), *(a for a, _, _, _ in plan.sources)]
+        if plan.location is not None:
+            refs.append(plan.location)
+        if any(ref_id(ref) is None for ref in refs):
+            return {"pending": "a name waits for its new row"}
     return signature.signature(
         headline=event["headline"],
         summary=event["summary"],
@@ -966,7 +955,8 @@ def _signature(plan: _Plan) -> dict[str, str]:
 
 
 def _check_place(spec: PlaceSpec) -> None:
-    validators.validate_coordinates(spec.latitude, spec.longitude)
+    if spec.latitude is not None or spec.longitude is not None:
+        validators.validate_coordinates(spec.latitude, spec.longitude)
     if len(spec.name) > 200:
         raise ValidationError({spec.kind: f"{spec.name[:40]!r}… is longer than 200 characters"})
 

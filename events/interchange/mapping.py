@@ -123,10 +123,16 @@ def date_window(*, today: date | None = None) -> tuple[date, date]:
     return DATE_FLOOR, last
 
 
+_WINDOW: list = [None, None, None]  # today, and its window: worked out once a day
+
+
 def check_date(day: date, column: str) -> date:
     """The day, or RowError when it lies outside the window events may have: every date an
     import reads goes through here."""
-    first, last = date_window()
+    today = date.today()
+    if _WINDOW[0] != today:
+        _WINDOW[:] = [today, *date_window(today=today)]
+    first, last = _WINDOW[1], _WINDOW[2]
     if not first <= day <= last:
         raise RowError(
             f"{column}: {day.isoformat()} is outside the dates kept here ({first} to {last})"

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,7 +22,7 @@ from events.interchange.mapping import (
     fold,
 )
 from events.interchange.mapping import place_key as key_of
-from events.interchange.writing import Table, allocate_ids, ids_by, insert_objects
+from events.interchange.writing import IN_LIST, Table, allocate_ids, ids_by, insert_objects
 from events.models import (
     Actor,
     ActorAlias,
@@ -92,6 +92,33 @@ class History:
             "history_change_reason": self.reason,
             "history_user_id": getattr(self.user, "pk", None),
         }
+
+    def copy(self, model: type[models.Model], ids: list[int], change: str) -> None:
+        """History rows ("+" created, "~" changed) for rows of model just written, copied by
+        the database from the rows themselves: one INSERT … SELECT per 500 ids, nothing built
+        in Python."""
+        if not ids:
+            return
+        history = model.history.model
+        quote = connection.ops.quote_name
+        source = {field.attname: field.column for field in model._meta.concrete_fields}
+        names = [f.attname for f in history._meta.concrete_fields if f.attname in source]
+        columns = ", ".join(quote(source[name]) for name in names)
+        extra = ("history_date", "history_type", "history_change_reason", "history_user_id")
+        targets = [quote(history._meta.get_field(name).column) for name in names]
+        targets += [quote(history._meta.get_field(name).attname) for name in extra]
+        when = connection.ops.adapt_datetimefield_value(self.when)
+        fixed = [when, change, self.reason, getattr(self.user, "pk", None)]
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), IN_LIST):
+                part = ids[start : start + IN_LIST]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(targets)}) "
+                    f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                    f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                    [*fixed, *part],
+                )
 
     def record(self, model: type[models.Model], objs: list, *, update: bool = False) -> None:
         if objs:
@@ -277,6 +304,7 @@ class PlaceResolver:
         self.pending: list[_Place] = []
         self.filled: dict[int, _Place] = {}
         self.suggestions: list[tuple[_Place, _Place, float | None, str]] = []
+        self.resolved: dict[tuple, _Place | None] = {}
         rows = Location.objects.order_by("id").values_list(
             "id", "name", "kind", "parent_id", "latitude", "longitude", "path", "iso_code"
         )
@@ -307,7 +335,15 @@ class PlaceResolver:
 
     def resolve(self, admin: list[PlaceSpec], place: PlaceSpec | None) -> "_Place | None":
         """The event's place: its own place under its admin units (each found or made), or the
-        deepest unit when the row names no place or names that unit."""
+        deepest unit when the row names no place or names that unit. Rows repeat places: each
+        distinct one is resolved once."""
+        key = (*(_spec_key(unit) for unit in admin), place and _spec_key(place))
+        found = self.resolved.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self.resolved[key] = self._resolve(admin, place)
+        return found
+
+    def _resolve(self, admin: list[PlaceSpec], place: PlaceSpec | None) -> "_Place | None":
         parent: _Place | None = None
         for unit in admin:
             found = self._admin(unit, parent)
@@ -455,6 +491,13 @@ class PlaceResolver:
 
     def count_suggestions(self) -> int:
         return len(self.suggestions)
+
+
+_UNSEEN = object()
+
+
+def _spec_key(spec: PlaceSpec) -> tuple:
+    return (spec.name, spec.kind, spec.latitude, spec.longitude, spec.geo_precision, spec.iso_code)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

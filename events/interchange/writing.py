@@ -23,6 +23,11 @@ _CONVERTED = (models.DateField, models.UUIDField, models.JSONField, models.Decim
 # date indexes an import inserts into at random places outgrow the default within a few
 # thousand events, and each miss is a read and a rewrite of a page.
 BULK_CACHE_KIB = 131_072
+# Pages the write-ahead log may grow to before a commit copies it into the database (SQLite's
+# default is 1,000, 4 MB): a chunk writes more than that, and each checkpoint rewrites pages the
+# next chunk changes again. About 256 MB; the last commit's checkpoint, or the next writer's,
+# takes what is left.
+BULK_CHECKPOINT_PAGES = 65_536
 
 
 class Table:
@@ -295,9 +300,13 @@ def bulk_load() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         previous = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        checkpoint = int(cursor.fetchone()[0])
         cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {previous}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
