@@ -170,10 +170,20 @@ def _json_list(opening: bytes, items: Iterator[bytes], closing: bytes) -> Iterat
 
 # --- CSV --------------------------------------------------------------------------------------
 
-# Steps that add facts to each batch of entries before a CSV writes them, registered by the
+# Steps that add facts to each batch of entries read from the database, registered by the
 # modules that know them (events.interchange gives an ACLED row's own event_date); each takes
 # the batch's list of entries and may set keys on them.
 BATCH_STEPS: list[Callable[[list[Entry]], None]] = []
+
+
+def enriched(entries: Iterable[Entry]) -> Iterator[Entry]:
+    """Entries read from the database, in batches, with what the registered steps add: what
+    every export of stored events streams. Entries built by hand go to a format as they are."""
+    for batch in batched(entries):
+        for step in BATCH_STEPS:
+            step(batch)
+        yield from batch
+
 
 # (column, description) in output order: the API docs show this list as the CSV codebook.
 CSV_COLUMNS: list[tuple[str, str]] = [
@@ -264,8 +274,6 @@ def csv_stream(entries: Iterable[Entry], *, title: str = "Chronology") -> Iterat
     # Places recur across a long export: their columns are worked out once per stream.
     places: dict = {}
     for batch in batched(entries):
-        for step in BATCH_STEPS:
-            step(batch)
         # csv_row's keys are in column order; the csv module writes None as an empty cell.
         writer.writerows(csv_row(entry, places=places).values() for entry in batch)
         yield _drain(buffer)

@@ -27,40 +27,55 @@ from events.interchange.reading import Cells, cells, split_list
 DATASET = "acled"
 LABEL = "ACLED"
 
-# The current layout (DOMAIN §9): the export writes exactly these columns, in this order.
-COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
+# Which of our event's fields a column says (events.interchange.signature groups): an export
+# writes the stored cell while its groups are as the import wrote them, and derives it from the
+# event once an editor changed one. A column of no group (the id, tags) always comes from the
+# row.
+DATE, TYPE, ACTORS = frozenset({"date"}), frozenset({"type"}), frozenset({"actors"})
+PLACE = frozenset({"place"})
+# ACLED's timestamp says when the row last changed: ours, once an editor changed any of it.
+ANY = frozenset({"date", "type", "actors", "place", "sources", "summary", "fatalities"})
+
+# The current layout (DOMAIN §9), column by column with its groups: the export writes exactly
+# these columns, in this order.
+LAYOUT: list[tuple[str, frozenset[str] | None]] = [
+    ("event_id_cnty", None),
+    ("event_date", DATE),
+    ("year", DATE),
+    ("time_precision", DATE),
+    ("disorder_type", TYPE),
+    ("event_type", TYPE),
+    ("sub_event_type", TYPE),
+    ("actor1", ACTORS),
+    ("assoc_actor_1", ACTORS),
+    ("inter1", ACTORS),
+    ("actor2", ACTORS),
+    ("assoc_actor_2", ACTORS),
+    ("inter2", ACTORS),
+    ("interaction", ACTORS),
+    ("civilian_targeting", TYPE | ACTORS),
+    ("iso", PLACE),
+    ("region", PLACE),
+    ("country", PLACE),
+    ("admin1", PLACE),
+    ("admin2", PLACE),
+    ("admin3", PLACE),
+    ("location", PLACE),
+    ("latitude", PLACE),
+    ("longitude", PLACE),
+    ("geo_precision", PLACE),
+    ("source", frozenset({"sources"})),
+    ("source_scale", frozenset({"sources"})),
+    ("notes", frozenset({"summary"})),
+    ("fatalities", frozenset({"fatalities"})),
+    ("tags", None),
+    ("timestamp", ANY),
 ]
+COLUMNS = [column for column, _ in LAYOUT]
+COLUMN_GROUPS = {column: groups for column, groups in LAYOUT if groups is not None}
+# Columns an unchanged row that lacks them leaves empty rather than derived (an older
+# layout's row has no timestamp: when ACLED last changed it is not known).
+ROW_ONLY: frozenset[str] = frozenset({"timestamp"})
 
 # Older layouts' names for the same columns.
 ALIASES = {
@@ -74,51 +89,6 @@ REQUIRED = (
     ("event_date",),
     ("event_type",),
 )
-
-# Which of our event's fields each column says (events.interchange.signature groups): an
-# export writes the stored cell while its groups are as the import wrote them. A column of no
-# group (the id, tags) always comes from the row.
-_MAPPED = frozenset({"date", "type", "actors", "place", "sources", "summary", "fatalities"})
-# Columns an unchanged row that lacks them leaves empty rather than derived (an older
-# layout's row has no timestamp: when ACLED last changed it is not known).
-ROW_ONLY: frozenset[str] = frozenset({"timestamp"})
-COLUMN_GROUPS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("event_date", "year", "time_precision"), frozenset({"date"})),
-    **dict.fromkeys(("disorder_type", "event_type", "sub_event_type"), frozenset({"type"})),
-    "civilian_targeting": frozenset({"type", "actors"}),
-    **dict.fromkeys(
-        (
-            "actor1",
-            "assoc_actor_1",
-            "inter1",
-            "actor2",
-            "assoc_actor_2",
-            "inter2",
-            "interaction",
-        ),
-        frozenset({"actors"}),
-    ),
-    **dict.fromkeys(
-        (
-            "iso",
-            "region",
-            "country",
-            "admin1",
-            "admin2",
-            "admin3",
-            "location",
-            "latitude",
-            "longitude",
-            "geo_precision",
-        ),
-        frozenset({"place"}),
-    ),
-    **dict.fromkeys(("source", "source_scale"), frozenset({"sources"})),
-    "notes": frozenset({"summary"}),
-    "fatalities": frozenset({"fatalities"}),
-    # ACLED's timestamp says when the row last changed: ours, once an editor changed it.
-    "timestamp": _MAPPED,
-}
 
 # ACLED's event types and sub-types, by their exact names (the seed fixtures hold the same).
 TAXONOMY: dict[str, tuple[str, ...]] = {

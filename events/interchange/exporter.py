@@ -10,6 +10,7 @@ module registers the two layouts as export formats (events.formats.FORMATS)."""
 
 import csv
 import io
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 from django.http import QueryDict
 
 from events import formats
-from events.formats import FORMATS, LEFT_OUT_HEADER, Format, batched
+from events.formats import FORMATS, LEFT_OUT_HEADER, Format, batched, enriched
 from events.interchange import acled, crosswalk, signature, ucdp
 from events.interchange.crosswalk import has_equivalent
 
@@ -59,11 +60,26 @@ class _Facts:
         ]
 
 
+def stored_ids(batch: Iterable[Mapping[str, Any]]) -> list[int]:
+    """The ids of the entries that are stored events (an id and a UUID for uid): entries built
+    by hand, such as synthetic ones, are taken as they are, without a query."""
+    ids = []
+    for entry in batch:
+        pk, uid = entry.get("id"), entry.get("uid")
+        if isinstance(pk, int) and isinstance(uid, str | uuid.UUID):
+            try:
+                uuid.UUID(str(uid))
+            except ValueError:
+                continue
+            ids.append(pk)
+    return ids
+
+
 def _facts(batch: list[Mapping[str, Any]]) -> dict[int, _Facts]:
     """{event id: _Facts} for a batch of entries, in two queries."""
     from events.models import EventActor, ExternalRecord
 
-    ids = [entry["id"] for entry in batch if isinstance(entry.get("id"), int)]
+    ids = stored_ids(batch)
     found = {pk: _Facts([], {}, []) for pk in ids}
     if not ids:
         return found
@@ -240,7 +256,7 @@ def dataset_days(batch: list[Mapping[str, Any]]) -> None:
     (`event_date`): what event_date means in every CSV layout. One query per batch."""
     from events.models import ExternalRecord
 
-    ids = [entry["id"] for entry in batch if isinstance(entry.get("id"), int)]
+    ids = stored_ids(batch)
     if not ids:
         return
     coded = defaultdict(list)
@@ -291,7 +307,7 @@ def export_events(
     tally: dict = {}
     if isinstance(export, LayoutFormat):
         options["tally"] = tally
-    entries = walk(paging.events, actors=paging.actors, scope=paging.scope)
+    entries = enriched(walk(paging.events, actors=paging.actors, scope=paging.scope))
     return export.stream(entries, title=title, **options), title, tally
 
 

@@ -78,9 +78,9 @@ RECORD_COLUMNS = [
     "changed_at",
 ]
 TYPE_COLUMNS = {"acled": ("event_type", "sub_event_type"), "ucdp": ("type_of_violence",) * 2}
-# A file at least this large (and a quarter of the events already stored) sets the full-text
-# index and the day-pair counts aside and rebuilds them once at the end, instead of keeping
-# them row by row (see events.triggers.set_aside).
+# A file at least this large, whose first chunk writes most of its rows and at least a quarter
+# as many events as are stored, sets the full-text index and the day-pair counts aside and
+# rebuilds them once at the end, instead of keeping them row by row (see _Aside).
 SET_ASIDE_ROWS = 20_000
 Progress = Callable[[int, int], None]
 
@@ -756,7 +756,7 @@ def import_file(
         with (
             _without_cycle_collection(),
             bulk_load(),
-            _set_aside(data.approximate_rows, dry_run=dry_run),
+            _Aside(data.approximate_rows, dry_run=dry_run) as aside,
             _Seen() as seen,
         ):
             importer = _Importer(
@@ -768,7 +768,7 @@ def import_file(
             )
             importer.seen = seen
             with transaction.atomic() if atomic else nullcontext():
-                _run(importer, data, chunk_rows=chunk_rows, progress=progress)
+                _run(importer, data, aside, chunk_rows=chunk_rows, progress=progress)
                 if not report.stopped and list_missing:
                     importer.missing(limit=list_missing)
                 if atomic and (report.rejected or report.stopped) and not dry_run:
@@ -783,14 +783,16 @@ def import_file(
     return report
 
 
-def _run(importer: _Importer, data: DatasetFile, *, chunk_rows: int, progress) -> None:
+def _run(
+    importer: _Importer, data: DatasetFile, aside: "_Aside", *, chunk_rows: int, progress
+) -> None:
     """Plan and write chunk by chunk, each in one transaction (which also holds the chunk's
     writes to the table of ids seen: on SQLite, a statement committed on its own after a
     large write pays for a checkpoint of the write-ahead log)."""
     report = importer.report
     for chunk in _chunks(data.rows, chunk_rows):
         first, last = chunk[0].line, chunk[-1].line
-        mark = report.mark()
+        mark, written = report.mark(), 0
         try:
             with transaction.atomic():
                 plans = importer.plan_chunk(chunk)
@@ -799,11 +801,13 @@ def _run(importer: _Importer, data: DatasetFile, *, chunk_rows: int, progress) -
                 else:
                     importer.write_chunk(plans)
                     report.committed.append((first, last))
+                    written = sum(plan.action in ("create", "update") for plan in plans)
         except Exception as exc:  # Any failure: the report says where it stopped.
             logger.exception("import of %s stopped at lines %s–%s", report.filename, first, last)
             report.back_to(mark)
             report.stopped = f"lines {first}–{last} ({exc}); nothing of these lines was written"
             return
+        aside.after_chunk(len(chunk), written, data.approximate_rows - report.rows)
         if progress is not None:
             progress(report.rows, data.approximate_rows)
 
@@ -872,14 +876,34 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-@contextmanager
-def _set_aside(rows: int, *, dry_run: bool) -> Iterator[None]:
-    """Set the trigger-kept features aside for a large file (see SET_ASIDE_ROWS)."""
-    if dry_run or rows < SET_ASIDE_ROWS or rows < Event.objects.count() // 4:
-        yield
-        return
-    with triggers.set_aside():
-        yield
+class _Aside:
+    """The trigger-kept features (the full-text index, the histogram's day pairs) set aside
+    for a large import that writes, and rebuilt once at the end (see events.triggers): set
+    aside between chunks, once the first chunk has written most of its rows, so that a
+    re-import that changes nothing never pays for a rebuild."""
+
+    def __init__(self, rows: int, *, dry_run: bool):
+        self.eligible = not dry_run and rows >= SET_ASIDE_ROWS
+        self.started = False
+
+    def after_chunk(self, rows: int, written: int, remaining: int) -> None:
+        if self.started or not self.eligible or written * 2 < rows or remaining < rows:
+            return
+        self.eligible = False
+        if written * 4 < Event.objects.count():
+            return  # A small share of a large table: rebuilding would cost more.
+        for feature, _ in triggers.FEATURES:
+            triggers.uninstall_feature(feature, connection)
+        self.started = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        # Reinstalled and rebuilt from every event, whether the import committed or not; had
+        # the setting aside been rolled back with an all-or-nothing import, nothing is missing.
+        if self.started:
+            triggers.restore_triggers()
 
 
 def guess_release(dataset: str, filename: str) -> str:

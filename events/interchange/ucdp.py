@@ -26,106 +26,72 @@ from events.interchange.reading import Cells, cells, split_list
 DATASET = "ucdp"
 LABEL = "UCDP GED"
 
-# The GED columns (DOMAIN §9, plus code_status, gwnoa and gwnob of the global file).
-COLUMNS = [
-    "id",
-    "relid",
-    "year",
-    "active_year",
-    "code_status",
-    "type_of_violence",
-    "conflict_new_id",
-    "conflict_name",
-    "dyad_new_id",
-    "dyad_name",
-    "side_a_new_id",
-    "side_a",
-    "side_b_new_id",
-    "side_b",
-    "number_of_sources",
-    "source_article",
-    "source_office",
-    "source_date",
-    "source_headline",
-    "source_original",
-    "where_prec",
-    "where_coordinates",
-    "where_description",
-    "adm_1",
-    "adm_2",
-    "latitude",
-    "longitude",
-    "geom_wkt",
-    "priogrid_gid",
-    "country",
-    "country_id",
-    "region",
-    "event_clarity",
-    "date_prec",
-    "date_start",
-    "date_end",
-    "deaths_a",
-    "deaths_b",
-    "deaths_civilians",
-    "deaths_unknown",
-    "best",
-    "high",
-    "low",
-    "gwnoa",
-    "gwnob",
+# Which of our event's fields a column says (events.interchange.signature groups): an export
+# writes the stored cell while its groups are as the import wrote them, and derives it from the
+# event once an editor changed one. A column of no group (ids, UCDP's own codes) always comes
+# from the row.
+DATE, ACTORS, PLACE = frozenset({"date"}), frozenset({"actors"}), frozenset({"place"})
+SOURCES, DEATHS = frozenset({"sources"}), frozenset({"fatalities"})
+WHO = frozenset({"type", "actors"})
+
+# The GED columns (DOMAIN §9, plus code_status, gwnoa and gwnob of the global file), column by
+# column with its groups: the export writes exactly these columns, in this order.
+LAYOUT: list[tuple[str, frozenset[str] | None]] = [
+    ("id", None),
+    ("relid", None),
+    ("year", DATE),
+    ("active_year", None),
+    ("code_status", None),
+    ("type_of_violence", WHO),
+    ("conflict_new_id", WHO),
+    ("conflict_name", WHO),
+    ("dyad_new_id", ACTORS),
+    ("dyad_name", ACTORS),
+    ("side_a_new_id", ACTORS),
+    ("side_a", ACTORS),
+    ("side_b_new_id", ACTORS),
+    ("side_b", ACTORS),
+    ("number_of_sources", SOURCES),
+    ("source_article", SOURCES),
+    ("source_office", SOURCES),
+    ("source_date", SOURCES),
+    ("source_headline", SOURCES),
+    ("source_original", SOURCES),
+    ("where_prec", PLACE),
+    ("where_coordinates", PLACE),
+    ("where_description", PLACE),
+    ("adm_1", PLACE),
+    ("adm_2", PLACE),
+    ("latitude", PLACE),
+    ("longitude", PLACE),
+    ("geom_wkt", PLACE),
+    ("priogrid_gid", PLACE),
+    ("country", PLACE),
+    ("country_id", PLACE),
+    ("region", PLACE),
+    ("event_clarity", None),
+    ("date_prec", DATE),
+    ("date_start", DATE),
+    ("date_end", DATE),
+    ("deaths_a", DEATHS),
+    ("deaths_b", DEATHS),
+    ("deaths_civilians", DEATHS),
+    ("deaths_unknown", DEATHS),
+    ("best", DEATHS),
+    ("high", DEATHS),
+    ("low", DEATHS),
+    ("gwnoa", ACTORS),
+    ("gwnob", ACTORS),
 ]
-ALIASES = {"best_est": "best", "low_est": "low", "high_est": "high"}
-REQUIRED = (("id",), ("date_start",), ("type_of_violence",))
-# Which of our event's fields each column says (events.interchange.signature groups): an
-# export writes the stored cell while its groups are as the import wrote them. A column of no
-# group (the ids, event_clarity, active_year) always comes from the row.
-_SIDE_COLUMNS = (
-    "dyad_new_id",
-    "dyad_name",
-    "side_a_new_id",
-    "side_a",
-    "side_b_new_id",
-    "side_b",
-    "gwnoa",
-    "gwnob",
-)
-_PLACE_COLUMNS = (
-    "where_prec",
-    "where_coordinates",
-    "where_description",
-    "adm_1",
-    "adm_2",
-    "latitude",
-    "longitude",
-    "geom_wkt",
-    "priogrid_gid",
-    "country",
-    "country_id",
-    "region",
-)
-_SOURCE_COLUMNS = (
-    "number_of_sources",
-    "source_article",
-    "source_office",
-    "source_date",
-    "source_headline",
-    "source_original",
-)
-_DEATHS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
-_DEATH_COLUMNS = (*_DEATHS, "best", "high", "low")
+COLUMNS = [column for column, _ in LAYOUT]
+COLUMN_GROUPS = {column: groups for column, groups in LAYOUT if groups is not None}
 # Columns an unchanged row that lacks them leaves empty rather than derived: the source's own
 # words for the place are not ours to write.
 ROW_ONLY: frozenset[str] = frozenset({"where_description"})
-COLUMN_GROUPS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("year", "date_prec", "date_start", "date_end"), frozenset({"date"})),
-    **dict.fromkeys(
-        ("type_of_violence", "conflict_new_id", "conflict_name"), frozenset({"type", "actors"})
-    ),
-    **dict.fromkeys(_SIDE_COLUMNS, frozenset({"actors"})),
-    **dict.fromkeys(_PLACE_COLUMNS, frozenset({"place"})),
-    **dict.fromkeys(_SOURCE_COLUMNS, frozenset({"sources"})),
-    **dict.fromkeys(_DEATH_COLUMNS, frozenset({"fatalities"})),
-}
+ALIASES = {"best_est": "best", "low_est": "low", "high_est": "high"}
+REQUIRED = (("id",), ("date_start",), ("type_of_violence",))
+_SOURCE_COLUMNS = [column for column, groups in LAYOUT if groups is SOURCES]
+_DEATHS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
 # GED ids of our own events: this number plus the event's id (GED's own ids are far below).
 OWN_ID_OFFSET = 1_000_000_000
 

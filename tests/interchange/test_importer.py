@@ -484,8 +484,30 @@ def test_each_event_link_keeps_the_type_the_row_gave_its_actor():
 
 
 def test_a_large_file_sets_the_search_index_aside_and_rebuilds_it(monkeypatch):
+    from events import triggers
     from events.search import mentioning
 
     monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
-    import_file(acled_file(*rows(8, notes="Shelling near the granary")), dataset="acled")
+    dropped, uninstall = [], triggers.uninstall_feature
+
+    def uninstall_and_note(feature, connection):
+        dropped.append(feature.__name__)
+        uninstall(feature, connection)
+
+    monkeypatch.setattr(triggers, "uninstall_feature", uninstall_and_note)
+    data = acled_file(*rows(8, notes="Shelling near the granary"))
+    import_file(data, dataset="acled", chunk_rows=3)
+    assert "events.search" in dropped  # Set aside after the first chunk…
+    # … and rebuilt: every event, from both sides of the setting aside, is found.
     assert mentioning(Event.objects.all(), "granary").count() == 8
+    assert triggers.restore_triggers() == []
+
+
+def test_a_re_import_that_changes_nothing_never_sets_the_index_aside(monkeypatch):
+    from events import triggers
+
+    monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
+    data = acled_file(*rows(8))
+    import_file(data, dataset="acled", chunk_rows=3)
+    monkeypatch.setattr(triggers, "uninstall_feature", lambda *a: pytest.fail("set aside"))
+    assert import_file(data, dataset="acled", chunk_rows=3).unchanged == 8
