@@ -47,11 +47,13 @@ Ref = int | models.Model | dict
 
 
 def ref_id(ref: Ref) -> int | None:
-    # type() rather than isinstance: called several times for every row.
+    # type() rather than isinstance, and .id rather than .pk (a property that looks the primary
+    # key up in the model's options): called several times for every row. Every model an
+    # import creates has "id" for its primary key.
     kind = type(ref)
     if kind is int:
         return ref
-    return ref.get("id") if kind is dict else ref.pk
+    return ref.get("id") if kind is dict else ref.id
 
 
 def ref_token(ref: Ref) -> tuple:
