@@ -170,20 +170,6 @@ def _json_list(opening: bytes, items: Iterator[bytes], closing: bytes) -> Iterat
 
 # --- CSV --------------------------------------------------------------------------------------
 
-# Steps that add facts to each batch of entries read from the database, registered by the
-# modules that know them (events.interchange gives an ACLED row's own event_date); each takes
-# the batch's list of entries and may set keys on them.
-BATCH_STEPS: list[Callable[[list[Entry]], None]] = []
-
-
-def enriched(entries: Iterable[Entry]) -> Iterator[Entry]:
-    """Entries read from the database, in batches, with what the registered steps add: what
-    every export of stored events streams. Entries built by hand go to a format as they are."""
-    for batch in batched(entries):
-        for step in BATCH_STEPS:
-            step(batch)
-        yield from batch
-
 
 # (column, description) in output order: the API docs show this list as the CSV codebook.
 CSV_COLUMNS: list[tuple[str, str]] = [
@@ -624,6 +610,10 @@ class Format:
     # stream(entries: Iterable[dict], *, title: str) -> Iterator[bytes]; its docstring records
     # the format's choices for the API docs.
     stream: Callable[..., Iterator[bytes]]
+    # Steps that add facts to each batch of stored events before the stream writes them, set
+    # by the modules that know them (events.interchange gives the CSV an ACLED row's own day);
+    # each takes a list of entries and may set keys on them.
+    steps: tuple[Callable[[list[Entry]], None], ...] = ()
 
     def filename(self, stem: str = "chronology") -> str:
         """A safe download name, e.g. "aleppo-2016-09.geojson"."""
@@ -633,6 +623,17 @@ class Format:
     def content_disposition(self, stem: str = "chronology") -> str:
         """A Content-Disposition header value that names the download."""
         return f'inline; filename="{self.filename(stem)}"'
+
+    def stored(self, entries: Iterable[Entry]) -> Iterator[Entry]:
+        """Entries of stored events, in batches, with what the format's steps add: what every
+        export of the database streams. Entries built by hand go to stream() as they are."""
+        if not self.steps:
+            yield from entries
+            return
+        for batch in batched(entries):
+            for step in self.steps:
+                step(batch)
+            yield from batch
 
     def options(self, params: Mapping[str, Any]) -> dict:
         """The stream's own options from the request's parameters; ValueError names a bad one.

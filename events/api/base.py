@@ -14,7 +14,7 @@ from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
 from events.api.pagination import KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
 from events.chronology import CHRONOLOGICAL, walk
-from events.formats import FORMATS, LEFT_OUT_HEADER, enriched
+from events.formats import FORMATS, LEFT_OUT_HEADER
 
 READ_ONLY = ["get", "head", "options"]
 
@@ -103,7 +103,7 @@ class ChronologyView(ApiView):
     filterset_class = ChronologyFilterSet
     # The dataset layouts' option (acled, ucdp): include events they have no equivalent for.
     extra_query_params = ("include_unmapped",)
-    # Its entries are stored events: exports add what events.formats.enriched adds.
+    # Its entries are stored events: exports add what the format's steps add (Format.stored).
     exports_stored_events = True
     # For the OpenAPI description of the filters; filtering goes through filtered().
     filter_backends = [DjangoFilterBackend]
@@ -147,7 +147,7 @@ class ChronologyView(ApiView):
         charset = f"; charset={renderer.charset}" if renderer.charset else ""
         response = StreamingHttpResponse(
             export.stream(
-                enriched(walk(events, url_for=self.url_for(), actors=actors, scope=scope)),
+                export.stored(walk(events, url_for=self.url_for(), actors=actors, scope=scope)),
                 title=title,
                 **options,
             ),

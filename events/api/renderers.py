@@ -6,7 +6,7 @@ from typing import Any
 import orjson
 from rest_framework.renderers import BaseRenderer
 
-from events.formats import FORMATS, LEFT_OUT_HEADER, enriched
+from events.formats import FORMATS, LEFT_OUT_HEADER
 
 DEFAULT_TITLE = "Chronology"
 ERROR_MEDIA_TYPE = "application/json"
@@ -54,8 +54,8 @@ class ExportRenderer(BaseRenderer):
         if options:
             options["tally"] = tally
         if getattr(context.get("view"), "exports_stored_events", False):
-            # Entries of stored events get what the registered steps add (events.formats).
-            entries = enriched(entries)
+            # Entries of stored events get what the format's steps add (Format.stored).
+            entries = export.stored(entries)
         body = b"".join(export.stream(entries, title=title, **options))
         if response is not None and "left_out" in tally and not options.get("include_unmapped"):
             response[LEFT_OUT_HEADER] = str(tally["left_out"])

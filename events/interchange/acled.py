@@ -84,6 +84,8 @@ ALIASES = {
     "geo_precis": "geo_precision",
     "event_id": "event_id_cnty",
 }
+# The columns that name a row and its version: all a row seen before is read for.
+ID_COLUMNS = ("event_id_cnty", "event_id_no_cnty", "iso3", "iso", "data_id", "timestamp")
 REQUIRED = (
     ("event_id_cnty", "event_id_no_cnty", "data_id"),
     ("event_date",),

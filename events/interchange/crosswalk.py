@@ -4,6 +4,7 @@ type_of_violence, and which events have no equivalent (left out of those layouts
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from events.text import fold
@@ -164,6 +165,7 @@ def _lookup(table: dict, names: TypeNames, missing=None):
 _UNKNOWN = object()
 
 
+@lru_cache(maxsize=4096)
 def acled_type(names: TypeNames) -> tuple[str, str, str] | None:
     """(disorder_type, event_type, sub_event_type) for a type, or None without an equivalent."""
     found = _lookup(_ACLED, names, _UNKNOWN)
@@ -172,6 +174,7 @@ def acled_type(names: TypeNames) -> tuple[str, str, str] | None:
     return found
 
 
+@lru_cache(maxsize=4096)
 def ucdp_rule(names: TypeNames) -> int | str | None:
     return _lookup(_UCDP, names)
 

@@ -334,7 +334,7 @@ class _Importer:
             if source.problem:
                 self.reject(source.line, "", source.problem)
                 continue
-            row = data.cells(source.raw)
+            row = data.some_cells(source.raw, layout.ID_COLUMNS)
             ident = layout.external_id(row)[:64]
             if ident and ident in lines:
                 self.reject(source.line, ident, f"the id is also on line {lines[ident]}")
@@ -357,7 +357,9 @@ class _Importer:
                 self._unchanged(record, row, source.line, ident)
                 continue
             try:
-                mapped = layout.parse_row(source.line, row, release=report.release)
+                mapped = layout.parse_row(
+                    source.line, data.cells(source.raw), release=report.release
+                )
             except RowError as exc:
                 self.reject(source.line, ident, str(exc))
                 continue

@@ -72,6 +72,7 @@ class DatasetFile:
     handle: BinaryIO | None = None
     # Column positions in name order, for fingerprints that ignore the file's column order.
     _order: list[int] = field(default_factory=list)
+    _positions: dict[tuple[str, ...], list[tuple[str, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._order = sorted(
@@ -81,6 +82,15 @@ class DatasetFile:
     def cells(self, raw: list[str]) -> Cells:
         """The row's cells by column, stripped: what the mapping reads."""
         return Cells(zip(self.columns, map(str.strip, raw), strict=True))
+
+    def some_cells(self, raw: list[str], names: tuple[str, ...]) -> Cells:
+        """Only the named cells of the row, stripped (those the file has): what tells a row
+        seen before, without reading the rest."""
+        positions = self._positions.get(names)
+        if positions is None:
+            index = {name: i for i, name in enumerate(self.columns) if name}
+            positions = self._positions[names] = [(n, index[n]) for n in names if n in index]
+        return Cells((name, raw[i].strip()) for name, i in positions)
 
     def verbatim(self, raw: list[str]) -> dict[str, str]:
         """The row's cells by column exactly as the file wrote them: what is stored."""

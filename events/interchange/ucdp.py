@@ -89,6 +89,9 @@ COLUMN_GROUPS = {column: groups for column, groups in LAYOUT if groups is not No
 # words for the place are not ours to write.
 ROW_ONLY: frozenset[str] = frozenset({"where_description"})
 ALIASES = {"best_est": "best", "low_est": "low", "high_est": "high"}
+# The columns that name a row (its version is the file's release): all a row seen before is
+# read for.
+ID_COLUMNS = ("id",)
 REQUIRED = (("id",), ("date_start",), ("type_of_violence",))
 _SOURCE_COLUMNS = [column for column, groups in LAYOUT if groups is SOURCES]
 _DEATHS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
