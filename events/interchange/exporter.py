@@ -22,12 +22,11 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
 
-from events.formats import FORMATS, LEFT_OUT_HEADER, Format, batched
+from events.formats import FORMATS, Format, batched
 from events.interchange import acled, crosswalk, signature, ucdp
 from events.interchange.crosswalk import has_equivalent
 
 LAYOUTS: dict[str, ModuleType] = {"acled": acled, "ucdp": ucdp}
-__all__ = ["LEFT_OUT_HEADER", "ExportError", "export_events", "layout_stream", "register"]
 INCLUDE_UNMAPPED = "include_unmapped"
 
 
@@ -54,12 +53,11 @@ class _Facts:
 
     def actors(self, entry: Mapping[str, Any]) -> list[dict]:
         """The entry's actors, each with its kind in this event where the link has one."""
-        return [
-            {**actor, "kind": self.link_kinds.get((actor.get("slug"), actor.get("role")))}
-            if self.link_kinds.get((actor.get("slug"), actor.get("role")))
-            else actor
-            for actor in entry.get("actors") or []
-        ]
+        found = []
+        for actor in entry.get("actors") or []:
+            kind = self.link_kinds.get((actor.get("slug"), actor.get("role")))
+            found.append({**actor, "kind": kind} if kind else actor)
+        return found
 
 
 def stored_ids(batch: Iterable[Mapping[str, Any]]) -> list[int]:

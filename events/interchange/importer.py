@@ -158,6 +158,17 @@ class ImportReport:
         return bool(self.committed) and not (self.atomic and (self.rejected or self.stopped))
 
     @property
+    def committed_lines(self) -> str:
+        """The lines committed, chunks that follow each other as one span: "2–15001"."""
+        spans: list[list[int]] = []
+        for first, last in self.committed:
+            if spans and spans[-1][1] + 1 == first:
+                spans[-1][1] = last
+            else:
+                spans.append([first, last])
+        return ", ".join(f"{first}–{last}" for first, last in spans) or "none"
+
+    @property
     def label(self) -> str:
         return LAYOUTS[self.dataset].LABEL
 
@@ -185,8 +196,9 @@ class ImportReport:
         elif self.atomic and self.rejected:
             lines.append("--atomic: a row was rejected, so nothing was written")
         elif self.stopped:
-            done = ", ".join(f"{first}–{last}" for first, last in self.committed) or "none"
-            lines.append(f"STOPPED at {self.stopped}; lines committed before it: {done}")
+            lines.append(
+                f"STOPPED at {self.stopped}; lines committed before it: {self.committed_lines}"
+            )
         if self.encoding not in ("utf-8", "utf-8-sig"):
             lines.append(f"the file is not UTF-8: read as {self.encoding}")
         for outcome in self.rejected[:limit]:

@@ -154,14 +154,15 @@ def test_a_failure_mid_file_exits_4_naming_the_lines_committed(tmp_path, allow_s
 
     refuse_events_with_summary("refused")
     path = tmp_path / "acled.csv"
-    path.write_bytes(acled_file(*rows(6000), {"event_id_cnty": "SYR9999", "notes": "refused"}))
+    data = acled_file(*rows(11000), {"event_id_cnty": "SYR99999", "notes": "refused"})
+    path.write_bytes(data)
     out = io.StringIO()
     with pytest.raises(CommandError) as raised:
         call_command("import_events", str(path), format="acled", stdout=out)
     assert raised.value.returncode == 4
-    assert str(raised.value).startswith("Stopped at lines 5002–6002 (disk is full")
-    assert "Lines committed before it: 2–5001" in str(raised.value)
-    assert ExternalRecord.objects.count() == 5000
+    assert str(raised.value).startswith("Stopped at lines 10002–11002 (disk is full")
+    assert "Lines committed before it: 2–10001;" in str(raised.value)
+    assert ExternalRecord.objects.count() == 10000
 
 
 def test_conflicts_for_review_exit_5(tmp_path):

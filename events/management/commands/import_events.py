@@ -91,11 +91,11 @@ def outcome(report: ImportReport) -> tuple[int, str]:
     if report.stopped:
         if report.atomic:
             return STOPPED_EXIT_CODE, f"Stopped at {report.stopped}: nothing was written."
-        done = ", ".join(f"{first}–{last}" for first, last in report.committed) or "none"
         return (
             STOPPED_EXIT_CODE,
-            f"Stopped at {report.stopped}. Lines committed before it: {done}; import the rest "
-            "again once the cause is fixed (rows already imported are found unchanged).",
+            f"Stopped at {report.stopped}. Lines committed before it: {report.committed_lines}; "
+            "import the file again once the cause is fixed (rows already imported are found "
+            "unchanged).",
         )
     if report.rejected:
         return REJECTED_EXIT_CODE, f"{len(report.rejected)} rows rejected (listed above by line)"
