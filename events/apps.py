@@ -9,6 +9,14 @@ class EventsConfig(AppConfig):
     verbose_name = "Conflict events"
 
     def ready(self):
+        from django.contrib import admin
+
+        # The datasets' layouts register themselves as export formats.
+        import events.interchange.exporter  # noqa: F401
+        from events.admin.strict import guard_every_admin
         from events.triggers import restore_after_migrate
+
+        # The admin app discovered every app's admins before this runs (it is listed first).
+        guard_every_admin(admin.site)
 
         post_migrate.connect(restore_after_migrate, sender=self)

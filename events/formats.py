@@ -170,11 +170,17 @@ def _json_list(opening: bytes, items: Iterator[bytes], closing: bytes) -> Iterat
 
 # --- CSV --------------------------------------------------------------------------------------
 
+
 # (column, description) in output order: the API docs show this list as the CSV codebook.
 CSV_COLUMNS: list[tuple[str, str]] = [
     # ACLED's columns (DOMAIN §9), filled as faithfully as our data allows.
     ("event_id_cnty", "Event id in ACLED's slot: 'CT' + our numeric id (uid is the stable id)."),
-    ("event_date", "The earliest day the event can have happened (YYYY-MM-DD)."),
+    (
+        "event_date",
+        "The day the event is dated by (YYYY-MM-DD): for an event imported from ACLED, the "
+        "day ACLED coded (its row's event_date, e.g. mid-month for a month); else the earliest "
+        "day it can have happened. The same in the acled layout.",
+    ),
     ("year", "Year of event_date."),
     (
         "time_precision",
@@ -277,7 +283,8 @@ def csv_row(entry: Entry, *, places: dict | None = None) -> dict[str, Any]:
     places, when given, keeps the place columns by place id for the next rows of a stream.
     """
     when = _section(entry, "date")
-    earliest = _day(when.get("earliest"))
+    day = entry.get("event_date") or when.get("earliest")
+    dated = _day(day)
     location = _location(entry) or {}
     fatalities = _section(entry, "fatalities")
     event_type, sub_event_type = type_names(entry)
@@ -292,8 +299,8 @@ def csv_row(entry: Entry, *, places: dict | None = None) -> dict[str, Any]:
         place = places[place_id] = _place_columns(location)
     return {
         "event_id_cnty": f"CT{entry['id']}" if entry.get("id") is not None else None,
-        "event_date": when.get("earliest"),
-        "year": earliest.year if earliest else None,
+        "event_date": day,
+        "year": dated.year if dated else None,
         "time_precision": TIME_PRECISION.get(when.get("precision") or ""),
         "event_type": event_type,
         "sub_event_type": sub_event_type,
@@ -600,48 +607,6 @@ def _ics_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-# --- ACLED and UCDP GED layouts ---------------------------------------------------------------
-
-
-def acled_stream(entries: Iterable[Entry], *, title: str = "Chronology") -> Iterator[bytes]:
-    """ACLED's CSV layout: exactly ACLED's 31 current columns, in ACLED's order.
-
-    The same ACLED columns as `csv` (csv_row), with ACLED's own rules where they differ:
-    `event_date` is the day ACLED codes (the middle of a few days or a week, the 15th of a
-    month), so that an imported ACLED row comes back with its date and time_precision; inter1
-    and inter2 are the ACLED actor types of the first actor of each side, from the actors'
-    kinds (a government counts as state forces; kinds ACLED lacks as 8); `interaction` combines
-    them. An event imported from ACLED keeps its event_id_cnty and the columns we do not model
-    (disorder_type, civilian_targeting, iso, region, source_scale, tags); others get CT + id
-    and a disorder_type from the top-level type. `geo_precision` is the imported row's when
-    the event came from a dataset (an event near a town whose place is exact), else the
-    place's. `title` is not used.
-    """
-    from events.interchange.exporter import layout_stream
-
-    return layout_stream("acled", entries)
-
-
-def ucdp_stream(entries: Iterable[Entry], *, title: str = "Chronology") -> Iterator[bytes]:
-    """UCDP GED's CSV layout: the GED columns (id … low, gwnoa, gwnob), by header name.
-
-    date_start/date_end are the bounds and date_prec the precision (day 1, days 2, week 3,
-    month 4, year 5); side_a/side_b the side A and B actors (else perpetrator and target),
-    ", "-joined; each cited article is one source_article item "OUTLET,DATE,HEADLINE"
-    (;-joined, quoted) with its parts in source_office/date/headline and the claims'
-    attributions in source_original; where_prec is the imported row's when the event came
-    from a dataset, else the place's; best/low/high are the fatality estimates, empty when
-    unknown. type_of_violence comes from the type (UCDP's own, or 3 for violence against
-    civilians, 1 or 2 for battles and explosions with or without state forces). An event
-    imported from UCDP keeps its id and the columns we do not model (conflict and dyad ids and
-    names, deaths by side, event_clarity, priogrid_gid, …); others get CT + id. `title` is not
-    used.
-    """
-    from events.interchange.exporter import layout_stream
-
-    return layout_stream("ucdp", entries)
-
-
 # --- The registry -----------------------------------------------------------------------------
 
 
@@ -653,6 +618,10 @@ class Format:
     # stream(entries: Iterable[dict], *, title: str) -> Iterator[bytes]; its docstring records
     # the format's choices for the API docs.
     stream: Callable[..., Iterator[bytes]]
+    # Steps that add facts to each batch of stored events before the stream writes them, set
+    # by the modules that know them (events.interchange gives the CSV an ACLED row's own day);
+    # each takes a list of entries and may set keys on them.
+    steps: tuple[Callable[[list[Entry]], None], ...] = ()
 
     def filename(self, stem: str = "chronology") -> str:
         """A safe download name, e.g. "aleppo-2016-09.geojson"."""
@@ -663,7 +632,32 @@ class Format:
         """A Content-Disposition header value that names the download."""
         return f'inline; filename="{self.filename(stem)}"'
 
+    def stored(self, entries: Iterable[Entry]) -> Iterator[Entry]:
+        """Entries of stored events, in batches, with what the format's steps add: what every
+        export of the database streams. Entries built by hand go to stream() as they are."""
+        if not self.steps:
+            yield from entries
+            return
+        for batch in batched(entries):
+            for step in self.steps:
+                step(batch)
+            yield from batch
 
+    def options(self, params: Mapping[str, Any]) -> dict:
+        """The stream's own options from the request's parameters; ValueError names a bad one.
+        A plain format has none."""
+        return {}
+
+    def left_out(self, events, options: Mapping[str, Any]) -> int | None:
+        """How many of the filtered events the format leaves out, when it leaves any out."""
+        return None
+
+
+# The response header that says how many of the filtered events a format left out.
+LEFT_OUT_HEADER = "X-Events-Left-Out"
+
+# The formats every export offers; the datasets' layouts (acled, ucdp) register themselves
+# here (events.interchange.exporter, imported when the app is ready).
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
@@ -671,7 +665,5 @@ FORMATS: dict[str, Format] = {
         Format("geojson", "application/geo+json", "geojson", geojson_stream),
         Format("timelinejs", "application/json", "json", timelinejs_stream),
         Format("ics", "text/calendar", "ics", ics_stream),
-        Format("acled", "text/csv", "csv", acled_stream),
-        Format("ucdp", "text/csv", "csv", ucdp_stream),
     )
 }

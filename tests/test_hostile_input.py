@@ -279,3 +279,37 @@ def test_a_lookup_no_list_filter_declares_is_left_out_with_a_message(
 )
 def test_admin_object_ids_no_column_holds_are_not_found(superuser_client, refs, url):
     assert superuser_client.get(url).status_code in (302, 400, 404)
+
+
+def test_every_admin_takes_only_the_input_it_declares():
+    from django.contrib import admin
+
+    from events.admin.strict import StrictAdminInput
+
+    loose = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if not isinstance(model_admin, StrictAdminInput)
+    ]
+    assert loose == []
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "/admin/auth/user/",
+        "/admin/auth/group/",
+        "/admin/authtoken/tokenproxy/",
+        "/admin/axes/accessattempt/",
+        "/admin/events/placesuggestion/",
+    ],
+)
+def test_other_apps_lists_leave_an_undeclared_lookup_out_too(superuser_client, changelist):
+    response = superuser_client.get(f"{changelist}?pk__in={HUGE}")
+    assert response.status_code == 302
+    assert "pk__in" not in response["Location"]
+
+
+def test_a_declared_filter_of_another_apps_list_still_filters(superuser_client):
+    response = superuser_client.get("/admin/auth/user/?is_staff__exact=1")
+    assert response.status_code == 200

@@ -63,7 +63,7 @@ class EventActorInline(PreloadedAutocompleteAdmin, admin.TabularInline):
     formset = TrackedInlineFormSet
     extra = 0
     autocomplete_fields = ["actor"]
-    fields = ["actor", "role"]
+    fields = ["actor", "role", "kind"]
 
     def get_queryset(self, request):
         # str() of a link, shown above each row, reads its actor.

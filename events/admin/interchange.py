@@ -1,4 +1,5 @@
-"""Dataset imports in the admin: upload an ACLED or UCDP GED file, preview, then import."""
+"""Dataset imports in the admin: upload an ACLED or UCDP GED file, preview, then import;
+review the rows that met an editor's change, and the places an import thinks are duplicates."""
 
 import secrets
 import tempfile
@@ -7,16 +8,24 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from events.admin.strict import StrictAdminInput
-from events.interchange.importer import LAYOUTS, STATUSES, ImportAborted, import_file
+from events.interchange.importer import (
+    LAYOUTS,
+    STATUSES,
+    apply_pending,
+    dismiss_pending,
+    import_file,
+)
+from events.interchange.places import merge_place
 from events.interchange.reading import FileError
-from events.models import ExternalRecord
+from events.models import ExternalRecord, PlaceSuggestion
 
 # Uploaded files wait here between the preview and the import; the session holds their token.
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "conflicttracker-imports"
@@ -47,30 +56,56 @@ class ImportForm(forms.Form):
     )
 
 
+class ConflictFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "a newer row waits for review"), ("no", "nothing to review")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pending__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(pending__isnull=True)
+        return queryset
+
+
 @admin.register(ExternalRecord)
 class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
-    """The rows imported from ACLED and UCDP GED, each linked to its event; and the import."""
+    """The rows imported from ACLED and UCDP GED, each linked to its event; the newer rows that
+    wait because an editor changed the event (both versions side by side); and the import."""
 
     change_list_template = "admin/events/interchange/externalrecord_change_list.html"
-    list_display = ["external_id", "dataset", "release", "country", "event_link", "changed_at"]
-    list_filter = ["dataset"]
+    list_display = [
+        "external_id",
+        "dataset",
+        "release",
+        "country",
+        "event_link",
+        "awaits_review",
+        "changed_at",
+    ]
+    list_filter = [ConflictFilter, "dataset"]
     search_fields = ["external_id"]
     # The event's headline on every row: one join instead of a query a row.
     list_select_related = ["event"]
     show_full_result_count = False
+    actions = ["apply_newer_rows", "keep_editors_versions"]
     readonly_fields = [
         "event_link",
         "dataset",
         "external_id",
         "release",
         "country",
+        "row_date",
         "geo_precision",
-        "extra",
+        "versions",
         "fingerprint",
         "imported_at",
         "changed_at",
     ]
-    exclude = ["event"]
+    exclude = ["event", "row", "snapshot", "pending"]
 
     # Records are written by imports only; anyone who may see events may see them.
     def has_view_permission(self, request, obj=None) -> bool:
@@ -82,10 +117,95 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("events.change_event")
+
     @admin.display(description="event", ordering="event__date_earliest")
     def event_link(self, record: ExternalRecord) -> str:
         url = reverse("admin:events_event_change", args=[record.event_id])
         return format_html('<a href="{}">{}</a>', url, record.event.headline)
+
+    @admin.display(description="newer row waits", boolean=True)
+    def awaits_review(self, record: ExternalRecord) -> bool:
+        return record.pending is not None
+
+    @admin.display(description="the row")
+    def versions(self, record: ExternalRecord) -> str:
+        """The stored row, cell by cell, beside the newer row that waits (when one does)."""
+        layout = LAYOUTS[record.dataset]
+        stored = layout.current_cells(record.row)
+        pending = record.pending or {}
+        newer = layout.current_cells(pending.get("row") or {}) if pending else None
+        head = format_html(
+            "<tr><th>column</th><th>stored row ({})</th>{}</tr>",
+            record.release or "no release",
+            format_html(
+                "<th>newer row ({}, line {} of {})</th>",
+                pending.get("release") or "no release",
+                pending.get("line", "?"),
+                pending.get("file") or "a file",
+            )
+            if newer is not None
+            else "",
+        )
+        rows = format_html_join(
+            "",
+            "<tr{}><td>{}</td><td>{}</td>{}</tr>",
+            (
+                (
+                    mark_safe(' class="changed" style="background: #fff4c2"')
+                    if newer is not None and newer.get(column, "") != stored.get(column, "")
+                    else "",
+                    column,
+                    stored.get(column, ""),
+                    format_html("<td>{}</td>", newer.get(column, "")) if newer is not None else "",
+                )
+                for column in layout.COLUMNS
+                if column in stored or (newer and column in newer)
+            ),
+        )
+        note = ""
+        if newer is not None:
+            url = reverse("admin:events_event_change", args=[record.event_id])
+            note = format_html(
+                '<p>An editor changed <a href="{}">the event</a> ({}) since it was imported, so '
+                "the newer row was not applied. Apply it (the editor's changes are replaced) "
+                "or keep the editor's version with the actions of the record list.</p>",
+                url,
+                ", ".join(pending.get("edited") or []) or "its fields",
+            )
+        return format_html(
+            '{}<table class="interchange-row"><thead>{}</thead><tbody>{}</tbody></table>',
+            note,
+            head,
+            rows,
+        )
+
+    @admin.action(description="Apply the newer rows (replaces the editors' changes)")
+    def apply_newer_rows(self, request, queryset):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        reports = apply_pending(queryset.filter(pending__isnull=False), user=request.user)
+        for report in reports:
+            level = messages.WARNING if report.rejected or report.stopped else messages.SUCCESS
+            for line in report.lines(limit=10):
+                self.message_user(request, line, level)
+        if not reports:
+            self.message_user(request, "None of these records has a newer row waiting.")
+
+    @admin.action(description="Keep the editors' versions (set the newer rows aside)")
+    def keep_editors_versions(self, request, queryset):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        count = dismiss_pending(queryset.filter(pending__isnull=False))
+        self.message_user(request, f"{count} newer rows set aside; the events stay as edited.")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_review_permission(request):
+            actions.pop("apply_newer_rows", None)
+            actions.pop("keep_editors_versions", None)
+        return actions
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -150,12 +270,16 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
         request.session[SESSION_KEY] = uploads
         try:
             report = import_file(stored, user=request.user, **options)
-        except (FileError, ImportAborted) as exc:
+        except FileError as exc:
             self.message_user(request, f"Nothing imported: {exc}", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:events_externalrecord_import"))
         finally:
             stored.unlink(missing_ok=True)
-        level = messages.WARNING if report.rejected else messages.SUCCESS
+        level = messages.SUCCESS
+        if report.stopped:
+            level = messages.ERROR
+        elif report.rejected or report.conflicts:
+            level = messages.WARNING
         for line in report.lines(limit=10):
             self.message_user(request, line, level)
         return HttpResponseRedirect(reverse("admin:events_externalrecord_changelist"))
@@ -200,3 +324,76 @@ def _store(upload) -> tuple[str, Path]:
         for chunk in upload.chunks():
             handle.write(chunk)
     return token, stored
+
+
+@admin.register(PlaceSuggestion)
+class PlaceSuggestionAdmin(StrictAdminInput, admin.ModelAdmin):
+    """Places an import kept apart (each row keeps its own place) that may be one: an editor
+    merges them, or dismisses the suggestion."""
+
+    list_display = ["place_link", "same_as_link", "distance_km", "reason", "created"]
+    list_select_related = ["place__parent", "same_as__parent"]
+    search_fields = ["place__name", "same_as__name"]
+    actions = ["merge", "dismiss"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("events.view_location")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("events.change_location")
+
+    def _may_merge(self, request) -> bool:
+        # A merge changes places and events; the merged place goes with everything moved off
+        # it, so it needs no permission to delete places at will.
+        user = request.user
+        return user.has_perm("events.change_location") and user.has_perm("events.change_event")
+
+    @admin.display(description="place", ordering="place__name")
+    def place_link(self, suggestion: PlaceSuggestion) -> str:
+        return _place_html(suggestion.place)
+
+    @admin.display(description="may be the same as", ordering="same_as__name")
+    def same_as_link(self, suggestion: PlaceSuggestion) -> str:
+        return _place_html(suggestion.same_as)
+
+    @admin.action(description="Merge each place into the one it may be")
+    def merge(self, request, queryset):
+        if not self._may_merge(request):
+            raise PermissionDenied
+        moved = merged = 0
+        for suggestion in list(queryset.select_related("place", "same_as")):
+            if not PlaceSuggestion.objects.filter(pk=suggestion.pk).exists():
+                continue  # Gone with a place merged before it.
+            try:
+                moved += merge_place(suggestion.place, suggestion.same_as, user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                continue
+            merged += 1
+        self.message_user(request, f"{merged} places merged; {moved} events moved.")
+
+    @admin.action(description="Dismiss: they are different places")
+    def dismiss(self, request, queryset):
+        count, _ = queryset.delete()
+        self.message_user(request, f"{count} suggestions dismissed.")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        if not self._may_merge(request):
+            actions.pop("merge", None)
+        return actions
+
+
+def _place_html(place) -> str:
+    url = reverse("admin:events_location_change", args=[place.pk])
+    where = f" in {place.parent.name}" if place.parent_id else ""
+    point = f" ({place.latitude:g}, {place.longitude:g})" if place.latitude is not None else ""
+    return format_html('<a href="{}">{}</a>{}{}', url, place.name, where, point)

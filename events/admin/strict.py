@@ -70,3 +70,15 @@ def field_filter_params(model: type[Model], path: str) -> set[str]:
     if isinstance(field, DateField):  # DateTimeField too.
         return {f"{path}__gte", f"{path}__lt", f"{path}__isnull"}
     return {path, f"{path}__exact", f"{path}__isnull"}
+
+
+def guard_every_admin(site: admin.AdminSite) -> None:
+    """Give every model admin of the site the same strict input, Django's and other apps' own
+    included (users, groups, tokens, login attempts): their lists take any lookup in the URL
+    too. Run once every app has registered its admins."""
+    for model, model_admin in list(site._registry.items()):
+        kind = type(model_admin)
+        if issubclass(kind, StrictAdminInput):
+            continue
+        site.unregister(model)
+        site.register(model, type(f"Strict{kind.__name__}", (StrictAdminInput, kind), {}))

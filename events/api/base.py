@@ -13,7 +13,7 @@ from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
 from events.api.pagination import KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
 from events.chronology import CHRONOLOGICAL, walk
-from events.formats import FORMATS
+from events.formats import FORMATS, LEFT_OUT_HEADER
 from events.params import FilterBackend
 
 READ_ONLY = ["get", "head", "options"]
@@ -115,6 +115,10 @@ class ChronologyView(ApiView):
     """A view over events filtered by ChronologyFilterSet, paged or exported."""
 
     filterset_class = ChronologyFilterSet
+    # The dataset layouts' option (acled, ucdp): include events they have no equivalent for.
+    extra_query_params = ("include_unmapped",)
+    # Its entries are stored events: exports add what the format's steps add (Format.stored).
+    exports_stored_events = True
     # For the OpenAPI description of the filters; filtering goes through filtered().
     filter_backends = [FilterBackend]
     pagination_class = KeysetPagination
@@ -145,13 +149,25 @@ class ChronologyView(ApiView):
         fmt = self.request.accepted_renderer.format
         if fmt not in FORMATS:
             return None
-        renderer, title = self.request.accepted_renderer, self.get_export_title()
+        export, renderer = FORMATS[fmt], self.request.accepted_renderer
+        try:
+            options = export.options(self.request.query_params)
+        except ValueError as exc:
+            name = str(exc).split(":", 1)[0]
+            raise ValidationError({name: [str(exc).split(": ", 1)[-1]]}) from None
+        # Counted before the first byte: a streamed body cannot carry its own headers.
+        left_out = export.left_out(self.filtered().qs, options)
+        title = self.get_export_title()
         charset = f"; charset={renderer.charset}" if renderer.charset else ""
         response = StreamingHttpResponse(
-            FORMATS[fmt].stream(
-                walk(events, url_for=self.url_for(), actors=actors, scope=scope), title=title
+            export.stream(
+                export.stored(walk(events, url_for=self.url_for(), actors=actors, scope=scope)),
+                title=title,
+                **options,
             ),
             content_type=f"{renderer.media_type}{charset}",
         )
-        response["Content-Disposition"] = FORMATS[fmt].content_disposition(title)
+        response["Content-Disposition"] = export.content_disposition(title)
+        if left_out is not None:
+            response[LEFT_OUT_HEADER] = str(left_out)
         return response

@@ -29,7 +29,10 @@ FORMATS = (
     "geometry), `timelinejs` (application/vnd.timelinejs+json: Knight Lab TimelineJS JSON) or "
     "`ics` (text/calendar: one all-day VEVENT per event spanning its possible days; DTEND is "
     "exclusive), or in the field's own layouts: `acled` (ACLED's CSV columns) and `ucdp` (UCDP "
-    "GED's CSV columns), which `manage.py import_events` reads back."
+    "GED's CSV columns), which `manage.py import_events` reads back. An event imported from "
+    "the dataset and unchanged is its row as the dataset gave it. The layouts leave out events "
+    "they have no type for (talks, statements, milestones, planned events) and say how many in "
+    "the `X-Events-Left-Out` header; `include_unmapped=true` writes them too."
 )
 
 TIMELINE = f"""Published events in chronological order: by the earliest possible day, then

@@ -6,7 +6,7 @@ from typing import Any
 import orjson
 from rest_framework.renderers import BaseRenderer
 
-from events.formats import FORMATS
+from events.formats import FORMATS, LEFT_OUT_HEADER
 
 DEFAULT_TITLE = "Chronology"
 ERROR_MEDIA_TYPE = "application/json"
@@ -45,7 +45,21 @@ class ExportRenderer(BaseRenderer):
         export = FORMATS[self.format]
         if response is not None and not response.has_header("Content-Disposition"):
             response["Content-Disposition"] = export.content_disposition(title)
-        return b"".join(export.stream(entries, title=title))
+        request = context.get("request")
+        try:
+            options = export.options(request.query_params if request is not None else {})
+        except ValueError:
+            options = {}  # The view has checked its parameters already.
+        tally: dict = {}
+        if options:
+            options["tally"] = tally
+        if getattr(context.get("view"), "exports_stored_events", False):
+            # Entries of stored events get what the format's steps add (Format.stored).
+            entries = export.stored(entries)
+        body = b"".join(export.stream(entries, title=title, **options))
+        if response is not None and "left_out" in tally and not options.get("include_unmapped"):
+            response[LEFT_OUT_HEADER] = str(tally["left_out"])
+        return body
 
 
 class CSVRenderer(ExportRenderer):

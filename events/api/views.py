@@ -46,11 +46,21 @@ from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.querysets import distinct_count
 from events.versioning import StaleVersion
 
+# The dataset layouts' option (format=acled or ucdp), documented beside the filters.
+INCLUDE_UNMAPPED = OpenApiParameter(
+    "include_unmapped",
+    bool,
+    default=False,
+    description="format=acled or ucdp: also write the events the layout has no type for "
+    "(left out by default, and counted in the X-Events-Left-Out header).",
+)
+
 
 @extend_schema(
     summary="The chronology",
     description=docs.TIMELINE,
     responses={200: s.EntrySerializer(many=True)},
+    parameters=[INCLUDE_UNMAPPED],
 )
 class TimelineView(ChronologyView, GenericAPIView):
     permission_classes = [AllowAny]
@@ -133,8 +143,14 @@ class CanChangeEvents(BasePermission):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Events (editors: every status)", description=docs.EVENTS),
-    retrieve=extend_schema(summary="One event", description=docs.EVENT),
+    list=extend_schema(
+        summary="Events (editors: every status)",
+        description=docs.EVENTS,
+        parameters=[INCLUDE_UNMAPPED],
+    ),
+    retrieve=extend_schema(
+        summary="One event", description=docs.EVENT, parameters=[INCLUDE_UNMAPPED]
+    ),
     create=extend_schema(
         summary="Create an event (editors)",
         description=docs.EVENT_WRITE,

@@ -1,11 +1,12 @@
-"""The ACLED CSV layout, both ways: a row to a MappedRow, and a timeline entry to a row."""
+"""The ACLED CSV layout, both ways: a row to a MappedRow, and an event back to a row."""
 
 import calendar
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from events.formats import TIME_PRECISION, csv_row
+from events.formats import TIME_PRECISION, actor_slots, admin_levels, coordinates, outlets
+from events.interchange import crosswalk, geography
 from events.interchange.mapping import (
     ActorSpec,
     MappedRow,
@@ -14,53 +15,67 @@ from events.interchange.mapping import (
     SourceSpec,
     TypeSpec,
     clip,
-    coordinates,
     fold,
     parse_code,
     parse_count,
     parse_date,
-    place_key,
     unplaced,
 )
-from events.interchange.reading import cells, split_list
+from events.interchange.mapping import coordinates as row_coordinates
+from events.interchange.reading import Cells, cells, split_list
 
 DATASET = "acled"
 LABEL = "ACLED"
 
-# The current layout (DOMAIN §9): the export writes exactly these columns, in this order.
-COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
+# Which of our event's fields a column says (events.interchange.signature groups): an export
+# writes the stored cell while its groups are as the import wrote them, and derives it from the
+# event once an editor changed one. A column of no group (the id, tags) always comes from the
+# row.
+DATE, TYPE, ACTORS = frozenset({"date"}), frozenset({"type"}), frozenset({"actors"})
+PLACE = frozenset({"place"})
+# ACLED's timestamp says when the row last changed: ours, once an editor changed any of it.
+ANY = frozenset({"date", "type", "actors", "place", "sources", "summary", "fatalities"})
+
+# The current layout (DOMAIN §9), column by column with its groups: the export writes exactly
+# these columns, in this order.
+LAYOUT: list[tuple[str, frozenset[str] | None]] = [
+    ("event_id_cnty", None),
+    ("event_date", DATE),
+    ("year", DATE),
+    ("time_precision", DATE),
+    ("disorder_type", TYPE),
+    ("event_type", TYPE),
+    ("sub_event_type", TYPE),
+    ("actor1", ACTORS),
+    ("assoc_actor_1", ACTORS),
+    ("inter1", ACTORS),
+    ("actor2", ACTORS),
+    ("assoc_actor_2", ACTORS),
+    ("inter2", ACTORS),
+    ("interaction", ACTORS),
+    ("civilian_targeting", TYPE | ACTORS),
+    ("iso", PLACE),
+    ("region", PLACE),
+    ("country", PLACE),
+    ("admin1", PLACE),
+    ("admin2", PLACE),
+    ("admin3", PLACE),
+    ("location", PLACE),
+    ("latitude", PLACE),
+    ("longitude", PLACE),
+    ("geo_precision", PLACE),
+    ("source", frozenset({"sources"})),
+    ("source_scale", frozenset({"sources"})),
+    ("notes", frozenset({"summary"})),
+    ("fatalities", frozenset({"fatalities"})),
+    ("tags", None),
+    ("timestamp", ANY),
 ]
+COLUMNS = [column for column, _ in LAYOUT]
+COLUMN_GROUPS = {column: groups for column, groups in LAYOUT if groups is not None}
+# Columns an unchanged row that lacks them leaves empty rather than derived (an older
+# layout's row has no timestamp: when ACLED last changed it is not known).
+ROW_ONLY: frozenset[str] = frozenset({"timestamp"})
 
 # Older layouts' names for the same columns.
 ALIASES = {
@@ -69,80 +84,17 @@ ALIASES = {
     "geo_precis": "geo_precision",
     "event_id": "event_id_cnty",
 }
+# The columns that name a row and its version: all a row seen before is read for.
+ID_COLUMNS = ("event_id_cnty", "event_id_no_cnty", "iso3", "iso", "data_id", "timestamp")
 REQUIRED = (
     ("event_id_cnty", "event_id_no_cnty", "data_id"),
     ("event_date",),
     ("event_type",),
 )
 
-# Columns the mapping reads; every other non-empty cell is kept verbatim in ExternalRecord.extra.
-CONSUMED = {
-    "event_id_cnty",
-    "event_id_no_cnty",
-    "data_id",
-    "iso3",
-    "event_date",
-    "year",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-    "timestamp",
-}
-
 # ACLED's event types and sub-types, by their exact names (the seed fixtures hold the same).
 TAXONOMY: dict[str, tuple[str, ...]] = {
-    "Battles": (
-        "Government regains territory",
-        "Non-state actor overtakes territory",
-        "Armed clash",
-    ),
-    "Explosions/Remote violence": (
-        "Chemical weapon",
-        "Air/drone strike",
-        "Suicide bomb",
-        "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED",
-        "Grenade",
-    ),
-    "Violence against civilians": (
-        "Sexual violence",
-        "Attack",
-        "Abduction/forced disappearance",
-    ),
-    "Protests": (
-        "Peaceful protest",
-        "Protest with intervention",
-        "Excessive force against protesters",
-    ),
-    "Riots": ("Violent demonstration", "Mob violence"),
-    "Strategic developments": (
-        "Agreement",
-        "Arrests",
-        "Change to group/activity",
-        "Disrupted weapons use",
-        "Headquarters or base established",
-        "Looting/property destruction",
-        "Non-violent transfer of territory",
-        "Other",
-    ),
+    top: tuple(subs) for top, subs in crosswalk.ACLED_TAXONOMY.items()
 }
 _TOP = {fold(top): top for top in TAXONOMY}
 _SUB = {(fold(top), fold(sub)): sub for top, subs in TAXONOMY.items() for sub in subs}
@@ -165,14 +117,7 @@ OLD_TYPES = {
         "Strategic developments",
         "Non-violent transfer of territory",
     ),
-}
-DISORDER = {
-    "Battles": "Political violence",
-    "Explosions/Remote violence": "Political violence",
-    "Violence against civilians": "Political violence",
-    "Protests": "Demonstrations",
-    "Riots": "Demonstrations",
-    "Strategic developments": "Strategic developments",
+    fold("Violence against civilians"): ("Violence against civilians", ""),
 }
 
 # ACLED's actor types, inter codes 1–8, as numbers (up to 2023) or words (since 2024).
@@ -217,23 +162,48 @@ STUB_DATE_NOTE = (
 # --- Import ------------------------------------------------------------------------------------
 
 
-def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow:
+def external_id(row: Cells) -> str:
+    """The row's ACLED id: event_id_cnty, or in older layouts the country code and number, or
+    data_id."""
+    found = row["event_id_cnty"]
+    if not found and row["event_id_no_cnty"]:
+        found = f"{row['iso3'] or row['iso']}{row['event_id_no_cnty']}"
+    return found or row["data_id"]
+
+
+def stamp(row: Cells, release: str) -> str:
+    """The row's version stamp: its timestamp (Unix seconds), else the release given for the
+    file (older layouts have no timestamp)."""
+    return row["timestamp"] or release
+
+
+def stamp_key(text: str) -> float:
+    """Stamps in order: Unix seconds, or an ISO date given as the release; unknown is oldest."""
+    text = (text or "").strip()
+    if not text:
+        return -1
+    if text.isascii() and text.isdigit():
+        return int(text)
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        return -1
+
+
+def parse_row(line: int, row: Mapping[str, str], *, release: str = "") -> MappedRow:
     """One ACLED row in our terms; RowError names the column at fault."""
     row = cells(row)
     get = row.__getitem__
-    external_id = get("event_id_cnty")
-    if not external_id and get("event_id_no_cnty"):
-        external_id = f"{get('iso3') or get('iso')}{get('event_id_no_cnty')}"
-    external_id = external_id or get("data_id")
-    if not external_id:
+    ident = external_id(row)
+    if not ident:
         raise RowError("event_id_cnty: empty; the row has no id to update it by")
-    if len(external_id) > 64:
-        raise RowError(f"event_id_cnty: {external_id[:20]!r}… is longer than 64 characters")
+    if len(ident) > 64:
+        raise RowError(f"event_id_cnty: {ident[:20]!r}… is longer than 64 characters")
     day = parse_date(get("event_date"), "event_date")
     time_precision = parse_code(get("time_precision"), "time_precision", range(1, 4)) or 1
     earliest, latest, precision = coded_bounds(day, time_precision)
     event_type = type_spec(get("event_type"), get("sub_event_type"))
-    latitude, longitude = coordinates(row)
+    latitude, longitude = row_coordinates(row)
     geo = parse_code(get("geo_precision"), "geo_precision", range(1, 4))
     where_prec = GEO_PRECISION.get(geo) if geo else None
     admin, place = places(row, latitude, longitude, where_prec)
@@ -245,12 +215,15 @@ def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow
         warnings.append(
             f"source: {len(source)} characters, cut to the 200 an outlet holds: {source[:40]!r}…"
         )
-    label = event_type.sub or event_type.top
+    version = stamp(row, release)
+    if len(version) > 64:
+        raise RowError(f"timestamp: {version[:20]!r}… is longer than 64 characters")
     return MappedRow(
         line=line,
-        external_id=external_id,
+        external_id=ident,
         country=get("country"),
-        release=get("timestamp") or release,
+        release=version,
+        row_date=day,
         earliest=earliest,
         latest=latest,
         precision=precision,
@@ -263,23 +236,15 @@ def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow
         fatalities_low=None,
         fatalities_high=None,
         summary=notes,
-        label=label,
-        sources=[stub_source(external_id, source, notes, latest)],
-        extra={
-            name: value
-            for name, value in row.items()
-            if value
-            and name not in CONSUMED
-            # A disorder type that follows from the event type is written back from it.
-            and not (name == "disorder_type" and value == DISORDER.get(event_type.top))
-        },
+        label=event_type.sub or event_type.top,
+        sources=[stub_source(ident, source, notes, latest)],
         warnings=warnings,
     )
 
 
 def coded_bounds(day: date, time_precision: int) -> tuple[date, date, str]:
     """ACLED's coded day → our bounds: 1 that day; 2 the middle of about a week (±3 days);
-    3 mid-month coding for a month (the whole month)."""
+    3 a day coded for the month (the whole month)."""
     if time_precision == 2:
         return day - WEEK_HALF, day + WEEK_HALF, "week"
     if time_precision == 3:
@@ -291,32 +256,44 @@ def coded_bounds(day: date, time_precision: int) -> tuple[date, date, str]:
 def type_spec(event_type: str, sub_event_type: str) -> TypeSpec:
     if not event_type:
         raise RowError("event_type: empty; every event needs a type")
-    top_key, sub_key = fold(event_type), fold(sub_event_type)
-    if top_key in OLD_TYPES and top_key not in _TOP:
-        top, old_sub = OLD_TYPES[top_key]
-        top_key, sub_event_type = fold(top), sub_event_type or old_sub
-        sub_key = fold(sub_event_type)
-    top = _TOP.get(top_key, event_type)
-    if not sub_event_type:
+    top, sub = current_type(event_type, sub_event_type)
+    top_key, sub_key = fold(top), fold(sub)
+    if not sub:
         return TypeSpec(top, "", creatable=top_key in _TOP)
-    sub = _SUB.get((top_key, sub_key), sub_event_type)
     return TypeSpec(top, sub, creatable=(top_key, sub_key) in _SUB)
 
 
-def places(
-    row: dict[str, str], latitude: float | None, longitude: float | None, where_prec: int | None
-) -> tuple[list[PlaceSpec], PlaceSpec | None]:
-    """country › admin1 › admin2 › admin3, and the named location below them.
+def current_type(event_type: str, sub_event_type: str) -> tuple[str, str]:
+    """(event_type, sub_event_type) in today's taxonomy and spelling: older layouts' types
+    ("Battle-No change of territory") become today's."""
+    top_key = fold(event_type)
+    if top_key in OLD_TYPES and top_key not in _TOP:
+        top, old_sub = OLD_TYPES[top_key]
+        return top, _SUB.get((fold(top), fold(sub_event_type)), sub_event_type) or old_sub
+    top = _TOP.get(top_key, event_type)
+    if not sub_event_type:
+        return top, ""
+    return top, _SUB.get((top_key, fold(sub_event_type)), sub_event_type)
 
-    A location coded to a region (geo_precision 3), or without coordinates, that bears the
-    name of one of its admin units is that unit; otherwise it is its own place: a town (1, 2)
-    or an area (3).
+
+def places(
+    row: Mapping[str, str],
+    latitude: float | None,
+    longitude: float | None,
+    where_prec: int | None,
+) -> tuple[list[PlaceSpec], PlaceSpec | None]:
+    """country › admin1 › admin2 › admin3, and the named location with the row's coordinates.
+
+    The names are the row's own. A location named exactly as the deepest admin unit is that
+    unit; any other is a place of its own beneath them: a town (geo_precision 1, 2) or an area
+    (3).
     """
     row = cells(row)
     get = row.__getitem__
     admin = []
     if get("country"):
-        admin.append(PlaceSpec(get("country"), "country", geo_precision=6, iso_code=get("iso3")))
+        iso = get("iso3") or geography.country(get("country")).alpha_3
+        admin.append(PlaceSpec(get("country"), "country", geo_precision=6, iso_code=iso))
     for column, kind, precision in (
         ("admin1", "governorate", 4),
         ("admin2", "district", 3),
@@ -326,27 +303,21 @@ def places(
             admin.append(PlaceSpec(get(column), kind, geo_precision=precision))
     name = get("location")
     if not name:
-        # No place name: the event sits in its deepest unit, which keeps its own coordinates.
         return admin, None
-    if (where_prec and where_prec >= 3) or latitude is None:
-        # The deepest unit of that name: "Hama" under Hama › Hama is the district.
-        for position, unit in reversed(list(enumerate(admin))):
-            if place_key(unit.name) == place_key(name):
-                unit = PlaceSpec(
-                    unit.name, unit.kind, latitude, longitude, unit.geo_precision, unit.iso_code
-                )
-                return [*admin[:position], unit], None
-    if where_prec and where_prec >= 3:
-        return admin, PlaceSpec(name, "region", latitude, longitude, where_prec)
-    return admin, PlaceSpec(name, "city", latitude, longitude, 1 if where_prec else None)
+    if admin and admin[-1].name == name:
+        unit = admin[-1]
+        located = PlaceSpec(unit.name, unit.kind, latitude, longitude, where_prec, unit.iso_code)
+        return [*admin[:-1], located], None
+    kind = "region" if where_prec and where_prec >= 3 else "city"
+    return admin, PlaceSpec(name, kind, latitude, longitude, where_prec or None)
 
 
 def inter_kind(value: str, column: str) -> str | None:
     text = value.strip()
     if not text:
         return None
-    if text.isdigit():
-        code = int(text)
+    if text.isascii() and text.isdigit():
+        code = int(text) if len(text) < 4 else -1
         if code == 0:
             return None
         if code not in INTER_KINDS:
@@ -364,15 +335,16 @@ _SIDES = (
 )
 
 
-def actor_specs(row: dict[str, str]) -> list[ActorSpec]:
-    """actor1 and its associates on side A, actor2 and its associates on side B."""
+def actor_specs(row: Mapping[str, str]) -> list[ActorSpec]:
+    """actor1 and its associates on side A, actor2 and its associates on side B; the inter code
+    is what the row says of that actor in this event."""
     row = cells(row)
     get = row.__getitem__
     found: list[ActorSpec] = []
     for actor, inter, associates, role, associated_role in _SIDES:
         kind = inter_kind(get(inter), inter)
         if name := get(actor):
-            found.append(ActorSpec(name, role, kind or "other"))
+            found.append(ActorSpec(name, role, kind or "other", link_kind=kind or ""))
         if listed := get(associates):
             for name in split_list(listed):
                 found.append(ActorSpec(name, associated_role, _associate_kind(name)))
@@ -398,16 +370,16 @@ def _column(role: str) -> str:
     }[role]
 
 
-def stub_source(external_id: str, source: str, notes: str, published: date) -> SourceSpec:
+def stub_source(ident: str, source: str, notes: str, published: date) -> SourceSpec:
     """ACLED's record as the article the event cites: its notes, under the source names.
 
     The text is the notes and a line naming the record, so that it is unique to the event
     (two rows can share notes); the excerpt is the notes, or that line when there are none.
     """
-    signature = f"ACLED {external_id}"
+    signature = f"ACLED {ident}"
     text = f"{notes}\n\n— {signature}" if notes else signature
     return SourceSpec(
-        title=signature,
+        title=clip(signature, 300),
         outlet=clip(source, 200) if source else "ACLED",
         published=published,
         text=text,
@@ -419,69 +391,102 @@ def stub_source(external_id: str, source: str, notes: str, published: date) -> S
 # --- Export ------------------------------------------------------------------------------------
 
 
-def export_row(entry: Mapping[str, Any], record: Mapping[str, Any] | None) -> dict[str, Any]:
-    """One entry in ACLED's columns: the CSV export's ACLED columns (events.formats.csv_row),
-    with ACLED's coded day, inter codes from the actors' kinds, the row's ACLED id and the
-    columns we do not model carried back from the import."""
-    base = csv_row(entry)
-    extra = (record or {}).get("extra") or {}
+def current_cells(row: Mapping[str, str]) -> dict[str, str]:
+    """A stored row in today's layout: its cells of today's columns, verbatim, except what an
+    older layout wrote differently: event_date as YYYY-MM-DD, an old event type as today's
+    type and sub-type, an id built from the country code and number."""
+    found = {column: row[column] for column in COLUMNS if column in row}
+    day = row.get("event_date", "")
+    if not (len(day) == 10 and day[4] == "-" and day[7] == "-"):
+        found["event_date"] = coded_day(day) or day
+    if "sub_event_type" not in row and row.get("event_type"):
+        found["event_type"], found["sub_event_type"] = current_type(row["event_type"].strip(), "")
+    if not found.get("event_id_cnty"):
+        found["event_id_cnty"] = external_id(cells(row))
+    return found
+
+
+def derive(entry: Mapping[str, Any], actors: list[Mapping[str, Any]], where_prec: int | None):
+    """Every column from our event: what the row says once an editor changed it, or the whole
+    row of an event no ACLED row describes. `actors` carry the kind in this event."""
     when = entry.get("date") or {}
-    earliest = date.fromisoformat(when["earliest"])
-    latest = date.fromisoformat(when["latest"])
-    day = coded_day(earliest, latest, when.get("precision") or "day")
-    inter1, inter2 = inter_codes(entry.get("actors") or [])
-    where_prec = geo_precision(entry, record)
-    event_type = base["event_type"]
-    values = {
-        **{column: extra.get(column) for column in COLUMNS},
-        **{column: base[column] for column in COLUMNS if column in base},
-        "event_date": day.isoformat(),
-        "year": day.year,
+    day = when["earliest"]
+    names = crosswalk.TypeNames.of(entry)
+    disorder, event_type, sub_event_type = crosswalk.acled_type(names) or ("", *_own(names))
+    inter1, inter2 = inter_codes(actors)
+    location = entry.get("location") or None
+    levels = admin_levels(location)
+    point = coordinates(location)
+    nation = geography.country(levels["country"])
+    fatalities = (entry.get("fatalities") or {}).get("best")
+    updated = entry.get("updated")
+    return {
+        "event_id_cnty": f"CT{entry.get('id')}",
+        "event_date": day,
+        "year": int(day[:4]),
         "time_precision": TIME_PRECISION.get(when.get("precision") or ""),
-        "disorder_type": extra.get("disorder_type") or DISORDER.get(event_type),
+        "disorder_type": disorder,
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        **actor_slots(actors),
         "inter1": inter1,
         "inter2": inter2,
         "interaction": interaction(inter1, inter2),
+        "civilian_targeting": crosswalk.civilian_targeting(names, actors),
+        "iso": nation.numeric,
+        "region": nation.acled_region,
+        "country": levels["country"],
+        "admin1": levels["admin1"],
+        "admin2": levels["admin2"],
+        "admin3": levels["admin3"],
+        "location": location.get("name") if location else None,
+        "latitude": geography.number_text(point[0]) if point else None,
+        "longitude": geography.number_text(point[1]) if point else None,
         "geo_precision": {1: 1, 2: 2}.get(where_prec, 3) if where_prec else None,
+        "source": "; ".join(outlets(entry.get("sources") or [])),
+        "source_scale": None,
+        "notes": entry.get("summary"),
+        # ACLED codes 0 when no deaths are reported: it has no "unknown".
+        "fatalities": fatalities if fatalities is not None else 0,
+        "tags": None,
+        "timestamp": int(datetime.fromisoformat(updated).timestamp()) if updated else None,
     }
-    if record and record.get("dataset") == DATASET:
-        values["event_id_cnty"] = record["external_id"]
-    return {column: values.get(column) for column in COLUMNS}
 
 
-def coded_day(earliest: date, latest: date, precision: str) -> date:
-    """The day ACLED would code: mid-month for a month, else the middle of the bounds."""
-    if precision == "month" and (earliest.year, earliest.month) == (latest.year, latest.month):
-        return earliest.replace(day=15)
-    return earliest + (latest - earliest) // 2
+def _own(names: crosswalk.TypeNames) -> tuple[str, str]:
+    # A type without an ACLED equivalent, exported on request: our own names.
+    return names.top, names.sub
 
 
 def inter_codes(actors: list[Mapping[str, Any]]) -> tuple[int | None, int | None]:
     """inter1/inter2: the kinds of the first side A and side B actors (perpetrator and target
-    when the event names no sides), as csv_row's actor slots fill actor1 and actor2."""
+    when the event names no sides), as the actor columns are filled."""
     roles = {actor.get("role") for actor in actors}
     first, second = (
         ("side_a", "side_b") if roles & {"side_a", "side_b"} else ("perpetrator", "target")
     )
 
-    def code(role: str) -> int | None:
+    def code(role: str) -> int:
+        # No actor in the slot is 0, as ACLED writes it.
         kind = next((a.get("kind") for a in actors if a.get("role") == role), None)
-        return None if kind is None else KIND_INTER.get(kind, 8)
+        return 0 if kind is None else KIND_INTER.get(kind, 8)
 
+    if not actors:
+        return None, None
     return code(first), code(second)
 
 
 def interaction(inter1: int | None, inter2: int | None) -> int | None:
     """ACLED's interaction: both codes, the lower first (12), or the one code and 0 (10)."""
-    if inter1 is None and inter2 is None:
+    codes = sorted(code for code in (inter1, inter2) if code)
+    if not codes:
         return None
-    codes = sorted(code for code in (inter1, inter2) if code is not None)
     return int(f"{codes[0]}{codes[1] if len(codes) == 2 else 0}")
 
 
-def geo_precision(entry: Mapping[str, Any], record: Mapping[str, Any] | None) -> int | None:
-    """How precisely the event is placed (where_prec scale): as its dataset row coded it when it
-    was imported (an event "near" a town whose own place is exact), else the place's."""
-    if record and record.get("geo_precision"):
-        return record["geo_precision"]
-    return (entry.get("location") or {}).get("geo_precision")
+def coded_day(value: str) -> str | None:
+    """The day an ACLED row's event_date codes, as YYYY-MM-DD; None when unreadable."""
+    try:
+        return parse_date(value, "event_date").isoformat()
+    except RowError:
+        return None

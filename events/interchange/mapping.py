@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 
+from django.conf import settings
+
+from events import validators
 from events.text import fingerprint
 from events.text import fold as _fold
 
@@ -45,6 +48,8 @@ class ActorSpec:
     kind: str  # The kind an actor created from this name gets; known actors keep theirs.
     # The actors a list-like name stands for ("SNA, Sham Legion") when it names no one actor.
     parts: tuple["ActorSpec", ...] = ()
+    # What the row says this actor is in this event (ACLED's inter code), kept on the link.
+    link_kind: str = ""
 
 
 @dataclass
@@ -71,15 +76,17 @@ class MappedRow:
     line: int
     external_id: str
     country: str
+    # The row's version stamp (ACLED timestamp, UCDP release) and its own date.
     release: str
+    row_date: date
     earliest: date
     latest: date
     precision: str
     type: TypeSpec
     # The admin units from the country down (blank levels left out).
     admin: list[PlaceSpec]
-    # The event's own place below them, or None when it is the deepest admin unit itself
-    # (then `admin[-1]` carries the coordinates).
+    # The event's own place below them, or None when the row names no place (the event then
+    # sits in the deepest admin unit) or names that unit itself.
     place: PlaceSpec | None
     geo_precision: int | None
     actors: list[ActorSpec]
@@ -90,31 +97,64 @@ class MappedRow:
     # The headline's type label ("Armed clash"); the place and actors are added once resolved.
     label: str
     sources: list[SourceSpec]
-    extra: dict[str, str]
     warnings: list[str] = field(default_factory=list)
 
 
 # --- Cell parsers ------------------------------------------------------------------------------
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# ASCII digits only: str.isdigit() and float() also take "²", Arabic-Indic digits, "1_000",
+# "nan" and "1e400", none of which a dataset means as a number.
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE = re.compile(r"^[0-9]+(?:\.0*)?$")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+# The largest count an event's fatality columns hold (a 32-bit integer on both databases).
+MAX_COUNT = 2_147_483_647
 # Older ACLED exports: 9-May-20, 09-May-2020, 02 June 2023, 9 May 2020, 2020/05/09.
 DATE_FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%B-%y", "%Y/%m/%d")
 
 
+def date_window(*, today: date | None = None) -> tuple[date, date]:
+    """The first and the last day an imported row may name: the days any event may have."""
+    return validators.event_date_window(today=today)
+
+
+# The window, worked out once a day (or when its settings change) rather than once a row.
+_WINDOW: list = [None, None, None]
+
+
+def check_date(day: date, column: str) -> date:
+    """The day, or RowError when it lies outside the window events may have: every date an
+    import reads goes through here."""
+    key = (date.today(), settings.EVENT_DATE_MIN, settings.EVENT_DATE_MAX_YEARS_AHEAD)
+    if _WINDOW[0] != key:
+        _WINDOW[:] = [key, *date_window(today=key[0])]
+    first, last = _WINDOW[1], _WINDOW[2]
+    if not first <= day <= last:
+        raise RowError(
+            f"{column}: {day.isoformat()} is outside the dates kept here ({first} to {last})"
+        )
+    return day
+
+
 def parse_date(value: str, column: str) -> date:
+    """A row's date in any layout's writing (2020-05-09, 9-May-20, 02 June 2023), within the
+    date window."""
     text = value.strip()
     if not text:
         raise RowError(f"{column}: empty; a date is required")
-    if _ISO.match(text):
+    if _ISO.match(text) and text.isascii():
         try:
-            return date.fromisoformat(text[:10])
+            day = date.fromisoformat(text[:10])
         except ValueError:
             raise RowError(f"{column}: {text!r} is not a real date") from None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+        return check_date(day, column)
+    if text.isascii():
+        for pattern in DATE_FORMATS:
+            try:
+                day = datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+            return check_date(day, column)
     raise RowError(
         f"{column}: {text!r} is not a date this importer reads "
         "(2020-05-09, 9-May-20, 09 May 2020 or 02 June 2023; d/m/y and m/d/y are ambiguous)"
@@ -126,13 +166,14 @@ def parse_count(value: str, column: str) -> int | None:
     text = value.strip()
     if not text:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise RowError(f"{column}: {text!r} is not a number") from None
-    if number < 0 or number != int(number):
-        raise RowError(f"{column}: {text!r} is not a count (a whole number, 0 or more)")
-    return int(number)
+    if not _WHOLE.match(text):
+        if _DECIMAL.match(text):
+            raise RowError(f"{column}: {text!r} is not a count (a whole number, 0 or more)")
+        raise RowError(f"{column}: {text!r} is not a number")
+    number = int(text.split(".", 1)[0])
+    if number > MAX_COUNT:
+        raise RowError(f"{column}: {text!r} is out of range (at most {MAX_COUNT:,})")
+    return number
 
 
 def parse_code(value: str, column: str, allowed: range) -> int | None:
@@ -140,26 +181,22 @@ def parse_code(value: str, column: str, allowed: range) -> int | None:
     text = value.strip()
     if not text:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        number = -1
-    if number != int(number) or int(number) not in allowed:
+    if not _WHOLE.match(text) or len(text) > 20 or int(text.split(".", 1)[0]) not in allowed:
         raise RowError(f"{column}: {text!r} is not one of {allowed.start}–{allowed.stop - 1}")
-    return int(number)
+    return int(text.split(".", 1)[0])
 
 
 def parse_coordinate(value: str, column: str, limit: float) -> float | None:
     text = value.strip()
     if not text:
         return None
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        raise RowError(f"{column}: {text!r} is not a number") from None
+    decimal = text.replace(",", ".")
+    if not _DECIMAL.match(decimal):
+        raise RowError(f"{column}: {text!r} is not a number")
+    number = float(decimal)
     if not -limit <= number <= limit:
         hint = " (swapped with the other coordinate?)" if limit == 90 else ""
-        raise RowError(f"{column}: {number} is outside -{limit:g}..{limit:g}{hint}")
+        raise RowError(f"{column}: {text} is outside -{limit:g}..{limit:g}{hint}")
     return number
 
 
@@ -187,10 +224,11 @@ SIDE_ROLES = ("side_a", "side_b", "perpetrator", "target")
 
 
 def unplaced(latitude: float | None, admin: list[PlaceSpec], place: PlaceSpec | None) -> list[str]:
-    """A warning when the row's coordinates have no place to go to (no place name)."""
+    """A warning when the row's coordinates have no place to go to (no place name): the event
+    keeps them only in its stored row."""
     if latitude is None or place is not None or (admin and admin[-1].latitude is not None):
         return []
-    return ["latitude/longitude: no place name to give them to; not kept"]
+    return ["latitude/longitude: no place name to give them to; kept in the stored row only"]
 
 
 def clip(text: str, limit: int) -> str:

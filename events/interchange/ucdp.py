@@ -1,12 +1,11 @@
-"""The UCDP GED CSV layout, both ways: a row to a MappedRow, and a timeline entry to a row."""
+"""The UCDP GED CSV layout, both ways: a row to a MappedRow, and an event back to a row."""
 
 import re
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-from events.formats import admin_levels, coordinates
-from events.interchange.acled import geo_precision
+from events.formats import admin_levels, coordinates, place_label
+from events.interchange import crosswalk, geography
 from events.interchange.mapping import (
     ActorSpec,
     MappedRow,
@@ -22,88 +21,82 @@ from events.interchange.mapping import (
     parse_date,
     unplaced,
 )
-from events.interchange.reading import cells, split_list
+from events.interchange.reading import Cells, cells, split_list
 
 DATASET = "ucdp"
 LABEL = "UCDP GED"
 
-# The GED columns (DOMAIN §9, plus code_status, gwnoa and gwnob of the global file).
-COLUMNS = [
-    "id",
-    "relid",
-    "year",
-    "active_year",
-    "code_status",
-    "type_of_violence",
-    "conflict_new_id",
-    "conflict_name",
-    "dyad_new_id",
-    "dyad_name",
-    "side_a_new_id",
-    "side_a",
-    "side_b_new_id",
-    "side_b",
-    "number_of_sources",
-    "source_article",
-    "source_office",
-    "source_date",
-    "source_headline",
-    "source_original",
-    "where_prec",
-    "where_coordinates",
-    "where_description",
-    "adm_1",
-    "adm_2",
-    "latitude",
-    "longitude",
-    "geom_wkt",
-    "priogrid_gid",
-    "country",
-    "country_id",
-    "region",
-    "event_clarity",
-    "date_prec",
-    "date_start",
-    "date_end",
-    "deaths_a",
-    "deaths_b",
-    "deaths_civilians",
-    "deaths_unknown",
-    "best",
-    "high",
-    "low",
-    "gwnoa",
-    "gwnob",
+# Which of our event's fields a column says (events.interchange.signature groups): an export
+# writes the stored cell while its groups are as the import wrote them, and derives it from the
+# event once an editor changed one. A column of no group (ids, UCDP's own codes) always comes
+# from the row.
+DATE, ACTORS, PLACE = frozenset({"date"}), frozenset({"actors"}), frozenset({"place"})
+SOURCES, DEATHS = frozenset({"sources"}), frozenset({"fatalities"})
+WHO = frozenset({"type", "actors"})
+
+# The GED columns (DOMAIN §9, plus code_status, gwnoa and gwnob of the global file), column by
+# column with its groups: the export writes exactly these columns, in this order.
+LAYOUT: list[tuple[str, frozenset[str] | None]] = [
+    ("id", None),
+    ("relid", None),
+    ("year", DATE),
+    ("active_year", None),
+    ("code_status", None),
+    ("type_of_violence", WHO),
+    ("conflict_new_id", WHO),
+    ("conflict_name", WHO),
+    ("dyad_new_id", ACTORS),
+    ("dyad_name", ACTORS),
+    ("side_a_new_id", ACTORS),
+    ("side_a", ACTORS),
+    ("side_b_new_id", ACTORS),
+    ("side_b", ACTORS),
+    ("number_of_sources", SOURCES),
+    ("source_article", SOURCES),
+    ("source_office", SOURCES),
+    ("source_date", SOURCES),
+    ("source_headline", SOURCES),
+    ("source_original", SOURCES),
+    ("where_prec", PLACE),
+    ("where_coordinates", PLACE),
+    ("where_description", PLACE),
+    ("adm_1", PLACE),
+    ("adm_2", PLACE),
+    ("latitude", PLACE),
+    ("longitude", PLACE),
+    ("geom_wkt", PLACE),
+    ("priogrid_gid", PLACE),
+    ("country", PLACE),
+    ("country_id", PLACE),
+    ("region", PLACE),
+    ("event_clarity", None),
+    ("date_prec", DATE),
+    ("date_start", DATE),
+    ("date_end", DATE),
+    ("deaths_a", DEATHS),
+    ("deaths_b", DEATHS),
+    ("deaths_civilians", DEATHS),
+    ("deaths_unknown", DEATHS),
+    ("best", DEATHS),
+    ("high", DEATHS),
+    ("low", DEATHS),
+    ("gwnoa", ACTORS),
+    ("gwnob", ACTORS),
 ]
+COLUMNS = [column for column, _ in LAYOUT]
+COLUMN_GROUPS = {column: groups for column, groups in LAYOUT if groups is not None}
+# Columns an unchanged row that lacks them leaves empty rather than derived: the source's own
+# words for the place are not ours to write.
+ROW_ONLY: frozenset[str] = frozenset({"where_description"})
 ALIASES = {"best_est": "best", "low_est": "low", "high_est": "high"}
+# The columns that name a row (its version is the file's release): all a row seen before is
+# read for.
+ID_COLUMNS = ("id",)
 REQUIRED = (("id",), ("date_start",), ("type_of_violence",))
-CONSUMED = {
-    "id",
-    "year",
-    "type_of_violence",
-    "side_a",
-    "side_b",
-    "number_of_sources",
-    "source_article",
-    "source_office",
-    "source_date",
-    "source_headline",
-    "source_original",
-    "where_prec",
-    "where_coordinates",
-    "adm_1",
-    "adm_2",
-    "latitude",
-    "longitude",
-    "geom_wkt",
-    "country",
-    "date_prec",
-    "date_start",
-    "date_end",
-    "best",
-    "high",
-    "low",
-}
+_SOURCE_COLUMNS = [column for column, groups in LAYOUT if groups is SOURCES]
+_DEATHS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
+# GED ids of our own events: this number plus the event's id (GED's own ids are far below).
+OWN_ID_OFFSET = 1_000_000_000
 
 # type_of_violence → a sub-type of "Organised violence", created on the first UCDP import.
 TYPE_PARENT = "Organised violence"
@@ -145,15 +138,30 @@ _POINT = re.compile(r"POINT\s*\(\s*(\S+)\s+(\S+)\s*\)", re.IGNORECASE)
 # --- Import ------------------------------------------------------------------------------------
 
 
-def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow:
+def external_id(row: Cells) -> str:
+    return row["id"]
+
+
+def stamp(row: Cells, release: str) -> str:
+    """The row's version stamp: UCDP's rows carry none, so the file's release (19.1)."""
+    return release
+
+
+def stamp_key(text: str) -> tuple[int, ...]:
+    """Releases in order: 19.1 < 20.1 < 23.0.10 < 23.1; unknown is oldest."""
+    parts = re.findall(r"[0-9]+", text or "")
+    return tuple(int(part) for part in parts) if parts else (-1,)
+
+
+def parse_row(line: int, row: Mapping[str, str], *, release: str = "") -> MappedRow:
     """One GED row in our terms; RowError names the column at fault."""
     row = cells(row)
     get = row.__getitem__
-    external_id = get("id")
-    if not external_id:
+    ident = external_id(row)
+    if not ident:
         raise RowError("id: empty; the row has no id to update it by")
-    if len(external_id) > 64:
-        raise RowError(f"id: {external_id[:20]!r}… is longer than 64 characters")
+    if len(ident) > 64:
+        raise RowError(f"id: {ident[:20]!r}… is longer than 64 characters")
     earliest = parse_date(get("date_start"), "date_start")
     latest = parse_date(get("date_end"), "date_end") if get("date_end") else earliest
     if latest < earliest:
@@ -176,14 +184,14 @@ def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow
     low = parse_count(get("low"), "low")
     best = parse_count(get("best"), "best")
     high = parse_count(get("high"), "high")
-    kept: dict[str, str] = {}
-    low, best, high = consistent_estimates(low, best, high, kept, warnings)
+    low, best, high = consistent_estimates(low, best, high, warnings)
     label = VIOLENCE[violence]
     return MappedRow(
         line=line,
-        external_id=external_id,
+        external_id=ident,
         country=get("country"),
         release=release,
+        row_date=earliest,
         earliest=earliest,
         latest=latest,
         precision=precision,
@@ -198,38 +206,34 @@ def parse_row(line: int, row: dict[str, str], *, release: str = "") -> MappedRow
         summary="",
         label=label,
         sources=source_specs(row, earliest),
-        extra={
-            **{name: value for name, value in row.items() if value and name not in CONSUMED},
-            **kept,
-        },
         warnings=warnings,
     )
 
 
 def consistent_estimates(
-    low: int | None, best: int | None, high: int | None, kept: dict[str, str], warnings: list
+    low: int | None, best: int | None, high: int | None, warnings: list
 ) -> tuple[int | None, int | None, int | None]:
     """low ≤ best ≤ high, as the database requires: an estimate that contradicts the best one
-    (or, without one, the other) is left unknown, and the file's value kept for the export."""
+    (or, without one, the other) is left unknown on the event; the stored row keeps it."""
     reference = best
     if low is not None and reference is not None and low > reference:
         warnings.append(f"low: {low} is above best {reference}; left unknown")
-        kept["low"], low = str(low), None
+        low = None
     reference = best if best is not None else low
     if high is not None and reference is not None and high < reference:
         warnings.append(
             f"high: {high} is below {'best' if best is not None else 'low'} "
             f"{reference}; left unknown"
         )
-        kept["high"], high = str(high), None
+        high = None
     return low, best, high
 
 
-def _coordinates(row: dict[str, str]) -> tuple[float | None, float | None]:
+def _coordinates(row: Cells) -> tuple[float | None, float | None]:
     """latitude/longitude, or the POINT of geom_wkt when a file has only that."""
-    latitude = parse_coordinate(row.get("latitude", ""), "latitude", 90)
-    longitude = parse_coordinate(row.get("longitude", ""), "longitude", 180)
-    if latitude is None and longitude is None and (wkt := (row.get("geom_wkt") or "").strip()):
+    latitude = parse_coordinate(row["latitude"], "latitude", 90)
+    longitude = parse_coordinate(row["longitude"], "longitude", 180)
+    if latitude is None and longitude is None and (wkt := row["geom_wkt"]):
         point = _POINT.search(wkt)
         if not point:
             raise RowError(f"geom_wkt: {wkt[:40]!r} is not a POINT (longitude latitude)")
@@ -242,48 +246,51 @@ def _coordinates(row: dict[str, str]) -> tuple[float | None, float | None]:
 
 
 def places(
-    row: dict[str, str], latitude: float | None, longitude: float | None, where_prec: int | None
+    row: Mapping[str, str],
+    latitude: float | None,
+    longitude: float | None,
+    where_prec: int | None,
 ) -> tuple[list[PlaceSpec], PlaceSpec | None]:
-    """country › adm_1 › adm_2 and the place of where_coordinates.
+    """country › adm_1 › adm_2 and the place of where_coordinates, with the row's coordinates.
 
-    where_prec 6, 4 and 3 code the event to the country, the province (adm_1) or the
-    district (adm_2): then that unit is the event's place and takes the coordinates.
+    The names are the row's own. A where_coordinates named exactly as the deepest admin unit
+    ("Quneitra Governorate" at where_prec 4) is that unit; any other is a place of its own
+    beneath them.
     """
     row = cells(row)
     get = row.__getitem__
     admin = []
     if get("country"):
-        admin.append(PlaceSpec(get("country"), "country", geo_precision=6))
+        iso = geography.country(get("country")).alpha_3
+        admin.append(PlaceSpec(get("country"), "country", geo_precision=6, iso_code=iso))
     if get("adm_1"):
         admin.append(PlaceSpec(get("adm_1"), "governorate", geo_precision=4))
     if get("adm_2"):
         admin.append(PlaceSpec(get("adm_2"), "district", geo_precision=3))
-    level = {6: "country", 4: "governorate", 3: "district"}.get(where_prec or 0)
-    for position, unit in enumerate(admin):
-        if unit.kind == level:
-            located = PlaceSpec(unit.name, unit.kind, latitude, longitude, unit.geo_precision)
-            return [*admin[:position], located], None
     name = get("where_coordinates")
     if not name:
-        # No place name: the event sits in its deepest unit, which keeps its own coordinates.
         return admin, None
+    if admin and admin[-1].name == name:
+        unit = admin[-1]
+        located = PlaceSpec(unit.name, unit.kind, latitude, longitude, where_prec, unit.iso_code)
+        return [*admin[:-1], located], None
     kind = PLACE_KINDS.get(fold(name).rsplit(" ", 1)[-1])
     if where_prec == 7:
         kind = "water"
-    elif where_prec == 5 or kind is None:
-        kind = "region" if where_prec == 5 else "city"
-    precision = 1 if where_prec in (1, 2) else where_prec
-    return admin, PlaceSpec(name, kind, latitude, longitude, precision)
+    elif where_prec in (3, 4, 5, 6) or kind is None:
+        kind = "region" if where_prec in (3, 4, 5, 6) else "city"
+    return admin, PlaceSpec(name, kind, latitude, longitude, where_prec)
 
 
-def actor_specs(row: dict[str, str], violence: int) -> list[ActorSpec]:
+def actor_specs(row: Mapping[str, str], violence: int) -> list[ActorSpec]:
     """side_a and side_b; a side naming several groups ("SNA, Sham Legion") is split unless
     the whole name is one actor (that is decided when names are resolved). One-sided violence
     (type 3) has a perpetrator and a target rather than two sides."""
+    row = cells(row)
     roles = ("perpetrator", "target") if violence == 3 else ("side_a", "side_b")
     found = []
     for column, role in zip(("side_a", "side_b"), roles, strict=True):
-        text = (row.get(column) or "").strip()
+        text = row[column]
         if not text:
             continue
         names = split_list(text, ",")
@@ -305,9 +312,10 @@ def side_kind(name: str) -> str:
     return "rebel_group"
 
 
-def source_specs(row: dict[str, str], event_day: date) -> list[SourceSpec]:
+def source_specs(row: Mapping[str, str], event_day) -> list[SourceSpec]:
     """One stub article per source: UCDP's own "OFFICE,DATE,HEADLINE" citation as its text,
-    the headline as the excerpt, source_original as who the claim is attributed to."""
+    the headline as the excerpt, source_original as who the claim is attributed to. A source
+    listed twice is cited once (the stored row keeps the list as it was)."""
     row = cells(row)
     get = row.__getitem__
     items = citations(get("source_article"))
@@ -364,51 +372,85 @@ def citations(value: str) -> list[str]:
 # --- Export ------------------------------------------------------------------------------------
 
 
-def export_row(entry: Mapping[str, Any], record: Mapping[str, Any] | None) -> dict[str, Any]:
-    """One entry in the GED's columns. Sides come from the actors (side A and B, else
-    perpetrator and target, as the CSV's actor slots), sources from the cited articles, the
-    columns we do not model (conflict and dyad ids, deaths by side, …) from the import."""
-    extra = (record or {}).get("extra") or {}
+def current_cells(row: Mapping[str, str]) -> dict[str, str]:
+    """A stored row's cells of the GED columns, verbatim."""
+    return {column: row[column] for column in COLUMNS if column in row}
+
+
+def derive(entry: Mapping[str, Any], actors: list[Mapping[str, Any]], where_prec: int | None):
+    """Every GED column from our event: what the row says once an editor changed it, or the
+    whole row of an event no GED row describes. `actors` carry the kind in this event."""
     when = entry.get("date") or {}
-    earliest = date.fromisoformat(when["earliest"])
     location = entry.get("location") or None
     levels = admin_levels(location)
     point = coordinates(location)
+    nation = geography.country(levels["country"])
     fatalities = entry.get("fatalities") or {}
-    sources = entry.get("sources") or []
-    side_a, side_b = sides(entry.get("actors") or [])
-    where_prec = geo_precision(entry, record)
-    values = {
-        **{column: extra.get(column) for column in COLUMNS},
-        "id": f"CT{entry.get('id')}",
-        "year": earliest.year,
-        "type_of_violence": violence_code(entry),
+    side_a, side_b = sides(actors)
+    names = crosswalk.TypeNames.of(entry)
+    violence = crosswalk.ucdp_violence(names, actors)
+    gwnoa, gwnob = (geography.government_of(side) for side in (side_a, side_b))
+    precision = when.get("precision") or ""
+    return {
+        "id": OWN_ID_OFFSET + int(entry["id"]),
+        # Our stable id: GED's relid names a row within one release.
+        "relid": entry.get("uid"),
+        "year": int(when["earliest"][:4]),
+        "active_year": None,
+        "code_status": None,
+        "type_of_violence": violence,
+        "conflict_new_id": None,
+        "conflict_name": None,
+        "dyad_new_id": None,
+        "dyad_name": f"{side_a} - {side_b}" if side_a and side_b else None,
+        "side_a_new_id": None,
         "side_a": side_a,
+        "side_b_new_id": None,
         "side_b": side_b,
-        **source_columns(sources),
+        **source_columns(entry.get("sources") or []),
         "where_prec": where_prec,
         "where_coordinates": location.get("name") if location else None,
+        "where_description": place_label(location) or None,
         "adm_1": levels["admin1"],
         "adm_2": levels["admin2"],
-        "latitude": point[0] if point else None,
-        "longitude": point[1] if point else None,
-        "geom_wkt": f"POINT ({point[1]!r} {point[0]!r})" if point else None,
+        "latitude": geography.number_text(point[0]) if point else None,
+        "longitude": geography.number_text(point[1]) if point else None,
+        "geom_wkt": (
+            f"POINT ({geography.number_text(point[1])} {geography.number_text(point[0])})"
+            if point
+            else None
+        ),
+        "priogrid_gid": geography.priogrid_gid(*point) if point else None,
         "country": levels["country"],
-        "date_prec": DATE_PREC.get(when.get("precision") or ""),
+        "country_id": nation.gleditsch_ward,
+        "region": nation.ucdp_region,
+        # 1: a clearly identified event; 2: one known only as a summary over a week or more.
+        "event_clarity": 1 if precision in ("day", "days") else 2,
+        "date_prec": DATE_PREC.get(precision),
         "date_start": when.get("earliest"),
         "date_end": when.get("latest"),
+        **deaths(fatalities.get("best"), violence, actors),
         "best": fatalities.get("best"),
-        # An estimate the import left unknown because it contradicted best: the file's value.
-        "low": _estimate(fatalities.get("low"), extra.get("low")),
-        "high": _estimate(fatalities.get("high"), extra.get("high")),
+        "high": fatalities.get("high"),
+        "low": fatalities.get("low"),
+        "gwnoa": gwnoa.gleditsch_ward if gwnoa else None,
+        "gwnob": gwnob.gleditsch_ward if gwnob else None,
     }
-    if record and record.get("dataset") == DATASET:
-        values["id"] = record["external_id"]
-    return {column: values.get(column) for column in COLUMNS}
 
 
-def _estimate(value: int | None, kept: str | None) -> int | str | None:
-    return value if value is not None else kept
+def deaths(best: int | None, violence: int | None, actors) -> dict[str, int | None]:
+    """deaths_a/_b/_civilians/_unknown, which GED makes add up to best. We know deaths by
+    side only for one-sided violence against civilians (all of them civilians); otherwise the
+    whole count is of unknown status, as GED's codebook says of deaths it cannot attribute."""
+    if best is None:
+        return dict.fromkeys(_DEATHS)
+    on_civilians = violence == crosswalk.ONE_SIDED and crosswalk.civilians_targeted(actors)
+    return {
+        "deaths_a": 0,
+        "deaths_b": 0,
+        "deaths_civilians": best if on_civilians else 0,
+        "deaths_unknown": 0 if on_civilians else best,
+    }
 
 
 def sides(actors: list[Mapping[str, Any]]) -> tuple[str, str]:
@@ -421,28 +463,10 @@ def sides(actors: list[Mapping[str, Any]]) -> tuple[str, str]:
     return ", ".join(by_role.get(first, [])), ", ".join(by_role.get(second, []))
 
 
-def violence_code(entry: Mapping[str, Any]) -> int | None:
-    """type_of_violence from the type: ours by name; ACLED's violence against civilians is
-    one-sided (3); its battles and explosions state-based (1) when a government or state force
-    takes part, else non-state (2); anything else has none."""
-    event_type = entry.get("type") or {}
-    parent = event_type.get("parent") or {}
-    names = {fold(event_type.get("name") or ""), fold(parent.get("name") or "")}
-    for name in names:
-        if name in _VIOLENCE_CODES:
-            return _VIOLENCE_CODES[name]
-    if fold("Violence against civilians") in names:
-        return 3
-    if names & {fold("Battles"), fold("Explosions/Remote violence")}:
-        kinds = {actor.get("kind") for actor in entry.get("actors") or []}
-        return 1 if kinds & {"government", "state_forces"} else 2
-    return None
-
-
 def source_columns(sources: list[Mapping[str, Any]]) -> dict[str, Any]:
     """source_article and its parts, one item per cited article, ;-joined as UCDP does."""
     if not sources:
-        return {}
+        return dict.fromkeys(_SOURCE_COLUMNS)
     offices, days, headlines, items = [], [], [], []
     for source in sources:
         office = source.get("outlet") or ""

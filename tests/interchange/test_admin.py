@@ -54,7 +54,10 @@ def test_the_preview_shows_each_rows_fate_and_writes_nothing(client, publisher):
     assert "created" in line2 and "Armed clash in Sukhna" in line2
     line3 = re.search(r'<tr id="line-3">(.*?)</tr>', page, re.S).group(1)
     assert "rejected" in line3 and "event_date: &#x27;someday&#x27; is not a date" in line3
-    assert "events: 2 would be created, 0 updated, 0 unchanged, 1 rows rejected" in page
+    assert (
+        "events: 2 would be created, 0 updated, 0 unchanged, 0 older rows skipped, "
+        "0 conflicts for review, 1 rows rejected"
+    ) in page
     assert not Event.objects.exists()
     assert not Actor.objects.filter(name="Brand New Brigade").exists()
 
@@ -83,7 +86,7 @@ def test_a_second_upload_previews_updates_and_unchanged_rows(client, publisher):
         {"event_id_cnty": "SYR3"},
     )
     page = upload(client, newer).content.decode()
-    assert "events: 0 would be created, 1 updated, 1 unchanged, 0 rows rejected" in page
+    assert "events: 0 would be created, 1 updated, 1 unchanged, 0 older rows skipped" in page
     assert "updated" in re.search(r'<tr id="line-2">(.*?)</tr>', page, re.S).group(1)
 
 
@@ -113,3 +116,65 @@ def test_staff_who_may_not_add_events_cannot_import(client):
     viewer = User.objects.create_user("viewer", password="pw-for-tests-only", is_staff=True)
     client.force_login(viewer)
     assert client.get(IMPORT).status_code == 403
+
+
+def conflict(client, user) -> ExternalRecord:
+    """An imported event an editor changed, and a newer row for it."""
+    from events.interchange.importer import import_file
+
+    import_file(acled_file({"fatalities": "3"}), dataset="acled")
+    event = Event.objects.get()
+    event.fatalities_best = 4
+    event.save()
+    import_file(acled_file({"fatalities": "5", "timestamp": "1700000000"}), dataset="acled")
+    client.force_login(user)
+    return ExternalRecord.objects.get()
+
+
+def test_a_conflict_is_listed_and_shows_both_versions_of_the_row(client, editor):
+    record = conflict(client, editor)
+    listed = client.get(RECORDS, {"conflict": "yes"}).content.decode()
+    assert f'href="/admin/events/externalrecord/{record.pk}/change/' in listed
+    assert "a newer row waits for review" in listed
+    assert client.get(RECORDS, {"conflict": "no"}).context["cl"].result_count == 0
+    page = client.get(reverse("admin:events_externalrecord_change", args=[record.pk]))
+    html = page.content.decode()
+    assert "stored row (1504137600)" in html and "newer row (1700000000, line 2 of a file)" in html
+    changed = re.search(
+        r'<tr class="changed"[^>]*><td>fatalities</td><td>(.*?)</td><td>(.*?)</td>', html
+    )
+    assert changed.groups() == ("3", "5")
+    assert "An editor changed" in html and "(fatalities)" in html
+
+
+def test_applying_a_newer_row_in_the_admin_replaces_the_editors_change(client, editor):
+    record = conflict(client, editor)
+    client.post(
+        RECORDS, {"action": "apply_newer_rows", "index": 0, "_selected_action": [record.pk]}
+    )
+    record.refresh_from_db()
+    assert (record.pending, record.event.fatalities_best, record.release) == (None, 5, "1700000000")
+    assert record.event.history.first().history_user == editor
+
+
+def test_keeping_the_editors_version_in_the_admin_sets_the_newer_row_aside(client, editor):
+    record = conflict(client, editor)
+    client.post(
+        RECORDS, {"action": "keep_editors_versions", "index": 0, "_selected_action": [record.pk]}
+    )
+    record.refresh_from_db()
+    assert (record.pending, record.event.fatalities_best, record.release) == (None, 4, "1700000000")
+
+
+def test_staff_who_may_only_view_events_see_conflicts_but_cannot_resolve_them(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user("viewer", password="pw-for-tests-only", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_event"))
+    record = conflict(client, viewer)
+    assert "apply_newer_rows" not in client.get(RECORDS).content.decode()
+    client.post(
+        RECORDS, {"action": "apply_newer_rows", "index": 0, "_selected_action": [record.pk]}
+    )
+    record.refresh_from_db()
+    assert record.pending is not None and record.event.fatalities_best == 4

@@ -19,7 +19,7 @@ def run(*args) -> str:
 
 def test_import_events_imports_and_reports(seeded):
     output = run("import_events", str(ACLED_CURRENT), "--format", "acled")
-    assert "events: 8 were created, 0 updated, 0 unchanged, 0 rows rejected" in output
+    assert "events: 8 were created, 0 updated, 0 unchanged, 0 older rows skipped" in output
     assert output.rstrip().endswith("Imported.")
     assert ExternalRecord.objects.count() == 8
 
@@ -75,21 +75,23 @@ def test_export_events_filters_by_the_apis_parameters(seeded):
 
 def test_export_events_takes_repeated_filters_and_dashed_names(seeded):
     run("import_events", str(ACLED_CURRENT), "--format", "acled")
-    output = run(
-        "export_events",
-        "--format",
-        "ucdp",
-        "--type",
-        "riots",
-        "--type",
-        "protests",
-        "--date-mode",
-        "within",
-    )
-    # ACLED's ids belong to ACLED's layout: in UCDP's, an event has our id.
-    rows = read_csv(output.encode())
+    args = ["export_events", "--format", "acled", "--type", "riots", "--type", "protests"]
+    rows = read_csv(run(*args, "--date-mode", "within").encode())
+    assert sorted(row["location"] for row in rows) == ["Maan", "Tell Abiad"]
+
+
+def test_export_events_says_how_many_events_a_layout_leaves_out(seeded):
+    run("import_events", str(ACLED_CURRENT), "--format", "acled")
+    # Riots and protests have no UCDP type of violence: left out, and said so.
+    out, err = io.StringIO(), io.StringIO()
+    args = ["export_events", "--format", "ucdp", "--type", "riots", "--type", "protests"]
+    call_command(*args, stdout=out, stderr=err)
+    assert read_csv(out.getvalue().encode()) == []
+    assert err.getvalue().startswith("2 events left out: the ucdp layout has no type for them")
+    rows = read_csv(run(*args, "--include-unmapped").encode())
     assert sorted(row["where_coordinates"] for row in rows) == ["Maan", "Tell Abiad"]
-    assert all(row["id"].startswith("CT") for row in rows)
+    # ACLED's ids belong to ACLED's layout: in UCDP's, an event has our integer id.
+    assert all(int(row["id"]) > 10**9 and row["type_of_violence"] == "" for row in rows)
 
 
 def test_export_events_writes_a_file(seeded, tmp_path):
@@ -122,3 +124,59 @@ def test_export_events_leaves_drafts_out_unless_asked(tmp_path):
     )
     assert read_csv(run("export_events", "--format", "acled").encode()) == []
     assert len(read_csv(run("export_events", "--format", "acled", "--all-statuses").encode())) == 1
+
+
+def test_import_events_takes_its_format_as_a_keyword_of_call_command():
+    out = io.StringIO()
+    call_command("import_events", str(UCDP_SAMPLE), format="ucdp", release="19.1", stdout=out)
+    assert "events: 400 were created" in out.getvalue()
+    assert set(ExternalRecord.objects.values_list("release", flat=True)) == {"19.1"}
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_goes_to_a_terminals_stderr_and_nowhere_else():
+    err = Terminal()
+    call_command("import_events", str(UCDP_SAMPLE), format="ucdp", stdout=io.StringIO(), stderr=err)
+    assert "[##############################] 100% 400 of about 400 rows" in err.getvalue()
+    quiet = io.StringIO()
+    call_command(
+        "import_events", str(UCDP_SAMPLE), format="ucdp", stdout=io.StringIO(), stderr=quiet
+    )
+    assert quiet.getvalue() == ""
+
+
+def test_a_failure_mid_file_exits_4_naming_the_lines_committed(tmp_path, allow_stop):
+    from tests.interchange.test_importer import refuse_events_with_summary, rows
+
+    refuse_events_with_summary("refused")
+    path = tmp_path / "acled.csv"
+    data = acled_file(*rows(11000), {"event_id_cnty": "SYR99999", "notes": "refused"})
+    path.write_bytes(data)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_events", str(path), format="acled", stdout=out)
+    assert raised.value.returncode == 4
+    assert str(raised.value).startswith("Stopped at lines 10002–11002 (disk is full")
+    assert "Lines committed before it: 2–10001;" in str(raised.value)
+    assert ExternalRecord.objects.count() == 10000
+
+
+def test_conflicts_for_review_exit_5(tmp_path):
+    path = tmp_path / "acled.csv"
+    path.write_bytes(acled_file({"fatalities": "3"}))
+    call_command("import_events", str(path), format="acled", stdout=io.StringIO())
+    event = Event.objects.get()
+    event.fatalities_best = 4
+    event.save()
+    path.write_bytes(acled_file({"fatalities": "5", "timestamp": "1700000000"}))
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_events", str(path), format="acled", stdout=out)
+    assert raised.value.returncode == 5
+    assert "1 newer rows meet events editors changed" in str(raised.value)
+    assert "line 2: conflict: ACLED SYR1" in out.getvalue()
+    assert Event.objects.get().fatalities_best == 4

@@ -1,5 +1,7 @@
 """The import machinery: bad rows, all-or-nothing, dry runs, re-imports, places, queries."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +17,7 @@ from events.models import (
     EventSource,
     ExternalRecord,
     Location,
+    PlaceSuggestion,
 )
 from tests.factories import ActorFactory
 from tests.interchange.builders import ACLED_DEFAULTS, acled_file, csv_bytes, ucdp_file
@@ -171,40 +174,38 @@ def test_rows_of_another_country_are_not_missing_from_this_countrys_file():
     assert report.missing == []
 
 
-def test_a_place_is_reused_by_name_and_coordinates_never_by_name_alone():
+def test_a_place_is_reused_only_on_an_exact_name_admin_path_and_coordinates():
+    def row(number: int, latitude: str, longitude: str) -> dict:
+        return {
+            "event_id_cnty": f"SYR{number}",
+            "location": "Tall Hamid",
+            "latitude": latitude,
+            "longitude": longitude,
+        }
+
     report = import_file(
         acled_file(
-            {
-                "event_id_cnty": "SYR1",
-                "location": "Tall Hamid",
-                "latitude": "33.5000",
-                "longitude": "36.3000",
-            },
-            # The same name 300 km away: another place.
-            {
-                "event_id_cnty": "SYR2",
-                "location": "Tall Hamid",
-                "latitude": "36.2000",
-                "longitude": "38.9000",
-            },
-            # The same name a few hundred metres from the first: the first.
-            {
-                "event_id_cnty": "SYR3",
-                "location": "Tall Hamid",
-                "latitude": "33.5030",
-                "longitude": "36.3020",
-            },
+            row(1, "33.5000", "36.3000"),
+            row(2, "36.2000", "38.9000"),  # 300 km away: another place.
+            row(3, "33.5030", "36.3020"),  # 300 m away: another place, maybe the same.
+            row(4, "33.5000", "36.3000"),  # The first, exactly.
+            {**row(5, "33.5000", "36.3000"), "admin2": "Qudsaya"},  # Another district.
         ),
         dataset="acled",
     )
-    assert report.created == 3
-    first, second, third = (event(f"SYR{n}").location for n in (1, 2, 3))
-    assert first != second
-    assert third == first
-    assert Location.objects.filter(name="Tall Hamid").count() == 2
+    assert report.created == 5
+    first, far, near, same, elsewhere = (event(f"SYR{n}").location for n in range(1, 6))
+    assert same == first
+    assert len({first.pk, far.pk, near.pk, elsewhere.pk}) == 4
+    assert (near.latitude, near.longitude) == (33.503, 36.302)
+    # Possible duplicates are suggested, never merged: the one nearby, not the one far away.
+    pairs = {(s.place_id, s.same_as_id) for s in PlaceSuggestion.objects.all()}
+    assert (near.pk, first.pk) in pairs
+    assert not {(far.pk, first.pk), (first.pk, far.pk)} & pairs
+    assert report.place_suggestions == len(pairs)
 
 
-def test_an_admin_unit_is_reused_within_its_parent_only():
+def test_an_admin_unit_is_reused_by_its_exact_name_within_its_parent_only():
     import_file(
         acled_file(
             {"event_id_cnty": "SYR1", "country": "Syria", "admin1": "Homs"},
@@ -222,6 +223,7 @@ def test_an_admin_unit_is_reused_within_its_parent_only():
                 "latitude": "34.9",
                 "longitude": "37.0",
             },
+            {"event_id_cnty": "SYR3", "country": "Syria", "admin1": "Homs", "admin2": "Tadmur"},
         ),
         dataset="acled",
     )
@@ -229,7 +231,13 @@ def test_an_admin_unit_is_reused_within_its_parent_only():
     assert [(g.name, g.parent.name) for g in governorates] == [
         ("Homs", "Syria"),
         ("Homs", "Lebanon"),
+        ("Homs Governorate", "Syria"),
     ]
+    syrian, lebanese, spelt = governorates
+    # Another spelling in the same country may be the same unit; another country's is not.
+    pairs = {(s.place_id, s.same_as_id) for s in PlaceSuggestion.objects.all()}
+    assert (spelt.pk, syrian.pk) in pairs
+    assert not {pair for pair in pairs if lebanese.pk in pair}
 
 
 def test_actors_are_found_by_name_slug_or_alias_and_created_once_when_new():
@@ -298,8 +306,7 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows():
 
 
 def test_updates_take_a_fixed_number_of_queries_too():
-    import_file(acled_file(*rows(10)), dataset="acled")
-    import_file(acled_file(*rows(200, admin3="X")), dataset="acled")
+    import_file(acled_file(*rows(200)), dataset="acled")
 
     def queries(count: int, fatalities: str) -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -367,3 +374,200 @@ def test_imported_and_updated_events_are_found_by_the_words_of_their_excerpts():
     assert list(mentioning(Event.objects.all(), "bakery")) == [event("SYR1")]
     assert mentioning(Event.objects.all(), "granary").count() == 2
     assert Event.objects.count() == 3
+
+
+def test_the_missing_records_are_those_of_the_files_countries_and_dates_only():
+    dated = [
+        {"event_id_cnty": "SYR1", "event_date": "2017-06-01"},
+        {"event_id_cnty": "SYR2", "event_date": "2018-03-01"},
+        {"event_id_cnty": "SYR3", "event_date": "2018-06-01"},
+        {"event_id_cnty": "SYR4", "event_date": "2018-09-01"},
+        {"event_id_cnty": "SYR5", "event_date": "2019-06-01"},
+        {"event_id_cnty": "IRQ1", "event_date": "2018-06-01", "country": "Iraq"},
+    ]
+    import_file(acled_file(*dated), dataset="acled")
+    # A file of Syria for March to September 2018 that lacks one of its rows.
+    report = import_file(acled_file(dated[1], dated[3]), dataset="acled")
+    assert report.missing == [("SYR3", event("SYR3").pk)]
+    assert report.missing_count == 1
+    assert report.scope == (["Syria"], date(2018, 3, 1), date(2018, 9, 1))
+    assert "1 ACLED records of Syria dated 2018-03-01 to 2018-09-01 are not in this file" in (
+        "\n".join(report.lines())
+    )
+
+
+def test_a_date_outside_the_window_is_a_rejected_row_with_its_line():
+    report = import_file(
+        acled_file(
+            {"event_id_cnty": "SYR1"},
+            {"event_id_cnty": "SYR2", "event_date": "9999-12-31"},
+            {"event_id_cnty": "SYR3", "event_date": "1700-01-01"},
+        ),
+        dataset="acled",
+    )
+    assert [(row.line, row.reason[:45]) for row in report.rejected] == [
+        (3, "event_date: 9999-12-31 is outside the dates k"),
+        (4, "event_date: 1700-01-01 is outside the dates k"),
+    ]
+    assert list(ExternalRecord.objects.values_list("external_id", flat=True)) == ["SYR1"]
+
+
+def test_a_count_too_large_for_its_column_is_a_rejected_row_not_a_crash():
+    data = ucdp_file({"id": "1"}, {"id": "2", "best": "99999999999999999999"}, {"id": "3"})
+    report = import_file(data, dataset="ucdp")
+    assert [(row.line, row.reason) for row in report.rejected] == [
+        (3, "best: '99999999999999999999' is out of range (at most 2,147,483,647)")
+    ]
+    assert (report.created, report.stopped) == (2, "")
+
+
+def refuse_events_with_summary(text: str) -> None:
+    """A database that refuses one row, as a full disk or a broken constraint would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TEMP TRIGGER refuse BEFORE INSERT ON events_event "
+                f"WHEN NEW.summary = '{text}' BEGIN SELECT RAISE(ABORT, 'disk is full'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF NEW.summary = '{text}' THEN RAISE EXCEPTION 'disk is full'; END IF; "
+                "RETURN NEW; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON events_event "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+
+
+def test_a_failure_mid_file_stops_the_import_and_says_what_was_committed(allow_stop):
+    refuse_events_with_summary("refused")
+    data = acled_file(*rows(5), {"event_id_cnty": "SYR6", "notes": "refused"}, *rows(9)[6:])
+    report = import_file(data, dataset="acled", chunk_rows=3)
+    assert report.committed == [(2, 4)]
+    assert report.stopped.startswith("lines 5–7 (disk is full")
+    assert report.stopped.endswith("nothing of these lines was written")
+    assert sorted(ExternalRecord.objects.values_list("external_id", flat=True)) == [
+        "SYR1",
+        "SYR2",
+        "SYR3",
+    ]
+    assert report.created == 3  # Only what was written is counted.
+    assert "STOPPED at lines 5–7 (disk is full" in "\n".join(report.lines())
+    assert "lines committed before it: 2–4" in "\n".join(report.lines())
+    assert not report.missing  # A stopped import lists nothing as missing.
+
+
+def test_with_atomic_a_failure_mid_file_leaves_nothing(allow_stop):
+    refuse_events_with_summary("refused")
+    data = acled_file(*rows(5), {"event_id_cnty": "SYR6", "notes": "refused"})
+    report = import_file(data, dataset="acled", chunk_rows=3, atomic=True)
+    assert report.stopped and not report.written
+    assert not Event.objects.exists() and not Location.objects.exists()
+    assert "--atomic: the import stopped" in "\n".join(report.lines())
+
+
+def test_each_event_link_keeps_the_type_the_row_gave_its_actor():
+    import_file(
+        acled_file(
+            {"event_id_cnty": "SYR1", "actor1": "4th Division", "inter1": "1"},
+            {"event_id_cnty": "SYR2", "actor1": "4th Division", "inter1": "8"},
+            {"event_id_cnty": "SYR3", "actor1": "4th Division", "inter1": "External/Other forces"},
+        ),
+        dataset="acled",
+    )
+    kinds = [event(ident).actor_links.get(role="side_a").kind for ident in ("SYR1", "SYR2", "SYR3")]
+    assert kinds == ["state_forces", "external", "external"]
+    # The actor itself keeps the kind it was first met with.
+    assert Actor.objects.get(name="4th Division").kind == "state_forces"
+
+
+def test_a_large_file_sets_the_search_index_aside_and_rebuilds_it(monkeypatch):
+    from events import triggers
+    from events.search import mentioning
+
+    monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
+    dropped, uninstall = [], triggers.uninstall_feature
+
+    def uninstall_and_note(feature, connection):
+        dropped.append(feature.__name__)
+        uninstall(feature, connection)
+
+    monkeypatch.setattr(triggers, "uninstall_feature", uninstall_and_note)
+    data = acled_file(*rows(8, notes="Shelling near the granary"))
+    import_file(data, dataset="acled", chunk_rows=3)
+    assert "events.search" in dropped  # Set aside after the first chunk…
+    # … and rebuilt: every event, from both sides of the setting aside, is found.
+    assert mentioning(Event.objects.all(), "granary").count() == 8
+    assert triggers.restore_triggers() == []
+
+
+def test_a_re_import_that_changes_nothing_never_sets_the_index_aside(monkeypatch):
+    from events import triggers
+
+    monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
+    data = acled_file(*rows(8))
+    import_file(data, dataset="acled", chunk_rows=3)
+    monkeypatch.setattr(triggers, "uninstall_feature", lambda *a: pytest.fail("set aside"))
+    assert import_file(data, dataset="acled", chunk_rows=3).unchanged == 8
+
+
+# --- What the shared write rules ask of an import ----------------------------------------------
+
+
+def test_an_update_by_an_import_moves_the_events_version_on():
+    import_file(acled_file(*rows(1)), dataset="acled")
+    read = event("SYR1").version
+    import_file(acled_file(*rows(1, fatalities="9", timestamp="1600000000")), dataset="acled")
+    assert event("SYR1").version == read + 1, "an editor's form read before it is now stale"
+
+
+NO_SOURCE = {
+    "source_article": "",
+    "source_office": "",
+    "source_date": "",
+    "source_headline": "",
+    "number_of_sources": "0",
+}
+
+
+def test_a_row_that_cites_no_source_is_imported_for_review_not_published():
+    report = import_file(ucdp_file({"id": "900001", **NO_SOURCE}), dataset="ucdp")
+    imported = ExternalRecord.objects.get(external_id="900001").event
+    assert imported.status == "review"
+    assert not imported.sources.exists()
+    assert any("cites no source" in message for _, message in report.warnings)
+
+
+def test_a_newer_row_that_cites_no_source_leaves_the_events_sources_alone():
+    import_file(ucdp_file({"id": "900001"}), dataset="ucdp")
+    cited = list(ExternalRecord.objects.get(external_id="900001").event.sources.values("excerpt"))
+    newer = ucdp_file({"id": "900001", "best": "7", "high": "7", **NO_SOURCE})
+    report = import_file(newer, dataset="ucdp", release="20.1")
+    assert [outcome.reason for outcome in report.rejected] == [
+        "the row cites no source; the event keeps the sources it has, so the row is not "
+        "applied (a published event keeps at least one source)"
+    ]
+    kept = ExternalRecord.objects.get(external_id="900001").event
+    assert list(kept.sources.values("excerpt")) == cited
+    assert kept.status == "published"
+
+
+def test_line_breaks_in_a_cell_are_stored_as_newlines_and_the_row_as_written():
+    notes = "Regime forces clashed with IS.\r\nTwo were killed."
+    import_file(acled_file({"notes": notes}), dataset="acled")
+    record = ExternalRecord.objects.get(external_id="SYR1")
+    assert record.event.summary == "Regime forces clashed with IS.\nTwo were killed."
+    assert "\r" not in record.event.sources.get().excerpt
+    assert record.row["notes"] == notes
+
+
+def test_a_nul_in_a_cell_is_a_rejected_row_naming_its_column():
+    report = import_file(
+        acled_file({"notes": "a\x00b"}, {"event_id_cnty": "SYR2"}), dataset="acled"
+    )
+    assert [(o.line, o.reason) for o in report.rejected] == [
+        (2, "notes: the cell holds a NUL character, which no text may hold")
+    ]
+    assert report.created == 1

@@ -5,7 +5,14 @@ from datetime import date
 import pytest
 
 from events.interchange import acled, ucdp
-from events.interchange.mapping import RowError, parse_count, parse_date, place_key
+from events.interchange.mapping import (
+    RowError,
+    date_window,
+    parse_coordinate,
+    parse_count,
+    parse_date,
+    place_key,
+)
 from events.interchange.reading import FileError, read_dataset, split_list
 from tests.interchange.builders import ACLED_DEFAULTS, UCDP_DEFAULTS, acled_file
 
@@ -52,16 +59,9 @@ def test_acled_time_precision_becomes_bounds(time_precision, earliest, latest, p
     assert acled.coded_bounds(date(2017, 8, 30), time_precision) == (earliest, latest, precision)
 
 
-@pytest.mark.parametrize(
-    ("earliest", "latest", "precision", "coded"),
-    [
-        (date(2017, 8, 30), date(2017, 8, 30), "day", date(2017, 8, 30)),
-        (date(2017, 8, 27), date(2017, 9, 2), "week", date(2017, 8, 30)),
-        (date(2017, 8, 1), date(2017, 8, 31), "month", date(2017, 8, 15)),
-    ],
-)
-def test_the_acled_export_codes_the_day_acled_would(earliest, latest, precision, coded):
-    assert acled.coded_day(earliest, latest, precision) == coded
+@pytest.mark.parametrize("text", ["2020-05-09", "9-May-20", "02 May 2020"[:0] + "09 May 2020"])
+def test_an_acled_day_is_written_back_as_an_iso_day_whatever_layout_gave_it(text):
+    assert acled.coded_day(text) == "2020-05-09"
 
 
 def test_place_names_compare_without_their_kind_word_case_or_dashes():
@@ -97,10 +97,9 @@ def test_a_ucdp_source_becomes_a_stub_whose_text_is_the_citation():
     )
 
 
-def test_contradicting_ucdp_estimates_leave_the_odd_one_unknown_and_keep_it_for_export():
+def test_contradicting_ucdp_estimates_leave_the_odd_one_unknown():
     row = ucdp.parse_row(2, {**UCDP_DEFAULTS, "low": "1", "best": "0", "high": "1"})
     assert (row.fatalities_low, row.fatalities_best, row.fatalities_high) == (None, 0, 1)
-    assert row.extra["low"] == "1"
     assert row.warnings == ["low: 1 is above best 0; left unknown"]
 
 
@@ -151,7 +150,7 @@ def test_a_semicolon_separated_file_with_a_bom_reads_like_a_comma_separated_one(
     data = b"\xef\xbb\xbfevent_id_cnty;event_date\r\nSYR1;2020-05-09\r\n"
     file = read_dataset(data)
     assert file.columns == ["event_id_cnty", "event_date"]
-    assert next(file.rows).values == {"event_id_cnty": "SYR1", "event_date": "2020-05-09"}
+    assert file.cells(next(file.rows).raw) == {"event_id_cnty": "SYR1", "event_date": "2020-05-09"}
 
 
 def test_a_row_with_a_stray_separator_is_reported_not_misread():
@@ -176,3 +175,54 @@ def test_inter_codes_for_the_export_come_from_the_first_actor_of_each_side():
     assert acled.inter_codes(actors) == (1, 2)
     assert acled.interaction(2, 1) == 12
     assert acled.interaction(6, None) == 60
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "99999999999999999999",
+            "best: '99999999999999999999' is out of range (at most 2,147,483,647)",
+        ),
+        ("2147483648", "best: '2147483648' is out of range (at most 2,147,483,647)"),
+        ("1e400", "best: '1e400' is not a number"),
+        ("nan", "best: 'nan' is not a number"),
+        ("\u0661\u0662", "best: '١٢' is not a number"),
+        ("\u00b2", "best: '²' is not a number"),
+        ("1_000", "best: '1_000' is not a number"),
+        ("2.5", "best: '2.5' is not a count (a whole number, 0 or more)"),
+        ("-1", "best: '-1' is not a count (a whole number, 0 or more)"),
+    ],
+)
+def test_a_count_outside_what_the_column_holds_is_refused_naming_it(text, message):
+    with pytest.raises(RowError) as raised:
+        parse_count(text, "best")
+    assert str(raised.value) == message
+
+
+def test_the_largest_count_the_column_holds_is_read():
+    assert parse_count("2147483647", "best") == 2_147_483_647
+
+
+@pytest.mark.parametrize("text", ["\u0663\u0665.5", "inf", "3,5,1", "35.5.1"])
+def test_a_coordinate_is_ascii_digits_only(text):
+    with pytest.raises(RowError, match=r"latitude: .* is not a number"):
+        parse_coordinate(text, "latitude", 90)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "1799-12-31", "0001-01-01", "31-Dec-2099"], ids=str)
+def test_a_date_outside_the_window_events_may_have_is_refused_naming_the_column(text):
+    with pytest.raises(
+        RowError, match=r"event_date: .* is outside the dates kept here \(1800-01-01 to "
+    ):
+        parse_date(text, "event_date")
+
+
+def test_the_window_runs_from_1800_to_two_years_after_today():
+    assert date_window(today=date(2024, 2, 29)) == (date(1800, 1, 1), date(2026, 2, 28))
+    assert parse_date("1800-01-01", "event_date") == date(1800, 1, 1)
+
+
+def test_a_date_in_unicode_digits_is_not_read():
+    with pytest.raises(RowError, match="is not a date this importer reads"):
+        parse_date("\u0662\u0660\u0662\u0660-05-09", "event_date")

@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=sorted(FORMATS))
         parser.add_argument("--output", type=Path, help="write to this file instead of stdout")
         parser.add_argument("--all-statuses", action="store_true", help="drafts and reviews too")
+        parser.add_argument(
+            "--include-unmapped",
+            action="store_true",
+            help="acled, ucdp: also events the dataset has no type for (left out by default)",
+        )
         filters = parser.add_argument_group("filters (as the API's query parameters)")
         for name, field in ChronologyFilterSet.base_filters.items():
             flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
@@ -39,19 +44,28 @@ class Command(BaseCommand):
             for name, value in options.items()
             if name.startswith("filter_") and value is not None
         }
+        if options["include_unmapped"]:
+            params["include_unmapped"] = ["true"]
         try:
-            stream, _ = export_events(format, params, include_unpublished=options["all_statuses"])
+            stream, _, tally = export_events(
+                format, params, include_unpublished=options["all_statuses"]
+            )
             if output is None:
                 for chunk in stream:
                     self.stdout.write(chunk.decode("utf-8"), ending="")
-                return
-            try:
-                with output.open("wb") as handle:
-                    for chunk in stream:
-                        handle.write(chunk)
-            except OSError as exc:
-                raise CommandError(
-                    f"--output: cannot write {output}: {exc.strerror or exc}"
-                ) from exc
+            else:
+                try:
+                    with output.open("wb") as handle:
+                        for chunk in stream:
+                            handle.write(chunk)
+                except OSError as exc:
+                    raise CommandError(
+                        f"--output: cannot write {output}: {exc.strerror or exc}"
+                    ) from exc
         except ExportError as exc:
             raise CommandError(f"Nothing exported: {exc}") from exc
+        if tally.get("left_out"):
+            self.stderr.write(
+                f"{tally['left_out']} events left out: the {format} layout has no type for them "
+                "or they are planned (--include-unmapped writes them too)"
+            )
