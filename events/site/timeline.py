@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from events.chronology import bucket_start, next_bucket
 from events.dates import MONTH_NAMES as MONTHS
-from events.dates import Precision, display_text
+from events.dates import Precision, bounds_text, says_its_bounds
 from events.models import ActorRole
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -30,11 +30,6 @@ def month_label(day: date) -> str:
 def day_label(day: date) -> str:
     """ "Sat 27 Aug": the period heading above it gives the year."""
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1][:3]}"
-
-
-def bounds_text(earliest: date, latest: date) -> str:
-    """The bounds as plain days, e.g. "1–10 Aug 2016", "28 Aug – 4 Sep 2016"."""
-    return display_text(earliest, latest, Precision.DAYS)
 
 
 # --- Periods and slots ----------------------------------------------------------------------------
@@ -108,23 +103,6 @@ def group(entries: Iterable[dict]) -> list[Period]:
             slot.entries.append(entry)
             period.slots.append(slot)
     return periods
-
-
-def says_its_bounds(display: str, earliest: date, latest: date) -> bool:
-    """Whether a date's display text already names its bounds: one day, a range of days, a
-    whole calendar month ("August 2016") or whole years ("2011", "2015–2016")."""
-    if earliest == latest or display == bounds_text(earliest, latest):
-        return True
-    whole_months = earliest.day == 1 and (latest + timedelta(days=1)).day == 1
-    if whole_months and (earliest.year, earliest.month) == (latest.year, latest.month):
-        return display == month_label(earliest)
-    whole_years = (earliest.month, earliest.day, latest.month, latest.day) == (1, 1, 12, 31)
-    if whole_years:
-        years = (
-            str(earliest.year) if earliest.year == latest.year else f"{earliest.year}–{latest.year}"
-        )
-        return display == years
-    return False
 
 
 def date_notes(entry: dict) -> list[tuple[str, str]]:

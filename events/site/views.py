@@ -9,7 +9,14 @@ from events.chronology import entries, related_by_event
 from events.models import Actor, ActorMembership, Article, Event, EventSource, Location
 from events.site import filters, listing
 from events.site.highlight import Citation, locate, paragraphs
-from events.site.timeline import date_with_bounds, decorate, group, map_legend, map_points, period_of
+from events.site.timeline import (
+    date_with_bounds,
+    decorate,
+    group,
+    map_legend,
+    map_points,
+    period_of,
+)
 
 
 def _without_empty_fields(request: HttpRequest) -> HttpResponse | None:

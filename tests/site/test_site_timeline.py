@@ -9,10 +9,10 @@ from events.site.highlight import Citation, locate, paragraphs
 from events.site.timeline import (
     choose_interval,
     date_notes,
+    date_with_bounds,
     decorate,
     fatalities_text,
     group,
-    date_with_bounds,
     map_points,
     nice_scale,
     period_of,
@@ -188,7 +188,19 @@ def test_the_strip_fills_empty_months_and_each_bar_selects_exactly_its_bucket():
 
 @pytest.mark.parametrize(
     ("tallest", "scale"),
-    [(0, 1), (1, 1), (2, 2), (3, 4), (5, 6), (9, 10), (11, 12), (13, 16), (41, 50), (101, 120), (999, 1000)],
+    [
+        (0, 1),
+        (1, 1),
+        (2, 2),
+        (3, 4),
+        (5, 6),
+        (9, 10),
+        (11, 12),
+        (13, 16),
+        (41, 50),
+        (101, 120),
+        (999, 1000),
+    ],
 )
 def test_the_axis_tops_at_a_round_count_that_holds_the_tallest_bar(tallest, scale):
     assert nice_scale(tallest) == scale
