@@ -17,9 +17,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 demo: $(STAMP)  ## migrate the SQLite database, load the seeds, create an editor, serve
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
-	$(BIN)/python manage.py create_demo_editor
-	@echo "Serving on http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/)"
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# Creates the demo editor, serves, and prints its sign-in last, framed, once the server is up.
+	DEBUG=true $(BIN)/python scripts/serve_demo.py $(HOST) $(PORT)
 
 test: $(STAMP)  ## the whole suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -8,6 +8,7 @@ from events.api.filtersets import describe
 from events.chronology import entries, related_by_event
 from events.models import Actor, ActorMembership, Article, Event, EventSource, Location
 from events.site import filters, listing
+from events.site.embed import embed_url
 from events.site.highlight import Citation, locate, paragraphs
 from events.site.timeline import (
     date_with_bounds,
@@ -52,6 +53,7 @@ def _chronology_response(
         if found.errors
         else filters.chips(found.params, found.filterset.form.cleaned_data, types=types),
         exports=[] if found.errors else filters.export_links(found.data),
+        embed_url=embed_url(request, found.data),
         title=_title(found),
     )
     # Bad filters are the reader's to fix: a 400 with the page and the message, never a 500.

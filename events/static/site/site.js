@@ -108,10 +108,26 @@
     fromHash();
   }
 
+  /* "Copy the code" beside the embed snippet; without it the code can still be selected. */
+  function initCopy() {
+    each("[data-copy]", function (button) {
+      var source = document.getElementById(button.dataset.copy);
+      if (!source) return;
+      source.addEventListener("focus", function () { source.select(); });
+      button.addEventListener("click", function () {
+        source.select();
+        var done = function () { button.textContent = "Copied"; };
+        if (navigator.clipboard) navigator.clipboard.writeText(source.value).then(done, function () { document.execCommand("copy"); done(); });
+        else { document.execCommand("copy"); done(); }
+      });
+    });
+  }
+
   function start() {
     initFilterForm();
     initSuggestions();
     initArticle();
+    initCopy();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
