@@ -80,7 +80,6 @@
     bars.addEventListener("pointerdown", function (event) {
       if (event.button !== 0) return;
       brush = { from: indexAt(event.clientX), to: indexAt(event.clientX), moved: false, pointer: event.pointerId };
-      bars.setPointerCapture(event.pointerId);
       event.preventDefault();  // No dragging of the bar's link or selecting text.
     });
     bars.addEventListener("pointermove", function (event) {
@@ -92,7 +91,12 @@
       var at = indexAt(event.clientX);
       if (at !== brush.to || brush.moved) {
         brush.to = at;
-        brush.moved = brush.moved || at !== brush.from;
+        if (!brush.moved && at !== brush.from) {
+          brush.moved = true;
+          // From here the drag is a brush: follow the pointer even beyond the strip. (Not on
+          // pointerdown: a captured pointer's click would miss the bar's own link.)
+          bars.setPointerCapture(brush.pointer);
+        }
         if (brush.moved) paint();
       }
     });

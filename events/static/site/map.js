@@ -14,7 +14,7 @@
     district: 1.1, border_area: 1.3, water: 2, governorate: 2, region: 2.5, country: 5,
   };
   // Outside the detailed region only countries and capitals are drawn: look wider there.
-  var FAR_CONTEXT = 5;
+  var FAR_CONTEXT = 7;
   var BASE = { color: "#ffffff", weight: 1.5, fillOpacity: 0.95 };
   var AREA = { weight: 2, dashArray: "4 4", fillOpacity: 0.16 };
   var ACTIVE = { color: "#16191d", weight: 3, fillOpacity: 1 };
@@ -93,6 +93,7 @@
 
     var cluster = L.markerClusterGroup({
       maxClusterRadius: 34,
+      animate: false,  // Clusters change at once, so a marker can be found right after a zoom.
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
       iconCreateFunction: clusterIcon,
@@ -129,12 +130,15 @@
         basemap.then(function (layers) {
           map.fitBounds(contextBounds(byId[button.dataset.showOnMap], layers), { animate: false, maxZoom: 10 });
           if (!cluster.hasLayer(marker)) cluster.addLayer(marker);
-          cluster.zoomToShowLayer(marker, function () {
-            fitPopup(marker, container);
-            marker.openPopup();
-            setActive(marker, true);
-            window.setTimeout(function () { setActive(marker, false); }, 2500);
-          });
+          uncluster(map, cluster, marker);
+          // A popup of its own: one bound to the marker would close if clustering redrew it.
+          var popup = L.popup({ minWidth: 180, className: "map-popup-box" })
+            .setLatLng(marker.getLatLng())
+            .setContent(popupFor(byId[button.dataset.showOnMap], container.dataset.placeUrl));
+          fitPopup(popup, container);
+          popup.openOn(map);
+          setActive(marker, true);
+          window.setTimeout(function () { setActive(marker, false); }, 2500);
         });
       });
     });
@@ -172,7 +176,7 @@
       permanent: true, direction: "right", offset: [style.radius, 0], className: "place-label", interactive: false,
     });
     // Before bindPopup's own click handler, which opens the popup.
-    marker.on("click", function () { fitPopup(marker, container); });
+    marker.on("click", function () { fitPopup(marker.getPopup(), container); });
     marker.bindPopup(function () { return popupFor(point, container.dataset.placeUrl); }, { minWidth: 180, className: "map-popup-box" });
     marker.on("add", function () {
       var path = marker.getElement && marker.getElement();
@@ -195,18 +199,30 @@
   /* A popup stays clear of the zoom buttons (top left), the buttons top right and the
      attribution (bottom): Leaflet pans the map until the popup fits inside these margins,
      measured each time one opens. */
-  function fitPopup(marker, container) {
+  function fitPopup(popup, container) {
     function size(selector) {
       var found = container.querySelector(selector);
       return found ? found.getBoundingClientRect() : { width: 0, height: 0 };
     }
-    var options = marker.getPopup().options;
+    var options = popup.options;
     var top = size(".leaflet-top.leaflet-right").height + 8;
     var bottom = Math.max(size(".leaflet-bottom.leaflet-left").height, size(".leaflet-bottom.leaflet-right").height) + 8;
     options.autoPanPaddingTopLeft = L.point(size(".leaflet-top.leaflet-left").width + 8, top);
     options.autoPanPaddingBottomRight = L.point(8, bottom);
     options.maxHeight = Math.max(100, container.clientHeight - top - bottom - 60);
     options.maxWidth = Math.min(280, container.clientWidth - 70);
+  }
+
+  /* Zoom in until the marker is drawn on its own, or spread its cluster out where places
+     share a point (a city and its governorate's seat). */
+  function uncluster(map, cluster, marker) {
+    var zoom = map.getZoom();
+    while (!marker._map && zoom < map.getMaxZoom()) {
+      zoom = Math.min(map.getMaxZoom(), Math.floor(zoom) + 1);
+      map.setView(marker.getLatLng(), zoom, { animate: false });
+    }
+    var parent = cluster.getVisibleParent(marker);
+    if (!marker._map && parent && parent.spiderfy) parent.spiderfy();
   }
 
   function clusterIcon(group) {
@@ -268,9 +284,9 @@
         }).addTo(map);
 
         var layers = { countries: {}, groups: [] };
-        function group(minZoom) {
+        function group(minZoom, maxZoom) {
           var layer = L.layerGroup();
-          layers.groups.push({ layer: layer, minZoom: minZoom });
+          layers.groups.push({ layer: layer, minZoom: minZoom, maxZoom: maxZoom || Infinity });
           return layer;
         }
         var countryNames = group(ZOOM.countryLabels);
@@ -280,8 +296,8 @@
           layers.countries[f.properties.name] = whole;
           if (bounds) countryNames.addLayer(L.marker(bounds.getCenter(), { pane: "labels", interactive: false, keyboard: false, icon: label("map-label--country", f.properties.name) }));
         });
-        // A name is written once: a city's name is not repeated for its province, nor for a
-        // place of the events, which is labelled beside its marker.
+        // A name is written once: a city's name is not repeated for its province, nor beside
+        // a place of the events of that name once those places are labelled.
         var cities = {};
         places.features.forEach(function (f) { cities[f.properties.name] = true; });
         function named(f) {
@@ -295,15 +311,15 @@
           provinceNames[f.properties.labelrank <= 6 ? 0 : 1].addLayer(L.marker([c[1], c[0]], { pane: "labels", interactive: false, keyboard: false, icon: label("map-label--province", f.properties.name) }));
         });
         var cityNames = group(ZOOM.cityLabels);
+        var eventCityNames = group(ZOOM.cityLabels, ZOOM.placeLabels);
         places.features.forEach(function (f) {
-          if (named(f)) return;
           var c = f.geometry.coordinates;
-          cityNames.addLayer(L.marker([c[1], c[0]], { pane: "labels", interactive: false, keyboard: false, icon: label("map-label--city", f.properties.name) }));
+          (named(f) ? eventCityNames : cityNames).addLayer(L.marker([c[1], c[0]], { pane: "labels", interactive: false, keyboard: false, icon: label("map-label--city", f.properties.name) }));
         });
         function toggle() {
           var zoom = map.getZoom();
           layers.groups.forEach(function (entry) {
-            if (zoom >= entry.minZoom) entry.layer.addTo(map);
+            if (zoom >= entry.minZoom && zoom < entry.maxZoom) entry.layer.addTo(map);
             else entry.layer.remove();
           });
         }
