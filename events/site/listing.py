@@ -51,7 +51,7 @@ class Listing:
         return self.page.rows if self.page else []
 
     @property
-    def legend(self) -> list[dict]:
+    def legend(self) -> dict:
         return map_legend(self.points)
 
     @property

@@ -365,15 +365,20 @@ def map_points(entries: Iterable[dict]) -> list[dict]:
     return list(points.values())
 
 
-def map_legend(points: Iterable[dict]) -> list[dict]:
-    """The event types (top level) the map's markers show, by name: its legend."""
+def map_legend(points: Sequence[dict]) -> dict:
+    """What the map's legend explains: the event types (top level) its markers show, by name,
+    and whether any marker stands for an area, or several could cluster."""
     families = {
         event["family"]: event["family_name"] for point in points for event in point["events"]
     }
-    return [
-        {"slug": slug, "name": name}
-        for slug, name in sorted(families.items(), key=lambda item: item[1])
-    ]
+    return {
+        "families": [
+            {"slug": slug, "name": name}
+            for slug, name in sorted(families.items(), key=lambda item: item[1])
+        ],
+        "areas": any(point["area"] for point in points),
+        "several": len(points) > 1,
+    }
 
 
 def place_line(location: dict | None) -> str:

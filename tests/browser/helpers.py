@@ -1,6 +1,8 @@
 """What the browser tests share: waiting, visiting, reading the page, and screenshots."""
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -41,17 +43,28 @@ def foreign_requests(driver, base: str) -> list[str]:
     return [url for url in loaded if not url.startswith(base)]
 
 
-def screenshot(driver, name: str, *, full_page: bool = False, docs: str = "") -> None:
-    """Save test-artifacts/browser/<name>.png; full_page stretches the window to the page.
-    With UPDATE_DOCS_SCREENSHOTS set, a `docs` name also writes docs/screenshots/<docs>.png."""
+def screenshot(driver, name: str, *, full_page: bool = False, docs: str = "", element=None) -> None:
+    """Save test-artifacts/browser/<name>.png (of one element if given); full_page stretches
+    the window to the page. With UPDATE_DOCS_SCREENSHOTS set, a `docs` name also writes
+    docs/screenshots/<docs>.png, made smaller by pngquant where it is installed."""
     size = driver.get_window_size()
     if full_page:
         height = driver.execute_script("return document.documentElement.scrollHeight")
         driver.set_window_size(size["width"], min(height + 100, 9000))
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    target = ARTIFACTS / f"{name}.png"
+    if element is not None:
+        element.screenshot(str(target))
+    else:
+        driver.save_screenshot(str(target))
     if docs and os.environ.get("UPDATE_DOCS_SCREENSHOTS"):
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(DOCS_SCREENSHOTS / f"{docs}.png"))
+        copy = DOCS_SCREENSHOTS / f"{docs}.png"
+        shutil.copyfile(target, copy)
+        if shutil.which("pngquant"):
+            subprocess.run(
+                ["pngquant", "--quality=70-95", "--force", "--output", str(copy), str(copy)],
+                check=True,
+            )
     if full_page:
         driver.set_window_size(size["width"], size["height"])
 

@@ -57,6 +57,8 @@ def shown_labels(driver, kind: str) -> list[str]:
 
 
 def test_the_map_names_places_as_it_zooms_in_and_clusters_crowded_ones(browser, site):
+    from selenium.webdriver.common.by import By
+
     visit(browser, site.url + "/")
     wait_for_map(browser)
     zoom_to(browser, 3)
@@ -86,7 +88,10 @@ def test_the_map_names_places_as_it_zooms_in_and_clusters_crowded_ones(browser, 
     assert "Damascus" in " ".join(shown_labels(browser, ".map-label--city span, .place-label"))
     assert shown_labels(browser, ".place-label")  # The events' places, beside their markers.
     browser.execute_script("document.querySelector('.mapbox').scrollIntoView()")
-    screenshot(browser, "map-zoomed", docs="map")
+    screenshot(browser, "map-zoomed")
+    zoom_to(browser, 6.5, (35.6, 37.8))
+    mapbox = browser.find_element(By.CSS_SELECTOR, ".mapbox")
+    screenshot(browser, "map-close", docs="map", element=mapbox)
     assert console_errors(browser) == []
 
 

@@ -46,7 +46,7 @@ def test_the_chronology_shows_the_seed_events_a_marker_per_place_and_no_errors(b
     markers = browser.execute_script("return Object.keys(document.getElementById('map').markers)")
     assert sorted(int(pk) for pk in markers) == sorted(set(mapped))
     assert browser.find_element(By.CSS_SELECTOR, ".bars a.bar")  # The histogram.
-    screenshot(browser, "chronology-desktop")
+    screenshot(browser, "chronology-desktop", docs="chronology")
     screenshot(browser, "chronology-desktop-full", full_page=True)
 
     # List → map: pointing at an event lights up its place's marker.

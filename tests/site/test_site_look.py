@@ -227,4 +227,5 @@ def test_map_points_carry_their_dates_and_types_for_the_brush_and_the_legend(cli
     legend = re.search(r'<ul class="map-key".*?</ul>', page, re.S).group(0)
     families = {event["family_name"] for point in points for event in point["events"]}
     for name in families:
-        assert name.replace("/", "/") in legend
+        assert name in legend
+    assert "Several places" in legend  # The chronology has many places: they may cluster.

@@ -13,6 +13,7 @@ from events.site.timeline import (
     decorate,
     fatalities_text,
     group,
+    map_legend,
     map_points,
     nice_scale,
     period_of,
@@ -322,3 +323,21 @@ def test_tick_labels_under_narrow_bars_keep_their_distance():
     shown = [index for index, bar in enumerate(bars) if bar.tick]
     assert bars[0].tick == "Aug 2016"
     assert all(b - a >= 4 for a, b in pairwise(shown))
+
+
+def test_the_map_legend_names_the_types_shown_and_explains_only_what_is_drawn():
+    point = {
+        "area": False,
+        "events": [
+            {"family": "battles", "family_name": "Battles"},
+            {"family": "diplomacy", "family_name": "Diplomacy"},
+        ],
+    }
+    area = {"area": True, "events": [{"family": "battles", "family_name": "Battles"}]}
+    one = map_legend([point])
+    assert [family["name"] for family in one["families"]] == ["Battles", "Diplomacy"]
+    assert (one["areas"], one["several"]) == (False, False)
+    assert (map_legend([point, area])["areas"], map_legend([point, area])["several"]) == (
+        True,
+        True,
+    )
