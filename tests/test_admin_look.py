@@ -68,6 +68,8 @@ def test_the_list_dates_updates_by_day_with_the_moment_in_its_title(client, edit
     )
     today = datetime.date.today()
     assert cell.group(2) == f"{today.day} {today:%b %Y}"
+    # To the second, in UTC: no microseconds or offsets that other columns' text could echo.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", cell.group(1))
 
 
 def test_every_admin_page_loads_the_editors_stylesheet_and_no_sidebar(client, editor):

@@ -1,5 +1,6 @@
 """The event workbench: date entry, inlines, workflow, review queue and history."""
 
+import datetime
 from datetime import date
 
 from django import forms
@@ -442,7 +443,7 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
         moment = timezone.localtime(event.updated)
         return format_html(
             '<time datetime="{}" title="{}">{}</time>',
-            moment.isoformat(),
+            f"{event.updated.astimezone(datetime.UTC):%Y-%m-%dT%H:%M:%SZ}",
             f"{moment:%d %b %Y %H:%M:%S %Z}",
             f"{moment.day} {moment:%b %Y}",
         )
