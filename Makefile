@@ -14,11 +14,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+# The demo is a development setup: DEBUG on (a throwaway secret key) for every step.
+demo: export DEBUG := true
 demo: $(STAMP)  ## migrate the SQLite database, load the seeds, create an editor, serve
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
-	@# Creates the demo editor, serves, and prints its sign-in last, framed, once the server is up.
-	DEBUG=true $(BIN)/python scripts/serve_demo.py $(HOST) $(PORT)
+	@# The demo editor (--force: its own account gets a fresh password on every run), then the
+	@# server; its sign-in is printed last, framed, once the server is up.
+	$(BIN)/python scripts/serve_demo.py $(HOST) $(PORT)
 
 test: $(STAMP)  ## the whole suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -34,6 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+check: export DEBUG := true
 check: $(STAMP)  ## Django's system checks and no missing migrations
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -178,6 +178,7 @@ def main() -> int:
     # Set before Django reads its settings: the bench must never touch a real database.
     os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "conflicttracker.settings"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-deployment-0123456789")
 
     import django
 

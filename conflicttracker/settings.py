@@ -1,10 +1,11 @@
-"""Django settings for Conflict Tracker, read from the environment (see README: Configuration)."""
+"""Django settings for Conflict Tracker, read from the environment (see docs/deployment.md)."""
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,24 +41,44 @@ def env_date(name: str, default: date) -> date:
         raise ImproperlyConfigured(f"{name} must be a date as YYYY-MM-DD, not {raw!r}") from None
 
 
-def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
-    raw = os.environ.get(name, "").strip()
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """Read a whole number in ASCII digits within its range; anything else fails loudly."""
+    raw = (os.environ.get(name) or "").strip()
     if not raw:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= maximum:
+    in_range = raw.isascii() and raw.isdigit() and int(raw) >= minimum
+    if not in_range or (maximum is not None and int(raw) > maximum):
+        upto = f" to {maximum}" if maximum is not None else ""
         raise ImproperlyConfigured(
-            f"{name} must be a whole number from {minimum} to {maximum}, not {raw!r}"
+            f"{name} must be a whole number from {minimum}{upto}, not {raw!r}"
         )
     return int(raw)
 
 
+def env_header(name: str) -> tuple[str, str] | None:
+    """ "X-Forwarded-Proto: https" → ("HTTP_X_FORWARDED_PROTO", "https"), as Django wants it."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    header, colon, value = raw.partition(":")
+    if not colon or not header.strip() or not value.strip():
+        raise ImproperlyConfigured(f"{name} must read 'Header-Name: value', not {raw!r}")
+    return "HTTP_" + header.strip().upper().replace("-", "_"), value.strip()
+
+
 DEBUG = env_bool("DEBUG", False)
 
-# Development gets a throwaway key; a production deployment (DEBUG off) must set its own.
+# Development (DEBUG on) gets a throwaway key; with DEBUG off there is no fallback, since a
+# public key lets anyone forge sessions, password-reset links and signed values.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("CONFLICTTRACKER_ALLOW_INSECURE_KEY", True):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off (production) Conflict Tracker will not start "
+            "without its own secret key: set SECRET_KEY to 50 or more random characters, e.g. "
+            "the output of  python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "For local development set DEBUG=true instead. See docs/deployment.md."
+        )
     SECRET_KEY = "insecure-development-key-change-me"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -75,11 +96,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
     "events",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL anywhere in the query or path is a 400 before any view reads it.
+    "events.params.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,8 +112,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "events.throttling.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "conflicttracker.urls"
@@ -154,6 +188,58 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- HTTPS and the proxy in front (all off by default; see docs/deployment.md) ----------------
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+# The header a TLS-terminating proxy sets, e.g. "X-Forwarded-Proto: https". Set it only
+# behind such a proxy, which must overwrite the header from clients.
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# How many proxies in front append to X-Forwarded-For. 0 (the default) trusts no such header:
+# the client is the connecting address, so a client cannot name itself anew per request to
+# escape the rate limits or the login lockout.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------
+
+# Every page (public, admin, API docs) loads scripts, styles, fonts and data from this site
+# only. No inline script runs; an inline <style> needs the response's nonce
+# (nonce="{{ request.csp_nonce }}"); style attributes are refused but for the one
+# django-simple-history's history pages carry, allowed by its hash.
+HISTORY_PAGINATOR_STYLE = "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"  # border-top: 0
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-hashes'", HISTORY_PAGINATOR_STYLE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Admin login lockout (django-axes) ----------------------------------------------------------
+
+# After LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that pair is
+# locked out for LOGIN_LOCKOUT_MINUTES (a 429); a successful login clears the count.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The same client address as the rate limits (NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "events.throttling.client_ip"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -162,11 +248,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["events.params.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    # Anonymous requests per client address, e.g. "120/minute" or "5000/day".
+    # Anonymous requests per client address, e.g. "120/minute" or "5000/day"; the public
+    # pages count in the same budget (events.throttling).
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_RENDERER_CLASSES": ["events.api.negotiation.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "events.api.negotiation.FormatNegotiation",
     # Every 400 is {"errors": {"<parameter or field>": [...]}}; see events.api.negotiation.

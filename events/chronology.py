@@ -828,6 +828,14 @@ HISTOGRAM_RULE = (
     "values do not add up to a number of events. Weeks start on Monday (ISO 8601). Buckets "
     "where both are zero are left out."
 )
+# A month histogram of the whole calendar (0001-9999) fits; day and week ones of centuries
+# of imprecise events are refused rather than built (3.6 million day buckets of a few bytes
+# each, where a narrower period answers the question).
+MAX_BUCKETS = 120_000
+
+
+class TooManyBuckets(ValueError):
+    """The histogram asked for would hold more than MAX_BUCKETS buckets."""
 
 
 def bucket_start(day: date, interval: str) -> date:
@@ -841,6 +849,7 @@ def bucket_start(day: date, interval: str) -> date:
 
 
 def next_bucket(start: date, interval: str) -> date:
+    """The next bucket's first day (OverflowError or ValueError past 9999-12-31)."""
     if interval == "day":
         return start + timedelta(days=1)
     if interval == "week":
@@ -848,6 +857,47 @@ def next_bucket(start: date, interval: str) -> date:
     if interval == "month":
         return start + relativedelta(months=1)
     return start + relativedelta(years=1)
+
+
+def bucket_end(start: date, interval: str) -> date:
+    """The bucket's last day: 9999-12-31 for the calendar's last bucket, which has no next."""
+    try:
+        return next_bucket(start, interval) - timedelta(days=1)
+    except (OverflowError, ValueError):
+        return date.max
+
+
+def _bucket_number(day: date, interval: str) -> int:
+    """Buckets counted from the calendar's first (0001-01-01 is a Monday)."""
+    if interval == "day":
+        return day.toordinal()
+    if interval == "week":
+        return (day.toordinal() - 1) // 7
+    if interval == "month":
+        return day.year * 12 + day.month
+    return day.year
+
+
+def _check_bucket_total(spans: list[tuple[date, date]], interval: str) -> None:
+    """TooManyBuckets when the (first, last) bucket spans cover more than MAX_BUCKETS."""
+    spans = [(first, last) for first, last in spans if first <= last]
+    if not spans:
+        return
+    whole = (min(first for first, _ in spans), max(last for _, last in spans))
+    if _bucket_number(whole[1], interval) - _bucket_number(whole[0], interval) < MAX_BUCKETS:
+        return  # The range from the first bucket to the last fits: no need to add up gaps.
+    total, reached = 0, None
+    for first, last in sorted(
+        (_bucket_number(first, interval), _bucket_number(last, interval)) for first, last in spans
+    ):
+        first = first if reached is None else max(first, reached + 1)
+        if first <= last:
+            total, reached = total + last - first + 1, last
+    if total > MAX_BUCKETS:
+        raise TooManyBuckets(
+            f"the {interval} histogram of these events has {total:,} buckets, more than "
+            f"{MAX_BUCKETS:,}; give start and end for a shorter period, or a longer interval"
+        )
 
 
 def day_pairs(queryset: models.QuerySet) -> models.QuerySet:
@@ -904,6 +954,15 @@ def histogram(
         pairs[start_of(earliest), start_of(latest)] += n
     low = bucket_start(start, interval) if start else None
     high = bucket_start(end, interval) if end else None
+    _check_bucket_total(
+        [
+            (first, last)
+            if first == last  # A precise pair is counted whatever the range.
+            else (max(first, low) if low else first, min(last, high) if high else last)
+            for first, last in pairs
+        ],
+        interval,
+    )
     precise: Counter[date] = Counter()
     imprecise: Counter[date] = Counter()
     total = spanning = 0
@@ -917,11 +976,13 @@ def histogram(
         stop = min(last, high) if high else last
         while bucket <= stop:
             imprecise[bucket] += n
+            if bucket == stop:
+                break  # The stop may be the calendar's last bucket, which has no next.
             bucket = next_bucket(bucket, interval)
     buckets = [
         {
             "start": bucket.isoformat(),
-            "end": (next_bucket(bucket, interval) - timedelta(days=1)).isoformat(),
+            "end": bucket_end(bucket, interval).isoformat(),
             "count": precise[bucket],
             "imprecise": imprecise[bucket],
         }

@@ -16,6 +16,7 @@ __all__ = [
     "FuzzyDate",
     "Precision",
     "display_text",
+    "find_phrases",
     "parse_date_input",
     "parse_partial_iso",
     "precision_for_span",
@@ -249,7 +250,10 @@ def _year_display(earliest: date, latest: date) -> str:
 # --- ISO 8601 / EDTF ----------------------------------------------------------------------------
 
 # Month and day may have one digit: editors type "2016-9-4" into the admin.
-_ISO_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?P<q>[~?%])?")
+# ASCII digits only: \d alone would read "٢٠١٦" (Arabic-Indic) or "２０１６" (full-width) as 2016.
+_ISO_RE = re.compile(
+    r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?P<q>[~?%])?", re.ASCII
+)
 
 
 def parse_partial_iso(text: str) -> FuzzyDate:
@@ -402,7 +406,7 @@ def parse_date_input(text: str, *, reference: date | None = None) -> FuzzyDate:
             raise
 
 
-_ISO_SHAPED_RE = re.compile(r"\d{4}([-/~?%][-\w/~?%.]*)?")
+_ISO_SHAPED_RE = re.compile(r"\d{4}([-/~?%][-\w/~?%.]*)?", re.ASCII)
 
 
 def _as_day(value: date | None) -> date | None:
@@ -431,12 +435,32 @@ def _resolve(text: str, ctx: _Context) -> FuzzyDate:
 
 
 def _normalize(text: str) -> str:
-    text = text.strip().lower()
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[\u2014\u2212]", _DASH, text)
-    # "Sept. 3", "Aug. 27, 2016", "c. 25 Aug": dots and commas only separate words here.
-    text = re.sub(r"[.,;:!()\"]", " ", text)
-    return " ".join(text.split())
+    return _normalize_with_origins(text)[0]
+
+
+# "Sept. 3", "Aug. 27, 2016", "c. 25 Aug": dots and commas only separate words in a phrase.
+_SEPARATORS = frozenset('.,;:!()"\t\n\r ')
+_CHAR_MAP = {"\u2019": "'", "\u2018": "'", "\u2014": _DASH, "\u2212": _DASH}
+
+
+def _normalize_with_origins(text: str) -> tuple[str, list[int]]:
+    """The text as the grammar reads it (lower case, one space between words, quotes and
+    dashes made one kind), with the offset in text each of its characters comes from."""
+    chars: list[str] = []
+    origins: list[int] = []
+    for index, char in enumerate(text):
+        if char in _SEPARATORS or char.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                origins.append(index)
+            continue
+        for piece in _CHAR_MAP.get(char, char).lower():
+            chars.append(piece)
+            origins.append(index)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        origins.pop()
+    return "".join(chars), origins
 
 
 _PREFIX_RE = re.compile(r"^(?:(?:on|in|at|during|dated|from|between|the)\s+)+")
@@ -483,6 +507,9 @@ _NUMBERS = {word: n for n, word in enumerate(_NUMBER_WORDS, start=1)} | {
     "an": 1,
     "a couple of": 2,
     "a couple": 2,
+    "a few": 3,
+    "few": 3,
+    "several": 5,
 }
 _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth")
 _ORDINAL_WORDS += ("seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth")
@@ -501,7 +528,7 @@ _HEDGE = r"(?:(?:some|about|around|roughly|approximately|nearly|almost|just)\s+)
 _YEAR_EXPR = r"(?:\d{4}|last\s+year|this\s+year|next\s+year)"
 _DAY_NUM = r"\d{1,2}(?:st|nd|rd|th)?"
 _SEP = rf"\s*(?:{_DASH}|-|to|and)\s*"
-_UNIT_DAYS = {"day": 1, "week": 7}
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 
 def _number(word: str) -> int:
@@ -623,10 +650,60 @@ def _in_time(m: re.Match[str], ctx: _Context) -> _Bounds:
 
 
 def _recent(m: re.Match[str], ctx: _Context) -> _Bounds:
+    """ "In recent days" (a week back), "in recent weeks" and "recently" (four weeks back),
+    "earlier" said of the day of the report (a week back): approximate, up to the reference."""
     ref = ctx.ref()
-    back = {"days": 7, "weeks": 28}[m["unit"]]
+    back = {"days": 7, "weeks": 28, "recently": 28, "earlier": 7}[m["unit"]]
     earliest = ref - timedelta(days=back)
     return _Bounds(earliest, ref, precision_for_span(earliest, ref), True)
+
+
+def _overnight(m: re.Match[str], ctx: _Context) -> _Bounds:
+    """ "Overnight", "last night": a night runs over two days, the evening before and the
+    reference day. "Overnight on Tuesday" may be the night before or after Tuesday."""
+    ref = ctx.ref()
+    if m["wd"] is None:
+        return _Bounds(ref - timedelta(days=1), ref, Precision.DAYS)
+    wd = _RD_WEEKDAYS[_WEEKDAYS[m["wd"]]]
+    day = ref + (
+        relativedelta(weekday=wd(-1)) if ctx.past else relativedelta(days=1, weekday=wd(1))
+    )
+    earliest, latest = day - timedelta(days=1), day + timedelta(days=1)
+    if ctx.past:
+        latest = min(latest, ref)
+    return _Bounds(earliest, latest, precision_for_span(earliest, latest))
+
+
+def _same_day(m: re.Match[str], ctx: _Context) -> _Bounds:
+    return _one_day(ctx.ref())
+
+
+def _past_span(m: re.Match[str], ctx: _Context) -> _Bounds:
+    """ "Over the past week", "in the last few days", "the past 24 hours": from that far back
+    up to the reference."""
+    ref = ctx.ref()
+    count = _number(m["n"]) if m["n"] else 1
+    unit = _unit(m["unit"])
+    days = math.ceil(count / 24) if unit == "hour" else count * _UNIT_DAYS[unit]
+    earliest = ref - timedelta(days=days)
+    return _Bounds(earliest, ref, precision_for_span(earliest, ref), m["n"] in _VAGUE_COUNTS)
+
+
+_VAGUE_COUNTS = frozenset({"few", "a few", "several", "a couple of", "a couple"})
+
+
+def _weekend(m: re.Match[str], ctx: _Context) -> _Bounds:
+    """The most recent Saturday and Sunday (this one when the reference falls on them);
+    "next weekend" and a forward-looking phrase: the coming one."""
+    ref = ctx.ref()
+    if m["which"] == "next" or not ctx.past:
+        saturday = ref + relativedelta(days=+1, weekday=SA(+1))
+    elif m["which"] == "last" and ref.weekday() >= 5:
+        saturday = ref + relativedelta(days=-7, weekday=SA(-1))
+    else:
+        saturday = ref + relativedelta(weekday=SA(-1))
+    sunday = saturday + timedelta(days=1)
+    return _Bounds(saturday, sunday, Precision.DAYS)
 
 
 def _period(m: re.Match[str], ctx: _Context) -> _Bounds:
@@ -726,6 +803,14 @@ def _month_window(m: re.Match[str], ctx: _Context) -> _Bounds:
     return _Bounds(first.replace(day=low), first.replace(day=high), Precision.MONTH)
 
 
+def _season(m: re.Match[str], ctx: _Context) -> _Bounds:
+    """Meteorological seasons of the northern hemisphere; winter runs into the next year."""
+    first_month = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}[m["season"]]
+    first = date(_year_of(m["year"], ctx), first_month, 1)
+    last = _last_of_month(first + relativedelta(months=2))
+    return _Bounds(first, last, Precision.YEAR)
+
+
 def _year_third(m: re.Match[str], ctx: _Context) -> _Bounds:
     year = _year_of(m["year"], ctx)
     low, high = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[m["part"]]
@@ -789,88 +874,267 @@ def _year(m: re.Match[str], ctx: _Context) -> _Bounds:
 _Handler = Callable[[re.Match[str], _Context], _Bounds]
 
 
-def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("".join(parts))
+class _Rule(NamedTuple):
+    """One kind of phrase: its name, its pattern, and how it resolves.
+
+    The pattern is written for the normalised phrase (lower case, one space between words).
+    "{rest}" stands for the phrase a rule wraps ("since …", "c. …"): anything when resolving
+    a phrase, and when finding phrases in a sentence the bounded words given by find_rest.
+    """
+
+    kind: str
+    pattern: str
+    handler: _Handler
+    find_rest: str | None = ""
 
 
 # Tried in order against the whole phrase; the first full match wins.
-_RULES: list[tuple[re.Pattern[str], _Handler]] = [
-    (_rx(r"(?P<word>today|yesterday|tomorrow)(?:'s)?"), _today),
-    (
-        _rx(
-            r"(?:(?P<which>last|past|this|next|coming)\s+)?(?:(?:early|late)\s+(?:on\s+)?)?",
-            rf"(?P<wd>{_WD})(?:'s)?(?:\s+(?:morning|afternoon|evening|night))?",
-        ),
+_RULE_TABLE: list[_Rule] = [
+    _Rule("today", r"(?P<word>today|yesterday|tomorrow)(?:'s)?", _today),
+    _Rule(
+        "same day",
+        r"this\s+(?:morning|afternoon|evening)|tonight|(?:earlier|later)\s+(?:today|in\s+the\s+day)",
+        _same_day,
+    ),
+    _Rule(
+        "overnight",
+        rf"(?:overnight|last\s+night)(?:\s+(?:on\s+|into\s+)?(?P<wd>{_WD}))?",
+        _overnight,
+    ),
+    _Rule(
+        "weekday",
+        r"(?:(?P<which>last|past|this|next|coming)\s+)?(?:(?:early|late)\s+(?:on\s+)?)?"
+        rf"(?P<wd>{_WD})(?:'s)?(?:\s+(?:morning|afternoon|evening|night))?",
         _weekday,
     ),
-    (_rx(_HEDGE, rf"(?P<n>{_NUM})\s+(?P<unit>days?|weeks?)\s+ago"), _ago),
-    (_rx(r"in\s+", _HEDGE, rf"(?P<n>{_NUM})\s+(?P<unit>days?|weeks?)(?:\s+time)?"), _in_time),
-    (_rx(r"(?:in\s+)?recent\s+(?P<unit>days|weeks)"), _recent),
-    (
-        _rx(r"(?P<which>last|this|next|earlier\s+this|later\s+this)\s+(?P<unit>week|month|year)"),
+    _Rule(
+        "weekend",
+        r"(?:(?:at|over)\s+)?(?:(?P<which>last|this|next|the)\s+)weekend",
+        _weekend,
+    ),
+    _Rule("ago", rf"{_HEDGE}(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?)\s+ago", _ago),
+    _Rule(
+        "in some days",
+        rf"in\s+{_HEDGE}(?P<n>{_NUM})\s+(?P<unit>days?|weeks?)(?:\s+time)?",
+        _in_time,
+    ),
+    _Rule("recent", r"(?:in\s+)?recent\s+(?P<unit>days|weeks)", _recent),
+    _Rule("recently", r"(?P<unit>recently|earlier)", _recent),
+    _Rule(
+        "past span",
+        r"(?:(?:over|in|during|within)\s+)?the\s+(?:past|last)\s+"
+        rf"(?:(?P<n>{_NUM}|few|several)\s+)?(?P<unit>hours?|days?|weeks?|months?)",
+        _past_span,
+    ),
+    _Rule(
+        "period",
+        r"(?P<which>last|this|next|earlier\s+this|later\s+this)\s+(?P<unit>week|month|year)",
         _period,
     ),
-    (
-        _rx(_HEDGE, rf"(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?)\s+into\s+.+"),
+    _Rule(
+        "into a war",
+        rf"{_HEDGE}(?P<n>{_NUM})\s+(?P<unit>years?|months?|weeks?|days?)\s+into\s+{{rest}}",
         _years_into,
+        r"(?:\w+'s\s+)?(?:[\w-]+\s+){0,2}(?:war|conflict|uprising|revolution|crisis|siege)",
     ),
-    (
-        _rx(rf"(?:its|their|his|her)\s+(?P<ord>{_ORD})\s+(?P<unit>year|month|week|day)\b.*"),
+    _Rule(
+        "nth year",
+        rf"(?:its|their|his|her)\s+(?P<ord>{_ORD})\s+(?P<unit>year|month|week|day)\b{{rest}}",
         _nth_year,
     ),
-    (_rx(r"since\s+(?P<rest>.+)"), _since),
-    (_rx(r"(?:c|ca|circa|about|around|approximately|roughly|some)\s+(?P<rest>.+)"), _circa),
-    (_rx(r"week\s+of\s+(?P<rest>.+)"), _week_of),
-    (
-        _rx(
-            r"(?P<part>early|mid|late|(?:beginning|start|middle|end)\s+of)[\s-]+",
-            rf"(?P<month>{_MONTH})(?:\s+(?:of\s+)?(?P<year>{_YEAR_EXPR}))?",
-        ),
+    # Rules that wrap another phrase: found through the words that lead a phrase (_LEAD).
+    _Rule("since", r"since\s+(?P<rest>{rest})", _since, None),
+    _Rule(
+        "circa",
+        r"(?:c|ca|circa|about|around|approximately|roughly|some)\s+(?P<rest>{rest})",
+        _circa,
+        None,
+    ),
+    _Rule("week of", r"week\s+of\s+(?P<rest>{rest})", _week_of, None),
+    _Rule(
+        "part of a month",
+        r"(?P<part>early|mid|late|(?:beginning|start|middle|end)\s+of)[\s-]+"
+        rf"(?P<month>{_MONTH})(?:\s+(?:of\s+)?(?P<year>{_YEAR_EXPR}))?",
         _month_window,
     ),
-    (_rx(rf"(?P<part>early|mid|late)[\s-]+(?P<year>{_YEAR_EXPR})"), _year_third),
-    (
-        _rx(
-            rf"(?:(?P<wd>{_WD})\s+)?(?P<month>{_MONTH})\s+(?P<day>{_DAY_NUM})",
-            rf"(?:\s+(?P<year>{_YEAR_EXPR}))?",
-        ),
+    _Rule("part of a year", rf"(?P<part>early|mid|late)[\s-]+(?P<year>{_YEAR_EXPR})", _year_third),
+    _Rule(
+        "season",
+        rf"(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>{_YEAR_EXPR})",
+        _season,
+    ),
+    _Rule(
+        "month and day",
+        rf"(?:(?P<wd>{_WD})\s+)?(?P<month>{_MONTH})\s+(?P<day>{_DAY_NUM})"
+        rf"(?:\s+(?P<year>{_YEAR_EXPR}))?",
         _date,
     ),
-    (
-        _rx(
-            rf"(?:(?P<wd>{_WD})\s+)?(?:the\s+)?(?P<day>{_DAY_NUM})\s+(?:of\s+)?",
-            rf"(?P<month>{_MONTH})(?:\s+(?P<year>{_YEAR_EXPR}))?",
-        ),
+    _Rule(
+        "day and month",
+        rf"(?:(?P<wd>{_WD})\s+)?(?:the\s+)?(?P<day>{_DAY_NUM})\s+(?:of\s+)?"
+        rf"(?P<month>{_MONTH})(?:\s+(?P<year>{_YEAR_EXPR}))?",
         _date,
     ),
-    (
-        _rx(
-            rf"(?P<d1>{_DAY_NUM})(?:\s+(?P<m1>{_MONTH})(?:\s+(?P<y1>\d{{4}}))?)?{_SEP}",
-            rf"(?P<d2>{_DAY_NUM})\s+(?P<m2>{_MONTH})(?:\s+(?P<y2>{_YEAR_EXPR}))?",
-        ),
+    _Rule(
+        "date range",
+        rf"(?P<d1>{_DAY_NUM})(?:\s+(?P<m1>{_MONTH})(?:\s+(?P<y1>\d{{4}}))?)?{_SEP}"
+        rf"(?P<d2>{_DAY_NUM})\s+(?P<m2>{_MONTH})(?:\s+(?P<y2>{_YEAR_EXPR}))?",
         _date_range,
     ),
-    (
-        _rx(
-            rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY_NUM}){_SEP}(?:(?P<m2>{_MONTH})\s+)?",
-            rf"(?P<d2>{_DAY_NUM})(?:\s+(?P<y2>{_YEAR_EXPR}))?",
-        ),
+    _Rule(
+        "date range",
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY_NUM}){_SEP}(?:(?P<m2>{_MONTH})\s+)?"
+        rf"(?P<d2>{_DAY_NUM})(?:\s+(?P<y2>{_YEAR_EXPR}))?",
         _date_range,
     ),
-    (
-        _rx(
-            rf"(?P<m1>{_MONTH})(?:\s+(?P<y1>\d{{4}}))?{_SEP}",
-            rf"(?P<m2>{_MONTH})(?:\s+(?P<y2>{_YEAR_EXPR}))?",
-        ),
+    _Rule(
+        "month range",
+        rf"(?P<m1>{_MONTH})(?:\s+(?P<y1>\d{{4}}))?{_SEP}"
+        rf"(?P<m2>{_MONTH})(?:\s+(?P<y2>{_YEAR_EXPR}))?",
         _month_range,
     ),
-    (
-        _rx(
-            rf"(?:(?P<which>last|this|next)\s+)?(?P<month>{_MONTH})",
-            rf"(?:\s+(?:of\s+)?(?P<year>{_YEAR_EXPR}))?",
-        ),
+    _Rule(
+        "month",
+        rf"(?:(?P<which>last|this|next)\s+)?(?P<month>{_MONTH})"
+        rf"(?:\s+(?:of\s+)?(?P<year>{_YEAR_EXPR}))?",
         _month,
     ),
-    (_rx(rf"(?P<y1>\d{{4}}){_SEP}(?P<y2>\d{{4}})"), _year_range),
-    (_rx(r"(?P<year>\d{4})"), _year),
+    _Rule("years", rf"(?P<y1>\d{{4}}){_SEP}(?P<y2>\d{{4}})", _year_range),
+    _Rule("year", r"(?P<year>\d{4})", _year),
 ]
+_RULES: list[tuple[re.Pattern[str], _Handler]] = [
+    (
+        # ASCII: a number in a phrase is written in the digits 0-9 (as in _ISO_RE), never
+        # "٢٠١٦" (Arabic-Indic) or "２０１６" (full-width).
+        re.compile(
+            rule.pattern.replace("{rest}", ".+" if rule.find_rest is None else ".*"), re.ASCII
+        ),
+        rule.handler,
+    )
+    for rule in _RULE_TABLE
+]
+
+
+# --- Finding phrases in a sentence ---------------------------------------------------------------
+# The rules above, searched for in a whole sentence instead of matched against one phrase: the
+# phrases found are exactly those resolve_phrase reads. Words that may lead a phrase go with it
+# ("on Wednesday", "dated Sept. 3", "since September last year").
+
+_LEAD = r"(?:(?:on|in|at|during|dated|from|since|between|the|week\s+of|c|ca|circa)\s+)*"
+_FIND_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        rule.kind,
+        re.compile(
+            rf"(?<![\w'-]){_LEAD}(?:{rule.pattern.replace('{rest}', rule.find_rest)})(?![\w'-])",
+            re.ASCII,  # Finds exactly what the rules above resolve.
+        ),
+    )
+    for rule in _RULE_TABLE
+    if rule.find_rest is not None
+]
+_FULL_CALENDAR_NAMES = frozenset(name.lower() for name in (*MONTH_NAMES, *_WEEKDAY_NAMES))
+# "Earlier" dates something only as an adverb of the report's day, not "days earlier", "an
+# earlier attack" or "earlier than".
+_BARE_EARLIER_BEFORE = re.compile(r"(?:days?|weeks?|months?|years?|hours?|an|the|than)\s+$")
+_BARE_EARLIER_AFTER = re.compile(r"^\s*(?:$|[,;.)—–-]|(?:on|in|that|this|when|as)\b)")
+
+
+@dataclass(frozen=True)
+class PhraseSpan:
+    """Where a date phrase stands in a sentence, and which rule reads it."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+def find_phrases(text: str) -> list[PhraseSpan]:
+    """The date phrases of a sentence, left to right, the longest where two overlap.
+
+    Month and weekday names count only when capitalised ("march" and "may" are verbs), and
+    their abbreviations only with a stop, a day number or "on" ("Sept. 3", "Aug 27", "on
+    Thurs", not "The Sun"); a year only from 1800 to 2099 and not as part of a larger number.
+    """
+    normalized, origins = _normalize_with_origins(text)
+    found: list[tuple[int, int, str]] = []
+    for kind, pattern in _FIND_RULES:
+        for match in pattern.finditer(normalized):
+            start, end = origins[match.start()], origins[match.end() - 1] + 1
+            if _acceptable(text, start, end, match, origins, kind):
+                found.append((start, end, kind))
+    found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, kind in found:
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, kind))
+    return [PhraseSpan(start, end, kind, text[start:end]) for start, end, kind in sorted(kept)]
+
+
+def _acceptable(
+    text: str, start: int, end: int, match: re.Match[str], origins: list[int], kind: str
+) -> bool:
+    return (
+        _calendar_words_fit(text, match, origins)
+        and _years_fit(text, start, end, match.groupdict(), kind)
+        and not (kind == "month" and match["month"] == "may" and not _MAY_AS_MONTH.search(match[0]))
+        and not (
+            kind == "recently"
+            and match["unit"] == "earlier"
+            and not _earlier_fits(text, start, end)
+        )
+    )
+
+
+# "May" alone is a modal verb more often than a month.
+_MAY_AS_MONTH = re.compile(r"\d|year|\b(?:in|since|during|last|this|next)\s+may")
+
+
+def _calendar_words_fit(text: str, match: re.Match[str], origins: list[int]) -> bool:
+    for name in ("month", "m1", "m2", "wd"):
+        word = match.groupdict().get(name)
+        if word is None:
+            continue
+        word_start = origins[match.start(name)]
+        word_end = origins[match.end(name) - 1] + 1
+        if not text[word_start].isupper():
+            return False
+        if word not in _FULL_CALENDAR_NAMES and not _abbreviation_fits(text, word_end, match):
+            return False
+    return True
+
+
+def _years_fit(text: str, start: int, end: int, groups: dict, kind: str) -> bool:
+    for name in ("year", "y1", "y2"):
+        year = groups.get(name)
+        if year and year.isdigit() and not 1800 <= int(year) <= 2099:
+            return False
+    if kind not in ("year", "years"):
+        return True
+    if _COUNTED.match(text[end:]):
+        return False
+    # "1,2017", "2017.5", "2017-A", "24/2017": part of a number or a code.
+    before = text[start - 1] if start > 0 else " "
+    return not re.match(r"[\w.,/-]", before) and not re.match(r"[\w/-]|[.,]\d", text[end : end + 2])
+
+
+# "2000 people", "1500 fighters": copy that lost its commas counts, it does not date.
+_COUNTED = re.compile(
+    r"\s+(?:people|men|women|children|civilians|fighters|troops|soldiers|militants|rebels"
+    r"|refugees|families|members|residents|homes|houses|strikes|raids|buildings|tons|km"
+    r"|kilometres|kilometers|miles|metres|meters|dollars|euros)\b"
+)
+
+
+def _earlier_fits(text: str, start: int, end: int) -> bool:
+    return not _BARE_EARLIER_BEFORE.search(text[:start]) and bool(
+        _BARE_EARLIER_AFTER.match(text[end:])
+    )
+
+
+def _abbreviation_fits(text: str, word_end: int, match: re.Match[str]) -> bool:
+    """ "Sept. 3", "Aug 27", "on Thurs": an abbreviated calendar word with what marks it so."""
+    after = text[word_end : word_end + 3]
+    if after.startswith(".") or re.match(r"\s\d", after):
+        return True
+    return match.group().startswith("on ")

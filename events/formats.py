@@ -534,8 +534,11 @@ def ics_vevent(entry: Entry, uid_domain: str = ICS_UID_DOMAIN) -> list[str]:
         f"DTSTAMP:{_ics_utc(updated or datetime.now(UTC))}",
     ]
     if earliest and latest:
-        lines.append(f"DTSTART;VALUE=DATE:{earliest:%Y%m%d}")
-        lines.append(f"DTEND;VALUE=DATE:{latest + timedelta(days=1):%Y%m%d}")
+        lines.append(f"DTSTART;VALUE=DATE:{_ics_date(earliest)}")
+        if latest < date.max:
+            lines.append(f"DTEND;VALUE=DATE:{_ics_date(latest + timedelta(days=1))}")
+        else:  # No DATE follows 9999-12-31: the same span as a duration (RFC 5545 §3.8.2.5).
+            lines.append(f"DURATION:P{(latest - earliest).days + 1}D")
     if updated:
         lines.append(f"LAST-MODIFIED:{_ics_utc(updated)}")
     lines.append(f"SUMMARY:{ics_escape(summary)}")
@@ -586,6 +589,11 @@ def ics_fold(line: str) -> bytes:
         start, width = end, ICS_LINE_OCTETS - 1
     pieces.append(raw[start:])
     return b"\r\n ".join(pieces) + b"\r\n"
+
+
+def _ics_date(day: date) -> str:
+    # Not strftime("%Y"): it writes the year 1 as "1", where a DATE needs four digits.
+    return day.isoformat().replace("-", "")
 
 
 def _ics_utc(moment: datetime) -> str:

@@ -427,6 +427,15 @@ class Event(VersionedModel):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     headline = NormalisedCharField(max_length=300)
     summary = NormalisedTextField(blank=True)
+    # Article ingestion's account of how it read a proposal (date rule, place rule, names it
+    # could not match): for editors in the admin only, never in the summary or a public view.
+    proposal_note = NormalisedTextField(
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="How article ingestion read this proposal; shown to editors only.",
+    )
     type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="events")
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.PROTECT, related_name="events"

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, Exists, Func, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
 
+from events.params import as_id
 from events.text import fold
 
 
@@ -67,8 +68,9 @@ class NamedQuerySet(models.QuerySet):
         text = text.strip()
         folded = fold(text)
         condition = Q(slug=text.lower()) | Q(name_folded=folded) | Q(aliases__name_folded=folded)
-        if text.isdigit():
-            condition |= Q(pk=int(text))
+        pk = as_id(text)
+        if pk is not None:
+            condition |= Q(pk=pk)
         return self.filter(condition).distinct()
 
     def search(self, text: str):

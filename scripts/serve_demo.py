@@ -42,17 +42,20 @@ def framed(lines: list[str]) -> str:
 
 def main(host: str, port: str) -> int:
     password = secrets.token_urlsafe(12)
+    # The demo is a development setup (make demo sets DEBUG too): a throwaway secret key.
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true"), "PYTHONUNBUFFERED": "1"}
     made = subprocess.run(
-        manage("create_demo_editor", "--username", USERNAME, "--password", password),
+        # --force: the demo's own account gets a fresh password on every run.
+        manage("create_demo_editor", "--username", USERNAME, "--password", password, "--force"),
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if made.returncode:
         sys.stderr.write(made.stdout + made.stderr)
         return made.returncode
     url = f"http://{host}:{port}/"
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true"), "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(manage("runserver", f"{host}:{port}"), env=env)
     try:
         if wait_until_serving(host, int(port), server):

@@ -1,8 +1,13 @@
-"""Shared fixtures: editors with and without the publish permission, and the loaded seeds."""
+"""Shared fixtures: editors with and without the publish permission, API clients, the loaded
+seeds (per test or once per module), and a fresh anonymous throttle per test."""
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from events.permissions import EDITOR_GROUP, PUBLISHER_GROUP
 from events.seeding import load_seeds
@@ -12,6 +17,14 @@ from events.seeding import load_seeds
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness buys nothing in tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """The anonymous throttle (API and pages) counts in the cache: each test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _staff(username: str, *groups: str) -> User:
@@ -39,6 +52,38 @@ def publisher(db) -> User:
 
 
 @pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor) -> APIClient:
+    """An editor authenticated by token, as scripts are."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    return client
+
+
+@pytest.fixture
 def seeded(db):
     """The curated seed data, loaded as `make demo` loads it."""
     return load_seeds(settings.BASE_DIR / "fixtures", base_dir=settings.BASE_DIR)
+
+
+@pytest.fixture(scope="module")
+def module_seeds(django_db_setup, django_db_blocker):
+    """Seeds inside a transaction that spans the module; each test's own transaction nests in
+    it (a savepoint), so a test's writes roll back to the seeds and the module's to nothing."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            report = load_seeds(settings.BASE_DIR / "fixtures", base_dir=settings.BASE_DIR)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield report
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)

@@ -9,6 +9,7 @@ from events.dates import (
     FuzzyDate,
     Precision,
     display_text,
+    find_phrases,
     parse_date_input,
     parse_partial_iso,
     precision_for_span,
@@ -642,3 +643,21 @@ def test_date_input_reports_the_more_useful_error(text, message):
 def test_a_display_typed_back_into_the_admin_gives_the_same_date(fuzzy):
     again = parse_date_input(fuzzy.display)
     assert bounds(again) == bounds(fuzzy)
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("Strikes on Thurs hit.", [("on Thurs", "weekday")]),
+        ("killed on 4 March, the Observatory said", [("on 4 March", "day and month")]),
+        ("since September last year", [("since September last year", "month")]),
+        ("They march and may strike.", []),
+        ("in May 2016 but not May alone", [("in May 2016", "month")]),
+    ],
+)
+def test_find_phrases_finds_what_resolve_phrase_reads(text, spans):
+    found = find_phrases(text)
+    assert [(span.text, span.kind) for span in found] == spans
+    for span in found:
+        assert text[span.start : span.end] == span.text
+        resolve_phrase(span.text, reference=SUN_4_SEP_2016)

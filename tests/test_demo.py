@@ -28,6 +28,7 @@ def test_the_demo_prints_the_sign_in_last_framed_and_it_works(tmp_path):
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
         "PYTHONUNBUFFERED": "1",
+        "DEBUG": "true",  # As make demo runs it: a development setup.
     }
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from events.admin.strict import StrictAdminInput
 from events.admin.versioning import TrackedInlineFormSet, VersionedAdmin
 from events.models import (
     Actor,
@@ -48,7 +49,7 @@ class CitationInline(admin.TabularInline):
         return source.event.get_status_display()
 
 
-class ArticleAdmin(VersionedAdmin):
+class ArticleAdmin(StrictAdminInput, VersionedAdmin):
     """Registered by events.admin.ingest, which adds the ingestion pages to it."""
 
     list_display = ["title", "outlet", "original_agency", "publication_date", "event_total"]
@@ -92,7 +93,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(VersionedAdmin):
+class ActorAdmin(StrictAdminInput, VersionedAdmin):
     list_display = ["name", "kind", "country", "alias_list", "alliance_list", "event_total"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name"]
@@ -146,7 +147,7 @@ class LocationAliasInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(VersionedAdmin):
+class LocationAdmin(StrictAdminInput, VersionedAdmin):
     list_display = [
         "name",
         "kind",
@@ -201,7 +202,7 @@ class LocationAdmin(VersionedAdmin):
 
 
 @admin.register(EventType)
-class EventTypeAdmin(VersionedAdmin):
+class EventTypeAdmin(StrictAdminInput, VersionedAdmin):
     list_display = ["name", "parent", "slug", "event_total"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "parent__name"]

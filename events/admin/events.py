@@ -26,6 +26,7 @@ from events.admin.filters import (
     places_within,
 )
 from events.admin.paging import COUNT_LIMIT, BoundedCountPaginator
+from events.admin.strict import StrictAdminInput
 from events.admin.versioning import (
     TrackedInlineFormSet,
     VersionedAdmin,
@@ -41,6 +42,7 @@ from events.models import (
     EventRelation,
     EventSource,
 )
+from events.params import as_id, id_or_404
 from events.querysets import related_count
 from events.validators import (
     PUBLISHER_STATUSES,
@@ -264,7 +266,7 @@ class _LinkChange:
 
 
 @admin.register(Event)
-class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
+class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
     form = EventAdminForm
     inlines = [EventActorInline, EventSourceInline, EventRelationInline]
     list_display = [
@@ -295,7 +297,7 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
         "Words of the headline, summary or source excerpts, or an actor's or place's name or alias."
     )
     autocomplete_fields = ["type", "location"]
-    readonly_fields = ["uid", "status", "published_at", "created", "updated"]
+    readonly_fields = ["uid", "status", "published_at", "created", "updated", "proposal_note"]
     fieldsets = [
         (None, {"fields": ["headline", "summary", "type", "location", "status"]}),
         (
@@ -335,6 +337,14 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
     class Media:
         # The admin's stylesheet (events/admin/admin.css) is on every page: base_site.html.
         js = ["events/admin/when_preview.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.proposal_note:
+            return fieldsets
+        # How article ingestion read the proposal: for the editor checking it, editors only.
+        note = ("How article ingestion read it", {"fields": ["proposal_note"]})
+        return [fieldsets[0], note, *fieldsets[1:]]
 
     def get_queryset(self, request):
         # Source counts per shown row: a correlated count under the page's LIMIT.
@@ -563,7 +573,7 @@ class EventAdmin(PreloadedAutocompleteAdmin, VersionedAdmin):
     def history_view(self, request, object_id, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "link_history": _link_history(int(object_id)) if str(object_id).isdigit() else [],
+            "link_history": _link_history(pk) if (pk := as_id(str(object_id))) else [],
         }
         return super().history_view(request, object_id, extra_context=extra_context)
 
@@ -624,6 +634,12 @@ class EventForReviewAdmin(EventAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history is the event's: the proxy model records none of its own.
+        return HttpResponseRedirect(
+            reverse("admin:events_event_history", args=[id_or_404(object_id)])
+        )
 
 
 def status_badge(status: str) -> str:

@@ -9,6 +9,7 @@ from django.db.models.functions import Length, Substr
 
 from events import dates
 from events.models import Actor, EventActor, EventType, Location
+from events.params import ParamError, parse_int
 
 
 class DateNavigationFilter(admin.SimpleListFilter):
@@ -28,7 +29,7 @@ class DateNavigationFilter(admin.SimpleListFilter):
         value = self.value() or ""
         choices = [(str(year), str(year)) for year in range(last.year, first.year - 1, -1)]
         year = value[:4]
-        if year.isdigit():
+        if _year(year) is not None:
             months = [
                 (f"{year}-{month:02d}", f"\u2003{date(int(year), month, 1):%B %Y}")
                 for month in range(1, 13)
@@ -46,6 +47,13 @@ class DateNavigationFilter(admin.SimpleListFilter):
         except dates.DateError as exc:
             raise IncorrectLookupParameters(str(exc)) from exc
         return queryset.overlapping(bounds.earliest, bounds.latest)
+
+
+def _year(text: str) -> int | None:
+    try:
+        return parse_int(text, minimum=1, maximum=9999)
+    except ParamError:
+        return None
 
 
 def first_and_last_day(queryset: QuerySet) -> tuple[date | None, date | None]:

@@ -7,14 +7,23 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from events.admin.catalogue import ArticleAdmin
 from events.admin.events import error_message
 from events.ingest import review
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.pipeline import DuplicateArticle, IngestError, decode_text, ingest_article
+from events.ingest.pipeline import (
+    DuplicateArticle,
+    IngestError,
+    decode_text,
+    ingest_article,
+    language_warning,
+)
 from events.ingest.reading import read_article
-from events.models import Article, Event
+from events.ingest.triage import Kind, Triaged, triage
+from events.models import Article, Event, Location
+from events.params import as_id
 
 
 class IngestArticleForm(forms.Form):
@@ -94,6 +103,16 @@ class IngestingArticleAdmin(ArticleAdmin):
                 name="{}_{}_proposals".format(*info),
             ),
             path(
+                "<path:object_id>/proposals/read-again/",
+                self.admin_site.admin_view(self.reread_view),
+                name="{}_{}_reread".format(*info),
+            ),
+            path(
+                "<path:object_id>/proposals/sentences/<int:index>/draft/",
+                self.admin_site.admin_view(self.draft_sentence_view),
+                name="{}_{}_draft_sentence".format(*info),
+            ),
+            path(
                 "<path:object_id>/proposals/<int:event_id>/<str:decision>/",
                 self.admin_site.admin_view(self.decide_view),
                 name="{}_{}_decide".format(*info),
@@ -134,6 +153,9 @@ class IngestingArticleAdmin(ArticleAdmin):
                     field = "upload" if data.get("upload") else "text"
                 form.add_error(field, exc.message)
             else:
+                if not result.reading.readable:
+                    warning = language_warning(result.article.language)
+                    self.message_user(request, warning, messages.WARNING)
                 self.message_user(
                     request,
                     f"{len(result.proposals)} draft event(s) proposed from "
@@ -165,12 +187,26 @@ class IngestingArticleAdmin(ArticleAdmin):
             for source in event.sources.all()
             if source.article_id == article.pk and source.excerpt_start is not None
         ]
-        # Read again for what is not stored: names not recognised, sentences left undated.
+        # Read again for what is not stored: every sentence's fate, names not recognised.
+        gazetteer = Gazetteer.current()
         reading = read_article(
             article.text,
             publication_date=article.publication_date,
-            gazetteer=Gazetteer.from_database(),
+            gazetteer=gazetteer,
+            language=article.language,
         )
+        names = triage(
+            article.text,
+            reading.candidates,
+            gazetteer,
+            countries=reading.countries,
+            outlet=article.outlet,
+        )
+        new_places = {
+            draft.place.id: draft.place
+            for draft in reading.proposals
+            if draft.place is not None and not draft.place.stored
+        }
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -178,12 +214,70 @@ class IngestingArticleAdmin(ArticleAdmin):
             "article": article,
             "segments": review.highlight(article.text, spans),
             "proposals": proposals,
-            "candidates": reading.candidates,
+            "sentences": review.sentence_rows(reading, proposals, article),
+            "names": [
+                (t, _add_link(t, gazetteer, reading)) for t in names if t.kind is not Kind.NOISE
+            ],
+            "new_places": [
+                (
+                    place,
+                    _place_link(
+                        place.name,
+                        place,
+                        gazetteer.stored_ancestor(gazetteer.parent_of(place) or place),
+                    ),
+                )
+                for place in new_places.values()
+            ],
+            "readable": reading.readable,
+            "language_warning": "" if reading.readable else language_warning(article.language),
             "undated": reading.undated,
             "unresolved": reading.unresolved,
             "can_change": request.user.has_perm("events.change_event"),
+            "can_add": request.user.has_perm("events.add_event"),
         }
         return TemplateResponse(request, "admin/events/ingest/review.html", context)
+
+    def reread_view(self, request: HttpRequest, object_id: str):
+        """Read the article again: untouched drafts take the new reading, new ones are added."""
+        back = reverse("admin:events_article_proposals", args=[object_id])
+        if request.method != "POST":
+            return HttpResponseRedirect(back)
+        article = self._article_for_change(request, object_id)
+        result = review.reread(article, user=request.user, gazetteer=Gazetteer.current())
+        self.message_user(request, result.message, messages.SUCCESS)
+        for slug in sorted(result.missing_types):
+            self.message_user(request, f"No event type {slug!r} in the database.", messages.WARNING)
+        return HttpResponseRedirect(back)
+
+    def draft_sentence_view(self, request: HttpRequest, object_id: str, index: int):
+        """Draft a sentence reading skipped: one click, the editor refines the draft."""
+        back = reverse("admin:events_article_proposals", args=[object_id])
+        if request.method != "POST":
+            return HttpResponseRedirect(back)
+        article = self._article_for_change(request, object_id)
+        try:
+            created = review.draft_sentence(
+                article, index, user=request.user, gazetteer=Gazetteer.current()
+            )
+        except review.ReviewError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(f"{back}#sentence-{index}")
+        numbers = ", ".join(f"#{event.pk}" for event in created)
+        self.message_user(request, f"Sentence {index + 1} drafted as {numbers}: check it.")
+        anchor = f"#proposal-{created[0].pk}" if created else f"#sentence-{index}"
+        return HttpResponseRedirect(f"{back}{anchor}")
+
+    def _article_for_change(self, request: HttpRequest, object_id: str) -> Article:
+        if not (
+            request.user.has_perm("events.add_event")
+            and request.user.has_perm("events.change_event")
+        ):
+            raise PermissionDenied
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise PermissionDenied
+        return article
 
     def decide_view(self, request: HttpRequest, object_id: str, event_id: int, decision: str):
         """One decision on one proposal: accept (→ review), reject, or merge into an event."""
@@ -205,7 +299,7 @@ class IngestingArticleAdmin(ArticleAdmin):
                 self.message_user(request, f"Proposal #{event_id} rejected and deleted.")
             elif decision == "merge":
                 raw = request.POST.get("into", "").strip().lstrip("#")
-                into = Event.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+                into = Event.objects.filter(pk=as_id(raw)).first() if as_id(raw) else None
                 if into is None:
                     raise review.ReviewError(f"into: {raw!r} is not the number of an event.")
                 moved = review.merge(event, into, user=request.user)
@@ -224,3 +318,40 @@ class IngestingArticleAdmin(ArticleAdmin):
         except (review.ReviewError, ValidationError, PermissionDenied) as exc:
             self.message_user(request, error_message(exc), messages.ERROR)
         return HttpResponseRedirect(f"{back}#proposal-{event_id}")
+
+
+# Location.geo_precision for a place of each kind added from the reference gazetteer.
+_GEO_PRECISION = {
+    "country": Location.GeoPrecision.COUNTRY,
+    "governorate": Location.GeoPrecision.GOVERNORATE,
+    "city": Location.GeoPrecision.EXACT,
+}
+
+
+def _add_link(triaged: Triaged, gazetteer: Gazetteer, reading) -> str:
+    """The admin's add form for a name, pre-filled with what ingestion knows of it."""
+    if triaged.kind is Kind.PLACE:
+        return _place_link(triaged.name, triaged.place, triaged.parent)
+    country = None
+    if reading.focus_country is not None:
+        country = gazetteer.stored_ancestor(reading.focus_country)
+    params = {"name": triaged.name, "kind": triaged.actor_kind or "other"}
+    if country is not None and triaged.kind is not Kind.OUTLET:
+        params["country"] = country.id
+    return reverse("admin:events_actor_add") + "?" + urlencode(params)
+
+
+def _place_link(name: str, place, parent) -> str:
+    params: dict[str, object] = {"name": place.name if place else name}
+    if place is not None:
+        params["kind"] = place.kind
+        if place.latitude is not None and place.longitude is not None:
+            params["latitude"] = f"{place.latitude:.5f}"
+            params["longitude"] = f"{place.longitude:.5f}"
+        if place.kind in _GEO_PRECISION:
+            params["geo_precision"] = int(_GEO_PRECISION[place.kind])
+        if place.iso_code:
+            params["iso_code"] = place.iso_code
+    if parent is not None and (place is None or parent.id != place.id):
+        params["parent"] = parent.id
+    return reverse("admin:events_location_add") + "?" + urlencode(params)

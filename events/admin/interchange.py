@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from events.admin.strict import StrictAdminInput
 from events.interchange.importer import LAYOUTS, STATUSES, ImportAborted, import_file
 from events.interchange.reading import FileError
 from events.models import ExternalRecord
@@ -47,7 +48,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ExternalRecord)
-class ExternalRecordAdmin(admin.ModelAdmin):
+class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
     """The rows imported from ACLED and UCDP GED, each linked to its event; and the import."""
 
     change_list_template = "admin/events/interchange/externalrecord_change_list.html"

@@ -4,7 +4,6 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -15,6 +14,7 @@ from events.api.pagination import KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
 from events.chronology import CHRONOLOGICAL, walk
 from events.formats import FORMATS
+from events.params import FilterBackend
 
 READ_ONLY = ["get", "head", "options"]
 
@@ -116,7 +116,7 @@ class ChronologyView(ApiView):
 
     filterset_class = ChronologyFilterSet
     # For the OpenAPI description of the filters; filtering goes through filtered().
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     pagination_class = KeysetPagination
     renderer_classes = [JSONRenderer, *EXPORT_RENDERERS]
     repeatable_query_params = frozenset({"actor", "type", "article", "precision"})

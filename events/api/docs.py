@@ -1,6 +1,6 @@
 """The OpenAPI descriptions of the endpoints: the rules a client relies on, in words."""
 
-from events.chronology import DEFAULT_PAGE_SIZE, HISTOGRAM_RULE, MAX_PAGE_SIZE
+from events.chronology import DEFAULT_PAGE_SIZE, HISTOGRAM_RULE, MAX_BUCKETS, MAX_PAGE_SIZE
 
 PAGING = (
     "Pages are keyset pages on a unique order: follow `next` and `previous` as given (the "
@@ -57,7 +57,9 @@ HISTOGRAM = f"""Counts of published events per bucket for the same filters as th
 {HISTOGRAM_RULE}
 
 `interval` is day, week, month (default) or year. With start or end given, imprecise events
-are spread only over the buckets inside the requested range.
+are spread only over the buckets inside the requested range. A histogram holds at most
+{MAX_BUCKETS:,} buckets (a month histogram of any period fits): a longer day or week one is a
+400 naming `interval`; give start and end, or a longer interval.
 
 {ERRORS}"""
 

@@ -1,7 +1,6 @@
 """One FilterSet for the chronology (timeline, events, histogram, every export) and small ones."""
 
 import math
-import re
 from datetime import date
 from functools import cached_property
 
@@ -24,6 +23,7 @@ from events.models import (
     Location,
     PublishedDayPair,
 )
+from events.params import DateTimeParamField, IntegerParamField, as_id
 from events.querysets import actor_links, earliest_overlap
 
 # Past this many actors (a large alliance with its members), one walk per actor costs more
@@ -149,19 +149,6 @@ class NearField(forms.CharField):
         return latitude, longitude, km
 
 
-class UpdatedSinceField(forms.DateTimeField):
-    def to_python(self, value):
-        # An unencoded "+00:00" arrives as " 00:00": put the plus sign back.
-        if isinstance(value, str):
-            value = re.sub(r" (\d\d:?\d\d)$", r"+\1", value.strip())
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            raise ValidationError(
-                f"{value!r} is not an ISO 8601 date or date-time (e.g. 2026-11-21T10:00:00Z)"
-            ) from None
-
-
 class ActorsField(RepeatedField):
     """Each value (slug, id, name or alias, case-insensitive) → the ids of the actors it names."""
 
@@ -176,7 +163,7 @@ class EventTypesField(RepeatedField):
     """Each value (slug or id) → that type and its sub-types."""
 
     def clean_one(self, text: str) -> list[int]:
-        named = Q(slug=text.lower()) | (Q(pk=int(text)) if text.isdigit() else Q(pk=None))
+        named = Q(slug=text.lower()) | Q(pk=as_id(text))
         ids = list(
             EventType.objects.filter(
                 named | Q(parent__in=EventType.objects.filter(named))
@@ -189,9 +176,10 @@ class EventTypesField(RepeatedField):
 
 class ArticlesField(RepeatedField):
     def clean_one(self, text: str) -> int:
-        if not text.isdigit() or not Article.objects.filter(pk=int(text)).exists():
+        pk = as_id(text)
+        if pk is None or not Article.objects.filter(pk=pk).exists():
             raise ValidationError(f"no article has the id {text!r}")
-        return int(text)
+        return pk
 
 
 class PrecisionsField(RepeatedField):
@@ -209,7 +197,7 @@ class LocationField(forms.CharField):
         text = (super().to_python(value) or "").strip()
         if not text:
             return None
-        exact = Q(slug=text.lower()) | (Q(pk=int(text)) if text.isdigit() else Q(pk=None))
+        exact = Q(slug=text.lower()) | Q(pk=as_id(text))
         found = list(Location.objects.filter(exact)[:2]) or list(
             Location.objects.matching(text)[:2]
         )
@@ -267,11 +255,11 @@ class ChoiceFilter(_Carried, django_filters.ChoiceFilter):
 
 
 class FatalitiesFilter(_Carried, django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = IntegerParamField
 
 
 class UpdatedSinceFilter(_Carried, django_filters.IsoDateTimeFilter):
-    field_class = UpdatedSinceField
+    field_class = DateTimeParamField
 
 
 @_repeatable(
@@ -363,6 +351,7 @@ class ChronologyFilterSet(django_filters.FilterSet):
     precision = PrecisionsFilter()
     fatalities_min = FatalitiesFilter(
         min_value=0,
+        column=Event._meta.get_field("fatalities_best"),
         help_text="At least this many fatalities by the best estimate (the low estimate when "
         "there is no best one). Events with unknown fatalities never match.",
     )
@@ -628,7 +617,7 @@ def describe(filterset: ChronologyFilterSet) -> str:
 
 
 class SinceFilter(django_filters.IsoDateTimeFilter):
-    field_class = UpdatedSinceField
+    field_class = DateTimeParamField
 
 
 class RemovalFilterSet(django_filters.FilterSet):

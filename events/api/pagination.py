@@ -15,6 +15,7 @@ from events.chronology import (
     chronology_page,
     page,
 )
+from events.params import ParamError, parse_int
 
 
 class KeysetPagination(BasePagination):
@@ -31,7 +32,9 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param, "").strip()
         if not raw:
             return self.default_page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        try:
+            return parse_int(raw, minimum=1, maximum=self.max_page_size)
+        except ParamError:
             raise ValidationError(
                 {
                     self.page_size_query_param: [
@@ -39,8 +42,7 @@ class KeysetPagination(BasePagination):
                         f"not {raw!r}; follow the next links for more"
                     ]
                 }
-            )
-        return int(raw)
+            ) from None
 
     def _page(self, request, make) -> list:
         self.request = request

@@ -14,9 +14,11 @@ from events.models import (
     Event,
     EventRelation,
     EventRemoval,
+    EventSource,
     EventType,
     Location,
 )
+from events.params import DateInput, IdRelatedField, IntegerInput, as_id
 from events.text import normalise_newlines
 
 # --- The chronology entry (built by events.chronology; these classes document it) -------------
@@ -323,15 +325,21 @@ class ActorLinkInputSerializer(serializers.Serializer):
 
 
 class SourceInputSerializer(serializers.Serializer):
-    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    article = IdRelatedField(queryset=Article.objects.all())
     excerpt = serializers.CharField(trim_whitespace=False, help_text="Verbatim article text.")
-    excerpt_start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    excerpt_start = IntegerInput(
+        required=False, allow_null=True, column=EventSource._meta.get_field("excerpt_start")
+    )
     attributed_to = serializers.CharField(required=False, allow_blank=True, max_length=300)
     date_phrase = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     def validate_excerpt(self, text: str) -> str:
         # As stored: an excerpt sent with '\r\n' is the same excerpt as the stored one.
         return normalise_newlines(text)
+
+
+def _column(estimate: str):
+    return Event._meta.get_field(f"fatalities_{estimate}")
 
 
 class EventInputSerializer(serializers.Serializer):
@@ -351,25 +359,26 @@ class EventInputSerializer(serializers.Serializer):
         help_text="Instead of the date fields: a date or phrase as in the admin's When box "
         "(2016-09-04, 'early August 2016', 'on Sunday' with when_reference).",
     )
-    when_reference = serializers.DateField(
+    when_reference = DateInput(
         required=False, help_text="The publication date relative phrases are resolved against."
     )
-    date_earliest = serializers.DateField(required=False)
-    date_latest = serializers.DateField(required=False)
+    date_earliest = DateInput(required=False)
+    date_latest = DateInput(required=False)
     date_precision = serializers.ChoiceField(choices=Event.Precision.choices, required=False)
     date_approximate = serializers.BooleanField(required=False)
     date_display = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    fatalities_best = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    fatalities_low = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    fatalities_high = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    fatalities_best = IntegerInput(required=False, allow_null=True, column=_column("best"))
+    fatalities_low = IntegerInput(required=False, allow_null=True, column=_column("low"))
+    fatalities_high = IntegerInput(required=False, allow_null=True, column=_column("high"))
     actors = ActorLinkInputSerializer(many=True, required=False, help_text="Replaces the links.")
     sources = SourceInputSerializer(many=True, required=False, help_text="Replaces the sources.")
 
     DATE_FIELDS = ("date_earliest", "date_latest", "date_precision")
 
     def validate_type(self, text: str) -> EventType:
-        found = EventType.objects.filter(slug=text.lower()).first() or (
-            EventType.objects.filter(pk=int(text)).first() if text.isdigit() else None
+        found = (
+            EventType.objects.filter(slug=text.lower()).first()
+            or EventType.objects.filter(pk=as_id(text)).first()
         )
         if found is None:
             raise serializers.ValidationError(f"no event type has the slug or id {text!r}")
@@ -378,8 +387,9 @@ class EventInputSerializer(serializers.Serializer):
     def validate_location(self, text: str | None) -> Location | None:
         if text in (None, ""):
             return None
-        found = Location.objects.filter(slug=text.lower()).first() or (
-            Location.objects.filter(pk=int(text)).first() if text.isdigit() else None
+        found = (
+            Location.objects.filter(slug=text.lower()).first()
+            or Location.objects.filter(pk=as_id(text)).first()
         )
         if found is None:
             raise serializers.ValidationError(f"no place has the slug or id {text!r}")

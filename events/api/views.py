@@ -4,7 +4,6 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -35,8 +34,15 @@ from events.api.filtersets import (
 )
 from events.api.negotiation import JSONRenderer
 from events.api.pagination import KeysetPagination
-from events.chronology import INTERVALS, add_event_details, entries, histogram
+from events.chronology import (
+    INTERVALS,
+    TooManyBuckets,
+    add_event_details,
+    entries,
+    histogram,
+)
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
+from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.querysets import distinct_count
 from events.versioning import StaleVersion
 
@@ -99,7 +105,10 @@ class HistogramView(ChronologyView, GenericAPIView):
         counts = cache.get(key)
         if counts is None:
             start, end = filterset.period
-            counts = histogram(filterset.day_pairs(), interval=interval, start=start, end=end)
+            try:
+                counts = histogram(filterset.day_pairs(), interval=interval, start=start, end=end)
+            except TooManyBuckets as exc:
+                raise ValidationError({"interval": [str(exc)]}) from exc
             cache.set(key, counts, HISTOGRAM_CACHE_SECONDS)
         return Response(counts)
 
@@ -150,7 +159,7 @@ class CanChangeEvents(BasePermission):
 class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
     http_method_names = [*READ_ONLY, "post", "put", "patch"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         if self.action == "removed":
@@ -198,7 +207,8 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
 
     def versioned_event_id(self) -> int | None:
         # An event's own responses carry its version in their ETag, for If-Match.
-        return int(self.kwargs["pk"]) if self.action == "retrieve" else None
+        # A URL id no column can hold is a 404 here, before any query.
+        return id_or_404(self.kwargs["pk"]) if self.action == "retrieve" else None
 
     def detail_etag(self, pk: int) -> str:
         """The ETag a GET of the event answers with now (one query)."""
@@ -238,7 +248,7 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
 
     @extend_schema(responses={200: s.EventSerializer})
     def retrieve(self, request, pk=None, *args, **kwargs):
-        return self.event_response(int(pk))
+        return self.event_response(id_or_404(pk))
 
     def create(self, request, *args, **kwargs):
         event = self.write(None, request.data, partial=False)
@@ -349,7 +359,7 @@ class ReferenceViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     pagination_class = KeysetPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     renderer_classes = [JSONRenderer]
     keyset_fields = ("name", "id")
     detail_serializer_class = None
@@ -464,7 +474,7 @@ class ArticleViewSet(ReferenceViewSet):
     serializer_class = s.ArticleSerializer
     filterset_class = ArticleFilterSet
     keyset_fields = ("-publication_date", "id")
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return (

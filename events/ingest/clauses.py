@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from events.ingest.phrases import DatePhrase
-from events.ingest.triggers import Trigger
+from events.ingest.vocabulary import Trigger
 
 PRONOUNS = frozenset({"he", "she", "they", "it", "we"})
 

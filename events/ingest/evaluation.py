@@ -1,4 +1,4 @@
-"""Compare ingestion's proposals for the seed articles with the events curated from them."""
+"""Compare ingestion's proposals with curated seed events and with hand-annotated article sets."""
 
 # A proposal and a curated event are *aligned* when one of the proposal's excerpts overlaps one
 # of the curated event's excerpts in the same article. Each curated event is judged by its best
@@ -9,6 +9,7 @@
 # - precision: proposals whose bounds (place; each actor) equal those of an aligned curated
 #   event.
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,9 +17,12 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from events.ingest.annotated import Annotated, Proposed, Rate, Scores, load_set, name_keys, score
+from events.ingest.drafts import ProposalDraft
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.pipeline import ingest_article
-from events.models import Article, Event
+from events.ingest.reading import read_article
+from events.models import Article, Event, EventType
 from events.seeding import article_text, load_seeds
 
 REPRODUCE = "python bench/ingest_eval.py"
@@ -41,17 +45,8 @@ class Judged:
         )
 
 
-@dataclass
-class Score:
-    hits: int = 0
-    total: int = 0
-
-    @property
-    def rate(self) -> float:
-        return self.hits / self.total if self.total else 0.0
-
-    def __str__(self) -> str:
-        return f"{self.rate:6.1%} ({self.hits}/{self.total})"
+# A share of hits, printed as "86.2% (25/29)".
+Score = Rate
 
 
 @dataclass
@@ -208,4 +203,89 @@ def _fit(curated: Judged, proposal: Judged) -> tuple[bool, bool, int]:
         proposal.bounds == curated.bounds,
         proposal.place == curated.place,
         len(proposal.actors & curated.actors),
+    )
+
+
+@dataclass
+class SetEvaluation:
+    """An annotated set's figures, with the time ingestion took."""
+
+    scores: Scores
+    problems: list[str]
+    words: int
+    seconds: float
+    # Seconds per 1,000 words of each article, slowest first.
+    per_thousand_words: list[float]
+
+
+def evaluate_set(folder: Path) -> SetEvaluation:
+    """Ingest every annotated article of folder into the database as it is (the seed actors,
+    places and types) and score the proposals against the annotated happenings."""
+    articles = load_set(folder)
+    gazetteer = Gazetteer.from_database()
+    # Indexes are built once per process (a country's towns when first named): build them
+    # before timing, as a running server has.
+    for article in articles:
+        read_article(article.text, publication_date=article.publication_date, gazetteer=gazetteer)
+    parents = dict(EventType.objects.values_list("slug", "parent__slug"))
+    proposals: list[Proposed] = []
+    languages = Rate()
+    timings = []
+    for article in articles:
+        started = time.perf_counter()
+        result = ingest_article(
+            text=article.text,
+            publication_date=article.publication_date,
+            title=article.title,
+            outlet=article.outlet or "unknown outlet",
+            new_outlet=True,
+            gazetteer=gazetteer,
+        )
+        elapsed = time.perf_counter() - started
+        words = len(article.text.split())
+        timings.append((elapsed, words))
+        languages.add(result.article.language == (article.language or "en"))
+        stored_text = result.article.text
+        for stored in result.proposals:
+            proposals.append(_proposed(article, stored.draft, stored_text, gazetteer, parents))
+    publication = {article.key: article.publication_date for article in articles}
+    scores = score(articles, proposals, publication=publication)
+    scores.language = languages
+    return SetEvaluation(
+        scores=scores,
+        problems=[problem for article in articles for problem in article.problems],
+        words=sum(words for _, words in timings),
+        seconds=sum(elapsed for elapsed, _ in timings),
+        per_thousand_words=sorted(
+            (elapsed * 1000 / max(words, 1) for elapsed, words in timings), reverse=True
+        ),
+    )
+
+
+def _proposed(
+    article: Annotated, draft: ProposalDraft, stored_text: str, gazetteer: Gazetteer, parents
+) -> Proposed:
+    place = draft.place
+    place_names = (
+        name_keys([place.name, *place.aliases, *gazetteer.names_of_place(place)])
+        if place
+        else set()
+    )
+    actors = tuple(
+        (frozenset(name_keys([actor.name, *gazetteer.names_of_actor(actor)])), role)
+        for actor, role in draft.actors
+    )
+    # The stored text is the annotated text stripped: offsets shift by what was stripped.
+    shift = article.text.find(stored_text) if stored_text else 0
+    return Proposed(
+        article=article.key,
+        spans=tuple((s.start + shift, s.end + shift) for s in draft.sources),
+        earliest=draft.fuzzy.earliest,
+        latest=draft.fuzzy.latest,
+        planned=draft.planned,
+        type=draft.type_slug,
+        type_parent=parents.get(draft.type_slug) or "",
+        place_names=frozenset(place_names),
+        actors=actors,
+        verbatim=all(stored_text[s.start : s.end] == s.excerpt for s in draft.sources),
     )

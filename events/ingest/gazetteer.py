@@ -1,12 +1,12 @@
-"""Find known actors and places in text by name and alias, and list capitalised names it missed."""
+"""Find known actors and places in text by name, alias and spelling of a name."""
 
 import re
-from collections import Counter
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from events.dates import CALENDAR_WORDS
+from events.ingest.spelling import spelling_key
 from events.text import fold
 
 # Country adjectives, for "Syrian government forces" read from "government forces" in a report
@@ -87,11 +87,30 @@ COUNTRY = "country"
 
 @dataclass(frozen=True)
 class Place:
+    """A place as reading sees it: stored (id > 0), or from the reference gazetteer (id < 0,
+    with what an editor needs to add it)."""
+
     id: int
     name: str
     kind: str
     depth: int
     path: str
+    latitude: float | None = None
+    longitude: float | None = None
+    iso_code: str = ""
+    # Where a place not yet stored comes from ("GeoNames 170063", "ISO 3166 SY-ID"), and the
+    # other names the reference gazetteer gives it.
+    source: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def stored(self) -> bool:
+        return self.id > 0
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """The ids on its path, from the country down to itself."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,8 @@ class Gazetteer:
     acronyms: set[str] = field(default_factory=set)
     # Member id -> the alliances it belongs to ("government forces and their allies").
     alliances: dict[int, list[int]] = field(default_factory=dict)
+    # Transliteration key -> place ids ("rk2" -> Raqqa), for spellings no name matches.
+    spelled: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Which names each actor and place is known by, for reading "the coalition".
@@ -147,9 +168,23 @@ class Gazetteer:
                 self._actor_keys.setdefault(pk, []).append(key)
             for pk in place_ids:
                 self._place_keys.setdefault(pk, []).append(key)
-        keys = sorted(self.names, key=len, reverse=True)
-        alternation = "|".join(re.escape(key) for key in keys) or r"(?!x)x"
-        self._pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])")
+        # Names are looked up by their stretch of text, not compiled into one pattern: the
+        # cost of reading an article stays the same with 50 names or 50,000 (an import).
+        self._longest = max((len(key) for key in self.names), default=0)
+        self._country_places = {
+            p.iso_code: p for p in self.places.values() if p.kind == COUNTRY and p.iso_code
+        }
+
+    @classmethod
+    def current(cls) -> "Gazetteer":
+        """The gazetteer of the database as it is now: built once, and again only when an
+        actor, place, alias or alliance has changed since (five aggregate queries to tell)."""
+        signature = _database_signature()
+        cached = _CURRENT.get("gazetteer")
+        if cached is None or cached[0] != signature:
+            cached = (signature, cls.from_database())
+            _CURRENT["gazetteer"] = cached
+        return cached[1]
 
     @classmethod
     def from_database(cls) -> "Gazetteer":
@@ -163,7 +198,7 @@ class Gazetteer:
         places = {
             row[0]: Place(*row)
             for row in Location.objects.order_by().values_list(
-                "id", "name", "kind", "depth", "path"
+                "id", "name", "kind", "depth", "path", "latitude", "longitude", "iso_code"
             )
         }
         actor_names = [(a.name, a.id) for a in actors.values()]
@@ -211,7 +246,7 @@ class Gazetteer:
         alliances: dict[int, list[int]] = {}
         for alliance_id, member_id in memberships:
             alliances.setdefault(member_id, []).append(alliance_id)
-        return cls(actors, places, names, acronyms, alliances)
+        return cls(actors, places, names, acronyms, alliances, _spelled(place_names))
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -220,34 +255,79 @@ class Gazetteer:
         return [self.actors[i] for i in actor_ids], [self.places[i] for i in place_ids]
 
     def find(self, text: str) -> list[Mention]:
-        """Known names in text, longest first where they overlap, with offsets into text."""
+        """Known names in text, longest first where they overlap, with offsets into text.
+
+        A known name inside a longer proper noun nobody has recorded is no mention of it:
+        "Syrian Army" in "Free Syrian Army" is not the government's army.
+        """
         folded, origin = fold_with_offsets(text)
         mentions = []
-        for match in self._pattern.finditer(folded):
-            start, end = origin[match.start()], origin[match.end() - 1] + 1
+        for first, last in self._stretches(folded):
+            start, end = origin[first], origin[last - 1] + 1
             surface = text[start:end]
-            key = match.group()
+            key = folded[first:last]
             if key in self.acronyms and not _capitals(surface):
                 continue
-            actor_ids, place_ids = self.names[key]
-            places = tuple(self.places[i] for i in place_ids)
-            if places and _DESCRIBING.match(text[end:]):
-                places = ()
-            actors = tuple(self.actors[i] for i in actor_ids)
-            if actors and places:
-                # "Washington", "Ankara": the city after a preposition of place, else the actor;
-                # "Washington's envoy" is the government's whatever the preposition before, and
-                # "a Damascus military source" is a source there, not the government speaking.
-                possessive = _POSSESSIVE.match(text[end:])
-                if _INDEFINITE.search(text[:start]) or (
-                    _LOCATIVE.search(text[:start]) and not possessive
-                ):
-                    actors = ()
-                else:
-                    places = ()
-            if actors or places:
-                mentions.append(Mention(start, end, surface, actors, places))
+            if inside_longer_name(text, start, end):
+                continue
+            mention = self._mention(text, start, end, key)
+            if mention is not None:
+                mentions.append(mention)
         return mentions
+
+    def _stretches(self, folded: str) -> list[tuple[int, int]]:
+        """Where names stand in folded text: at each place a name may start (not inside a
+        word), the longest name that ends at a word's end; then on from its end."""
+        ends = [m.start() for m in _NAME_END.finditer(folded)]
+        found = []
+        position = 0
+        for match in _NAME_START.finditer(folded):
+            start = match.start()
+            if start < position:
+                continue
+            low = bisect_right(ends, start)
+            high = bisect_right(ends, start + self._longest)
+            for end in reversed(ends[low:high]):
+                if folded[start:end] in self.names:
+                    found.append((start, end))
+                    position = end
+                    break
+        return found
+
+    def _mention(self, text: str, start: int, end: int, key: str) -> Mention | None:
+        actor_ids, place_ids = self.names[key]
+        places = tuple(self.places[i] for i in place_ids)
+        if places and _DESCRIBING.match(text[end:]):
+            places = ()
+        actors = tuple(self.actors[i] for i in actor_ids)
+        if actors and places:
+            # "Washington", "Ankara": the city after a preposition of place, else the actor;
+            # "Washington's envoy" is the government's whatever the preposition before, and
+            # "a Damascus military source" is a source there, not the government speaking.
+            possessive = _POSSESSIVE.match(text[end:])
+            if _INDEFINITE.search(text[:start]) or (
+                _LOCATIVE.search(text[:start]) and not possessive
+            ):
+                actors = ()
+            else:
+                places = ()
+        if not (actors or places):
+            return None
+        return Mention(start, end, text[start:end], actors, places)
+
+    def spelled_places(self, name: str) -> list[Place]:
+        """Stored places whose names are spelt otherwise ("Raqa" for Raqqa)."""
+        key = spelling_key(name)
+        return [self.places[i] for i in self.spelled.get(key, [])] if key else []
+
+    def adopt(self, place: Place) -> Place:
+        """Make a reference place known to this gazetteer (its ancestors are looked up by
+        id like a stored place's); the same reference place always has the same id."""
+        self.places.setdefault(place.id, place)
+        return self.places[place.id]
+
+    def country_by_iso(self, alpha_3: str) -> Place | None:
+        return self._country_places.get(alpha_3)
 
     def find_inferred(self, text: str, *, country: Place | None, taken: list[Mention]) -> list:
         """Actors named without their country: "government forces" in a report about Syria are
@@ -262,7 +342,7 @@ class Gazetteer:
                 start, end = match.span()
                 if any(m.overlaps(start, end) for m in taken + found):
                     continue
-                if match.group()[0].isupper() and not _opens_sentence(text, start):
+                if match.group()[0].isupper() and not opens_sentence(text, start):
                     continue
                 if _modifies(text, start, taken + found):
                     # "IS militants", "Hezbollah fighters": the name says whose they are.
@@ -303,10 +383,6 @@ class Gazetteer:
                     found.append(Mention(start, end, match.group(), (forces,), (), inferred=key))
         return found
 
-    def unmatched(self, text: str, mentions: list[Mention]) -> list["Candidate"]:
-        """Capitalised names in text that name no known actor or place."""
-        return unmatched_names(text, mentions, known_names=set(self.names))
-
     def country_named(self, folded_name: str) -> Place | None:
         _actors, places = self.lookup(folded_name)
         countries = [p for p in places if p.kind == COUNTRY]
@@ -339,19 +415,91 @@ class Gazetteer:
 
     def country_of(self, place: Place) -> Place | None:
         """The country a place lies in (the first element of its materialised path)."""
-        ids = [int(part) for part in place.path.strip("/").split("/") if part]
-        for pk in ids:
+        for pk in place.ancestor_ids:
             ancestor = self.places.get(pk)
             if ancestor is not None and ancestor.kind == COUNTRY:
                 return ancestor
         return None
 
     def parent_of(self, place: Place) -> Place | None:
-        ids = [int(part) for part in place.path.strip("/").split("/") if part]
+        ids = place.ancestor_ids
         return self.places.get(ids[-2]) if len(ids) >= 2 else None
+
+    def stored_ancestor(self, place: Place) -> Place | None:
+        """The place itself when stored, else the nearest stored place it lies in."""
+        for pk in reversed(place.ancestor_ids):
+            if pk > 0 and pk in self.places:
+                return self.places[pk]
+        return None
 
     def contains(self, outer: Place, inner: Place) -> bool:
         return bool(outer.path) and inner.path.startswith(outer.path)
+
+
+# The process's gazetteer and the database signature it was built from (see current()).
+_CURRENT: dict[str, tuple[tuple, "Gazetteer"]] = {}
+
+
+def _database_signature() -> tuple:
+    from django.db.models import Count, Max
+
+    from events.models import Actor, ActorAlias, ActorMembership, Location, LocationAlias
+
+    return tuple(
+        tuple(model.objects.order_by().aggregate(n=Count("id"), last=Max(field)).values())
+        for model, field in (
+            (Actor, "updated"),
+            (Location, "updated"),
+            (ActorAlias, "id"),
+            (LocationAlias, "id"),
+            (ActorMembership, "id"),
+        )
+    )
+
+
+def _spelled(place_names: list[tuple[str, int]]) -> dict[str, list[int]]:
+    """Place ids by transliteration key of each name, with and without a generic last word."""
+    spelled: dict[str, list[int]] = {}
+    for name, pk in place_names:
+        folded = fold(name)
+        generic = _GENERIC_SUFFIX.search(folded)
+        for variant in {folded, generic.group(1) if generic else folded}:
+            key = spelling_key(variant)
+            if key and pk not in spelled.setdefault(key, []):
+                spelled[key].append(pk)
+    return spelled
+
+
+# Where a name may start and end in folded text (not inside a word, not after a hyphen).
+_NAME_START = re.compile(r"(?<![\w-])[\w.'’]")
+_NAME_END = re.compile(r"(?<=[\w.'’)])(?!\w)")
+# Words that may stand before a name without being part of it: titles, ranks, directions,
+# words that open sentences ("Russian President Vladimir Putin", "Northern Aleppo").
+_BEFORE_A_NAME_WORDS = (
+    "president prime minister foreign defence defense interior secretary general gen gen. "
+    "lieutenant lt lt. colonel col col. major maj brigadier commander chief deputy vice "
+    "king prince sheikh emir ambassador envoy spokesman spokeswoman leader mr mr. mrs ms "
+    "dr dr. senator sen. governor mayor state the a an and or of in on at to for from by "
+    "with near north south east west northern southern eastern western central greater "
+    "upper lower rural old new however meanwhile but if as while when after before since "
+    "said says told according syrian russian iranian turkish iraqi lebanese israeli us "
+    "u.s. american british french kurdish arab saudi jordanian egyptian qatari emirati "
+    "pro-government pro-regime opposition rebel islamist jihadist militant"
+)
+_BEFORE_A_NAME = frozenset(_BEFORE_A_NAME_WORDS.split())
+
+
+def inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is the tail of a longer capitalised name ("Free Syrian Army")."""
+    if not text[start : start + 1].isupper():
+        return False
+    before = re.search(r"([A-Z][\w'’.-]*) $", text[max(0, start - 40) : start])
+    if before is None:
+        return False
+    word = before.group(1)
+    if word.lower() in _BEFORE_A_NAME or word.isupper():
+        return False
+    return not opens_sentence(text, start - len(word) - 1)
 
 
 def _without_qualifier(
@@ -414,223 +562,7 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-# --- Names nobody has recorded yet -------------------------------------------------------------
-
-_CAPITALISED = re.compile(
-    r"(?<![\w'’‘-])(?:[A-Z][\w'’‘.-]*[\w]|[A-Z])"
-    r"(?:\s+(?:(?:al|el|ad|as|ash|ar|bin|ibn|de|of|the)[-\s]+)?[A-Z][\w'’‘.-]*[\w])*"
-)
-_NOT_NAMES = (
-    frozenset(
-        [
-            "a",
-            "an",
-            "the",
-            "on",
-            "in",
-            "at",
-            "of",
-            "and",
-            "but",
-            "or",
-            "if",
-            "as",
-            "by",
-            "for",
-            "from",
-            "to",
-            "with",
-            "without",
-            "after",
-            "before",
-            "since",
-            "while",
-            "when",
-            "where",
-            "which",
-            "who",
-            "whose",
-            "what",
-            "this",
-            "that",
-            "these",
-            "those",
-            "there",
-            "their",
-            "they",
-            "them",
-            "he",
-            "she",
-            "it",
-            "its",
-            "we",
-            "our",
-            "you",
-            "your",
-            "i",
-            "me",
-            "my",
-            "his",
-            "her",
-            "however",
-            "meanwhile",
-            "also",
-            "even",
-            "some",
-            "more",
-            "most",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "several",
-            "many",
-            "both",
-            "all",
-            "other",
-            "another",
-            "one",
-            "no",
-            "not",
-            "yet",
-            "still",
-            "now",
-            "then",
-            "here",
-            "more",
-            "than",
-            "president",
-            "minister",
-            "secretary",
-            "general",
-            "lieutenant",
-            "colonel",
-            "major",
-            "captain",
-            "commander",
-            "spokesman",
-            "spokeswoman",
-            "envoy",
-            "foreign",
-            "state",
-            "army",
-            "forces",
-            "force",
-            "military",
-            "government",
-            "officials",
-            "official",
-            "sources",
-            "source",
-            "photo",
-            "file",
-            "click",
-            "graphic",
-            "deal",
-            "yet",
-            "no",
-            "shi'ite",
-            "shiite",
-            "sunni",
-            "kurdish",
-            "arab",
-            "alawite",
-            "christian",
-            "druze",
-            "islamist",
-            "jihadist",
-        ]
-    )
-    | CALENDAR_WORDS
-)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A capitalised name no actor or place is known by: for the editor to create or ignore."""
-
-    name: str
-    count: int
-    first_offset: int
-
-
-def unmatched_names(
-    text: str, known: list[Mention], *, known_names: set[str] = frozenset()
-) -> list[Candidate]:
-    """Capitalised names in text that no known actor or place covers, most frequent first.
-
-    A single capitalised word that opens a sentence is skipped (it is capitalised for being
-    first), as are titles, weekdays, months and country adjectives.
-    """
-    adjectives = {fold(a) for a in DEMONYMS.values()}
-    known_names = set(known_names) | {fold(m.surface) for m in known}
-    headings = _headings(text)
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    for match in _CAPITALISED.finditer(text):
-        if any(s <= match.start() < e for s, e in headings):
-            continue
-        for start, end in _name_parts(text, match.start(), match.end(), known):
-            name = text[start:end].strip(" .’'‘-").removesuffix("’s").removesuffix("'s")
-            name = _DESCRIBING_SUFFIX.sub("", name)
-            parts = [fold(part) for part in name.split("-")]
-            if all(part in adjectives or part in known_names for part in parts if part):
-                continue
-            words = [w for w in re.split(r"\s+", name) if w]
-            if words and not words[0][0].isupper():
-                continue
-            while words and fold(words[0]) in _NOT_NAMES | adjectives:
-                words.pop(0)
-            while words and fold(words[-1]) in _NOT_NAMES | adjectives:
-                words.pop()
-            if not words:
-                continue
-            name = " ".join(words)
-            if len(words) == 1 and _opens_sentence(text, text.find(name, start)):
-                continue
-            if len(name) < 2 or name.isdigit():
-                continue
-            counts[name] += 1
-            first.setdefault(name, start)
-    return [
-        Candidate(name, count, first[name])
-        for name, count in sorted(counts.items(), key=lambda item: (-item[1], first[item[0]]))
-    ]
-
-
-_DESCRIBING_SUFFIX = re.compile(
-    r"-(?:led|backed|based|held|controlled|allied|affiliated|run)$", re.IGNORECASE
-)
-
-
-def _headings(text: str) -> list[tuple[int, int]]:
-    """Lines set in title case without a full stop ("Turkish Offensive Drives Out IS")."""
-    spans = []
-    for line in re.finditer(r"[^\n]+", text):
-        words = re.findall(r"[A-Za-z][\w'’-]*", line.group())
-        if not words or line.group().rstrip().endswith((".", "?", "!", "”", '"')):
-            continue
-        capitalised = sum(1 for w in words if w[0].isupper())
-        if len(words) <= 12 and capitalised / len(words) >= 0.6:
-            spans.append(line.span())
-    return spans
-
-
-def _name_parts(text: str, start: int, end: int, known: list[Mention]) -> list[tuple[int, int]]:
-    """The stretch start:end minus any known mention inside it."""
-    parts, cursor = [], start
-    for mention in sorted(known, key=lambda m: m.start):
-        if mention.end <= cursor or mention.start >= end:
-            continue
-        if mention.start > cursor:
-            parts.append((cursor, mention.start))
-        cursor = max(cursor, mention.end)
-    if cursor < end:
-        parts.append((cursor, end))
-    return [(s, e) for s, e in parts if text[s:e].strip()]
-
-
-def _opens_sentence(text: str, start: int) -> bool:
+def opens_sentence(text: str, start: int) -> bool:
+    """Whether start opens a sentence or a line (a capital there says nothing of a name)."""
     before = text[:start].rstrip(" “\"‘'(")
     return not before or before[-1] in ".!?\n:—–"

@@ -4,7 +4,9 @@ import dataclasses
 import re
 
 from events.ingest.clauses import Attribution, Clause
+from events.ingest.context import ArticleContext, Memory
 from events.ingest.gazetteer import (
+    COUNTRY,
     GOVERNMENT_KINDS,
     STATE_FORCE_KINDS,
     ActorEntry,
@@ -12,13 +14,22 @@ from events.ingest.gazetteer import (
     Mention,
 )
 from events.ingest.implied import ALLIES, HOLDER, THREAD
-from events.ingest.triggers import Domain, Trigger
+from events.ingest.view import SentenceView
+from events.ingest.vocabulary import Domain, Trigger
 from events.models import ActorRole
+
+Cast = list[tuple[ActorEntry, str]]
 
 PERSON = "person"
 # Event types with a doer and a receiver (ACLED's remote violence and violence against
 # civilians), and types everyone named simply takes part in.
 ONE_SIDED = {
+    "chemical-weapon",
+    "grenade",
+    "explosions-remote-violence",
+    "killing",
+    "looting-property-destruction",
+    "arrests",
     "air-drone-strike",
     "shelling-artillery-missile-attack",
     "suicide-bomb",
@@ -26,7 +37,19 @@ ONE_SIDED = {
     "attack",
     "abduction-forced-disappearance",
 }
-TOGETHER = {"troop-movement", "evacuation-under-deal", "supply-disruption", "conflict-onset"}
+TOGETHER = {
+    "troop-movement",
+    "evacuation-under-deal",
+    "supply-disruption",
+    "conflict-onset",
+    "humanitarian",
+}
+# "Civilians were killed", "Aleppo was shelled by …": the subject is on the receiving end.
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|be|is|are|got)\s+(?:\w+ly\s+)?(?:\w+\s+and\s+)?$", re.IGNORECASE
+)
+# "12 civilians killed in the raids": a participle with no object after it.
+_REDUCED_PASSIVE_AFTER = re.compile(r"^\s*(?:$|[,.;:]|(?:in|by|during|when|as|after|at|near|on)\b)")
 # A side's allies and speakers: "government forces and their allies", a group's spokesman.
 ASSOCIATED = {
     ActorRole.SIDE_A: ActorRole.ASSOCIATED_A,
@@ -93,13 +116,27 @@ def role_of(s: str, mention: Mention, trigger: Trigger) -> str:
         trigger.slug == "foreign-military-support" and 0 <= trigger.start - mention.end <= 2
     ):
         return ActorRole.SUPPORTER
+    if trigger.slug == "public-statement":
+        return ActorRole.SPEAKER if mention.start < trigger.start else ActorRole.PARTICIPANT
     if trigger.slug in ONE_SIDED:
-        return ActorRole.PERPETRATOR if mention.start < trigger.start else ActorRole.TARGET
+        if mention.start < trigger.start and not passive(s, trigger):
+            return ActorRole.PERPETRATOR
+        return ActorRole.TARGET
     if trigger.slug in TOGETHER:
         if mention.actor is not None and mention.actor.kind == "civilians":
             return ActorRole.TARGET
         return ActorRole.PARTICIPANT
     return ActorRole.SIDE_A if mention.start < trigger.start else ActorRole.SIDE_B
+
+
+def passive(s: str, trigger: Trigger) -> bool:
+    """Whether the event word is a passive ("were killed", "was shelled", "civilians killed
+    in the raids"), which puts the subject on the receiving end."""
+    if not trigger.text.lower().endswith("ed") and trigger.text.lower() not in ("struck", "hit"):
+        return False
+    return bool(
+        _PASSIVE_BEFORE.search(s[: trigger.start]) or _REDUCED_PASSIVE_AFTER.match(s[trigger.end :])
+    )
 
 
 def acting(gazetteer: Gazetteer, actor: ActorEntry, trigger: Trigger) -> ActorEntry:
@@ -170,3 +207,112 @@ def officials(text: str, mentions: list[Mention]) -> set[int]:
         and m.actor.kind == PERSON
         and _OFFICE.search(text[max(0, m.start - 60) : m.start])
     }
+
+
+# Events in which who holds a place makes them a party ("besieged militant-held Aleppo").
+_HOLDING_MATTERS = {
+    "territory",
+    "siege",
+    "armed-clash",
+    "offensive-launched",
+    "cross-border-incursion",
+    "air-drone-strike",
+    "shelling-artillery-missile-attack",
+    "attack",
+}
+# "in Syria", "in eastern Syria": the country as where, not who.
+LOCATIVE = re.compile(
+    r"\b(?:in|into|inside|across|throughout|within|around|near)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west)[\w-]*ern\s+)?$",
+    re.IGNORECASE,
+)
+# A country name used as a modifier: "Syria envoy", "Russia policy", "the Syria conflict".
+_ATTRIBUTIVE = re.compile(
+    r"^\s+(?:envoy|ambassador|representative|policy|desk|experts?|analysts?|correspondent"
+    r"|bureau|file|conflict|war|crisis)\b"
+)
+# "the government of President Bashar al-Assad", "forces of …": a person naming whose they are.
+_DESCRIBED_PERSON = re.compile(
+    r"\b(?:government|forces|army|troops|regime|administration|loyalists|supporters|men)\s+of\s+"
+    r"(?:[A-Z][\w.]*\s+){0,3}$"
+)
+# "made by Damascus": the capital stands for its government, it is not where it happened.
+_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_PRONOUN_SUBJECT = re.compile(
+    r"^\W*(?:(?:on|in|at|during|by|later|then|earlier)\b[^,;]{0,30}?,?\s+)?(?P<pronoun>it|they)\b",
+    re.IGNORECASE,
+)
+
+
+def participants(
+    text: str, inside: list[Mention], trigger: Trigger, article: ArticleContext
+) -> tuple[Cast, list[Mention]]:
+    """The actors of one event, with their roles, and the places its clause names."""
+    actors: Cast = []
+    places: list[Mention] = []
+    for mention in inside:
+        if mention.inferred == HOLDER and trigger.slug not in _HOLDING_MATTERS:
+            # Who holds the areas a supply cut hits is background, not a party.
+            continue
+        country = mention.place if mention.place and mention.place.kind == COUNTRY else None
+        if country is not None and _ATTRIBUTIVE.match(text[mention.end :]):
+            # "Washington's Syria envoy": the country is what the envoy deals with.
+            continue
+        actor = mention.actor
+        if actor is None and country is not None and not LOCATIVE.search(text[: mention.start]):
+            # "Turkey mounted an incursion": the country acting is its army or government.
+            kinds = GOVERNMENT_KINDS if trigger.domain is Domain.DIPLOMATIC else STATE_FORCE_KINDS
+            actor = article.gazetteer.country_actors(country, kinds)
+            if actor is None:
+                continue
+        if actor is None:
+            if mention.place is not None and not _AGENT.search(text[: mention.start]):
+                places.append(mention)
+            continue
+        if actor.kind == PERSON and _DESCRIBED_PERSON.search(text[: mention.start]):
+            # "the government of President Assad": he names whose government it is.
+            continue
+        actor = acting(article.gazetteer, actor, trigger)
+        role = role_of(text, mention, trigger)
+        _add(actors, actor, role)
+        government = represented(article.gazetteer, article.officials, actor, trigger)
+        if government is not None:
+            _add(actors, government, role)
+    return actors, places
+
+
+def _add(actors: Cast, actor: ActorEntry, role: str) -> None:
+    if all(a.id != actor.id for a, _ in actors):
+        actors.append((actor, role))
+
+
+def carried_subjects(
+    view: SentenceView, clause: Clause, trigger: Trigger, inside: list[Mention], memory: Memory
+) -> Cast:
+    """ "They sought to move …" after a sentence about IS fighters: a clause whose subject
+    is "it" or "they", naming no actor before its trigger, goes on with the subject of the
+    previous sentence of its paragraph."""
+    pronoun = _PRONOUN_SUBJECT.match(view.text[clause.start : trigger.start])
+    previous = memory.subjects
+    if (
+        pronoun is None
+        or previous is None
+        or not memory.follows(view.sentence, previous[0])
+        or any(m.actor is not None and m.start < trigger.start for m in inside)
+    ):
+        return []
+    at = clause.start + pronoun.start("pronoun")
+    carried = []
+    for actor in previous[1]:
+        mention = Mention(at, at + len(pronoun["pronoun"]), pronoun["pronoun"], (actor,))
+        carried.append((actor, role_of(view.text, mention, trigger)))
+    return carried
+
+
+def sentence_subjects(view: SentenceView) -> tuple[ActorEntry, ...]:
+    """The first actor a sentence names outside its attribution and asides: what "it" or
+    "they" in the next sentence most likely stands for."""
+    for mention in view.local:
+        if mention.actor is not None and view.outside(mention.start, mention.end):
+            return (mention.actor,)
+    return ()

@@ -3,20 +3,20 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from events.ingest.duplicates import DuplicateMatch, flag_possible_duplicates
 from events.ingest.gazetteer import Gazetteer
+from events.ingest.language import detect_language
 from events.ingest.reading import ProposalDraft, Reading, read_article
-from events.models import Article, Event, EventActor, EventSource, EventType
+from events.ingest.storing import StoringError, save_checked, write_proposal
+from events.models import Article, Event, EventType
 from events.text import fingerprint, fold
 
 # A long feature runs to about 50,000 characters; anything far beyond is not one article.
 MAX_TEXT_CHARS = 200_000
 # What an article without a named outlet is stored under (the seeds use the same words).
 UNKNOWN_OUTLET = "unknown outlet"
-CHANGE_REASON = "proposed by article ingestion"
 
 
 class IngestError(Exception):
@@ -65,6 +65,8 @@ class IngestResult:
             f"{article.publication_date:%d %b %Y}).",
             f"{len(self.proposals)} draft event(s) proposed:",
         ]
+        if not self.reading.readable:
+            lines.insert(1, language_warning(article.language))
         for stored in self.proposals:
             event, draft = stored.event, stored.draft
             place = event.location.name if event.location_id else "no place"
@@ -90,6 +92,14 @@ class IngestResult:
             lines.append(f"Unresolved date phrase: {note}")
         lines.extend(f"Skipped: {note}" for note in self.skipped)
         return lines
+
+
+def language_warning(language: str) -> str:
+    """What an editor is told of an article in a language the rules do not read."""
+    return (
+        f"The article is in a language ingestion does not read ({language}): nothing is "
+        "proposed from it. Add its events by hand, or ingest an English version."
+    )
 
 
 def decode_text(data: bytes, *, field: str = "file") -> str:
@@ -162,7 +172,7 @@ def ingest_article(
     outlet: str = "",
     url: str = "",
     original_agency: str = "",
-    language: str = "en",
+    language: str | None = None,
     new_outlet: bool = False,
     today: date | None = None,
     gazetteer: Gazetteer | None = None,
@@ -171,7 +181,8 @@ def ingest_article(
     """Store the article and its proposed events (status draft), all in one transaction.
 
     Raises IngestError (DuplicateArticle for a text already stored) and stores nothing when
-    the input is refused. Nothing is published: each proposal waits for an editor.
+    the input is refused. Nothing is published: each proposal waits for an editor. language
+    None: detected from the text; in a language the rules do not read nothing is proposed.
     """
     text = clean_text(text)
     outlet = outlet.strip()
@@ -185,22 +196,25 @@ def ingest_article(
     same = Article.objects.filter(sha256=fingerprint(text)).first()
     if same is not None:
         raise DuplicateArticle(same)
-    gazetteer = gazetteer or Gazetteer.from_database()
-    reading = read_article(text, publication_date=publication_date, gazetteer=gazetteer)
+    gazetteer = gazetteer or Gazetteer.current()
+    language = (language or "").strip() or detect_language(text).code
+    reading = read_article(
+        text, publication_date=publication_date, gazetteer=gazetteer, language=language
+    )
     article = Article(
         title=(title.strip() or text.split("\n", 1)[0])[:300],
         outlet=outlet or UNKNOWN_OUTLET,
         original_agency=original_agency.strip() or reading.agency,
         url=url.strip(),
         publication_date=publication_date,
-        language=language or "en",
+        language=language[:12],
         text=text,
         dateline_id=reading.dateline.id if reading.dateline else None,
     )
     try:
         with transaction.atomic():
-            _save(article, user)
-            proposals, skipped = _save_proposals(article, reading, user)
+            _save_article(article, user)
+            proposals, skipped = _save_proposals(article, reading, gazetteer, user)
     except IntegrityError as exc:
         # Another ingestion stored the same text between our check and our insert.
         same = Article.objects.filter(sha256=fingerprint(text)).first()
@@ -210,25 +224,17 @@ def ingest_article(
     return IngestResult(article, reading, proposals, skipped)
 
 
-def _save(obj, user, reason: str = CHANGE_REASON) -> None:
+def _save_article(article: Article, user) -> None:
     try:
-        obj.full_clean()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            name, errors = next(iter(exc.error_dict.items()))
-            raise IngestError(name, " ".join(m for e in errors for m in e.messages)) from exc
-        raise IngestError(obj._meta.model_name, " ".join(exc.messages)) from exc
-    obj._change_reason = reason
-    if user is not None and getattr(user, "is_authenticated", False):
-        obj._history_user = user
-    obj.save()
+        save_checked(article, user)
+    except StoringError as exc:
+        raise IngestError(exc.field, exc.message) from exc
 
 
 def _save_proposals(
-    article: Article, reading: Reading, user
+    article: Article, reading: Reading, gazetteer: Gazetteer, user
 ) -> tuple[list[StoredProposal], list[str]]:
-    slugs = {draft.type_slug for draft in reading.proposals}
-    types = {t.slug: t for t in EventType.objects.filter(slug__in=slugs)}
+    types = event_types(reading.proposals)
     stored, skipped = [], []
     for draft in reading.proposals:
         event_type = types.get(draft.type_slug)
@@ -237,47 +243,20 @@ def _save_proposals(
                 f"“{draft.excerpt[:80]}”: no event type {draft.type_slug!r} in the database"
             )
             continue
-        event = Event(
-            headline=draft.headline[:300],
-            summary=_summary(article, draft, event_type),
-            type=event_type,
-            location_id=draft.place.id if draft.place else None,
-            status=Event.Status.DRAFT,
+        event = write_proposal(
+            None,
+            article=article,
+            draft=draft,
+            event_type=event_type,
+            gazetteer=gazetteer,
+            user=user,
         )
-        event.set_date(draft.fuzzy)
-        if len(event.date_display) > 100:
-            event.date_display = ""
-        _save(event, user)
-        for actor, role in draft.actors:
-            _save(EventActor(event=event, actor_id=actor.id, role=role), user)
-        for source in draft.sources:
-            citation = EventSource(
-                event=event,
-                article=article,
-                excerpt=source.excerpt,
-                excerpt_start=source.start,
-                attributed_to=source.attributed_to[:300],
-                date_phrase=source.date_phrase[:200],
-                machine_proposed=True,
-                date_basis=source.basis,
-                date_resolution=source.resolution[:300],
-            )
-            _save(citation, user)
         duplicates = flag_possible_duplicates(event)
         stored.append(StoredProposal(event, draft, duplicates))
     return stored, skipped
 
 
-def _summary(article: Article, draft: ProposalDraft, event_type: EventType) -> str:
-    source = draft.sources[0]
-    lines = [
-        f"Proposed by article ingestion from “{article.title}” ({article.outlet}, "
-        f"{article.publication_date:%d %b %Y}); check it before sending it for review.",
-        f"Date: {source.resolution}.",
-        f"Place: {draft.place_note or 'none recognised'}."
-        + (f" (Rule: {draft.place_basis}.)" if draft.place_basis else ""),
-        f"Type: “{draft.trigger}” → {event_type}.",
-    ]
-    if draft.planned:
-        lines.append("Planned or announced: the report says it will happen, not that it did.")
-    return "\n".join(lines)
+def event_types(drafts: list[ProposalDraft]) -> dict[str, EventType]:
+    """The event types the drafts name, by slug (one query)."""
+    slugs = {draft.type_slug for draft in drafts}
+    return {t.slug: t for t in EventType.objects.filter(slug__in=slugs)}

@@ -1,10 +1,22 @@
 """Where an event happened: the notes and rules for places found in or beyond its clause."""
 
+import dataclasses
+import re
+
+from events.ingest.clauses import Clause
+from events.ingest.context import ArticleContext, Memory
+from events.ingest.dating import CONTINUES
 from events.ingest.drafts import PlaceBasis
-from events.ingest.gazetteer import ActorEntry, Gazetteer, Mention, Place
+from events.ingest.gazetteer import COUNTRY, ActorEntry, Gazetteer, Mention, Place
 from events.ingest.implied import FEATURE_NOUNS
-from events.ingest.triggers import Domain, Trigger
+from events.ingest.participants import LOCATIVE
+from events.ingest.view import SentenceView
+from events.ingest.vocabulary import Domain, Trigger
 from events.models import ActorRole
+
+# Where it happened, how that was read, and the rule (PlaceBasis) that says so.
+Placing = tuple[Place | None, str, str]
+NOWHERE: Placing = (None, "", "")
 
 _COUNTRY_WIDE = {
     "conflict-onset": "the conflict of the country the report is about",
@@ -53,6 +65,11 @@ def named_note(mention: Mention) -> str:
     """How a place named in the clause was read, for the editor."""
     if mention.inferred == "border":
         return f"“{mention.surface}” → {mention.place.name}, the border area between the two"
+    if not mention.place.stored:
+        return (
+            f"“{mention.surface}” → {mention.place.name}, a {mention.place.kind} not yet stored "
+            f"({mention.place.source})"
+        )
     if mention.inferred in FEATURE_NOUNS:
         return (
             f"“{mention.surface}” → {mention.place.name}, the one place of the report's country "
@@ -66,3 +83,153 @@ def basis_of(mention: Mention, note: str) -> str:
     if mention.inferred in FEATURE_NOUNS or "named just before" in note:
         return PlaceBasis.REFERENCE
     return PlaceBasis.NEAR if note else PlaceBasis.NAMED
+
+
+# "towards the town of Sukhna", "to reach Deir al-Zor": where it was going, not where it was.
+_DESTINATION = re.compile(
+    r"\b(?:towards?|reach(?:ed|ing)?|head(?:ed|ing|s)?\s+(?:for|to)|bound\s+for|en\s+route\s+to)"
+    r"\s+(?:[\w'’-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+# "the complex", "the area": a place named in a sentence just before.
+_ANAPHORA = re.compile(
+    r"\bthe\s+(complex|area|town|city|village|province|region|base|airport|district|enclave)\b",
+    re.IGNORECASE,
+)
+_ANAPHORA_KINDS = {
+    "complex": ("site",),
+    "base": ("site",),
+    "airport": ("site",),
+    "town": ("city", "village"),
+    "city": ("city",),
+    "village": ("village",),
+    "province": ("governorate",),
+    "district": ("district",),
+    "region": ("region", "governorate"),
+}
+_NEAR = re.compile(
+    r"\b(?:within\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+of|near|outside|close\s+to"
+    r"|on\s+the\s+outskirts\s+of|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)"
+    r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_POINT_KINDS = ("city", "village", "site", "neighbourhood")
+IN_OR_AT = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def place_of(
+    view: SentenceView,
+    clause: Clause,
+    trigger: Trigger,
+    places: list[Mention],
+    memory: Memory,
+    article: ArticleContext,
+    actors: list[tuple[ActorEntry, str]],
+) -> Placing:
+    """Where a clause's event happened: a place it names, the previous sentence's place when
+    it goes on with it, or a country its actors or the report imply."""
+    return (
+        named_place(view, clause, trigger, places, memory, article.gazetteer)
+        or continued_place(view, clause, trigger, memory)
+        or country_place(article.gazetteer, article.focus, trigger, actors)
+    )
+
+
+def named_place(
+    view: SentenceView,
+    clause: Clause,
+    trigger: Trigger,
+    places: list[Mention],
+    memory: Memory,
+    gazetteer: Gazetteer,
+) -> Placing | None:
+    """The finest place the clause names (or refers to: "the city"), nearest its trigger."""
+    s = view.text
+    candidates = [_near(gazetteer, s, m) for m in places]
+    where = [(m, n) for m, n in candidates if not _DESTINATION.search(s[: m.start])]
+    if where:
+        # "headed towards Sukhna after being halted in the desert": it was in the desert.
+        candidates = where
+    for match in _ANAPHORA.finditer(s):
+        if not clause.covers(*match.span()):
+            continue
+        before = [m for m in view.local if m.end <= match.start()]
+        earlier = _antecedent(match.group(1).lower(), view, before, memory)
+        if earlier is not None:
+            note = f"“{match.group()}” read as {earlier.place.name}, named just before"
+            candidates.append((dataclasses.replace(earlier, start=match.start()), note))
+    finer = [(m, n) for m, n in candidates if m.place.kind != COUNTRY]
+    if finer:
+        mention, note = max(
+            finer, key=lambda pair: (pair[0].place.depth, -abs(pair[0].start - trigger.start))
+        )
+        return mention.place, note or named_note(mention), basis_of(mention, note)
+    countries = {m.place.id: m for m, _ in candidates}
+    if len(countries) == 1:
+        mention = next(iter(countries.values()))
+        if LOCATIVE.search(s[: mention.start]):
+            note = f"“{mention.surface}” → {mention.place.name} (country only)"
+            return mention.place, note, PlaceBasis.NAMED
+    return None
+
+
+def continued_place(
+    view: SentenceView, clause: Clause, trigger: Trigger, memory: Memory
+) -> Placing | None:
+    """ "It also struck fighters …": a clause that goes on with the previous sentence of
+    its paragraph, and names no place, happened where that sentence's event did."""
+    previous = memory.previous_place
+    if previous is None or not memory.follows(view.sentence, previous[0]):
+        return None
+    if not CONTINUES.search(view.text[clause.start : trigger.start]):
+        return None
+    _sentence, place, note = previous
+    return place, f"continues the previous sentence, placed by {note}", PlaceBasis.PREVIOUS
+
+
+def scene(view: SentenceView, speakers: frozenset[int], memory: Memory) -> tuple[Place | None, str]:
+    """Where a speaker was last placed, a sentence or two before ("… Kerry … in Hangzhou",
+    then "Kerry emerged alone to say …")."""
+    index = view.sentence.index
+    for at, named, mention in reversed(memory.scenes):
+        if index - 2 <= at < index and speakers & named:
+            return mention.place, f"“{mention.surface}”, where the sentence before puts them"
+    return None, ""
+
+
+def scenes_of(view: SentenceView) -> tuple[tuple[int, frozenset[int], Mention], ...]:
+    """The places a sentence puts the actors it names in ("… in Hangzhou")."""
+    named = frozenset(m.actor.id for m in view.local if m.actor is not None)
+    return tuple(
+        (view.sentence.index, named, m)
+        for m in view.local
+        if m.place is not None and m.place.kind != COUNTRY and IN_OR_AT.search(view.text[: m.start])
+    )
+
+
+def _near(gazetteer: Gazetteer, s: str, mention: Mention) -> tuple[Mention, str]:
+    """ "Within 10 km of Hama", "north of Hama": near a town is in the area around it."""
+    place = mention.place
+    if place.kind not in _POINT_KINDS or not _NEAR.search(s[: mention.start]):
+        return mention, ""
+    parent = gazetteer.parent_of(place)
+    if parent is None or parent.kind == COUNTRY:
+        return mention, ""
+    note = f"“{mention.surface}” with “near”: the area around it, {parent.name}"
+    return dataclasses.replace(mention, places=(parent,)), note
+
+
+def _antecedent(
+    noun: str, view: SentenceView, before: list[Mention], memory: Memory
+) -> Mention | None:
+    """The place "the city" stands for: the latest fitting one named earlier in the
+    sentence, or in the two sentences before it."""
+    index = view.sentence.index
+    kinds = _ANAPHORA_KINDS.get(noun)
+    recent = [(i, m) for i, m in memory.recent_places if index - 2 <= i]
+    recent += [(index, m) for m in before if m.place and m.place.kind != COUNTRY]
+    for _index, mention in reversed(recent):
+        place = mention.place
+        if kinds is None or place.kind in kinds or noun in place.name.lower():
+            return mention
+    return None

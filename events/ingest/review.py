@@ -1,4 +1,4 @@
-"""Editors' decisions on machine proposals: accept for review, reject, or merge into an event."""
+"""Editors' decisions on machine proposals: accept, reject, merge, read the article again."""
 
 from dataclasses import dataclass
 from itertools import pairwise
@@ -6,7 +6,12 @@ from itertools import pairwise
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
-from events.models import Article, Event, EventActor, EventRelation, EventSource
+from events.ingest.duplicates import flag_possible_duplicates
+from events.ingest.fates import Fate
+from events.ingest.gazetteer import Gazetteer
+from events.ingest.reading import Reading, read_article
+from events.ingest.storing import CHANGE_REASON, REREAD_REASON, write_proposal
+from events.models import Article, Event, EventActor, EventRelation, EventSource, EventType
 
 
 class ReviewError(Exception):
@@ -132,3 +137,183 @@ def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
         else:
             segments.append(Segment(text[start:end], covering, starting))
     return segments
+
+
+# --- Reading an article again ---------------------------------------------------------------
+
+
+def touched(event: Event) -> bool:
+    """Whether an editor has worked on a proposal: it left the draft status, cites a source
+    ingestion did not propose, or has any change in its history (or its actors' or sources')
+    that ingestion did not make. Three queries."""
+    if event.status != Event.Status.DRAFT:
+        return True
+    if event.sources.filter(machine_proposed=False).exists():
+        return True
+    ours = [CHANGE_REASON, REREAD_REASON]
+    return any(
+        model.history.filter(**{key: event.pk}).exclude(history_change_reason__in=ours).exists()
+        for model, key in ((Event, "id"), (EventActor, "event_id"), (EventSource, "event_id"))
+    )
+
+
+@dataclass
+class Reread:
+    """What reading an article again did to its proposals."""
+
+    updated: list[Event]
+    added: list[Event]
+    kept: list[Event]
+    # Type slugs the reading proposed that the database does not hold.
+    missing_types: set[str]
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Read again: {len(self.updated)} untouched draft(s) updated, {len(self.added)} "
+            f"new draft(s), {len(self.kept)} proposal(s) an editor has worked on left as they are."
+        )
+
+
+@transaction.atomic
+def reread(
+    article: Article, *, user, gazetteer: Gazetteer, forced: frozenset[int] = frozenset()
+) -> Reread:
+    """Read the article again with today's names: drafts nobody has touched take the new
+    reading (matched by excerpt), new proposals become drafts, touched ones are left alone."""
+    reading = read_article(
+        article.text,
+        publication_date=article.publication_date,
+        gazetteer=gazetteer,
+        forced=forced,
+        language=article.language,
+    )
+    existing = list(queue(article))
+    spans = {event.pk: _spans(event, article) for event in existing}
+    untouched = {event.pk for event in existing if not touched(event)}
+    types = {
+        t.slug: t
+        for t in EventType.objects.filter(slug__in={d.type_slug for d in reading.proposals})
+    }
+    result = Reread([], [], [event for event in existing if event.pk not in untouched], set())
+    claimed: set[int] = set()
+    for draft in reading.proposals:
+        event_type = types.get(draft.type_slug)
+        if event_type is None:
+            result.missing_types.add(draft.type_slug)
+            continue
+        ours = [(s.start, s.end) for s in draft.sources]
+        overlapping = [e for e in existing if _overlap(ours, spans[e.pk]) and e.pk not in claimed]
+        if any(e.pk not in untouched for e in overlapping):
+            continue
+        target = overlapping[0] if overlapping else None
+        event = write_proposal(
+            target,
+            article=article,
+            draft=draft,
+            event_type=event_type,
+            gazetteer=gazetteer,
+            user=user,
+        )
+        claimed.add(event.pk)
+        (result.updated if target else result.added).append(event)
+        if target is None:
+            flag_possible_duplicates(event)
+    return result
+
+
+def _spans(event: Event, article: Article) -> list[tuple[int, int]]:
+    return [
+        (s.excerpt_start, s.excerpt_end)
+        for s in event.sources.all()
+        if s.article_id == article.pk and s.excerpt_start is not None
+    ]
+
+
+def _overlap(ours: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in ours for s2, e2 in theirs)
+
+
+# --- Every sentence's fate, beside the stored drafts ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    """A sentence for the review page: what reading made of it and the stored drafts citing it."""
+
+    index: int
+    text: str
+    fate: str
+    reason: str
+    detail: str
+    events: tuple[int, ...]
+
+    @property
+    def may_draft(self) -> bool:
+        return self.fate == Fate.SKIPPED and not self.events
+
+
+def sentence_rows(reading: Reading, proposals: list[Event], article: Article) -> list[SentenceRow]:
+    """Each sentence with its fate and the stored proposals whose excerpts lie in it."""
+    spans = [(span, event.pk) for event in proposals for span in _spans(event, article)]
+    rows = []
+    for fate in reading.fates:
+        sentence = fate.sentence
+        events = tuple(
+            sorted({pk for (s, e), pk in spans if s < sentence.end and sentence.start < e})
+        )
+        if events and fate.fate is Fate.SKIPPED:
+            # Drafted at an editor's request: the stored draft is its fate now.
+            rows.append(SentenceRow(sentence.index, sentence.text, Fate.PROPOSED, "", "", events))
+            continue
+        rows.append(
+            SentenceRow(
+                sentence.index, sentence.text, str(fate.fate), fate.reason, fate.detail, events
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def draft_sentence(article: Article, index: int, *, user, gazetteer: Gazetteer) -> list[Event]:
+    """Draft a sentence reading skipped, at an editor's request; nothing is drafted where a
+    stored proposal already cites the sentence."""
+    reading = read_article(
+        article.text,
+        publication_date=article.publication_date,
+        gazetteer=gazetteer,
+        forced=frozenset({index}),
+        language=article.language,
+    )
+    fate = next((f for f in reading.fates if f.sentence.index == index), None)
+    if fate is None:
+        raise ReviewError(f"The article has no sentence {index}.")
+    if not reading.readable:
+        raise ReviewError(
+            f"The article is in a language ingestion does not read ({reading.language})."
+        )
+    sentence = fate.sentence
+    cited = [
+        event
+        for event in queue(article)
+        if _overlap([(sentence.start, sentence.end)], _spans(event, article))
+    ]
+    if cited:
+        raise ReviewError(f"Sentence {index + 1} is already cited by proposal #{cited[0].pk}.")
+    drafts = [reading.proposals[i] for i in fate.proposals]
+    types = {t.slug: t for t in EventType.objects.filter(slug__in={d.type_slug for d in drafts})}
+    created = []
+    for draft in drafts:
+        if draft.type_slug not in types:
+            raise ReviewError(f"There is no event type {draft.type_slug!r} in the database.")
+        event = write_proposal(
+            None,
+            article=article,
+            draft=draft,
+            event_type=types[draft.type_slug],
+            gazetteer=gazetteer,
+            user=user,
+        )
+        flag_possible_duplicates(event)
+        created.append(event)
+    return created

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from events.chronology import bucket_start, next_bucket
+from events.chronology import bucket_end, bucket_start
 from events.dates import MONTH_NAMES as MONTHS
 from events.dates import Precision, bounds_text, says_its_bounds
 from events.models import ActorRole
@@ -177,14 +177,15 @@ class Bar:
     def empty(self) -> bool:
         return not (self.certain or self.possible)
 
+    # Where each part starts, from the strip's top, in percent: the bars are drawn as SVG
+    # rectangles, whose position and size are attributes (the CSP refuses style attributes).
     @property
     def certain_top(self) -> float:
-        """Where the certain part starts, from the top of a 100-high drawing."""
-        return round(100 - self.certain_pct, 1)
+        return max(0.0, round(100 - self.certain_pct, 1))
 
     @property
     def possible_top(self) -> float:
-        return round(100 - self.certain_pct - self.possible_pct, 1)
+        return max(0.0, round(100 - self.certain_pct - self.possible_pct, 1))
 
 
 @dataclass
@@ -242,11 +243,12 @@ def _bucket_count(first: date, last: date, interval: str) -> int:
 
 def _params(start: date, end: date, interval: str) -> tuple[str, str]:
     """The start and end filter values that select exactly this bucket."""
+    # Four-digit years (strftime's %Y and str() write the year 1 as "1", which no filter reads).
     if interval == "month":
-        text = f"{start:%Y-%m}"
+        text = start.isoformat()[:7]
         return text, text
     if interval == "year":
-        return str(start.year), str(start.year)
+        return f"{start.year:04d}", f"{start.year:04d}"
     return start.isoformat(), end.isoformat()
 
 
@@ -295,7 +297,7 @@ def strip(histogram: dict, *, first: date, last: date) -> Strip:
     total = _bucket_count(first, last, interval)
     previous = None
     while bucket <= last:
-        end = next_bucket(bucket, interval) - timedelta(days=1)
+        end = bucket_end(bucket, interval)
         found = counted.get(bucket.isoformat(), {})
         start_param, end_param = _params(bucket, end, interval)
         bars.append(
@@ -310,7 +312,9 @@ def strip(histogram: dict, *, first: date, last: date) -> Strip:
                 end_param=end_param,
             )
         )
-        previous, bucket = bucket, next_bucket(bucket, interval)
+        if end >= last:
+            break  # The last bar may end the calendar, past which no day exists.
+        previous, bucket = bucket, end + timedelta(days=1)
     _thin_ticks(bars)
     scale = nice_scale(max((bar.certain + bar.possible for bar in bars), default=0))
     for bar in bars:

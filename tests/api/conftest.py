@@ -1,30 +1,8 @@
-"""API test fixtures: clients for anonymous and editor callers, and a fresh throttle per test."""
+"""API test fixtures: a publisher signed in by session (anonymous and token clients are in
+tests/conftest.py)."""
 
 import pytest
-from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """The anonymous throttle counts in the cache: each test starts with a clean count."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def editor_api(editor) -> APIClient:
-    """An editor authenticated by token, as scripts are."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
-    return client
 
 
 @pytest.fixture

@@ -152,7 +152,9 @@ def test_show_on_map_gives_a_far_place_its_surroundings_and_the_popup_clears_the
         ".filter(c => hit(c.getBoundingClientRect())).map(c => c.className);"
     )
     assert overlaps == []
-    assert "Moscow" in browser.find_element(By.CSS_SELECTOR, "#map .leaflet-popup").text
+    # textContent: the popup may still be fading in, and Selenium's .text reads nothing then.
+    popup = browser.find_element(By.CSS_SELECTOR, "#map .leaflet-popup")
+    assert "Moscow" in popup.get_attribute("textContent")
     screenshot(browser, "show-on-map-moscow")
     assert console_errors(browser) == []
 
@@ -223,7 +225,16 @@ def test_the_embed_works_at_400_px_in_a_frame_on_another_origin(browser, site, o
         )
         back = browser.find_element(By.CSS_SELECTOR, ".embed-foot__full")
         assert back.get_attribute("href").startswith(site.url + "/?actor=isis")
-        assert console_errors(browser) == []  # A strict policy of its own: nothing refused.
+        # Nothing in the embed broke the site's policy; the one refusal is the chronology's
+        # own, framed beside it, which every page but the embed refuses (frame-ancestors).
+        errors = console_errors(browser)
+        refused = [
+            e
+            for e in errors
+            if "frame-ancestors 'none'" in e["message"] and "/embed/" not in e["message"]
+        ]
+        assert refused
+        assert [e for e in errors if e not in refused] == []
         browser.switch_to.default_content()
         screenshot(browser, "embed-400px-other-origin", docs="embed")
         # Any other page refuses to be framed (X-Frame-Options: DENY).

@@ -205,7 +205,8 @@ def test_unrecognised_names_are_listed_with_links_to_create_them(client, editor,
     event = proposal(f"{TEXT} Jaish al-Nasr fighters fled.")
     page = client.get(proposals_url(event.sources.get().article)).content.decode()
     assert "Jaish al-Nasr (1×)" in page
-    assert reverse("admin:events_actor_add") + "?name=Jaish%20al-Nasr" in page
+    add = reverse("admin:events_actor_add") + "?name=Jaish+al-Nasr&amp;kind=rebel_group"
+    assert add in page
 
 
 def test_the_review_queue_costs_the_same_queries_for_more_proposals(client, editor, gazetteer_rows):
@@ -223,3 +224,21 @@ def test_the_review_queue_costs_the_same_queries_for_more_proposals(client, edit
         return len(captured)
 
     assert queries(many) == queries(few)
+
+
+def test_how_ingestion_read_a_proposal_is_shown_to_editors_only(client, editor, gazetteer_rows):
+    event = proposal()
+    assert event.summary == ""
+    assert event.proposal_note.startswith("Proposed by article ingestion from")
+    client.force_login(editor)
+    change = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert "How article ingestion read it" in change
+    review = client.get(proposals_url(event.sources.first().article)).content.decode()
+    assert "Proposed by article ingestion from" in review
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED)
+    client.logout()
+    for url in (f"/api/v1/events/{event.pk}/", f"/events/{event.pk}/", "/api/v1/timeline/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"Proposed by article ingestion" not in response.content, url
+        assert b"proposal_note" not in response.content, url

@@ -1,6 +1,7 @@
 """Known actors and places found by name and alias, and the names nobody has recorded."""
 
 from events.ingest.gazetteer import fold_with_offsets
+from events.ingest.unknown import unmatched_names
 
 
 def found(gazetteer, text: str) -> list[tuple[str, str]]:
@@ -70,7 +71,10 @@ def test_a_led_prefix_names_the_one_actor_its_aliases_share(gazetteer):
 
 def test_unmatched_capitalised_names_are_listed_not_created(gazetteer):
     text = "Jaish al-Nasr fighters met Kerry. The Observatory said Jaish al-Nasr won."
-    names = [(c.name, c.count) for c in gazetteer.unmatched(text, gazetteer.find(text))]
+    names = [
+        (c.name, c.count)
+        for c in unmatched_names(text, gazetteer.find(text), known_names=set(gazetteer.names))
+    ]
     assert names == [("Jaish al-Nasr", 2), ("Observatory", 1)]
 
 

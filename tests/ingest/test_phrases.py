@@ -152,3 +152,41 @@ def test_a_phrase_that_needs_the_start_of_the_war_is_found_but_not_guessed():
     found = only("Six years into Syria’s civil war, the group is on the retreat.", THU_31_AUG_2017)
     assert not found.resolved
     assert "era_start" in found.problem
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "earliest", "latest"),
+    [
+        # Abbreviations the resolver reads are found too.
+        ("Strikes on Thurs hit the town.", "on Thurs", "2017-08-31", "2017-08-31"),
+        ("It was signed Aug 27 in Geneva.", "Aug 27", "2017-08-27", "2017-08-27"),
+        # A night runs over two days.
+        ("Jets struck the town overnight.", "overnight", "2017-08-30", "2017-08-31"),
+        ("Rockets hit the camp last night.", "last night", "2017-08-30", "2017-08-31"),
+        ("Earlier, jets struck the town.", "Earlier", "2017-08-24", "2017-08-31"),
+        ("The town was recently retaken.", "recently", "2017-08-03", "2017-08-31"),
+        ("Over the past week, 40 were killed.", "Over the past week", "2017-08-24", "2017-08-31"),
+        ("Clashes broke out over the weekend.", "over the weekend", "2017-08-26", "2017-08-27"),
+        ("They left a few days ago.", "a few days ago", "2017-08-27", "2017-08-29"),
+        ("The siege began three months ago.", "three months ago", "2017-05-10", "2017-06-25"),
+    ],
+)
+def test_phrases_the_resolver_reads_are_found_with_the_same_grammar(
+    sentence, phrase, earliest, latest
+):
+    found = only(sentence, THU_31_AUG_2017)
+    assert found.text == phrase
+    assert (found.fuzzy.earliest.isoformat(), found.fuzzy.latest.isoformat()) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Sun reported the attack.",
+        "Jan Egeland spoke.",
+        "Two days earlier, an earlier attack had failed.",
+        "The code 2017-A and 1500 fighters.",
+    ],
+)
+def test_words_that_only_look_like_dates_are_not_found(sentence):
+    assert find_date_phrases(sentence, reference=THU_31_AUG_2017) == []

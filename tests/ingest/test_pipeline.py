@@ -152,8 +152,9 @@ def test_a_stored_proposal_says_which_rule_placed_it_and_keeps_a_retelling(seede
     (stored,) = ingest(text).proposals
     event = stored.event
     assert event.location.slug == "syria-turkey-border-strip"
-    assert "where the report tells it again" in event.summary
-    assert "(Rule: where the report puts what the event concerns" in event.summary
+    assert "where the report tells it again" in event.proposal_note
+    assert "(Rule: where the report puts what the event concerns" in event.proposal_note
+    assert event.summary == ""
     first, retold = event.sources.order_by("excerpt_start")
     assert (first.date_basis, retold.date_basis) == (EventSource.DateBasis.PHRASE, "")
     assert text[retold.excerpt_start : retold.excerpt_end] == retold.excerpt
@@ -162,3 +163,15 @@ def test_a_stored_proposal_says_which_rule_placed_it_and_keeps_a_retelling(seede
         "islamic-state",
         "turkish-military",
     }
+
+
+def test_the_language_is_detected_and_stored_and_an_unread_one_is_said_plainly():
+    text = "قصفت القوات الحكومية السورية مدينة حلب يوم الأحد. وقتل عشرة مدنيين في الغارات."
+    result = ingest(text)
+    assert result.article.language == "ar"
+    assert result.proposals == []
+    assert any("language ingestion does not read (ar)" in line for line in result.summary_lines())
+
+
+def test_an_english_article_is_stored_as_english():
+    assert ingest().article.language == "en"

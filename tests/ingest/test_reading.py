@@ -56,10 +56,13 @@ def test_a_sentence_that_continues_the_previous_one_inherits_its_date(gazetteer)
 
 
 def test_an_unsupported_sentence_gets_no_date_and_is_left_to_the_editor(gazetteer):
-    text = "Warplanes struck the convoy on Wednesday.\nRebels captured a village near Aleppo."
+    text = (
+        "Warplanes struck the convoy on Wednesday.\n"
+        "Rebels have repeatedly captured villages near Aleppo."
+    )
     reading = read(gazetteer, text)
     assert len(reading.proposals) == 1
-    assert reading.undated == ["“Rebels captured a village near Aleppo.”"]
+    assert reading.undated == ["“Rebels have repeatedly captured villages near Aleppo.”"]
 
 
 def test_the_present_tense_dates_an_event_to_the_day_of_the_report(gazetteer):
@@ -137,7 +140,8 @@ def test_a_country_doing_something_is_its_armed_forces(gazetteer):
 
 def test_a_statement_without_a_date_is_the_day_of_the_report_and_gathers_what_follows(gazetteer):
     text = "Kerry told reporters in Aleppo that the convoy turned back. “It left,” he said."
-    (statement,) = read(gazetteer, text).proposals
+    proposals = read(gazetteer, text).proposals
+    (statement,) = [p for p in proposals if p.type_slug == "press-briefing"]
     assert statement.type_slug == "press-briefing"
     assert statement.place.name == "Aleppo"
     assert statement.fuzzy.earliest == THU_31_AUG_2017
@@ -149,3 +153,20 @@ def test_a_quotation_attributed_after_its_closing_quote_names_its_source_not_an_
     strike = next(p for p in read(gazetteer, text).proposals if p.type_slug == "air-drone-strike")
     assert strike.sources[0].attributed_to == "Kerry"
     assert "John Kerry" not in [a.name for a, _ in strike.actors]
+
+
+def test_an_undated_report_of_something_that_happened_is_the_news_of_the_week(gazetteer):
+    (proposal,) = read(gazetteer, "Rebels captured a village near Aleppo.").proposals
+    assert (proposal.fuzzy.earliest, proposal.fuzzy.latest) == (date(2017, 8, 24), THU_31_AUG_2017)
+    assert proposal.sources[0].basis == DateBasis.REPORT
+    assert "news of the week up to the report" in proposal.sources[0].resolution
+
+
+def test_what_a_dated_statement_reports_happened_on_or_before_that_day(gazetteer):
+    text = "Rebels captured a village near Aleppo, the army said on Tuesday."
+    (proposal,) = read(gazetteer, text).proposals
+    assert (proposal.fuzzy.earliest, proposal.fuzzy.latest) == (
+        date(2017, 8, 22),
+        date(2017, 8, 29),
+    )
+    assert proposal.sources[0].date_phrase == "on Tuesday"

@@ -42,6 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("--title", default="", help="headline (default: the first line)")
         parser.add_argument("--url", default="", help="where the article was published")
         parser.add_argument("--agency", default="", help="the agency that first reported it")
+        parser.add_argument(
+            "--language",
+            default="",
+            help="BCP 47 code of the text's language (default: detected from the text); "
+            "nothing is proposed from a language the rules do not read",
+        )
 
     def handle(self, *args, path: Path, published: str, **options):
         publication_date = _publication_date(published)
@@ -58,6 +64,7 @@ class Command(BaseCommand):
                 new_outlet=options["new_outlet"],
                 url=options["url"],
                 original_agency=options["agency"],
+                language=options["language"] or None,
             )
         except DuplicateArticle as exc:
             raise CommandError(f"Nothing stored: {exc}", returncode=DUPLICATE_EXIT_CODE) from exc

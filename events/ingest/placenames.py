@@ -1,0 +1,250 @@
+"""Place names no stored name matches: other spellings of stored places, and reference places."""
+
+# A capitalised name is read as a place not yet stored only where the text treats it as one:
+# after a preposition or noun of place ("in Saraqeb", "the town of Khan Sheikhoun"), before a
+# word of place ("Idlib countryside"), or as a name of two words or more; and towns are looked
+# for only in the countries the report is about, so "Hope" in a report about Syria stays a word.
+
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from events.dates import CALENDAR_WORDS
+from events.ingest import reference
+from events.ingest.gazetteer import COUNTRY, DEMONYMS, Gazetteer, Mention, Place, opens_sentence
+from events.ingest.reference import SUBDIVISION, TOWN, RefPlace
+from events.ingest.spelling import spelling_key
+from events.text import fold
+
+REFERENCE = "reference"
+_CONNECTOR = r"(?:(?:al|el|ad|as|ash|ar|az|ez|an|at|bin|ibn|abu|umm|de|of|the)[-\s]+)?"
+_ARTICLE = r"(?:(?:al|el|ar|as|ash|ad|az|ez|an|at)-)?"
+# A capitalised word; a stop inside it ("U.S.") but not after it.
+_WORD = r"[A-Z](?:[\w'’-]|\.(?=\w))*"
+_RUN = re.compile(rf"(?<![\w'’-]){_ARTICLE}{_WORD}(?:\s+{_CONNECTOR}{_ARTICLE}{_WORD})*")
+_CUE_BEFORE = re.compile(
+    r"\b(?:in|near|at|from|to|into|on|outside|around|towards?|across|of|through|between|and"
+    r"|village|town|city|district|areas?|province|governorate|countryside|suburbs?|outskirts"
+    r"|neighbourhood|neighborhood)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$"
+)
+_PLACE_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?P<word>province|governorate|countryside|region|district|city|town|village"
+    r"|area|suburbs?|outskirts)\b",
+    re.IGNORECASE,
+)
+_DIVISION_WORDS = frozenset({"province", "governorate", "countryside", "region"})
+# Capitalised words that are no place whatever a gazetteer says ("Mayor", "Reuters").
+_NOT_PLACES = frozenset(
+    {
+        "president",
+        "minister",
+        "army",
+        "state",
+        "government",
+        "forces",
+        "reuters",
+        "observatory",
+        "monday",
+        "sunday",
+        "council",
+        "security",
+    }
+)
+_MAX_WORDS = 5
+# "Syrian border", "Turkish territory": a country adjective, not a town spelt like it.
+_ADJECTIVE = re.compile(r"(?:ian|ean|ish|ese)$", re.IGNORECASE)
+_ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())
+# A spelling matches only a name with this many consonants: fewer and "Aug" finds a town.
+_MIN_SPELLED_CONSONANTS = 3
+
+
+def find_place_names(text: str, gazetteer: Gazetteer, taken: list[Mention]) -> list[Mention]:
+    """Places in text that the stored names miss: countries and, in the countries the report
+    is mostly about, stored places spelt otherwise, subdivisions and towns."""
+    runs = [m for m in _RUN.finditer(text) if not _covered(taken, *m.span())]
+    found: list[Mention] = []
+    for run in runs:
+        found += _in_run(text, run, taken + found, lambda span: _country(gazetteer, span))
+    codes = report_countries(gazetteer, taken + found)
+    for run in runs:
+        found += _in_run(
+            text, run, taken + found, lambda span: _place(text, gazetteer, codes, span)
+        )
+    return found
+
+
+def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mention]:
+    """The longest stretches of a capitalised run that look finds a place for."""
+    words = [(m.start() + run.start(), m.end() + run.start()) for m in _words(run.group())]
+    found: list[Mention] = []
+    for size in range(min(len(words), _MAX_WORDS), 0, -1):
+        for first in range(len(words) - size + 1):
+            start, end = words[first][0], words[first + size - 1][1]
+            surface = re.sub(r"['’]s$", "", text[start:end])
+            end = start + len(surface)
+            if _covered(taken + found, start, end) or not _may_name_a_place(text, surface, end):
+                continue
+            place = look((start, end, surface))
+            if place is not None:
+                inferred = "" if place.stored else REFERENCE
+                found.append(Mention(start, end, surface, (), (place,), inferred=inferred))
+    return found
+
+
+def _may_name_a_place(text: str, surface: str, end: int) -> bool:
+    folded = fold(surface)
+    if folded in _NOT_PLACES or folded in CALENDAR_WORDS or folded in _ADJECTIVES:
+        return False
+    adjective = " " not in surface and _ADJECTIVE.search(surface)
+    return not (adjective and re.match(r"\s+[a-z]", text[end:]))
+
+
+def _spelled_enough(name: str) -> bool:
+    key = spelling_key(name)
+    return len(re.sub(r"[V\d ]", "", key)) >= _MIN_SPELLED_CONSONANTS
+
+
+def _words(run: str) -> list[re.Match]:
+    return list(re.finditer(rf"{_CONNECTOR}{_ARTICLE}{_WORD}", run))
+
+
+def _covered(mentions: list[Mention], start: int, end: int) -> bool:
+    return any(m.overlaps(start, end) for m in mentions)
+
+
+def _country(gazetteer: Gazetteer, span: tuple[int, int, str]) -> Place | None:
+    countries = reference.country_index().exact.get(fold(span[2]), [])
+    if len(countries) != 1 or (len(span[2]) <= 3 and not span[2].isupper()):
+        return None
+    return adopt(gazetteer, countries[0])
+
+
+def report_countries(gazetteer: Gazetteer, mentions: list[Mention]) -> list[str]:
+    """ISO alpha-2 codes of the countries the report is about: the one it names most (itself
+    or by a place within it), and a second one it names a place within."""
+    counts: Counter[str] = Counter()
+    within: set[str] = set()
+    for mention in mentions:
+        country = gazetteer.country_of(mention.place) if mention.place else None
+        code = _alpha_2(country) if country else ""
+        if code:
+            counts[code] += 1
+            if mention.place.kind != COUNTRY:
+                within.add(code)
+    ranked = [code for code, _ in counts.most_common()]
+    return ranked[:1] + [code for code in ranked[1:] if code in within][:1]
+
+
+def _alpha_2(country: Place) -> str:
+    return _alpha_2_of(country.iso_code, fold(country.name))
+
+
+@lru_cache(maxsize=1024)
+def _alpha_2_of(alpha_3: str, folded_name: str) -> str:
+    for code, ref in reference.countries().items():
+        if (alpha_3 and ref.iso_code == alpha_3) or folded_name in map(fold, ref.names):
+            return code
+    return ""
+
+
+def _place(
+    text: str, gazetteer: Gazetteer, codes: list[str], span: tuple[int, int, str]
+) -> Place | None:
+    start, end, surface = span
+    if gazetteer.lookup(surface)[0]:
+        return None  # an actor's name
+    after = _PLACE_AFTER.match(text[end:])
+    cued = bool(_CUE_BEFORE.search(text[:start]) or after or " " in surface.strip())
+    spelled = _spelled_enough(surface)
+    stored = gazetteer.spelled_places(surface) if spelled else []
+    if len(stored) == 1:
+        return stored[0]
+    division = after is not None and after["word"].lower() in _DIVISION_WORDS
+    # A name as a gazetteer spells it may stand anywhere but at a sentence's start; another
+    # spelling of it only where the text treats it as a place.
+    exact_ok = len(surface) >= 4 and not opens_sentence(text, start)
+    for code in codes:
+        index = reference.places_in(code)
+        found = index.exact.get(fold(surface), []) if (exact_ok or cued) else []
+        if cued and spelled and (division or not found):
+            # "Idleb countryside": the province, which only a spelling of its name may find;
+            # a spelling must stay close to a name ("Golan" is no spelling of "Gilon").
+            found = found + [
+                p
+                for p in index.lookup_spelled(surface)
+                if p not in found and _close(surface, p.names)
+            ]
+        place = _best(found, division=division)
+        if place is not None:
+            return adopt(gazetteer, place)
+    return None
+
+
+def _close(surface: str, names: tuple[str, ...]) -> bool:
+    wanted = fold(surface)
+    return any(SequenceMatcher(None, wanted, fold(name)).ratio() >= 0.75 for name in names)
+
+
+def _best(candidates: list[RefPlace], *, division: bool) -> RefPlace | None:
+    """A subdivision before the town it is named after ("Idlib" may be either: the province
+    holds the town); the most populous town when several share a name."""
+    if not candidates:
+        return None
+    divisions = [c for c in candidates if c.kind == SUBDIVISION]
+    if divisions:
+        return divisions[0]
+    if division:
+        return None
+    return max(candidates, key=lambda c: c.population)
+
+
+def adopt(gazetteer: Gazetteer, ref: RefPlace) -> Place:
+    """The stored place a reference place is, or the reference place under its stored (or
+    reference) ancestors, known to the gazetteer from now on."""
+    if ref.kind == COUNTRY:
+        stored = gazetteer.country_by_iso(ref.iso_code) or next(
+            (p for p in gazetteer.lookup(ref.name)[1] if p.kind == COUNTRY), None
+        )
+        parent = None
+    else:
+        parent = adopt(gazetteer, _parent(ref))
+        stored = _stored_within(gazetteer, ref, parent)
+    if stored is not None:
+        return stored
+    pk = ref.stable_id
+    path = f"{parent.path if parent else '/'}{pk}/"
+    depth = parent.depth + 1 if parent else 0
+    place = Place(
+        pk,
+        ref.name,
+        ref.kind,
+        depth,
+        path,
+        ref.latitude,
+        ref.longitude,
+        ref.iso_code if ref.kind != TOWN else "",
+        ref.source,
+        ref.names,
+    )
+    return gazetteer.adopt(place)
+
+
+def _parent(ref: RefPlace) -> RefPlace:
+    if ref.kind == TOWN and ref.parent != ref.country:
+        division = next(
+            (d for d in reference.subdivisions(ref.country) if d.code == ref.parent), None
+        )
+        if division is not None:
+            return division
+    return reference.countries()[ref.country]
+
+
+def _stored_within(gazetteer: Gazetteer, ref: RefPlace, parent: Place) -> Place | None:
+    """A stored place within parent known by one of ref's names or their spellings."""
+    kinds = ("governorate",) if ref.kind == SUBDIVISION else ("city", "village", "district")
+    for name in ref.names:
+        for place in gazetteer.lookup(name)[1] + gazetteer.spelled_places(name):
+            if place.kind in kinds and gazetteer.contains(parent, place) and place.stored:
+                return place
+    return None

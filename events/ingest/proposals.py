@@ -1,0 +1,110 @@
+"""Clause → proposal: the event type, participants, place and citation of one clause, as a draft."""
+
+import re
+
+from events.ingest.clauses import Clause
+from events.ingest.context import ArticleContext, Dated, Memory
+from events.ingest.drafts import ProposalDraft, SourceDraft, clip
+from events.ingest.implied import THREAD
+from events.ingest.participants import (
+    carried_subjects,
+    document_party,
+    participants,
+    sources_sides,
+)
+from events.ingest.places import NOWHERE, place_of
+from events.ingest.statements import STATEMENT, headline
+from events.ingest.view import SentenceView
+from events.ingest.vocabulary import DOCUMENTS, KILLING, TERRITORY, Trigger, territory_slug
+
+_GOVERNMENT_SIDE = re.compile(
+    r"\b(?:government|army|regime|loyalist|pro-government|pro-Syrian)\b", re.IGNORECASE
+)
+
+
+# Who died says what a killing was: civilians make it an attack on civilians (ACLED's violence
+# against civilians), anyone else a clash.
+_CIVILIANS = re.compile(
+    r"\b(?:civilians?|people|children|women|residents|villagers|inhabitants|family|families"
+    r"|worshippers|students|patients|workers|journalists)\b",
+    re.IGNORECASE,
+)
+
+
+def event_type(view: SentenceView, clause: Clause, trigger: Trigger) -> str:
+    """The type slug: the trigger's, with ground taken split by who took it (ACLED) and a
+    killing told apart by who died."""
+    if trigger.slug == KILLING:
+        words = view.text[clause.start : clause.end]
+        return "attack" if _CIVILIANS.search(words) else "armed-clash"
+    if trigger.slug != TERRITORY:
+        return trigger.slug
+    before = view.text[clause.start : trigger.start]
+    return territory_slug(government_side=bool(_GOVERNMENT_SIDE.search(before)))
+
+
+def propose(
+    view: SentenceView,
+    clause: Clause,
+    trigger: Trigger,
+    when: Dated | None,
+    memory: Memory,
+    article: ArticleContext,
+) -> ProposalDraft:
+    """The draft of one clause's event; when is None for a clause without a date (it is kept
+    only if it turns out to tell again an event another sentence dates)."""
+    s = view.text
+    inside = view.mentions_in(clause)
+    if trigger.slug in DOCUMENTS:
+        inside = [m for m in inside if document_party(s, clause, trigger, m)]
+    actors, places = participants(s, inside, trigger, article)
+    if trigger.slug not in DOCUMENTS:
+        for actor, role in carried_subjects(view, clause, trigger, inside, memory):
+            if all(a.id != actor.id for a, _ in actors):
+                actors.append((actor, role))
+    actors += sources_sides(article.gazetteer, actors, view.attribution, list(view.local))
+    # A letter's terms name places; where it was written is another matter. What a statement
+    # is about is not where it was made either.
+    place, place_note, place_basis = (
+        NOWHERE
+        if trigger.slug in DOCUMENTS or trigger.slug == STATEMENT
+        else place_of(view, clause, trigger, places, memory, article, actors)
+    )
+    start, end = _trimmed(s, clause.start, clause.end)
+    excerpt = s[start:end]
+    planned = when is not None and when.planned
+    return ProposalDraft(
+        type_slug=event_type(view, clause, trigger),
+        trigger=trigger.text,
+        fuzzy=when.fuzzy if when else None,
+        planned=planned,
+        place=place,
+        place_note=place_note,
+        actors=actors,
+        headline=("Planned: " if planned else "") + headline(excerpt),
+        sources=[
+            SourceDraft(
+                view.sentence.start + start,
+                view.sentence.start + end,
+                excerpt,
+                view.who,
+                when.phrase if when else "",
+                when.basis if when else "",
+                clip(when.note, 300) if when else "",
+            )
+        ],
+        sentence_index=view.sentence.index,
+        paragraph=view.sentence.paragraph,
+        place_basis=place_basis,
+        threads=frozenset(
+            m.inferred.removeprefix(THREAD) for m in inside if m.inferred.startswith(THREAD)
+        ),
+    )
+
+
+def _trimmed(s: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and s[start] in " ,;":
+        start += 1
+    while end > start and s[end - 1] in " ,;":
+        end -= 1
+    return start, end

@@ -1,0 +1,149 @@
+"""Sentence → statement: a named speaker's words are an event when nothing else happened."""
+
+import re
+from dataclasses import dataclass
+
+from events.ingest.clauses import STATEMENT_VENUE, Attribution
+from events.ingest.context import ArticleContext, Dated, Memory
+from events.ingest.drafts import PlaceBasis, ProposalDraft, SourceDraft, clip
+from events.ingest.gazetteer import ActorEntry, Mention, Place
+from events.ingest.places import scene
+from events.ingest.view import SentenceView
+from events.models import ActorRole, DateBasis
+
+STATEMENT = "public-statement"
+BRIEFING = "press-briefing"
+_BRIEFING = re.compile(
+    r"\b(?:briefing|news\s+conference|press\s+conference|told\s+reporters|teleconference)\b", re.I
+)
+_AFFILIATION = re.compile(r"\b(?:of|for|from|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+
+
+@dataclass(frozen=True)
+class StatementFold:
+    """A statement that is another citation of the last one proposed (same speakers, day)."""
+
+    index: int
+    source: SourceDraft
+    place: Place | None
+    place_note: str
+
+
+def statement(
+    view: SentenceView, memory: Memory, article: ArticleContext, *, reported_past: bool
+) -> ProposalDraft | StatementFold | None:
+    """A named speaker's statement, when the sentence reports nothing else that happened
+    ("Obama told reporters …", "Kerry emerged alone to say …")."""
+    attribution = view.attribution
+    if attribution is None or attribution.verb == "according to" or reported_past:
+        return None
+    if re.match(r"ha[sd]\s", attribution.verb):
+        # "Lavrov has said": some time before the report, the text does not say when.
+        return None
+    actors = _speakers(view, attribution, memory)
+    if not actors:
+        return None
+    when = _when_said(view, article)
+    speakers = frozenset(actor.id for actor, role in actors if role == ActorRole.SPEAKER)
+    place, place_note = _venue(view, attribution)
+    if place is None:
+        place, place_note = scene(view, speakers, memory)
+    source = _source(view, when)
+    previous = memory.statement
+    if (
+        previous is not None
+        and previous.speakers == speakers
+        and previous.fuzzy == when.fuzzy
+        and view.sentence.paragraph - previous.paragraph <= 1
+    ):
+        return StatementFold(previous.index, source, place, place_note)
+    slug = BRIEFING if _BRIEFING.search(view.text) else STATEMENT
+    return ProposalDraft(
+        type_slug=slug,
+        trigger=attribution.verb,
+        fuzzy=when.fuzzy,
+        planned=False,
+        place=place,
+        place_note=place_note,
+        actors=actors,
+        headline=clip(f"{actors[0][0].name}: {headline(source.excerpt)}", 300),
+        sources=[source],
+        sentence_index=view.sentence.index,
+        paragraph=view.sentence.paragraph,
+        speakers=speakers,
+        place_basis=PlaceBasis.SCENE if place is not None else "",
+    )
+
+
+def _speakers(
+    view: SentenceView, attribution: Attribution, memory: Memory
+) -> list[tuple[ActorEntry, str]]:
+    """The speaker (a known actor), and the groups it speaks for ("a spokesman for …")."""
+    if attribution.pronoun:
+        speaker = memory.speaker
+        if speaker is None or speaker.who != view.who or not speaker.actors:
+            return []
+        return [(speaker.actors[0], ActorRole.SPEAKER)]
+    inside: list[Mention] = [
+        m for m in view.local if attribution.covers(m.start, m.end) and m.actor
+    ]
+    if not inside:
+        return []
+    actors = [(inside[0].actor, ActorRole.SPEAKER)]
+    for mention in inside[1:]:
+        if _AFFILIATION.search(view.text[: mention.start]) and all(
+            a.id != mention.actor.id for a, _ in actors
+        ):
+            actors.append((mention.actor, ActorRole.PARTICIPANT))
+    return actors
+
+
+def _when_said(view: SentenceView, article: ArticleContext) -> Dated:
+    said = [p for p in view.phrases if p.reporting and p.fuzzy is not None and not p.planned]
+    if said:
+        phrase = said[0]
+        return Dated(phrase.fuzzy, phrase.text, DateBasis.PHRASE, phrase.explain(article.reference))
+    today = article.report_day()
+    return Dated(
+        today,
+        "",
+        DateBasis.REPORT,
+        f"no date phrase: a statement the report gives without a date "
+        f"(“{view.attribution.verb}”) is taken as made on the day of the report, "
+        f"{today.display}",
+    )
+
+
+def _venue(view: SentenceView, attribution: Attribution) -> tuple[Place | None, str]:
+    """ "Told reporters at the G20 summit in Hangzhou": where it was said."""
+    venue = STATEMENT_VENUE.match(view.text[attribution.verb_start :])
+    if venue is None:
+        return None, ""
+    start, end = attribution.verb_start, attribution.verb_start + venue.end()
+    found = [m for m in view.local if start <= m.start and m.end <= end and m.place]
+    if not found:
+        return None, ""
+    best = max(found, key=lambda m: m.place.depth)
+    return best.place, f"“{best.surface}”: where it was said"
+
+
+def _source(view: SentenceView, when: Dated) -> SourceDraft:
+    s = view.text
+    lead = re.match(r"\([^()]*\)\s*", s)
+    skip = lead.end() if lead and lead.end() < len(s) else 0
+    return SourceDraft(
+        view.sentence.start + skip,
+        view.sentence.end,
+        s[skip:],
+        view.who,
+        when.phrase,
+        when.basis,
+        clip(when.note, 300),
+    )
+
+
+def headline(excerpt: str) -> str:
+    """A headline from an excerpt: its words, without a leading conjunction, capitalised."""
+    text = excerpt.strip(' ,;“”"')
+    text = re.sub(r"^(?:and|but|while|whereas|after|since|before|when)\s+", "", text, flags=re.I)
+    return clip(text[:1].upper() + text[1:], 200)

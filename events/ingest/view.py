@@ -1,0 +1,108 @@
+"""Sentence → clauses: its names, date phrases, attribution and event words, in one view."""
+
+import dataclasses
+from dataclasses import dataclass
+
+from events.ingest.clauses import (
+    Attribution,
+    Clause,
+    asides,
+    find_attribution,
+    in_asides,
+    split_clauses,
+)
+from events.ingest.context import ArticleContext, Memory, Speaker
+from events.ingest.gazetteer import Mention
+from events.ingest.phrases import DatePhrase, find_date_phrases
+from events.ingest.sentences import Sentence
+from events.ingest.vocabulary import DOCUMENTS, Trigger, find_triggers
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """One sentence read for its parts; offsets are into the sentence's text."""
+
+    sentence: Sentence
+    local: tuple[Mention, ...]
+    phrases: tuple[DatePhrase, ...]
+    asides: tuple[tuple[int, int], ...]
+    attribution: Attribution | None
+    # Who the claim comes from, with "he said" resolved to the last named speaker.
+    who: str
+    # Every event word found, and those that name something the sentence reports happened.
+    words: tuple[Trigger, ...]
+    triggers: tuple[Trigger, ...]
+    clauses: tuple[Clause, ...]
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    def outside(self, start: int, end: int) -> bool:
+        """Outside the asides and the attribution: where the event's own words stand."""
+        if in_asides(list(self.asides), start, end):
+            return False
+        return self.attribution is None or not self.attribution.covers(start, end)
+
+    def mentions_in(self, clause: Clause) -> list[Mention]:
+        return [
+            m for m in self.local if clause.covers(m.start, m.end) and self.outside(m.start, m.end)
+        ]
+
+
+def local_mentions(article: ArticleContext, sentence: Sentence) -> tuple[Mention, ...]:
+    """The article's mentions inside the sentence, with offsets into the sentence's text."""
+    return tuple(
+        dataclasses.replace(m, start=m.start - sentence.start, end=m.end - sentence.start)
+        for m in article.mentions
+        if sentence.start <= m.start and m.end <= sentence.end
+    )
+
+
+def view_sentence(article: ArticleContext, sentence: Sentence, memory: Memory) -> SentenceView:
+    """Read a sentence's parts: names, phrases, asides, attribution, event words, clauses."""
+    text = sentence.text
+    local = local_mentions(article, sentence)
+    phrases = tuple(find_date_phrases(text, reference=article.reference))
+    attribution = find_attribution(text)
+    aside = tuple(asides(text))
+    words = tuple(find_triggers(text))
+    draft = SentenceView(sentence, local, phrases, aside, attribution, "", words, (), clauses=())
+    triggers = tuple(
+        t for t in words if not t.unreal and (draft.outside(t.start, t.end) or t.slug in DOCUMENTS)
+    )
+    event_phrases = [
+        p for p in phrases if p.resolved and not p.reporting and draft.outside(p.start, p.end)
+    ]
+    clauses = tuple(split_clauses(text, event_phrases, list(triggers)))
+    who = resolve_who(attribution, local, memory.speaker, sentence)
+    return dataclasses.replace(draft, who=who, triggers=triggers, clauses=clauses)
+
+
+def resolve_who(
+    attribution: Attribution | None,
+    local: tuple[Mention, ...],
+    speaker: Speaker | None,
+    sentence: Sentence,
+) -> str:
+    """The source's name: as written, or for "he said" the speaker named just before."""
+    if attribution is None:
+        return ""
+    if not attribution.pronoun or speaker is None:
+        return attribution.who
+    if sentence.paragraph - speaker.paragraph <= 1:
+        person = bool(speaker.actors) and speaker.actors[0].kind == "person"
+        if (attribution.who.lower() in ("he", "she")) == person:
+            return speaker.who
+    return attribution.who
+
+
+def named_speaker(view: SentenceView) -> Speaker | None:
+    """The speaker a sentence names ("…, said Kerry"), for the sentences after it."""
+    attribution = view.attribution
+    if attribution is None or attribution.pronoun:
+        return None
+    actors = tuple(
+        m.actor for m in view.local if m.actor is not None and attribution.covers(m.start, m.end)
+    )
+    return Speaker(attribution.who, actors, view.sentence.paragraph)
