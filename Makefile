@@ -19,10 +19,9 @@ demo: export DEBUG := true
 demo: $(STAMP)  ## migrate the SQLite database, load the seeds, create an editor, serve
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
-	@# --force: the demo's own account gets a fresh password on every run.
-	$(BIN)/python manage.py create_demo_editor --force
-	@echo "Serving on http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The demo editor (--force: its own account gets a fresh password on every run), then the
+	@# server; its sign-in is printed last, framed, once the server is up.
+	$(BIN)/python scripts/serve_demo.py $(HOST) $(PORT)
 
 test: $(STAMP)  ## the whole suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -156,6 +156,24 @@ def display_text(
     return f"c. {text}" if approximate else text
 
 
+def bounds_text(earliest: date, latest: date) -> str:
+    """The bounds as plain days: "4 Sep 2016", "1–10 Aug 2016", "28 Aug – 4 Sep 2016"."""
+    return _day_range(earliest, latest)
+
+
+def says_its_bounds(display: str, earliest: date, latest: date) -> bool:
+    """Whether a date's display text already names its bounds: one day, a range of days, a
+    whole calendar month ("August 2016") or whole years ("2011", "2015–2016"). Anything else
+    ("early August 2016", "week of 22 Aug 2016", an editor's wording) needs them said too."""
+    if earliest == latest or display == _day_range(earliest, latest):
+        return True
+    whole_month = earliest.day == 1 and latest.day == _month_end(latest.year, latest.month)
+    if whole_month and (earliest.year, earliest.month) == (latest.year, latest.month):
+        return display == f"{MONTH_NAMES[earliest.month - 1]} {earliest.year}"
+    whole_years = (earliest.month, earliest.day, latest.month, latest.day) == (1, 1, 12, 31)
+    return whole_years and display == _year_display(earliest, latest)
+
+
 def _plain_display(earliest: date, latest: date, precision: Precision) -> str:
     if precision is Precision.YEAR:
         return _year_display(earliest, latest)

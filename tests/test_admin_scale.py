@@ -227,8 +227,8 @@ def test_only_columns_an_index_orders_can_be_sorted(client, editor, world):
     _add_events(world, 2)
     page = client.get(CHANGELIST).content.decode()
     assert 'class="sortable column-display_date' in page
-    assert 'class="sortable column-updated' in page
-    for column in ("headline", "type_name", "location", "status", "source_count"):
+    assert 'class="sortable column-updated_on' in page
+    for column in ("headline", "type_name", "location", "status_badge", "source_count"):
         assert f'<th scope="col" class="column-{column}">' in page
 
 

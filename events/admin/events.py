@@ -1,5 +1,6 @@
 """The event workbench: date entry, inlines, workflow, review queue and history."""
 
+import datetime
 from datetime import date
 
 from django import forms
@@ -12,6 +13,7 @@ from django.db import connections
 from django.db.models import Prefetch, Value
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -273,14 +275,14 @@ class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
         "type_name",
         "location",
         "actor_names",
-        "status",
+        "status_badge",
         "source_count",
-        "updated",
+        "updated_on",
     ]
     list_display_links = ["display_date", "headline"]
     # Only columns an index orders: sorting a million rows by headline, type, place, status or
     # source count is a full sort per page (seconds). The filters narrow by those instead.
-    sortable_by = ["display_date", "updated"]
+    sortable_by = ["display_date", "updated_on"]
     list_filter = [
         "status",
         DateNavigationFilter,
@@ -333,8 +335,8 @@ class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
     object_history_template = "admin/events/event/object_history.html"
 
     class Media:
+        # The admin's stylesheet (events/admin/admin.css) is on every page: base_site.html.
         js = ["events/admin/when_preview.js"]
-        css = {"all": ["events/admin/events.css"]}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -405,8 +407,18 @@ class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
 
     @admin.display(description="actors")
     def actor_names(self, event: Event) -> str:
-        return ", ".join(
-            f"{link.actor.name} ({link.get_role_display()})" for link in event.actor_links.all()
+        """The first actor and how many more; every actor with its role in the title."""
+        links = list(event.actor_links.all())
+        if not links:
+            return "—"
+        everyone = "; ".join(f"{link.actor.name} ({link.get_role_display()})" for link in links)
+        more = (
+            format_html(' <span class="actors-short__more">+{}</span>', len(links) - 1)
+            if len(links) > 1
+            else ""
+        )
+        return format_html(
+            '<span class="actors-short" title="{}">{}{}</span>', everyone, links[0].actor.name, more
         )
 
     @admin.display(description="sources")
@@ -415,12 +427,36 @@ class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
 
     @admin.display(description="date", ordering="date_earliest")
     def display_date(self, event: Event) -> str:
-        return event.display_date
+        """The display text, and beneath it the bounds when the text does not state them."""
+        text = event.display_date
+        if dates.says_its_bounds(text, event.date_earliest, event.date_latest):
+            return text
+        return format_html(
+            '{}<span class="muted-date">within {}</span>',
+            text,
+            dates.bounds_text(event.date_earliest, event.date_latest),
+        )
 
     @admin.display(description="type")
     def type_name(self, event: Event) -> str:
         # The sub-type alone reads better in a narrow column; the filter shows the full path.
         return event.type.name
+
+    @admin.display(description="status")
+    def status_badge(self, event: Event) -> str:
+        return status_badge(event.status)
+
+    @admin.display(description="updated", ordering="updated")
+    def updated_on(self, event: Event) -> str:
+        if event.updated is None:
+            return "—"
+        moment = timezone.localtime(event.updated)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            f"{event.updated.astimezone(datetime.UTC):%Y-%m-%dT%H:%M:%SZ}",
+            f"{moment:%d %b %Y %H:%M:%S %Z}",
+            f"{moment.day} {moment:%b %Y}",
+        )
 
     # -- workflow -------------------------------------------------------------------------------
 
@@ -604,6 +640,11 @@ class EventForReviewAdmin(EventAdmin):
         return HttpResponseRedirect(
             reverse("admin:events_event_history", args=[id_or_404(object_id)])
         )
+
+
+def status_badge(status: str) -> str:
+    label = Event.Status(status).label if status in Event.Status.values else status
+    return format_html('<span class="status-badge status-badge--{}">{}</span>', status, label)
 
 
 # The submit button that saves the form and moves the event to its value (a status).

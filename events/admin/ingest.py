@@ -28,7 +28,9 @@ from events.params import as_id
 
 class IngestArticleForm(forms.Form):
     publication_date = forms.DateField(
-        help_text="YYYY-MM-DD. Relative dates in the text ('on Sunday') are resolved against it."
+        # The browser's own date picker; it sends YYYY-MM-DD.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="YYYY-MM-DD. Relative dates in the text ('on Sunday') are resolved against it.",
     )
     title = forms.CharField(
         max_length=300, required=False, help_text="Left empty: the first line of the text."

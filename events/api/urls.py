@@ -5,9 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from events.api import views
+from events.api.browsable import BrowsableApiRootView
 
 router = DefaultRouter(use_regex_path=True)
-router.APIRootView = views.ApiRootView
+router.APIRootView = BrowsableApiRootView
 router.include_format_suffixes = False
 router.register("events", views.EventViewSet, basename="event")
 router.register("actors", views.ActorViewSet, basename="actor")

@@ -16,11 +16,14 @@ from events.site.timeline import (
     choose_interval,
     decorate,
     group,
+    map_legend,
     map_points,
     strip,
 )
 
 PAGE_SIZE = 50
+# Stand for the dates a reader brushes on the histogram, in range_url.
+RANGE_START, RANGE_END = "__start__", "__end__"
 # An ingestion's "possible duplicate" flag is a note to editors, not a public claim.
 HIDDEN_RELATIONS = ("possible_duplicate",)
 
@@ -46,6 +49,10 @@ class Listing:
     @property
     def entries(self) -> list[dict]:
         return self.page.rows if self.page else []
+
+    @property
+    def legend(self) -> dict:
+        return map_legend(self.points)
 
     @property
     def first_page(self) -> bool:
@@ -82,6 +89,11 @@ class Listing:
 
     def bar_url(self, start: str, end: str) -> str:
         return filters.query(self.params, start=start, end=end, cursor=None)
+
+    @property
+    def range_url(self) -> str:
+        """The address of any date range, for the histogram's brush to fill in."""
+        return self.bar_url(RANGE_START, RANGE_END)
 
 
 def build(

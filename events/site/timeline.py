@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from events.chronology import bucket_end, bucket_start
 from events.dates import MONTH_NAMES as MONTHS
-from events.dates import Precision, display_text
+from events.dates import Precision, bounds_text, says_its_bounds
 from events.models import ActorRole
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -30,11 +30,6 @@ def month_label(day: date) -> str:
 def day_label(day: date) -> str:
     """ "Sat 27 Aug": the period heading above it gives the year."""
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1][:3]}"
-
-
-def bounds_text(earliest: date, latest: date) -> str:
-    """The bounds as plain days, e.g. "1–10 Aug 2016", "28 Aug – 4 Sep 2016"."""
-    return display_text(earliest, latest, Precision.DAYS)
 
 
 # --- Periods and slots ----------------------------------------------------------------------------
@@ -112,18 +107,36 @@ def group(entries: Iterable[dict]) -> list[Period]:
 
 def date_notes(entry: dict) -> list[tuple[str, str]]:
     """What a reader should know about an entry's date beyond its display text: that it is
-    approximate, and its bounds when an editor's wording ("since July 2016") does not give them."""
+    approximate, and its bounds whenever the text does not state them ("early August 2016"
+    is within 1–10 Aug 2016; "August 2016" says its bounds already)."""
     when = entry["date"]
     earliest, latest = _day(when["earliest"]), _day(when["latest"])
     notes = []
     if when["approximate"]:
         notes.append(("approximate", "approximate"))
-    generated = display_text(
-        earliest, latest, Precision(when["precision"]), approximate=when["approximate"]
-    )
-    if earliest != latest and (when["approximate"] or when["display"] != generated):
+    if earliest != latest and (
+        when["approximate"] or not says_its_bounds(when["display"], earliest, latest)
+    ):
         notes.append(("bounds", f"within {bounds_text(earliest, latest)}"))
     return notes
+
+
+def date_with_bounds(entry: dict) -> str:
+    """ "early August 2016 (within 1–10 Aug 2016)": the display text with its bounds, in one
+    line for places that show a date alone (popups, lists of citing events, the embed)."""
+    bounds = [note for kind, note in date_notes(entry) if kind == "bounds"]
+    return f"{entry['date']['display']} ({bounds[0]})" if bounds else entry["date"]["display"]
+
+
+def period_of(entry: dict) -> tuple[str, str, str]:
+    """The period heading an entry sits under, as (label, start, end) filter values: its month
+    ("August 2016", "2016-08") or its years ("2011", "2011"), never a day it may not be on."""
+    when = entry["date"]
+    earliest, latest = _day(when["earliest"]), _day(when["latest"])
+    _, kind, label = _period_of(earliest, latest, when["precision"])
+    if kind == "month":
+        return label, f"{earliest:%Y-%m}", f"{earliest:%Y-%m}"
+    return label, str(earliest.year), str(latest.year)
 
 
 # --- Actors ---------------------------------------------------------------------------------------
@@ -182,6 +195,34 @@ class Strip:
     events: int
     precise_events: int
     imprecise_events: int
+    scale: int = 1  # The count at the top of the axis; bars are drawn against it.
+
+    @property
+    def scale_half(self) -> int | None:
+        """The middle gridline's count, when it is a whole number."""
+        return self.scale // 2 if self.scale >= 2 and self.scale % 2 == 0 else None
+
+    @property
+    def first(self) -> Bar | None:
+        return self.bars[0] if self.bars else None
+
+    @property
+    def last(self) -> Bar | None:
+        return self.bars[-1] if self.bars else None
+
+
+def nice_scale(tallest: int) -> int:
+    """The axis top: the smallest of 1, 2, 4, 6, 8, 10, 12, 16, 20, 30, 40, 50, 60, 80, 100,
+    120, ... that holds the tallest bar, so that its middle gridline is a whole number too."""
+    for top in (1, 2, 4, 6, 8):
+        if tallest <= top:
+            return top
+    step = 1
+    while True:
+        for factor in (10, 12, 16, 20, 30, 40, 50, 60, 80):
+            if tallest <= factor * step:
+                return factor * step
+        step *= 10
 
 
 def choose_interval(first: date, last: date, *, max_bars: int = MAX_BARS) -> str:
@@ -275,16 +316,17 @@ def strip(histogram: dict, *, first: date, last: date) -> Strip:
             break  # The last bar may end the calendar, past which no day exists.
         previous, bucket = bucket, end + timedelta(days=1)
     _thin_ticks(bars)
-    tallest = max((bar.certain + bar.possible for bar in bars), default=0) or 1
+    scale = nice_scale(max((bar.certain + bar.possible for bar in bars), default=0))
     for bar in bars:
-        bar.certain_pct = round(100 * bar.certain / tallest, 1)
-        bar.possible_pct = round(100 * bar.possible / tallest, 1)
+        bar.certain_pct = round(100 * bar.certain / scale, 1)
+        bar.possible_pct = round(100 * bar.possible / scale, 1)
     return Strip(
         interval=interval,
         bars=bars,
         events=histogram["events"],
         precise_events=histogram["precise_events"],
         imprecise_events=histogram["imprecise_events"],
+        scale=scale,
     )
 
 
@@ -306,14 +348,41 @@ def map_points(entries: Iterable[dict]) -> list[dict]:
                 "name": place["name"],
                 "lat": place["latitude"],
                 "lon": place["longitude"],
+                "kind": place["kind"],
+                "country": place["ancestors"][0]["name"] if place["ancestors"] else place["name"],
                 "area": (place["geo_precision"] or 0) >= AREA_GEO_PRECISION,
                 "events": [],
             },
         )
+        family = entry["type"]["parent"] or entry["type"]
         point["events"].append(
-            {"id": entry["id"], "headline": entry["headline"], "date": entry["date"]["display"]}
+            {
+                "id": entry["id"],
+                "headline": entry["headline"],
+                "date": date_with_bounds(entry),
+                "earliest": entry["date"]["earliest"],
+                "latest": entry["date"]["latest"],
+                "family": family["slug"],
+                "family_name": family["name"],
+            }
         )
     return list(points.values())
+
+
+def map_legend(points: Sequence[dict]) -> dict:
+    """What the map's legend explains: the event types (top level) its markers show, by name,
+    and whether any marker stands for an area, or several could cluster."""
+    families = {
+        event["family"]: event["family_name"] for point in points for event in point["events"]
+    }
+    return {
+        "families": [
+            {"slug": slug, "name": name}
+            for slug, name in sorted(families.items(), key=lambda item: item[1])
+        ],
+        "areas": any(point["area"] for point in points),
+        "several": len(points) > 1,
+    }
 
 
 def place_line(location: dict | None) -> str:

@@ -1,7 +1,5 @@
 """The public pages: the chronology, one event, an article with its excerpts, an actor, a place."""
 
-from datetime import date
-
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,8 +8,16 @@ from events.api.filtersets import describe
 from events.chronology import entries, related_by_event
 from events.models import Actor, ActorMembership, Article, Event, EventSource, Location
 from events.site import filters, listing
+from events.site.embed import embed_url
 from events.site.highlight import Citation, locate, paragraphs
-from events.site.timeline import decorate, group, map_points, month_label
+from events.site.timeline import (
+    date_with_bounds,
+    decorate,
+    group,
+    map_legend,
+    map_points,
+    period_of,
+)
 
 
 def _without_empty_fields(request: HttpRequest) -> HttpResponse | None:
@@ -47,6 +53,7 @@ def _chronology_response(
         if found.errors
         else filters.chips(found.params, found.filterset.form.cleaned_data, types=types),
         exports=[] if found.errors else filters.export_links(found.data),
+        embed_url=embed_url(request, found.data),
         title=_title(found),
     )
     # Bad filters are the reader's to fix: a 400 with the page and the message, never a 500.
@@ -79,15 +86,16 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         [pk], visible=published, url_for=listing.event_url, hidden_kinds=listing.HIDDEN_RELATIONS
     ).get(pk, [])
     decorate(entry)
+    points = map_points([entry])
     return render(
         request,
         "site/event.html",
         {
             "entry": entry,
             "periods": group([entry]),
-            "points": map_points([entry]),
-            "month": entry["date"]["earliest"][:7],
-            "month_label": month_label(date.fromisoformat(entry["date"]["earliest"])),
+            "points": points,
+            "legend": map_legend(points),
+            "period": period_of(entry),
         },
     )
 
@@ -104,6 +112,8 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     if art is None or not cited:
         return _not_found(request, "article")
     number = {entry["id"]: index for index, entry in enumerate(cited, start=1)}
+    for entry in cited:
+        entry["when"] = date_with_bounds(entry)
     sources = EventSource.objects.filter(article_id=pk, event_id__in=number).values_list(
         "event_id", "excerpt", "excerpt_start"
     )

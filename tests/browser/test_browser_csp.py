@@ -63,7 +63,10 @@ def _assert_clean(driver, url: str, ready: str | None = None) -> None:
 def test_the_public_pages_break_no_rule_of_the_policy(watched, site):
     event = Event.objects.published().filter(location__latitude__isnull=False).first()
     article = Article.objects.filter(citations__event__status=Event.Status.PUBLISHED).first()
-    markers = "return document.querySelectorAll('#map path.event-marker').length > 0"
+    # Markers, or clusters of them where places crowd.
+    markers = (
+        "return document.querySelectorAll('#map path.event-marker, #map .map-cluster').length > 0"
+    )
     for url, ready in (
         ("/", markers),
         ("/?actor=isis&start=2017-08&end=2017-08", markers),
@@ -73,6 +76,8 @@ def test_the_public_pages_break_no_rule_of_the_policy(watched, site):
         (f"/actors/{Actor.objects.get(slug='islamic-state').slug}/", markers),
         (f"/places/{Location.objects.get(slug='aleppo-city').slug}/", markers),
         ("/events/999999/", None),  # The 404 page.
+        ("/embed/?actor=isis&map=1", markers),  # With its own frame-ancestors.
+        ("/api/v1/", None),  # The API's index for browsers.
     ):
         _assert_clean(watched, site.url + url, ready)
 

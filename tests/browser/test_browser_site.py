@@ -9,58 +9,19 @@ import pytest
 from django.db.models import Q
 
 from events.models import Article, Event, EventSource
-from tests.browser.helpers import ARTIFACTS
+from tests.browser.helpers import (
+    WAIT,
+    console_errors,
+    entries,
+    foreign_requests,
+    screenshot,
+    show_marker,
+    visit,
+    wait_for_map,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WAIT = 15  # Seconds; a cold Chromium on a busy two-core machine is slow to paint.
-
-
-def wait_until(driver, script: str, *args, timeout: float = WAIT):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(lambda d: d.execute_script(script, *args))
-
-
-def visit(driver, url: str) -> None:
-    driver.get_log("browser")  # Start each page with an empty console.
-    driver.get(url)
-    wait_until(driver, "return document.readyState === 'complete'")
-
-
-def entries(driver) -> list[int]:
-    return driver.execute_script(
-        "return Array.from(document.querySelectorAll('article.entry'), e => +e.dataset.event)"
-    )
-
-
-def console_errors(driver) -> list[dict]:
-    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-
-def foreign_requests(driver, base: str) -> list[str]:
-    loaded = driver.execute_script(
-        "return performance.getEntriesByType('resource').map(r => r.name)"
-    )
-    return [url for url in loaded if not url.startswith(base)]
-
-
-def screenshot(driver, name: str, *, full_page: bool = False) -> None:
-    """Save test-artifacts/browser/<name>.png; full_page stretches the window to the page."""
-    size = driver.get_window_size()
-    if full_page:
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(size["width"], min(height + 100, 9000))
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-    if full_page:
-        driver.set_window_size(size["width"], size["height"])
-
-
-def wait_for_map(driver) -> None:
-    wait_until(driver, "return document.querySelectorAll('#map path.event-marker').length > 0")
-    # The country outlines arrive by a second request.
-    outlines = "return document.querySelectorAll('.leaflet-outlines-pane path').length > 100"
-    wait_until(driver, outlines)
 
 
 def published_chronology() -> list[int]:
@@ -81,21 +42,20 @@ def test_the_chronology_shows_the_seed_events_a_marker_per_place_and_no_errors(b
         .values_list("location_id", flat=True)
         .distinct()
     )
-    markers = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#map path.event-marker'),"
-        " m => +m.getAttribute('data-place'))"
-    )
-    assert sorted(markers) == sorted(set(mapped))
-    assert browser.find_element(By.CSS_SELECTOR, ".bars a.bar")  # The histogram strip.
-    screenshot(browser, "chronology-desktop")
+    # One marker per place, drawn or held in a cluster.
+    markers = browser.execute_script("return Object.keys(document.getElementById('map').markers)")
+    assert sorted(int(pk) for pk in markers) == sorted(set(mapped))
+    assert browser.find_element(By.CSS_SELECTOR, ".bars a.bar")  # The histogram.
+    screenshot(browser, "chronology-desktop", docs="chronology")
     screenshot(browser, "chronology-desktop-full", full_page=True)
 
     # List → map: pointing at an event lights up its place's marker.
     aleppo = Event.objects.published().filter(location__slug="aleppo-city").first()
+    show_marker(browser, aleppo.location_id)
     card = browser.find_element(By.ID, f"event-{aleppo.pk}")
-    marker_fill = (
+    marker_fill = (  # Its outline: the fill is its event type's colour.
         "return document.querySelector('#map path.event-marker[data-place=\"' + arguments[0]"
-        " + '\"]').getAttribute('fill')"
+        " + '\"]').getAttribute('stroke')"
     )
     before = browser.execute_script(marker_fill, aleppo.location_id)
     ActionChains(browser).move_to_element(card).perform()
@@ -188,7 +148,7 @@ def test_choosing_a_histogram_bar_narrows_the_dates_to_it(browser, site):
 
     visit(browser, site.url + "/")
     assert "events per month" in browser.find_element(By.ID, "histogram-heading").text.lower()
-    browser.find_element(By.CSS_SELECTOR, 'a.bar[data-start="2016-09"]').click()
+    browser.find_element(By.CSS_SELECTOR, '.bars__item[data-start="2016-09"] a.bar').click()
     WebDriverWait(browser, WAIT).until(EC.url_contains("start=2016-09&end=2016-09"))
     wait_until(browser, "return document.readyState === 'complete'")
     in_september = Event.objects.published().overlapping(date(2016, 9, 1), date(2016, 9, 30))

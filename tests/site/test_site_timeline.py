@@ -3,14 +3,20 @@
 from datetime import date
 from itertools import pairwise
 
+import pytest
+
 from events.site.highlight import Citation, locate, paragraphs
 from events.site.timeline import (
     choose_interval,
     date_notes,
+    date_with_bounds,
     decorate,
     fatalities_text,
     group,
+    map_legend,
     map_points,
+    nice_scale,
+    period_of,
     strip,
 )
 
@@ -114,6 +120,37 @@ def test_an_editors_wording_gets_its_bounds_but_a_plain_month_does_not_repeat_th
     assert date_notes(plain) == []
 
 
+@pytest.mark.parametrize(
+    ("earliest", "latest", "precision", "display", "notes"),
+    [
+        ("2016-08-01", "2016-08-10", "month", "early August 2016", ["within 1–10 Aug 2016"]),
+        ("2016-08-22", "2016-08-28", "week", "week of 22 Aug 2016", ["within 22–28 Aug 2016"]),
+        ("2016-08-01", "2016-08-10", "days", "1–10 Aug 2016", []),
+        ("2011-01-01", "2011-12-31", "year", "2011", []),
+        ("2015-01-01", "2016-12-31", "year", "2015–2016", []),
+        ("2016-09-04", "2016-09-04", "day", "4 Sep 2016", []),
+    ],
+)
+def test_every_uncertain_date_says_its_bounds_unless_its_text_already_does(
+    earliest, latest, precision, display, notes
+):
+    item = entry(1, earliest, latest, precision=precision, display=display)
+    assert [note for kind, note in date_notes(item) if kind == "bounds"] == notes
+
+
+def test_a_date_shown_alone_carries_its_bounds_in_one_line():
+    early = entry(1, "2016-08-01", "2016-08-10", precision="month", display="early August 2016")
+    assert date_with_bounds(early) == "early August 2016 (within 1–10 Aug 2016)"
+    assert date_with_bounds(entry(2, "2016-09-04", display="4 Sep 2016")) == "4 Sep 2016"
+
+
+def test_an_events_period_is_its_month_or_its_years_never_a_made_up_day():
+    year = entry(1, "2011-01-01", "2011-12-31", precision="year", display="2011")
+    early = entry(2, "2016-08-01", "2016-08-10", precision="month", display="early August 2016")
+    assert period_of(year) == ("2011", "2011", "2011")
+    assert period_of(early) == ("August 2016", "2016-08", "2016-08")
+
+
 # --- Histogram strip ----------------------------------------------------------------------------
 
 
@@ -135,7 +172,8 @@ def test_the_strip_fills_empty_months_and_each_bar_selects_exactly_its_bucket():
             {"start": "2016-09-01", "end": "2016-09-30", "count": 2, "imprecise": 1},
         ],
     }
-    bars = strip(counted, first=date(2016, 7, 10), last=date(2016, 9, 2)).bars
+    drawn = strip(counted, first=date(2016, 7, 10), last=date(2016, 9, 2))
+    bars = drawn.bars
     assert [(b.label, b.certain, b.possible) for b in bars] == [
         ("July 2016", 1, 1),
         ("August 2016", 0, 0),
@@ -143,7 +181,30 @@ def test_the_strip_fills_empty_months_and_each_bar_selects_exactly_its_bucket():
     ]
     assert bars[1].empty
     assert (bars[2].start_param, bars[2].end_param) == ("2016-09", "2016-09")
-    assert bars[2].certain_pct == round(100 * 2 / 3, 1)
+    # The axis tops at 4 (the tallest bar holds 3), so that its middle gridline reads 2.
+    assert (drawn.scale, drawn.scale_half) == (4, 2)
+    assert (bars[2].certain_pct, bars[2].possible_pct) == (50.0, 25.0)
+    assert (bars[2].certain_top, bars[2].possible_top) == (50.0, 25.0)
+
+
+@pytest.mark.parametrize(
+    ("tallest", "scale"),
+    [
+        (0, 1),
+        (1, 1),
+        (2, 2),
+        (3, 4),
+        (5, 6),
+        (9, 10),
+        (11, 12),
+        (13, 16),
+        (41, 50),
+        (101, 120),
+        (999, 1000),
+    ],
+)
+def test_the_axis_tops_at_a_round_count_that_holds_the_tallest_bar(tallest, scale):
+    assert nice_scale(tallest) == scale
 
 
 def test_week_bars_select_monday_to_sunday():
@@ -262,3 +323,21 @@ def test_tick_labels_under_narrow_bars_keep_their_distance():
     shown = [index for index, bar in enumerate(bars) if bar.tick]
     assert bars[0].tick == "Aug 2016"
     assert all(b - a >= 4 for a, b in pairwise(shown))
+
+
+def test_the_map_legend_names_the_types_shown_and_explains_only_what_is_drawn():
+    point = {
+        "area": False,
+        "events": [
+            {"family": "battles", "family_name": "Battles"},
+            {"family": "diplomacy", "family_name": "Diplomacy"},
+        ],
+    }
+    area = {"area": True, "events": [{"family": "battles", "family_name": "Battles"}]}
+    one = map_legend([point])
+    assert [family["name"] for family in one["families"]] == ["Battles", "Diplomacy"]
+    assert (one["areas"], one["several"]) == (False, False)
+    assert (map_legend([point, area])["areas"], map_legend([point, area])["several"]) == (
+        True,
+        True,
+    )

@@ -1,0 +1,83 @@
+"""`make demo`'s server start: the editor's sign-in is printed last, framed, after the server's
+own start-up lines, and it signs in."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+from django.conf import settings
+
+SCRIPT = settings.BASE_DIR / "scripts" / "serve_demo.py"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_demo_prints_the_sign_in_last_framed_and_it_works(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
+        "DEBUG": "true",  # As make demo runs it: a development setup.
+    }
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    port = free_port()
+    out = tmp_path / "out.txt"
+    with out.open("w") as sink:
+        server = subprocess.Popen(
+            [sys.executable, str(SCRIPT), "127.0.0.1", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while "╝" not in out.read_text() and time.monotonic() < deadline:
+                assert server.poll() is None, out.read_text()
+                time.sleep(0.2)
+            time.sleep(0.5)  # Anything printed after the frame would show now.
+            text = out.read_text()
+            login = _sign_in(port, *_credentials(text))
+        finally:
+            os.killpg(server.pid, signal.SIGINT)
+            server.wait(timeout=20)
+    assert text.index("Starting development server") < text.index("╔")
+    assert text.rstrip().endswith("╝"), text[-300:]
+    assert login.endswith("/admin/"), login  # Signed in: the admin's home, not the login form.
+
+
+def _credentials(text: str) -> tuple[str, str]:
+    username = re.search(r"username\s+(\S+)", text).group(1)
+    password = re.search(r"password\s+(\S+)", text).group(1)
+    return username, password
+
+
+def _sign_in(port: int, username: str, password: str) -> str:
+    """Sign in through the login form; the address it lands on."""
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    form = opener.open(f"{base}/admin/login/?next=/admin/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "username": username,
+            "password": password,
+            "next": "/admin/",
+        }
+    ).encode()
+    request = urllib.request.Request(f"{base}/admin/login/?next=/admin/", data=data)
+    request.add_header("Referer", f"{base}/admin/login/")
+    return opener.open(request).geturl()
