@@ -25,11 +25,14 @@ TEXT = (
 def sign_in(browser, base: str, username: str, password: str) -> None:
     from selenium.webdriver.common.by import By
 
+    browser.delete_all_cookies()
     visit(browser, base + reverse("admin:login"))
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    wait_until(browser, "return document.readyState === 'complete'")
+    # The login page is itself 'complete' until the browser leaves it: wait for the redirect,
+    # or the next visit can race the session cookie and land back on the login form.
+    wait_until(browser, "return !location.pathname.includes('/login/')")
 
 
 def test_an_editor_drafts_a_skipped_sentence_from_the_review_page(browser, live_server):
