@@ -179,7 +179,7 @@ def build_requests(base: str, env: dict[str, str], random_count: int, seed: int)
     from hypothesis import seed as hypothesis_seed
     from hypothesis import strategies as st
 
-    from events.api.filtersets import ChronologyFilterSet
+    from events.chronology.query import ChronologyFilterSet
     from tests.fuzzing import (
         HOSTILE,
         admin_endpoints,

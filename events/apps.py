@@ -1,7 +1,7 @@
 """App configuration for the events app."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class EventsConfig(AppConfig):
@@ -14,9 +14,10 @@ class EventsConfig(AppConfig):
         # The datasets' layouts register themselves as export formats.
         import events.interchange.exporter  # noqa: F401
         from events.admin.strict import guard_every_admin
-        from events.triggers import restore_after_migrate
+        from events.triggers import restore_after_migrate, set_aside_before_migrate
 
         # The admin app discovered every app's admins before this runs (it is listed first).
         guard_every_admin(admin.site)
 
+        pre_migrate.connect(set_aside_before_migrate, sender=self)
         post_migrate.connect(restore_after_migrate, sender=self)

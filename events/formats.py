@@ -612,8 +612,7 @@ def _ics_utc(moment: datetime) -> str:
 
 @dataclass(frozen=True)
 class Format:
-    name: str  # the ?format= value
-    media_type: str
+    name: str  # the ?format= value (its media type is its API renderer's: events/api/renderers.py)
     filename_extension: str
     # stream(entries: Iterable[dict], *, title: str) -> Iterator[bytes]; its docstring records
     # the format's choices for the API docs.
@@ -661,9 +660,9 @@ LEFT_OUT_HEADER = "X-Events-Left-Out"
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        Format("csv", "text/csv", "csv", csv_stream),
-        Format("geojson", "application/geo+json", "geojson", geojson_stream),
-        Format("timelinejs", "application/json", "json", timelinejs_stream),
-        Format("ics", "text/calendar", "ics", ics_stream),
+        Format("csv", "csv", csv_stream),
+        Format("geojson", "geojson", geojson_stream),
+        Format("timelinejs", "json", timelinejs_stream),
+        Format("ics", "ics", ics_stream),
     )
 }

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Collection
+from datetime import date
 
 from django.db import models, transaction
 from django.db.models import F, Q, Value
@@ -15,12 +16,15 @@ from events.dates import Precision as DatePrecision
 from events.dates import display_text
 from events.fields import NormalisedCharField, NormalisedTextField
 from events.querysets import (
+    CHRONOLOGICAL,
     ActorQuerySet,
     DaysBetween,
+    EventActorQuerySet,
     EventQuerySet,
     EventRemovalQuerySet,
     LocationQuerySet,
     PeriodQuerySet,
+    beneath,
 )
 from events.text import fingerprint, fold, normalise_newlines
 from events.versioning import Expected, StaleVersion, VersionedModel, lock_current
@@ -184,7 +188,7 @@ class Location(VersionedModel):
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             # Re-root the whole subtree in one statement.
-            Location.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            Location.objects.filter(beneath(F("path"), old_path)).exclude(pk=self.pk).update(
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                 depth=F("depth") + (self.path.count("/") - old_path.count("/")),
             )
@@ -205,10 +209,6 @@ class Location(VersionedModel):
         ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
         by_id = Location.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
-
-    @property
-    def has_coordinates(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
 
 class LocationAlias(models.Model):
@@ -479,27 +479,18 @@ class Event(VersionedModel):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        # The chronology order: earliest possible day, then narrower bounds (more precise) first,
-        # then id so the order is total. Served by events_event_chrono_idx (status first,
-        # since every public read filters on it) and events_event_dates_idx (the admin).
-        ordering = ["date_earliest", "date_latest", "id"]
+        # The chronological order (events.querysets.CHRONOLOGICAL). Served by
+        # events_event_chrono_idx (status first, since every public read filters on it) and
+        # events_event_dates_idx (the admin).
+        ordering = list(CHRONOLOGICAL)
         indexes = [
-            models.Index(
-                fields=["status", "date_earliest", "date_latest", "id"],
-                name="events_event_chrono_idx",
-            ),
-            models.Index(
-                fields=["date_earliest", "date_latest", "id"], name="events_event_dates_idx"
-            ),
+            models.Index(fields=["status", *CHRONOLOGICAL], name="events_event_chrono_idx"),
+            models.Index(fields=list(CHRONOLOGICAL), name="events_event_dates_idx"),
             # A place's events in order, covering the keyset (the admin's place filter).
-            models.Index(
-                fields=["location", "date_earliest", "date_latest", "id"],
-                name="events_event_place_idx",
-            ),
+            models.Index(fields=["location", *CHRONOLOGICAL], name="events_event_place_idx"),
             # Year-precision events all start on 1 January: a precision filter reads its own.
             models.Index(
-                fields=["date_precision", "date_earliest", "date_latest", "id"],
-                name="events_event_precision_idx",
+                fields=["date_precision", *CHRONOLOGICAL], name="events_event_precision_idx"
             ),
             models.Index(fields=["type", "date_earliest"], name="events_event_type_idx"),
             # The public freshness probe (newest change among published events) in one step.
@@ -561,14 +552,7 @@ class Event(VersionedModel):
             validators.validate_published_sources(self.status, int(self.sources.exists()))
         if not self.date_display and self.date_earliest and self.date_latest:
             self.date_display = self.generated_display()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if adding:
-                return
-            # The links carry a copy of the bounds so an actor's chronology is one index range.
-            self.actor_links.exclude(
-                date_earliest=self.date_earliest, date_latest=self.date_latest
-            ).update(date_earliest=self.date_earliest, date_latest=self.date_latest)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:events_event_change", args=[self.pk])
@@ -713,12 +697,15 @@ class EventActor(models.Model):
         db_default="",
         help_text="The actor's type as the source coded it for this event; empty: its own type.",
     )
-    # Copies of the event's bounds, kept by Event.save(): see events_eventactor_chrono_idx.
-    date_earliest = models.DateField(editable=False, blank=True)
-    date_latest = models.DateField(editable=False, blank=True)
+    # Copies of the event's bounds, so that an actor's chronology is one range of
+    # events_eventactor_chrono_idx: database triggers keep them (events/link_bounds.py), so
+    # every writer does. The default only stands in until the trigger writes the event's
+    # bounds; on SQLite a link just saved still holds it in memory (reload it to read them).
+    date_earliest = models.DateField(editable=False, blank=True, db_default=date.min)
+    date_latest = models.DateField(editable=False, blank=True, db_default=date.min)
 
     history = HistoricalRecords(excluded_fields=["date_earliest", "date_latest"])
-    objects = PeriodQuerySet.as_manager()
+    objects = EventActorQuerySet.as_manager()
 
     class Meta:
         verbose_name = "event actor"
@@ -740,11 +727,6 @@ class EventActor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()})"
-
-    def save(self, *args, **kwargs) -> None:
-        self.date_earliest = self.event.date_earliest
-        self.date_latest = self.event.date_latest
-        super().save(*args, **kwargs)
 
 
 class DateBasis(models.TextChoices):

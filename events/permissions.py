@@ -1,4 +1,4 @@
-"""The editorial groups and what each may do; a migration creates them, tests read them."""
+"""The editorial groups, what each may do, and who counts as an editor."""
 
 EDITOR_GROUP = "Editor"
 PUBLISHER_GROUP = "Publisher"
@@ -25,3 +25,9 @@ EDITOR_PERMISSIONS = [
 ]
 # Publishers add the decision to publish or retract.
 PUBLISHER_PERMISSIONS = ["publish_event"]
+
+
+def is_editor(user) -> bool:
+    """Whether this user is an editor: one who sees events of every status (drafts, reviews,
+    retractions) and their history, where everyone else sees published events only."""
+    return bool(user is not None and user.is_authenticated and user.has_perm("events.view_event"))

@@ -3,12 +3,36 @@
 import math
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, Func, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models.lookups import StartsWith
 
 from events.params import as_id
+from events.permissions import is_editor
 from events.text import fold
+
+# These querysets sit beneath events.models, which builds its managers from them: they reach
+# other models through relations (self.model._meta) or the app registry, never by importing
+# events.models, so that the two modules do not import each other.
+
+# The chronological order: earliest possible day, then narrower bounds first (more precise
+# first), then id, so that the order is total and keyset pages never skip or repeat a row.
+# Event.Meta.ordering and its indexes, EventQuerySet.chronological(), the chronology's keyset
+# and the actor links' copy of the bounds (events_eventactor_chrono_idx) all read it here.
+CHRONOLOGICAL = ("date_earliest", "date_latest", "id")
 
 
 class DaysBetween(Func):
@@ -85,34 +109,6 @@ class NamedQuerySet(models.QuerySet):
         )
 
 
-def actor_links(
-    actor_ids=None,
-    *,
-    role: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    within: bool = False,
-    floor: date | None = None,
-) -> models.QuerySet:
-    """Event↔actor links of these actors in this role whose event falls in [start, end].
-
-    floor: earliest_overlap(start), when the caller has it already.
-
-    The link carries a copy of the event's bounds, so the date range narrows the links
-    themselves and an actor's period is one range of events_eventactor_chrono_idx.
-    """
-    from events.models import EventActor
-
-    links = EventActor.objects.all()
-    if actor_ids is not None:
-        links = links.filter(actor_id__in=actor_ids)
-    if role:
-        links = links.filter(role=role)
-    if within:
-        return links.within(start, end)
-    return links.overlapping(start, end, floor=floor)
-
-
 def earliest_overlap(start: date) -> date:
     """No event that ends on or after start begins before this day.
 
@@ -120,9 +116,8 @@ def earliest_overlap(start: date) -> date:
     the range scan of an overlap query: without it, "ends on or after start" reads every
     event that began before start, since no index can be entered at its end day.
     """
-    from events.models import Event
-
-    longest = Event.objects.aggregate(longest=Max("date_span_days"))["longest"] or 0
+    events = apps.get_model("events", "Event").objects
+    longest = events.aggregate(longest=Max("date_span_days"))["longest"] or 0
     try:
         return start - timedelta(days=longest)
     except OverflowError:
@@ -157,17 +152,45 @@ class PeriodQuerySet(models.QuerySet):
         return qs
 
 
+class EventActorQuerySet(PeriodQuerySet):
+    """Event↔actor links, which carry a copy of their event's bounds (see events.link_bounds)."""
+
+    def of_actors(
+        self,
+        actor_ids=None,
+        *,
+        role: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        within: bool = False,
+        floor: date | None = None,
+    ) -> "EventActorQuerySet":
+        """Links of these actors (any actor: None) in this role whose event falls in
+        [start, end]; floor: earliest_overlap(start), when the caller has it already.
+
+        The copy of the bounds lets the date range narrow the links themselves, so an actor's
+        period is one range of events_eventactor_chrono_idx.
+        """
+        links = self
+        if actor_ids is not None:
+            links = links.filter(actor_id__in=actor_ids)
+        if role:
+            links = links.filter(role=role)
+        if within:
+            return links.within(start, end)
+        return links.overlapping(start, end, floor=floor)
+
+
 class EventQuerySet(PeriodQuerySet):
     def delete(self):
         """Delete, leaving a tombstone per event for the sync feed (events/removed/)."""
         from django.db import transaction
 
-        from events.models import EventRemoval
-
+        removals = apps.get_model("events", "EventRemoval")
         with transaction.atomic():
-            EventRemoval.record(
+            removals.record(
                 self.order_by().values("id", "uid", "status").iterator(),
-                reason=EventRemoval.Reason.DELETED,
+                reason=removals.Reason.DELETED,
             )
             return super().delete()
 
@@ -179,13 +202,10 @@ class EventQuerySet(PeriodQuerySet):
 
     def visible_to(self, user) -> "EventQuerySet":
         """Editors see every status; everyone else sees published events only."""
-        if user is not None and user.is_authenticated and user.has_perm("events.view_event"):
-            return self
-        return self.published()
+        return self if is_editor(user) else self.published()
 
     def chronological(self) -> "EventQuerySet":
-        # Narrower bounds first among events with the same earliest day: more precise first.
-        return self.order_by("date_earliest", "date_latest", "id")
+        return self.order_by(*CHRONOLOGICAL)
 
     def linked_to(
         self,
@@ -197,7 +217,9 @@ class EventQuerySet(PeriodQuerySet):
         within: bool = False,
     ) -> "EventQuerySet":
         """Events with one link matching actor and role together (not two different links)."""
-        links = actor_links(actor_ids, role=role, start=start, end=end, within=within)
+        links = self._related("actor_links").objects.of_actors(
+            actor_ids, role=role, start=start, end=end, within=within
+        )
         return self.filter(id__in=links.values("event_id"))
 
     def mentioning(self, text: str) -> "EventQuerySet":
@@ -211,27 +233,22 @@ class EventQuerySet(PeriodQuerySet):
         self, min_lon: float, min_lat: float, max_lon: float, max_lat: float
     ) -> "EventQuerySet":
         """Events at places inside the box; min_lon > max_lon means it crosses the antimeridian."""
-        from events.models import Location
-
-        return self.filter(
-            location_id__in=Location.objects.in_bbox(min_lon, min_lat, max_lon, max_lat).values(
-                "id"
-            )
-        )
+        places = self._related("location").objects.in_bbox(min_lon, min_lat, max_lon, max_lat)
+        return self.filter(location_id__in=places.values("id"))
 
     def near(self, latitude: float, longitude: float, km: float) -> "EventQuerySet":
         """Events at places within km of a point (great-circle distance)."""
-        from events.models import Location
-
-        return self.filter(
-            location_id__in=Location.objects.near(latitude, longitude, km).values("id")
-        )
+        places = self._related("location").objects.near(latitude, longitude, km)
+        return self.filter(location_id__in=places.values("id"))
 
     def in_location(self, location) -> "EventQuerySet":
         """Events at this place or anywhere beneath it in the hierarchy."""
-        from events.models import Location
+        places = self._related("location").objects.subtree(location)
+        return self.filter(location_id__in=places.values("id"))
 
-        return self.filter(location_id__in=Location.objects.subtree(location).values("id"))
+    def _related(self, name: str) -> type[models.Model]:
+        """The model at the other end of a relation ("location": Location)."""
+        return self.model._meta.get_field(name).related_model
 
 
 class ActorQuerySet(NamedQuerySet):
@@ -242,19 +259,32 @@ class ActorQuerySet(NamedQuerySet):
 
     def with_members(self, actor_ids) -> set[int]:
         """The ids given plus every member of those that are alliances (one level, one query)."""
-        from events.models import ActorMembership
-
+        memberships = self.model._meta.get_field("memberships").related_model.objects
         ids = set(actor_ids)
-        ids.update(
-            ActorMembership.objects.filter(alliance_id__in=ids).values_list("member_id", flat=True)
-        )
+        ids.update(memberships.filter(alliance_id__in=ids).values_list("member_id", flat=True))
         return ids
+
+
+def beneath(path, ancestor_path) -> StartsWith:
+    """Whether the place at `path` is the one at `ancestor_path` or lies beneath it: the one
+    definition of "a place and everything beneath it".
+
+    A place's path is its materialised ancestry ("/3/17/42/"), so this is a prefix match, one
+    indexed range for a literal prefix. Either side may be a column (F), an outer row's column
+    (OuterRef) or a value.
+    """
+    return StartsWith(path, ancestor_path)
 
 
 class LocationQuerySet(NamedQuerySet):
     def subtree(self, location) -> "LocationQuerySet":
         """This place and everything beneath it."""
-        return self.filter(path__startswith=location.path)
+        return self.filter(beneath(F("path"), location.path))
+
+    def subtrees(self, places: models.QuerySet) -> "LocationQuerySet":
+        """These places (a queryset of them) and everything beneath them, in one query."""
+        named = self.model._default_manager.filter(id__in=places.values("id"))
+        return self.filter(Exists(named.filter(beneath(OuterRef("path"), F("path")))))
 
     def in_bbox(
         self, min_lon: float, min_lat: float, max_lon: float, max_lat: float
@@ -305,9 +335,8 @@ class EventRemovalQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EventRemovalQuerySet":
         """Editors see every removal; everyone else those of events they could see, that is,
         that were published and are not published again now."""
-        if user is not None and user.is_authenticated and user.has_perm("events.view_event"):
+        if is_editor(user):
             return self
-        from events.models import Event
-
-        republished = Event.objects.published().filter(uid=OuterRef("uid"))
+        events = apps.get_model("events", "Event").objects
+        republished = events.published().filter(uid=OuterRef("uid"))
         return self.filter(previous_status="published").exclude(Exists(republished))

@@ -312,16 +312,22 @@ TRIGGERS = {
 
 
 def install(schema_editor) -> None:
-    """Create the index and its triggers and index every event (migration 0007)."""
-    from events import search, triggers
+    """Create the index and its triggers and index every event (migration 0007).
 
-    triggers.install_feature(search, schema_editor.connection)
+    On SQLite the index is built when the migrations are done, by events.triggers'
+    restore_after_migrate: its view of events_event would make a later migration that rebuilds
+    that table fail. This runs the statements itself, since events.triggers imports this module.
+    """
+    if schema_editor.connection.vendor == "sqlite":
+        return
+    for sql in STATEMENTS[schema_editor.connection.vendor][0]:
+        # No parameters: the statements' own % signs are not placeholders.
+        schema_editor.execute(sql, params=None)
 
 
 def uninstall(schema_editor) -> None:
-    from events import search, triggers
-
-    triggers.uninstall_feature(search, schema_editor.connection)
+    for sql in STATEMENTS[schema_editor.connection.vendor][1]:
+        schema_editor.execute(sql, params=None)
 
 
 # --- Queries ----------------------------------------------------------------------------------

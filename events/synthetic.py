@@ -14,6 +14,7 @@ from operator import attrgetter
 
 from django.db import connection, models, transaction
 from django.db.models import Max, Model, OuterRef, Subquery, Value
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -405,13 +406,8 @@ def generate_batch(rng: random.Random, ref: Reference, count: int, *, token: str
         events.append(event)
         for i, role in zip(chosen, roles, strict=False):
             links.append(
-                EventActor(
-                    event=event,
-                    actor_id=ref.actors[i][0],
-                    role=role,
-                    date_earliest=earliest,
-                    date_latest=latest,
-                )
+                # The bounds' copy on the link is the database's (events.link_bounds).
+                EventActor(event=event, actor_id=ref.actors[i][0], role=role)
             )
         phrase = f"{_PRECISION_WORDS[precision]} {display}"
         toll = ""
@@ -597,7 +593,8 @@ def insert_rows(model: type[Model], objs: list[Model]) -> None:
 
     bulk_create compiles SQL value by value (about 3x the cost of the insert itself at this
     size); here each column's conversion is looked up once. Like bulk_create it runs no save()
-    and sends no signals, so the caller fills derived fields (paths, folded names, date copies).
+    and sends no signals, so the caller fills derived fields (paths, folded names); columns left
+    to the database (a db_default the first row does not override) are left out.
     """
     if not objs:
         return
@@ -606,6 +603,8 @@ def insert_rows(model: type[Model], objs: list[Model]) -> None:
     columns, getters = [], []
     for f in model._meta.concrete_fields:
         if f.primary_key or f.generated:
+            continue
+        if f.has_db_default() and isinstance(getattr(objs[0], f.attname), DatabaseDefault):
             continue
         columns.append(ops.quote_name(f.column))
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):

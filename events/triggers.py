@@ -1,12 +1,19 @@
 """The features database triggers keep: installed by migrations, put back after a table
 rebuild dropped them, and set aside during a bulk load.
 
-Two features live in triggers: the full-text index (events.search) and the published day pairs
-(events.daypairs). On SQLite, Django applies many schema changes by copying a table into a new
-one and dropping the old, and the triggers go with the old table: writes would then silently
-stop reaching the index and the counts. After every migrate, a missing trigger is reinstalled
-here, with its table rebuilt from the events, once the migration that first installed it has
-been applied.
+Three features live in triggers: the full-text index (events.search), the published day pairs
+(events.daypairs) and the actor links' copy of their event's bounds (events.link_bounds).
+Derived data is kept one way, by the database, because bulk inserts and raw SQL (importers,
+generate_events, a fix by hand) never pass through a model's save(), and a trigger cannot be
+forgotten by a new write path.
+
+On SQLite, Django applies many schema changes by copying a table into a new one, dropping the
+old and renaming the copy: the triggers go with the old table, and a view or a trigger on
+another table that reads the renamed one (the search index's, the link copies') makes the
+rename fail. So on SQLite no feature stands while the events app's migrations run: those
+installed are set aside before, those the migrations install wait (see search.install too),
+and after every migrate each feature whose migration has been applied and whose triggers are
+not all there is installed, with its table rebuilt from the events.
 """
 
 from collections.abc import Iterator
@@ -15,18 +22,27 @@ from contextlib import contextmanager
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
-from events import daypairs, search
+from events import daypairs, link_bounds, search
 
-# Each feature and the migration that installs it.
+# Each feature and the migration that installs it, by its name without its number (merging
+# branches renumbers migrations).
 FEATURES = (
-    (search, "0007_event_search"),
-    (daypairs, "0010_published_day_pairs"),
+    (search, "event_search"),
+    (daypairs, "published_day_pairs"),
+    (link_bounds, "link_bounds_by_triggers"),
 )
+
+
+# The SQLite connections (aliases) whose migrations are running: features wait for them to end.
+_MIGRATING: set[str] = set()
 
 
 def install_feature(feature, connection) -> None:
     """Run a feature's install statements (its STATEMENTS for this database): its tables and
-    triggers, and its rows built from the events."""
+    triggers, and its rows built from the events. While migrations run on SQLite, it waits
+    for restore_after_migrate."""
+    if connection.alias in _MIGRATING:
+        return
     _run(connection, feature.STATEMENTS[connection.vendor][0])
 
 
@@ -52,8 +68,12 @@ def present_triggers(connection) -> set[str]:
 
 def _installed(connection) -> list:
     """The features whose migration has been applied."""
-    applied = MigrationRecorder(connection).applied_migrations()
-    return [feature for feature, migration in FEATURES if ("events", migration) in applied]
+    applied = {
+        name.split("_", 1)[-1]
+        for app, name in MigrationRecorder(connection).applied_migrations()
+        if app == "events"
+    }
+    return [feature for feature, migration in FEATURES if migration in applied]
 
 
 def restore_triggers(using: str = "default") -> list[str]:
@@ -70,10 +90,23 @@ def restore_triggers(using: str = "default") -> list[str]:
     return restored
 
 
+def set_aside_before_migrate(sender, using="default", plan=None, **kwargs) -> None:
+    """On SQLite, drop the installed features before migrations of this app run, and hold back
+    those they install (see the module's docstring); restore_after_migrate builds them."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL alters a table in place: its triggers and views stay.
+    if any(migration.app_label == "events" for migration, _ in plan or ()):
+        for feature in _installed(connection):
+            uninstall_feature(feature, connection)
+        _MIGRATING.add(using)
+
+
 def restore_after_migrate(sender, using="default", verbosity=1, **kwargs) -> None:
+    _MIGRATING.discard(using)
     for name in restore_triggers(using):
         if verbosity:
-            print(f"  Restored the triggers of {name} (a table rebuild had dropped them).")
+            print(f"  Rebuilt {name} and its triggers (set aside for the migrations).")
 
 
 @contextmanager

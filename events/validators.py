@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from events.dates import Precision
+from events.text import fingerprint, fold
 
 # Which status may follow which: publishing goes through review, retracting keeps the record.
 TRANSITIONS: dict[str, set[str]] = {
@@ -216,7 +217,8 @@ def validate_event_type_parent(event_type) -> None:
 
 
 def validate_actor_alias(alias) -> None:
-    from events.models import Actor, ActorAlias
+    # The models come from the instance: events.models imports this module, not the reverse.
+    ActorAlias, Actor = type(alias), alias._meta.get_field("actor").related_model
 
     taken = ActorAlias.objects.filter(name_folded=alias.name_folded).exclude(pk=alias.pk)
     other = taken.select_related("actor").first()
@@ -230,8 +232,7 @@ def validate_actor_alias(alias) -> None:
 
 
 def validate_actor_name_unclaimed(actor) -> None:
-    from events.models import ActorAlias
-    from events.text import fold
+    ActorAlias = actor._meta.get_field("aliases").related_model
 
     other = (
         ActorAlias.objects.filter(name_folded=fold(actor.name))
@@ -257,12 +258,10 @@ def validate_membership(membership) -> None:
 
 
 def validate_article_text_unique(article) -> None:
-    from events.models import Article
-    from events.text import fingerprint
-
     if not article.text:
         return
-    same = Article.objects.filter(sha256=fingerprint(article.text)).exclude(pk=article.pk).first()
+    articles = type(article)._default_manager
+    same = articles.filter(sha256=fingerprint(article.text)).exclude(pk=article.pk).first()
     if same:
         raise ValidationError(
             {"text": f"This exact text is already stored as article #{same.pk}: {same.title!r}."}

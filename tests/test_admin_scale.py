@@ -7,7 +7,7 @@ from django.core.paginator import EmptyPage
 from django.urls import reverse
 
 from events.admin.events import EventAdmin
-from events.admin.filters import first_and_last_day
+from events.admin.list_filters import first_and_last_day
 from events.admin.paging import BoundedCountPaginator
 from events.models import Event
 from tests.factories import (
@@ -311,11 +311,11 @@ class TestBoundedCountPaginator:
 def test_the_actor_filter_lists_the_same_events_for_a_busy_or_a_rare_actor(
     client, editor, world, small_pages, monkeypatch, busy_above
 ):
-    from events.admin import filters
+    from events.admin import list_filters
 
     _add_events(world, 8)
     EventFactory(headline="Without the actor", status="review")
-    monkeypatch.setattr(filters, "BUSY_ACTOR_LINKS", busy_above)
+    monkeypatch.setattr(list_filters, "BUSY_ACTOR_LINKS", busy_above)
     client.force_login(editor)
     page = client.get(CHANGELIST, {"actor": "Jaish al-Nasr"}).content.decode()
     assert page.count('name="_selected_action"') == 5  # A full first page of five.

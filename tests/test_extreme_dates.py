@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from events.chronology import INTERVALS, MAX_BUCKETS
+from events.chronology.histogram import INTERVALS, MAX_BUCKETS
 from events.formats import FORMATS
 from events.models import Event, EventActor
 from tests.api.helpers import errors

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.throttling import AnonRateThrottle
 
-from events.api.filtersets import ChronologyFilterSet
+from events.chronology.query import ChronologyFilterSet
 from tests.fuzzing import (
     CORE,
     admin_endpoints,

@@ -282,7 +282,7 @@ def test_q_adds_at_most_two_queries_to_a_timeline_page(api, django_assert_max_nu
     with django_assert_max_num_queries(50) as plain:
         api.get(TIMELINE)
     # The plan probe (a capped match count, SQLite) and the bounded first look of a filtered
-    # page (events.chronology._probed_page), which falls short here: five events in all.
+    # page (events.chronology.paging._probed_page), which falls short here: five events in all.
     with django_assert_max_num_queries(len(plain.captured_queries) + 2):
         response = api.get(f"{TIMELINE}?q=convoy")
     assert len(response.json()["results"]) == 5

@@ -203,7 +203,7 @@ def test_the_index_and_day_counts_set_aside_during_generation_are_whole_after_it
     from django.db import connection
 
     from events import daypairs, search
-    from events.chronology import day_pairs
+    from events.chronology.histogram import day_pairs
     from events.models import PublishedDayPair
     from events.triggers import present_triggers
 

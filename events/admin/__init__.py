@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
-from events.admin import catalogue, events, filters, ingest, interchange
+from events.admin import catalogue, events, ingest, interchange, list_filters
 
-__all__ = ["catalogue", "events", "filters", "ingest", "interchange"]
+__all__ = ["catalogue", "events", "ingest", "interchange", "list_filters"]
 
 admin.site.site_header = "Conflict Tracker — editors"
 admin.site.site_title = "Conflict Tracker"

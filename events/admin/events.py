@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from events import dates
-from events.admin.filters import (
+from events.admin.list_filters import (
     ActorFilter,
     DateNavigationFilter,
     EventTypeFilter,
@@ -43,7 +43,7 @@ from events.models import (
     EventSource,
 )
 from events.params import as_id, id_or_404
-from events.querysets import related_count
+from events.querysets import CHRONOLOGICAL, related_count
 from events.validators import (
     PUBLISHER_STATUSES,
     TRANSITIONS,
@@ -330,7 +330,7 @@ class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
     # Facet counts are one COUNT per choice over the whole filtered set.
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
-    ordering = ["-date_earliest", "-date_latest", "-id"]
+    ordering = [f"-{name}" for name in CHRONOLOGICAL]  # Newest first.
     change_form_template = "admin/events/event/change_form.html"
     object_history_template = "admin/events/event/object_history.html"
 

@@ -26,6 +26,7 @@ from events.interchange.importer import (
 from events.interchange.places import merge_place
 from events.interchange.reading import FileError
 from events.models import ExternalRecord, PlaceSuggestion
+from events.permissions import is_editor
 
 # Uploaded files wait here between the preview and the import; the session holds their token.
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "conflicttracker-imports"
@@ -109,7 +110,7 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
 
     # Records are written by imports only; anyone who may see events may see them.
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("events.view_event")
+        return is_editor(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -8,20 +8,16 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from events.api.caching import etag, freshness
-from events.api.filtersets import ChronologyFilterSet, describe
 from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
 from events.api.pagination import KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
-from events.chronology import CHRONOLOGICAL, walk
+from events.chronology import ChronologyQuery, QueryError, describe, parse, stream
+from events.chronology.query import ChronologyFilterSet, filtered
 from events.formats import FORMATS, LEFT_OUT_HEADER
 from events.params import FilterBackend
+from events.permissions import is_editor
 
 READ_ONLY = ["get", "head", "options"]
-
-
-def is_editor(user) -> bool:
-    """Editors see every status (the same rule as EventQuerySet.visible_to)."""
-    return bool(user and user.is_authenticated and user.has_perm("events.view_event"))
 
 
 class ApiView:
@@ -112,39 +108,37 @@ class ApiView:
 
 
 class ChronologyView(ApiView):
-    """A view over events filtered by ChronologyFilterSet, paged or exported."""
+    """A view over the chronology (events.chronology), paged or exported."""
 
+    # The declared filters: the OpenAPI description and the known parameters. Requests are
+    # filtered through query() and events.chronology, which instantiate no FilterSet.
     filterset_class = ChronologyFilterSet
     # The dataset layouts' option (acled, ucdp): include events they have no equivalent for.
     extra_query_params = ("include_unmapped",)
     # Its entries are stored events: exports add what the format's steps add (Format.stored).
     exports_stored_events = True
-    # For the OpenAPI description of the filters; filtering goes through filtered().
     filter_backends = [FilterBackend]
     pagination_class = KeysetPagination
     renderer_classes = [JSONRenderer, *EXPORT_RENDERERS]
     repeatable_query_params = frozenset({"actor", "type", "article", "precision"})
-    keyset_fields = CHRONOLOGICAL
 
-    def filtered(self) -> ChronologyFilterSet:
-        """The validated filterset; a 400 naming each bad parameter otherwise."""
-        if not hasattr(self, "_filterset"):
-            filterset = ChronologyFilterSet(
-                self.request.query_params, queryset=self.get_queryset(), request=self.request
-            )
-            if not filterset.is_valid():
-                raise ValidationError(filterset.errors)
-            self._filterset = filterset
-        return self._filterset
+    def query(self) -> ChronologyQuery:
+        """The request's filters, checked; a 400 naming each bad parameter otherwise."""
+        if not hasattr(self, "_query"):
+            try:
+                self._query = parse(self.request.query_params)
+            except QueryError as exc:
+                raise ValidationError(exc.errors) from None
+        return self._query
 
     def get_export_title(self) -> str:
-        return describe(self.filtered()) if self.request.query_params else "Chronology"
+        return describe(self.query()) if self.request.query_params else "Chronology"
 
     def url_for(self):
         prefix = self.request.build_absolute_uri(reverse("api:event-detail", args=[0]))[:-2]
         return lambda pk: f"{prefix}{pk}/"
 
-    def export(self, events, *, actors=None, scope=None) -> StreamingHttpResponse | None:
+    def export(self) -> StreamingHttpResponse | None:
         """A streamed export of the whole filtered set when a format other than json is asked."""
         fmt = self.request.accepted_renderer.format
         if fmt not in FORMATS:
@@ -156,15 +150,12 @@ class ChronologyView(ApiView):
             name = str(exc).split(":", 1)[0]
             raise ValidationError({name: [str(exc).split(": ", 1)[-1]]}) from None
         # Counted before the first byte: a streamed body cannot carry its own headers.
-        left_out = export.left_out(self.filtered().qs, options)
+        left_out = export.left_out(filtered(self.query(), self.get_queryset()), options)
         title = self.get_export_title()
         charset = f"; charset={renderer.charset}" if renderer.charset else ""
+        entries = stream(self.query(), events=self.get_queryset(), url_for=self.url_for())
         response = StreamingHttpResponse(
-            export.stream(
-                export.stored(walk(events, url_for=self.url_for(), actors=actors, scope=scope)),
-                title=title,
-                **options,
-            ),
+            export.stream(export.stored(entries), title=title, **options),
             content_type=f"{renderer.media_type}{charset}",
         )
         response["Content-Disposition"] = export.content_disposition(title)

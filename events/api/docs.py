@@ -1,6 +1,7 @@
 """The OpenAPI descriptions of the endpoints: the rules a client relies on, in words."""
 
-from events.chronology import DEFAULT_PAGE_SIZE, HISTOGRAM_RULE, MAX_BUCKETS, MAX_PAGE_SIZE
+from events.chronology.histogram import HISTOGRAM_RULE, MAX_BUCKETS
+from events.chronology.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 PAGING = (
     "Pages are keyset pages on a unique order: follow `next` and `previous` as given (the "

@@ -5,14 +5,13 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from events.chronology import (
+from events import chronology
+from events.chronology.paging import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     CursorError,
     Keyset,
     Page,
-    Paging,
-    chronology_page,
     page,
 )
 from events.params import ParamError, parse_int
@@ -61,17 +60,14 @@ class KeysetPagination(BasePagination):
             request, lambda size, cursor: page(queryset, keyset, size=size, cursor=cursor)
         )
 
-    def paginate_chronology(self, paging: Paging, request, *, url_for=None) -> list[dict]:
+    def paginate_chronology(
+        self, query: chronology.ChronologyQuery, events, request, *, url_for=None
+    ) -> list[dict]:
         """A page of chronology entries (events.chronology: a fixed number of queries)."""
         return self._page(
             request,
-            lambda size, cursor: chronology_page(
-                paging.events,
-                size=size,
-                cursor=cursor,
-                url_for=url_for,
-                actors=paging.actors,
-                scope=paging.scope,
+            lambda size, cursor: chronology.page(
+                query, events=events, size=size, cursor=cursor, url_for=url_for
             ),
         )
 

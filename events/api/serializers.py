@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events import dates, validators
+from events.chronology.entries import GROUPS, PLACES, Doc, Related, Side, entry_tree
 from events.models import (
     Actor,
     ActorRole,
@@ -21,80 +22,74 @@ from events.models import (
 from events.params import DateInput, IdRelatedField, IntegerInput, as_id
 from events.text import normalise_newlines
 
-# --- The chronology entry (built by events.chronology; these classes document it) -------------
+# --- The chronology entry (its shape generated from events.chronology.entries) --------------
+
+_FIELDS = {
+    "integer": serializers.IntegerField,
+    "number": serializers.FloatField,
+    "string": serializers.CharField,
+    "slug": serializers.SlugField,
+    "uuid": serializers.UUIDField,
+    "date": serializers.DateField,
+    "datetime": serializers.DateTimeField,
+    "boolean": serializers.BooleanField,
+    "url": serializers.URLField,
+    "choice": serializers.ChoiceField,
+}
 
 
-class DateSerializer(serializers.Serializer):
-    earliest = serializers.DateField(help_text="The earliest day it can have happened.")
-    latest = serializers.DateField(help_text="The latest day it can have happened.")
-    precision = serializers.ChoiceField(choices=Event.Precision.choices)
-    approximate = serializers.BooleanField(help_text="The source hedges ('about', 'some').")
-    display = serializers.CharField(help_text="How to show the date, e.g. 'early August 2016'.")
+def _field(doc: Doc, **extra) -> serializers.Field:
+    options = {"help_text": doc.help} if doc.help else {}
+    if doc.nullable:
+        options["allow_null"] = True
+    if doc.type == "choice":
+        options["choices"] = list(doc.choices)
+    return _FIELDS[doc.type](**options, **extra)
 
 
-class TypeRefSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
+_MADE: dict[str, type[serializers.Serializer]] = {}
 
 
-class EntryTypeSerializer(TypeRefSerializer):
-    parent = TypeRefSerializer(allow_null=True, help_text="Null for a top-level type.")
+def _serializer(schema: str, fields, doc: str = "") -> type[serializers.Serializer]:
+    """The Serializer class named for the schema ("Date": DateSerializer, as the component is
+    named), made once from fields() (a shape used twice is one component)."""
+    if schema not in _MADE:
+        namespace = {**fields(), "__doc__": doc, "__module__": __name__}
+        _MADE[schema] = type(f"{schema}Serializer", (serializers.Serializer,), namespace)
+    return _MADE[schema]
 
 
-class PlaceRefSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Location.Kind.choices)
+def _related(related: Related) -> type[serializers.Serializer]:
+    return _serializer(related.schema, lambda: {c.place: _field(c.doc) for c in related.columns})
 
 
-class EntryLocationSerializer(PlaceRefSerializer):
-    id = serializers.IntegerField()
-    latitude = serializers.FloatField(allow_null=True)
-    longitude = serializers.FloatField(allow_null=True)
-    geo_precision = serializers.ChoiceField(choices=Location.GeoPrecision.choices, allow_null=True)
-    ancestors = PlaceRefSerializer(many=True, help_text="From the country down.")
+def _member(item, place: str):
+    """The serializer field for one member of the entry at `place`."""
+    if isinstance(item, dict):
+        group = GROUPS[place]
+        options = {"help_text": group.help} if group.help else {}
+        if group.present:
+            options["allow_null"] = True
+        return _object(item, place, group.schema)(**options)
+    if isinstance(item, Side) and isinstance(item.doc, Related):
+        options = {"help_text": item.help} if item.help else {}
+        return _related(item.doc)(many=True, **options)
+    return _field(item.doc)
 
 
-class EntryActorSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Actor.Kind.choices)
-    role = serializers.ChoiceField(choices=ActorRole.choices)
+def _object(tree: dict, place: str, schema: str, doc: str = "") -> type[serializers.Serializer]:
+    prefix = f"{place}." if place else ""
+    return _serializer(
+        schema, lambda: {key: _member(item, f"{prefix}{key}") for key, item in tree.items()}, doc
+    )
 
 
-class EntrySourceSerializer(serializers.Serializer):
-    article = serializers.IntegerField(help_text="The article's id (see articles/).")
-    title = serializers.CharField()
-    outlet = serializers.CharField()
-    original_agency = serializers.CharField()
-    url = serializers.CharField()
-    published = serializers.DateField()
-    excerpt = serializers.CharField(help_text="Verbatim text of the article.")
-    attributed_to = serializers.CharField()
-    date_phrase = serializers.CharField(help_text="The article's phrase that dates the event.")
-
-
-class FatalitiesSerializer(serializers.Serializer):
-    best = serializers.IntegerField(allow_null=True)
-    low = serializers.IntegerField(allow_null=True)
-    high = serializers.IntegerField(allow_null=True)
-
-
-class EntrySerializer(serializers.Serializer):
-    """One event of the chronology (null means unknown, never zero)."""
-
-    id = serializers.IntegerField()
-    uid = serializers.UUIDField(help_text="Stable across copies of the database.")
-    headline = serializers.CharField()
-    summary = serializers.CharField()
-    date = DateSerializer()
-    type = EntryTypeSerializer()
-    location = EntryLocationSerializer(allow_null=True)
-    actors = EntryActorSerializer(many=True)
-    sources = EntrySourceSerializer(many=True)
-    fatalities = FatalitiesSerializer()
-    updated = serializers.DateTimeField()
-    url = serializers.URLField()
+# The entry's documented shape, from the one column spec that reads and builds it.
+EntrySerializer = _object(
+    entry_tree(), "", "Entry", "One event of the chronology (null means unknown, never zero)."
+)
+TypeRefSerializer = _object(entry_tree()["type"]["parent"], "type.parent", "TypeRef")
+PlaceRefSerializer = _related(PLACES)
 
 
 class RelatedEventSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """API v1 views: thin layers over the chronology FilterSet, keyset pages and events.chronology."""
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from events.api import docs, preconditions
 from events.api import serializers as s
-from events.api.base import READ_ONLY, ApiView, ChronologyView, is_editor
+from events.api.base import READ_ONLY, ApiView, ChronologyView
 from events.api.editing import save_event
 from events.api.filtersets import (
     ActorFilterSet,
@@ -34,16 +34,13 @@ from events.api.filtersets import (
 )
 from events.api.negotiation import JSONRenderer
 from events.api.pagination import KeysetPagination
-from events.chronology import (
-    INTERVALS,
-    TooManyBuckets,
-    add_event_details,
-    entries,
-    histogram,
-)
+from events.chronology import INTERVALS, entries_of, histogram
+from events.chronology.details import add_event_details
+from events.chronology.histogram import TooManyBuckets
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
-from events.querysets import distinct_count
+from events.permissions import is_editor
+from events.querysets import beneath, distinct_count
 from events.versioning import StaleVersion
 
 # The dataset layouts' option (format=acled or ucdp), documented beside the filters.
@@ -71,11 +68,12 @@ class TimelineView(ChronologyView, GenericAPIView):
         return Event.objects.published()
 
     def get(self, request, *args, **kwargs):
-        paging = self.filtered().for_paging()
-        response = self.export(paging.events, actors=paging.actors, scope=paging.scope)
+        response = self.export()
         if response is not None:
             return response
-        rows = self.paginator.paginate_chronology(paging, request, url_for=self.url_for())
+        rows = self.paginator.paginate_chronology(
+            self.query(), self.get_queryset(), request, url_for=self.url_for()
+        )
         return self.paginator.get_paginated_response(rows)
 
 
@@ -108,15 +106,14 @@ class HistogramView(ChronologyView, GenericAPIView):
         if interval not in INTERVALS:
             message = f"unknown interval {interval!r}; use one of {', '.join(INTERVALS)}"
             raise ValidationError({"interval": [message]})
-        filterset = self.filtered()
+        query = self.query()
         # Counts change only when the data does: keyed by the ETag (the data's version, the
         # URL and the audience), a dashboard's repeated histogram is not recounted.
         key = f"histogram:{self.etag}"
         counts = cache.get(key)
         if counts is None:
-            start, end = filterset.period
             try:
-                counts = histogram(filterset.day_pairs(), interval=interval, start=start, end=end)
+                counts = histogram(query, interval=interval)
             except TooManyBuckets as exc:
                 raise ValidationError({"interval": [str(exc)]}) from exc
             cache.set(key, counts, HISTOGRAM_CACHE_SECONDS)
@@ -176,12 +173,14 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
     http_method_names = [*READ_ONLY, "post", "put", "patch"]
     lookup_value_regex = ID_PATTERN
+    # The removals feed's order (events/removed/); the chronology pages by its own.
+    keyset_fields = ("removed_at", "id")
 
     def get_queryset(self):
         if self.action == "removed":
             # The tombstones this caller may know of (one EXISTS per row for the public).
             return EventRemoval.objects.visible_to(self.request.user)
-        # Anonymous clients see published events only; entries come from .values().
+        # Anonymous clients see published events only; entries come from rows, not models.
         return Event.objects.visible_to(self.request.user)
 
     def get_serializer_class(self):
@@ -216,7 +215,7 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
         )
 
     def event_response(self, pk: int, *, status: int = 200) -> Response:
-        found = entries(self.get_queryset().filter(pk=pk), url_for=self.url_for())
+        found = entries_of(self.get_queryset().filter(pk=pk), url_for=self.url_for())
         if not found:
             return Response({"detail": "No event matches the given query."}, status=404)
         return Response(self.full_events(found, with_history=True)[0], status=status)
@@ -255,11 +254,12 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
 
     @extend_schema(responses={200: s.EventSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        paging = self.filtered().for_paging()
-        response = self.export(paging.events, actors=paging.actors, scope=paging.scope)
+        response = self.export()
         if response is not None:
             return response
-        rows = self.paginator.paginate_chronology(paging, request, url_for=self.url_for())
+        rows = self.paginator.paginate_chronology(
+            self.query(), self.get_queryset(), request, url_for=self.url_for()
+        )
         return self.paginator.get_paginated_response(self.full_events(rows))
 
     @extend_schema(responses={200: s.EventSerializer})
@@ -341,7 +341,6 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
         permission_classes=[AllowAny],
         renderer_classes=[JSONRenderer],
         filterset_class=RemovalFilterSet,
-        keyset_fields=("removed_at", "id"),
     )
     def removed(self, request):
         rows = self.paginator.paginate_queryset(
@@ -440,13 +439,13 @@ class LocationViewSet(ReferenceViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        subtree = Location.objects.filter(path__startswith=OuterRef(OuterRef("path"))).values("id")
+        subtree = Location.objects.filter(beneath(F("path"), OuterRef(OuterRef("path"))))
         qs = (
             Location.objects.select_related("parent")  # The parent's slug on every row.
             .prefetch_related("aliases")  # Alias names: one query per page.
             .annotate(
                 # Events here or beneath: the subtree's ids, then events_event_location_idx.
-                event_count=distinct_count(self.published(), location_id__in=subtree)
+                event_count=distinct_count(self.published(), location_id__in=subtree.values("id"))
             )
         )
         if self.action == "retrieve":

@@ -298,8 +298,8 @@ def export_events(
     format's own options (include_unmapped); they are checked by the same ChronologyFilterSet
     as the API, and ExportError names a bad one.
     """
-    from events.api.filtersets import ChronologyFilterSet, describe
     from events.chronology import walk
+    from events.chronology.query import ChronologyFilterSet, describe
     from events.models import Event
 
     if fmt not in FORMATS:
@@ -336,7 +336,7 @@ def _drain(buffer: io.StringIO) -> bytes:
 def register() -> None:
     """Add the layouts to the export formats, and the ACLED day to every CSV layout."""
     for name, stream in (("acled", acled_stream), ("ucdp", ucdp_stream)):
-        FORMATS[name] = LayoutFormat(name, "text/csv", "csv", stream)
+        FORMATS[name] = LayoutFormat(name, "csv", stream)
     FORMATS["csv"] = replace(FORMATS["csv"], steps=(dataset_days,))
 
 

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from events.api.filtersets import describe
-from events.site import filters, listing
+from events.chronology import describe
+from events.site import filter_form, listing
 
 PAGE_SIZE = 25
 # Parameters of the embed itself, beside the chronology's filters.
@@ -20,14 +20,14 @@ FRAMED_BY_ANYONE = {"frame-ancestors": ["*"]}
 
 def embed_url(request: HttpRequest, data) -> str:
     """The absolute address of the embed showing these filters, for the snippet to copy."""
-    return request.build_absolute_uri(reverse("site:embed") + filters.query(data).rstrip("?"))
+    return request.build_absolute_uri(reverse("site:embed") + filter_form.query(data).rstrip("?"))
 
 
 @xframe_options_exempt
 @csp_replace(FRAMED_BY_ANYONE)
 def embed(request: HttpRequest) -> HttpResponse:
     found = listing.build(request.GET, page_size=PAGE_SIZE)
-    full = reverse("site:chronology") + filters.query(found.params, cursor=None).rstrip("?")
+    full = reverse("site:chronology") + filter_form.query(found.params, cursor=None).rstrip("?")
     response = render(
         request,
         "site/embed.html",
@@ -45,4 +45,4 @@ def embed(request: HttpRequest) -> HttpResponse:
 
 def _title(found: listing.Listing) -> str:
     """ "Islamic State, August 2017", or "Chronology" for everything."""
-    return "Chronology" if found.errors or not found.params else describe(found.filterset)
+    return "Chronology" if found.errors or not found.params else describe(found.query)

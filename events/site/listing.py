@@ -6,10 +6,11 @@ from datetime import date
 from django.http import QueryDict
 from django.urls import reverse
 
-from events.api.filtersets import ChronologyFilterSet
-from events.chronology import CursorError, Page, chronology_page, histogram, related_by_event
+from events import chronology
+from events.chronology import ChronologyQuery, CursorError, Page, QueryError
+from events.chronology.details import related_by_event
 from events.models import Event
-from events.site import filters
+from events.site import filter_form
 from events.site.timeline import (
     Period,
     Strip,
@@ -38,8 +39,8 @@ class Listing:
 
     params: QueryDict  # The reader's filters and cursor, for links (fixed filters left out).
     data: QueryDict  # Every filter applied, fixed ones included (for exports).
-    filterset: ChronologyFilterSet
-    errors: list[filters.FieldError] = field(default_factory=list)
+    query: ChronologyQuery | None = None  # None when a filter is bad
+    errors: list[filter_form.FieldError] = field(default_factory=list)
     page: Page | None = None
     periods: list[Period] = field(default_factory=list)
     strip: Strip | None = None
@@ -56,20 +57,20 @@ class Listing:
 
     @property
     def first_page(self) -> bool:
-        return filters.CURSOR not in self.params
+        return filter_form.CURSOR not in self.params
 
     def next_url(self) -> str | None:
         if not self.page or not self.page.next_cursor:
             return None
-        return filters.query(self.params, cursor=self.page.next_cursor)
+        return filter_form.query(self.params, cursor=self.page.next_cursor)
 
     def previous_url(self) -> str | None:
         if not self.page or not self.page.previous_cursor:
             return None
-        return filters.query(self.params, cursor=self.page.previous_cursor)
+        return filter_form.query(self.params, cursor=self.page.previous_cursor)
 
     def first_url(self) -> str:
-        return filters.query(self.params, cursor=None)
+        return filter_form.query(self.params, cursor=None)
 
     def values(self) -> dict[str, str]:
         """The first value of each filter, to fill the form's fields."""
@@ -80,7 +81,7 @@ class Listing:
         shown = {"q", "location", "start", "end"}
         hidden = []
         for name, values in self.params.lists():
-            if name == filters.CURSOR or name in shown:
+            if name == filter_form.CURSOR or name in shown:
                 continue
             # The form shows one actor and one type; any further ones ride along hidden.
             extra = values[1:] if name in ("actor", "type") else values
@@ -88,7 +89,7 @@ class Listing:
         return hidden
 
     def bar_url(self, start: str, end: str) -> str:
-        return filters.query(self.params, start=start, end=end, cursor=None)
+        return filter_form.query(self.params, start=start, end=end, cursor=None)
 
     @property
     def range_url(self) -> str:
@@ -99,31 +100,30 @@ class Listing:
 def build(
     params: QueryDict, *, fixed: dict[str, str] | None = None, page_size: int = PAGE_SIZE
 ) -> Listing:
-    """Filter published events by ChronologyFilterSet (the API's own), page them by keyset
-    and add what the page draws: a fixed number of queries, whatever the number of events."""
+    """Filter published events as the API does (events.chronology), page them by keyset and
+    add what the page draws: a fixed number of queries, whatever the number of events."""
     fixed = fixed or {}
-    mine = filters.known(params, without=tuple(fixed))
+    mine = filter_form.known(params, without=tuple(fixed))
     data = mine.copy()
-    data.pop(filters.CURSOR, None)
+    data.pop(filter_form.CURSOR, None)
     for name, value in fixed.items():
         data.setlist(name, [value])
-    filterset = ChronologyFilterSet(data, queryset=Event.objects.published())
-    listing = Listing(params=mine, data=data, filterset=filterset)
-    if not filterset.is_valid():
-        listing.errors = filters.field_errors(filterset.errors)
-        return listing
-    paging = filterset.for_paging()
+    listing = Listing(params=mine, data=data)
     try:
-        listing.page = chronology_page(
-            paging.events,
+        listing.query = query = chronology.parse(data)
+    except QueryError as exc:
+        listing.errors = filter_form.field_errors(exc.errors)
+        return listing
+    try:
+        listing.page = chronology.page(
+            query,
+            events=Event.objects.published(),
             size=page_size,
-            cursor=mine.get(filters.CURSOR),
+            cursor=mine.get(filter_form.CURSOR),
             url_for=event_url,
-            actors=paging.actors,
-            scope=paging.scope,
         )
     except CursorError as exc:
-        listing.errors = filters.field_errors({filters.CURSOR: [str(exc)]})
+        listing.errors = filter_form.field_errors({filter_form.CURSOR: [str(exc)]})
         return listing
     rows = listing.page.rows
     related = related_by_event(
@@ -140,18 +140,18 @@ def build(
     listing.points = map_points(rows)
     listing.unmapped = len(rows) - sum(len(point["events"]) for point in listing.points)
     if rows:
-        listing.strip = _strip(filterset)
+        listing.strip = _strip(query)
     for bar in listing.strip.bars if listing.strip else []:
         bar.url = listing.bar_url(bar.start_param, bar.end_param)
     return listing
 
 
-def _strip(filterset: ChronologyFilterSet) -> Strip | None:
+def _strip(query: ChronologyQuery) -> Strip | None:
     """The histogram over the filter's period, or over the events' own extent where the
     filter leaves it open (one aggregate query then)."""
-    first, last = filterset.period
+    first, last = query.period
     if first is None or last is None:
-        earliest, latest = filterset.extent()
+        earliest, latest = chronology.extent(query)
         if earliest is None:
             return None
         first = first or earliest
@@ -159,5 +159,5 @@ def _strip(filterset: ChronologyFilterSet) -> Strip | None:
     first, last = min(first, last), max(first, last)
     last = min(last, max(first, date.today()))  # "Until 2030" need not draw empty years.
     interval = choose_interval(first, last)
-    counts = histogram(filterset.day_pairs(), interval=interval, start=first, end=last)
+    counts = chronology.histogram(query, interval=interval, start=first, end=last)
     return strip(counts, first=first, last=last)

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from events.chronology import bucket_end, bucket_start
+from events.chronology.histogram import bucket_end, bucket_start
 from events.dates import MONTH_NAMES as MONTHS
 from events.dates import Precision, bounds_text, says_its_bounds
 from events.models import ActorRole

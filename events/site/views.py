@@ -4,10 +4,10 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from events.api.filtersets import describe
-from events.chronology import entries, related_by_event
+from events.chronology import describe, entries_of
+from events.chronology.details import related_by_event
 from events.models import Actor, ActorMembership, Article, Event, EventSource, Location
-from events.site import filters, listing
+from events.site import filter_form, listing
 from events.site.embed import embed_url
 from events.site.highlight import Citation, locate, paragraphs
 from events.site.timeline import (
@@ -23,7 +23,7 @@ from events.site.timeline import (
 def _without_empty_fields(request: HttpRequest) -> HttpResponse | None:
     """A GET form sends its empty fields too: redirect to the URL without them, so that the
     address a reader shares says only what was asked."""
-    if not filters.has_empty(request.GET):
+    if not filter_form.has_empty(request.GET):
         return None
     kept = request.GET.copy()
     for name, values in list(kept.lists()):
@@ -32,27 +32,25 @@ def _without_empty_fields(request: HttpRequest) -> HttpResponse | None:
             kept.setlist(name, values)
         else:
             del kept[name]
-    return redirect(f"{request.path}{filters.query(kept)}".rstrip("?"))
+    return redirect(f"{request.path}{filter_form.query(kept)}".rstrip("?"))
 
 
 def _chronology_response(
     request: HttpRequest, template: str, *, fixed: dict[str, str] | None = None, **context
 ) -> HttpResponse:
     found = listing.build(request.GET, fixed=fixed)
-    types = filters.type_options()
+    types = filter_form.type_options()
     context.update(
         listing=found,
         types=types,
         values=found.values(),
         field_errors={error.name: error for error in found.errors},
         fixed=fixed or {},
-        suggestions=filters.suggestions(found.params, found.filterset.errors)
+        suggestions=filter_form.suggestions(found.params, {error.name for error in found.errors})
         if found.errors
         else [],
-        chips=[]
-        if found.errors
-        else filters.chips(found.params, found.filterset.form.cleaned_data, types=types),
-        exports=[] if found.errors else filters.export_links(found.data),
+        chips=[] if found.errors else filter_form.chips(found.params, found.query, types=types),
+        exports=[] if found.errors else filter_form.export_links(found.data),
         embed_url=embed_url(request, found.data),
         title=_title(found),
     )
@@ -64,7 +62,7 @@ def _title(found: listing.Listing) -> str:
     """ "Islamic State, August 2017": the API's export title, for bookmarks and tabs."""
     if found.errors or not found.params:
         return ""
-    title = describe(found.filterset)
+    title = describe(found.query)
     return "" if title == "Chronology" else title
 
 
@@ -78,7 +76,7 @@ def _not_found(request: HttpRequest, what: str) -> HttpResponse:
 
 def event(request: HttpRequest, pk: int) -> HttpResponse:
     published = Event.objects.published()
-    found = entries(published.filter(pk=pk), url_for=listing.event_url)
+    found = entries_of(published.filter(pk=pk), url_for=listing.event_url)
     if not found:
         return _not_found(request, "event")
     entry = found[0]
@@ -104,7 +102,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     # The text is public only as the evidence of published events.
     art = Article.objects.select_related("dateline").filter(pk=pk).first()
     cited = list(
-        entries(
+        entries_of(
             Event.objects.published().filter(sources__article_id=pk).distinct().chronological(),
             url_for=listing.event_url,
         )

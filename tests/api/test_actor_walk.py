@@ -205,9 +205,9 @@ def test_a_filtered_page_is_the_same_whether_the_first_look_finds_it_or_not(
 ):
     # A window of 3 never holds a page of 4 (every page falls back to the full read), 40 holds
     # some, 3000 holds all: the pages must not differ.
-    from events import chronology
+    from events.chronology import paging
 
-    monkeypatch.setattr(chronology, "PROBE_ROWS", window)
+    monkeypatch.setattr(paging, "PROBE_ROWS", window)
     want = _battles_since_june_2014(world)
     got, _ = walk_pages(api, "type=battle&start=2014-06", size=4)
     assert got == want
@@ -226,7 +226,7 @@ def test_the_longest_span_is_read_once_per_request(api, world):
 def test_an_arm_that_names_its_actor_twice_is_compiled_per_actor(world):
     """The walk compiles one arm for all actors by swapping the actor's parameter; an arm
     where the actor is not exactly one parameter is compiled actor by actor instead."""
-    from events.chronology import _compiled_per_actor, _union_all
+    from events.chronology.paging import _compiled_per_actor, _union_all
 
     links = EventActor.objects.order_by("date_earliest", "id")
     members = [member.pk for member in world["members"]]
@@ -250,20 +250,18 @@ def test_an_arm_that_names_its_actor_twice_is_compiled_per_actor(world):
 
 
 @pytest.mark.parametrize("window", [3, 12, 3000])
-def test_a_filtered_export_is_the_same_whether_each_batch_is_found_by_a_first_look(world, window):
+def test_a_filtered_export_is_the_same_whether_each_batch_is_found_by_a_first_look(
+    world, monkeypatch, window
+):
     # Batches of 5: a window of 3 never holds one (each falls back to the full read), 12 holds
     # some, 3000 all. The walk must yield the same events, once each, in order.
     from django.http import QueryDict
 
-    from events.api.filtersets import ChronologyFilterSet
-    from events.chronology import walk
+    from events import chronology
+    from events.chronology import paging
 
+    monkeypatch.setattr(paging, "WALK_WINDOW", window)
     want = _battles_since_june_2014(world)
-    filterset = ChronologyFilterSet(
-        QueryDict("type=battle&start=2014-06"), queryset=Event.objects.published()
-    )
-    assert filterset.is_valid()
-    paging = filterset.for_paging()
-    assert paging.scope is not None
-    walked = walk(paging.events, scope=paging.scope, batch_size=5, window=window)
+    query = chronology.parse(QueryDict("type=battle&start=2014-06"))
+    walked = chronology.stream(query, events=Event.objects.published(), batch_size=5)
     assert [entry["id"] for entry in walked] == want

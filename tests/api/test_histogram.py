@@ -2,7 +2,7 @@
 
 import pytest
 
-from events.chronology import HISTOGRAM_RULE, bucket_start, next_bucket
+from events.chronology.histogram import HISTOGRAM_RULE, bucket_start, next_bucket
 from tests.api.helpers import D, day, errors, month_of, published, with_actor
 from tests.factories import ActorFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.chronology import MAX_PAGE_SIZE
+from events.chronology.paging import MAX_PAGE_SIZE
 from events.models import Event
 from tests.api.helpers import D, day, errors, ids, walk
 from tests.factories import EventTypeFactory

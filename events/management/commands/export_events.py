@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.api.filtersets import ChronologyFilterSet
+from events.chronology.query import ChronologyFilterSet
 from events.formats import FORMATS
 from events.interchange.exporter import ExportError, export_events
 

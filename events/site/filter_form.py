@@ -1,4 +1,4 @@
-"""The public pages' side of ChronologyFilterSet: labels, query strings, chips and suggestions."""
+"""The public pages' filter form: labels, query strings, chips, suggestions and export links."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.urls import reverse
 
-from events.api.filtersets import ChronologyFilterSet
+from events.chronology import ChronologyQuery
+from events.chronology.query import FILTERS as CHRONOLOGY_FILTERS
 from events.formats import FORMATS
 from events.models import Actor, EventType, Location
 
 CURSOR = "cursor"
-FILTERS = tuple(ChronologyFilterSet.base_filters)
+FILTERS = tuple(CHRONOLOGY_FILTERS)
 # What a reader calls each parameter; error messages name both ("From (start): ...").
 LABELS = {
     "q": "Text",
@@ -102,7 +103,7 @@ class Chip:
     remove: str
 
 
-def chips(params: QueryDict, cleaned: dict, *, types: list[dict]) -> list[Chip]:
+def chips(params: QueryDict, asked: ChronologyQuery, *, types: list[dict]) -> list[Chip]:
     """One chip per active filter value, with the resolved name where one was looked up."""
     base = params.copy()
     base.pop(CURSOR, None)
@@ -117,8 +118,8 @@ def chips(params: QueryDict, cleaned: dict, *, types: list[dict]) -> list[Chip]:
                 shown = actor_names.get(value.strip().lower(), value)
             elif name == "type":
                 shown = type_names.get(value.strip().lower(), value)
-            elif name == "location" and cleaned.get("location") is not None:
-                shown = cleaned["location"].name
+            elif name == "location" and asked.value("location") is not None:
+                shown = asked.value("location").name
             found.append(Chip(LABELS.get(name, name), shown, query(base, **{name: others or None})))
     return found
 
@@ -135,7 +136,7 @@ def _actor_names(texts: list[str]) -> dict[str, str]:
     return names
 
 
-def suggestions(params: QueryDict, errors) -> list[tuple[str, str, str]]:
+def suggestions(params: QueryDict, errors: set[str]) -> list[tuple[str, str, str]]:
     """For an actor or place that names nothing (or several places): close matches as
     (field label, name, url with the value replaced by the match's slug)."""
     found = []

@@ -1,0 +1,357 @@
+"""Keyset pages of the chronology: cursors, and the three ways a plan reads its events in order.
+
+A Plan (made by events.chronology.query.plan) says how; read_page and read_batches read event
+rows (events.chronology.entries) as it says, a fixed number of queries per page or batch
+whatever the depth: no OFFSET and no COUNT, so page 10,000 costs what page 1 costs.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
+
+from events.chronology.entries import event_rows, row_key, rows_by_id
+from events.models import Event
+from events.querysets import CHRONOLOGICAL
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+# Rows per query when a whole filtered set is walked for an export.
+EXPORT_BATCH_SIZE = 2000
+# A page first looks for its rows among this many events in order from its key (an index
+# walk with no sort), and reads the whole filtered set only when they are not all there.
+PROBE_ROWS = 3000
+# An export batch first looks for its rows among this many events, the same share of the
+# period per row as a page's first look.
+WALK_WINDOW = PROBE_ROWS * EXPORT_BATCH_SIZE // DEFAULT_PAGE_SIZE
+# The links' copy of the chronological order (events_eventactor_chrono_idx after the actor).
+LINK_ORDER = (*CHRONOLOGICAL[:-1], "event_id")
+
+
+# --- Keyset paging ------------------------------------------------------------------------------
+
+
+class CursorError(ValueError):
+    """A cursor that this API did not hand out (or that belongs to another endpoint)."""
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """A unique order over a model, as field names ("-field" descends), and cursors on it."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    # How to read a row's key, where rows are not model instances or dicts (event rows).
+    key_of: Callable[[Any], tuple] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name.lstrip("-") for name in self.fields)
+
+    def ordering(self, *, backwards: bool = False) -> list[str]:
+        if not backwards:
+            return list(self.fields)
+        return [name[1:] if name.startswith("-") else f"-{name}" for name in self.fields]
+
+    def key(self, row: Any) -> tuple:
+        if self.key_of is not None:
+            return self.key_of(row)
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+        return tuple(get(name) for name in self.names)
+
+    def beyond(self, key: Sequence, *, backwards: bool = False) -> Q:
+        """Rows strictly after key in this order (before it when backwards).
+
+        Written as a leading inequality on the first field ANDed with the lexicographic
+        comparison, so that an index on the fields is entered at the key, not scanned from
+        its start.
+        """
+        condition: Q | None = None
+        for name, value in reversed(list(zip(self.fields, key, strict=True))):
+            field = name.lstrip("-")
+            ascending = (not name.startswith("-")) != backwards
+            strict = Q(**{f"{field}__{'gt' if ascending else 'lt'}": value})
+            condition = strict if condition is None else strict | (Q(**{field: value}) & condition)
+        first, ascending_first = self.names[0], (not self.fields[0].startswith("-")) != backwards
+        return Q(**{f"{first}__{'gte' if ascending_first else 'lte'}": key[0]}) & condition
+
+    def encode(self, key: Sequence, *, backwards: bool = False) -> str:
+        plain = [value.isoformat() if hasattr(value, "isoformat") else value for value in key]
+        raw = json.dumps({"k": plain, "b": backwards}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str) -> tuple[tuple, bool]:
+        """The key and direction of a cursor; CursorError when it is not one of ours."""
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            data = json.loads(raw)
+            values, backwards = data["k"], data["b"]
+            if not isinstance(values, list) or len(values) != len(self.fields):
+                raise ValueError("wrong number of key parts")
+            key = tuple(
+                self.model._meta.get_field(name).to_python(value)
+                for name, value in zip(self.names, values, strict=True)
+            )
+        except (binascii.Error, ValueError, KeyError, TypeError, ValidationError) as exc:
+            raise CursorError(
+                "not a cursor of this endpoint; use the next and previous links as given"
+            ) from exc
+        if any(value is None for value in key):
+            raise CursorError("not a cursor of this endpoint; use the next and previous links")
+        return key, bool(backwards)
+
+
+@dataclass
+class Page:
+    """One page of rows with the cursors to the pages beside it (None at either end)."""
+
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _framed(rows: list, keyset: Keyset, *, size: int, key, backwards: bool) -> Page:
+    """A page from up to size+1 rows fetched from key in the paging direction."""
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return Page(rows, None, None)
+    after = keyset.encode(keyset.key(rows[-1]))
+    before = keyset.encode(keyset.key(rows[0]), backwards=True)
+    if backwards:
+        return Page(rows, after, before if more else None)
+    return Page(rows, after if more else None, before if key is not None else None)
+
+
+def page(queryset: models.QuerySet, keyset: Keyset, *, size: int, cursor: str | None) -> Page:
+    """A page of model instances in keyset order: LIMIT size+1 from the cursor's key."""
+    key, backwards = keyset.decode(cursor) if cursor else (None, False)
+    rows = list(_from_key(queryset, keyset, key, backwards)[: size + 1])
+    return _framed(rows, keyset, size=size, key=key, backwards=backwards)
+
+
+def _from_key(queryset: models.QuerySet, keyset: Keyset, key, backwards: bool):
+    """The queryset in paging order from key (exclusive; from the start when None)."""
+    qs = queryset.order_by(*keyset.ordering(backwards=backwards))
+    return qs if key is None else qs.filter(keyset.beyond(key, backwards=backwards))
+
+
+# --- Reading a plan -------------------------------------------------------------------------
+
+# The chronology's order and cursors, over event rows.
+EVENTS = Keyset(Event, CHRONOLOGICAL, key_of=row_key)
+
+
+@dataclass(frozen=True)
+class ActorWalk:
+    """An actor filter to page through by walking each actor's links in date order.
+
+    links: the event↔actor links matching the role and period filters, of any actor; the walk
+    reads each actor's share in actor_ids. The events queryset paged alongside holds every
+    other filter, but not this one.
+    """
+
+    links: models.QuerySet
+    actor_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a query's events are read in chronological order, decided once (query.plan).
+
+    events: the events under every filter; under every filter but the actors' when they are
+        walked.
+    actors: walk each actor's links in date order (_linked_rows), or None.
+    scope: the events under the date filters alone, whose next rows from the key are looked
+        through first, the probe window (_probed_rows), or None.
+    Neither: keyset paging over the events (_keyset_rows).
+    """
+
+    events: models.QuerySet
+    actors: ActorWalk | None = None
+    scope: models.QuerySet | None = None
+
+
+def read_page(plan: Plan, *, size: int, cursor: str | None = None) -> Page:
+    """A page of event rows and its cursors: one query whatever the size or depth (two with an
+    actor walk, or when the first look comes back short)."""
+    key, backwards = EVENTS.decode(cursor) if cursor else (None, False)
+    rows = _rows(plan, size=size, key=key, backwards=backwards, window=PROBE_ROWS)
+    return _framed(rows, EVENTS, size=size, key=key, backwards=backwards)
+
+
+def read_batches(plan: Plan, *, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator[list[tuple]]:
+    """Every event row of the plan in chronological order, in keyset batches, so that an
+    export streams without holding the set. On SQLite, given the scope, each batch first
+    looks among the next WALK_WINDOW events of the period, as a page does: without that,
+    every batch of a place or text filter re-read and sorted all the matches left."""
+    key = None
+    while True:
+        rows = _rows(plan, size=batch_size - 1, key=key, backwards=False, window=WALK_WINDOW)
+        if not rows:
+            return
+        yield rows
+        if len(rows) < batch_size:
+            return
+        key = row_key(rows[-1])
+
+
+def _rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[tuple]:
+    """Up to size+1 event rows from key in paging order, read the way the plan says."""
+    if plan.actors is not None:
+        return _linked_rows(plan.events, plan.actors, size=size, key=key, backwards=backwards)
+    if plan.scope is not None:
+        rows = _probed_rows(
+            plan.events, plan.scope, size=size, key=key, backwards=backwards, window=window
+        )
+        if rows is not None:
+            return rows
+    return _keyset_rows(plan.events, size=size, key=key, backwards=backwards)
+
+
+def _keyset_rows(events: models.QuerySet, *, size: int, key, backwards: bool) -> list[tuple]:
+    return event_rows(_from_key(events, EVENTS, key, backwards)[: size + 1])
+
+
+def _linked_rows(
+    events: models.QuerySet, walk: ActorWalk, *, size: int, key, backwards: bool
+) -> list[tuple]:
+    keys = _linked_keys(events, walk, size=size, key=key, backwards=backwards)
+    ids = [event_id for _, _, event_id in keys]
+    # These events passed every filter in _linked_keys' EXISTS probe: read them by id alone.
+    by_id = {row_key(row)[2]: row for row in rows_by_id(ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _linked_keys(
+    events: models.QuerySet, walk: ActorWalk, *, size: int, key, backwards: bool
+) -> list[tuple]:
+    """Up to size+1 distinct (date_earliest, date_latest, id) keys of events in `events`
+    linked by `walk`, in paging order from key.
+
+    Each actor's links are read in index order from the key, at most size+1 each, in one
+    UNION ALL query; an actor's link is kept only when its event passes every other filter
+    (a correlated EXISTS: a primary-key probe per link read). A sort, or a scan of every
+    event, is never needed, however many events the actors have. When an actor's share was
+    cut short by duplicates (two links to one event), the walk goes on from the last key
+    every share vouches for.
+    """
+    link_keys = Keyset(walk.links.model, LINK_ORDER)
+    passing = Exists(events.order_by().filter(pk=OuterRef("event_id")))
+    found: list[tuple] = []
+    seen: set[int] = set()
+    while True:
+
+        def arm(actor: int, since=key) -> models.QuerySet:
+            links = walk.links.filter(passing, actor_id=actor)
+            if since is not None:
+                links = links.filter(link_keys.beyond(since, backwards=backwards))
+            ordered = links.order_by(*link_keys.ordering(backwards=backwards))
+            return ordered.values_list(*LINK_ORDER)[: size + 1]
+
+        shares = _union_all(_compiled_per_actor(arm, sorted(walk.actor_ids)))
+        # Rows past the end of a full share may be missing from it: trust up to that end.
+        ends = [share[-1] for share in shares if len(share) > size]
+        bound = (max if backwards else min)(ends) if ends else None
+        merged = sorted({row for share in shares for row in share}, reverse=backwards)
+        for row in merged:
+            if bound is not None and (row > bound if not backwards else row < bound):
+                break
+            if row[2] not in seen:
+                seen.add(row[2])
+                found.append(row)
+        if len(found) > size or bound is None:
+            return found[: size + 1]
+        key = bound
+
+
+# Stands for the actor while one arm of the walk is compiled for all (see _compiled_per_actor).
+_ACTOR_PLACEHOLDER = -7_316_402_581_974_310_925
+
+
+def _compiled_per_actor(
+    arm: Callable[[int], models.QuerySet], actors: list[int]
+) -> list[tuple[str, tuple] | None]:
+    """(sql, params) of arm(actor) for each actor; None where nothing can match.
+
+    The arms differ only in the actor, so one is compiled and the actor's value swapped in:
+    compiling a walk of nine actors arm by arm cost more than running it. When the placeholder
+    is not exactly one parameter, each arm is compiled as it is.
+    """
+    try:
+        sql, params = arm(_ACTOR_PLACEHOLDER).query.sql_with_params()
+    except EmptyResultSet:
+        return [None] * len(actors)
+    at = [number for number, value in enumerate(params) if value == _ACTOR_PLACEHOLDER]
+    if len(at) == 1:
+        before, after = params[: at[0]], params[at[0] + 1 :]
+        return [(sql, (*before, actor, *after)) for actor in actors]
+    compiled: list[tuple[str, tuple] | None] = []
+    for actor in actors:
+        try:
+            compiled.append(arm(actor).query.sql_with_params())
+        except EmptyResultSet:
+            compiled.append(None)
+    return compiled
+
+
+def _union_all(arms: list[tuple[str, tuple] | None]) -> list[list[tuple]]:
+    """The rows of each compiled arm (a sliced, ordered select; None for none), from one
+    UNION ALL query.
+
+    Django cannot compound sliced querysets on SQLite, so the compiled arms are wrapped as
+    subqueries by hand; a first column tells the arms apart.
+    """
+    parts, params = [], []
+    for number, compiled in enumerate(arms):
+        if compiled is None:
+            continue
+        sql, arm_params = compiled
+        parts.append(f"SELECT {number}, arm{number}.* FROM ({sql}) arm{number}")
+        params.extend(arm_params)
+    shares: list[list[tuple]] = [[] for _ in arms]
+    if not parts:
+        return shares
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for number, *row in cursor.fetchall():
+            shares[number].append(tuple(_as_key_part(value) for value in row))
+    return shares
+
+
+def _as_key_part(value):
+    # SQLite hands raw date columns back as text.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _probed_rows(
+    events: models.QuerySet,
+    scope: models.QuerySet,
+    *,
+    size: int,
+    key,
+    backwards: bool,
+    window: int,
+) -> list[tuple] | None:
+    """size+1 event rows from key, when they are among the next `window` events of the
+    scope in order; else None.
+
+    For a filter by place, box, type or text, the database would otherwise read the whole
+    matching set and sort it before returning the first row of a page. But most pages of a
+    busy filter lie within a few thousand events of their key, which the chronological index
+    hands over in order: if size+1 matching rows are among them, they are the page, since
+    the window holds every event of the scope from the key on, in order.
+    """
+    scanned = _from_key(scope, EVENTS, key, backwards)
+    found = _from_key(events, EVENTS, key, backwards)
+    rows = event_rows(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1])
+    return rows if len(rows) > size else None

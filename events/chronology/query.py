@@ -1,0 +1,457 @@
+"""The chronology's filters, declared once; a request's filters as a frozen query; one plan.
+
+Every reader of the chronology (the API's timeline, events and histogram, every export, the
+public pages, the commands) goes through three steps, each a function of the one before:
+
+    parse(params) -> ChronologyQuery   every parameter checked and resolved (names to ids, the
+                                       date floor); QueryError names each bad one
+    plan(query, events) -> Plan        how to read the events in order, decided once
+    page / stream / histogram          (events.chronology) read what the plan says
+
+ChronologyFilterSet declares each parameter once: its field (events.chronology.parameters:
+how its text is read and checked), its help text (the API schema, the export command's
+--help) and what it filters (its filter's apply()). The dates and the actors are read together
+rather than one by one, since the dates bound the actor links too and the actors may be walked:
+the query holds them as they act (period, actor_ids, role) and the plan applies them.
+
+No state is shared between requests in filter objects: parse() instantiates no FilterSet and
+no Form. It calls each declared field's clean(), which reads the parameter and changes nothing,
+so the filters and their fields, built once with the class, stay as declared. (A FilterSet
+instance copies its filters and sets their .parent, as django-filter does; it filters through
+the same query and plan.)
+
+The plan, per database (plan()):
+
+    the query has                            SQLite                      PostgreSQL
+    actors, at most MAX_WALKED_ACTORS        actor walk                  actor walk
+    filters beyond the dates (or too many    probe window, then keyset   keyset
+      actors to walk, or a role alone)
+    dates alone, or nothing                  keyset                      keyset
+
+The actor walk reads each actor's links in date order (events_eventactor_chrono_idx) and keeps
+the events passing every other filter; the probe window looks for a page among the next few
+thousand events of the period in order before reading and sorting every match (SQLite only:
+PostgreSQL's planner weighs the walk against the sort by itself, with statistics on both, and
+the window only gets in its way); keyset paging reads the filtered set from the cursor on.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.utils import extend_schema_field
+
+from events.chronology.paging import ActorWalk, Plan
+from events.chronology.parameters import (
+    ActorsField,
+    ArticlesField,
+    BBoxField,
+    EventTypesField,
+    LocationField,
+    NearField,
+    PartialDateField,
+    PrecisionsField,
+    StrictBooleanField,
+)
+from events.dates import FuzzyDate
+from events.models import Actor, ActorRole, Event, EventActor, EventSource
+from events.params import DateTimeParamField, IntegerParamField
+from events.querysets import earliest_overlap
+
+# Past this many actors (a large alliance with its members), one walk per actor costs more
+# than reading the matching set once.
+MAX_WALKED_ACTORS = 50
+
+DATE_MODES = [
+    ("overlaps", "overlaps: the event possibly falls in the range (its bounds intersect it)"),
+    ("within", "within: the event certainly falls in the range (both bounds inside it)"),
+]
+
+
+# --- The filters, declared ------------------------------------------------------------------
+
+
+def _repeatable(description: str):
+    """OpenAPI: a repeatable string parameter (?name=a&name=b)."""
+    return extend_schema_field(
+        {"type": "array", "items": {"type": "string"}, "description": description}
+    )
+
+
+class _Together(django_filters.Filter):
+    """A date or actor parameter: the query reads these together (period, actor_ids, role),
+    and the plan applies them."""
+
+    def filter(self, qs, value):
+        return qs
+
+
+class _Narrowing(django_filters.Filter):
+    """A filter of events on its own: apply(events, value) says what it keeps."""
+
+    def filter(self, qs, value):
+        return qs if value in EMPTY_VALUES else self.apply(qs, value)
+
+    def apply(self, events: QuerySet, value) -> QuerySet:
+        raise NotImplementedError
+
+
+class PartialDateFilter(_Together, django_filters.CharFilter):
+    field_class = PartialDateField
+
+
+class ModeFilter(_Together, django_filters.ChoiceFilter):
+    pass
+
+
+@_repeatable(
+    "An actor by slug, id, name or any alias, case-insensitive (isis, Daesh, islamic-state). "
+    "Repeat for several: events involving any of them."
+)
+class ActorsFilter(_Together):
+    field_class = ActorsField
+
+
+class MembersFilter(_Together, django_filters.CharFilter):
+    field_class = StrictBooleanField
+
+
+class LocationFilter(_Narrowing, django_filters.CharFilter):
+    field_class = LocationField
+
+    def apply(self, events, place):
+        return events.in_location(place)
+
+
+class BBoxFilter(_Narrowing, django_filters.CharFilter):
+    field_class = BBoxField
+
+    def apply(self, events, box):
+        return events.in_bbox(*box)
+
+
+class NearFilter(_Narrowing, django_filters.CharFilter):
+    field_class = NearField
+
+    def apply(self, events, circle):
+        return events.near(*circle)
+
+
+@_repeatable("An event type by slug or id, including its sub-types. Repeatable.")
+class EventTypesFilter(_Narrowing):
+    field_class = EventTypesField
+
+    def apply(self, events, named):
+        return events.filter(type_id__in={pk for ids in named for pk in ids})
+
+
+@_repeatable("Events citing this article (id). Repeatable.")
+class ArticlesFilter(_Narrowing):
+    field_class = ArticlesField
+
+    def apply(self, events, article_ids):
+        citing = EventSource.objects.filter(article_id__in=article_ids).values("event_id")
+        return events.filter(id__in=citing)
+
+
+class TextFilter(_Narrowing, django_filters.CharFilter):
+    def apply(self, events, text):
+        return events.mentioning(text)
+
+
+@_repeatable("Date precision: day, days, week, month or year. Repeatable (precision=day&...).")
+class PrecisionsFilter(_Narrowing):
+    field_class = PrecisionsField
+
+    def apply(self, events, precisions):
+        return events.filter(date_precision__in=precisions)
+
+
+class FatalitiesFilter(_Narrowing, django_filters.NumberFilter):
+    field_class = IntegerParamField
+
+    def apply(self, events, least):
+        best_else_low = Coalesce("fatalities_best", "fatalities_low")
+        return events.alias(fatalities=best_else_low).filter(fatalities__gte=least)
+
+
+class UpdatedSinceFilter(_Narrowing, django_filters.IsoDateTimeFilter):
+    field_class = DateTimeParamField
+
+    def apply(self, events, since):
+        return events.filter(updated__gte=since)
+
+
+def period_error(start: FuzzyDate | None, end: FuzzyDate | None) -> str | None:
+    """Why start and end cannot make a period, if they cannot."""
+    if start and end and start.earliest > end.latest:
+        return f"start {start.phrase or start.earliest} is after end {end.phrase or end.latest}"
+    return None
+
+
+class ChronologyForm(forms.Form):
+    """The form of a ChronologyFilterSet instance (parse() needs none)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        error = period_error(cleaned.get("start"), cleaned.get("end"))
+        if error:
+            self.add_error("start", error)
+        return cleaned
+
+
+class ChronologyFilterSet(django_filters.FilterSet):
+    """The chronology's parameters, each declared once: timeline, events, histogram, the public
+    pages and every export read them (see parse())."""
+
+    start = PartialDateFilter(
+        help_text="From this date: 2016, 2016-09 or 2016-09-04 (the start of the period)."
+    )
+    end = PartialDateFilter(
+        help_text="Up to this date: 2016, 2016-09 or 2016-09-04 (the end of the period)."
+    )
+    date_mode = ModeFilter(
+        choices=DATE_MODES,
+        help_text="overlaps (default): bounds intersect [start, end], the event possibly falls "
+        "in it. within: both bounds inside, it certainly falls in it.",
+    )
+    actor = ActorsFilter()
+    actor_role = ModeFilter(
+        choices=ActorRole.choices,
+        help_text="Only links in this role; with actor, the same link must match both "
+        "(the actor in this role).",
+    )
+    include_members = MembersFilter(
+        help_text="true: an alliance given as actor also matches events of its members."
+    )
+    location = LocationFilter(
+        help_text="A place by slug or id (or an unambiguous name), including every place "
+        "beneath it."
+    )
+    bbox = BBoxFilter(
+        help_text="minlon,minlat,maxlon,maxlat: events at places inside the box (minlon > maxlon "
+        "crosses the antimeridian). Events without coordinates never match."
+    )
+    near = NearFilter(
+        help_text="lat,lon,km: events at places within km of the point (great-circle)."
+    )
+    type = EventTypesFilter()
+    article = ArticlesFilter()
+    q = TextFilter(
+        help_text="Words that must all occur, each as a word or the start of one (case and, "
+        "for Latin letters, accents ignored), in the headline, the summary or a source excerpt. "
+        "Punctuation only separates words."
+    )
+    precision = PrecisionsFilter()
+    fatalities_min = FatalitiesFilter(
+        min_value=0,
+        column=Event._meta.get_field("fatalities_best"),
+        help_text="At least this many fatalities by the best estimate (the low estimate when "
+        "there is no best one). Events with unknown fatalities never match.",
+    )
+    updated_since = UpdatedSinceFilter(
+        help_text="Only events created or changed at or after this ISO 8601 time (for sync; "
+        "see events/removed/ for the events that left)."
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+        form = ChronologyForm
+
+    @cached_property
+    def query(self) -> "ChronologyQuery":
+        """The instance's query (a valid instance only)."""
+        return _query_of(self.form.cleaned_data)
+
+    def filter_queryset(self, queryset):
+        return filtered(self.query, queryset)
+
+    def for_paging(self) -> Plan:
+        """The plan for this instance's events, for callers that page through a FilterSet
+        instance rather than events.chronology.stream (interchange's exporter)."""
+        return plan(self.query, self.queryset)
+
+
+FILTERS: Mapping[str, django_filters.Filter] = ChronologyFilterSet.base_filters
+_NARROWING = {name for name, declared in FILTERS.items() if isinstance(declared, _Narrowing)}
+# Each parameter's field, built once with the filters: parse() only calls their clean().
+_FIELDS = {name: declared.field for name, declared in FILTERS.items()}
+
+
+# --- The query ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChronologyQuery:
+    """A request's chronology filters, checked and resolved; the empty query is every event.
+
+    actors: the ids each actor value names; actor_ids: all of them, with their alliances'
+    members when asked. floor: earliest_overlap(start) for an overlap, read once by parse().
+    narrowing: every other filter given, as (name, value), each applied by its declared filter.
+    """
+
+    start: FuzzyDate | None = None
+    end: FuzzyDate | None = None
+    within: bool = False
+    actors: tuple[tuple[int, ...], ...] = ()
+    actor_ids: frozenset[int] = frozenset()
+    role: str = ""
+    floor: date | None = None
+    narrowing: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def period(self) -> tuple[date | None, date | None]:
+        """The filter's [start, end] as days."""
+        return (
+            self.start.earliest if self.start else None,
+            self.end.latest if self.end else None,
+        )
+
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter but the dates is given."""
+        return bool(self.narrowing or self.actor_ids or self.role)
+
+    def value(self, name: str) -> Any:
+        """The value of a narrowing filter (location, q, …), or None when not given."""
+        return dict(self.narrowing).get(name)
+
+
+class QueryError(ValueError):
+    """Bad parameters: {name: [messages]}, every one named."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {' '.join(found)}" for name, found in errors.items()))
+
+
+def parse(params: Mapping) -> ChronologyQuery:
+    """The query these parameters (a QueryDict) ask for; QueryError names every bad one.
+    Unknown names are ignored (the API rejects them before)."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, field in _FIELDS.items():
+        try:
+            cleaned[name] = field.clean(field.widget.value_from_datadict(params, {}, name))
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    error = period_error(cleaned.get("start"), cleaned.get("end"))
+    if error:
+        errors.setdefault("start", []).append(error)
+    if errors:
+        raise QueryError(errors)
+    return _query_of(cleaned)
+
+
+def _query_of(cleaned: Mapping[str, Any]) -> ChronologyQuery:
+    start, end = cleaned.get("start"), cleaned.get("end")
+    within = cleaned.get("date_mode") == "within"
+    actors = tuple(tuple(ids) for ids in cleaned.get("actor") or ())
+    actor_ids = frozenset(pk for ids in actors for pk in ids)
+    if actor_ids and cleaned.get("include_members"):
+        actor_ids = frozenset(Actor.objects.with_members(actor_ids))
+    return ChronologyQuery(
+        start=start,
+        end=end,
+        within=within,
+        actors=actors,
+        actor_ids=actor_ids,
+        role=cleaned.get("actor_role") or "",
+        # The longest span, read once for the event and the link filters alike.
+        floor=earliest_overlap(start.earliest) if start and not within else None,
+        narrowing=tuple(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in cleaned.items()
+            if name in _NARROWING and value not in EMPTY_VALUES
+        ),
+    )
+
+
+# --- Applying it ----------------------------------------------------------------------------
+
+
+def in_period(query: ChronologyQuery, rows: QuerySet) -> QuerySet:
+    """The date filters alone, over events or day pairs (a PeriodQuerySet)."""
+    start, end = query.period
+    if query.within:
+        return rows.within(start, end)
+    return rows.overlapping(start, end, floor=query.floor)
+
+
+def narrowed(query: ChronologyQuery, events: QuerySet) -> QuerySet:
+    """Every filter but the actors' (which actor_links holds)."""
+    events = in_period(query, events)
+    for name, value in query.narrowing:
+        events = FILTERS[name].filter(events, value)
+    return events
+
+
+def actor_links(query: ChronologyQuery, *, any_actor: bool = False) -> QuerySet | None:
+    """The event↔actor links the actor, members and role filters ask for; None if none.
+
+    any_actor: the role and period conditions alone, for a walk that takes each actor's share
+    itself."""
+    if not query.actor_ids and not query.role:
+        return None
+    start, end = query.period
+    return EventActor.objects.of_actors(
+        None if any_actor else (query.actor_ids or None),
+        role=query.role or None,
+        start=start,
+        end=end,
+        within=query.within,
+        floor=query.floor,
+    )
+
+
+def filtered(query: ChronologyQuery, events: QuerySet) -> QuerySet:
+    """Every filter, as conditions on the events."""
+    events = narrowed(query, events)
+    links = actor_links(query)
+    return events if links is None else events.filter(id__in=links.values("event_id"))
+
+
+def plan(query: ChronologyQuery, events: QuerySet) -> Plan:
+    """How to read these events (the visible ones: published, or every status for editors)
+    under the query, in chronological order: see the table in this module's docstring."""
+    if query.actor_ids and len(query.actor_ids) <= MAX_WALKED_ACTORS:
+        # Each arm of the walk names its one actor. The whole list beside it told PostgreSQL
+        # nothing new but made it misjudge how many links an arm holds, and sort a busy
+        # actor's links instead of walking their index: 75 ms instead of 1 ms at a million.
+        walk = ActorWalk(links=actor_links(query, any_actor=True), actor_ids=query.actor_ids)
+        return Plan(narrowed(query, events), actors=walk)
+    if query.narrows and connections[events.db].vendor == "sqlite":
+        return Plan(filtered(query, events), scope=in_period(query, events))
+    return Plan(filtered(query, events))
+
+
+def describe(query: "ChronologyQuery | ChronologyFilterSet") -> str:
+    """A title for an export from the filters: "Islamic State, August 2017". (A valid
+    FilterSet instance stands for its query, for interchange's exporter.)"""
+    query = getattr(query, "query", query)
+    parts: list[str] = []
+    named = [pk for ids in query.actors for pk in ids]
+    if named:
+        parts.append(" / ".join(Actor.objects.filter(id__in=named).values_list("name", flat=True)))
+    place = query.value("location")
+    if place is not None:
+        parts.append(place.name)
+    start, end = query.start, query.end
+    if start and end:
+        same = (start.earliest, start.latest) == (end.earliest, end.latest)
+        parts.append(start.display if same else f"{start.display} – {end.display}")
+    elif start:
+        parts.append(f"from {start.display}")
+    elif end:
+        parts.append(f"until {end.display}")
+    return ", ".join(parts) or "Chronology"

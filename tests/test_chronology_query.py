@@ -1,0 +1,119 @@
+"""The chronology's query: parsed once into a frozen object, planned once per database, and no
+filter object shared or changed between requests."""
+
+import dataclasses
+import datetime
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+
+from events import chronology
+from events.chronology import entries as spec
+from events.chronology.query import FILTERS, MAX_WALKED_ACTORS, ChronologyFilterSet, plan
+from events.models import ActorMembership, Event
+from tests.factories import ActorFactory, EventActorFactory, EventFactory, LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def parse(text: str) -> chronology.ChronologyQuery:
+    return chronology.parse(QueryDict(text))
+
+
+def test_a_parsed_query_is_frozen_and_resolves_names_to_ids():
+    actor = ActorFactory(slug="army")
+    place = LocationFactory(slug="aleppo")
+    query = parse("actor=army&location=aleppo&start=2016-09&date_mode=within&q=shelling")
+    assert query.actor_ids == frozenset({actor.pk}) and query.within
+    assert query.value("location") == place and query.value("q") == "shelling"
+    assert query.period == (datetime.date(2016, 9, 1), None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        query.role = "target"
+
+
+def test_every_bad_parameter_is_named_with_its_problem():
+    with pytest.raises(chronology.QueryError) as caught:
+        parse("actor=nobody&bbox=1,2,3&start=2019&end=2016&precision=hour&fatalities_min=x")
+    errors = caught.value.errors
+    assert set(errors) == {"actor", "bbox", "precision", "fatalities_min", "start"}
+    assert "no actor has the slug, id, name or alias 'nobody'" in errors["actor"][0]
+    assert errors["start"] == ["start 2019 is after end 2016"]
+
+
+def test_an_alliance_with_its_members_is_walked_up_to_the_bound_then_read_as_a_set():
+    alliance = ActorFactory(kind="alliance")
+    members = [ActorFactory() for _ in range(MAX_WALKED_ACTORS)]
+    ActorMembership.objects.bulk_create(
+        ActorMembership(alliance=alliance, member=member) for member in members
+    )
+    walked = plan(parse(f"actor={members[0].slug}"), Event.objects.published())
+    assert walked.actors is not None and walked.actors.actor_ids == {members[0].pk}
+    # The alliance and all its members are one more than the walk takes: the set is read.
+    read = plan(parse(f"actor={alliance.slug}&include_members=true"), Event.objects.published())
+    assert read.actors is None
+
+
+@pytest.mark.parametrize(
+    ("text", "probes_on_sqlite"),
+    [("", False), ("start=2016", False), ("type=battle", True), ("q=siege&start=2016", True)],
+)
+def test_the_plan_probes_a_window_on_sqlite_only_when_filters_go_beyond_the_dates(
+    text, probes_on_sqlite
+):
+    from tests.factories import EventTypeFactory
+
+    EventTypeFactory(slug="battle")
+    decided = plan(parse(text), Event.objects.published())
+    assert decided.actors is None
+    probes = probes_on_sqlite and connection.vendor == "sqlite"
+    assert (decided.scope is not None) == probes
+
+
+def test_no_filter_object_is_bound_or_changed_by_requests():
+    declared = {name: (id(f), vars(f).copy()) for name, f in FILTERS.items()}
+    fields = {name: vars(f.field).copy() for name, f in FILTERS.items()}
+    client = Client()
+    for url in ("/api/v1/timeline/?q=siege&start=2016", "/?q=siege", "/api/v1/timeline/?bbox=x"):
+        assert client.get(url).status_code in (200, 400)
+    # A FilterSet instance (as a caller may still make one) copies its filters for itself.
+    one = ChronologyFilterSet(QueryDict("q=a"), queryset=Event.objects.all())
+    two = ChronologyFilterSet(QueryDict("q=b"), queryset=Event.objects.all())
+    assert one.filters["q"] is not two.filters["q"] and one.filters["q"].parent is one
+    assert one.is_valid() and two.is_valid()
+    assert {name: (id(f), vars(f)) for name, f in FILTERS.items()} == declared
+    assert not any(hasattr(f, "parent") for f in FILTERS.values())
+    assert {name: vars(f.field) for name, f in FILTERS.items()} == fields
+
+
+def test_a_filterset_instance_pages_the_same_events_as_the_query():
+    actor = ActorFactory(slug="army")
+    for day in range(1, 6):
+        link = EventActorFactory(
+            actor=actor, event=EventFactory(date_earliest=datetime.date(2016, 9, day))
+        )
+        Event.objects.filter(pk=link.event_id).update(status="published")
+    filterset = ChronologyFilterSet(QueryDict("actor=army"), queryset=Event.objects.published())
+    assert filterset.is_valid()
+    via_instance = [entry["id"] for entry in chronology.walk(**vars(filterset.for_paging()))]
+    via_query = [
+        entry["id"]
+        for entry in chronology.stream(filterset.query, events=Event.objects.published())
+    ]
+    assert via_instance == via_query and len(via_query) == 5
+    assert list(filterset.qs.values_list("id", flat=True)) == via_query
+
+
+def test_the_entry_is_built_from_the_one_column_spec():
+    # Every column is selected once, in spec order, and every entry field has one source.
+    assert len(set(spec.NAMES)) == len(spec.NAMES) == len(spec.COLUMNS)
+    places = [item.place for item in spec.ENTRY if item.place]
+    assert len(places) == len(set(places))
+    event = EventFactory(headline="One", location=None, fatalities_best=3)
+    (entry,) = chronology.entries_of(Event.objects.filter(pk=event.pk), url_for=lambda pk: f"/{pk}")
+    assert entry["headline"] == "One" and entry["location"] is None
+    assert entry["fatalities"] == {"best": 3, "low": None, "high": None}
+    assert entry["date"]["display"] and entry["url"] == f"/{event.pk}"
+    (bare,) = chronology.entries_of(Event.objects.filter(pk=event.pk))
+    assert "url" not in bare
