@@ -8,7 +8,9 @@
 # - Precision: proposals that match a happening; "dated": ... whose bounds contain it.
 # - Actors right: matched happenings whose proposal names every annotated actor in a role of
 #   the right side, and no actor that is not annotated or stands on the wrong side. Names match
-#   through the annotation's aliases and the stored actor's aliases, folded.
+#   through the annotation's aliases and the stored actor's aliases, folded, a distinguishing
+#   bracket left out ("Civilians (Syria)" is "civilians"); a state's government and armed forces
+#   are also known by the state's name ("Israel" for the Israeli forces that struck).
 # - Places right: the proposal's place is the annotated place (names folded, transliterations
 #   alike); or a correct ancestor: it is one of the annotated place's ancestors.
 # - Types: the proposal's type slug is the annotated one (and, looser, under the same parent).
@@ -26,6 +28,9 @@ from events.ingest.spelling import spelling_key
 from events.text import fold
 
 # Words places carry in one source and not another ("Idlib province", "Aleppo Governorate").
+# "Civilians (Syria)", "Military Forces of Syria (2000-)": a bracket that only tells stored
+# names apart; a text and its annotation say "civilians".
+_QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 _GENERIC_PLACE_WORDS = re.compile(
     r"\b(?:governorate|province|district|city|town|village|region|countryside|area|"
     r"sub-?district|municipality|camp)\b"
@@ -170,8 +175,9 @@ def name_keys(names) -> set[str]:
         if not name:
             continue
         plain = fold(name)
-        bare = " ".join(_GENERIC_PLACE_WORDS.sub(" ", plain).split())
-        for variant in {plain, bare} - {""}:
+        unqualified = _QUALIFIER.sub("", plain)
+        bare = " ".join(_GENERIC_PLACE_WORDS.sub(" ", unqualified).split())
+        for variant in {plain, unqualified, bare} - {""}:
             keys.add(variant)
             spelled = spelling_key(variant)
             if spelled:

@@ -223,7 +223,7 @@ class Gazetteer:
         place_names = list(place_names)
         place_names += _without_qualifier(place_names, {fold(name) for name, _ in place_names})
         for position, pairs in enumerate((actor_names, place_names)):
-            for name, pk in pairs:
+            for name, pk in _with_apostrophes_dropped(pairs):
                 key = fold(name)
                 if len(key) < 2:
                     continue
@@ -262,7 +262,9 @@ class Gazetteer:
         """
         folded, origin = fold_with_offsets(text)
         mentions = []
-        for first, last in self._stretches(folded):
+        # Copy without a single apostrophe has lost them: "Syrias town" is Syria's.
+        bare_possessives = not _APOSTROPHES.search(text)
+        for first, last in self._stretches(folded, bare_possessives=bare_possessives):
             start, end = origin[first], origin[last - 1] + 1
             surface = text[start:end]
             key = folded[first:last]
@@ -275,7 +277,7 @@ class Gazetteer:
                 mentions.append(mention)
         return mentions
 
-    def _stretches(self, folded: str) -> list[tuple[int, int]]:
+    def _stretches(self, folded: str, *, bare_possessives: bool = False) -> list[tuple[int, int]]:
         """Where names stand in folded text: at each place a name may start (not inside a
         word), the longest name that ends at a word's end; then on from its end."""
         ends = [m.start() for m in _NAME_END.finditer(folded)]
@@ -290,6 +292,15 @@ class Gazetteer:
             for end in reversed(ends[low:high]):
                 if folded[start:end] in self.names:
                     found.append((start, end))
+                    position = end
+                    break
+                if (
+                    bare_possessives
+                    and _bare_possessive(folded, start, end)
+                    and folded[start : end - 1] in self.names
+                ):
+                    # "Syrias town", "Assads government": copy that lost its apostrophes.
+                    found.append((start, end - 1))
                     position = end
                     break
         return found
@@ -471,6 +482,7 @@ def _spelled(place_names: list[tuple[str, int]]) -> dict[str, list[int]]:
 
 
 # Where a name may start and end in folded text (not inside a word, not after a hyphen).
+_APOSTROPHES = re.compile(r"['’]")
 _NAME_START = re.compile(r"(?<![\w-])[\w.'’]")
 _NAME_END = re.compile(r"(?<=[\w.'’)])(?!\w)")
 # Words that may stand before a name without being part of it: titles, ranks, directions,
@@ -500,6 +512,28 @@ def inside_longer_name(text: str, start: int, end: int) -> bool:
     if word.lower() in _BEFORE_A_NAME or word.isupper():
         return False
     return not opens_sentence(text, start - len(word) - 1)
+
+
+def _with_apostrophes_dropped(pairs: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Names, and those with an apostrophe also without it: much copy loses them ("Peoples
+    Protection Units", "Jaish al Islam" for "People's …")."""
+    pairs = list(pairs)
+    return pairs + [
+        (_APOSTROPHES.sub("", name), pk) for name, pk in pairs if _APOSTROPHES.search(name)
+    ]
+
+
+def _bare_possessive(folded: str, start: int, end: int) -> bool:
+    """Whether folded[start:end] is a name of four letters or more with a possessive "s" and no
+    apostrophe ("syrias"), not a name ending in s ("homs"), a plural of an acronym, nor a name
+    after "the" ("the Hamas envoy", "the Aleppos of this world")."""
+    return (
+        end - start >= 5
+        and folded[max(0, start - 4) : start] != "the "
+        and folded[end - 1] == "s"
+        and folded[end - 2].isalpha()
+        and folded[end - 2] != "s"
+    )
 
 
 def _without_qualifier(

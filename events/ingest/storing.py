@@ -1,6 +1,7 @@
 """Proposal → database: a draft event with its actors, citations and ingestion's note."""
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from events.ingest.drafts import ProposalDraft
 from events.ingest.gazetteer import Gazetteer, Place
@@ -20,9 +21,15 @@ class StoringError(Exception):
 
 
 def save_checked(obj, user, reason: str = CHANGE_REASON) -> None:
-    """full_clean() then save(), recorded in history with reason and the user."""
+    """full_clean() then save(), recorded in history with reason and the user.
+
+    The database enforces the models' CheckConstraints and UniqueConstraints, and the models'
+    validators word the same rules for editors: re-checking each constraint with its own
+    SELECT (as full_clean does by default) would double what storing a proposal costs. A
+    refusal by the database is reported like a validation error, naming the model.
+    """
     try:
-        obj.full_clean()
+        obj.full_clean(validate_constraints=False)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             name, errors = next(iter(exc.error_dict.items()))
@@ -31,7 +38,11 @@ def save_checked(obj, user, reason: str = CHANGE_REASON) -> None:
     obj._change_reason = reason
     if user is not None and getattr(user, "is_authenticated", False):
         obj._history_user = user
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise StoringError(obj._meta.model_name, f"the database refused it: {exc}") from exc
 
 
 def write_proposal(
