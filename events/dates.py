@@ -685,11 +685,15 @@ def _past_span(m: re.Match[str], ctx: _Context) -> _Bounds:
     count = _number(m["n"]) if m["n"] else 1
     unit = _unit(m["unit"])
     days = math.ceil(count / 24) if unit == "hour" else count * _UNIT_DAYS[unit]
+    if unit == "day" and m["n"] in _VAGUE_COUNTS:
+        # "In the last few days", "the past several days": up to a week, as "in recent days".
+        days = _VAGUE_DAYS
     earliest = ref - timedelta(days=days)
     return _Bounds(earliest, ref, precision_for_span(earliest, ref), m["n"] in _VAGUE_COUNTS)
 
 
 _VAGUE_COUNTS = frozenset({"few", "a few", "several", "a couple of", "a couple"})
+_VAGUE_DAYS = 7
 
 
 def _weekend(m: re.Match[str], ctx: _Context) -> _Bounds:
@@ -1111,7 +1115,12 @@ def _years_fit(text: str, start: int, end: int, groups: dict, kind: str) -> bool
             return False
     if kind not in ("year", "years"):
         return True
-    if _COUNTED.match(text[end:]):
+    # "2000 people", "2000 Sunni residents": a count with its adjectives; "in 2013 rebel
+    # fighters seized …" keeps its year.
+    introduced = _YEAR_PREPOSITION.search(text[:start]) or _YEAR_PREPOSITION_OPENING.match(
+        text[start:end]
+    )
+    if not introduced and (_COUNTED.match(text[end:]) or _COUNTED_AFTER_WORDS.match(text[end:])):
         return False
     # "1,2017", "2017.5", "2017-A", "24/2017": part of a number or a code.
     before = text[start - 1] if start > 0 else " "
@@ -1119,11 +1128,16 @@ def _years_fit(text: str, start: int, end: int, groups: dict, kind: str) -> bool
 
 
 # "2000 people", "1500 fighters": copy that lost its commas counts, it does not date.
-_COUNTED = re.compile(
-    r"\s+(?:people|men|women|children|civilians|fighters|troops|soldiers|militants|rebels"
+_COUNTED_NOUNS = (
+    r"(?:people|men|women|children|civilians|fighters|troops|soldiers|militants|rebels"
     r"|refugees|families|members|residents|homes|houses|strikes|raids|buildings|tons|km"
     r"|kilometres|kilometers|miles|metres|meters|dollars|euros)\b"
 )
+_COUNTED = re.compile(rf"\s+{_COUNTED_NOUNS}")
+_COUNTED_AFTER_WORDS = re.compile(rf"\s+(?:[\w'’-]+\s+){{1,2}}{_COUNTED_NOUNS}")
+_YEAR_PREPOSITIONS = r"(?:in|since|of|by|until|till|from|during|before|after|to|early|late|mid)"
+_YEAR_PREPOSITION = re.compile(rf"\b{_YEAR_PREPOSITIONS}\s+$", re.IGNORECASE)
+_YEAR_PREPOSITION_OPENING = re.compile(rf"{_YEAR_PREPOSITIONS}\b", re.IGNORECASE)
 
 
 def _earlier_fits(text: str, start: int, end: int) -> bool:

@@ -44,14 +44,17 @@ _GENERIC = re.compile(
 )
 # "A government siege", "Sunday's government advances": the state as the one doing it.
 _STATE_ADJECTIVE = re.compile(
-    r"(?<![\w-])(?:government|regime)(?=\s+(?:sieges?|advances?|offensives?|assaults?|attacks?"
-    r"|air\s*strikes?|shelling|bombardments?|blockade|troops|soldiers|warplanes|jets)\b)",
+    r"(?<![\w-])(?:government|regime)(?=[\s-]+(?:sieges?|advances?|offensives?|assaults?"
+    r"|attacks?|air\s*strikes?|air\s*raids?|raids?|shelling|bombardments?|bombings?|barrel"
+    r"\s+bombs?|blockade|troops|soldiers|forces|warplanes|jets|aircraft|helicopters"
+    r"|artillery|tanks)\b)",
     re.IGNORECASE,
 )
 # "Nearly 2 million people", "thousands of residents": the civilians of the report's country.
 _PEOPLE = re.compile(
-    r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:hundreds|thousands|millions)"
-    r"\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants)\b",
+    r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
+    r"|thousands|millions)\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants"
+    r"|villagers|victims)\b",
     re.IGNORECASE,
 )
 _LED = re.compile(r"(?<![\w-])[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-(?:led|backed)\b")

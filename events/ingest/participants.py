@@ -298,6 +298,10 @@ _DESCRIBED_PERSON = re.compile(
     r"\b(?:government|forces|army|troops|regime|administration|loyalists|supporters|men)\s+of\s+"
     r"(?:[A-Z][\w.]*\s+){0,3}$"
 )
+# "the Assad regime", "Assads government", "Assad's forces": a leader's name naming his state.
+_PERSONS_STATE = re.compile(
+    r"^(?:['’]s|s)?\s+(?:regime|government|forces|troops|army|loyalists|administration)\b"
+)
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
@@ -334,6 +338,13 @@ def participants(
         if actor.kind == PERSON and _DESCRIBED_PERSON.search(text[: mention.start]):
             # "the government of President Assad": he names whose government it is.
             continue
+        if actor.kind == PERSON and _PERSONS_STATE.match(text[mention.end :]):
+            # "the Assad regime", "Assad's forces": the state he leads, not the man.
+            country = article.gazetteer.places.get(actor.country_id) if actor.country_id else None
+            state = article.gazetteer.country_actors(country, GOVERNMENT_KINDS)
+            if state is None:
+                continue
+            actor = state
         actor = acting(article.gazetteer, actor, trigger)
         role = role_of(text, mention, trigger)
         _add(actors, actor, role)

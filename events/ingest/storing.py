@@ -1,11 +1,14 @@
 """Proposal → database: a draft event with its actors, citations and ingestion's note."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from events.ingest.drafts import ProposalDraft
 from events.ingest.gazetteer import Gazetteer, Place
 from events.models import Article, Event, EventActor, EventSource, EventType
+from events.validators import event_date_window
 
 CHANGE_REASON = "proposed by article ingestion"
 REREAD_REASON = "read again by article ingestion"
@@ -92,6 +95,24 @@ def write_proposal(
         )
         save_checked(citation, user, reason)
     return event
+
+
+def date_refusal(draft: ProposalDraft, publication_date: date) -> str:
+    """Why a draft's dates cannot be proposed, or "": dates outside the window events may have
+    (events.validators.event_date_window), or after the report without being planned."""
+    first, last = event_date_window()
+    fuzzy = draft.fuzzy
+    if fuzzy.earliest < first or fuzzy.latest > last:
+        return (
+            f"dated {fuzzy.display or fuzzy.earliest.isoformat()}, outside the dates events may "
+            f"have ({first.isoformat()} to {last.isoformat()})"
+        )
+    if not draft.planned and fuzzy.earliest > publication_date:
+        return (
+            f"dated {fuzzy.earliest.isoformat()}, after the report "
+            f"({publication_date.isoformat()}) without being planned or announced"
+        )
+    return ""
 
 
 def proposal_note(

@@ -1,0 +1,124 @@
+"""Roles from the sentence's shape, names in copy that lost its apostrophes, datelines, counts
+that look like years, "due to", vague spans, and proposals dated where no event can be."""
+
+from datetime import date
+
+import pytest
+
+from events.dates import resolve_phrase
+from events.ingest.phrases import find_date_phrases
+from events.ingest.pipeline import ingest_article
+from events.ingest.reading import read_article
+from events.models import ActorRole, Event
+from tests.factories import EventTypeFactory, LocationFactory
+
+SUN_4_SEP_2016 = date(2016, 9, 4)
+
+
+def read(gazetteer, text: str, reference: date = SUN_4_SEP_2016):
+    return read_article(text, publication_date=reference, gazetteer=gazetteer).proposals
+
+
+def cast(proposal) -> list[tuple[str, str]]:
+    return [(actor.name, role) for actor, role in proposal.actors]
+
+
+def test_civilians_who_died_in_an_attack_are_its_target(news_gazetteer):
+    (proposal,) = read(
+        news_gazetteer, "Hundreds of civilians died in a gas attack in Syria on Sunday."
+    )
+    assert cast(proposal) == [("Civilians (Syria)", ActorRole.TARGET)]
+
+
+def test_the_agent_after_by_is_the_perpetrator_and_the_victims_the_target(news_gazetteer):
+    text = "On Sunday 40 civilians were killed in air strikes by the Syrian army in Aleppo."
+    (proposal,) = read(news_gazetteer, text)
+    assert sorted(cast(proposal)) == [
+        ("Civilians (Syria)", ActorRole.TARGET),
+        ("Military Forces of Syria (2000-)", ActorRole.PERPETRATOR),
+    ]
+
+
+def test_backed_by_is_support_not_the_agent(news_gazetteer):
+    text = "Turkish-backed fighters backed by the U.S.-led coalition captured a village on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert ("US-led coalition", ActorRole.SUPPORTER) in cast(proposal)
+
+
+def test_a_leaders_regime_is_his_state_not_the_man(news_gazetteer):
+    text = "The Assad regime shelled Aleppo on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert cast(proposal) == [("Military Forces of Syria (2000-)", ActorRole.PERPETRATOR)]
+
+
+def test_copy_without_apostrophes_still_names_what_it_possesses(news_gazetteer):
+    # FA-KES and much scraped copy drop every apostrophe: "Syrias", "Assads".
+    text = "Assads forces shelled Syrias city of Hama on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert cast(proposal) == [("Military Forces of Syria (2000-)", ActorRole.PERPETRATOR)]
+    assert proposal.place.name == "Hama"
+
+
+def test_a_name_ending_in_s_is_not_a_possessive_where_apostrophes_are_kept(news_gazetteer):
+    text = "The army's jets struck Hamas positions on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert proposal.place is None or proposal.place.name != "Hama"
+
+
+def test_the_dateline_dates_the_report_not_its_news(news_gazetteer):
+    text = "September 4 2016 Syrian army shelled Aleppo killing 12 people."
+    (proposal,) = read(news_gazetteer, text)
+    # Undated news: the week up to the report, not the day of the dateline alone.
+    assert (proposal.fuzzy.earliest, proposal.fuzzy.latest) == (date(2016, 8, 28), SUN_4_SEP_2016)
+
+
+def test_an_agency_dateline_inside_the_text_is_no_event_date(news_gazetteer):
+    text = "Aleppo August 30 2016 (Reuters) The Syrian army shelled Aleppo."
+    (proposal,) = read(news_gazetteer, text)
+    assert proposal.fuzzy.earliest != date(2016, 8, 30) or proposal.fuzzy.latest != date(
+        2016, 8, 30
+    )
+
+
+def test_a_count_with_adjectives_is_not_a_year():
+    found = find_date_phrases(
+        "In exchange 2000 Sunni residents left the town.", reference=SUN_4_SEP_2016
+    )
+    assert found == []
+    (year,) = find_date_phrases("In 2013 rebel fighters seized the town.", reference=SUN_4_SEP_2016)
+    assert year.text == "In 2013" and year.fuzzy.earliest == date(2013, 1, 1)
+
+
+def test_due_to_a_cause_is_not_the_future():
+    (cause,) = find_date_phrases(
+        "Ten died due to artillery shelling on Sunday.", reference=SUN_4_SEP_2016
+    )
+    assert not cause.future and cause.fuzzy.earliest == SUN_4_SEP_2016
+    (plan,) = find_date_phrases(
+        "The truce is due to take effect on Monday.", reference=SUN_4_SEP_2016
+    )
+    assert plan.future and plan.fuzzy.earliest == date(2016, 9, 5)
+
+
+def test_the_last_few_days_are_the_week_up_to_the_reference():
+    fuzzy = resolve_phrase("in the last few days", reference=SUN_4_SEP_2016)
+    assert (fuzzy.earliest, fuzzy.latest) == (date(2016, 8, 28), SUN_4_SEP_2016)
+
+
+@pytest.mark.django_db
+def test_a_proposal_outside_the_event_date_window_is_skipped_with_its_reason(settings):
+    settings.EVENT_DATE_MIN = date(2000, 1, 1)
+    syria = LocationFactory(name="Syria", slug="syria", kind="country", iso_code="SYR")
+    LocationFactory(name="Aleppo", slug="aleppo", kind="city", parent=syria)
+    EventTypeFactory(slug="air-drone-strike", name="Air strike")
+    text = (
+        "Warplanes struck Aleppo in 1982, a monitor said.\n"
+        "Warplanes struck Aleppo on Sunday, a monitor said."
+    )
+    result = ingest_article(
+        text=text, publication_date=SUN_4_SEP_2016, outlet="Wire", new_outlet=True
+    )
+    assert [stored.event.date_earliest for stored in result.proposals] == [SUN_4_SEP_2016]
+    (skipped,) = result.skipped
+    assert "outside the dates events may have (2000-01-01" in skipped
+    assert Event.objects.count() == 1
