@@ -98,6 +98,7 @@ def set_lines(folder: Path, result, *, verbose: bool) -> list[str]:
             s.actors_right,
             goal("actors_right"),
         ),
+        row("  … where the database holds every annotated actor", s.actors_right_known),
         row("  annotated actors found in a right role", s.actor_recall),
         row("  proposed actors that are annotated, role right", s.actor_precision),
         row("places right", s.places_right),

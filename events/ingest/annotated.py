@@ -10,7 +10,9 @@
 #   the right side, and no actor that is not annotated or stands on the wrong side. Names match
 #   through the annotation's aliases and the stored actor's aliases, folded, a distinguishing
 #   bracket left out ("Civilians (Syria)" is "civilians"); a state's government and armed forces
-#   are also known by the state's name ("Israel" for the Israeli forces that struck).
+#   are also known by the state's name ("Israel" for the Israeli forces that struck). Reported
+#   beside it: the same among happenings whose annotated actors the database all holds (a
+#   proposal names only stored actors; the others are listed as names to add).
 # - Places right: the proposal's place is the annotated place (names folded, transliterations
 #   alike); or a correct ancestor: it is one of the annotated place's ancestors.
 # - Types: the proposal's type slug is the annotated one (and, looser, under the same parent).
@@ -215,6 +217,8 @@ class Scores:
     precision: Rate = field(default_factory=Rate)
     precision_dated: Rate = field(default_factory=Rate)
     actors_right: Rate = field(default_factory=Rate)
+    # ... among matched happenings whose annotated actors the database all holds.
+    actors_right_known: Rate = field(default_factory=Rate)
     actor_recall: Rate = field(default_factory=Rate)
     actor_precision: Rate = field(default_factory=Rate)
     places_right: Rate = field(default_factory=Rate)
@@ -229,13 +233,21 @@ class Scores:
     wrong: list[str] = field(default_factory=list)
 
 
-def score(articles: list[Annotated], proposals: list[Proposed], *, publication: dict) -> Scores:
-    """Compare proposals with the annotated happenings of articles (definitions above)."""
+def score(
+    articles: list[Annotated],
+    proposals: list[Proposed],
+    *,
+    publication: dict,
+    known_actor_names: frozenset[str] = frozenset(),
+) -> Scores:
+    """Compare proposals with the annotated happenings of articles (definitions above).
+    known_actor_names: the name keys of the actors the database holds, to tell the happenings
+    whose actors ingestion could name at all."""
     scores = Scores(articles=len(articles), proposals=len(proposals))
     happenings = [h for article in articles for h in article.happenings]
     scores.happenings = len(happenings)
     for happening in happenings:
-        _judge_happening(scores, happening, proposals)
+        _judge_happening(scores, happening, proposals, known_actor_names)
     for proposal in proposals:
         matched = [h for h in happenings if proposal.matches(h)]
         scores.precision.add(bool(matched))
@@ -248,7 +260,9 @@ def score(articles: list[Annotated], proposals: list[Proposed], *, publication: 
     return scores
 
 
-def _judge_happening(scores: Scores, happening: Happening, proposals: list[Proposed]) -> None:
+def _judge_happening(
+    scores: Scores, happening: Happening, proposals: list[Proposed], known: frozenset[str]
+) -> None:
     matching = [p for p in proposals if p.matches(happening)]
     best = max(matching, key=lambda p: _fit(happening, p), default=None)
     scores.recall.add(best is not None)
@@ -265,6 +279,8 @@ def _judge_happening(scores: Scores, happening: Happening, proposals: list[Propo
         )
     right, found, proposed = _actors(happening, best)
     scores.actors_right.add(right)
+    if all(actor.names & known for actor in happening.actors):
+        scores.actors_right_known.add(right)
     scores.actor_recall.hits += found
     scores.actor_recall.total += len(happening.actors)
     scores.actor_precision.hits += proposed[0]

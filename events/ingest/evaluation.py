@@ -260,7 +260,12 @@ def evaluate_set(folder: Path) -> SetEvaluation:
         for stored in result.proposals:
             proposals.append(_proposed(article, stored.draft, stored_text, gazetteer, parents))
     publication = {article.key: article.publication_date for article in articles}
-    scores = score(articles, proposals, publication=publication)
+    known = frozenset(
+        key
+        for actor in gazetteer.actors.values()
+        for key in name_keys(_names_of_actor(gazetteer, actor))
+    )
+    scores = score(articles, proposals, publication=publication, known_actor_names=known)
     scores.language = languages
     return SetEvaluation(
         scores=scores,

@@ -302,6 +302,12 @@ _DESCRIBED_PERSON = re.compile(
 _PERSONS_STATE = re.compile(
     r"^(?:['’]s|s)?\s+(?:regime|government|forces|troops|army|loyalists|administration)\b"
 )
+# A reporting verb between a name and the event: the name is the source of the report.
+_REPORTS_IT = re.compile(
+    r"^(?:(?!\b(?:and|but|while|after|before|when|as)\b)[^.;])*?\b(?:said|says|say|reported"
+    r"|reports|announced|claimed|told|stated|believes|believed|accused|blamed|denied)\b",
+    re.IGNORECASE,
+)
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
@@ -317,6 +323,14 @@ def participants(
     actors: Cast = []
     places: list[Mention] = []
     for mention in inside:
+        if (
+            trigger.slug != "public-statement"
+            and mention.end <= trigger.start
+            and _REPORTS_IT.search(text[mention.end : trigger.start])
+        ):
+            # "The Observatory also reported the new siege", "Russia has said it believes
+            # gas leaked from a depot struck by …": the speaker is a speaker, not a side.
+            continue
         if mention.inferred == HOLDER and trigger.slug not in _HOLDING_MATTERS:
             # Who holds the areas a supply cut hits is background, not a party.
             continue
