@@ -105,6 +105,7 @@ def set_lines(folder: Path, result, *, verbose: bool) -> list[str]:
         row("places right or a correct ancestor", s.places_or_ancestor, goal("places_or_ancestor")),
         row("event type exact", s.types_exact),
         row("event type exact or its parent", s.types_parent),
+        row("fatalities (low, best, high) as annotated", s.fatalities),
         row("proposals dated after publication, not planned", s.after_publication, "target 0"),
         row("verbatim excerpts", s.verbatim, goal("verbatim")),
         row("language detected as annotated", s.language),

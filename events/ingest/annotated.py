@@ -16,6 +16,8 @@
 # - Places right: the proposal's place is the annotated place (names folded, transliterations
 #   alike); or a correct ancestor: it is one of the annotated place's ancestors.
 # - Types: the proposal's type slug is the annotated one (and, looser, under the same parent).
+# - Fatalities: among matched happenings with a death figure, proposals with the same low, best
+#   and high.
 # - After publication: proposals not planned whose earliest day is after the publication date.
 # - Verbatim: proposal excerpts equal to the article text at their offsets.
 
@@ -73,6 +75,8 @@ class Happening:
     place: str | None
     ancestors: tuple[str, ...]
     actors: tuple[AnnotatedActor, ...]
+    # (low, best, high) deaths; all None when the text gives no number.
+    fatalities: tuple[int | None, int | None, int | None] = (None, None, None)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class Proposed:
     place_names: frozenset[str]
     actors: tuple[tuple[frozenset[str], str], ...]
     verbatim: bool
+    fatalities: tuple[int | None, int | None, int | None] = (None, None, None)
 
     def matches(self, happening: Happening) -> bool:
         return self.article == happening.article and any(
@@ -152,6 +157,7 @@ def load_article(path: Path) -> Annotated:
                 place=item.get("place"),
                 ancestors=tuple(item.get("place_ancestors") or []),
                 actors=actors,
+                fatalities=_fatalities(item.get("fatalities") or {}),
             )
         )
     return Annotated(
@@ -164,6 +170,10 @@ def load_article(path: Path) -> Annotated:
         happenings=tuple(happenings),
         problems=tuple(problems),
     )
+
+
+def _fatalities(figures: dict) -> tuple[int | None, int | None, int | None]:
+    return (figures.get("low"), figures.get("best"), figures.get("high"))
 
 
 def _day(value) -> date:
@@ -225,6 +235,8 @@ class Scores:
     places_or_ancestor: Rate = field(default_factory=Rate)
     types_exact: Rate = field(default_factory=Rate)
     types_parent: Rate = field(default_factory=Rate)
+    # Matched happenings with a death figure whose proposal has the same low, best and high.
+    fatalities: Rate = field(default_factory=Rate)
     after_publication: int = 0
     verbatim: Rate = field(default_factory=Rate)
     language: Rate = field(default_factory=Rate)
@@ -292,6 +304,8 @@ def _judge_happening(
     scores.places_or_ancestor.add(place or ancestor)
     if not (place or ancestor):
         scores.wrong.append(f"{happening.key}: place {sorted(best.place_names)[:2]}")
+    if any(value is not None for value in happening.fatalities):
+        scores.fatalities.add(best.fatalities == happening.fatalities)
     scores.types_exact.add(best.type == happening.type)
     scores.types_parent.add(happening.type in (best.type, best.type_parent))
 

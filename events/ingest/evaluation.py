@@ -319,4 +319,5 @@ def _proposed(
         place_names=frozenset(place_names),
         actors=actors,
         verbatim=all(stored_text[s.start : s.end] == s.excerpt for s in draft.sources),
+        fatalities=(draft.fatalities.low, draft.fatalities.best, draft.fatalities.high),
     )

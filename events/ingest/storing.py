@@ -68,6 +68,9 @@ def write_proposal(
     event.location_id = place.id if place else None
     event.date_display = ""
     event.set_date(draft.fuzzy)
+    event.fatalities_low = draft.fatalities.low
+    event.fatalities_best = draft.fatalities.best
+    event.fatalities_high = draft.fatalities.high
     if len(event.date_display) > 100:
         event.date_display = ""
     save_checked(event, user, reason)

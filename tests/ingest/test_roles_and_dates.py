@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from events.dates import resolve_phrase
+from events.ingest.fatalities import Fatalities, fatalities
 from events.ingest.phrases import find_date_phrases
 from events.ingest.pipeline import ingest_article
 from events.ingest.reading import read_article
@@ -122,3 +123,35 @@ def test_a_proposal_outside_the_event_date_window_is_skipped_with_its_reason(set
     (skipped,) = result.skipped
     assert "outside the dates events may have (2000-01-01" in skipped
     assert Event.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("clause", "low", "best", "high"),
+    [
+        ("Warplanes killed 12 civilians in Aleppo", None, 12, None),
+        ("Two car bombs killed at least 25 people", 25, None, None),
+        ("between 10 and 15 people were killed in the raid", 10, None, 15),
+        ("up to 15 people died in the shelling", None, None, 15),
+        ("about 40 people were killed", None, 40, None),
+        ("the statement put the death toll at at least 70", 70, None, None),
+        ("12 wounded in the attack", None, None, None),
+        ("dozens were killed", None, None, None),
+        ("In 2013 1300 were killed", None, 1300, None),
+    ],
+)
+def test_deaths_are_read_as_low_best_and_high(clause, low, best, high):
+    assert fatalities(clause) == Fatalities(low=low, best=best, high=high)
+
+
+@pytest.mark.django_db
+def test_a_proposal_stores_the_deaths_its_clause_reports():
+    syria = LocationFactory(name="Syria", slug="syria", kind="country", iso_code="SYR")
+    LocationFactory(name="Aleppo", slug="aleppo", kind="city", parent=syria)
+    EventTypeFactory(slug="air-drone-strike", name="Air strike")
+    text = "Air strikes killed at least 12 people in Aleppo on Sunday, a monitor said."
+    result = ingest_article(
+        text=text, publication_date=SUN_4_SEP_2016, outlet="Wire", new_outlet=True
+    )
+    (stored,) = result.proposals
+    event = Event.objects.get(pk=stored.event.pk)
+    assert (event.fatalities_low, event.fatalities_best, event.fatalities_high) == (12, None, None)
