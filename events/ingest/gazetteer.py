@@ -5,6 +5,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from events.ingest.spelling import spelling_key
 from events.text import fold
@@ -327,7 +328,7 @@ class Gazetteer:
                 places = ()
         if not (actors or places):
             return None
-        return Mention(start, end, text[start:end], actors, places)
+        return Mention(start, end, text[start:end], actors, nested_choice(places, text[end:]))
 
     def spelled_places(self, name: str) -> list[Place]:
         """Stored places whose names are spelt otherwise ("Raqa" for Raqqa)."""
@@ -515,6 +516,30 @@ def inside_longer_name(text: str, start: int, end: int) -> bool:
     if word.lower() in _BEFORE_A_NAME or word.isupper():
         return False
     return not opens_sentence(text, start - len(word) - 1)
+
+
+# "Idlib province", "Aleppo countryside": the governorate of a name its city shares.
+_DIVISION_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:province|governorate|countryside|region)\b", re.IGNORECASE
+)
+_DISTRICT_AFTER = re.compile(r"^(?:['’]s)?\s+district\b", re.IGNORECASE)
+
+
+def nested_choice(places: tuple[Place, ...], after: str) -> tuple[Place, ...]:
+    """One place for a name that places within one another share (the city, district and
+    governorate of Hama): the governorate before "province" or "countryside", the district
+    before "district", else the finest. Places that do not nest stay ambiguous."""
+    if len(places) < 2:
+        return places
+    chain = sorted(places, key=lambda p: p.depth)
+    if not all(inner.path.startswith(outer.path) for outer, inner in pairwise(chain)):
+        return places
+    if _DIVISION_AFTER.match(after):
+        return (chain[0],)
+    if _DISTRICT_AFTER.match(after):
+        districts = [p for p in chain if p.kind == "district"]
+        return (districts[0],) if districts else (chain[0],)
+    return (chain[-1],)
 
 
 def _with_apostrophes_dropped(pairs: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:

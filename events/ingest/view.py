@@ -69,9 +69,9 @@ def view_sentence(article: ArticleContext, sentence: Sentence, memory: Memory) -
         for p in find_date_phrases(text, reference=article.reference)
         if not is_dateline(article.text, sentence.start + p.start, sentence.start + p.end)
     )
-    attribution = find_attribution(text)
-    aside = tuple(asides(text))
     words = tuple(find_triggers(text))
+    attribution = find_attribution(text, words)
+    aside = tuple(asides(text))
     draft = SentenceView(sentence, local, phrases, aside, attribution, "", words, (), clauses=())
     triggers = tuple(
         t for t in words if not t.unreal and (draft.outside(t.start, t.end) or t.slug in DOCUMENTS)

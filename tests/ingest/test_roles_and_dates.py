@@ -155,3 +155,37 @@ def test_a_proposal_stores_the_deaths_its_clause_reports():
     (stored,) = result.proposals
     event = Event.objects.get(pk=stored.event.pk)
     assert (event.fatalities_low, event.fatalities_best, event.fatalities_high) == (12, None, None)
+
+
+def test_a_name_nested_places_share_is_the_finest_unless_a_division_word_follows():
+    from events.ingest.gazetteer import Place, nested_choice
+
+    syria = Place(1, "Syria", "country", 0, "/1/")
+    governorate = Place(2, "Hama", "governorate", 1, "/1/2/")
+    district = Place(3, "Hama", "district", 2, "/1/2/3/")
+    city = Place(4, "Hama", "city", 3, "/1/2/3/4/")
+    elsewhere = Place(5, "Hama", "village", 1, "/9/5/")
+    shared = (governorate, district, city)
+    assert nested_choice(shared, " on Monday") == (city,)
+    assert nested_choice(shared, " province on Monday") == (governorate,)
+    assert nested_choice(shared, " countryside") == (governorate,)
+    assert nested_choice(shared, " district") == (district,)
+    assert nested_choice((governorate, elsewhere), "") == (governorate, elsewhere)
+    assert nested_choice((syria,), "") == (syria,)
+
+
+def test_copy_without_commas_keeps_its_event_out_of_the_source(news_gazetteer):
+    text = "Syrian tanks shelled the city of Hama on Sunday killing four civilians residents said."
+    (strike, *_rest) = read(news_gazetteer, text)
+    assert strike.type_slug == "shelling-artillery-missile-attack"
+    assert strike.place.name == "Hama"
+    assert ("Military Forces of Syria (2000-)", ActorRole.PERPETRATOR) in cast(strike)
+
+
+def test_a_source_named_with_the_forces_it_commands_stays_the_source(news_gazetteer):
+    text = (
+        "However, John Kerry, the head of forces fighting Islamic State, told a briefing on "
+        "Sunday that the convoy had turned back."
+    )
+    proposals = read(news_gazetteer, text)
+    assert all(p.type_slug != "armed-clash" for p in proposals)
