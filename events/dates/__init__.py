@@ -1,7 +1,7 @@
 """Partial and uncertain dates: parse, resolve news phrases, bound and display them — no ORM.
 
 fuzzy: the value (bounds, precision) and how it reads; iso: ISO 8601 / EDTF input;
-phrases: one news phrase resolved; vocabulary and rules: the phrase grammar; finding: the
+resolve: one news phrase resolved; words and rules: the phrase grammar; finding: the
 phrases in a sentence, found by the same grammar.
 """
 
@@ -17,8 +17,8 @@ from events.dates.fuzzy import (
     says_its_bounds,
 )
 from events.dates.iso import parse_partial_iso
-from events.dates.phrases import parse_date_input, resolve_future_phrase, resolve_phrase
-from events.dates.vocabulary import CALENDAR_ABBREVIATIONS, CALENDAR_WORDS
+from events.dates.resolve import parse_date_input, resolve_future_phrase, resolve_phrase
+from events.dates.words import CALENDAR_ABBREVIATIONS, CALENDAR_WORDS
 
 __all__ = [
     "CALENDAR_ABBREVIATIONS",

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from events.dates.fuzzy import _WEEKDAY_NAMES, MONTH_NAMES
-from events.dates.phrases import _normalize_with_origins
+from events.dates.resolve import _normalize_with_origins
 from events.dates.rules import _RULE_TABLE
 
 # --- Finding phrases in a sentence ---------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from events.dates.fuzzy import _DASH, DateError, FuzzyDate
 from events.dates.iso import parse_partial_iso
 from events.dates.rules import _match
-from events.dates.vocabulary import _FUTURE, _PAST, _Context
+from events.dates.words import _FUTURE, _PAST, _Context
 
 
 def resolve_phrase(text: str, *, reference: date, era_start: date | None = None) -> FuzzyDate:

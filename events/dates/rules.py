@@ -10,7 +10,7 @@ from dateutil.relativedelta import SA, relativedelta
 
 from events.dates.fuzzy import DateError, Precision, _Bounds, _day, precision_for_span
 from events.dates.iso import _check_year, _last_of_month, _make_date
-from events.dates.vocabulary import (
+from events.dates.words import (
     _DAY_NUM,
     _HEDGE,
     _MONTH,
