@@ -236,6 +236,12 @@ def evaluate_set(folder: Path) -> SetEvaluation:
     for article in articles:
         detect_language(article.text)
         read_article(article.text, publication_date=article.publication_date, gazetteer=gazetteer)
+    if articles:
+        # One ingestion undone, so that storing's first-use costs (query compilation, the
+        # history models' set-up) are paid before timing too.
+        with transaction.atomic():
+            _ingest(articles[0], gazetteer)
+            transaction.set_rollback(True)
     parents = dict(EventType.objects.values_list("slug", "parent__slug"))
     proposals: list[Proposed] = []
     languages = Rate()
@@ -243,14 +249,7 @@ def evaluate_set(folder: Path) -> SetEvaluation:
     cpu_timings = []
     for article in articles:
         started, cpu_started = time.perf_counter(), time.process_time()
-        result = ingest_article(
-            text=article.text,
-            publication_date=article.publication_date,
-            title=article.title,
-            outlet=article.outlet or "unknown outlet",
-            new_outlet=True,
-            gazetteer=gazetteer,
-        )
+        result = _ingest(article, gazetteer)
         elapsed = time.perf_counter() - started
         words = len(article.text.split())
         timings.append((elapsed, words))
@@ -274,6 +273,17 @@ def evaluate_set(folder: Path) -> SetEvaluation:
         seconds=sum(elapsed for elapsed, _ in timings),
         per_thousand_words=_per_thousand_words(timings),
         cpu_per_thousand_words=_per_thousand_words(cpu_timings),
+    )
+
+
+def _ingest(article: Annotated, gazetteer: Gazetteer):
+    return ingest_article(
+        text=article.text,
+        publication_date=article.publication_date,
+        title=article.title,
+        outlet=article.outlet or "unknown outlet",
+        new_outlet=True,
+        gazetteer=gazetteer,
     )
 
 
