@@ -189,3 +189,16 @@ def test_a_source_named_with_the_forces_it_commands_stays_the_source(news_gazett
     )
     proposals = read(news_gazetteer, text)
     assert all(p.type_slug != "armed-clash" for p in proposals)
+
+
+def test_a_named_speaker_the_database_does_not_hold_still_makes_a_statement(news_gazetteer):
+    text = "The International Committee of the Red Cross said on Sunday that it was deeply worried."
+    (said,) = read(news_gazetteer, text)
+    assert said.type_slug == "public-statement" and said.actors == []
+    assert said.fuzzy.earliest == SUN_4_SEP_2016
+    assert said.headline.startswith("The International Committee of the Red Cross:")
+
+
+def test_a_monitor_or_a_source_only_attributes(news_gazetteer):
+    for source in ("The Syrian Observatory", "A military source", "Activists"):
+        assert read(news_gazetteer, f"{source} said on Sunday that it was deeply worried.") == []
