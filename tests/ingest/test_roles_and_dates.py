@@ -9,19 +9,11 @@ from events.dates import resolve_phrase
 from events.ingest.fatalities import Fatalities, fatalities
 from events.ingest.phrases import find_date_phrases
 from events.ingest.pipeline import ingest_article
-from events.ingest.reading import read_article
 from events.models import ActorRole, Event
 from tests.factories import EventTypeFactory, LocationFactory
+from tests.ingest.test_actors import cast, read
 
 SUN_4_SEP_2016 = date(2016, 9, 4)
-
-
-def read(gazetteer, text: str, reference: date = SUN_4_SEP_2016):
-    return read_article(text, publication_date=reference, gazetteer=gazetteer).proposals
-
-
-def cast(proposal) -> list[tuple[str, str]]:
-    return [(actor.name, role) for actor, role in proposal.actors]
 
 
 def test_civilians_who_died_in_an_attack_are_its_target(news_gazetteer):
