@@ -5,8 +5,13 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 
+from events.ingest.nameforms import (
+    APOSTROPHES,
+    bare_possessive,
+    nested_choice,
+    with_apostrophes_dropped,
+)
 from events.ingest.spelling import spelling_key
 from events.text import fold
 
@@ -227,7 +232,7 @@ class Gazetteer:
         place_names = list(place_names)
         place_names += _without_qualifier(place_names, {fold(name) for name, _ in place_names})
         for position, pairs in enumerate((actor_names, place_names)):
-            for name, pk in _with_apostrophes_dropped(pairs):
+            for name, pk in with_apostrophes_dropped(pairs):
                 key = fold(name)
                 if len(key) < 2:
                     continue
@@ -267,7 +272,7 @@ class Gazetteer:
         folded, origin = fold_with_offsets(text)
         mentions = []
         # Copy without a single apostrophe has lost them: "Syrias town" is Syria's.
-        bare_possessives = not _APOSTROPHES.search(text)
+        bare_possessives = not APOSTROPHES.search(text)
         for first, last in self._stretches(folded, bare_possessives=bare_possessives):
             start, end = origin[first], origin[last - 1] + 1
             surface = text[start:end]
@@ -300,7 +305,7 @@ class Gazetteer:
                     break
                 if (
                     bare_possessives
-                    and _bare_possessive(folded, start, end)
+                    and bare_possessive(folded, start, end)
                     and folded[start : end - 1] in self.names
                 ):
                     # "Syrias town", "Assads government": copy that lost its apostrophes.
@@ -486,7 +491,6 @@ def _spelled(place_names: list[tuple[str, int]]) -> dict[str, list[int]]:
 
 
 # Where a name may start and end in folded text (not inside a word, not after a hyphen).
-_APOSTROPHES = re.compile(r"['’]")
 _NAME_START = re.compile(r"(?<![\w-])[\w.'’]")
 _NAME_END = re.compile(r"(?<=[\w.'’)])(?!\w)")
 # Words that may stand before a name without being part of it: titles, ranks, directions,
@@ -516,52 +520,6 @@ def inside_longer_name(text: str, start: int, end: int) -> bool:
     if word.lower() in _BEFORE_A_NAME or word.isupper():
         return False
     return not opens_sentence(text, start - len(word) - 1)
-
-
-# "Idlib province", "Aleppo countryside": the governorate of a name its city shares.
-_DIVISION_AFTER = re.compile(
-    r"^(?:['’]s)?\s+(?:province|governorate|countryside|region)\b", re.IGNORECASE
-)
-_DISTRICT_AFTER = re.compile(r"^(?:['’]s)?\s+district\b", re.IGNORECASE)
-
-
-def nested_choice(places: tuple[Place, ...], after: str) -> tuple[Place, ...]:
-    """One place for a name that places within one another share (the city, district and
-    governorate of Hama): the governorate before "province" or "countryside", the district
-    before "district", else the finest. Places that do not nest stay ambiguous."""
-    if len(places) < 2:
-        return places
-    chain = sorted(places, key=lambda p: p.depth)
-    if not all(inner.path.startswith(outer.path) for outer, inner in pairwise(chain)):
-        return places
-    if _DIVISION_AFTER.match(after):
-        return (chain[0],)
-    if _DISTRICT_AFTER.match(after):
-        districts = [p for p in chain if p.kind == "district"]
-        return (districts[0],) if districts else (chain[0],)
-    return (chain[-1],)
-
-
-def _with_apostrophes_dropped(pairs: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Names, and those with an apostrophe also without it: much copy loses them ("Peoples
-    Protection Units", "Jaish al Islam" for "People's …")."""
-    pairs = list(pairs)
-    return pairs + [
-        (_APOSTROPHES.sub("", name), pk) for name, pk in pairs if _APOSTROPHES.search(name)
-    ]
-
-
-def _bare_possessive(folded: str, start: int, end: int) -> bool:
-    """Whether folded[start:end] is a name of four letters or more with a possessive "s" and no
-    apostrophe ("syrias"), not a name ending in s ("homs"), a plural of an acronym, nor a name
-    after "the" ("the Hamas envoy", "the Aleppos of this world")."""
-    return (
-        end - start >= 5
-        and folded[max(0, start - 4) : start] != "the "
-        and folded[end - 1] == "s"
-        and folded[end - 2].isalpha()
-        and folded[end - 2] != "s"
-    )
 
 
 def _without_qualifier(

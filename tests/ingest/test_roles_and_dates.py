@@ -150,7 +150,8 @@ def test_a_proposal_stores_the_deaths_its_clause_reports():
 
 
 def test_a_name_nested_places_share_is_the_finest_unless_a_division_word_follows():
-    from events.ingest.gazetteer import Place, nested_choice
+    from events.ingest.gazetteer import Place
+    from events.ingest.nameforms import nested_choice
 
     syria = Place(1, "Syria", "country", 0, "/1/")
     governorate = Place(2, "Hama", "governorate", 1, "/1/2/")
