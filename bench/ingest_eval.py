@@ -78,8 +78,11 @@ def set_lines(folder: Path, result, *, verbose: bool) -> list[str]:
     def goal(name: str) -> str:
         return f"target ≥ {TARGETS[name]:.0%}"
 
-    median = statistics.median(result.per_thousand_words) if result.per_thousand_words else 0
-    slowest = result.per_thousand_words[0] if result.per_thousand_words else 0
+    def median_and_slowest(figures: list[float]) -> str:
+        if not figures:
+            return "-"
+        return f"{statistics.median(figures) * 1000:.0f} / {figures[0] * 1000:.0f} ms"
+
     lines = [
         f"Ingestion against {folder}: {s.articles} articles, {s.happenings} happenings, "
         f"{s.proposals} proposals, {result.words:,} words",
@@ -95,18 +98,25 @@ def set_lines(folder: Path, result, *, verbose: bool) -> list[str]:
             s.actors_right,
             goal("actors_right"),
         ),
+        row("  … where the database holds every annotated actor", s.actors_right_known),
         row("  annotated actors found in a right role", s.actor_recall),
         row("  proposed actors that are annotated, role right", s.actor_precision),
         row("places right", s.places_right),
         row("places right or a correct ancestor", s.places_or_ancestor, goal("places_or_ancestor")),
         row("event type exact", s.types_exact),
         row("event type exact or its parent", s.types_parent),
+        row("fatalities (low, best, high) as annotated", s.fatalities),
         row("proposals dated after publication, not planned", s.after_publication, "target 0"),
         row("verbatim excerpts", s.verbatim, goal("verbatim")),
         row("language detected as annotated", s.language),
         row(
             "ingest time per 1,000 words: median / slowest article",
-            f"{median * 1000:.0f} / {slowest * 1000:.0f} ms",
+            median_and_slowest(result.per_thousand_words),
+            f"limit {SECONDS_PER_THOUSAND_WORDS * 1000:.0f} ms",
+        ),
+        row(
+            "  … CPU time of this process",
+            median_and_slowest(result.cpu_per_thousand_words),
             f"limit {SECONDS_PER_THOUSAND_WORDS * 1000:.0f} ms",
         ),
     ]

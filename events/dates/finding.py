@@ -103,7 +103,12 @@ def _years_fit(text: str, start: int, end: int, groups: dict, kind: str) -> bool
             return False
     if kind not in ("year", "years"):
         return True
-    if _COUNTED.match(text[end:]):
+    # "2000 people", "2000 Sunni residents": a count with its adjectives; "in 2013 rebel
+    # fighters seized …" keeps its year.
+    introduced = _YEAR_PREPOSITION.search(text[:start]) or _YEAR_PREPOSITION_OPENING.match(
+        text[start:end]
+    )
+    if not introduced and (_COUNTED.match(text[end:]) or _COUNTED_AFTER_WORDS.match(text[end:])):
         return False
     # "1,2017", "2017.5", "2017-A", "24/2017": part of a number or a code.
     before = text[start - 1] if start > 0 else " "
@@ -111,11 +116,16 @@ def _years_fit(text: str, start: int, end: int, groups: dict, kind: str) -> bool
 
 
 # "2000 people", "1500 fighters": copy that lost its commas counts, it does not date.
-_COUNTED = re.compile(
-    r"\s+(?:people|men|women|children|civilians|fighters|troops|soldiers|militants|rebels"
+_COUNTED_NOUNS = (
+    r"(?:people|men|women|children|civilians|fighters|troops|soldiers|militants|rebels"
     r"|refugees|families|members|residents|homes|houses|strikes|raids|buildings|tons|km"
     r"|kilometres|kilometers|miles|metres|meters|dollars|euros)\b"
 )
+_COUNTED = re.compile(rf"\s+{_COUNTED_NOUNS}")
+_COUNTED_AFTER_WORDS = re.compile(rf"\s+(?:[\w'’-]+\s+){{1,2}}{_COUNTED_NOUNS}")
+_YEAR_PREPOSITIONS = r"(?:in|since|of|by|until|till|from|during|before|after|to|early|late|mid)"
+_YEAR_PREPOSITION = re.compile(rf"\b{_YEAR_PREPOSITIONS}\s+$", re.IGNORECASE)
+_YEAR_PREPOSITION_OPENING = re.compile(rf"{_YEAR_PREPOSITIONS}\b", re.IGNORECASE)
 
 
 def _earlier_fits(text: str, start: int, end: int) -> bool:

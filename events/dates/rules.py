@@ -134,11 +134,15 @@ def _past_span(m: re.Match[str], ctx: _Context) -> _Bounds:
     count = _number(m["n"]) if m["n"] else 1
     unit = _unit(m["unit"])
     days = math.ceil(count / 24) if unit == "hour" else count * _UNIT_DAYS[unit]
+    if unit == "day" and m["n"] in _VAGUE_COUNTS:
+        # "In the last few days", "the past several days": up to a week, as "in recent days".
+        days = _VAGUE_DAYS
     earliest = ref - timedelta(days=days)
     return _Bounds(earliest, ref, precision_for_span(earliest, ref), m["n"] in _VAGUE_COUNTS)
 
 
 _VAGUE_COUNTS = frozenset({"few", "a few", "several", "a couple of", "a couple"})
+_VAGUE_DAYS = 7
 
 
 def _weekend(m: re.Match[str], ctx: _Context) -> _Bounds:

@@ -8,10 +8,16 @@
 # - Precision: proposals that match a happening; "dated": ... whose bounds contain it.
 # - Actors right: matched happenings whose proposal names every annotated actor in a role of
 #   the right side, and no actor that is not annotated or stands on the wrong side. Names match
-#   through the annotation's aliases and the stored actor's aliases, folded.
+#   through the annotation's aliases and the stored actor's aliases, folded, a distinguishing
+#   bracket left out ("Civilians (Syria)" is "civilians"); a state's government and armed forces
+#   are also known by the state's name ("Israel" for the Israeli forces that struck). Reported
+#   beside it: the same among happenings whose annotated actors the database all holds (a
+#   proposal names only stored actors; the others are listed as names to add).
 # - Places right: the proposal's place is the annotated place (names folded, transliterations
 #   alike); or a correct ancestor: it is one of the annotated place's ancestors.
 # - Types: the proposal's type slug is the annotated one (and, looser, under the same parent).
+# - Fatalities: among matched happenings with a death figure, proposals with the same low, best
+#   and high.
 # - After publication: proposals not planned whose earliest day is after the publication date.
 # - Verbatim: proposal excerpts equal to the article text at their offsets.
 
@@ -26,6 +32,9 @@ from events.ingest.spelling import spelling_key
 from events.text import fold
 
 # Words places carry in one source and not another ("Idlib province", "Aleppo Governorate").
+# "Civilians (Syria)", "Military Forces of Syria (2000-)": a bracket that only tells stored
+# names apart; a text and its annotation say "civilians".
+_QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 _GENERIC_PLACE_WORDS = re.compile(
     r"\b(?:governorate|province|district|city|town|village|region|countryside|area|"
     r"sub-?district|municipality|camp)\b"
@@ -66,6 +75,8 @@ class Happening:
     place: str | None
     ancestors: tuple[str, ...]
     actors: tuple[AnnotatedActor, ...]
+    # (low, best, high) deaths; all None when the text gives no number.
+    fatalities: tuple[int | None, int | None, int | None] = (None, None, None)
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,7 @@ class Proposed:
     place_names: frozenset[str]
     actors: tuple[tuple[frozenset[str], str], ...]
     verbatim: bool
+    fatalities: tuple[int | None, int | None, int | None] = (None, None, None)
 
     def matches(self, happening: Happening) -> bool:
         return self.article == happening.article and any(
@@ -145,6 +157,7 @@ def load_article(path: Path) -> Annotated:
                 place=item.get("place"),
                 ancestors=tuple(item.get("place_ancestors") or []),
                 actors=actors,
+                fatalities=_fatalities(item.get("fatalities") or {}),
             )
         )
     return Annotated(
@@ -159,6 +172,10 @@ def load_article(path: Path) -> Annotated:
     )
 
 
+def _fatalities(figures: dict) -> tuple[int | None, int | None, int | None]:
+    return (figures.get("low"), figures.get("best"), figures.get("high"))
+
+
 def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -170,8 +187,9 @@ def name_keys(names) -> set[str]:
         if not name:
             continue
         plain = fold(name)
-        bare = " ".join(_GENERIC_PLACE_WORDS.sub(" ", plain).split())
-        for variant in {plain, bare} - {""}:
+        unqualified = _QUALIFIER.sub("", plain)
+        bare = " ".join(_GENERIC_PLACE_WORDS.sub(" ", unqualified).split())
+        for variant in {plain, unqualified, bare} - {""}:
             keys.add(variant)
             spelled = spelling_key(variant)
             if spelled:
@@ -209,12 +227,16 @@ class Scores:
     precision: Rate = field(default_factory=Rate)
     precision_dated: Rate = field(default_factory=Rate)
     actors_right: Rate = field(default_factory=Rate)
+    # ... among matched happenings whose annotated actors the database all holds.
+    actors_right_known: Rate = field(default_factory=Rate)
     actor_recall: Rate = field(default_factory=Rate)
     actor_precision: Rate = field(default_factory=Rate)
     places_right: Rate = field(default_factory=Rate)
     places_or_ancestor: Rate = field(default_factory=Rate)
     types_exact: Rate = field(default_factory=Rate)
     types_parent: Rate = field(default_factory=Rate)
+    # Matched happenings with a death figure whose proposal has the same low, best and high.
+    fatalities: Rate = field(default_factory=Rate)
     after_publication: int = 0
     verbatim: Rate = field(default_factory=Rate)
     language: Rate = field(default_factory=Rate)
@@ -223,13 +245,21 @@ class Scores:
     wrong: list[str] = field(default_factory=list)
 
 
-def score(articles: list[Annotated], proposals: list[Proposed], *, publication: dict) -> Scores:
-    """Compare proposals with the annotated happenings of articles (definitions above)."""
+def score(
+    articles: list[Annotated],
+    proposals: list[Proposed],
+    *,
+    publication: dict,
+    known_actor_names: frozenset[str] = frozenset(),
+) -> Scores:
+    """Compare proposals with the annotated happenings of articles (definitions above).
+    known_actor_names: the name keys of the actors the database holds, to tell the happenings
+    whose actors ingestion could name at all."""
     scores = Scores(articles=len(articles), proposals=len(proposals))
     happenings = [h for article in articles for h in article.happenings]
     scores.happenings = len(happenings)
     for happening in happenings:
-        _judge_happening(scores, happening, proposals)
+        _judge_happening(scores, happening, proposals, known_actor_names)
     for proposal in proposals:
         matched = [h for h in happenings if proposal.matches(h)]
         scores.precision.add(bool(matched))
@@ -242,7 +272,9 @@ def score(articles: list[Annotated], proposals: list[Proposed], *, publication: 
     return scores
 
 
-def _judge_happening(scores: Scores, happening: Happening, proposals: list[Proposed]) -> None:
+def _judge_happening(
+    scores: Scores, happening: Happening, proposals: list[Proposed], known: frozenset[str]
+) -> None:
     matching = [p for p in proposals if p.matches(happening)]
     best = max(matching, key=lambda p: _fit(happening, p), default=None)
     scores.recall.add(best is not None)
@@ -259,6 +291,8 @@ def _judge_happening(scores: Scores, happening: Happening, proposals: list[Propo
         )
     right, found, proposed = _actors(happening, best)
     scores.actors_right.add(right)
+    if all(actor.names & known for actor in happening.actors):
+        scores.actors_right_known.add(right)
     scores.actor_recall.hits += found
     scores.actor_recall.total += len(happening.actors)
     scores.actor_precision.hits += proposed[0]
@@ -270,6 +304,8 @@ def _judge_happening(scores: Scores, happening: Happening, proposals: list[Propo
     scores.places_or_ancestor.add(place or ancestor)
     if not (place or ancestor):
         scores.wrong.append(f"{happening.key}: place {sorted(best.place_names)[:2]}")
+    if any(value is not None for value in happening.fatalities):
+        scores.fatalities.add(best.fatalities == happening.fatalities)
     scores.types_exact.add(best.type == happening.type)
     scores.types_parent.add(happening.type in (best.type, best.type_parent))
 

@@ -48,6 +48,13 @@ _ATTRIBUTIONS = [
         r"(?P<verb>" + _VERB + r"|has\s+said|emerged\s+(?:\w+\s+)?to\s+say)\b"
     ),
 ]
+# An event word in the past tense: what a subject did, not what names it.
+_PAST_VERB = re.compile(
+    r"(?:ed|\b(?:struck|hit|took|fought|shot|overran|fled|began|won|lost|blew|withdrew))$",
+    re.IGNORECASE,
+)
+# "A commander … said": the source as the sentence's opening words.
+_OPENING_ATTRIBUTION = _ATTRIBUTIONS[-1]
 # Where a statement was made: the reporting verb's own object and the phrases of place that
 # follow it ("told reporters at the G20 summit in …", "told a Pentagon briefing"), never the
 # words it reports ("said the two countries …").
@@ -121,9 +128,15 @@ def in_asides(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
-def find_attribution(text: str) -> Attribution | None:
+def find_attribution(text: str, events: tuple[Trigger, ...] = ()) -> Attribution | None:
     """The source of the claim: "…, said Zakaria Malahifji of the Fastaqim group.", "according
-    to militants and a monitoring group", "A commander … said", "he told reporters"."""
+    to militants and a monitoring group", "A commander … said", "he told reporters".
+
+    events: the sentence's event words. A source read from the sentence's opening words that
+    holds one as a verb in the past is no source but the report itself ("Syrian tanks shelled
+    Hama Monday killing four civilians residents said", copy without commas): that reading is
+    passed over ("the commander of forces fighting IS told a briefing" is a source).
+    """
     for pattern in _ATTRIBUTIONS:
         match = pattern.search(text)
         if match is None:
@@ -135,6 +148,14 @@ def find_attribution(text: str) -> Attribution | None:
         who_start = match.start("who") + (
             len(match.group("who")) - len(match.group("who").lstrip())
         )
+        if pattern is _OPENING_ATTRIBUTION and any(
+            not event.unreal
+            and who_start <= event.start
+            and event.end <= who_start + len(who)
+            and _PAST_VERB.search(event.text)
+            for event in events
+        ):
+            continue
         verb = match.group("verb") if "verb" in match.groupdict() and match.group("verb") else ""
         verb_start = match.start("verb") if verb else match.start()
         verb_end = match.end("verb") if verb else match.start()

@@ -1,9 +1,10 @@
 """Proposals as reading drafts them: the event, its citations, and the rule that placed it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from events.dates import FuzzyDate
+from events.ingest.fatalities import Fatalities
 from events.ingest.gazetteer import ActorEntry, Place
 
 
@@ -52,6 +53,8 @@ class ProposalDraft:
     # Which rule placed it (PlaceBasis), and the objects the story follows it names ("convoy").
     place_basis: str = ""
     threads: frozenset[str] = frozenset()
+    # The deaths the clause reports (none for statements, talks and other non-violent events).
+    fatalities: Fatalities = field(default_factory=Fatalities)
 
     @property
     def excerpt(self) -> str:

@@ -6,6 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from events.ingest.nameforms import (
+    APOSTROPHES,
+    bare_possessive,
+    nested_choice,
+    with_apostrophes_dropped,
+)
 from events.ingest.spelling import spelling_key
 from events.text import fold
 
@@ -44,14 +50,17 @@ _GENERIC = re.compile(
 )
 # "A government siege", "Sunday's government advances": the state as the one doing it.
 _STATE_ADJECTIVE = re.compile(
-    r"(?<![\w-])(?:government|regime)(?=\s+(?:sieges?|advances?|offensives?|assaults?|attacks?"
-    r"|air\s*strikes?|shelling|bombardments?|blockade|troops|soldiers|warplanes|jets)\b)",
+    r"(?<![\w-])(?:government|regime)(?=[\s-]+(?:sieges?|advances?|offensives?|assaults?"
+    r"|attacks?|air\s*strikes?|air\s*raids?|raids?|shelling|bombardments?|bombings?|barrel"
+    r"\s+bombs?|blockade|troops|soldiers|forces|warplanes|jets|aircraft|helicopters"
+    r"|artillery|tanks)\b)",
     re.IGNORECASE,
 )
 # "Nearly 2 million people", "thousands of residents": the civilians of the report's country.
 _PEOPLE = re.compile(
-    r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:hundreds|thousands|millions)"
-    r"\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants)\b",
+    r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
+    r"|thousands|millions)\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants"
+    r"|villagers|victims)\b",
     re.IGNORECASE,
 )
 _LED = re.compile(r"(?<![\w-])[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-(?:led|backed)\b")
@@ -223,7 +232,7 @@ class Gazetteer:
         place_names = list(place_names)
         place_names += _without_qualifier(place_names, {fold(name) for name, _ in place_names})
         for position, pairs in enumerate((actor_names, place_names)):
-            for name, pk in pairs:
+            for name, pk in with_apostrophes_dropped(pairs):
                 key = fold(name)
                 if len(key) < 2:
                     continue
@@ -262,7 +271,9 @@ class Gazetteer:
         """
         folded, origin = fold_with_offsets(text)
         mentions = []
-        for first, last in self._stretches(folded):
+        # Copy without a single apostrophe has lost them: "Syrias town" is Syria's.
+        bare_possessives = not APOSTROPHES.search(text)
+        for first, last in self._stretches(folded, bare_possessives=bare_possessives):
             start, end = origin[first], origin[last - 1] + 1
             surface = text[start:end]
             key = folded[first:last]
@@ -275,7 +286,7 @@ class Gazetteer:
                 mentions.append(mention)
         return mentions
 
-    def _stretches(self, folded: str) -> list[tuple[int, int]]:
+    def _stretches(self, folded: str, *, bare_possessives: bool = False) -> list[tuple[int, int]]:
         """Where names stand in folded text: at each place a name may start (not inside a
         word), the longest name that ends at a word's end; then on from its end."""
         ends = [m.start() for m in _NAME_END.finditer(folded)]
@@ -290,6 +301,15 @@ class Gazetteer:
             for end in reversed(ends[low:high]):
                 if folded[start:end] in self.names:
                     found.append((start, end))
+                    position = end
+                    break
+                if (
+                    bare_possessives
+                    and bare_possessive(folded, start, end)
+                    and folded[start : end - 1] in self.names
+                ):
+                    # "Syrias town", "Assads government": copy that lost its apostrophes.
+                    found.append((start, end - 1))
                     position = end
                     break
         return found
@@ -313,7 +333,7 @@ class Gazetteer:
                 places = ()
         if not (actors or places):
             return None
-        return Mention(start, end, text[start:end], actors, places)
+        return Mention(start, end, text[start:end], actors, nested_choice(places, text[end:]))
 
     def spelled_places(self, name: str) -> list[Place]:
         """Stored places whose names are spelt otherwise ("Raqa" for Raqqa)."""

@@ -87,8 +87,53 @@ _DOCUMENT_PARTIES = re.compile(
 _MODAL_BEFORE = re.compile(r"\b(?:would|will|shall|could|must|should)\b", re.IGNORECASE)
 
 
+# "Hundreds of civilians died in a gas attack", "12 people were killed in the strikes": the
+# subject of a victim's verb is on the receiving end of the event named after it.
+_VICTIM_VERB = re.compile(
+    r"\b(?:died|perished|(?:were|was|have\s+been|has\s+been|had\s+been|been|being)\s+"
+    r"(?:\w+ly\s+)?(?:killed|wounded|injured|slain|executed|massacred|targeted|hit|struck)"
+    r"|lost\s+their\s+lives)\b",
+    re.IGNORECASE,
+)
+# "… killed in the bombing campaign by the Assad regime and Russian air forces": the agent of
+# a passive or of an event noun, after "by" and at most a few words (its first conjuncts).
+_BY_BEFORE = re.compile(
+    r"(?<![\w-])by\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,4}?(?:(?:and|,)\s+(?:the\s+)?"
+    r"(?:[\w'’.-]+\s+){0,3}?)?$",
+    re.IGNORECASE,
+)
+# What a "by" that follows these words names is no agent of the event.
+_NOT_AGENT_BY = re.compile(
+    r"\b(?:backed|supported|aided|brokered|mediated|sponsored|reported|said|claimed|cited"
+    r"|quoted|monitored|documented|seen|led|run|held|controlled|surrounded|besieged|founded"
+    r"|formed)\s+by\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,4}?(?:(?:and|,)\s+(?:the\s+)?"
+    r"(?:[\w'’.-]+\s+){0,3}?)?$",
+    re.IGNORECASE,
+)
+# Roles that make an actor a doer or a fighting side; civilians are neither (ACLED codes them
+# only as victims of violence or as the people an event moves).
+_ACTING_ROLES = {
+    ActorRole.PERPETRATOR,
+    ActorRole.SIDE_A,
+    ActorRole.SIDE_B,
+    ActorRole.ASSOCIATED_A,
+    ActorRole.ASSOCIATED_B,
+    ActorRole.SUPPORTER,
+}
+CIVILIANS = "civilians"
+
+
 def role_of(s: str, mention: Mention, trigger: Trigger) -> str:
     """The part the actor named by mention plays in the event trigger names."""
+    role = _role_of(s, mention, trigger)
+    if mention.actor is not None and mention.actor.kind == CIVILIANS and role in _ACTING_ROLES:
+        # Civilians are never a side of a fight or the doers of violence: whatever the
+        # sentence's shape, they are on its receiving end.
+        return ActorRole.TARGET
+    return role
+
+
+def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
     if mention.inferred == HOLDER:
         # "laid siege to militant-held Aleppo": who holds the place is on the receiving end.
         return ActorRole.TARGET if trigger.slug in ONE_SIDED else ActorRole.SIDE_B
@@ -107,6 +152,23 @@ def role_of(s: str, mention: Mention, trigger: Trigger) -> str:
     ):
         # "Advances by the insurgents", "an attack by IS": the agent right after the event.
         return ActorRole.PERPETRATOR if trigger.slug in ONE_SIDED else ActorRole.SIDE_A
+    if (
+        trigger.domain is not Domain.DIPLOMATIC
+        and mention.start >= trigger.end
+        and _BY_BEFORE.search(s[trigger.end : mention.start])
+        and not _NOT_AGENT_BY.search(s[trigger.end : mention.start])
+        and not _SUPPORT.search(s[: mention.start])
+    ):
+        # "were killed in air strikes by government forces", "the campaign by the regime and
+        # Russian air forces": the agent named after "by".
+        return ActorRole.PERPETRATOR if trigger.slug in ONE_SIDED else ActorRole.SIDE_A
+    if (
+        trigger.domain is not Domain.DIPLOMATIC
+        and mention.end <= trigger.start
+        and _VICTIM_VERB.search(s[mention.end : trigger.start])
+    ):
+        # "Civilians died in a sarin attack", "troops were killed in clashes with …".
+        return ActorRole.TARGET if trigger.slug in ONE_SIDED else ActorRole.SIDE_B
     if trigger.domain is not Domain.DIPLOMATIC and _BACKING.match(s[mention.end :]):
         # "a coalition backing Kurdish and Arab militias as they assault Raqqa"
         return ActorRole.SUPPORTER
@@ -236,6 +298,16 @@ _DESCRIBED_PERSON = re.compile(
     r"\b(?:government|forces|army|troops|regime|administration|loyalists|supporters|men)\s+of\s+"
     r"(?:[A-Z][\w.]*\s+){0,3}$"
 )
+# "the Assad regime", "Assads government", "Assad's forces": a leader's name naming his state.
+_PERSONS_STATE = re.compile(
+    r"^(?:['’]s|s)?\s+(?:regime|government|forces|troops|army|loyalists|administration)\b"
+)
+# A reporting verb between a name and the event: the name is the source of the report.
+_REPORTS_IT = re.compile(
+    r"^(?:(?!\b(?:and|but|while|after|before|when|as)\b)[^.;])*?\b(?:said|says|say|reported"
+    r"|reports|announced|claimed|told|stated|believes|believed|accused|blamed|denied)\b",
+    re.IGNORECASE,
+)
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
@@ -251,6 +323,14 @@ def participants(
     actors: Cast = []
     places: list[Mention] = []
     for mention in inside:
+        if (
+            trigger.slug != "public-statement"
+            and mention.end <= trigger.start
+            and _REPORTS_IT.search(text[mention.end : trigger.start])
+        ):
+            # "The Observatory also reported the new siege", "Russia has said it believes
+            # gas leaked from a depot struck by …": the speaker is a speaker, not a side.
+            continue
         if mention.inferred == HOLDER and trigger.slug not in _HOLDING_MATTERS:
             # Who holds the areas a supply cut hits is background, not a party.
             continue
@@ -272,6 +352,13 @@ def participants(
         if actor.kind == PERSON and _DESCRIBED_PERSON.search(text[: mention.start]):
             # "the government of President Assad": he names whose government it is.
             continue
+        if actor.kind == PERSON and _PERSONS_STATE.match(text[mention.end :]):
+            # "the Assad regime", "Assad's forces": the state he leads, not the man.
+            country = article.gazetteer.places.get(actor.country_id) if actor.country_id else None
+            state = article.gazetteer.country_actors(country, GOVERNMENT_KINDS)
+            if state is None:
+                continue
+            actor = state
         actor = acting(article.gazetteer, actor, trigger)
         role = role_of(text, mention, trigger)
         _add(actors, actor, role)

@@ -15,10 +15,15 @@ HEDGE = r"(?:(?:some|about|around|roughly|approximately|nearly|almost|just)\s+)"
 COUNT = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|an|a\s+couple\s+of|a\s+few)"
 
 # Words that make a phrase point forward: "talks will resume on Monday", "were set to continue
-# on Monday". Searched in the clause before the phrase (back to a comma or a conjunction).
+# on Monday", "due to take effect on Monday" (but "due to shelling on Sunday" is a cause).
+# Searched in the clause before the phrase (back to a comma or a conjunction).
 _FUTURE_MARKERS = re.compile(
-    r"\b(?:will|shall|would|'ll|’ll|going\s+to|(?:set|due|expected|scheduled|slated|planned|"
-    r"plans?|poised|intends?|agreed)\s+to|to\s+be\s+held|upcoming|next|coming)\b",
+    r"\b(?:will|shall|would|'ll|’ll|going\s+to|(?:set|expected|scheduled|slated|planned|"
+    r"plans?|poised|intends?|agreed)\s+to|due\s+to\s+(?:be|take|begin|start|resume"
+    r"|meet|hold|arrive|vote|open|end|expire|return|visit|sign|travel|leave|launch|announce"
+    r"|present|deliver|come|go|convene|continue|reach|finish|close|submit|publish|release"
+    r"|discuss|decide|attend|address|testify|appear|enter|hand|give|make|lift)\b|to\s+be\s+held|upcoming"
+    r"|next|coming)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(

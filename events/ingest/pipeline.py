@@ -9,7 +9,7 @@ from events.ingest.duplicates import DuplicateMatch, flag_possible_duplicates
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.language import detect_language
 from events.ingest.reading import ProposalDraft, Reading, read_article
-from events.ingest.storing import StoringError, save_checked, write_proposal
+from events.ingest.storing import StoringError, date_refusal, save_checked, write_proposal
 from events.models import Article, Event, EventType
 from events.text import fingerprint, fold
 
@@ -242,6 +242,10 @@ def _save_proposals(
             skipped.append(
                 f"“{draft.excerpt[:80]}”: no event type {draft.type_slug!r} in the database"
             )
+            continue
+        refusal = date_refusal(draft, article.publication_date)
+        if refusal:
+            skipped.append(f"“{draft.excerpt[:80]}”: {refusal}")
             continue
         event = write_proposal(
             None,

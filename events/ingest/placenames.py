@@ -81,6 +81,10 @@ def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mentio
     for size in range(min(len(words), _MAX_WORDS), 0, -1):
         for first in range(len(words) - size + 1):
             start, end = words[first][0], words[first + size - 1][1]
+            if _bound_to_neighbour(text, words, first, first + size):
+                # "Khan" in "Khan Al-Assal", "Al Sham" in "Busra Al Sham": an article binds
+                # the words into one longer name that nobody has recorded.
+                continue
             surface = re.sub(r"['’]s$", "", text[start:end])
             end = start + len(surface)
             if _covered(taken + found, start, end) or not _may_name_a_place(text, surface, end):
@@ -90,6 +94,17 @@ def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mentio
                 inferred = "" if place.stored else REFERENCE
                 found.append(Mention(start, end, surface, (), (place,), inferred=inferred))
     return found
+
+
+_BINDING_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|az|ez|an|at)(?:[-\s]|$)", re.IGNORECASE)
+
+
+def _bound_to_neighbour(text: str, words: list[tuple[int, int]], first: int, last: int) -> bool:
+    """Whether words[first:last] is part of a longer name its run binds with an Arabic article:
+    the word after it opens with one, or it opens with one after another word."""
+    after = last < len(words) and _BINDING_ARTICLE.match(text[words[last][0] : words[last][1]])
+    before = first > 0 and _BINDING_ARTICLE.match(text[words[first][0] : words[first][1]])
+    return bool(after or before)
 
 
 def _may_name_a_place(text: str, surface: str, end: int) -> bool:

@@ -5,6 +5,7 @@ import re
 from events.ingest.clauses import Clause
 from events.ingest.context import ArticleContext, Dated, Memory
 from events.ingest.drafts import ProposalDraft, SourceDraft, clip
+from events.ingest.fatalities import Fatalities, fatalities
 from events.ingest.implied import THREAD
 from events.ingest.participants import (
     carried_subjects,
@@ -15,7 +16,14 @@ from events.ingest.participants import (
 from events.ingest.places import NOWHERE, place_of
 from events.ingest.statements import STATEMENT, headline
 from events.ingest.view import SentenceView
-from events.ingest.vocabulary import DOCUMENTS, KILLING, TERRITORY, Trigger, territory_slug
+from events.ingest.vocabulary import (
+    DOCUMENTS,
+    KILLING,
+    TERRITORY,
+    Domain,
+    Trigger,
+    territory_slug,
+)
 
 _GOVERNMENT_SIDE = re.compile(
     r"\b(?:government|army|regime|loyalist|pro-government|pro-Syrian)\b", re.IGNORECASE
@@ -73,8 +81,14 @@ def propose(
     start, end = _trimmed(s, clause.start, clause.end)
     excerpt = s[start:end]
     planned = when is not None and when.planned
+    slug = event_type(view, clause, trigger)
+    deaths = (
+        Fatalities()
+        if trigger.domain is Domain.DIPLOMATIC or slug == STATEMENT
+        else fatalities(excerpt)
+    )
     return ProposalDraft(
-        type_slug=event_type(view, clause, trigger),
+        type_slug=slug,
         trigger=trigger.text,
         fuzzy=when.fuzzy if when else None,
         planned=planned,
@@ -99,6 +113,7 @@ def propose(
         threads=frozenset(
             m.inferred.removeprefix(THREAD) for m in inside if m.inferred.startswith(THREAD)
         ),
+        fatalities=deaths,
     )
 
 

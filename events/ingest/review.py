@@ -10,7 +10,7 @@ from events.ingest.duplicates import flag_possible_duplicates
 from events.ingest.fates import Fate
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.reading import Reading, read_article
-from events.ingest.storing import CHANGE_REASON, REREAD_REASON, write_proposal
+from events.ingest.storing import CHANGE_REASON, REREAD_REASON, date_refusal, write_proposal
 from events.models import Article, Event, EventActor, EventRelation, EventSource, EventType
 
 
@@ -202,6 +202,8 @@ def reread(
         if event_type is None:
             result.missing_types.add(draft.type_slug)
             continue
+        if date_refusal(draft, article.publication_date):
+            continue
         ours = [(s.start, s.end) for s in draft.sources]
         overlapping = [e for e in existing if _overlap(ours, spans[e.pk]) and e.pk not in claimed]
         if any(e.pk not in untouched for e in overlapping):
@@ -306,6 +308,9 @@ def draft_sentence(article: Article, index: int, *, user, gazetteer: Gazetteer) 
     for draft in drafts:
         if draft.type_slug not in types:
             raise ReviewError(f"There is no event type {draft.type_slug!r} in the database.")
+        refusal = date_refusal(draft, article.publication_date)
+        if refusal:
+            raise ReviewError(f"Sentence {index + 1} is not drafted: {refusal}.")
         event = write_proposal(
             None,
             article=article,

@@ -1,6 +1,7 @@
 """Sentence → statement: a named speaker's words are an event when nothing else happened."""
 
 import re
+import zlib
 from dataclasses import dataclass
 
 from events.ingest.clauses import STATEMENT_VENUE, Attribution
@@ -17,6 +18,21 @@ _BRIEFING = re.compile(
     r"\b(?:briefing|news\s+conference|press\s+conference|told\s+reporters|teleconference)\b", re.I
 )
 _AFFILIATION = re.compile(r"\b(?:of|for|from|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+
+
+# A speaker named as a person or body the database does not hold: a capitalised name past
+# the first word, or an office. Monitors, witnesses and anonymous sources only attribute.
+_UNKNOWN_SPEAKER = re.compile(
+    r"^(?!.*\b(?:[Oo]bservatory|monitor|activists?|residents?|witnesses|sources?|reports?)\b)"
+    r"(?:\S+\s+.*\b[A-Z][a-z]|.*\b(?:[Mm]inist(?:er|ry)|[Ss]pokes(?:man|woman)|[Pp]resident"
+    r"|[Gg]overnment|[Ss]ecretary|[Aa]mbassador|[Ee]nvoy|[Cc]ommission|[Cc]ommittee|[Cc]ouncil"
+    r"|[Aa]gency)\b)",
+)
+
+
+def _unknown_speaker_key(who: str) -> int:
+    """A stable id below every stored actor's for a speaker known only by name."""
+    return -(zlib.crc32(who.casefold().encode()) + 1)
 
 
 @dataclass(frozen=True)
@@ -41,10 +57,15 @@ def statement(
         # "Lavrov has said": some time before the report, the text does not say when.
         return None
     actors = _speakers(view, attribution, memory)
-    if not actors:
+    if not actors and not _UNKNOWN_SPEAKER.search(attribution.who):
         return None
     when = _when_said(view, article)
     speakers = frozenset(actor.id for actor, role in actors if role == ActorRole.SPEAKER)
+    if not actors:
+        # A speaker the database does not hold ("The International Committee of the Red
+        # Cross", "Swedish scientist Ake Sellstrom"): its name is offered to the editor to
+        # add; the statement is kept apart from other speakers' by the name it is given.
+        speakers = frozenset({_unknown_speaker_key(attribution.who)})
     place, place_note = _venue(view, attribution)
     if place is None:
         place, place_note = scene(view, speakers, memory)
@@ -66,7 +87,9 @@ def statement(
         place=place,
         place_note=place_note,
         actors=actors,
-        headline=clip(f"{actors[0][0].name}: {headline(source.excerpt)}", 300),
+        headline=clip(
+            f"{actors[0][0].name if actors else attribution.who}: {headline(source.excerpt)}", 300
+        ),
         sources=[source],
         sentence_index=view.sentence.index,
         paragraph=view.sentence.paragraph,

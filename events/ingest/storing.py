@@ -1,10 +1,14 @@
 """Proposal → database: a draft event with its actors, citations and ingestion's note."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from events.ingest.drafts import ProposalDraft
 from events.ingest.gazetteer import Gazetteer, Place
 from events.models import Article, Event, EventActor, EventSource, EventType
+from events.validators import event_date_window
 
 CHANGE_REASON = "proposed by article ingestion"
 REREAD_REASON = "read again by article ingestion"
@@ -20,9 +24,15 @@ class StoringError(Exception):
 
 
 def save_checked(obj, user, reason: str = CHANGE_REASON) -> None:
-    """full_clean() then save(), recorded in history with reason and the user."""
+    """full_clean() then save(), recorded in history with reason and the user.
+
+    The database enforces the models' CheckConstraints and UniqueConstraints, and the models'
+    validators word the same rules for editors: re-checking each constraint with its own
+    SELECT (as full_clean does by default) would double what storing a proposal costs. A
+    refusal by the database is reported like a validation error, naming the model.
+    """
     try:
-        obj.full_clean()
+        obj.full_clean(validate_constraints=False)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             name, errors = next(iter(exc.error_dict.items()))
@@ -31,7 +41,11 @@ def save_checked(obj, user, reason: str = CHANGE_REASON) -> None:
     obj._change_reason = reason
     if user is not None and getattr(user, "is_authenticated", False):
         obj._history_user = user
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise StoringError(obj._meta.model_name, f"the database refused it: {exc}") from exc
 
 
 def write_proposal(
@@ -54,6 +68,9 @@ def write_proposal(
     event.location_id = place.id if place else None
     event.date_display = ""
     event.set_date(draft.fuzzy)
+    event.fatalities_low = draft.fatalities.low
+    event.fatalities_best = draft.fatalities.best
+    event.fatalities_high = draft.fatalities.high
     if len(event.date_display) > 100:
         event.date_display = ""
     save_checked(event, user, reason)
@@ -81,6 +98,24 @@ def write_proposal(
         )
         save_checked(citation, user, reason)
     return event
+
+
+def date_refusal(draft: ProposalDraft, publication_date: date) -> str:
+    """Why a draft's dates cannot be proposed, or "": dates outside the window events may have
+    (events.validators.event_date_window), or after the report without being planned."""
+    first, last = event_date_window()
+    fuzzy = draft.fuzzy
+    if fuzzy.earliest < first or fuzzy.latest > last:
+        return (
+            f"dated {fuzzy.display or fuzzy.earliest.isoformat()}, outside the dates events may "
+            f"have ({first.isoformat()} to {last.isoformat()})"
+        )
+    if not draft.planned and fuzzy.earliest > publication_date:
+        return (
+            f"dated {fuzzy.earliest.isoformat()}, after the report "
+            f"({publication_date.isoformat()}) without being planned or announced"
+        )
+    return ""
 
 
 def proposal_note(

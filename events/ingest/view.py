@@ -1,6 +1,7 @@
 """Sentence → clauses: its names, date phrases, attribution and event words, in one view."""
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from events.ingest.clauses import (
@@ -63,10 +64,14 @@ def view_sentence(article: ArticleContext, sentence: Sentence, memory: Memory) -
     """Read a sentence's parts: names, phrases, asides, attribution, event words, clauses."""
     text = sentence.text
     local = local_mentions(article, sentence)
-    phrases = tuple(find_date_phrases(text, reference=article.reference))
-    attribution = find_attribution(text)
-    aside = tuple(asides(text))
+    phrases = tuple(
+        p
+        for p in find_date_phrases(text, reference=article.reference)
+        if not is_dateline(article.text, sentence.start + p.start, sentence.start + p.end)
+    )
     words = tuple(find_triggers(text))
+    attribution = find_attribution(text, words)
+    aside = tuple(asides(text))
     draft = SentenceView(sentence, local, phrases, aside, attribution, "", words, (), clauses=())
     triggers = tuple(
         t for t in words if not t.unreal and (draft.outside(t.start, t.end) or t.slug in DOCUMENTS)
@@ -77,6 +82,26 @@ def view_sentence(article: ArticleContext, sentence: Sentence, memory: Memory) -
     clauses = tuple(split_clauses(text, event_phrases, list(triggers)))
     who = resolve_who(attribution, local, memory.speaker, sentence)
     return dataclasses.replace(draft, who=who, triggers=triggers, clauses=clauses)
+
+
+# "Wed 05 Apr 2017 Syria attack …", "Posted on August 3 2013", "June 6 2015 (Reuters) Two
+# people …", "23.10.2017(updated …)": the date a report carries dates the report, not its news.
+_DATELINE_BEFORE = re.compile(
+    r"^\W*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?(?:(?:Posted|Published|Updated"
+    r"|Last\s+updated)(?:\s+(?:on|at))?:?\s+|Date\s+of\s+publication:?\s+)?$",
+    re.IGNORECASE,
+)
+_FULL_DATE = re.compile(r"^(?!(?:on|in|at|by|since|from)\b).*\b\d{4}\b", re.IGNORECASE)
+_DATELINE_AFTER = re.compile(r"^\s*\((?:[A-Z][\w.&/ -]{0,40}|updated[^)]{0,40})\)")
+
+
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the date phrase at text[start:end] is the report's dateline: the date it opens
+    with, or a date followed by the agency that filed it ("June 6 2015 (Reuters)")."""
+    if not _FULL_DATE.search(text[start:end]):
+        # "On Sunday, government forces …" opens a report without being its dateline.
+        return False
+    return bool(_DATELINE_BEFORE.match(text[:start]) or _DATELINE_AFTER.match(text[end:]))
 
 
 def resolve_who(
