@@ -487,7 +487,7 @@ def test_a_large_file_sets_the_search_index_aside_and_rebuilds_it(monkeypatch):
     from events import triggers
     from events.search import mentioning
 
-    monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
     dropped, uninstall = [], triggers.uninstall_feature
 
     def uninstall_and_note(feature, connection):
@@ -506,7 +506,7 @@ def test_a_large_file_sets_the_search_index_aside_and_rebuilds_it(monkeypatch):
 def test_a_re_import_that_changes_nothing_never_sets_the_index_aside(monkeypatch):
     from events import triggers
 
-    monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
     data = acled_file(*rows(8))
     import_file(data, dataset="acled", chunk_rows=3)
     monkeypatch.setattr(triggers, "uninstall_feature", lambda *a: pytest.fail("set aside"))
