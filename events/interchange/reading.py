@@ -94,7 +94,12 @@ class DatasetFile:
     def cells(self, raw: list[str]) -> Cells:
         """The row's cells by column, as cell_text() gives them: what the mapping reads."""
         columns = self.columns
-        return Cells(zip(columns, map(cell_text, columns, raw), strict=True))
+        joined = "".join(raw)
+        if "\x00" in joined or "\r" in joined:
+            return Cells(zip(columns, map(cell_text, columns, raw), strict=True))
+        # The usual row, with no NUL and no carriage return: cell_text() is then a strip, and
+        # one look at the whole row saves a call per cell.
+        return Cells(zip(columns, map(str.strip, raw), strict=True))
 
     def some_cells(self, raw: list[str], names: tuple[str, ...]) -> Cells:
         """Only the named cells of the row, stripped (those the file has): what tells a row

@@ -571,3 +571,35 @@ def test_a_nul_in_a_cell_is_a_rejected_row_naming_its_column():
         (2, "notes: the cell holds a NUL character, which no text may hold")
     ]
     assert report.created == 1
+
+
+def test_a_large_import_sets_the_event_indexes_aside_and_builds_them_again(monkeypatch):
+    from events import bulk_indexes
+
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
+    wanted = bulk_indexes.statements(connection)
+    assert "events_event_chrono_idx" in wanted and "events_eventactor_chrono_idx" in wanted
+    dropped, set_aside = [], bulk_indexes.set_aside
+
+    def set_aside_and_note(*args):
+        dropped.extend(set_aside(*args))
+        return dropped
+
+    monkeypatch.setattr(bulk_indexes, "set_aside", set_aside_and_note)
+    import_file(acled_file(*rows(8)), dataset="acled", chunk_rows=3)
+    assert sorted(dropped) == sorted(wanted)
+    assert bulk_indexes.restore() == []  # All built again at the end.
+
+
+def test_indexes_a_killed_import_left_aside_are_built_by_the_next_large_import(monkeypatch):
+    from events import bulk_indexes
+
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
+    with connection.cursor() as cursor:
+        cursor.execute('DROP INDEX "events_event_chrono_idx"')
+    report = import_file(acled_file(*rows(6, fatalities="3")), dataset="acled")
+    assert report.created == 6
+    with connection.cursor() as cursor:
+        present = connection.introspection.get_constraints(cursor, "events_event")
+    assert "events_event_chrono_idx" in present
+    assert bulk_indexes.restore() == []

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from events import triggers
+from events import bulk_indexes, triggers
 from events.interchange.importer.planning import Planner, Seen
 from events.interchange.importer.report import LAYOUTS, ImportReport
 from events.interchange.importer.storing import ChunkWriter
@@ -125,22 +125,22 @@ def _run(
     report, writer = planner.report, ChunkWriter(planner)
     for chunk in _chunks(data.rows, chunk_rows):
         first, last = chunk[0].line, chunk[-1].line
-        mark, written = report.mark(), 0
+        mark = report.mark()
         try:
             with transaction.atomic():
                 plans = planner.plan_chunk(chunk)
                 if report.dry_run or (report.atomic and report.rejected):
                     planner.discard_chunk()
                 else:
+                    written = sum(plan.action in ("create", "update") for plan in plans)
+                    aside.before_writing(len(chunk), written, data.approximate_rows - report.rows)
                     writer.write_chunk(plans)
                     report.committed.append((first, last))
-                    written = sum(plan.action in ("create", "update") for plan in plans)
         except Exception as exc:  # Any failure: the report says where it stopped.
             logger.exception("import of %s stopped at lines %s–%s", report.filename, first, last)
             report.back_to(mark)
             report.stopped = f"lines {first}–{last} ({exc}); nothing of these lines was written"
             return
-        aside.after_chunk(len(chunk), written, data.approximate_rows - report.rows)
         if progress is not None:
             progress(report.rows, data.approximate_rows)
 
@@ -160,32 +160,43 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 class _Aside:
-    """The trigger-kept features (the full-text index, the histogram's day pairs) set aside
-    for a large import that writes, and rebuilt once at the end (see events.triggers): set
-    aside between chunks, once the first chunk has written most of its rows, so that a
-    re-import that changes nothing never pays for a rebuild."""
+    """The trigger-kept features (the full-text index, the histogram's day pairs, the links'
+    bounds) and the event tables' secondary indexes set aside for a large import that writes,
+    and rebuilt once at the end (events.triggers, events.bulk_indexes): set aside once the
+    first chunk is planned and writes most of its rows, so that a re-import that changes
+    nothing never pays for a rebuild."""
 
     def __init__(self, rows: int, *, dry_run: bool):
         self.eligible = not dry_run and rows >= SET_ASIDE_ROWS
         self.started = False
 
-    def after_chunk(self, rows: int, written: int, remaining: int) -> None:
-        if self.started or not self.eligible or written * 2 < rows or remaining < rows:
+    def before_writing(self, rows: int, written: int, remaining: int) -> None:
+        """Decide on the first chunk, before it is written: rows it holds, how many of them it
+        writes, rows left after it."""
+        if self.started or not self.eligible:
             return
         self.eligible = False
+        if written * 2 < rows or remaining < rows:
+            return
         if written * 4 < Event.objects.count():
             return  # A small share of a large table: rebuilding would cost more.
         for feature, _ in triggers.FEATURES:
             triggers.uninstall_feature(feature, connection)
+        bulk_indexes.set_aside()
         self.started = True
 
     def __enter__(self):
+        if self.eligible:
+            # What an import that did not finish (a killed process) left set aside.
+            bulk_indexes.restore()
         return self
 
     def __exit__(self, *exc_info):
-        # Reinstalled and rebuilt from every event, whether the import committed or not; had
-        # the setting aside been rolled back with an all-or-nothing import, nothing is missing.
+        # Rebuilt from every event, whether the import committed or not (had the setting aside
+        # been rolled back with an all-or-nothing import, nothing is missing): the indexes
+        # first, which the features' rebuilds read through.
         if self.started:
+            bulk_indexes.restore()
             triggers.restore_triggers()
 
 
