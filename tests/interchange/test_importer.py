@@ -603,3 +603,14 @@ def test_indexes_a_killed_import_left_aside_are_built_by_the_next_large_import(m
         present = connection.introspection.get_constraints(cursor, "events_event")
     assert "events_event_chrono_idx" in present
     assert bulk_indexes.restore() == []
+
+
+def test_migrate_builds_an_index_a_killed_import_left_aside():
+    from django.core.management import call_command
+
+    from events import bulk_indexes
+
+    with connection.cursor() as cursor:
+        cursor.execute('DROP INDEX "events_eventactor_chrono_idx"')
+    call_command("migrate", verbosity=0, interactive=False)
+    assert bulk_indexes.restore() == []

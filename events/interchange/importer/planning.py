@@ -35,7 +35,7 @@ from events.interchange.resolving import (
     ref_id,
     ref_token,
 )
-from events.interchange.writing import IN_LIST
+from events.interchange.writing import IN_LIST, in_lists
 from events.models import Event, ExternalRecord
 
 TYPE_COLUMNS = {"acled": ("event_type", "sub_event_type"), "ucdp": ("type_of_violence",) * 2}
@@ -92,9 +92,7 @@ class Seen:
     def earlier(self, ids: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         with connection.cursor() as cursor:
-            for start in range(0, len(ids), IN_LIST):
-                part = ids[start : start + IN_LIST]
-                marks = ", ".join(["%s"] * len(part))
+            for part, marks in in_lists(ids):
                 cursor.execute(
                     f"SELECT external_id, line FROM {self.table} WHERE external_id IN ({marks})",
                     part,
@@ -225,9 +223,7 @@ class Planner:
         day = quote(ExternalRecord._meta.get_field("row_date").column)
         found: dict[str, _Stored] = {}
         with connection.cursor() as cursor:
-            for start in range(0, len(ids), IN_LIST):
-                part = ids[start : start + IN_LIST]
-                marks = ", ".join(["%s"] * len(part))
+            for part, marks in in_lists(ids):
                 cursor.execute(
                     f"SELECT {columns}, {day} FROM {table} "
                     f"WHERE {quote('dataset')} = %s AND {quote('external_id')} IN ({marks})",
