@@ -51,12 +51,21 @@ def _present(connection, tables: set[str]) -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
+def _settle(connection) -> None:
+    """PostgreSQL refuses to create or drop an index of a table with deferred foreign-key
+    checks pending in the transaction (an all-or-nothing import, or rows just written in it):
+    run them now, as the commit would."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        connection.check_constraints()
+
+
 def set_aside(using: str = "default") -> list[str]:
     """Drop the indexes (those there); their names."""
     connection = connections[using]
     wanted = statements(connection)
     present = _present(connection, {table for table, _ in wanted.values()})
     dropped = [name for name in wanted if name in present]
+    _settle(connection)
     with connection.cursor() as cursor:
         for name in dropped:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
@@ -69,6 +78,8 @@ def restore(using: str = "default") -> list[str]:
     wanted = statements(connection)
     present = _present(connection, {table for table, _ in wanted.values()})
     built = [name for name in wanted if name not in present]
+    if built:
+        _settle(connection)
     with connection.cursor() as cursor:
         for name in built:
             cursor.execute(wanted[name][1])

@@ -318,6 +318,19 @@ def test_updates_take_a_fixed_number_of_queries_too():
     assert queries(200, "9") <= queries(10, "10") + 2
 
 
+def test_an_unchanged_re_import_takes_a_fixed_number_of_queries():
+    def queries(count: int, prefix: str) -> int:
+        data = acled_file(*rows(count)).replace(b"SYR", prefix.encode())
+        import_file(data, dataset="acled")
+        with CaptureQueriesContext(connection) as captured:
+            report = import_file(data, dataset="acled")
+        assert report.unchanged == count
+        return len(captured)
+
+    few, many = queries(10, "AAA"), queries(400, "BBB")
+    assert few <= many <= few + 2  # Ids are looked up 500 at a time, never one per row.
+
+
 def test_blank_lines_and_a_byte_order_mark_are_tolerated():
     data = b"\xef\xbb\xbf" + acled_file(*rows(2)).replace(b"\r\nSYR2", b"\r\n\r\n,,,\r\nSYR2")
     data = data.replace(b",,,\r\n", b"," * (len(ACLED_DEFAULTS) + 4) + b"\r\n")
