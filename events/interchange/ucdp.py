@@ -7,6 +7,7 @@ from typing import Any
 
 from events.formats import admin_levels, coordinates, place_label
 from events.interchange import crosswalk, geography
+from events.interchange.dataset_files import Cells, cells, split_list
 from events.interchange.mapping import (
     ActorSpec,
     MappedRow,
@@ -22,7 +23,6 @@ from events.interchange.mapping import (
     parse_date,
     unplaced,
 )
-from events.interchange.reading import Cells, cells, split_list
 
 DATASET = "ucdp"
 LABEL = "UCDP GED"

@@ -22,9 +22,9 @@ from django.db import connection
 from events import validators
 from events.dates import Precision, display_text
 from events.interchange import signature
+from events.interchange.dataset_files import DatasetFile, SourceRow
 from events.interchange.importer.report import LAYOUTS, Conflict, ImportReport, RowOutcome
 from events.interchange.mapping import MappedRow, PlaceSpec, RowError, headline
-from events.interchange.reading import DatasetFile, SourceRow
 from events.interchange.resolving import (
     ActorResolver,
     ArticleResolver,

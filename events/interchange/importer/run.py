@@ -21,10 +21,10 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from events import bulk_indexes, triggers
+from events.interchange.dataset_files import DatasetFile, FileError, SourceRow, read_dataset
 from events.interchange.importer.planning import Planner, Seen
 from events.interchange.importer.report import LAYOUTS, ImportReport
 from events.interchange.importer.storing import ChunkWriter
-from events.interchange.reading import DatasetFile, FileError, SourceRow, read_dataset
 from events.interchange.writing import bulk_load
 from events.models import Event
 
