@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
-from events import daypairs, link_bounds, search
+from events import bulk_indexes, daypairs, link_bounds, search
 
 # Each feature and the migration that installs it, by its name without its number (merging
 # branches renumbers migrations).
@@ -104,6 +105,13 @@ def set_aside_before_migrate(sender, using="default", plan=None, **kwargs) -> No
 
 def restore_after_migrate(sender, using="default", verbosity=1, **kwargs) -> None:
     _MIGRATING.discard(using)
+    executor = MigrationExecutor(connections[using])
+    # Only once every migration is applied: before, the models may declare an index that a
+    # migration still to run creates.
+    fully_migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    for name in bulk_indexes.restore(using) if fully_migrated else []:
+        if verbosity:
+            print(f"  Built the index {name} (set aside by a bulk load that did not finish).")
     for name in restore_triggers(using):
         if verbosity:
             print(f"  Rebuilt {name} and its triggers (set aside for the migrations).")

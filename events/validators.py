@@ -1,6 +1,7 @@
 """One validation path for every write: Model.clean(), admin, API, importers and seed loading."""
 
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -30,7 +31,14 @@ def event_date_window(*, today: date | None = None) -> tuple[date, date]:
     """The days an event may lie in: settings.EVENT_DATE_MIN to today plus
     EVENT_DATE_MAX_YEARS_AHEAD years (planned and announced events lie ahead)."""
     today = today or timezone.now().date()
-    return settings.EVENT_DATE_MIN, today + relativedelta(years=settings.EVENT_DATE_MAX_YEARS_AHEAD)
+    return _window(settings.EVENT_DATE_MIN, today, settings.EVENT_DATE_MAX_YEARS_AHEAD)
+
+
+@lru_cache(maxsize=16)
+def _window(first: date, today: date, years: int) -> tuple[date, date]:
+    # Worked out once a day (and settings): an import validates every row with it, and the
+    # relativedelta addition cost more than the rest of the checks of a row.
+    return first, today + relativedelta(years=years)
 
 
 def validate_event_dates(

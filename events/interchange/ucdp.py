@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from events.formats import admin_levels, coordinates, place_label
@@ -147,6 +148,7 @@ def stamp(row: Cells, release: str) -> str:
     return release
 
 
+@lru_cache(maxsize=256)
 def stamp_key(text: str) -> tuple[int, ...]:
     """Releases in order: 19.1 < 20.1 < 23.0.10 < 23.1; unknown is oldest."""
     parts = re.findall(r"[0-9]+", text or "")

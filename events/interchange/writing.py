@@ -231,6 +231,14 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model], hist
     return rows
 
 
+def in_lists(values: Sequence) -> Iterator[tuple[list, str]]:
+    """The values in parts of IN_LIST, each with its placeholders ("%s, %s, …"), for the
+    statements that read or write rows by a list of keys: a statement per part."""
+    for start in range(0, len(values), IN_LIST):
+        part = list(values[start : start + IN_LIST])
+        yield part, ", ".join(["%s"] * len(part))
+
+
 def ids_by(model: type[models.Model], field: str, values: Sequence) -> dict:
     """{value: id} for rows whose unique `field` is one of values (a query per 500).
 
@@ -241,9 +249,7 @@ def ids_by(model: type[models.Model], field: str, values: Sequence) -> dict:
     column = quote(model._meta.get_field(field).column)
     found: dict = {}
     with connection.cursor() as cursor:
-        for start in range(0, len(values), IN_LIST):
-            part = list(values[start : start + IN_LIST])
-            marks = ", ".join(["%s"] * len(part))
+        for part, marks in in_lists(values):
             cursor.execute(
                 f"SELECT {column}, {quote('id')} FROM {quote(model._meta.db_table)} "
                 f"WHERE {column} IN ({marks})",
@@ -289,9 +295,7 @@ def delete_where(model: type[models.Model], column: str, values: Sequence[int]) 
     500): a queryset delete() of a model with history loads each row to send its signals."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for start in range(0, len(values), IN_LIST):
-            part = list(values[start : start + IN_LIST])
-            marks = ", ".join(["%s"] * len(part))
+        for part, marks in in_lists(values):
             cursor.execute(
                 f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(column)} IN ({marks})",
                 part,

@@ -147,6 +147,16 @@ def test_the_progress_bar_goes_to_a_terminals_stderr_and_nowhere_else():
         "import_events", str(UCDP_SAMPLE), format="ucdp", stdout=io.StringIO(), stderr=quiet
     )
     assert quiet.getvalue() == ""
+    asked = Terminal()
+    call_command(
+        "import_events",
+        str(UCDP_SAMPLE),
+        format="ucdp",
+        quiet=True,
+        stdout=io.StringIO(),
+        stderr=asked,
+    )
+    assert asked.getvalue() == "", "--quiet: no bar even on a terminal"
 
 
 def test_a_failure_mid_file_exits_4_naming_the_lines_committed(tmp_path, allow_stop):

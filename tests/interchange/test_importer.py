@@ -318,6 +318,19 @@ def test_updates_take_a_fixed_number_of_queries_too():
     assert queries(200, "9") <= queries(10, "10") + 2
 
 
+def test_an_unchanged_re_import_takes_a_fixed_number_of_queries():
+    def queries(count: int, prefix: str) -> int:
+        data = acled_file(*rows(count)).replace(b"SYR", prefix.encode())
+        import_file(data, dataset="acled")
+        with CaptureQueriesContext(connection) as captured:
+            report = import_file(data, dataset="acled")
+        assert report.unchanged == count
+        return len(captured)
+
+    few, many = queries(10, "AAA"), queries(400, "BBB")
+    assert few <= many <= few + 2  # Ids are looked up 500 at a time, never one per row.
+
+
 def test_blank_lines_and_a_byte_order_mark_are_tolerated():
     data = b"\xef\xbb\xbf" + acled_file(*rows(2)).replace(b"\r\nSYR2", b"\r\n\r\n,,,\r\nSYR2")
     data = data.replace(b",,,\r\n", b"," * (len(ACLED_DEFAULTS) + 4) + b"\r\n")
@@ -487,7 +500,7 @@ def test_a_large_file_sets_the_search_index_aside_and_rebuilds_it(monkeypatch):
     from events import triggers
     from events.search import mentioning
 
-    monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
     dropped, uninstall = [], triggers.uninstall_feature
 
     def uninstall_and_note(feature, connection):
@@ -506,7 +519,7 @@ def test_a_large_file_sets_the_search_index_aside_and_rebuilds_it(monkeypatch):
 def test_a_re_import_that_changes_nothing_never_sets_the_index_aside(monkeypatch):
     from events import triggers
 
-    monkeypatch.setattr("events.interchange.importer.SET_ASIDE_ROWS", 5)
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
     data = acled_file(*rows(8))
     import_file(data, dataset="acled", chunk_rows=3)
     monkeypatch.setattr(triggers, "uninstall_feature", lambda *a: pytest.fail("set aside"))
@@ -571,3 +584,46 @@ def test_a_nul_in_a_cell_is_a_rejected_row_naming_its_column():
         (2, "notes: the cell holds a NUL character, which no text may hold")
     ]
     assert report.created == 1
+
+
+def test_a_large_import_sets_the_event_indexes_aside_and_builds_them_again(monkeypatch):
+    from events import bulk_indexes
+
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
+    wanted = bulk_indexes.statements(connection)
+    assert "events_event_chrono_idx" in wanted and "events_eventactor_chrono_idx" in wanted
+    dropped, set_aside = [], bulk_indexes.set_aside
+
+    def set_aside_and_note(*args):
+        dropped.extend(set_aside(*args))
+        return dropped
+
+    monkeypatch.setattr(bulk_indexes, "set_aside", set_aside_and_note)
+    import_file(acled_file(*rows(8)), dataset="acled", chunk_rows=3)
+    assert sorted(dropped) == sorted(wanted)
+    assert bulk_indexes.restore() == []  # All built again at the end.
+
+
+def test_indexes_a_killed_import_left_aside_are_built_by_the_next_large_import(monkeypatch):
+    from events import bulk_indexes
+
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
+    with connection.cursor() as cursor:
+        cursor.execute('DROP INDEX "events_event_chrono_idx"')
+    report = import_file(acled_file(*rows(6, fatalities="3")), dataset="acled")
+    assert report.created == 6
+    with connection.cursor() as cursor:
+        present = connection.introspection.get_constraints(cursor, "events_event")
+    assert "events_event_chrono_idx" in present
+    assert bulk_indexes.restore() == []
+
+
+def test_migrate_builds_an_index_a_killed_import_left_aside():
+    from django.core.management import call_command
+
+    from events import bulk_indexes
+
+    with connection.cursor() as cursor:
+        cursor.execute('DROP INDEX "events_eventactor_chrono_idx"')
+    call_command("migrate", verbosity=0, interactive=False)
+    assert bulk_indexes.restore() == []

@@ -1,6 +1,7 @@
 """Import an ACLED or UCDP GED CSV file: create or update events by the dataset's ids."""
 
 import sys
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -53,6 +54,11 @@ class Command(BaseCommand):
             "without one: Unix seconds or a date)",
         )
         parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="no progress bar (there is none either when standard error is not a terminal)",
+        )
+        parser.add_argument(
             "--list",
             type=int,
             default=20,
@@ -61,7 +67,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, format: str, **options):
         err = self.stderr._out
-        progress = _Progress(err) if getattr(err, "isatty", lambda: False)() else None
+        on_terminal = getattr(err, "isatty", lambda: False)()
+        progress = _Progress(err) if on_terminal and not options["quiet"] else None
         try:
             report = import_file(
                 path,
@@ -109,16 +116,23 @@ def outcome(report: ImportReport) -> tuple[int, str]:
 
 
 class _Progress:
-    """A one-line progress bar on a terminal: rows read of about how many."""
+    """A one-line progress bar on a terminal: rows read of about how many, rows a second and
+    the time left at that pace (redrawn after each chunk of rows)."""
 
     def __init__(self, out=sys.stderr, width: int = 30):
         self.out, self.width = out, width
+        self.started = time.monotonic()
 
     def __call__(self, done: int, total: int) -> None:
         share = min(done / total, 1.0) if total else 1.0
         filled = int(share * self.width)
         bar = "#" * filled + "." * (self.width - filled)
-        self.out.write(f"\r[{bar}] {share:4.0%} {done:,} of about {total:,} rows")
+        seconds = max(time.monotonic() - self.started, 1e-6)
+        rate = done / seconds
+        left = f", about {max(total - done, 0) / rate:.0f} s left" if rate and done < total else ""
+        self.out.write(
+            f"\r[{bar}] {share:4.0%} {done:,} of about {total:,} rows, {rate:,.0f} rows/s{left}  "
+        )
         self.out.flush()
 
     def done(self) -> None:

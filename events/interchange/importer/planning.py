@@ -1,0 +1,517 @@
+"""Plan a chunk of rows: tell unchanged, older, conflicting, new and changed rows apart, check
+each with the validators every writer uses, and resolve its names (nothing written yet)."""
+
+# Rows stream from the file in chunks. A row whose cells hash as the stored row's did is
+# unchanged and is not even parsed. Every other row is mapped (events.interchange.acled /
+# ucdp) and checked with the validators every write path uses; its version stamp is compared
+# with the stored one (the newest release wins); an event an editor changed since the import
+# is never overwritten (the newer row waits on the record as a conflict). Names are resolved
+# from in-memory caches, and each chunk is written with a handful of bulk statements in one
+# transaction: the number of queries grows with the number of chunks, never with the rows, and
+# no event is ever written without its actors, sources and record.
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from events import validators
+from events.dates import Precision, display_text
+from events.interchange import signature
+from events.interchange.dataset_files import DatasetFile, SourceRow
+from events.interchange.importer.report import LAYOUTS, Conflict, ImportReport, RowOutcome
+from events.interchange.mapping import MappedRow, PlaceSpec, RowError, headline
+from events.interchange.resolving import (
+    ActorResolver,
+    ArticleResolver,
+    History,
+    PlaceResolver,
+    Ref,
+    TypeResolver,
+    ref_id,
+    ref_token,
+)
+from events.interchange.writing import IN_LIST, in_lists
+from events.models import Event, ExternalRecord
+
+TYPE_COLUMNS = {"acled": ("event_type", "sub_event_type"), "ucdp": ("type_of_violence",) * 2}
+
+
+@dataclass
+class _Stored:
+    """What a chunk reads of a row's record before deciding anything."""
+
+    id: int
+    event_id: int
+    fingerprint: str
+    release: str
+    country: str
+    row_date: date | None
+
+
+@dataclass
+class _Plan:
+    row: MappedRow
+    action: str  # create, update or refresh (a record brought up to date, its event as it is)
+    stored: _Stored | None
+    verbatim: dict[str, str]
+    fingerprint: str
+    # The event's columns by attname (headline, date_earliest, …; type_id and location_id
+    # once written), checked by validators.validate_event.
+    event: dict
+    type: Ref
+    location: Ref | None
+    actors: list[tuple[Ref, str, str]]  # (actor, role, kind in this event)
+    sources: list[tuple[Ref, str, int, str]]  # (article, excerpt, offset, attributed_to)
+    status: str = ""  # A new event's status, when not the import's own
+
+
+class Seen:
+    """The ids read so far, in a temporary table rather than in memory: a repeated id is found
+    across chunks, and so are the records a file no longer holds."""
+
+    def __init__(self):
+        self.table = connection.ops.quote_name(f"ct_import_seen_{uuid.uuid4().hex[:12]}")
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.table} "
+                "(external_id varchar(64) PRIMARY KEY, line integer NOT NULL)"
+            )
+        return self
+
+    def __exit__(self, *exc_info):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    def earlier(self, ids: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        with connection.cursor() as cursor:
+            for part, marks in in_lists(ids):
+                cursor.execute(
+                    f"SELECT external_id, line FROM {self.table} WHERE external_id IN ({marks})",
+                    part,
+                )
+                found.update(cursor.fetchall())
+        return found
+
+    def add(self, lines: dict[str, int]) -> None:
+        if lines:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {self.table} (external_id, line) VALUES (%s, %s)",
+                    list(lines.items()),
+                )
+
+
+class Planner:
+    """Turns each chunk of source rows into plans; keeps what the import has met so far."""
+
+    def __init__(
+        self,
+        report: ImportReport,
+        data: DatasetFile,
+        *,
+        user,
+        keep_outcomes: bool,
+        overwrite_edited: bool = False,
+    ):
+        self.report = report
+        # Apply newer rows to events editors changed (an editor's decision on a conflict).
+        self.overwrite_edited = overwrite_edited
+        self.data = data
+        self.layout = LAYOUTS[report.dataset]
+        self.keep_outcomes = keep_outcomes
+        reason = f"import of {self.layout.LABEL} {report.release} {report.filename}"
+        self.history = History(user=user, reason=re.sub(r"\s+", " ", reason)[:100])
+        self.types = TypeResolver(self.history)
+        self.places = PlaceResolver(self.history)
+        self.actors = ActorResolver(self.history)
+        self.articles = ArticleResolver(self.history)
+        self.seen: Seen | None = None
+        self.countries: set[str] = set()
+        self.first_day: date | None = None
+        self.last_day: date | None = None
+        # Written per chunk: conflicts to store, records whose release moves on.
+        self.pending: list[tuple[_Stored, Conflict, dict]] = []
+        self.bumped: list[dict] = []
+
+    # --- Planning: pure but for the lookups, a few queries per chunk ------------------------
+
+    def plan_chunk(self, rows: list[SourceRow]) -> list[_Plan]:
+        report, layout, data = self.report, self.layout, self.data
+        read: list[tuple[SourceRow, dict, str]] = []
+        lines: dict[str, int] = {}
+        for source in rows:
+            report.rows += 1
+            if source.problem:
+                self.reject(source.line, "", source.problem)
+                continue
+            row = data.some_cells(source.raw, layout.ID_COLUMNS)
+            ident = layout.external_id(row)[:64]
+            if ident and ident in lines:
+                self.reject(source.line, ident, f"the id is also on line {lines[ident]}")
+                continue
+            if ident:
+                lines[ident] = source.line
+            read.append((source, row, ident))
+        earlier = self.seen.earlier(list(lines)) if lines else {}
+        self.seen.add({ident: line for ident, line in lines.items() if ident not in earlier})
+        stored = self._stored(list(lines))
+        creates: list[tuple[MappedRow, dict, str]] = []
+        candidates: list[tuple[MappedRow, _Stored, dict, str]] = []
+        for source, row, ident in read:
+            if ident in earlier:
+                self.reject(source.line, ident, f"the id is also on line {earlier[ident]}")
+                continue
+            record = stored.get(ident)
+            fingerprint = data.fingerprint(source.raw)
+            if record is not None and record.fingerprint == fingerprint:
+                self._unchanged(record, row, source.line, ident)
+                continue
+            try:
+                mapped = layout.parse_row(
+                    source.line, data.cells(source.raw), release=report.release
+                )
+            except RowError as exc:
+                self.reject(source.line, ident, str(exc))
+                continue
+            self._in_scope(mapped.country, mapped.row_date)
+            verbatim = data.verbatim(source.raw)
+            if record is None:
+                creates.append((mapped, verbatim, fingerprint))
+            elif layout.stamp_key(mapped.release) < layout.stamp_key(record.release):
+                self._skip(mapped, record)
+            else:
+                candidates.append((mapped, record, verbatim, fingerprint))
+        # The chunk's stub articles already stored, in one query per 500.
+        self.articles.prepare(
+            spec for mapped, *_ in [*creates, *candidates] for spec in mapped.sources
+        )
+        plans = [
+            self._plan(mapped, None, verbatim, fingerprint, "create")
+            for mapped, verbatim, fingerprint in creates
+        ]
+        plans += self._updates(candidates)
+        return [plan for plan in plans if plan is not None]
+
+    def _skip(self, mapped: MappedRow, record: _Stored) -> None:
+        release = mapped.release or "no release"
+        reason = (
+            f"{self.layout.LABEL} {mapped.external_id}: this row ({release}) is older than the "
+            f"stored one ({record.release}); the stored one is kept"
+        )
+        self._outcome(
+            self.report.skipped, RowOutcome(mapped.line, mapped.external_id, "skip", reason=reason)
+        )
+
+    def _stored(self, ids: list[str]) -> dict[str, _Stored]:
+        """The chunk's records already stored, a query per 500 ids. Plain SQL: the ORM
+        prepares each id of the IN list and converts each row, which cost more than the query
+        on a re-import (where this is most of the database's work)."""
+        quote = connection.ops.quote_name
+        table = quote(ExternalRecord._meta.db_table)
+        columns = ", ".join(
+            quote(ExternalRecord._meta.get_field(name).column)
+            for name in ("external_id", "id", "event", "fingerprint", "release", "country")
+        )
+        day = quote(ExternalRecord._meta.get_field("row_date").column)
+        found: dict[str, _Stored] = {}
+        with connection.cursor() as cursor:
+            for part, marks in in_lists(ids):
+                cursor.execute(
+                    f"SELECT {columns}, {day} FROM {table} "
+                    f"WHERE {quote('dataset')} = %s AND {quote('external_id')} IN ({marks})",
+                    [self.report.dataset, *part],
+                )
+                for ident, *rest, row_date in cursor.fetchall():
+                    if isinstance(row_date, str):  # SQLite: ISO text.
+                        row_date = date.fromisoformat(row_date)
+                    found[ident] = _Stored(*rest, row_date)
+        return found
+
+    def _unchanged(self, record: _Stored, row, line: int, ident: str) -> None:
+        """A row exactly as stored: nothing to read; a newer release only moves the stamp on."""
+        self.report.unchanged += 1
+        self._in_scope(record.country, record.row_date)
+        release = self.layout.stamp(row, self.report.release)[:64]
+        if self.layout.stamp_key(release) > self.layout.stamp_key(record.release):
+            self.bumped.append({"id": record.id, "release": release})
+        if self.keep_outcomes:
+            self.report.outcomes.append(RowOutcome(line, ident, "unchanged"))
+
+    def _in_scope(self, country: str, day: date | None) -> None:
+        if country:
+            self.countries.add(country)
+        if day is not None:
+            self.first_day = min(day, self.first_day or day)
+            self.last_day = max(day, self.last_day or day)
+
+    def _updates(self, candidates: list) -> list[_Plan | None]:
+        """Plans for rows newer than (or as new as) their stored row: updates of events nobody
+        changed since the import, conflicts for the others."""
+        if not candidates:
+            return []
+        ids = [record.id for _, record, _, _ in candidates]
+        details = {}
+        for start in range(0, len(ids), IN_LIST):
+            details.update(
+                (pk, rest)
+                for pk, *rest in ExternalRecord.objects.filter(
+                    id__in=ids[start : start + IN_LIST]
+                ).values_list("id", "snapshot", "row")
+            )
+        now = signature.current([record.event_id for _, record, _, _ in candidates])
+        plans = []
+        for mapped, record, verbatim, fingerprint in candidates:
+            snapshot, stored_row = details[record.id]
+            current = now.get(record.event_id, {})
+            edited = signature.changed_groups(snapshot, current)
+            if not edited or self.overwrite_edited:
+                plan = self._try(mapped, record, verbatim, fingerprint, "update")
+                if plan is not None and not edited and plan_signature(plan) == current:
+                    # The row differs (a column more or less) but says what the event holds.
+                    plan.action = "refresh"
+                plans.append(self._count(plan) if plan is not None else None)
+                continue
+            if not snapshot:
+                # A record from before snapshots: unchanged if the event holds what the row says.
+                plan = self._try(mapped, record, verbatim, fingerprint, "refresh")
+                if plan is not None and plan_signature(plan) == current:
+                    plans.append(self._count(plan))
+                    continue
+            self._conflict(mapped, record, verbatim, fingerprint, stored_row, edited)
+        return plans
+
+    def _conflict(self, mapped, record, verbatim, fingerprint, stored_row, edited) -> None:
+        layout = self.layout
+        before, after = layout.current_cells(stored_row), layout.current_cells(verbatim)
+        differences = [
+            (column, before.get(column, ""), after.get(column, ""))
+            for column in layout.COLUMNS
+            if before.get(column, "") != after.get(column, "")
+        ]
+        conflict = Conflict(
+            line=mapped.line,
+            external_id=mapped.external_id,
+            event_id=record.event_id,
+            edited=[group for group in signature.GROUPS if group in edited],
+            stored_release=record.release,
+            newer_release=mapped.release,
+            differences=differences,
+        )
+        self.report.conflicts.append(conflict)
+        self.pending.append(
+            (
+                record,
+                conflict,
+                {
+                    "release": mapped.release[:64],
+                    "fingerprint": fingerprint,
+                    "row": verbatim,
+                    "line": mapped.line,
+                    "file": self.report.filename,
+                    "edited": conflict.edited,
+                },
+            )
+        )
+        if self.keep_outcomes:
+            reason = f"changed by an editor ({', '.join(conflict.edited)}): waits for review"
+            self.report.outcomes.append(
+                RowOutcome(mapped.line, mapped.external_id, "conflict", reason=reason)
+            )
+
+    def _plan(self, row: MappedRow, stored, verbatim, fingerprint, action: str) -> _Plan | None:
+        plan = self._try(row, stored, verbatim, fingerprint, action)
+        return self._count(plan) if plan is not None else None
+
+    def _try(self, row: MappedRow, stored, verbatim, fingerprint, action: str) -> _Plan | None:
+        """Check the row fully, then resolve its names: a row that fails creates nothing."""
+        try:
+            return self.plan(row, stored, verbatim, fingerprint, action)
+        except RowError as exc:
+            self.reject(row.line, row.external_id, str(exc))
+            return None
+
+    def _count(self, plan: _Plan) -> _Plan:
+        report, row, action = self.report, plan.row, plan.action
+        report.warnings += [(row.line, message) for message in row.warnings]
+        if action == "create":
+            report.created += 1
+        elif action == "update":
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        if self.keep_outcomes:
+            shown = "unchanged" if action == "refresh" else action
+            report.outcomes.append(
+                RowOutcome(row.line, row.external_id, shown, plan.event["headline"])
+            )
+        return plan
+
+    def plan(self, row: MappedRow, stored, verbatim, fingerprint, action: str) -> _Plan:
+        event = {
+            "summary": row.summary,
+            "date_earliest": row.earliest,
+            "date_latest": row.latest,
+            "date_precision": row.precision,
+            "date_approximate": False,
+            "date_display": _display(row.earliest, row.latest, row.precision),
+            "fatalities_best": row.fatalities_best,
+            "fatalities_low": row.fatalities_low,
+            "fatalities_high": row.fatalities_high,
+        }
+        try:
+            # The validator every write path uses, on the unsaved values.
+            validators.validate_event(SimpleNamespace(**event))
+            for spec in [*row.admin, *([row.place] if row.place else [])]:
+                _check_place(spec)
+        except ValidationError as exc:
+            raise RowError(_message(exc)) from None
+        event_type = self.types.resolve(row.type, columns=TYPE_COLUMNS[self.report.dataset])
+        place = self.places.resolve(row.admin, row.place)
+        location = place.ref if place is not None else None
+        actors, seen = [], set()
+        for spec in row.actors:
+            for ref in self.actors.resolve(spec):
+                if (ref_token(ref), spec.role) not in seen:
+                    seen.add((ref_token(ref), spec.role))
+                    actors.append((ref, spec.role, spec.link_kind))
+        sources = []
+        for spec in row.sources:
+            offset = validators.locate_excerpt(spec.text, spec.excerpt)
+            sources.append((self.articles.resolve(spec), spec.excerpt, offset, spec.attributed_to))
+        status = ""
+        if not sources and action == "update":
+            raise RowError(
+                "the row cites no source; the event keeps the sources it has, so the row is not "
+                "applied (a published event keeps at least one source)"
+            )
+        if not sources and action == "create" and self.report.status == "published":
+            # A published event keeps a source (validators.validate_published_sources).
+            status = "review"
+            row.warnings.append(
+                f"{row.external_id} cites no source: imported for review, not published"
+            )
+        names = [(self.actors.name_of(ref), role) for ref, role, _ in actors]
+        event["headline"] = headline(row.label, place.name if place else "", names)
+        return _Plan(
+            row,
+            action,
+            stored,
+            verbatim,
+            fingerprint,
+            event,
+            event_type,
+            location,
+            actors,
+            sources,
+            status,
+        )
+
+    def reject(self, line: int, external_id: str, reason: str) -> None:
+        self._outcome(self.report.rejected, RowOutcome(line, external_id, "reject", reason=reason))
+
+    def _outcome(self, where: list, outcome: RowOutcome) -> None:
+        where.append(outcome)
+        if self.keep_outcomes:
+            self.report.outcomes.append(outcome)
+
+    def discard_chunk(self) -> None:
+        """Forget what a chunk that is not written would have written (a dry run)."""
+        self.pending, self.bumped = [], []
+
+    def count_pending(self) -> None:
+        """Add what a dry run (or a stopped atomic import) would still have created."""
+        self.report.new_types += len(self.types.pending)
+        self.report.new_places += len(self.places.pending)
+        self.report.new_actors += len(self.actors.pending)
+        self.report.new_articles += len(self.articles.pending)
+        self.report.place_suggestions += len(self.places.suggestions)
+
+    def missing(self, *, limit: int) -> None:
+        """Records of this dataset, of the file's countries and within its dates, whose rows
+        the file lacks: how many, and the first `limit` of them."""
+        report = self.report
+        countries = sorted(self.countries)
+        report.scope = (countries, self.first_day, self.last_day)
+        if not countries or self.first_day is None:
+            return
+        quote = connection.ops.quote_name
+        record, event = ExternalRecord._meta.db_table, Event._meta.db_table
+        marks = ", ".join(["%s"] * len(countries))
+        where = (
+            f"FROM {quote(record)} r JOIN {quote(event)} e ON e.id = r.event_id "
+            f"WHERE r.dataset = %s AND r.country IN ({marks}) "
+            "AND COALESCE(r.row_date, e.date_earliest) BETWEEN %s AND %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {self.seen.table} s "
+            "WHERE s.external_id = r.external_id)"
+        )
+        params = [report.dataset, *countries, self.first_day, self.last_day]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {where}", params)
+            report.missing_count = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT r.external_id, r.event_id {where} ORDER BY r.external_id LIMIT %s",
+                [*params, limit],
+            )
+            report.missing = [tuple(row) for row in cursor.fetchall()]
+
+
+_DISPLAYS: dict = {}
+
+
+def _display(earliest: date, latest: date, precision: str) -> str:
+    # Rows share their bounds: each distinct display text is worked out once.
+    key = (earliest, latest, precision)
+    found = _DISPLAYS.get(key)
+    if found is None:
+        if len(_DISPLAYS) > 100_000:
+            _DISPLAYS.clear()
+        found = _DISPLAYS[key] = display_text(earliest, latest, Precision(precision))
+    return found
+
+
+def plan_signature(plan: _Plan, *, written: bool = False) -> dict[str, str]:
+    """What the plan writes into the event, group by group (see events.interchange.signature).
+    Before its chunk is written, a name still waiting for its new row has no id yet: such a
+    plan matches nothing stored."""
+    event = plan.event
+    if not written:
+        refs = [plan.type, *(a for a, _, _ in plan.actors), *(a for a, _, _, _ in plan.sources)]
+        if plan.location is not None:
+            refs.append(plan.location)
+        if any(ref_id(ref) is None for ref in refs):
+            return {"pending": "a name waits for its new row"}
+    return signature.signature(
+        headline=event["headline"],
+        summary=event["summary"],
+        earliest=event["date_earliest"].isoformat(),
+        latest=event["date_latest"].isoformat(),
+        precision=event["date_precision"],
+        type_id=ref_id(plan.type),
+        location_id=ref_id(plan.location) if plan.location is not None else None,
+        fatalities=(event["fatalities_best"], event["fatalities_low"], event["fatalities_high"]),
+        actors=[(ref_id(actor), role, kind) for actor, role, kind in plan.actors],
+        sources=[(ref_id(article), excerpt, by) for article, excerpt, _, by in plan.sources],
+    )
+
+
+def _check_place(spec: PlaceSpec) -> None:
+    if spec.latitude is not None or spec.longitude is not None:
+        validators.validate_coordinates(spec.latitude, spec.longitude)
+    if len(spec.name) > 200:
+        raise ValidationError({spec.kind: f"{spec.name[:40]!r}… is longer than 200 characters"})
+
+
+def _message(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)

@@ -1,0 +1,160 @@
+"""Write a planned chunk: a handful of bulk statements, whatever the number of rows."""
+
+import uuid
+
+from events.interchange.importer.planning import Planner, _Plan, plan_signature
+from events.interchange.resolving import ref_id
+from events.interchange.writing import Table, allocate_ids, delete_where
+from events.models import Event, EventActor, EventSource, ExternalRecord
+
+# Columns an update rewrites: what the dataset holds, and the headline made from it.
+EVENT_COLUMNS = [
+    "headline",
+    "summary",
+    "type_id",
+    "location_id",
+    "date_earliest",
+    "date_latest",
+    "date_precision",
+    "date_approximate",
+    "date_display",
+    "fatalities_best",
+    "fatalities_low",
+    "fatalities_high",
+    "updated",
+]
+RECORD_COLUMNS = [
+    "release",
+    "country",
+    "row_date",
+    "geo_precision",
+    "row",
+    "snapshot",
+    "pending",
+    "fingerprint",
+    "changed_at",
+]
+
+
+class _Tables:
+    def __init__(self, now):
+        self.event = Table(Event, now=now, explicit_ids=True)
+        self.event_actor = Table(EventActor, now=now)
+        self.event_source = Table(EventSource, now=now)
+        self.record = Table(ExternalRecord, now=now)
+
+
+def _refs(plan: _Plan) -> dict:
+    """The event's type and place as ids (known now that pending rows are written)."""
+    return {
+        "type_id": ref_id(plan.type),
+        "location_id": ref_id(plan.location) if plan.location is not None else None,
+    }
+
+
+class ChunkWriter:
+    """Writes the plans of each chunk, and the names and records the planner left pending."""
+
+    def __init__(self, planner: Planner):
+        self.planner = planner
+        self.report = planner.report
+        self.history = planner.history
+        self.tables = _Tables(planner.history.when)
+
+    def write_chunk(self, plans: list[_Plan]) -> None:
+        report, now = self.report, self.history.when
+        report.place_suggestions += len(self.planner.places.suggestions)
+        report.new_types += self.planner.types.flush()
+        report.new_places += self.planner.places.flush()
+        report.new_actors += self.planner.actors.flush()
+        report.new_articles += self.planner.articles.flush()
+        tables = self.tables
+        creates = [plan for plan in plans if plan.action == "create"]
+        updates = [plan for plan in plans if plan.action == "update"]
+        refreshed = [plan for plan in plans if plan.action == "refresh"]
+        for plan, pk in zip(creates, allocate_ids(Event, len(creates)), strict=True):
+            status = plan.status or report.status
+            plan.event.update(
+                id=pk,
+                uid=uuid.uuid4(),
+                status=status,
+                published_at=now if status == "published" else None,
+                created=now,
+                updated=now,
+                **_refs(plan),
+            )
+        if updates:
+            for plan in updates:
+                plan.event.update(id=plan.stored.event_id, updated=now, **_refs(plan))
+            event_ids = [plan.event["id"] for plan in updates]
+            delete_where(EventActor, "event_id", event_ids)
+            delete_where(EventSource, "event_id", event_ids)
+        # A new event's actors, sources and record go in before the event itself (their
+        # foreign keys are checked at commit): the search index's triggers then find no event
+        # for each source row and index the whole event once, when it is inserted, instead of
+        # re-indexing it for every source.
+        written = creates + updates
+        tables.event_actor.insert_rows(
+            ("event_id", "actor_id", "role", "kind", "date_earliest", "date_latest"),
+            (
+                (
+                    event["id"],
+                    ref_id(actor),
+                    role,
+                    kind,
+                    event["date_earliest"],
+                    event["date_latest"],
+                )
+                for plan in written
+                for event in (plan.event,)
+                for actor, role, kind in plan.actors
+            ),
+        )
+        tables.event_source.insert_rows(
+            ("event_id", "article_id", "excerpt", "excerpt_start", "excerpt_end", "attributed_to"),
+            (
+                (plan.event["id"], ref_id(article), excerpt, offset, offset + len(excerpt), by)
+                for plan in written
+                for article, excerpt, offset, by in plan.sources
+            ),
+        )
+        tables.record.insert(
+            {
+                "event_id": plan.event["id"],
+                "dataset": report.dataset,
+                "external_id": plan.row.external_id,
+                "imported_at": now,
+                **self.record(plan),
+            }
+            for plan in creates
+        )
+        tables.event.insert(plan.event for plan in creates)
+        self.history.copy(Event, [plan.event["id"] for plan in creates], "+")
+        if updates:
+            tables.event.update((plan.event for plan in updates), EVENT_COLUMNS, new_version=True)
+            self.history.copy(Event, [plan.event["id"] for plan in updates], "~")
+        tables.record.update(
+            ({"id": plan.stored.id, **self.record(plan)} for plan in updates + refreshed),
+            RECORD_COLUMNS,
+        )
+        tables.record.update(
+            ({"id": record.id, "pending": pending} for record, _, pending in self.planner.pending),
+            ["pending"],
+        )
+        tables.record.update(self.planner.bumped, ["release"])
+        self.planner.pending, self.planner.bumped = [], []
+        self.planner.articles.forget()
+
+    def record(self, plan: _Plan) -> dict:
+        row = plan.row
+        return {
+            "release": row.release[:64],
+            "country": row.country[:100],
+            "row_date": row.row_date,
+            "geo_precision": row.geo_precision,
+            "row": plan.verbatim,
+            "snapshot": plan_signature(plan, written=True),
+            "pending": None,
+            "fingerprint": plan.fingerprint,
+            "changed_at": self.history.when,
+        }
