@@ -229,7 +229,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(app: str, port: int, url: str, chdir: Path) -> subprocess.Popen:
+def serve(
+    app: str, port: int, url: str, chdir: Path, extra_env: dict | None = None
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -239,6 +241,7 @@ def serve(app: str, port: int, url: str, chdir: Path) -> subprocess.Popen:
         # The anonymous rate limit stays on (its cost is part of a request) but never bites.
         "API_ANON_RATE": "100000000/second",
         "LOG_LEVEL": "ERROR",
+        **(extra_env or {}),
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")),

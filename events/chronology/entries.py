@@ -27,7 +27,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connections, models, router
 
 from events.dates import Precision, display_text
 from events.models import (
@@ -181,8 +181,9 @@ class Related:
         if not ids:
             return found
         build = self._build
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql(connection.vendor, len(ids)), list(ids))
+        database = reader()
+        with database.cursor() as cursor:
+            cursor.execute(self.sql(database.vendor, len(ids)), list(ids))
             for row in cursor.fetchall():
                 found[row[0]].append(build(row, None))
         return found
@@ -394,7 +395,7 @@ def event_rows(queryset: models.QuerySet) -> list[tuple]:
             sql, params = queryset.values_list(*NAMES).query.sql_with_params()
         else:
             ids_sql, params = queryset.values("id").query.sql_with_params()
-            sql = row_sql(connection.vendor).format(ids=ids_sql)
+            sql = row_sql(reader().vendor).format(ids=ids_sql)
     except EmptyResultSet:  # e.g. id__in=[]: Django knows there is nothing to read.
         return []
     rows = _fetch(sql, params)
@@ -409,11 +410,17 @@ def rows_by_id(ids: list[int]) -> list[tuple]:
     """event_rows for these ids, in no particular order."""
     if not ids:
         return []
-    return _fetch(row_sql(connection.vendor).format(ids=", ".join(["%s"] * len(ids))), ids)
+    return _fetch(row_sql(reader().vendor).format(ids=", ".join(["%s"] * len(ids))), ids)
+
+
+def reader():
+    """The connection this request reads events from: the primary, or a replica for an
+    anonymous read (conflicttracker.routing), as the ORM's reads of the same request."""
+    return connections[router.db_for_read(Event)]
 
 
 def _fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with reader().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
