@@ -173,11 +173,8 @@ REPLICAS = []
 for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS", [])):
     alias = f"replica_{number}"
     replica = dj_database_url.parse(replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
-    if replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
-        raise ImproperlyConfigured(
-            f"DATABASE_REPLICA_URLS: {replica_url!r} is not the primary's kind of database"
-        )
-    replica["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
+    if replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
+        replica["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
     # The test suite reads the primary's test database through the replica's connection.
     replica["TEST"] = {"MIRROR": "default"}
     DATABASES[alias] = replica
