@@ -23,6 +23,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -86,6 +87,67 @@ def record(paths: dict[str, str]) -> dict[str, list]:
     return recorded
 
 
+# (label, young threshold, frozen): Python as it comes, the workers' setting, a larger threshold.
+COLLECTOR_MODES = (
+    ("as Python comes (thawed)", 700, False),
+    ("frozen after warm-up, the default young threshold", None, True),
+    ("frozen after warm-up, young threshold 50000", 50_000, True),
+)
+
+
+def collector_pauses(paths: list[str], *, requests: int) -> list[dict]:
+    """In this process, through Django's test client: the collector's pauses (CPU time, so
+    that other processes on the machine do not count) over `requests` requests of the pages
+    in turn, per COLLECTOR_MODES (conflicttracker.collector's freeze, as the workers run it)."""
+    import gc
+
+    from django.test import Client
+
+    from conflicttracker.collector import DEFAULT_WARMUP_REQUESTS, DEFAULT_YOUNG_THRESHOLD, freeze
+
+    client = Client()
+    found = []
+    for label, threshold, frozen in COLLECTOR_MODES:
+        gc.unfreeze()
+        gc.set_threshold(threshold or DEFAULT_YOUNG_THRESHOLD, 10, 10)
+        if frozen:
+            freeze()
+            for number in range(DEFAULT_WARMUP_REQUESTS):
+                client.get(paths[number % len(paths)])
+            freeze()
+        pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        started = [0.0]
+
+        def timed(phase, info, pauses=pauses, started=started):
+            if phase == "start":
+                started[0] = time.process_time()
+            else:
+                pauses[info["generation"]].append(time.process_time() - started[0])
+
+        gc.callbacks.append(timed)
+        began = time.process_time()
+        try:
+            for number in range(requests):
+                client.get(paths[number % len(paths)])
+        finally:
+            gc.callbacks.remove(timed)
+        elapsed = time.process_time() - began
+        every = [pause for generation in pauses.values() for pause in generation]
+        found.append(
+            {
+                "label": label,
+                "threshold": threshold or DEFAULT_YOUNG_THRESHOLD,
+                "counts": "/".join(str(len(pauses[generation])) for generation in (0, 1, 2)),
+                "longest_ms": max(every, default=0) * 1000,
+                "longest_full_ms": max(pauses[2], default=0) * 1000,
+                "gc_ms_per_request": sum(every) * 1000 / requests,
+                "ms_per_request": elapsed * 1000 / requests,
+            }
+        )
+    gc.unfreeze()
+    return found
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -102,6 +164,7 @@ def run(args) -> None:
     recorded = record({key: case.path for key, case in names.items()})
     replay = scale.DATA / f"replay-{args.database}-{args.events}.json"
     replay.write_text(json.dumps(recorded, default=str))
+    pauses = collector_pauses([case.path for case in pages], requests=args.gc_requests)
     from django.db import connections
 
     connections.close_all()
@@ -157,10 +220,10 @@ def run(args) -> None:
             server.send_signal(signal.SIGTERM)
         for server in servers.values():
             server.wait(timeout=30)
-    report(args, names, results)
+    report(args, names, results, pauses)
 
 
-def report(args, names: dict, results: dict) -> None:
+def report(args, names: dict, results: dict, pauses: list[dict]) -> None:
     def fig(key: str, name: str, what: str) -> float:
         return median([m[what] for m in results.get((key, name), [])])
 
@@ -194,9 +257,26 @@ def report(args, names: dict, results: dict) -> None:
             )
     print()
     print(
+        f"The collector in-process, over {args.gc_requests} requests of the pages above in turn "
+        "(Django's test client; CPU time):"
+    )
+    print()
+    print(
+        "| collector | young threshold | collections gen 0/1/2 | longest pause ms "
+        "| longest full ms | collector ms per request | CPU ms per request |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for found in pauses:
+        print(
+            f"| {found['label']} | {found['threshold']:,} | {found['counts']} "
+            f"| {found['longest_ms']:.1f} | {found['longest_full_ms']:.1f} "
+            f"| {found['gc_ms_per_request']:.2f} | {found['ms_per_request']:.1f} |"
+        )
+    print()
+    print(
         f"Reproduce: .venv/bin/python bench/tail.py --events {args.events} "
         f"--database {args.database} --seconds {args.seconds:g} --repeat {args.repeat} "
-        f"--connections {args.connections}"
+        f"--connections {args.connections} --gc-requests {args.gc_requests}"
     )
 
 
@@ -207,6 +287,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per wrk run (5)")
     parser.add_argument("--repeat", type=int, default=3, help="interleaved repetitions (3)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (4)")
+    parser.add_argument(
+        "--gc-requests", type=int, default=1000, help="in-process requests per collector mode"
+    )
     run(parser.parse_args())
 
 
