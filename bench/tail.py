@@ -148,6 +148,46 @@ def collector_pauses(paths: list[str], *, requests: int) -> list[dict]:
     return found
 
 
+def cpu_per_case(names: dict, replay: Path, *, batches: int = 5, size: int = 10) -> dict:
+    """{case: (project ms, limit ms)}: CPU time per request in this process, the best of
+    `batches` batches: the project through Django's test client, the limit by running the
+    recorded SQL on its own connection and dumping the rows (bench/replay_app.py's work)."""
+    import orjson
+    import replay_app
+    from django.test import Client
+
+    os.environ["REPLAY_FILE"] = str(replay)
+    replay_app.load()
+    connection = replay_app._connection[0]
+    client = Client()
+
+    def best(run) -> float:
+        for _ in range(3):
+            run()
+        fastest = float("inf")
+        for _ in range(batches):
+            began = time.process_time()
+            for _ in range(size):
+                run()
+            fastest = min(fastest, (time.process_time() - began) * 1000 / size)
+        return fastest
+
+    found = {}
+    for key, case in names.items():
+        statements = replay_app._cases[key]
+        found[key] = (
+            best(lambda case=case: client.get(case.path)),
+            best(
+                lambda statements=statements: orjson.dumps(
+                    [connection.execute(sql, params).fetchall() for sql, params in statements],
+                    default=str,
+                )
+            ),
+        )
+    connection.close()
+    return found
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -165,6 +205,10 @@ def run(args) -> None:
     replay = scale.DATA / f"replay-{args.database}-{args.events}.json"
     replay.write_text(json.dumps(recorded, default=str))
     pauses = collector_pauses([case.path for case in pages], requests=args.gc_requests)
+    cpu = cpu_per_case(names, replay)
+    if args.in_process:
+        report_in_process(args, names, cpu, pauses)
+        return
     from django.db import connections
 
     connections.close_all()
@@ -220,10 +264,10 @@ def run(args) -> None:
             server.send_signal(signal.SIGTERM)
         for server in servers.values():
             server.wait(timeout=30)
-    report(args, names, results, pauses)
+    report(args, names, results, pauses, cpu)
 
 
-def report(args, names: dict, results: dict, pauses: list[dict]) -> None:
+def report(args, names: dict, results: dict, pauses: list[dict], cpu: dict) -> None:
     def fig(key: str, name: str, what: str) -> float:
         return median([m[what] for m in results.get((key, name), [])])
 
@@ -256,6 +300,30 @@ def report(args, names: dict, results: dict, pauses: list[dict]) -> None:
                 f"| {fig(key, 'frozen', 'rps') / fig(key, 'actor', 'rps'):.0%} | | |"
             )
     print()
+    report_in_process(args, names, cpu, pauses)
+    print(
+        f"Reproduce: .venv/bin/python bench/tail.py --events {args.events} "
+        f"--database {args.database} --seconds {args.seconds:g} --repeat {args.repeat} "
+        f"--connections {args.connections} --gc-requests {args.gc_requests}"
+    )
+
+
+def report_in_process(args, names: dict, cpu: dict, pauses: list[dict]) -> None:
+    print()
+    print(
+        f"CPU per request in-process ({args.events:,} events, {args.database}): the project "
+        "through Django's test client, against the same SQL run and dumped without a framework:"
+    )
+    print()
+    print("| case | project CPU ms | its SQL alone CPU ms | Python beyond the SQL ms | ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for key, case in names.items():
+        project, limit = cpu[key]
+        print(
+            f"| {case.name} | {project:.2f} | {limit:.2f} | {project - limit:.2f} "
+            f"| {project / limit:.1f}x |"
+        )
+    print()
     print(
         f"The collector in-process, over {args.gc_requests} requests of the pages above in turn "
         "(Django's test client; CPU time):"
@@ -273,11 +341,6 @@ def report(args, names: dict, results: dict, pauses: list[dict]) -> None:
             f"| {found['gc_ms_per_request']:.2f} | {found['ms_per_request']:.1f} |"
         )
     print()
-    print(
-        f"Reproduce: .venv/bin/python bench/tail.py --events {args.events} "
-        f"--database {args.database} --seconds {args.seconds:g} --repeat {args.repeat} "
-        f"--connections {args.connections} --gc-requests {args.gc_requests}"
-    )
 
 
 def main() -> None:
@@ -287,6 +350,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per wrk run (5)")
     parser.add_argument("--repeat", type=int, default=3, help="interleaved repetitions (3)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (4)")
+    parser.add_argument(
+        "--in-process", action="store_true", help="only the in-process CPU and collector tables"
+    )
     parser.add_argument(
         "--gc-requests", type=int, default=1000, help="in-process requests per collector mode"
     )
