@@ -13,11 +13,12 @@ import os
 from collections.abc import Callable, Iterable
 
 DEFAULT_WARMUP_REQUESTS = 50
-# Python's default is 700 allocations between young collections; a page of 100 nested
-# entries allocates tens of thousands of containers, so it would run dozens of collections
-# per request. Each is cheap, but they add up and promote request garbage to older
-# generations, which makes the full collections that remain more expensive.
-DEFAULT_YOUNG_THRESHOLD = 50_000
+# Python's default is 700 allocations between young collections: a page of 100 nested entries
+# runs a couple of them per request. Measured in-process over 700 pages at 200,000 events
+# (bench/tail.py, docs/performance.md): frozen, 5,000 halves their number and keeps the longest
+# pause near 12 ms of CPU, where 700 let full collections of the re-grown old generation reach
+# 15-19 ms and 50,000 made each young collection walk a whole page's live objects (55-72 ms).
+DEFAULT_YOUNG_THRESHOLD = 5_000
 
 
 def env_int(name: str, default: int) -> int:

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With DATABASE_REPLICA_URLS: an anonymous GET reads from a replica (unused otherwise).
+    "conflicttracker.routing.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -163,6 +165,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Read replicas: DATABASE_REPLICA_URLS, comma-separated URLs of databases that stream from the
+# primary (PostgreSQL streaming replicas). Anonymous GETs read from them; writes, editors and
+# everything after a write in the same request use the primary (conflicttracker.routing).
+REPLICAS = []
+for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS", [])):
+    alias = f"replica_{number}"
+    replica = dj_database_url.parse(replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
+        replica["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
+    # The test suite reads the primary's test database through the replica's connection.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[alias] = replica
+    REPLICAS.append(alias)
+DATABASE_ROUTERS = ["conflicttracker.routing.ReplicaRouter"] if REPLICAS else []
+
+# The cache (rate-limit counts, histograms, whole chronology pages): this process's memory by
+# default; with CACHE_URL=redis://host:6379/0 one Redis shared by every worker and machine.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# How long an anonymous chronology page stays in the cache; 0 turns the page cache off. A
+# cached page is served only under the ETag it was made for, so a write is never hidden.
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

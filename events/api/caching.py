@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 
@@ -86,6 +86,9 @@ def freshness(*, public: bool, event_id: int | None = None) -> Freshness:
     conservative (a filtered list's tag changes when an unrelated event changes) but never
     serves a stale body. Writes that bypass save() and history (QuerySet.update) are missed.
     """
+    # The database the rest of the request reads (a replica for an anonymous read), so that
+    # the tag names the version the body shows.
+    connection = connections[router.db_for_read(Event)]
     sql, params, is_time = _freshness_query(public, connection.vendor, event_id is not None)
     if event_id is not None:
         params = (*params[:-1], event_id)  # The version subquery's id comes last.

@@ -21,7 +21,7 @@ from rest_framework.permissions import (
 )
 from rest_framework.response import Response
 
-from events.api import docs, preconditions
+from events.api import docs, page_cache, preconditions
 from events.api import serializers as s
 from events.api.base import READ_ONLY, ApiView, ChronologyView
 from events.api.editing import save_event
@@ -71,8 +71,11 @@ class TimelineView(ChronologyView, GenericAPIView):
         response = self.export()
         if response is not None:
             return response
+        return page_cache.cached_page(self, self.page)
+
+    def page(self):
         rows = self.paginator.paginate_chronology(
-            self.query(), self.get_queryset(), request, url_for=self.url_for()
+            self.query(), self.get_queryset(), self.request, url_for=self.url_for()
         )
         return self.paginator.get_paginated_response(rows)
 
@@ -257,8 +260,11 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
         response = self.export()
         if response is not None:
             return response
+        return page_cache.cached_page(self, self.page)
+
+    def page(self):
         rows = self.paginator.paginate_chronology(
-            self.query(), self.get_queryset(), request, url_for=self.url_for()
+            self.query(), self.get_queryset(), self.request, url_for=self.url_for()
         )
         return self.paginator.get_paginated_response(self.full_events(rows))
 

@@ -27,7 +27,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connections, models, router
 
 from events.dates import Precision, display_text
 from events.models import (
@@ -171,9 +171,15 @@ class Related:
         index = {column.name: number for number, column in enumerate(self.columns, start=1)}
         return _builder({column.place: column for column in self.columns}, None, index)
 
-    def sql(self, vendor: str, count: int) -> str:
-        selected = ", ".join([self.key, *(column.select(vendor) for column in self.columns)])
-        return f"SELECT {selected} {self.source.format(ids=', '.join(['%s'] * count))}"
+    @functools.cached_property
+    def _selects(self) -> dict[str, str]:
+        return {
+            vendor: ", ".join([self.key, *(column.select(vendor) for column in self.columns)])
+            for vendor in ("sqlite", "postgresql")
+        }
+
+    def sql(self, vendor: str, ids: Sequence[int]) -> str:
+        return f"SELECT {self._selects[vendor]} {self.source.format(ids=id_list(ids))}"
 
     def by_key(self, ids: Sequence[int]) -> dict[int, list[dict]]:
         """{key: [row as a dict, ...]} for these keys, in the source's order (one query)."""
@@ -181,11 +187,19 @@ class Related:
         if not ids:
             return found
         build = self._build
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql(connection.vendor, len(ids)), list(ids))
+        database = reader()
+        with database.cursor() as cursor:
+            cursor.execute(self.sql(database.vendor, ids))
             for row in cursor.fetchall():
                 found[row[0]].append(build(row, None))
         return found
+
+
+def id_list(ids: Sequence[int]) -> str:
+    """Row ids as SQL text, "3, 17, 42": each is made an int here, so the text holds digits
+    and commas only. Written into the statement rather than bound: with a hundred or two
+    thousand placeholders, Django's rewriting of each %s for SQLite cost more than the query."""
+    return ", ".join(map(str, map(int, ids)))
 
 
 @dataclass(frozen=True)
@@ -394,7 +408,7 @@ def event_rows(queryset: models.QuerySet) -> list[tuple]:
             sql, params = queryset.values_list(*NAMES).query.sql_with_params()
         else:
             ids_sql, params = queryset.values("id").query.sql_with_params()
-            sql = row_sql(connection.vendor).format(ids=ids_sql)
+            sql = row_sql(reader().vendor).format(ids=ids_sql)
     except EmptyResultSet:  # e.g. id__in=[]: Django knows there is nothing to read.
         return []
     rows = _fetch(sql, params)
@@ -409,11 +423,17 @@ def rows_by_id(ids: list[int]) -> list[tuple]:
     """event_rows for these ids, in no particular order."""
     if not ids:
         return []
-    return _fetch(row_sql(connection.vendor).format(ids=", ".join(["%s"] * len(ids))), ids)
+    return _fetch(row_sql(reader().vendor).format(ids=id_list(ids)), None)
+
+
+def reader():
+    """The connection this request reads events from: the primary, or a replica for an
+    anonymous read (conflicttracker.routing), as the ORM's reads of the same request."""
+    return connections[router.db_for_read(Event)]
 
 
 def _fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with reader().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

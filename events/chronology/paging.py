@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from events.chronology.entries import event_rows, row_key, rows_by_id
+from events.chronology.entries import event_rows, reader, row_key, rows_by_id
 from events.models import Event
 from events.querysets import CHRONOLOGICAL
 
@@ -321,7 +321,7 @@ def _union_all(arms: list[tuple[str, tuple] | None]) -> list[list[tuple]]:
     shares: list[list[tuple]] = [[] for _ in arms]
     if not parts:
         return shares
-    with connection.cursor() as cursor:
+    with reader().cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         for number, *row in cursor.fetchall():
             shares[number].append(tuple(_as_key_part(value) for value in row))
