@@ -1,7 +1,7 @@
 """API v1 views: thin layers over the chronology FilterSet, keyset pages and events.chronology."""
 
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -40,7 +40,7 @@ from events.chronology.histogram import TooManyBuckets
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.permissions import is_editor
-from events.querysets import beneath, distinct_count
+from events.querysets import distinct_count
 from events.versioning import StaleVersion
 
 # The dataset layouts' option (format=acled or ucdp), documented beside the filters.
@@ -389,6 +389,36 @@ class ReferenceViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         # Counts are of published events, so that they match the linked chronology.
         return Event.objects.published()
 
+    def event_count(self):
+        """The correlated count of published events for one row (OuterRef("pk") and its
+        columns): evaluated only for the rows shown, by count_events()."""
+        raise NotImplementedError
+
+    def count_events(self, rows: list) -> list:
+        """Sets event_count on the rows shown, in one query over their ids only.
+
+        Counting in a second query, rather than annotating the paged queryset, keeps the
+        count off every row the database visits before the LIMIT: SQLite computes a select
+        list's subqueries before it sorts, so an annotated page sorted every row's count.
+        """
+        if rows:
+            model = type(rows[0])
+            counts = dict(
+                model.objects.filter(pk__in=[row.pk for row in rows])
+                .order_by()
+                .annotate(counted=self.event_count())
+                .values_list("pk", "counted")
+            )
+            for row in rows:
+                row.event_count = counts.get(row.pk, 0)
+        return rows
+
+    def paginate_queryset(self, queryset):
+        return self.count_events(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return self.count_events([super().get_object()])[0]
+
 
 @extend_schema_view(
     list=extend_schema(summary="Actors", description=docs.ACTORS),
@@ -402,12 +432,11 @@ class ActorViewSet(ReferenceViewSet):
 
     def get_queryset(self):
         qs = (
-            Actor.objects.select_related("country")  # The country's slug on every row.
-            .prefetch_related("aliases")  # Alias names: one query per page.
-            .annotate(
-                # A correlated count per shown row, through events_eventactor_chrono_idx.
-                event_count=distinct_count(self.published(), actor_links__actor=OuterRef("pk"))
-            )
+            Actor.objects.select_related(
+                "country"
+            ).prefetch_related(  # The country's slug on every row.
+                "aliases"
+            )  # Alias names: one query per page.
         )
         if self.action == "retrieve":
             # Memberships both ways with the actor at the other end: two queries.
@@ -427,6 +456,10 @@ class ActorViewSet(ReferenceViewSet):
             )
         return qs
 
+    def event_count(self):
+        # A correlated count per shown row, through events_eventactor_chrono_idx.
+        return distinct_count(self.published(), actor_links__actor=OuterRef("pk"))
+
 
 @extend_schema_view(
     list=extend_schema(summary="Places", description=docs.LOCATIONS),
@@ -439,14 +472,8 @@ class LocationViewSet(ReferenceViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        subtree = Location.objects.filter(beneath(F("path"), OuterRef(OuterRef("path"))))
-        qs = (
-            Location.objects.select_related("parent")  # The parent's slug on every row.
-            .prefetch_related("aliases")  # Alias names: one query per page.
-            .annotate(
-                # Events here or beneath: the subtree's ids, then events_event_location_idx.
-                event_count=distinct_count(self.published(), location_id__in=subtree.values("id"))
-            )
+        qs = Location.objects.select_related("parent").prefetch_related(
+            "aliases"  # The parent's slug on every row; alias names: one query per page.
         )
         if self.action == "retrieve":
             # The places directly beneath, in name order: one query.
@@ -454,6 +481,9 @@ class LocationViewSet(ReferenceViewSet):
                 Prefetch("children", queryset=Location.objects.order_by("name"))
             )
         return qs
+
+    def event_count(self):
+        return Location.objects.published_event_count()
 
 
 @extend_schema_view(
@@ -466,18 +496,17 @@ class EventTypeViewSet(ReferenceViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return (
-            EventType.objects.select_related("parent")  # The parent's slug on every row.
-            .prefetch_related(
-                # Sub-types by name: one query per page.
-                Prefetch("subtypes", queryset=EventType.objects.order_by("name"))
-            )
-            .annotate(
-                # Events of this type or of its sub-types, through events_event_type_idx.
-                event_count=distinct_count(
-                    self.published(), Q(type=OuterRef("pk")) | Q(type__parent=OuterRef("pk"))
-                )
-            )
+        return EventType.objects.select_related(
+            "parent"
+        ).prefetch_related(  # The parent's slug on every row.
+            # Sub-types by name: one query per page.
+            Prefetch("subtypes", queryset=EventType.objects.order_by("name"))
+        )
+
+    def event_count(self):
+        # Events of this type or of its sub-types, through events_event_type_idx.
+        return distinct_count(
+            self.published(), Q(type=OuterRef("pk")) | Q(type__parent=OuterRef("pk"))
         )
 
 
@@ -493,7 +522,10 @@ class ArticleViewSet(ReferenceViewSet):
 
     def get_queryset(self):
         return (
-            Article.objects.select_related("dateline")  # The dateline's slug on every row.
-            .defer("text")  # The full text is never served; it can be long.
-            .annotate(event_count=distinct_count(self.published(), sources__article=OuterRef("pk")))
+            Article.objects.select_related("dateline").defer(  # The dateline's slug on every row.
+                "text"
+            )  # The full text is never served; it can be long.
         )
+
+    def event_count(self):
+        return distinct_count(self.published(), sources__article=OuterRef("pk"))
