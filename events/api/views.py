@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import routers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import (
     AllowAny,
@@ -217,7 +217,7 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     def event_response(self, pk: int, *, status: int = 200) -> Response:
         found = entries_of(self.get_queryset().filter(pk=pk), url_for=self.url_for())
         if not found:
-            return Response({"detail": "No event matches the given query."}, status=404)
+            raise NotFound("No event matches the given query.")
         return Response(self.full_events(found, with_history=True)[0], status=status)
 
     def versioned_event_id(self) -> int | None:
