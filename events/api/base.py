@@ -2,7 +2,7 @@
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -103,7 +103,6 @@ class ApiView:
             response["ETag"] = self.etag
             if self.last_modified:
                 response["Last-Modified"] = http_date(self.last_modified.timestamp())
-        patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
         return response
 
 

@@ -463,32 +463,36 @@ def test_timelinejs_gives_a_day_precise_event_year_month_and_day_and_no_end_date
     assert slide["display_date"] == "4 Sep 2016"
 
 
-def test_timelinejs_omits_the_day_of_a_month_precise_event():
+def test_timelinejs_draws_a_month_precise_event_across_its_bounds():
     when = {"earliest": "2016-08-01", "latest": "2016-08-10", "precision": "month"}
     (slide,) = slides([make_entry(date={**when, "display": "early August 2016"})])
-    assert slide["start_date"] == {"year": 2016, "month": 8}
-    assert "end_date" not in slide
+    assert slide["start_date"] == {"year": 2016, "month": 8, "day": 1}
+    assert slide["end_date"] == {"year": 2016, "month": 8, "day": 10}
     assert slide["display_date"] == "early August 2016"
 
 
-def test_timelinejs_gives_a_year_precise_event_only_its_year(seed_entries):
+def test_timelinejs_draws_a_year_precise_event_across_its_year(seed_entries):
     onset = seed_entry(seed_entries, "2011-syrian-conflict-begins")
     (slide,) = slides([onset])
-    assert slide["start_date"] == {"year": 2011}
-    assert "end_date" not in slide
+    earliest, latest = (date.fromisoformat(onset["date"][k]) for k in ("earliest", "latest"))
+    assert slide["start_date"] == {"year": 2011, "month": earliest.month, "day": earliest.day}
+    assert slide["end_date"] == {"year": latest.year, "month": latest.month, "day": latest.day}
 
 
-def test_timelinejs_gives_ranges_an_end_date(seed_entries):
+def test_timelinejs_gives_ranges_their_first_and_last_possible_days(seed_entries):
     when = {"earliest": "2016-09-02", "latest": "2016-09-04", "precision": "days"}
     (slide,) = slides([make_entry(date={**when, "display": "2–4 Sep 2016"})])
     assert slide["start_date"] == {"year": 2016, "month": 9, "day": 2}
     assert slide["end_date"] == {"year": 2016, "month": 9, "day": 4}
+    # Imprecise across a month's turn: never from the 1st of the first month.
+    when = {"earliest": "2016-08-28", "latest": "2016-09-04", "precision": "month"}
+    (slide,) = slides([make_entry(date={**when, "display": "late Aug–early Sep 2016"})])
+    assert (slide["start_date"], slide["end_date"]) == (
+        {"year": 2016, "month": 8, "day": 28},
+        {"year": 2016, "month": 9, "day": 4},
+    )
     supplies = seed_entry(seed_entries, "2016-08-fighting-cuts-aleppo-supplies")
     (slide,) = slides([supplies])
-    assert (slide["start_date"], slide["end_date"]) == (
-        {"year": 2016, "month": 8},
-        {"year": 2016, "month": 9},
-    )
     assert slide["display_date"] == supplies["date"]["display"]
 
 
