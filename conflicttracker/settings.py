@@ -274,6 +274,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Enum components first (drf-spectacular's own hook), then the error responses on every
+    # operation and nullable references valid under OpenAPI 3.0.3 (events/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "events.api.schema.add_error_responses",
+        "events.api.schema.fix_nullables",
+    ],
     # Request bodies (editors' input) and responses are different shapes.
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",

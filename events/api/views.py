@@ -34,6 +34,8 @@ from events.api.filtersets import (
 )
 from events.api.negotiation import JSONRenderer
 from events.api.pagination import KeysetPagination
+from events.api.renderers import EXPORT_RENDERERS
+from events.api.schema import FORMAT_SCHEMAS, format_responses
 from events.chronology import INTERVALS, entries_of, histogram
 from events.chronology.details import add_event_details
 from events.chronology.histogram import TooManyBuckets
@@ -53,11 +55,26 @@ INCLUDE_UNMAPPED = OpenApiParameter(
 )
 
 
+# The keyset paginator's parameters (drf-spectacular adds them to viewsets' lists only).
+PAGING_PARAMETERS = [
+    OpenApiParameter(
+        "cursor", str, description="Opaque position from a next or previous link; do not build it."
+    ),
+    OpenApiParameter(
+        "page_size",
+        int,
+        description=f"Rows per page, 1 to {KeysetPagination.max_page_size} "
+        f"(default {KeysetPagination.default_page_size}).",
+    ),
+]
+
+
 @extend_schema(
     summary="The chronology",
     description=docs.TIMELINE,
-    responses={200: s.EntrySerializer(many=True)},
-    parameters=[INCLUDE_UNMAPPED],
+    filters=True,
+    responses=format_responses(s.EntrySerializer(many=True)),
+    parameters=[INCLUDE_UNMAPPED, *PAGING_PARAMETERS],
 )
 class TimelineView(ChronologyView, GenericAPIView):
     permission_classes = [AllowAny]
@@ -75,6 +92,43 @@ class TimelineView(ChronologyView, GenericAPIView):
             self.query(), self.get_queryset(), request, url_for=self.url_for()
         )
         return self.paginator.get_paginated_response(rows)
+
+
+class TimelineExportView(TimelineView):
+    """The chronology in one format at its own URL (timeline.csv is timeline/?format=csv):
+    one operation per format in the schema, so that a generated client has a typed call for
+    each (generators read one media type per operation)."""
+
+    export_format = ""
+
+    def known_query_params(self) -> set[str]:
+        return super().known_query_params() - {"format", "cursor", "page_size"}
+
+    def perform_content_negotiation(self, request, force=False):
+        # The URL names the format: whatever Accept says (its one renderer).
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
+
+def export_view(fmt: str):
+    """The view of timeline.<fmt>, documented with that format's media type and shape."""
+    media_type, schema = FORMAT_SCHEMAS.get(fmt, FORMAT_SCHEMAS["csv"])
+
+    def get(self, request, *args, **kwargs):
+        return TimelineExportView.get(self, request, *args, **kwargs)
+
+    get = extend_schema(
+        summary=f"The chronology as {fmt} (the same as timeline/?format={fmt})",
+        description=docs.FORMATS,
+        operation_id=f"timeline_{fmt}",
+        tags=["timeline"],
+        filters=True,
+        parameters=[INCLUDE_UNMAPPED] if fmt in ("acled", "ucdp") else [],
+        responses={(200, media_type): OpenApiResponse(response=schema)},
+    )(get)
+    renderers = [r for r in EXPORT_RENDERERS if r.format == fmt]
+    namespace = {"export_format": fmt, "get": get, "renderer_classes": renderers}
+    return type(f"Timeline{fmt.title()}View", (TimelineExportView,), namespace).as_view()
 
 
 # Bounds how long a write that bypasses save() (and so the ETag) can leave counts stale.
@@ -127,11 +181,8 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The event's ETag (from its GET or the last write), or * for whatever it holds.",
 )
-CONDITIONAL_RESPONSES = {
-    200: s.EventSerializer,
-    412: OpenApiResponse(description="Stale: {errors: {If-Match: [...]}, current: <event>}."),
-    428: OpenApiResponse(description="No If-Match: {errors: {If-Match: [...]}}."),
-}
+# 412 and 428, in the error shape, are declared for every If-Match operation (events.api.schema).
+CONDITIONAL_RESPONSES = {200: s.EventSerializer}
 
 
 class CanChangeEvents(BasePermission):
@@ -252,7 +303,7 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     def expected_version(self, request, pk: int):
         return preconditions.expected_version(request, pk=pk, url=self.url_for()(pk))
 
-    @extend_schema(responses={200: s.EventSerializer(many=True)})
+    @extend_schema(responses=format_responses(s.EventSerializer(many=True)))
     def list(self, request, *args, **kwargs):
         response = self.export()
         if response is not None:
@@ -262,7 +313,7 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
         )
         return self.paginator.get_paginated_response(self.full_events(rows))
 
-    @extend_schema(responses={200: s.EventSerializer})
+    @extend_schema(responses=format_responses(s.EventSerializer))
     def retrieve(self, request, pk=None, *args, **kwargs):
         return self.event_response(id_or_404(pk))
 
