@@ -7,6 +7,7 @@ from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from events.api import cursors
 from events.api.caching import etag, freshness
 from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
 from events.api.pagination import KeysetPagination
@@ -59,6 +60,11 @@ class ApiView:
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             self.check_query_params(request)
+            if getattr(self, "pagination_class", None) is not None:
+                # A cursor alone carries its filters: every reader below (FilterBackend, the
+                # chronology's parse) sees the query the cursor continues.
+                request._request.GET = cursors.effective_params(request.query_params)
+                self.check_query_params(request)
             self.check_freshness(request)
 
     def versioned_event_id(self) -> int | None:

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from events import chronology
+from events.api import cursors
 from events.chronology.paging import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -46,7 +47,8 @@ class KeysetPagination(BasePagination):
     def _page(self, request, make) -> list:
         self.request = request
         size = self.page_size(request)
-        cursor = request.query_params.get(self.cursor_query_param) or None
+        # The keyset position: ApiView has unwrapped a cursor that carries filters.
+        cursor = cursors.unwrap(request.query_params.get(self.cursor_query_param) or "")[0] or None
         try:
             self.page = make(size, cursor)
         except CursorError as exc:
@@ -75,7 +77,8 @@ class KeysetPagination(BasePagination):
         if cursor is None:
             return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, cursor)
+        carried = cursors.wrap(cursor, self.request.query_params)
+        return replace_query_param(url, self.cursor_query_param, carried)
 
     def envelope(self, data) -> dict:
         current: Page = self.page
@@ -106,7 +109,8 @@ class KeysetPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque position from a next or previous link; do not build it.",
+                "description": "Opaque position from a next or previous link; do not build it. "
+                "It carries the filters of its query: send it alone, or with the same filters.",
                 "schema": {"type": "string"},
             },
             {

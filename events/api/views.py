@@ -58,7 +58,10 @@ INCLUDE_UNMAPPED = OpenApiParameter(
 # The keyset paginator's parameters (drf-spectacular adds them to viewsets' lists only).
 PAGING_PARAMETERS = [
     OpenApiParameter(
-        "cursor", str, description="Opaque position from a next or previous link; do not build it."
+        "cursor",
+        str,
+        description="Opaque position from a next or previous link; do not build it. It "
+        "carries the filters of its query: send it alone, or with the same filters.",
     ),
     OpenApiParameter(
         "page_size",
