@@ -321,7 +321,6 @@ CORS_EXPOSE_HEADERS = [
     "Content-Disposition",
     "Retry-After",
     "X-Events-Left-Out",
-    "X-Total-Count",
 ]
 CORS_PREFLIGHT_MAX_AGE = 86_400
 # Seconds a browser or shared cache may reuse an anonymous read before revalidating it with
