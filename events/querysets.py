@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import Lookup, StartsWith
 
+from events import search
 from events.params import as_id
 from events.permissions import is_editor
 from events.text import fold
@@ -249,8 +250,6 @@ class EventQuerySet(PeriodQuerySet):
     def mentioning(self, text: str) -> "EventQuerySet":
         """Events whose headline, summary or source excerpts hold every word of text, each as
         a word or word prefix (case and accents folded): a full-text index, see events/search.py."""
-        from events import search
-
         return search.mentioning(self, text)
 
     def in_bbox(

@@ -87,7 +87,8 @@ def test_no_filter_object_is_bound_or_changed_by_requests():
     assert {name: vars(f.field) for name, f in FILTERS.items()} == fields
 
 
-def test_a_filterset_instance_pages_the_same_events_as_the_query():
+def test_a_filterset_instance_filters_the_same_events_as_the_query():
+    # DRF's backend filters through FilterSet.qs (get_object()); exports stream the query.
     actor = ActorFactory(slug="army")
     for day in range(1, 6):
         link = EventActorFactory(
@@ -96,12 +97,11 @@ def test_a_filterset_instance_pages_the_same_events_as_the_query():
         Event.objects.filter(pk=link.event_id).update(status="published")
     filterset = ChronologyFilterSet(QueryDict("actor=army"), queryset=Event.objects.published())
     assert filterset.is_valid()
-    via_instance = [entry["id"] for entry in chronology.walk(**vars(filterset.for_paging()))]
+    query = chronology.parse(QueryDict("actor=army"))
     via_query = [
-        entry["id"]
-        for entry in chronology.stream(filterset.query, events=Event.objects.published())
+        entry["id"] for entry in chronology.stream(query, events=Event.objects.published())
     ]
-    assert via_instance == via_query and len(via_query) == 5
+    assert len(via_query) == 5
     assert list(filterset.qs.values_list("id", flat=True)) == via_query
 
 

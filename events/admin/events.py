@@ -1,9 +1,8 @@
-"""The event workbench: date entry, inlines, workflow, review queue and history."""
+"""The event workbench: the changelist, date entry, workflow actions, review queue and history."""
 
 import datetime
 from datetime import date
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
@@ -18,6 +17,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from events import dates
+from events.admin.event_form import (
+    EventActorInline,
+    EventAdminForm,
+    EventRelationInline,
+    EventSourceInline,
+)
+from events.admin.event_workflow import (
+    STATUS_ORDER,
+    WORKFLOW_BUTTON,
+    allowed_transitions,
+    error_message,
+    link_history,
+    status_badge,
+    workflow_label,
+)
 from events.admin.list_filters import (
     ActorFilter,
     DateNavigationFilter,
@@ -28,102 +42,21 @@ from events.admin.list_filters import (
 from events.admin.paging import COUNT_LIMIT, BoundedCountPaginator
 from events.admin.strict import StrictAdminInput
 from events.admin.versioning import (
-    TrackedInlineFormSet,
     VersionedAdmin,
-    VersionedForm,
     tracked_fields,
 )
-from events.admin.widgets import PreloadedAutocompleteAdmin, PreloadedChoicesForm
+from events.admin.widgets import PreloadedAutocompleteAdmin
 from events.models import (
     Actor,
     Event,
     EventActor,
     EventForReview,
-    EventRelation,
     EventSource,
 )
 from events.params import as_id, id_or_404
 from events.querysets import CHRONOLOGICAL, related_count
-from events.validators import (
-    PUBLISHER_STATUSES,
-    TRANSITIONS,
-    validate_event_dates,
-    validate_published_sources,
-)
 from events.versioning import StaleVersion
 
-WHEN_HELP = (
-    "Type the date as the source gives it: 2016, 2016-09, 2016-09-04, 2016-08-01/2016-08-10, "
-    "2016-08~ (approximate), or a phrase such as 'on Sunday', 'early August', 'some 10 days ago', "
-    "resolved against the reference date. It fills the fields below; leave it empty to edit them."
-)
-
-
-class EventActorInline(PreloadedAutocompleteAdmin, admin.TabularInline):
-    model = EventActor
-    form = PreloadedChoicesForm
-    formset = TrackedInlineFormSet
-    extra = 0
-    autocomplete_fields = ["actor"]
-    fields = ["actor", "role", "kind"]
-
-    def get_queryset(self, request):
-        # str() of a link, shown above each row, reads its actor.
-        return super().get_queryset(request).select_related("actor")
-
-
-class EventSourceForm(PreloadedChoicesForm):
-    class Meta:
-        model = EventSource
-        fields = ["article", "excerpt", "attributed_to", "date_phrase", "excerpt_start"]
-        widgets = {"excerpt": forms.Textarea(attrs={"rows": 3, "cols": 60})}
-
-
-class EventSourceFormSet(TrackedInlineFormSet):
-    """An event's sources: a published event (or one this save publishes) keeps at least one."""
-
-    def clean(self):
-        super().clean()
-        target = getattr(self.instance, "target_status", None) or self.instance.status
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data and not (self.can_delete and form.cleaned_data.get("DELETE"))
-        ]
-        try:
-            validate_published_sources(target, len(kept))
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict["sources"]) from None
-
-
-class EventSourceInline(PreloadedAutocompleteAdmin, admin.StackedInline):
-    model = EventSource
-    form = EventSourceForm
-    formset = EventSourceFormSet
-    extra = 0
-    autocomplete_fields = ["article"]
-
-    def get_queryset(self, request):
-        # str() of a source, shown above each row, reads its article.
-        return super().get_queryset(request).select_related("article")
-
-
-class EventRelationInline(PreloadedAutocompleteAdmin, admin.TabularInline):
-    model = EventRelation
-    form = PreloadedChoicesForm
-    formset = TrackedInlineFormSet
-    fk_name = "from_event"
-    extra = 0
-    autocomplete_fields = ["to_event"]
-    verbose_name = "link to another event"
-    verbose_name_plural = "links to other events"
-
-    def get_queryset(self, request):
-        # The linked event labels its autocomplete widget.
-        return super().get_queryset(request).select_related("to_event")
-
-
-# Stands for the primary key in the change URL reversed once per page.
 _PK_MARK = "0pk0"
 
 
@@ -160,109 +93,6 @@ class EventChangeList(ChangeList):
             .apply_select_related(qs)
             .prefetch_related(Prefetch("actor_links", queryset=links))
         )
-
-
-class EventAdminForm(VersionedForm, PreloadedChoicesForm):
-    # Set per request by EventAdmin.get_form: who saves, and the workflow button pressed.
-    user = None
-    requested_status: str | None = None
-
-    when = forms.CharField(required=False, label="When", help_text=WHEN_HELP)
-    when_reference = forms.DateField(
-        required=False,
-        label="Reference date",
-        help_text="The publication date of the article the phrase comes from (YYYY-MM-DD).",
-    )
-
-    class Meta:
-        model = Event
-        fields = [
-            "headline",
-            "summary",
-            "type",
-            "location",
-            "date_earliest",
-            "date_latest",
-            "date_precision",
-            "date_approximate",
-            "date_display",
-            "fatalities_best",
-            "fatalities_low",
-            "fatalities_high",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The "When" box can fill these, so the form only insists on them when it is empty.
-        for name in ("date_earliest", "date_latest", "date_precision"):
-            if name in self.fields:
-                self.fields[name].required = False
-
-    def clean(self):
-        cleaned = super().clean()
-        when = (cleaned.get("when") or "").strip()
-        if when:
-            try:
-                fuzzy = dates.parse_date_input(when, reference=cleaned.get("when_reference"))
-                validate_event_dates(fuzzy.earliest, fuzzy.latest, fields=("when", "when"))
-            except dates.DateError as exc:
-                raise ValidationError({"when": str(exc)}) from exc
-            cleaned.update(
-                date_earliest=fuzzy.earliest,
-                date_latest=fuzzy.latest,
-                date_precision=fuzzy.precision.value,
-                date_approximate=fuzzy.approximate,
-                date_display=fuzzy.display,
-            )
-            self.instance.set_date(fuzzy)
-        else:
-            for name in ("date_earliest", "date_latest", "date_precision"):
-                if not cleaned.get(name) and name in self.fields:
-                    self.add_error(name, "Give this date field, or fill in “When” above.")
-        self._check_requested_status()
-        return cleaned
-
-    def _check_requested_status(self) -> None:
-        """A workflow button ("Save and publish") must be one this user may press now."""
-        to_status = self.requested_status
-        if not to_status:
-            return
-        allowed = _allowed_transitions(self.instance, self.user)
-        if to_status not in allowed:
-            current = Event.Status(self.instance.status).label
-            wanted = Event.Status(to_status).label if to_status in Event.Status else to_status
-            self.add_error(
-                None,
-                f"This event cannot be made {wanted} from {current} by you; nothing was saved. "
-                f"Your edits are kept below.",
-            )
-            return
-        # The sources inline checks what the event will be (a published one keeps a source).
-        self.instance.target_status = to_status
-
-    def changes_since(self, version: int):
-        changes = super().changes_since(version)
-        read = self.instance.history.filter(version=version).order_by("-history_date").first()
-        if read is None:
-            return changes
-        for row in _link_history(self.instance.pk):
-            record = row["record"]
-            if record.history_date > read.history_date:
-                changes.append(_LinkChange(row["what"], record))
-        return changes
-
-
-class _LinkChange:
-    """A change to one of the event's actors, sources or links, told like a field change."""
-
-    def __init__(self, what: str, record):
-        self.what, self.record = what, record
-
-    def describe(self) -> str:
-        verb = {"+": "added", "~": "changed", "-": "removed"}[self.record.history_type]
-        by = self.record.history_user or "someone (no user recorded)"
-        when = f"{self.record.history_date:%d %b %Y %H:%M:%S} UTC"
-        return f"{by} on {when} {verb} {self.what}: {self.record.instance}"
 
 
 @admin.register(Event)
@@ -549,7 +379,7 @@ class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
         event = obj if obj is not None else Event()
         context["workflow_buttons"] = [
             (status, workflow_label(event.status, status))
-            for status in sorted(_allowed_transitions(event, request.user), key=_STATUS_ORDER)
+            for status in sorted(allowed_transitions(event, request.user), key=STATUS_ORDER)
         ]
         context["workflow_button"] = WORKFLOW_BUTTON
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -573,7 +403,7 @@ class EventAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
     def history_view(self, request, object_id, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "link_history": _link_history(pk) if (pk := as_id(str(object_id))) else [],
+            "link_history": link_history(pk) if (pk := as_id(str(object_id))) else [],
         }
         return super().history_view(request, object_id, extra_context=extra_context)
 
@@ -642,27 +472,6 @@ class EventForReviewAdmin(EventAdmin):
         )
 
 
-def status_badge(status: str) -> str:
-    label = Event.Status(status).label if status in Event.Status.values else status
-    return format_html('<span class="status-badge status-badge--{}">{}</span>', status, label)
-
-
-# The submit button that saves the form and moves the event to its value (a status).
-WORKFLOW_BUTTON = "_transition"
-_STATUS_ORDER = list(Event.Status.values).index
-
-
-def workflow_label(current: str, to_status: str) -> str:
-    """What a workflow button says: it saves the form, then moves the event."""
-    if to_status == Event.Status.REVIEW:
-        return "Save and send for review" if current == "draft" else "Save and send back to review"
-    return {
-        Event.Status.DRAFT: "Save and send back to draft",
-        Event.Status.PUBLISHED: "Save and publish",
-        Event.Status.RETRACTED: "Save and retract",
-    }[to_status]
-
-
 def _named_by(term: str, *, db: str):
     """The ids of the actors and of the places (with everything beneath them) term names.
 
@@ -682,35 +491,3 @@ def _named_by(term: str, *, db: str):
     for kind, pk in rows:
         named[kind].append(pk)
     return named["actor"], named["place"]
-
-
-def _allowed_transitions(event: Event, user) -> set[str]:
-    allowed = set(TRANSITIONS.get(event.status, set()))
-    if not user.has_perm("events.publish_event"):
-        allowed -= PUBLISHER_STATUSES
-    return allowed
-
-
-def error_message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    if isinstance(exc, StaleVersion):
-        return exc.message
-    return str(exc)
-
-
-def _link_history(event_id: int) -> list[dict]:
-    """Changes to an event's actors, sources and links, newest first, for its history page."""
-    rows = []
-    for model, label in (
-        (EventActor.history.model, "actor"),
-        (EventSource.history.model, "source"),
-    ):
-        for record in model.objects.filter(event_id=event_id).select_related("history_user"):
-            rows.append({"record": record, "what": label})
-    for record in EventRelation.history.model.objects.filter(from_event_id=event_id).select_related(
-        "history_user"
-    ):
-        rows.append({"record": record, "what": "link"})
-    rows.sort(key=lambda row: row["record"].history_date, reverse=True)
-    return rows

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from events.admin.catalogue import ArticleAdmin
-from events.admin.events import error_message
+from events.admin.event_workflow import error_message
 from events.ingest import review
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.pipeline import (

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from events.admin.strict import StrictAdminInput
+from events.interchange.dataset_files import FileError
 from events.interchange.importer import (
     LAYOUTS,
     STATUSES,
@@ -24,7 +25,6 @@ from events.interchange.importer import (
     import_file,
 )
 from events.interchange.places import merge_place
-from events.interchange.reading import FileError
 from events.models import ExternalRecord, PlaceSuggestion
 from events.permissions import is_editor
 

@@ -30,7 +30,6 @@ from events.chronology.paging import (
     EXPORT_BATCH_SIZE,
     CursorError,
     Page,
-    Plan,
     read_batches,
     read_page,
 )
@@ -49,7 +48,6 @@ __all__ = [
     "page",
     "parse",
     "stream",
-    "walk",
 ]
 
 
@@ -92,10 +90,3 @@ def histogram(
     return buckets(
         published_day_pairs(query), interval=interval, start=start or first, end=end or last
     )
-
-
-def walk(events: QuerySet, *, actors=None, scope=None, url_for: UrlFor | None = None):
-    """stream() for a plan made by ChronologyFilterSet.for_paging(): interchange's exporter
-    calls this until it calls stream(query, events=...) itself; then this goes."""
-    for rows in read_batches(Plan(events, actors=actors, scope=scope)):
-        yield from build_entries(rows, url_for=url_for)

@@ -274,12 +274,8 @@ class ChronologyFilterSet(django_filters.FilterSet):
         return _query_of(self.form.cleaned_data)
 
     def filter_queryset(self, queryset):
+        # DRF's get_object() filters through the backend (FilterSet.qs): the same query.
         return filtered(self.query, queryset)
-
-    def for_paging(self) -> Plan:
-        """The plan for this instance's events, for callers that page through a FilterSet
-        instance rather than events.chronology.stream (interchange's exporter)."""
-        return plan(self.query, self.queryset)
 
 
 FILTERS: Mapping[str, django_filters.Filter] = ChronologyFilterSet.base_filters
@@ -435,10 +431,8 @@ def plan(query: ChronologyQuery, events: QuerySet) -> Plan:
     return Plan(filtered(query, events))
 
 
-def describe(query: "ChronologyQuery | ChronologyFilterSet") -> str:
-    """A title for an export from the filters: "Islamic State, August 2017". (A valid
-    FilterSet instance stands for its query, for interchange's exporter.)"""
-    query = getattr(query, "query", query)
+def describe(query: ChronologyQuery) -> str:
+    """A title for an export from the filters: "Islamic State, August 2017"."""
     parts: list[str] = []
     named = [pk for ids in query.actors for pk in ids]
     if named:

@@ -7,6 +7,7 @@ from typing import Any
 
 from events.formats import TIME_PRECISION, actor_slots, admin_levels, coordinates, outlets
 from events.interchange import crosswalk, geography
+from events.interchange.dataset_files import Cells, cells, split_list
 from events.interchange.mapping import (
     ActorSpec,
     MappedRow,
@@ -22,7 +23,6 @@ from events.interchange.mapping import (
     unplaced,
 )
 from events.interchange.mapping import coordinates as row_coordinates
-from events.interchange.reading import Cells, cells, split_list
 
 DATASET = "acled"
 LABEL = "ACLED"

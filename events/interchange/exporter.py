@@ -14,17 +14,20 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from types import ModuleType
 from typing import Any
 
 import orjson
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
 
+from events.chronology import QueryError, describe, parse, stream
 from events.formats import FORMATS, Format, batched
 from events.interchange import acled, crosswalk, signature, ucdp
 from events.interchange.crosswalk import has_equivalent
+from events.models import Event, EventActor, EventType, ExternalRecord
 
 LAYOUTS: dict[str, ModuleType] = {"acled": acled, "ucdp": ucdp}
 INCLUDE_UNMAPPED = "include_unmapped"
@@ -77,8 +80,6 @@ def stored_ids(batch: Iterable[Mapping[str, Any]]) -> list[int]:
 
 def _facts(batch: list[Mapping[str, Any]]) -> dict[int, _Facts]:
     """{event id: _Facts} for a batch of entries, in two queries."""
-    from events.models import EventActor, ExternalRecord
-
     ids = stored_ids(batch)
     found = {pk: _Facts([], {}, []) for pk in ids}
     if not ids:
@@ -196,12 +197,6 @@ def layout_stream(
 
 def left_out_count(dataset: str, events) -> int:
     """How many events of a queryset the layout leaves out (see layout_stream), in one query."""
-    from datetime import date
-
-    from django.db.models import Q
-
-    from events.models import EventType
-
     types = EventType.objects.values_list("id", "parent__name", "name")
     unmapped = crosswalk.unmapped_type_ids(
         dataset, ((pk, parent or name, name if parent else "") for pk, parent, name in types)
@@ -269,8 +264,6 @@ def ucdp_stream(
 def dataset_days(batch: list[Mapping[str, Any]]) -> None:
     """Give each entry imported from ACLED, whose dates nobody changed, the day ACLED coded
     (`event_date`): what event_date means in every CSV layout. One query per batch."""
-    from events.models import ExternalRecord
-
     ids = stored_ids(batch)
     if not ids:
         return
@@ -295,13 +288,9 @@ def export_events(
     a tally the stream fills as it ends ({"left_out": n} for the dataset layouts).
 
     params are the API's filter names (actor, start, type, …), each with its values, plus a
-    format's own options (include_unmapped); they are checked by the same ChronologyFilterSet
-    as the API, and ExportError names a bad one.
+    format's own options (include_unmapped); they are read by the chronology's parse(), as the
+    API's are, and ExportError names a bad one.
     """
-    from events.chronology import walk
-    from events.chronology.query import ChronologyFilterSet, describe
-    from events.models import Event
-
     if fmt not in FORMATS:
         raise ExportError({"format": [f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"]})
     export = FORMATS[fmt]
@@ -313,16 +302,16 @@ def export_events(
     for name, values in params.items():
         if name != INCLUDE_UNMAPPED:
             data.setlist(name, [str(value) for value in values])
+    try:
+        query = parse(data)
+    except QueryError as exc:
+        raise ExportError(exc.errors) from None
     events = Event.objects.all() if include_unpublished else Event.objects.published()
-    filterset = ChronologyFilterSet(data, queryset=events)
-    if not filterset.is_valid():
-        raise ExportError(filterset.errors)
-    title = describe(filterset) if data else "Chronology"
-    paging = filterset.for_paging()
+    title = describe(query) if data else "Chronology"
     tally: dict = {}
     if isinstance(export, LayoutFormat):
         options["tally"] = tally
-    entries = export.stored(walk(paging.events, actors=paging.actors, scope=paging.scope))
+    entries = export.stored(stream(query, events=events))
     return export.stream(entries, title=title, **options), title, tally
 
 
@@ -335,8 +324,8 @@ def _drain(buffer: io.StringIO) -> bytes:
 
 def register() -> None:
     """Add the layouts to the export formats, and the ACLED day to every CSV layout."""
-    for name, stream in (("acled", acled_stream), ("ucdp", ucdp_stream)):
-        FORMATS[name] = LayoutFormat(name, "csv", stream)
+    for name, write in (("acled", acled_stream), ("ucdp", ucdp_stream)):
+        FORMATS[name] = LayoutFormat(name, "csv", write)
     FORMATS["csv"] = replace(FORMATS["csv"], steps=(dataset_days,))
 
 

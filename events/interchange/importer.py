@@ -30,8 +30,8 @@ from django.db import connection, transaction
 from events import triggers, validators
 from events.dates import Precision, display_text
 from events.interchange import acled, signature, ucdp
+from events.interchange.dataset_files import DatasetFile, FileError, SourceRow, read_dataset
 from events.interchange.mapping import MappedRow, PlaceSpec, RowError, headline
-from events.interchange.reading import DatasetFile, FileError, SourceRow, read_dataset
 from events.interchange.resolving import (
     ActorResolver,
     ArticleResolver,

@@ -6,6 +6,7 @@ from typing import Any
 
 from events.formats import admin_levels, coordinates, place_label
 from events.interchange import crosswalk, geography
+from events.interchange.dataset_files import Cells, cells, split_list
 from events.interchange.mapping import (
     ActorSpec,
     MappedRow,
@@ -21,7 +22,6 @@ from events.interchange.mapping import (
     parse_date,
     unplaced,
 )
-from events.interchange.reading import Cells, cells, split_list
 
 DATASET = "ucdp"
 LABEL = "UCDP GED"

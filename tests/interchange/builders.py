@@ -112,7 +112,7 @@ def read_csv(data: bytes) -> list[dict]:
 
 def file_rows(path: Path, layout) -> list[dict]:
     """A file's rows as the dataset gave them, every cell verbatim, by today's column names."""
-    from events.interchange.reading import normalise_column
+    from events.interchange.dataset_files import normalise_column
 
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)

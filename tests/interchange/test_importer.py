@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events.interchange.dataset_files import FileError
 from events.interchange.importer import import_file
-from events.interchange.reading import FileError
 from events.models import (
     Actor,
     ActorAlias,

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from events.interchange import acled, ucdp
+from events.interchange.dataset_files import FileError, read_dataset, split_list
 from events.interchange.mapping import (
     RowError,
     date_window,
@@ -13,7 +14,6 @@ from events.interchange.mapping import (
     parse_date,
     place_key,
 )
-from events.interchange.reading import FileError, read_dataset, split_list
 from tests.interchange.builders import ACLED_DEFAULTS, UCDP_DEFAULTS, acled_file
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.chronology.query import ChronologyFilterSet
+from events.chronology.query import FILTERS
 from events.formats import FORMATS
 from events.interchange.exporter import ExportError, export_events
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             help="acled, ucdp: also events the dataset has no type for (left out by default)",
         )
         filters = parser.add_argument_group("filters (as the API's query parameters)")
-        for name, field in ChronologyFilterSet.base_filters.items():
+        for name, field in FILTERS.items():
             flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
             filters.add_argument(
                 *flags,

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from events.interchange.dataset_files import FileError
 from events.interchange.importer import LAYOUTS, STATUSES, ImportReport, import_file
-from events.interchange.reading import FileError
 
 # Exit codes, the first that applies: 1 nothing imported (the file was refused), 2 bad
 # arguments (argparse), 4 stopped part-way (the report lists the lines committed before),

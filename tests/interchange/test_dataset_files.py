@@ -4,8 +4,8 @@ import codecs
 
 import pytest
 
+from events.interchange.dataset_files import FileError, read_dataset
 from events.interchange.importer import import_file
-from events.interchange.reading import FileError, read_dataset
 from events.models import ExternalRecord
 from tests.interchange.builders import acled_file
 

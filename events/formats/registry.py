@@ -1,0 +1,72 @@
+"""The Format record and FORMATS, the formats every export offers."""
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from events.formats.csv_layout import csv_stream
+from events.formats.entry_fields import Entry, batched
+from events.formats.geojson import geojson_stream
+from events.formats.ics import ics_stream
+from events.formats.timelinejs import timelinejs_stream
+
+# --- The registry -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # the ?format= value (its media type is its API renderer's: events/api/renderers.py)
+    filename_extension: str
+    # stream(entries: Iterable[dict], *, title: str) -> Iterator[bytes]; its docstring records
+    # the format's choices for the API docs.
+    stream: Callable[..., Iterator[bytes]]
+    # Steps that add facts to each batch of stored events before the stream writes them, set
+    # by the modules that know them (events.interchange gives the CSV an ACLED row's own day);
+    # each takes a list of entries and may set keys on them.
+    steps: tuple[Callable[[list[Entry]], None], ...] = ()
+
+    def filename(self, stem: str = "chronology") -> str:
+        """A safe download name, e.g. "aleppo-2016-09.geojson"."""
+        safe = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._") or "chronology"
+        return f"{safe[:100]}.{self.filename_extension}"
+
+    def content_disposition(self, stem: str = "chronology") -> str:
+        """A Content-Disposition header value that names the download."""
+        return f'inline; filename="{self.filename(stem)}"'
+
+    def stored(self, entries: Iterable[Entry]) -> Iterator[Entry]:
+        """Entries of stored events, in batches, with what the format's steps add: what every
+        export of the database streams. Entries built by hand go to stream() as they are."""
+        if not self.steps:
+            yield from entries
+            return
+        for batch in batched(entries):
+            for step in self.steps:
+                step(batch)
+            yield from batch
+
+    def options(self, params: Mapping[str, Any]) -> dict:
+        """The stream's own options from the request's parameters; ValueError names a bad one.
+        A plain format has none."""
+        return {}
+
+    def left_out(self, events, options: Mapping[str, Any]) -> int | None:
+        """How many of the filtered events the format leaves out, when it leaves any out."""
+        return None
+
+
+# The response header that says how many of the filtered events a format left out.
+LEFT_OUT_HEADER = "X-Events-Left-Out"
+
+# The formats every export offers; the datasets' layouts (acled, ucdp) register themselves
+# here (events.interchange.exporter, imported when the app is ready).
+FORMATS: dict[str, Format] = {
+    fmt.name: fmt
+    for fmt in (
+        Format("csv", "csv", csv_stream),
+        Format("geojson", "geojson", geojson_stream),
+        Format("timelinejs", "json", timelinejs_stream),
+        Format("ics", "ics", ics_stream),
+    )
+}

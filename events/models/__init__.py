@@ -1,0 +1,35 @@
+"""The event-timeline data model: articles, actors, places, event types and uncertain events.
+
+One module per job; every model is importable from here, as `from events.models import Event`.
+"""
+
+from events.models.actors import Actor, ActorAlias, ActorMembership
+from events.models.articles import Article
+from events.models.choices import ActorRole, DateBasis, EventStatus
+from events.models.events import Event, EventForReview, EventType, PublishedDayPair
+from events.models.external import ExternalRecord, PlaceSuggestion
+from events.models.links import EventActor, EventRelation, EventSource
+from events.models.places import Location, LocationAlias
+from events.models.removals import EventRemoval
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "ActorMembership",
+    "ActorRole",
+    "Article",
+    "DateBasis",
+    "Event",
+    "EventActor",
+    "EventForReview",
+    "EventRelation",
+    "EventRemoval",
+    "EventSource",
+    "EventStatus",
+    "EventType",
+    "ExternalRecord",
+    "Location",
+    "LocationAlias",
+    "PlaceSuggestion",
+    "PublishedDayPair",
+]

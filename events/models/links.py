@@ -1,0 +1,165 @@
+"""An event's links: the actors taking part, the articles that report it, related events."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from events import validators
+from events.fields import NormalisedCharField, NormalisedTextField
+from events.models.actors import Actor
+from events.models.articles import Article
+from events.models.choices import ActorRole, DateBasis
+from events.models.events import Event
+from events.querysets import (
+    EventActorQuerySet,
+)
+
+
+class EventActor(models.Model):
+    """An actor's part in an event, with a role (side A, perpetrator, mediator, …)."""
+
+    Role = ActorRole
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="actor_links")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="event_links")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # What the source said of this actor in this event (ACLED's inter1/inter2): an actor coded
+    # as state forces in one row and as an external force in another keeps both.
+    kind = models.CharField(
+        "type in this event",
+        max_length=30,
+        choices=Actor.Kind.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The actor's type as the source coded it for this event; empty: its own type.",
+    )
+    # Copies of the event's bounds, so that an actor's chronology is one range of
+    # events_eventactor_chrono_idx: database triggers keep them (events/link_bounds.py), so
+    # every writer does. The default only stands in until the trigger writes the event's
+    # bounds; on SQLite a link just saved still holds it in memory (reload it to read them).
+    date_earliest = models.DateField(editable=False, blank=True, db_default=date.min)
+    date_latest = models.DateField(editable=False, blank=True, db_default=date.min)
+
+    history = HistoricalRecords(excluded_fields=["date_earliest", "date_latest"])
+    objects = EventActorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "event actor"
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["actor", "date_earliest", "date_latest", "event"],
+                name="events_eventactor_chrono_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"], name="events_eventactor_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ActorRole.values), name="events_eventactor_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class EventSource(models.Model):
+    """A claim: the verbatim excerpt of an article that reports the event, and who said it."""
+
+    DateBasis = DateBasis
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="citations")
+    excerpt = NormalisedTextField(help_text="Verbatim text of the article that supports the event.")
+    excerpt_start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Character offset in the article text; found if empty."
+    )
+    excerpt_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    attributed_to = NormalisedCharField(
+        max_length=300,
+        blank=True,
+        help_text="Who the claim is attributed to, e.g. 'a commander in the pro-Syrian "
+        "government military alliance'.",
+    )
+    date_phrase = NormalisedCharField(
+        max_length=200, blank=True, help_text="The phrase that dates it, e.g. 'on Wednesday'."
+    )
+    # Set by article ingestion (events/ingest/): a machine proposed this citation, and says how
+    # it dated it, so the editor can check the reasoning instead of trusting it.
+    machine_proposed = models.BooleanField(
+        default=False, help_text="Proposed by article ingestion, not typed by an editor."
+    )
+    date_basis = models.CharField(
+        max_length=10,
+        choices=DateBasis.choices,
+        blank=True,
+        help_text="Where the date came from, when ingestion proposed it.",
+    )
+    date_resolution = NormalisedCharField(
+        max_length=300,
+        blank=True,
+        help_text="How the date was worked out, e.g. '“on Wednesday” → 30 Aug 2017 (counted back "
+        "from the publication date 31 Aug 2017)'.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "source excerpt"
+        ordering = ["article_id", "excerpt_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excerpt_start__isnull=True)
+                | Q(excerpt_end__isnull=True)
+                | Q(excerpt_start__lt=F("excerpt_end")),
+                name="events_eventsource_offsets_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article.outlet}: “{self.excerpt[:60]}”"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.excerpt_start is not None:
+            self.excerpt_end = self.excerpt_start + len(self.excerpt)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        validators.validate_source(self)
+
+
+class EventRelation(models.Model):
+    """A typed link between events: one contradicts, follows, is part of or duplicates another."""
+
+    class Kind(models.TextChoices):
+        CONTRADICTS = "contradicts", "contradicts"
+        FOLLOWS = "follows", "follows"
+        PART_OF = "part_of", "is part of"
+        DUPLICATE_OF = "duplicate_of", "duplicates"
+        # Flagged by article ingestion for an editor to merge or dismiss.
+        POSSIBLE_DUPLICATE = "possible_duplicate", "may duplicate"
+
+    from_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_out")
+    to_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = NormalisedCharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_event", "to_event", "kind"], name="events_eventrelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_event=F("to_event")), name="events_eventrelation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_event_id} {self.get_kind_display()} {self.to_event_id}"
