@@ -45,7 +45,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
@@ -177,11 +177,26 @@ class PrecisionsFilter(_Narrowing):
 
 
 class FatalitiesFilter(_Narrowing, django_filters.NumberFilter):
+    """fatalities_min (lookup "gte") and fatalities_max ("lte"): the best estimate, else the
+    low one; an event with neither never matches."""
+
     field_class = IntegerParamField
 
-    def apply(self, events, least):
+    def __init__(self, *args, bound: str = "gte", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bound = bound
+
+    def apply(self, events, limit):
         best_else_low = Coalesce("fatalities_best", "fatalities_low")
-        return events.alias(fatalities=best_else_low).filter(fatalities__gte=least)
+        return events.alias(fatalities=best_else_low).filter(**{f"fatalities__{self.bound}": limit})
+
+
+class FatalitiesKnownFilter(_Narrowing, django_filters.CharFilter):
+    field_class = StrictBooleanField
+
+    def apply(self, events, known):
+        unknown = Q(fatalities_best__isnull=True, fatalities_low__isnull=True)
+        return events.exclude(unknown) if known else events.filter(unknown)
 
 
 class UpdatedSinceFilter(_Narrowing, django_filters.IsoDateTimeFilter):
@@ -257,6 +272,18 @@ class ChronologyFilterSet(django_filters.FilterSet):
         column=Event._meta.get_field("fatalities_best"),
         help_text="At least this many fatalities by the best estimate (the low estimate when "
         "there is no best one). Events with unknown fatalities never match.",
+    )
+    fatalities_max = FatalitiesFilter(
+        bound="lte",
+        min_value=0,
+        column=Event._meta.get_field("fatalities_best"),
+        help_text="At most this many fatalities by the best estimate (the low estimate when "
+        "there is no best one); with fatalities_min, a range. Events with unknown fatalities "
+        "never match.",
+    )
+    fatalities_known = FatalitiesKnownFilter(
+        help_text="true: only events with a fatality estimate (best or low); false: only those "
+        "without one (unknown, which is not zero)."
     )
     updated_since = UpdatedSinceFilter(
         help_text="Only events created or changed at or after this ISO 8601 time (for sync; "
