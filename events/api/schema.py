@@ -6,6 +6,7 @@ import copy
 from drf_spectacular.utils import OpenApiResponse
 
 from events.formats import CSV_COLUMN_NAMES, FORMATS
+from events.formats.geojson import FLAT_PROPERTIES
 
 # --- Responses of the chronology's formats ------------------------------------------------------
 
@@ -98,7 +99,12 @@ GEOJSON_SCHEMA = {
                             },
                         },
                     },
-                    "properties": {"type": "object", "additionalProperties": True},
+                    "properties": {
+                        "type": "object",
+                        "description": "The chronology entry, with flat copies beside it for "
+                        "GIS tools: " + ", ".join(name for name, _ in FLAT_PROPERTIES) + ".",
+                        "additionalProperties": True,
+                    },
                 },
             },
         },

@@ -24,6 +24,7 @@ from events.api.renderers import (
     TimelineJSRenderer,
 )
 from events.formats import CHUNK_ROWS, CSV_COLUMN_NAMES, CSV_COLUMNS, FORMATS, csv_row
+from events.formats.geojson import FLAT_PROPERTIES
 from events.models import Event
 from events.seeding import load_seeds, seed_uid
 
@@ -428,7 +429,23 @@ def test_geojson_properties_are_the_entry_without_the_location_coordinates():
     assert feature["id"] == entry["uid"]
     expected = copy.deepcopy(entry)
     del expected["location"]["latitude"], expected["location"]["longitude"]
-    assert feature["properties"] == expected
+    nested = {k: v for k, v in feature["properties"].items() if k not in dict(FLAT_PROPERTIES)}
+    assert nested == expected
+
+
+def test_geojson_has_flat_properties_beside_the_nested_ones_for_gis_tools():
+    entry = make_entry(fatalities={"best": None, "low": 4, "high": 9})
+    properties = json.loads(render("geojson", [entry]))["features"][0]["properties"]
+    assert properties["date_earliest"] == entry["date"]["earliest"]
+    assert properties["date_latest"] == entry["date"]["latest"]
+    assert properties["date_precision"] == entry["date"]["precision"]
+    assert (properties["fatalities_best"], properties["fatalities_low"]) == (None, 4)
+    assert properties["type_slug"] == entry["type"]["slug"]
+    assert properties["location_slug"] == entry["location"]["slug"]
+    assert properties["date"] == entry["date"]  # The nested values stay.
+    flat = json.loads(render("geojson", [make_entry(location=None)]))["features"][0]
+    assert flat["properties"]["location_slug"] is None
+    assert flat["properties"]["geo_precision"] is None
 
 
 def test_an_empty_geojson_export_is_still_a_valid_collection():
