@@ -55,6 +55,7 @@ from events.chronology.parameters import (
     ActorsField,
     ArticlesField,
     BBoxField,
+    CountryField,
     EventTypesField,
     LocationField,
     NearField,
@@ -130,6 +131,10 @@ class LocationFilter(_Narrowing, django_filters.CharFilter):
 
     def apply(self, events, place):
         return events.in_location(place)
+
+
+class CountryFilter(LocationFilter):
+    field_class = CountryField
 
 
 class BBoxFilter(_Narrowing, django_filters.CharFilter):
@@ -251,6 +256,10 @@ class ChronologyFilterSet(django_filters.FilterSet):
     location = LocationFilter(
         help_text="A place by slug or id (or an unambiguous name), including every place "
         "beneath it."
+    )
+    country = CountryFilter(
+        help_text="A country by its ISO 3166 code, alpha-3 (SYR) or alpha-2 (SY): events "
+        "anywhere in it."
     )
     bbox = BBoxFilter(
         help_text="minlon,minlat,maxlon,maxlat: events at places inside the box (minlon > maxlon "
@@ -464,9 +473,10 @@ def describe(query: ChronologyQuery) -> str:
     named = [pk for ids in query.actors for pk in ids]
     if named:
         parts.append(" / ".join(Actor.objects.filter(id__in=named).values_list("name", flat=True)))
-    place = query.value("location")
-    if place is not None:
-        parts.append(place.name)
+    for name in ("country", "location"):
+        place = query.value(name)
+        if place is not None:
+            parts.append(place.name)
     start, end = query.start, query.end
     if start and end:
         same = (start.earliest, start.latest) == (end.earliest, end.latest)

@@ -1,4 +1,5 @@
-"""fatalities_max and fatalities_known through the one FilterSet: pages, exports, histogram."""
+"""fatalities_max, fatalities_known and country through the one FilterSet: pages, exports,
+histogram."""
 
 import csv
 import io
@@ -51,3 +52,12 @@ def test_exports_and_the_histogram_honour_them(api, tolls):
 )
 def test_bad_values_are_a_400_naming_the_parameter(api, db, query):
     assert query.split("=")[0] in errors(api.get(f"{TIMELINE}?{query}"))
+
+
+def test_country_by_iso_code_alpha_3_or_alpha_2(seeded, api):
+    syria = ids(api, f"{TIMELINE}?location=syria")
+    assert syria and ids(api, f"{TIMELINE}?country=SYR") == syria
+    assert ids(api, f"{TIMELINE}?country=sy") == syria
+    assert "country" in errors(api.get(f"{TIMELINE}?country=XX"))
+    title = api.get(f"{TIMELINE}?country=SYR&format=csv")["Content-Disposition"]
+    assert "syria" in title.lower()
