@@ -14,7 +14,7 @@ import json
 from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
-NOT_FILTERS = frozenset({"cursor", "page_size", "format"})
+NOT_FILTERS = frozenset({"cursor", "page_size", "format", "count"})
 
 
 def filters_of(params: QueryDict) -> list[list[str]]:

@@ -17,6 +17,9 @@ from events.chronology.paging import (
 )
 from events.params import ParamError, parse_int
 
+# count=true counts exactly up to this many events, then says "more than" (count_exact false).
+COUNT_CAP = 10_000
+
 
 class KeysetPagination(BasePagination):
     """Pages on the view's unique order (view.keyset_fields): no OFFSET and no COUNT(*), so
@@ -80,16 +83,18 @@ class KeysetPagination(BasePagination):
         carried = cursors.wrap(cursor, self.request.query_params)
         return replace_query_param(url, self.cursor_query_param, carried)
 
-    def envelope(self, data) -> dict:
+    def envelope(self, data, **extra) -> dict:
         current: Page = self.page
         return {
             "results": data,
             "next": self.link(current.next_cursor),
             "previous": self.link(current.previous_cursor),
+            **extra,
         }
 
-    def get_paginated_response(self, data) -> Response:
-        return Response(self.envelope(data))
+    def get_paginated_response(self, data, **extra) -> Response:
+        """The page; extra members (count and count_exact, when asked) after the links."""
+        return Response(self.envelope(data, **extra))
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         link = {"type": "string", "format": "uri", "nullable": True}
@@ -100,6 +105,12 @@ class KeysetPagination(BasePagination):
                 "results": schema,
                 "next": {**link, "description": "The following page; null on the last."},
                 "previous": {**link, "description": "The page before; null on the first."},
+                "count": {
+                    "type": "integer",
+                    "description": "With count=true only: the filtered set's size, exact up "
+                    f"to {COUNT_CAP:,} (count_exact true), else {COUNT_CAP:,}, meaning more.",
+                },
+                "count_exact": {"type": "boolean", "description": "With count=true only."},
             },
         }
 

@@ -33,7 +33,7 @@ from events.api.filtersets import (
     RemovalFilterSet,
 )
 from events.api.negotiation import JSONRenderer
-from events.api.pagination import KeysetPagination
+from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
 from events.api.schema import FORMAT_SCHEMAS, format_responses
 from events.chronology import INTERVALS, entries_of, histogram
@@ -54,6 +54,14 @@ INCLUDE_UNMAPPED = OpenApiParameter(
     "(left out by default, and counted in the X-Events-Left-Out header).",
 )
 
+
+COUNT = OpenApiParameter(
+    "count",
+    bool,
+    default=False,
+    description=f"true: the page also carries count (the filtered set's size, exact up to "
+    f"{COUNT_CAP:,}) and count_exact. Never computed unless asked.",
+)
 
 # The keyset paginator's parameters (drf-spectacular adds them to viewsets' lists only).
 PAGING_PARAMETERS = [
@@ -77,7 +85,7 @@ PAGING_PARAMETERS = [
     description=docs.TIMELINE,
     filters=True,
     responses=format_responses(s.EntrySerializer(many=True)),
-    parameters=[INCLUDE_UNMAPPED, *PAGING_PARAMETERS],
+    parameters=[INCLUDE_UNMAPPED, COUNT, *PAGING_PARAMETERS],
 )
 class TimelineView(ChronologyView, GenericAPIView):
     permission_classes = [AllowAny]
@@ -91,10 +99,11 @@ class TimelineView(ChronologyView, GenericAPIView):
         response = self.export()
         if response is not None:
             return response
+        total = self.counted(self.get_queryset())
         rows = self.paginator.paginate_chronology(
             self.query(), self.get_queryset(), request, url_for=self.url_for()
         )
-        return self.paginator.get_paginated_response(rows)
+        return self.paginator.get_paginated_response(rows, **total)
 
 
 class TimelineExportView(TimelineView):
@@ -105,7 +114,7 @@ class TimelineExportView(TimelineView):
     export_format = ""
 
     def known_query_params(self) -> set[str]:
-        return super().known_query_params() - {"format", "cursor", "page_size"}
+        return super().known_query_params() - {"format", "cursor", "page_size", "count"}
 
     def perform_content_negotiation(self, request, force=False):
         # The URL names the format: whatever Accept says (its one renderer).
@@ -126,7 +135,11 @@ def export_view(fmt: str):
         operation_id=f"timeline_{fmt}",
         tags=["timeline"],
         filters=True,
-        parameters=[INCLUDE_UNMAPPED] if fmt in ("acled", "ucdp") else [],
+        parameters=[
+            *([INCLUDE_UNMAPPED] if fmt in ("acled", "ucdp") else []),
+            # The timeline's own, which a whole export does not take.
+            *(OpenApiParameter(name, exclude=True) for name in ("count", "cursor", "page_size")),
+        ],
         responses={(200, media_type): OpenApiResponse(response=schema)},
     )(get)
     renderers = [r for r in EXPORT_RENDERERS if r.format == fmt]
@@ -197,7 +210,7 @@ class CanChangeEvents(BasePermission):
     list=extend_schema(
         summary="Events (editors: every status)",
         description=docs.EVENTS,
-        parameters=[INCLUDE_UNMAPPED],
+        parameters=[INCLUDE_UNMAPPED, COUNT],
     ),
     retrieve=extend_schema(
         summary="One event", description=docs.EVENT, parameters=[INCLUDE_UNMAPPED]
@@ -311,10 +324,11 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
         response = self.export()
         if response is not None:
             return response
+        total = self.counted(self.get_queryset())
         rows = self.paginator.paginate_chronology(
             self.query(), self.get_queryset(), request, url_for=self.url_for()
         )
-        return self.paginator.get_paginated_response(self.full_events(rows))
+        return self.paginator.get_paginated_response(self.full_events(rows), **total)
 
     @extend_schema(responses=format_responses(s.EventSerializer))
     def retrieve(self, request, pk=None, *args, **kwargs):

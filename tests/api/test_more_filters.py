@@ -61,3 +61,17 @@ def test_country_by_iso_code_alpha_3_or_alpha_2(seeded, api):
     assert "country" in errors(api.get(f"{TIMELINE}?country=XX"))
     title = api.get(f"{TIMELINE}?country=SYR&format=csv")["Content-Disposition"]
     assert "syria" in title.lower()
+
+
+def test_count_true_adds_the_total_and_nothing_counts_by_default(api, tolls, monkeypatch):
+    page = api.get(f"{TIMELINE}?page_size=1").json()
+    assert "count" not in page
+    counted = api.get(f"{TIMELINE}?page_size=1&count=true&fatalities_known=true").json()
+    assert (counted["count"], counted["count_exact"]) == (3, True)
+    assert len(counted["results"]) == 1
+    events = api.get("/api/v1/events/?count=true").json()
+    assert (events["count"], events["count_exact"]) == (4, True)
+    monkeypatch.setattr("events.api.base.COUNT_CAP", 2)
+    capped = api.get(f"{TIMELINE}?count=true").json()
+    assert (capped["count"], capped["count_exact"]) == (2, False)
+    assert "count" in errors(api.get(f"{TIMELINE}?count=maybe"))
