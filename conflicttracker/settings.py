@@ -98,11 +98,14 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "corsheaders",
     "events",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer (CommonMiddleware's redirects): preflights and CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     # A NUL anywhere in the query or path is a 400 before any view reads it.
     "events.params.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -115,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Cache-Control and Vary on every /api/ response, by audience.
+    "events.api.headers.ApiCacheHeadersMiddleware",
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout response.
@@ -302,6 +307,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Enum components first (drf-spectacular's own hook), then the error responses on every
+    # operation and nullable references valid under OpenAPI 3.0.3 (events/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "events.api.schema.add_error_responses",
+        "events.api.schema.fix_nullables",
+    ],
     # Request bodies (editors' input) and responses are different shapes.
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
@@ -316,6 +328,37 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- Cross-origin reads and caching of the API --------------------------------------------------
+
+# The API is a public read API: any web page may read it (CORS_ALLOWED_ORIGINS narrows that to
+# a list of origins, e.g. "https://dashboard.example.org"). Browsers send no cookies across
+# origins (no credentials), and only reads pass a preflight: an editor's session never works
+# from another site, and writes come from this site or from scripts with a token.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "authorization",
+    "if-modified-since",
+    "if-none-match",
+]
+# What a cross-origin script may read besides the CORS-safelisted headers.
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Content-Disposition",
+    "Retry-After",
+    "X-Events-Left-Out",
+]
+CORS_PREFLIGHT_MAX_AGE = 86_400
+# Seconds a browser or shared cache may reuse an anonymous read before revalidating it with
+# its ETag (a 304 costs one index lookup). Signed-in responses are never stored.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60, minimum=0, maximum=86_400)
 
 # The days an event may lie in (events.validators.event_date_window): from EVENT_DATE_MIN to
 # EVENT_DATE_MAX_YEARS_AHEAD years after today, for planned and announced events.

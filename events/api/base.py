@@ -1,17 +1,20 @@
 """What every API view shares: strict parameters, conditional GET, JSON errors, exports."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from events.api import cursors
 from events.api.caching import etag, freshness
 from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
-from events.api.pagination import KeysetPagination
+from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
 from events.chronology import ChronologyQuery, QueryError, describe, parse, stream
+from events.chronology.parameters import StrictBooleanField
 from events.chronology.query import ChronologyFilterSet, filtered
 from events.formats import FORMATS, LEFT_OUT_HEADER
 from events.params import FilterBackend
@@ -59,6 +62,11 @@ class ApiView:
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             self.check_query_params(request)
+            if getattr(self, "pagination_class", None) is not None:
+                # A cursor alone carries its filters: every reader below (FilterBackend, the
+                # chronology's parse) sees the query the cursor continues.
+                request._request.GET = cursors.effective_params(request.query_params)
+                self.check_query_params(request)
             self.check_freshness(request)
 
     def versioned_event_id(self) -> int | None:
@@ -103,7 +111,6 @@ class ApiView:
             response["ETag"] = self.etag
             if self.last_modified:
                 response["Last-Modified"] = http_date(self.last_modified.timestamp())
-        patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
         return response
 
 
@@ -113,8 +120,9 @@ class ChronologyView(ApiView):
     # The declared filters: the OpenAPI description and the known parameters. Requests are
     # filtered through query() and events.chronology, which instantiate no FilterSet.
     filterset_class = ChronologyFilterSet
-    # The dataset layouts' option (acled, ucdp): include events they have no equivalent for.
-    extra_query_params = ("include_unmapped",)
+    # The dataset layouts' option (acled, ucdp): include events they have no equivalent for;
+    # count=true: the page carries the total (count_events()).
+    extra_query_params = ("include_unmapped", "count")
     # Its entries are stored events: exports add what the format's steps add (Format.stored).
     exports_stored_events = True
     filter_backends = [FilterBackend]
@@ -130,6 +138,20 @@ class ChronologyView(ApiView):
             except QueryError as exc:
                 raise ValidationError(exc.errors) from None
         return self._query
+
+    def counted(self, events) -> dict:
+        """{"count": n, "count_exact": bool} when ?count=true, else {}: the filtered set's size,
+        exact up to COUNT_CAP and "more than" past it (the COUNT reads at most COUNT_CAP + 1
+        rows, so a million events never cost a full count)."""
+        raw = self.request.query_params.get("count", "")
+        try:
+            wanted = StrictBooleanField(required=False).clean(raw)
+        except DjangoValidationError as exc:
+            raise ValidationError({"count": exc.messages}) from None
+        if not wanted:
+            return {}
+        n = filtered(self.query(), events).order_by()[: COUNT_CAP + 1].count()
+        return {"count": min(n, COUNT_CAP), "count_exact": n <= COUNT_CAP}
 
     def get_export_title(self) -> str:
         return describe(self.query()) if self.request.query_params else "Chronology"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from events.models import (
@@ -31,12 +31,17 @@ def _latest(queryset: QuerySet, field: str) -> QuerySet:
     return queryset.order_by(f"-{field}").values(field)[:1]
 
 
-def _markers(events: QuerySet) -> list[tuple[QuerySet, bool]]:
+def _markers(events: QuerySet, *, public: bool) -> list[tuple[QuerySet, bool]]:
     """(subquery, is a timestamp) for everything an event, chronology or reference response
     shows. Each is one index lookup: events.updated is indexed, and the history tables' newest
     row (by primary key) stands for the newest save of actors, places, articles, types,
     links and aliases, whose own tables have no index on a change time."""
+    # The public's markers read only what the public sees: tombstones of published events and
+    # link changes of published events, so that editing drafts tells the public nothing
+    # (its ETag stays). Each is still a backwards walk of the newest rows.
     removals = EventRemoval.objects.all()
+    if public:
+        removals = removals.filter(previous_status="published")
     markers = [
         (_latest(events, "updated"), True),
         (_latest(removals, "removed_at"), True),
@@ -55,6 +60,12 @@ def _markers(events: QuerySet) -> list[tuple[QuerySet, bool]]:
         ActorMembership,
     ):
         history = model.history.model.objects.all()
+        if public and model in (EventActor, EventSource):
+            history = history.filter(event__status="published")
+        elif public and model is EventRelation:
+            history = history.filter(
+                Q(from_event__status="published") | Q(to_event__status="published")
+            )
         markers.append((_latest(history, "history_id"), False))
         markers.append((history.order_by("-history_id").values("history_date")[:1], True))
     return markers
@@ -112,7 +123,7 @@ def _freshness_query(
     """The freshness query's SQL, built once per process and database: compiling its two
     dozen subqueries took longer than running them."""
     events = Event.objects.published() if public else Event.objects.all()
-    parts = _markers(events)
+    parts = _markers(events, public=public)
     compiled = [qs.query.sql_with_params() for qs, _ in parts]
     if with_version:
         # One more index probe (the primary key): the event's version; its id is a

@@ -7,7 +7,8 @@ PAGING = (
     "Pages are keyset pages on a unique order: follow `next` and `previous` as given (the "
     "cursor is opaque). No page skips or repeats an event, even when thousands share a date; "
     "page 10,000 costs what page 1 costs; there is no cap on how far one can page. "
-    f"`page_size` is 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}). There is no total "
+    f"`page_size` is 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}). A cursor carries its "
+    "query's filters: send it alone, or with the same filters (others are a 400). No total "
     "count: the histogram gives counts."
 )
 
@@ -23,7 +24,9 @@ CACHING = (
 )
 
 FORMATS = (
-    "`?format=` or the Accept header: `json` (default, the paged envelope), or the whole "
+    "`?format=` (which wins over Accept) or the Accept header, or the format's own URL "
+    "(`timeline.csv` is `timeline/?format=csv`): `json` (default, the paged envelope), or "
+    "the whole "
     "filtered set streamed (no paging) as `csv` (text/csv: ACLED-like columns plus our "
     "bounds and precision), `geojson` (application/geo+json: an RFC 7946 FeatureCollection, "
     "coordinates [longitude, latitude], events without coordinates kept with a null "

@@ -2,7 +2,6 @@
 
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from rest_framework import exceptions, renderers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
@@ -23,17 +22,39 @@ class JSONRenderer(renderers.BaseRenderer):
 
 
 class FormatNegotiation(DefaultContentNegotiation):
-    """An unknown ?format= is a 400 naming the parameter, not DRF's bare 404."""
+    """?format= wins over Accept; Accept alone picks among the view's renderers.
+
+    A client that names a format has said what it wants: TimelineJS, a spreadsheet or a
+    generated client sends `Accept: application/json` (or a list of its own) whatever URL it
+    is given, and `?format=timelinejs` must still answer TimelineJS's JSON. An unknown
+    ?format= is a 400 naming the parameter (not DRF's bare 404); an Accept header that no
+    renderer can answer is a 406 in the API's error shape, naming what it can answer.
+    """
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        try:
-            return super().select_renderer(request, renderers, format_suffix)
-        except Http404:
+        wanted = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if wanted:
+            chosen = self.filter_renderers(renderers, wanted)
+            return chosen[0], chosen[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+    def filter_renderers(self, renderers, format):
+        chosen = [renderer for renderer in renderers if renderer.format == format]
+        if not chosen:
             known = ", ".join(renderer.format for renderer in renderers)
-            wanted = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
             raise exceptions.ValidationError(
-                {"format": [f"unknown format {wanted!r} here; use one of {known}"]}
-            ) from None
+                {"format": [f"unknown format {format!r} here; use one of {known}"]}
+            )
+        return chosen
+
+
+def not_acceptable_message(renderers) -> str:
+    types = ", ".join(dict.fromkeys(renderer.media_type for renderer in renderers))
+    formats = ", ".join(renderer.format for renderer in renderers)
+    return (
+        f"nothing here can be sent as the Accept header asks; this endpoint answers {types} "
+        f"(or name one with ?format=: {formats})"
+    )
 
 
 class NotModified(exceptions.APIException):
@@ -73,6 +94,15 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.ValidationError):
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
         response.data = {"errors": flatten_errors(response.data)}
+    elif isinstance(exc, exceptions.NotAcceptable):
+        view = context.get("view")
+        renderers = view.get_renderers() if view is not None else []
+        response.data = {"errors": {"Accept": [not_acceptable_message(renderers)]}}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        # 401, 403, 404, 405, 429: the same {"errors": {...}} shape, "detail" kept beside it.
+        response.data = {**response.data, "errors": {"detail": [str(response.data["detail"])]}}
     return response

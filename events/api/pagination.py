@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from events import chronology
+from events.api import cursors
 from events.chronology.paging import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -15,6 +16,9 @@ from events.chronology.paging import (
     page,
 )
 from events.params import ParamError, parse_int
+
+# count=true counts exactly up to this many events, then says "more than" (count_exact false).
+COUNT_CAP = 10_000
 
 
 class KeysetPagination(BasePagination):
@@ -46,7 +50,8 @@ class KeysetPagination(BasePagination):
     def _page(self, request, make) -> list:
         self.request = request
         size = self.page_size(request)
-        cursor = request.query_params.get(self.cursor_query_param) or None
+        # The keyset position: ApiView has unwrapped a cursor that carries filters.
+        cursor = cursors.unwrap(request.query_params.get(self.cursor_query_param) or "")[0] or None
         try:
             self.page = make(size, cursor)
         except CursorError as exc:
@@ -75,18 +80,21 @@ class KeysetPagination(BasePagination):
         if cursor is None:
             return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, cursor)
+        carried = cursors.wrap(cursor, self.request.query_params)
+        return replace_query_param(url, self.cursor_query_param, carried)
 
-    def envelope(self, data) -> dict:
+    def envelope(self, data, **extra) -> dict:
         current: Page = self.page
         return {
             "results": data,
             "next": self.link(current.next_cursor),
             "previous": self.link(current.previous_cursor),
+            **extra,
         }
 
-    def get_paginated_response(self, data) -> Response:
-        return Response(self.envelope(data))
+    def get_paginated_response(self, data, **extra) -> Response:
+        """The page; extra members (count and count_exact, when asked) after the links."""
+        return Response(self.envelope(data, **extra))
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         link = {"type": "string", "format": "uri", "nullable": True}
@@ -97,6 +105,12 @@ class KeysetPagination(BasePagination):
                 "results": schema,
                 "next": {**link, "description": "The following page; null on the last."},
                 "previous": {**link, "description": "The page before; null on the first."},
+                "count": {
+                    "type": "integer",
+                    "description": "With count=true only: the filtered set's size, exact up "
+                    f"to {COUNT_CAP:,} (count_exact true), else {COUNT_CAP:,}, meaning more.",
+                },
+                "count_exact": {"type": "boolean", "description": "With count=true only."},
             },
         }
 
@@ -106,7 +120,8 @@ class KeysetPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque position from a next or previous link; do not build it.",
+                "description": "Opaque position from a next or previous link; do not build it. "
+                "It carries the filters of its query: send it alone, or with the same filters.",
                 "schema": {"type": "string"},
             },
             {

@@ -149,6 +149,13 @@ class RemovalSerializer(serializers.ModelSerializer):
 
 
 class EditorRemovalSerializer(RemovalSerializer):
+    # Editors see it; anonymous clients get RemovalSerializer's rows, without it: the one
+    # declared shape (the editors') marks it optional.
+    # Not read_only: the schema marks read-only fields required. It serves output only.
+    previous_status = serializers.CharField(
+        required=False, help_text="The status it had (editors only)."
+    )
+
     class Meta(RemovalSerializer.Meta):
         fields = [*RemovalSerializer.Meta.fields, "previous_status"]
 
@@ -176,7 +183,7 @@ class ActorSerializer(serializers.ModelSerializer):
     """Reads aliases and country: the view prefetches them."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
-    country = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    country = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     event_count = serializers.IntegerField(read_only=True, help_text="Published events.")
     chronology = serializers.SerializerMethodField()
@@ -228,7 +235,7 @@ class LocationSerializer(serializers.ModelSerializer):
     """Reads parent and aliases: the view select_related / prefetches them."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:location-detail", lookup_field="slug")
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     event_count = serializers.IntegerField(
         read_only=True, help_text="Published events here or anywhere beneath."
@@ -267,7 +274,7 @@ class EventTypeSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:eventtype-detail", lookup_field="slug"
     )
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     subtypes = TypeRefSerializer(many=True, read_only=True)
     event_count = serializers.IntegerField(
         read_only=True, help_text="Published events of this type or its sub-types."
@@ -289,7 +296,7 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
     source_url = serializers.CharField(source="url", read_only=True, help_text="Where it ran.")
-    dateline = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    dateline = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     event_count = serializers.IntegerField(read_only=True, help_text="Published events citing it.")
     chronology = serializers.SerializerMethodField()
 

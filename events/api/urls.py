@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from events.api import views
 from events.api.browsable import BrowsableApiRootView
+from events.formats import FORMATS
 
 router = DefaultRouter(use_regex_path=True)
 router.APIRootView = BrowsableApiRootView
@@ -19,6 +20,7 @@ router.register("articles", views.ArticleViewSet, basename="article")
 urlpatterns = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("timeline/histogram/", views.HistogramView.as_view(), name="histogram"),
+    *(path(f"timeline.{fmt}", views.export_view(fmt), name=f"timeline-{fmt}") for fmt in FORMATS),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its set-up script as a file (?script=): no inline script for the CSP.
     path(

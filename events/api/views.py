@@ -1,7 +1,7 @@
 """API v1 views: thin layers over the chronology FilterSet, keyset pages and events.chronology."""
 
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import routers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import (
     AllowAny,
@@ -33,14 +33,16 @@ from events.api.filtersets import (
     RemovalFilterSet,
 )
 from events.api.negotiation import JSONRenderer
-from events.api.pagination import KeysetPagination
+from events.api.pagination import COUNT_CAP, KeysetPagination
+from events.api.renderers import EXPORT_RENDERERS
+from events.api.schema import FORMAT_SCHEMAS, format_responses
 from events.chronology import INTERVALS, entries_of, histogram
 from events.chronology.details import add_event_details
 from events.chronology.histogram import TooManyBuckets
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.permissions import is_editor
-from events.querysets import beneath, distinct_count
+from events.querysets import distinct_count
 from events.versioning import StaleVersion
 
 # The dataset layouts' option (format=acled or ucdp), documented beside the filters.
@@ -53,11 +55,37 @@ INCLUDE_UNMAPPED = OpenApiParameter(
 )
 
 
+COUNT = OpenApiParameter(
+    "count",
+    bool,
+    default=False,
+    description=f"true: the page also carries count (the filtered set's size, exact up to "
+    f"{COUNT_CAP:,}) and count_exact. Never computed unless asked.",
+)
+
+# The keyset paginator's parameters (drf-spectacular adds them to viewsets' lists only).
+PAGING_PARAMETERS = [
+    OpenApiParameter(
+        "cursor",
+        str,
+        description="Opaque position from a next or previous link; do not build it. It "
+        "carries the filters of its query: send it alone, or with the same filters.",
+    ),
+    OpenApiParameter(
+        "page_size",
+        int,
+        description=f"Rows per page, 1 to {KeysetPagination.max_page_size} "
+        f"(default {KeysetPagination.default_page_size}).",
+    ),
+]
+
+
 @extend_schema(
     summary="The chronology",
     description=docs.TIMELINE,
-    responses={200: s.EntrySerializer(many=True)},
-    parameters=[INCLUDE_UNMAPPED],
+    filters=True,
+    responses=format_responses(s.EntrySerializer(many=True)),
+    parameters=[INCLUDE_UNMAPPED, COUNT, *PAGING_PARAMETERS],
 )
 class TimelineView(ChronologyView, GenericAPIView):
     permission_classes = [AllowAny]
@@ -74,10 +102,52 @@ class TimelineView(ChronologyView, GenericAPIView):
         return page_cache.cached_page(self, self.page)
 
     def page(self):
+        total = self.counted(self.get_queryset())
         rows = self.paginator.paginate_chronology(
             self.query(), self.get_queryset(), self.request, url_for=self.url_for()
         )
-        return self.paginator.get_paginated_response(rows)
+        return self.paginator.get_paginated_response(rows, **total)
+
+
+class TimelineExportView(TimelineView):
+    """The chronology in one format at its own URL (timeline.csv is timeline/?format=csv):
+    one operation per format in the schema, so that a generated client has a typed call for
+    each (generators read one media type per operation)."""
+
+    export_format = ""
+
+    def known_query_params(self) -> set[str]:
+        return super().known_query_params() - {"format", "cursor", "page_size", "count"}
+
+    def perform_content_negotiation(self, request, force=False):
+        # The URL names the format: whatever Accept says (its one renderer).
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
+
+def export_view(fmt: str):
+    """The view of timeline.<fmt>, documented with that format's media type and shape."""
+    media_type, schema = FORMAT_SCHEMAS.get(fmt, FORMAT_SCHEMAS["csv"])
+
+    def get(self, request, *args, **kwargs):
+        return TimelineExportView.get(self, request, *args, **kwargs)
+
+    get = extend_schema(
+        summary=f"The chronology as {fmt} (the same as timeline/?format={fmt})",
+        description=docs.FORMATS,
+        operation_id=f"timeline_{fmt}",
+        tags=["timeline"],
+        filters=True,
+        parameters=[
+            *([INCLUDE_UNMAPPED] if fmt in ("acled", "ucdp") else []),
+            # The timeline's own, which a whole export does not take.
+            *(OpenApiParameter(name, exclude=True) for name in ("count", "cursor", "page_size")),
+        ],
+        responses={(200, media_type): OpenApiResponse(response=schema)},
+    )(get)
+    renderers = [r for r in EXPORT_RENDERERS if r.format == fmt]
+    namespace = {"export_format": fmt, "get": get, "renderer_classes": renderers}
+    return type(f"Timeline{fmt.title()}View", (TimelineExportView,), namespace).as_view()
 
 
 # Bounds how long a write that bypasses save() (and so the ETag) can leave counts stale.
@@ -130,11 +200,8 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The event's ETag (from its GET or the last write), or * for whatever it holds.",
 )
-CONDITIONAL_RESPONSES = {
-    200: s.EventSerializer,
-    412: OpenApiResponse(description="Stale: {errors: {If-Match: [...]}, current: <event>}."),
-    428: OpenApiResponse(description="No If-Match: {errors: {If-Match: [...]}}."),
-}
+# 412 and 428, in the error shape, are declared for every If-Match operation (events.api.schema).
+CONDITIONAL_RESPONSES = {200: s.EventSerializer}
 
 
 class CanChangeEvents(BasePermission):
@@ -146,7 +213,7 @@ class CanChangeEvents(BasePermission):
     list=extend_schema(
         summary="Events (editors: every status)",
         description=docs.EVENTS,
-        parameters=[INCLUDE_UNMAPPED],
+        parameters=[INCLUDE_UNMAPPED, COUNT],
     ),
     retrieve=extend_schema(
         summary="One event", description=docs.EVENT, parameters=[INCLUDE_UNMAPPED]
@@ -220,7 +287,7 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     def event_response(self, pk: int, *, status: int = 200) -> Response:
         found = entries_of(self.get_queryset().filter(pk=pk), url_for=self.url_for())
         if not found:
-            return Response({"detail": "No event matches the given query."}, status=404)
+            raise NotFound("No event matches the given query.")
         return Response(self.full_events(found, with_history=True)[0], status=status)
 
     def versioned_event_id(self) -> int | None:
@@ -255,7 +322,7 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
     def expected_version(self, request, pk: int):
         return preconditions.expected_version(request, pk=pk, url=self.url_for()(pk))
 
-    @extend_schema(responses={200: s.EventSerializer(many=True)})
+    @extend_schema(responses=format_responses(s.EventSerializer(many=True)))
     def list(self, request, *args, **kwargs):
         response = self.export()
         if response is not None:
@@ -263,12 +330,13 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
         return page_cache.cached_page(self, self.page)
 
     def page(self):
+        total = self.counted(self.get_queryset())
         rows = self.paginator.paginate_chronology(
             self.query(), self.get_queryset(), self.request, url_for=self.url_for()
         )
-        return self.paginator.get_paginated_response(self.full_events(rows))
+        return self.paginator.get_paginated_response(self.full_events(rows), **total)
 
-    @extend_schema(responses={200: s.EventSerializer})
+    @extend_schema(responses=format_responses(s.EventSerializer))
     def retrieve(self, request, pk=None, *args, **kwargs):
         return self.event_response(id_or_404(pk))
 
@@ -395,6 +463,36 @@ class ReferenceViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         # Counts are of published events, so that they match the linked chronology.
         return Event.objects.published()
 
+    def event_count(self):
+        """The correlated count of published events for one row (OuterRef("pk") and its
+        columns): evaluated only for the rows shown, by count_events()."""
+        raise NotImplementedError
+
+    def count_events(self, rows: list) -> list:
+        """Sets event_count on the rows shown, in one query over their ids only.
+
+        Counting in a second query, rather than annotating the paged queryset, keeps the
+        count off every row the database visits before the LIMIT: SQLite computes a select
+        list's subqueries before it sorts, so an annotated page sorted every row's count.
+        """
+        if rows:
+            model = type(rows[0])
+            counts = dict(
+                model.objects.filter(pk__in=[row.pk for row in rows])
+                .order_by()
+                .annotate(counted=self.event_count())
+                .values_list("pk", "counted")
+            )
+            for row in rows:
+                row.event_count = counts.get(row.pk, 0)
+        return rows
+
+    def paginate_queryset(self, queryset):
+        return self.count_events(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return self.count_events([super().get_object()])[0]
+
 
 @extend_schema_view(
     list=extend_schema(summary="Actors", description=docs.ACTORS),
@@ -408,12 +506,11 @@ class ActorViewSet(ReferenceViewSet):
 
     def get_queryset(self):
         qs = (
-            Actor.objects.select_related("country")  # The country's slug on every row.
-            .prefetch_related("aliases")  # Alias names: one query per page.
-            .annotate(
-                # A correlated count per shown row, through events_eventactor_chrono_idx.
-                event_count=distinct_count(self.published(), actor_links__actor=OuterRef("pk"))
-            )
+            Actor.objects.select_related(
+                "country"
+            ).prefetch_related(  # The country's slug on every row.
+                "aliases"
+            )  # Alias names: one query per page.
         )
         if self.action == "retrieve":
             # Memberships both ways with the actor at the other end: two queries.
@@ -433,6 +530,10 @@ class ActorViewSet(ReferenceViewSet):
             )
         return qs
 
+    def event_count(self):
+        # A correlated count per shown row, through events_eventactor_chrono_idx.
+        return distinct_count(self.published(), actor_links__actor=OuterRef("pk"))
+
 
 @extend_schema_view(
     list=extend_schema(summary="Places", description=docs.LOCATIONS),
@@ -445,14 +546,8 @@ class LocationViewSet(ReferenceViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        subtree = Location.objects.filter(beneath(F("path"), OuterRef(OuterRef("path"))))
-        qs = (
-            Location.objects.select_related("parent")  # The parent's slug on every row.
-            .prefetch_related("aliases")  # Alias names: one query per page.
-            .annotate(
-                # Events here or beneath: the subtree's ids, then events_event_location_idx.
-                event_count=distinct_count(self.published(), location_id__in=subtree.values("id"))
-            )
+        qs = Location.objects.select_related("parent").prefetch_related(
+            "aliases"  # The parent's slug on every row; alias names: one query per page.
         )
         if self.action == "retrieve":
             # The places directly beneath, in name order: one query.
@@ -460,6 +555,9 @@ class LocationViewSet(ReferenceViewSet):
                 Prefetch("children", queryset=Location.objects.order_by("name"))
             )
         return qs
+
+    def event_count(self):
+        return Location.objects.published_event_count()
 
 
 @extend_schema_view(
@@ -472,18 +570,17 @@ class EventTypeViewSet(ReferenceViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return (
-            EventType.objects.select_related("parent")  # The parent's slug on every row.
-            .prefetch_related(
-                # Sub-types by name: one query per page.
-                Prefetch("subtypes", queryset=EventType.objects.order_by("name"))
-            )
-            .annotate(
-                # Events of this type or of its sub-types, through events_event_type_idx.
-                event_count=distinct_count(
-                    self.published(), Q(type=OuterRef("pk")) | Q(type__parent=OuterRef("pk"))
-                )
-            )
+        return EventType.objects.select_related(
+            "parent"
+        ).prefetch_related(  # The parent's slug on every row.
+            # Sub-types by name: one query per page.
+            Prefetch("subtypes", queryset=EventType.objects.order_by("name"))
+        )
+
+    def event_count(self):
+        # Events of this type or of its sub-types, through events_event_type_idx.
+        return distinct_count(
+            self.published(), Q(type=OuterRef("pk")) | Q(type__parent=OuterRef("pk"))
         )
 
 
@@ -499,7 +596,10 @@ class ArticleViewSet(ReferenceViewSet):
 
     def get_queryset(self):
         return (
-            Article.objects.select_related("dateline")  # The dateline's slug on every row.
-            .defer("text")  # The full text is never served; it can be long.
-            .annotate(event_count=distinct_count(self.published(), sources__article=OuterRef("pk")))
+            Article.objects.select_related("dateline").defer(  # The dateline's slug on every row.
+                "text"
+            )  # The full text is never served; it can be long.
         )
+
+    def event_count(self):
+        return distinct_count(self.published(), sources__article=OuterRef("pk"))

@@ -181,3 +181,30 @@ class LocationField(forms.CharField):
             slugs = ", ".join(place.slug for place in found)
             raise ValidationError(f"{text!r} names more than one place ({slugs}); use a slug")
         return found[0]
+
+
+class CountryField(forms.CharField):
+    """A country by its ISO 3166 code: alpha-3 (SYR) as stored, or alpha-2 (SY)."""
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").strip().upper()
+        if not text:
+            return None
+        codes = {text}
+        if len(text) == 2:
+            import pycountry  # Only for a two-letter code: the table loads on first use.
+
+            found = pycountry.countries.get(alpha_2=text)
+            if found is not None:
+                codes.add(found.alpha_3)
+        country = (
+            Location.objects.filter(kind=Location.Kind.COUNTRY, iso_code__in=codes)
+            .order_by("id")
+            .first()
+        )
+        if country is None:
+            raise ValidationError(
+                f"no country has the ISO 3166 code {text!r}; use an alpha-3 (SYR) or alpha-2 "
+                "(SY) code of a country in the data"
+            )
+        return country

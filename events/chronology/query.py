@@ -45,7 +45,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
@@ -55,6 +55,7 @@ from events.chronology.parameters import (
     ActorsField,
     ArticlesField,
     BBoxField,
+    CountryField,
     EventTypesField,
     LocationField,
     NearField,
@@ -132,6 +133,10 @@ class LocationFilter(_Narrowing, django_filters.CharFilter):
         return events.in_location(place)
 
 
+class CountryFilter(LocationFilter):
+    field_class = CountryField
+
+
 class BBoxFilter(_Narrowing, django_filters.CharFilter):
     field_class = BBoxField
 
@@ -177,11 +182,26 @@ class PrecisionsFilter(_Narrowing):
 
 
 class FatalitiesFilter(_Narrowing, django_filters.NumberFilter):
+    """fatalities_min (lookup "gte") and fatalities_max ("lte"): the best estimate, else the
+    low one; an event with neither never matches."""
+
     field_class = IntegerParamField
 
-    def apply(self, events, least):
+    def __init__(self, *args, bound: str = "gte", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bound = bound
+
+    def apply(self, events, limit):
         best_else_low = Coalesce("fatalities_best", "fatalities_low")
-        return events.alias(fatalities=best_else_low).filter(fatalities__gte=least)
+        return events.alias(fatalities=best_else_low).filter(**{f"fatalities__{self.bound}": limit})
+
+
+class FatalitiesKnownFilter(_Narrowing, django_filters.CharFilter):
+    field_class = StrictBooleanField
+
+    def apply(self, events, known):
+        unknown = Q(fatalities_best__isnull=True, fatalities_low__isnull=True)
+        return events.exclude(unknown) if known else events.filter(unknown)
 
 
 class UpdatedSinceFilter(_Narrowing, django_filters.IsoDateTimeFilter):
@@ -237,6 +257,10 @@ class ChronologyFilterSet(django_filters.FilterSet):
         help_text="A place by slug or id (or an unambiguous name), including every place "
         "beneath it."
     )
+    country = CountryFilter(
+        help_text="A country by its ISO 3166 code, alpha-3 (SYR) or alpha-2 (SY): events "
+        "anywhere in it."
+    )
     bbox = BBoxFilter(
         help_text="minlon,minlat,maxlon,maxlat: events at places inside the box (minlon > maxlon "
         "crosses the antimeridian). Events without coordinates never match."
@@ -257,6 +281,18 @@ class ChronologyFilterSet(django_filters.FilterSet):
         column=Event._meta.get_field("fatalities_best"),
         help_text="At least this many fatalities by the best estimate (the low estimate when "
         "there is no best one). Events with unknown fatalities never match.",
+    )
+    fatalities_max = FatalitiesFilter(
+        bound="lte",
+        min_value=0,
+        column=Event._meta.get_field("fatalities_best"),
+        help_text="At most this many fatalities by the best estimate (the low estimate when "
+        "there is no best one); with fatalities_min, a range. Events with unknown fatalities "
+        "never match.",
+    )
+    fatalities_known = FatalitiesKnownFilter(
+        help_text="true: only events with a fatality estimate (best or low); false: only those "
+        "without one (unknown, which is not zero)."
     )
     updated_since = UpdatedSinceFilter(
         help_text="Only events created or changed at or after this ISO 8601 time (for sync; "
@@ -437,9 +473,10 @@ def describe(query: ChronologyQuery) -> str:
     named = [pk for ids in query.actors for pk in ids]
     if named:
         parts.append(" / ".join(Actor.objects.filter(id__in=named).values_list("name", flat=True)))
-    place = query.value("location")
-    if place is not None:
-        parts.append(place.name)
+    for name in ("country", "location"):
+        place = query.value(name)
+        if place is not None:
+            parts.append(place.name)
     start, end = query.start, query.end
     if start and end:
         same = (start.earliest, start.latest) == (end.earliest, end.latest)

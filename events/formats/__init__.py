@@ -38,14 +38,13 @@ from events.formats.ics import (
     ics_vevent,
 )
 from events.formats.registry import FORMATS, LEFT_OUT_HEADER, Format
-from events.formats.timelinejs import DATE_PARTS, timelinejs_slide, timelinejs_stream
+from events.formats.timelinejs import timelinejs_slide, timelinejs_stream
 
 __all__ = [
     "ADMIN_KINDS",
     "CHUNK_ROWS",
     "CSV_COLUMNS",
     "CSV_COLUMN_NAMES",
-    "DATE_PARTS",
     "FORMATS",
     "GEO_PRECISION",
     "ICS_LINE_OCTETS",

@@ -47,6 +47,7 @@ def ics_stream(
     means that, and an unchanged export is byte-identical); TRANSP:TRANSPARENT keeps
     subscribers from showing as busy. TEXT is escaped (backslash, semicolon, comma, newline),
     lines are folded at 75 octets without splitting a UTF-8 character, every line ends in CRLF.
+    A calendar without events holds a VTIMEZONE for UTC (ICS_EMPTY_COMPONENT).
     """
     header = (
         "BEGIN:VCALENDAR",
@@ -57,9 +58,30 @@ def ics_stream(
         f"X-WR-CALNAME:{ics_escape(title)}",
     )
     yield b"".join(ics_fold(line) for line in header)
+    empty = True
     for batch in batched(entries):
+        empty = False
         yield b"".join(ics_fold(line) for entry in batch for line in ics_vevent(entry, uid_domain))
+    if empty:
+        yield b"".join(ics_fold(line) for line in ICS_EMPTY_COMPONENT)
     yield ics_fold("END:VCALENDAR")
+
+
+# RFC 5545 §3.4/§3.6: a VCALENDAR holds one component or more. A calendar with no events gets
+# the most inert one, a VTIMEZONE for UTC (valid: TZID and one STANDARD with its DTSTART and
+# offsets), which calendar clients do not show; a placeholder VEVENT would be a false event,
+# and an X- property is not a component.
+ICS_EMPTY_COMPONENT = (
+    "BEGIN:VTIMEZONE",
+    "TZID:UTC",
+    "BEGIN:STANDARD",
+    "DTSTART:19700101T000000",
+    "TZOFFSETFROM:+0000",
+    "TZOFFSETTO:+0000",
+    "TZNAME:UTC",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+)
 
 
 def ics_vevent(entry: Entry, uid_domain: str = ICS_UID_DOMAIN) -> list[str]:

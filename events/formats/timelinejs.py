@@ -20,24 +20,18 @@ from events.formats.entry_fields import (
 
 # --- TimelineJS -------------------------------------------------------------------------------
 
-# The parts of a bound each precision knows.
-DATE_PARTS = {
-    "day": ("year", "month", "day"),
-    "days": ("year", "month", "day"),
-    "week": ("year", "month", "day"),
-    "month": ("year", "month"),
-    "year": ("year",),
-}
-
 
 def timelinejs_stream(entries: Iterable[Entry], *, title: str = "Chronology") -> Iterator[bytes]:
     """TimelineJS: Knight Lab's timeline JSON, {"title": slide, "events": [slide, ...]}.
 
-    A date object carries only the parts our precision knows: a day-, days- or week-precise
-    bound has year, month and day; a month-precise one year and month; a year-precise one the
-    year alone. `end_date` is written when the bounds differ at that precision (a month event
-    within one month has none, a week has one). `display_date` is our display text ("early
-    August 2016", "c. 25 Aug 2016"), so no day is invented. All text is HTML-escaped; the slide
+    `start_date` is the earliest possible day and `end_date` the latest (when it differs),
+    each as year, month and day whatever the precision: TimelineJS reads a missing day or
+    month as the 1st, so "Feb–3 Sep 2016" written as {2016} would be drawn as a point on
+    1 January, and "28 Aug–4 Sep 2016" as {2016, 8}–{2016, 9} from 1 August, before the
+    event can have happened and out of order. With both bounds, every event is drawn across
+    the days it may have happened on, sorted as the chronology is. `display_date` is our
+    display text ("early August 2016", "c. 25 Aug 2016"), which TimelineJS shows instead of
+    the days, so no day is claimed. All text is HTML-escaped; the slide
     text is the summary, the place and each cited excerpt with its attribution, outlet and date.
     `group` is the top-level event type, `unique_id` the uid (else "event-<id>"); no `media`.
     The title slide carries the export title and no date.
@@ -51,9 +45,8 @@ def timelinejs_stream(entries: Iterable[Entry], *, title: str = "Chronology") ->
 def timelinejs_slide(entry: Entry) -> dict[str, Any]:
     """One entry as a TimelineJS slide."""
     when = _section(entry, "date")
-    parts = DATE_PARTS.get(when.get("precision") or "", DATE_PARTS["day"])
-    start = _date_object(_day(when.get("earliest")), parts)
-    end = _date_object(_day(when.get("latest")), parts)
+    start = _date_object(_day(when.get("earliest")))
+    end = _date_object(_day(when.get("latest")))
     group, _ = type_names(entry)
     slide: dict[str, Any] = {"start_date": start}
     if end and end != start:
@@ -67,8 +60,8 @@ def timelinejs_slide(entry: Entry) -> dict[str, Any]:
     return slide
 
 
-def _date_object(day: date | None, parts: tuple[str, ...]) -> dict[str, int]:
-    return {part: getattr(day, part) for part in parts} if day else {}
+def _date_object(day: date | None) -> dict[str, int]:
+    return {"year": day.year, "month": day.month, "day": day.day} if day else {}
 
 
 def _slide_html(entry: Entry) -> str:

@@ -199,7 +199,36 @@ class Event(VersionedModel):
             validators.validate_published_sources(self.status, int(self.sources.exists()))
         if not self.date_display and self.date_earliest and self.date_latest:
             self.date_display = self.generated_display()
-        super().save(*args, **kwargs)
+        stored = None if adding else self.stored_status()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            leaving = stored == self.Status.PUBLISHED and self.status != self.Status.PUBLISHED
+            if leaving and (written is None or "status" in written):
+                # Whoever moves an event off the published record (the transition endpoint,
+                # the admin, a script's save()), clients copying it must drop it: a tombstone
+                # for events/removed/, which also moves the public ETag.
+                EventRemoval.record(
+                    [self],
+                    reason=EventRemoval.Reason.RETRACTED
+                    if self.status == self.Status.RETRACTED
+                    else EventRemoval.Reason.UNPUBLISHED,
+                    previous_status=self.Status.PUBLISHED,
+                )
+        self._stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        # The status as stored, so that save() knows when it leaves the published record.
+        if "status" in field_names:
+            event._stored_status = event.status
+        return event
+
+    def stored_status(self) -> str | None:
+        """The status the row has in the database (as read; else one query)."""
+        if hasattr(self, "_stored_status"):
+            return self._stored_status
+        return Event.objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
     def get_absolute_url(self) -> str:
         return reverse("admin:events_event_change", args=[self.pk])
@@ -270,25 +299,15 @@ class Event(VersionedModel):
                 if field.name not in edits:
                     setattr(self, field.attname, getattr(current, field.attname))
             validators.validate_transition(self, to_status, user=user)
-            leaving_published = (
-                self.status == self.Status.PUBLISHED and to_status != self.Status.PUBLISHED
-            )
+            self._stored_status = current.status
             self.status = to_status
             if to_status == self.Status.PUBLISHED:
                 self.published_at = timezone.now()
             self._change_reason = reason or f"status → {to_status}"
             if user is not None and getattr(user, "is_authenticated", False):
                 self._history_user = user
+            # save() writes the tombstone when this leaves the published record.
             self.save(update_fields=["status", "published_at", *edits])
-            if leaving_published:
-                # Clients copying the published record must drop it: see events/removed/.
-                EventRemoval.record(
-                    [self],
-                    reason=EventRemoval.Reason.RETRACTED
-                    if to_status == self.Status.RETRACTED
-                    else EventRemoval.Reason.UNPUBLISHED,
-                    previous_status=self.Status.PUBLISHED,
-                )
 
 
 class PublishedDayPair(models.Model):

@@ -24,6 +24,7 @@ from events.api.renderers import (
     TimelineJSRenderer,
 )
 from events.formats import CHUNK_ROWS, CSV_COLUMN_NAMES, CSV_COLUMNS, FORMATS, csv_row
+from events.formats.geojson import FLAT_PROPERTIES
 from events.models import Event
 from events.seeding import load_seeds, seed_uid
 
@@ -428,7 +429,23 @@ def test_geojson_properties_are_the_entry_without_the_location_coordinates():
     assert feature["id"] == entry["uid"]
     expected = copy.deepcopy(entry)
     del expected["location"]["latitude"], expected["location"]["longitude"]
-    assert feature["properties"] == expected
+    nested = {k: v for k, v in feature["properties"].items() if k not in dict(FLAT_PROPERTIES)}
+    assert nested == expected
+
+
+def test_geojson_has_flat_properties_beside_the_nested_ones_for_gis_tools():
+    entry = make_entry(fatalities={"best": None, "low": 4, "high": 9})
+    properties = json.loads(render("geojson", [entry]))["features"][0]["properties"]
+    assert properties["date_earliest"] == entry["date"]["earliest"]
+    assert properties["date_latest"] == entry["date"]["latest"]
+    assert properties["date_precision"] == entry["date"]["precision"]
+    assert (properties["fatalities_best"], properties["fatalities_low"]) == (None, 4)
+    assert properties["type_slug"] == entry["type"]["slug"]
+    assert properties["location_slug"] == entry["location"]["slug"]
+    assert properties["date"] == entry["date"]  # The nested values stay.
+    flat = json.loads(render("geojson", [make_entry(location=None)]))["features"][0]
+    assert flat["properties"]["location_slug"] is None
+    assert flat["properties"]["geo_precision"] is None
 
 
 def test_an_empty_geojson_export_is_still_a_valid_collection():
@@ -463,32 +480,36 @@ def test_timelinejs_gives_a_day_precise_event_year_month_and_day_and_no_end_date
     assert slide["display_date"] == "4 Sep 2016"
 
 
-def test_timelinejs_omits_the_day_of_a_month_precise_event():
+def test_timelinejs_draws_a_month_precise_event_across_its_bounds():
     when = {"earliest": "2016-08-01", "latest": "2016-08-10", "precision": "month"}
     (slide,) = slides([make_entry(date={**when, "display": "early August 2016"})])
-    assert slide["start_date"] == {"year": 2016, "month": 8}
-    assert "end_date" not in slide
+    assert slide["start_date"] == {"year": 2016, "month": 8, "day": 1}
+    assert slide["end_date"] == {"year": 2016, "month": 8, "day": 10}
     assert slide["display_date"] == "early August 2016"
 
 
-def test_timelinejs_gives_a_year_precise_event_only_its_year(seed_entries):
+def test_timelinejs_draws_a_year_precise_event_across_its_year(seed_entries):
     onset = seed_entry(seed_entries, "2011-syrian-conflict-begins")
     (slide,) = slides([onset])
-    assert slide["start_date"] == {"year": 2011}
-    assert "end_date" not in slide
+    earliest, latest = (date.fromisoformat(onset["date"][k]) for k in ("earliest", "latest"))
+    assert slide["start_date"] == {"year": 2011, "month": earliest.month, "day": earliest.day}
+    assert slide["end_date"] == {"year": latest.year, "month": latest.month, "day": latest.day}
 
 
-def test_timelinejs_gives_ranges_an_end_date(seed_entries):
+def test_timelinejs_gives_ranges_their_first_and_last_possible_days(seed_entries):
     when = {"earliest": "2016-09-02", "latest": "2016-09-04", "precision": "days"}
     (slide,) = slides([make_entry(date={**when, "display": "2–4 Sep 2016"})])
     assert slide["start_date"] == {"year": 2016, "month": 9, "day": 2}
     assert slide["end_date"] == {"year": 2016, "month": 9, "day": 4}
+    # Imprecise across a month's turn: never from the 1st of the first month.
+    when = {"earliest": "2016-08-28", "latest": "2016-09-04", "precision": "month"}
+    (slide,) = slides([make_entry(date={**when, "display": "late Aug–early Sep 2016"})])
+    assert (slide["start_date"], slide["end_date"]) == (
+        {"year": 2016, "month": 8, "day": 28},
+        {"year": 2016, "month": 9, "day": 4},
+    )
     supplies = seed_entry(seed_entries, "2016-08-fighting-cuts-aleppo-supplies")
     (slide,) = slides([supplies])
-    assert (slide["start_date"], slide["end_date"]) == (
-        {"year": 2016, "month": 8},
-        {"year": 2016, "month": 9},
-    )
     assert slide["display_date"] == supplies["date"]["display"]
 
 
