@@ -269,6 +269,14 @@ class EventQuerySet(PeriodQuerySet):
         places = self._related("location").objects.subtree(location)
         return self.filter(location_id__in=places.values("id"))
 
+    def in_locations(self, locations) -> "EventQuerySet":
+        """Events at any of these places or anywhere beneath one: one indexed path range each."""
+        within = Q()
+        for location in locations:
+            within |= beneath(F("path"), location.path)
+        places = self._related("location").objects.filter(within)
+        return self.filter(location_id__in=places.values("id"))
+
     def _related(self, name: str) -> type[models.Model]:
         """The model at the other end of a relation ("location": Location)."""
         return self.model._meta.get_field(name).related_model

@@ -27,7 +27,7 @@ def test_a_parsed_query_is_frozen_and_resolves_names_to_ids():
     place = LocationFactory(slug="aleppo")
     query = parse("actor=army&location=aleppo&start=2016-09&date_mode=within&q=shelling")
     assert query.actor_ids == frozenset({actor.pk}) and query.within
-    assert query.value("location") == place and query.value("q") == "shelling"
+    assert query.value("location") == (place,) and query.value("q") == "shelling"
     assert query.period == (datetime.date(2016, 9, 1), None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         query.role = "target"
