@@ -63,6 +63,7 @@ from events.chronology.parameters import (
     OutletsField,
     PartialDateField,
     PrecisionsField,
+    RepeatedField,
     StrictBooleanField,
 )
 from events.dates import FuzzyDate
@@ -387,6 +388,11 @@ class ChronologyFilterSet(django_filters.FilterSet):
 
 FILTERS: Mapping[str, django_filters.Filter] = ChronologyFilterSet.base_filters
 _NARROWING = {name for name, declared in FILTERS.items() if isinstance(declared, _Narrowing)}
+# The parameters that may be repeated (?actor=a&actor=b): the API, the pages and the export
+# command read each of these as a list.
+REPEATABLE = frozenset(
+    name for name, declared in FILTERS.items() if issubclass(declared.field_class, RepeatedField)
+)
 # Each parameter's field, built once with the filters: parse() only calls their clean().
 _FIELDS = {name: declared.field for name, declared in FILTERS.items()}
 
