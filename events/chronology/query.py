@@ -518,25 +518,11 @@ def narrowed(query: ChronologyQuery, events: QuerySet) -> QuerySet:
     events = in_period(query, events)
     for name, value in query.narrowing:
         events = FILTERS[name].filter(events, value)
-    return events.filter(dyad_condition(query)) if query.dyad else events
-
-
-def dyad_condition(query: ChronologyQuery) -> Q:
-    """Events where an actor_a is on one side and an actor_b on the opposing one, either way
-    round: four subqueries of links, each an actor's range of events_eventactor_chrono_idx
-    within the period (the links carry their event's bounds)."""
+    if not query.dyad:
+        return events
     start, end = query.period
-
-    def on_side(actor_ids: frozenset[int], roles) -> Q:
-        links = EventActor.objects.of_actors(
-            actor_ids, start=start, end=end, within=query.within, floor=query.floor
-        ).filter(role__in=roles)
-        return Q(id__in=links.values("event_id"))
-
-    first, second = query.dyad
-    side_a, side_b = SIDES
-    return (on_side(first, side_a) & on_side(second, side_b)) | (
-        on_side(first, side_b) & on_side(second, side_a)
+    return events.facing(
+        *query.dyad, sides=SIDES, start=start, end=end, within=query.within, floor=query.floor
     )
 
 
