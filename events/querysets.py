@@ -247,6 +247,34 @@ class EventQuerySet(PeriodQuerySet):
         )
         return self.filter(id__in=links.values("event_id"))
 
+    def facing(
+        self,
+        first_ids,
+        second_ids,
+        *,
+        sides,
+        start: date | None = None,
+        end: date | None = None,
+        within: bool = False,
+        floor: date | None = None,
+    ) -> "EventQuerySet":
+        """A dyad: events where one of first_ids is on one side and one of second_ids on the
+        opposing one, either way round. sides: the roles of each side (events.models.SIDES).
+
+        Four subqueries of links, each an actor's range of events_eventactor_chrono_idx within
+        [start, end] (the links carry their event's bounds)."""
+        links = self._related("actor_links").objects
+
+        def on(actor_ids, roles) -> Q:
+            linked = links.of_actors(actor_ids, start=start, end=end, within=within, floor=floor)
+            return Q(id__in=linked.filter(role__in=roles).values("event_id"))
+
+        one, other = sides
+        return self.filter(
+            (on(first_ids, one) & on(second_ids, other))
+            | (on(first_ids, other) & on(second_ids, one))
+        )
+
     def mentioning(self, text: str) -> "EventQuerySet":
         """Events whose headline, summary or source excerpts hold every word of text, each as
         a word or word prefix (case and accents folded): a full-text index, see events/search.py."""
@@ -267,6 +295,14 @@ class EventQuerySet(PeriodQuerySet):
     def in_location(self, location) -> "EventQuerySet":
         """Events at this place or anywhere beneath it in the hierarchy."""
         places = self._related("location").objects.subtree(location)
+        return self.filter(location_id__in=places.values("id"))
+
+    def in_locations(self, locations) -> "EventQuerySet":
+        """Events at any of these places or anywhere beneath one: one indexed path range each."""
+        within = Q()
+        for location in locations:
+            within |= beneath(F("path"), location.path)
+        places = self._related("location").objects.filter(within)
         return self.filter(location_id__in=places.values("id"))
 
     def _related(self, name: str) -> type[models.Model]:

@@ -13,7 +13,13 @@ from events import chronology
 from events.chronology import entries as spec
 from events.chronology.query import FILTERS, MAX_WALKED_ACTORS, ChronologyFilterSet, plan
 from events.models import ActorMembership, Event
-from tests.factories import ActorFactory, EventActorFactory, EventFactory, LocationFactory
+from tests.factories import (
+    ActorFactory,
+    ArticleFactory,
+    EventActorFactory,
+    EventFactory,
+    LocationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +33,7 @@ def test_a_parsed_query_is_frozen_and_resolves_names_to_ids():
     place = LocationFactory(slug="aleppo")
     query = parse("actor=army&location=aleppo&start=2016-09&date_mode=within&q=shelling")
     assert query.actor_ids == frozenset({actor.pk}) and query.within
-    assert query.value("location") == place and query.value("q") == "shelling"
+    assert query.value("location") == (place,) and query.value("q") == "shelling"
     assert query.period == (datetime.date(2016, 9, 1), None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         query.role = "target"
@@ -40,6 +46,31 @@ def test_every_bad_parameter_is_named_with_its_problem():
     assert set(errors) == {"actor", "bbox", "precision", "fatalities_min", "start"}
     assert "no actor has the slug, id, name or alias 'nobody'" in errors["actor"][0]
     assert errors["start"] == ["start 2019 is after end 2016"]
+
+
+def test_places_outlets_precisions_and_a_dyad_are_held_resolved_and_titled():
+    army, rebels = (
+        ActorFactory(slug="army", name="Army"),
+        ActorFactory(slug="rebels", name="Rebels"),
+    )
+    aleppo, idlib = LocationFactory(slug="aleppo", name="Aleppo"), LocationFactory(slug="idlib")
+    idlib.name = "Idlib"
+    idlib.save()
+    ArticleFactory(outlet="Reuters")
+    query = parse(
+        "location=aleppo&location=IDLIB&geo_precision=exact&geo_precision=4&outlet=reuters"
+        "&actor_a=army&actor_b=rebels"
+    )
+    assert query.value("location") == (aleppo, idlib)
+    assert query.value("geo_precision") == (1, 4) and query.value("outlet") == ("Reuters",)
+    assert query.dyad == (frozenset({army.pk}), frozenset({rebels.pk})) and query.narrows
+    assert chronology.describe(query) == "Army v. Rebels, Aleppo / Idlib, reported by Reuters"
+    with pytest.raises(chronology.QueryError) as caught:
+        parse("actor_a=army&geo_precision=9&outlet=nobody&location=aleppo&location=nowhere")
+    assert set(caught.value.errors) == {"actor_b", "geo_precision", "outlet", "location"}
+    assert caught.value.errors["actor_b"] == [
+        "actor_b is needed with actor_a: a dyad has two sides"
+    ]
 
 
 def test_an_alliance_with_its_members_is_walked_up_to_the_bound_then_read_as_a_set():

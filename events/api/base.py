@@ -15,7 +15,7 @@ from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
 from events.chronology import ChronologyQuery, QueryError, describe, parse, stream
 from events.chronology.parameters import StrictBooleanField
-from events.chronology.query import ChronologyFilterSet, filtered
+from events.chronology.query import REPEATABLE, ChronologyFilterSet, filtered
 from events.formats import FORMATS, LEFT_OUT_HEADER
 from events.params import FilterBackend
 from events.permissions import is_editor
@@ -128,7 +128,7 @@ class ChronologyView(ApiView):
     filter_backends = [FilterBackend]
     pagination_class = KeysetPagination
     renderer_classes = [JSONRenderer, *EXPORT_RENDERERS]
-    repeatable_query_params = frozenset({"actor", "type", "article", "precision"})
+    repeatable_query_params = REPEATABLE
 
     def query(self) -> ChronologyQuery:
         """The request's filters, checked; a 400 naming each bad parameter otherwise."""

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from events.dates import DateError, parse_partial_iso
 from events.models import Actor, Article, Event, EventType, Location
-from events.params import as_id
+from events.params import ParamError, as_id, parse_int
 
 # --- Form fields ------------------------------------------------------------------------------
 
@@ -164,23 +164,72 @@ class PrecisionsField(RepeatedField):
         return text
 
 
+def place_named(text: str) -> Location:
+    """The place a slug or id names (a name or alias too when it names one place only)."""
+    exact = Q(slug=text.lower()) | Q(pk=as_id(text))
+    found = list(Location.objects.filter(exact)[:2]) or list(Location.objects.matching(text)[:2])
+    if not found:
+        raise ValidationError(f"no place has the slug, id, name or alias {text!r}")
+    if len(found) > 1:
+        slugs = ", ".join(place.slug for place in found)
+        raise ValidationError(f"{text!r} names more than one place ({slugs}); use a slug")
+    return found[0]
+
+
 class LocationField(forms.CharField):
-    """A slug or id (a name or alias too when it names one place only)."""
+    """One place: a slug or id (a name or alias too when it names one place only)."""
 
     def to_python(self, value):
         text = (super().to_python(value) or "").strip()
-        if not text:
-            return None
-        exact = Q(slug=text.lower()) | Q(pk=as_id(text))
-        found = list(Location.objects.filter(exact)[:2]) or list(
-            Location.objects.matching(text)[:2]
+        return place_named(text) if text else None
+
+
+class LocationsField(RepeatedField):
+    """Each value (a slug or id, or an unambiguous name) → the place it names; blank values
+    are absent, as a single blank ?location= always was."""
+
+    def to_python(self, value):
+        values = value if isinstance(value, list) else [value] if value else []
+        return super().to_python([item for item in values if item and item.strip()])
+
+    def clean_one(self, text: str) -> Location:
+        return place_named(text)
+
+
+class GeoPrecisionsField(RepeatedField):
+    """Each value → a place precision (Location.GeoPrecision, UCDP's where_prec scale): its
+    number, 1 to 7, or its name (exact, near, district, governorate, region, country,
+    water_or_air)."""
+
+    NAMES = {choice.name.lower(): choice.value for choice in Location.GeoPrecision}
+
+    def clean_one(self, text: str) -> int:
+        named = self.NAMES.get(text.lower())
+        if named is not None:
+            return named
+        scale = Location.GeoPrecision.values
+        try:
+            return parse_int(text, minimum=min(scale), maximum=max(scale))
+        except ParamError as exc:
+            names = ", ".join(self.NAMES)
+            raise ValidationError(
+                f"unknown place precision {text!r} ({exc}); use 1 to 7 or one of {names}"
+            ) from None
+
+
+class OutletsField(RepeatedField):
+    """Each value → an outlet's name as stored (Article.outlet, case-insensitive)."""
+
+    def clean_one(self, text: str) -> str:
+        stored = (
+            Article.objects.filter(outlet__iexact=text)
+            .order_by()
+            .values_list("outlet", flat=True)
+            .first()
         )
-        if not found:
-            raise ValidationError(f"no place has the slug, id, name or alias {text!r}")
-        if len(found) > 1:
-            slugs = ", ".join(place.slug for place in found)
-            raise ValidationError(f"{text!r} names more than one place ({slugs}); use a slug")
-        return found[0]
+        if stored is None:
+            raise ValidationError(f"no article in the data is from the outlet {text!r}")
+        return stored
 
 
 class CountryField(forms.CharField):

@@ -57,14 +57,26 @@ from events.chronology.parameters import (
     BBoxField,
     CountryField,
     EventTypesField,
-    LocationField,
+    GeoPrecisionsField,
+    LocationsField,
     NearField,
+    OutletsField,
     PartialDateField,
     PrecisionsField,
+    RepeatedField,
     StrictBooleanField,
 )
 from events.dates import FuzzyDate
-from events.models import Actor, ActorRole, Event, EventActor, EventSource
+from events.models import (
+    SIDES,
+    Actor,
+    ActorRole,
+    Article,
+    Event,
+    EventActor,
+    EventSource,
+    Location,
+)
 from events.params import DateTimeParamField, IntegerParamField
 from events.querysets import earliest_overlap
 
@@ -122,19 +134,38 @@ class ActorsFilter(_Together):
     field_class = ActorsField
 
 
+@_repeatable(
+    "One side of a dyad, with actor_b for the other: an actor as actor takes it (slug, id, name "
+    "or alias; repeat for any of several). Events where an actor_a is on one side (side A, "
+    "associated with A, perpetrator; or side B, associated with B, target) and an actor_b on "
+    "the opposing one."
+)
+class DyadFilter(_Together):
+    field_class = ActorsField
+
+
 class MembersFilter(_Together, django_filters.CharFilter):
     field_class = StrictBooleanField
 
 
-class LocationFilter(_Narrowing, django_filters.CharFilter):
-    field_class = LocationField
+@_repeatable(
+    "A place by slug or id (or an unambiguous name), including every place beneath it. "
+    "Repeat for several (location=aleppo&location=idlib): events in any of them."
+)
+class LocationsFilter(_Narrowing):
+    field_class = LocationsField
 
-    def apply(self, events, place):
-        return events.in_location(place)
+    def apply(self, events, places):
+        if len(places) == 1:
+            return events.in_location(places[0])
+        return events.in_locations(places)
 
 
-class CountryFilter(LocationFilter):
+class CountryFilter(_Narrowing, django_filters.CharFilter):
     field_class = CountryField
+
+    def apply(self, events, country):
+        return events.in_location(country)
 
 
 class BBoxFilter(_Narrowing, django_filters.CharFilter):
@@ -171,6 +202,31 @@ class ArticlesFilter(_Narrowing):
 class TextFilter(_Narrowing, django_filters.CharFilter):
     def apply(self, events, text):
         return events.mentioning(text)
+
+
+@_repeatable("Events citing an article of this outlet (its name, case-insensitive). Repeatable.")
+class OutletsFilter(_Narrowing):
+    field_class = OutletsField
+
+    def apply(self, events, outlets):
+        named = Q()
+        for outlet in outlets:
+            named |= Q(outlet__iexact=outlet)
+        articles = Article.objects.filter(named).values("id")
+        citing = EventSource.objects.filter(article_id__in=articles).values("event_id")
+        return events.filter(id__in=citing)
+
+
+@_repeatable(
+    "The place's precision: 1 to 7 (UCDP's where_prec) or exact, near, district, governorate, "
+    "region, country, water_or_air. Repeatable. Events without a place never match."
+)
+class GeoPrecisionsFilter(_Narrowing):
+    field_class = GeoPrecisionsField
+
+    def apply(self, events, precisions):
+        places = Location.objects.filter(geo_precision__in=precisions).values("id")
+        return events.filter(location_id__in=places)
 
 
 @_repeatable("Date precision: day, days, week, month or year. Repeatable (precision=day&...).")
@@ -211,6 +267,18 @@ class UpdatedSinceFilter(_Narrowing, django_filters.IsoDateTimeFilter):
         return events.filter(updated__gte=since)
 
 
+DYAD = ("actor_a", "actor_b")
+
+
+def dyad_errors(cleaned: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A dyad needs both its sides: the missing one, named."""
+    given = [name for name in DYAD if cleaned.get(name)]
+    if len(given) != 1:
+        return {}
+    (missing,) = set(DYAD) - set(given)
+    return {missing: [f"{missing} is needed with {given[0]}: a dyad has two sides"]}
+
+
 def period_error(start: FuzzyDate | None, end: FuzzyDate | None) -> str | None:
     """Why start and end cannot make a period, if they cannot."""
     if start and end and start.earliest > end.latest:
@@ -226,6 +294,8 @@ class ChronologyForm(forms.Form):
         error = period_error(cleaned.get("start"), cleaned.get("end"))
         if error:
             self.add_error("start", error)
+        for name, messages in dyad_errors(cleaned).items():
+            self.add_error(name, messages)
         return cleaned
 
 
@@ -250,13 +320,13 @@ class ChronologyFilterSet(django_filters.FilterSet):
         help_text="Only links in this role; with actor, the same link must match both "
         "(the actor in this role).",
     )
+    actor_a = DyadFilter()
+    actor_b = DyadFilter()
     include_members = MembersFilter(
-        help_text="true: an alliance given as actor also matches events of its members."
+        help_text="true: an alliance given as actor (or actor_a, actor_b) also matches events "
+        "of its members."
     )
-    location = LocationFilter(
-        help_text="A place by slug or id (or an unambiguous name), including every place "
-        "beneath it."
-    )
+    location = LocationsFilter()
     country = CountryFilter(
         help_text="A country by its ISO 3166 code, alpha-3 (SYR) or alpha-2 (SY): events "
         "anywhere in it."
@@ -276,6 +346,8 @@ class ChronologyFilterSet(django_filters.FilterSet):
         "Punctuation only separates words."
     )
     precision = PrecisionsFilter()
+    geo_precision = GeoPrecisionsFilter()
+    outlet = OutletsFilter()
     fatalities_min = FatalitiesFilter(
         min_value=0,
         column=Event._meta.get_field("fatalities_best"),
@@ -316,6 +388,11 @@ class ChronologyFilterSet(django_filters.FilterSet):
 
 FILTERS: Mapping[str, django_filters.Filter] = ChronologyFilterSet.base_filters
 _NARROWING = {name for name, declared in FILTERS.items() if isinstance(declared, _Narrowing)}
+# The parameters that may be repeated (?actor=a&actor=b): the API, the pages and the export
+# command read each of these as a list.
+REPEATABLE = frozenset(
+    name for name, declared in FILTERS.items() if issubclass(declared.field_class, RepeatedField)
+)
 # Each parameter's field, built once with the filters: parse() only calls their clean().
 _FIELDS = {name: declared.field for name, declared in FILTERS.items()}
 
@@ -330,6 +407,8 @@ class ChronologyQuery:
     actors: the ids each actor value names; actor_ids: all of them, with their alliances'
     members when asked. floor: earliest_overlap(start) for an overlap, read once by parse().
     narrowing: every other filter given, as (name, value), each applied by its declared filter.
+    dyad: the actor ids of each side (actor_a's, actor_b's, with members when asked), or ();
+    dyad_named: the ids each side's values name, for titles.
     """
 
     start: FuzzyDate | None = None
@@ -340,6 +419,8 @@ class ChronologyQuery:
     role: str = ""
     floor: date | None = None
     narrowing: tuple[tuple[str, Any], ...] = ()
+    dyad: tuple[frozenset[int], ...] = ()
+    dyad_named: tuple[frozenset[int], ...] = ()
 
     @property
     def period(self) -> tuple[date | None, date | None]:
@@ -352,7 +433,7 @@ class ChronologyQuery:
     @property
     def narrows(self) -> bool:
         """Whether any filter but the dates is given."""
-        return bool(self.narrowing or self.actor_ids or self.role)
+        return bool(self.narrowing or self.actor_ids or self.role or self.dyad)
 
     def value(self, name: str) -> Any:
         """The value of a narrowing filter (location, q, …), or None when not given."""
@@ -380,6 +461,8 @@ def parse(params: Mapping) -> ChronologyQuery:
     error = period_error(cleaned.get("start"), cleaned.get("end"))
     if error:
         errors.setdefault("start", []).append(error)
+    for name, messages in dyad_errors(cleaned).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise QueryError(errors)
     return _query_of(cleaned)
@@ -392,6 +475,14 @@ def _query_of(cleaned: Mapping[str, Any]) -> ChronologyQuery:
     actor_ids = frozenset(pk for ids in actors for pk in ids)
     if actor_ids and cleaned.get("include_members"):
         actor_ids = frozenset(Actor.objects.with_members(actor_ids))
+    dyad_named = tuple(
+        frozenset(pk for ids in cleaned.get(name) or () for pk in ids) for name in DYAD
+    )
+    if not all(dyad_named):
+        dyad_named = ()
+    dyad = dyad_named
+    if dyad and cleaned.get("include_members"):
+        dyad = tuple(frozenset(Actor.objects.with_members(side)) for side in dyad)
     return ChronologyQuery(
         start=start,
         end=end,
@@ -406,6 +497,8 @@ def _query_of(cleaned: Mapping[str, Any]) -> ChronologyQuery:
             for name, value in cleaned.items()
             if name in _NARROWING and value not in EMPTY_VALUES
         ),
+        dyad=dyad,
+        dyad_named=dyad_named,
     )
 
 
@@ -425,7 +518,12 @@ def narrowed(query: ChronologyQuery, events: QuerySet) -> QuerySet:
     events = in_period(query, events)
     for name, value in query.narrowing:
         events = FILTERS[name].filter(events, value)
-    return events
+    if not query.dyad:
+        return events
+    start, end = query.period
+    return events.facing(
+        *query.dyad, sides=SIDES, start=start, end=end, within=query.within, floor=query.floor
+    )
 
 
 def actor_links(query: ChronologyQuery, *, any_actor: bool = False) -> QuerySet | None:
@@ -472,11 +570,18 @@ def describe(query: ChronologyQuery) -> str:
     parts: list[str] = []
     named = [pk for ids in query.actors for pk in ids]
     if named:
-        parts.append(" / ".join(Actor.objects.filter(id__in=named).values_list("name", flat=True)))
-    for name in ("country", "location"):
-        place = query.value(name)
-        if place is not None:
-            parts.append(place.name)
+        parts.append(_actor_names(named))
+    if query.dyad_named:
+        parts.append(" v. ".join(_actor_names(side) for side in query.dyad_named))
+    country = query.value("country")
+    if country is not None:
+        parts.append(country.name)
+    places = query.value("location")
+    if places:
+        parts.append(" / ".join(place.name for place in places))
+    outlets = query.value("outlet")
+    if outlets:
+        parts.append(f"reported by {' / '.join(outlets)}")
     start, end = query.start, query.end
     if start and end:
         same = (start.earliest, start.latest) == (end.earliest, end.latest)
@@ -486,3 +591,7 @@ def describe(query: ChronologyQuery) -> str:
     elif end:
         parts.append(f"until {end.display}")
     return ", ".join(parts) or "Chronology"
+
+
+def _actor_names(actor_ids) -> str:
+    return " / ".join(Actor.objects.filter(id__in=actor_ids).values_list("name", flat=True))

@@ -5,7 +5,7 @@ One module per job; every model is importable from here, as `from events.models 
 
 from events.models.actors import Actor, ActorAlias, ActorMembership
 from events.models.articles import Article
-from events.models.choices import ActorRole, DateBasis, EventStatus
+from events.models.choices import SIDES, ActorRole, DateBasis, EventStatus
 from events.models.events import Event, EventForReview, EventType, PublishedDayPair
 from events.models.external import ExternalRecord, PlaceSuggestion
 from events.models.links import EventActor, EventRelation, EventSource
@@ -13,6 +13,7 @@ from events.models.places import Location, LocationAlias
 from events.models.removals import EventRemoval
 
 __all__ = [
+    "SIDES",
     "Actor",
     "ActorAlias",
     "ActorMembership",

@@ -23,6 +23,15 @@ class ActorRole(models.TextChoices):
     SPEAKER = "speaker", "speaker / source of a statement"
 
 
+# The two opposing sides of an event, each with every role on it: a perpetrator acts from side
+# A and its target is on side B (as ACLED's actor1/actor2 and the ingestion's associates read
+# them). A participant, mediator, supporter or speaker is on neither.
+SIDES = (
+    (ActorRole.SIDE_A, ActorRole.ASSOCIATED_A, ActorRole.PERPETRATOR),
+    (ActorRole.SIDE_B, ActorRole.ASSOCIATED_B, ActorRole.TARGET),
+)
+
+
 class DateBasis(models.TextChoices):
     """Where a machine-proposed date comes from (article ingestion)."""
 

@@ -29,6 +29,13 @@ LABELS = {
     "article": "Article",
     "precision": "Date precision",
     "fatalities_min": "Fatalities at least",
+    "fatalities_max": "Fatalities at most",
+    "fatalities_known": "Fatalities known",
+    "country": "Country",
+    "geo_precision": "Place precision",
+    "outlet": "Outlet",
+    "actor_a": "One side",
+    "actor_b": "Other side",
     "updated_since": "Updated since",
     CURSOR: "Page",
 }
@@ -109,6 +116,11 @@ def chips(params: QueryDict, asked: ChronologyQuery, *, types: list[dict]) -> li
     base.pop(CURSOR, None)
     actor_names = _actor_names(params.getlist("actor"))
     type_names = {option["slug"]: option["name"] for option in types}
+    # The places as parsed, in the order given (blank values were dropped, as here).
+    typed = [text.strip() for text in base.getlist("location") if text.strip()]
+    place_names = {
+        text: place.name for text, place in zip(typed, asked.value("location") or (), strict=False)
+    }
     found = []
     for name, values in base.lists():
         for value in values:
@@ -118,8 +130,8 @@ def chips(params: QueryDict, asked: ChronologyQuery, *, types: list[dict]) -> li
                 shown = actor_names.get(value.strip().lower(), value)
             elif name == "type":
                 shown = type_names.get(value.strip().lower(), value)
-            elif name == "location" and asked.value("location") is not None:
-                shown = asked.value("location").name
+            elif name == "location" and asked.value("location"):
+                shown = place_names.get(value.strip(), value)
             found.append(Chip(LABELS.get(name, name), shown, query(base, **{name: others or None})))
     return found
 

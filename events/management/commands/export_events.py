@@ -4,12 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.chronology.query import FILTERS
+from events.chronology.query import FILTERS, REPEATABLE
 from events.formats import FORMATS
 from events.interchange.exporter import ExportError, export_events
-
-# Filters that take several values, as the API takes ?actor=a&actor=b.
-REPEATABLE = {"actor", "type", "article", "precision"}
 
 
 class Command(BaseCommand):
