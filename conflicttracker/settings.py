@@ -1,6 +1,8 @@
 """Django settings for Conflict Tracker, read from the environment (see docs/deployment.md)."""
 
 import os
+import secrets
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,6 +11,13 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _command() -> str:
+    """The management command this process runs ('' when it is not manage.py)."""
+    if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py":
+        return sys.argv[1]
+    return ""
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -70,7 +79,13 @@ DEBUG = env_bool("DEBUG", False)
 
 # Development (DEBUG on) gets a throwaway key; with DEBUG off there is no fallback, since a
 # public key lets anyone forge sessions, password-reset links and signed values.
+# Commands that only read or write the schema sign nothing, so they run without a key (a
+# developer's `manage.py makemigrations --check`); they get a random one that no other
+# process shares, so nothing they could sign would ever verify anywhere else.
+SCHEMA_ONLY_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and not DEBUG and _command() in SCHEMA_ONLY_COMMANDS:
+    SECRET_KEY = secrets.token_urlsafe(50)
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(

@@ -90,6 +90,26 @@ def test_without_debug_and_without_a_key_nothing_starts_and_the_message_says_why
     assert _run({**env, "DEBUG": "true"}, "check").returncode == 0
 
 
+def test_without_a_key_a_command_that_writes_data_does_not_start(tmp_path):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "conflicttracker.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    }
+    done = _run(env, "migrate", "--plan")
+    assert done.returncode != 0
+    assert "SECRET_KEY is not set" in done.stderr
+
+
+def test_without_a_key_the_schema_check_runs_and_finds_every_migration(tmp_path):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "conflicttracker.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    }
+    done = _run(env, "makemigrations", "--check", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "No changes detected" in done.stdout
+
+
 def test_https_and_proxy_settings_come_from_the_environment():
     env = documented_environment() | {"SECRET_KEY": secrets.token_urlsafe(50)}
     found = _settings_under(
