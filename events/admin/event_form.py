@@ -110,20 +110,7 @@ class EventAdminForm(VersionedForm, PreloadedChoicesForm):
 
     class Meta:
         model = Event
-        fields = [
-            "headline",
-            "summary",
-            "type",
-            "location",
-            "date_earliest",
-            "date_latest",
-            "date_precision",
-            "date_approximate",
-            "date_display",
-            "fatalities_best",
-            "fatalities_low",
-            "fatalities_high",
-        ]
+        fields = list(Event.OWN_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

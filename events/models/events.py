@@ -64,6 +64,23 @@ class Event(VersionedModel):
 
     Status = EventStatus
 
+    # What an event itself says (not its status, links or bookkeeping): the fields an editor's
+    # form shows and an imported row rewrites, defined once for both.
+    OWN_FIELDS = (
+        "headline",
+        "summary",
+        "type",
+        "location",
+        "date_earliest",
+        "date_latest",
+        "date_precision",
+        "date_approximate",
+        "date_display",
+        "fatalities_best",
+        "fatalities_low",
+        "fatalities_high",
+    )
+
     class Precision(models.TextChoices):
         DAY = DatePrecision.DAY.value, "day"
         DAYS = DatePrecision.DAYS.value, "a few days"

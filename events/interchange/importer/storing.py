@@ -7,20 +7,9 @@ from events.interchange.resolving import ref_id
 from events.interchange.writing import Table, allocate_ids, delete_where
 from events.models import Event, EventActor, EventSource, ExternalRecord
 
-# Columns an update rewrites: what the dataset holds, and the headline made from it.
+# Columns an update rewrites: the event's own fields (its foreign keys by column) and the time.
 EVENT_COLUMNS = [
-    "headline",
-    "summary",
-    "type_id",
-    "location_id",
-    "date_earliest",
-    "date_latest",
-    "date_precision",
-    "date_approximate",
-    "date_display",
-    "fatalities_best",
-    "fatalities_low",
-    "fatalities_high",
+    *(f"{name}_id" if name in ("type", "location") else name for name in Event.OWN_FIELDS),
     "updated",
 ]
 RECORD_COLUMNS = [
