@@ -432,6 +432,7 @@ class ApiRootView(routers.APIRootView):
         for name, url_name in (
             ("timeline", "api:timeline"),
             ("histogram", "api:histogram"),
+            ("summary", "api:summary"),
             ("removed", "api:event-removed"),
             ("schema", "api:schema"),
             ("docs", "api:docs"),
