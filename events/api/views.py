@@ -38,7 +38,10 @@ from events.api.renderers import EXPORT_RENDERERS
 from events.api.schema import FORMAT_SCHEMAS, format_responses
 from events.chronology import INTERVALS, entries_of, histogram
 from events.chronology.details import add_event_details
+from events.chronology.entries import FIELDS as ENTRY_FIELDS
+from events.chronology.entries import only_fields
 from events.chronology.histogram import TooManyBuckets
+from events.formats.csv_layout import ID_COLUMN
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.permissions import is_editor
@@ -63,6 +66,15 @@ COUNT = OpenApiParameter(
     f"{COUNT_CAP:,}) and count_exact. Never computed unless asked.",
 )
 
+FIELDS = OpenApiParameter(
+    "fields",
+    str,
+    description="A sparse fieldset: a comma-separated list of the fields each entry keeps, "
+    f"id always among them. JSON: {', '.join(ENTRY_FIELDS)}. format=csv: the CSV's columns "
+    f"({ID_COLUMN} always among them). Another format, or an unknown name, is a 400.",
+)
+
+
 # The keyset paginator's parameters (drf-spectacular adds them to viewsets' lists only).
 PAGING_PARAMETERS = [
     OpenApiParameter(
@@ -85,7 +97,7 @@ PAGING_PARAMETERS = [
     description=docs.TIMELINE,
     filters=True,
     responses=format_responses(s.EntrySerializer(many=True)),
-    parameters=[INCLUDE_UNMAPPED, COUNT, *PAGING_PARAMETERS],
+    parameters=[INCLUDE_UNMAPPED, COUNT, FIELDS, *PAGING_PARAMETERS],
 )
 class TimelineView(ChronologyView, GenericAPIView):
     permission_classes = [AllowAny]
@@ -95,7 +107,10 @@ class TimelineView(ChronologyView, GenericAPIView):
         # Published only, for everyone; entries come from .values(), so no select_related.
         return Event.objects.published()
 
+    extra_query_params = (*ChronologyView.extra_query_params, "fields")
+
     def get(self, request, *args, **kwargs):
+        self.picked = self.fields()  # Checked before any export starts.
         response = self.export()
         if response is not None:
             return response
@@ -106,7 +121,7 @@ class TimelineView(ChronologyView, GenericAPIView):
         rows = self.paginator.paginate_chronology(
             self.query(), self.get_queryset(), self.request, url_for=self.url_for()
         )
-        return self.paginator.get_paginated_response(rows, **total)
+        return self.paginator.get_paginated_response(only_fields(rows, self.picked), **total)
 
 
 class TimelineExportView(TimelineView):
@@ -140,6 +155,7 @@ def export_view(fmt: str):
         filters=True,
         parameters=[
             *([INCLUDE_UNMAPPED] if fmt in ("acled", "ucdp") else []),
+            *([FIELDS] if fmt == "csv" else [OpenApiParameter("fields", exclude=True)]),
             # The timeline's own, which a whole export does not take.
             *(OpenApiParameter(name, exclude=True) for name in ("count", "cursor", "page_size")),
         ],
