@@ -16,6 +16,7 @@ from events.api.base import READ_ONLY, ChronologyView
 from events.api.negotiation import JSONRenderer
 from events.api.serializers import SummarySerializer
 from events.chronology.summary import BY, COLUMNS, MONTH_COLUMNS, columns, summary, table_rows
+from events.models import Event
 
 # As the histogram's: bounds how long a write that bypasses save() can leave sums stale.
 SUMMARY_CACHE_SECONDS = 300
@@ -66,7 +67,8 @@ class SummaryView(ChronologyView, GenericAPIView):
     extra_query_params = ("by",)
 
     def get_queryset(self):
-        return None  # The summary reads published events itself (events.chronology.summary).
+        # Published only, as events.chronology.summary reads them; it groups in SQL.
+        return Event.objects.published()
 
     def get_export_title(self) -> str:
         return "summary"

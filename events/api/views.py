@@ -35,13 +35,11 @@ from events.api.filtersets import (
 from events.api.negotiation import JSONRenderer
 from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
-from events.api.schema import FORMAT_SCHEMAS, format_responses
+from events.api.schema import FIELDS_PARAMETER, FORMAT_SCHEMAS, format_responses
 from events.chronology import INTERVALS, entries_of, histogram
 from events.chronology.details import add_event_details
-from events.chronology.entries import FIELDS as ENTRY_FIELDS
 from events.chronology.entries import only_fields
 from events.chronology.histogram import TooManyBuckets
-from events.formats.csv_layout import ID_COLUMN
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.permissions import is_editor
@@ -66,15 +64,6 @@ COUNT = OpenApiParameter(
     f"{COUNT_CAP:,}) and count_exact. Never computed unless asked.",
 )
 
-FIELDS = OpenApiParameter(
-    "fields",
-    str,
-    description="A sparse fieldset: a comma-separated list of the fields each entry keeps, "
-    f"id always among them. JSON: {', '.join(ENTRY_FIELDS)}. format=csv: the CSV's columns "
-    f"({ID_COLUMN} always among them). Another format, or an unknown name, is a 400.",
-)
-
-
 # The keyset paginator's parameters (drf-spectacular adds them to viewsets' lists only).
 PAGING_PARAMETERS = [
     OpenApiParameter(
@@ -97,7 +86,7 @@ PAGING_PARAMETERS = [
     description=docs.TIMELINE,
     filters=True,
     responses=format_responses(s.EntrySerializer(many=True)),
-    parameters=[INCLUDE_UNMAPPED, COUNT, FIELDS, *PAGING_PARAMETERS],
+    parameters=[INCLUDE_UNMAPPED, COUNT, FIELDS_PARAMETER, *PAGING_PARAMETERS],
 )
 class TimelineView(ChronologyView, GenericAPIView):
     permission_classes = [AllowAny]
@@ -155,7 +144,7 @@ def export_view(fmt: str):
         filters=True,
         parameters=[
             *([INCLUDE_UNMAPPED] if fmt in ("acled", "ucdp") else []),
-            *([FIELDS] if fmt == "csv" else [OpenApiParameter("fields", exclude=True)]),
+            *([FIELDS_PARAMETER] if fmt == "csv" else [OpenApiParameter("fields", exclude=True)]),
             # The timeline's own, which a whole export does not take.
             *(OpenApiParameter(name, exclude=True) for name in ("count", "cursor", "page_size")),
         ],

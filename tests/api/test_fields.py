@@ -93,3 +93,14 @@ def test_fields_change_the_etag(api, events):
 
 def test_an_empty_fields_is_every_field(api, events):
     assert list(api.get(f"{TIMELINE}?fields=").json()["results"][0]) == list(FIELDS)
+
+
+def test_the_schema_documents_fields_on_the_timeline_and_its_csv_only(api, db):
+    paths = api.get("/api/v1/schema/?format=json").json()["paths"]
+
+    def names(path: str) -> set[str]:
+        return {p["name"] for p in paths[path]["get"].get("parameters", [])}
+
+    assert "fields" in names(TIMELINE) and "fields" in names("/api/v1/timeline.csv")
+    assert "fields" not in names("/api/v1/timeline.geojson")
+    assert "fields" not in names("/api/v1/events/")

@@ -304,3 +304,13 @@ def test_a_summary_is_one_or_two_grouped_queries(
     assert any("GROUP BY" in query["sql"] for query in captured.captured_queries[1:])
     with django_assert_num_queries(1):  # Repeated: from the cache until the data changes.
         api.get(f"{SUMMARY}?by={by}")
+
+
+def test_the_schema_declares_the_json_and_the_csv_and_the_rule(api, db):
+    schema = api.get("/api/v1/schema/?format=json").json()
+    operation = schema["paths"][SUMMARY]["get"]
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    (by,) = [p for p in operation["parameters"] if p["name"] == "by"]
+    assert by["required"] and set(by["schema"]["enum"]) == set(BY)
+    assert "never on a guessed day" in operation["description"]
+    assert "400" in operation["responses"]
