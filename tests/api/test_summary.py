@@ -314,3 +314,7 @@ def test_the_schema_declares_the_json_and_the_csv_and_the_rule(api, db):
     assert by["required"] and set(by["schema"]["enum"]) == set(BY)
     assert "never on a guessed day" in operation["description"]
     assert "400" in operation["responses"]
+
+
+def test_the_api_root_links_the_summary(api, db):
+    assert api.get("/api/v1/").json()["summary"].endswith(SUMMARY)
