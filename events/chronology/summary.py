@@ -57,12 +57,14 @@ MONTH_COLUMNS: tuple[tuple[str, str], ...] = (
     ("imprecise_fatalities_unknown", "Those events with neither a best nor a low estimate."),
 )
 
-_UNKNOWN = Q(fatalities_best__isnull=True, fatalities_low__isnull=True)
+# A group's tally, in this order: its events, each estimate's sum, and the events with neither
+# a best nor a low estimate. The grouped queries select them in the same order (_sums).
+TALLY = ("n", *ESTIMATES, "unknown")
+Tally = list[int | None]
 
 
 def _sums(path: str = "", *, only: Q | None = None, named: str = "") -> dict[str, Any]:
-    """The aggregates of a group, named n, best, low, high and unknown (after `named`): its
-    count, each estimate's sum and the events with neither a best nor a low estimate.
+    """A group's tally as aggregates, in TALLY order (named after `named`).
     path: from the grouped rows to the event ("event__" for links); only: which rows."""
     unknown = Q(**{f"{path}fatalities_{e}__isnull": True for e in ("best", "low")})
     if only is not None:
@@ -74,17 +76,29 @@ def _sums(path: str = "", *, only: Q | None = None, named: str = "") -> dict[str
     }
 
 
-def _fatalities(row: dict, named: str = "") -> dict[str, int | None]:
-    return {
-        **{e: row[f"{named}{e}"] for e in ESTIMATES},
-        "unknown": row[f"{named}unknown"] or 0,
-    }
+def _empty() -> Tally:
+    return [0, None, None, None, 0]
 
 
-def _group(key: str | None, name: str | None, row: dict, named: str = "") -> dict:
-    """A group from _sums' aggregates (named as they were asked for)."""
-    fatalities = _fatalities(row, named)
-    return {"key": key, "name": name, "count": row[f"{named}n"], "fatalities": fatalities}
+def _add(into: Tally, tally) -> None:
+    """Adds a tally (or a row's slice of one) to another; an unknown sum stays unknown."""
+    n, best, low, high, unknown = tally
+    into[0] += n
+    into[4] += unknown or 0
+    if best is not None:
+        into[1] = (into[1] or 0) + best
+    if low is not None:
+        into[2] = (into[2] or 0) + low
+    if high is not None:
+        into[3] = (into[3] or 0) + high
+
+
+def _fatalities(tally) -> dict[str, int | None]:
+    return {"best": tally[1], "low": tally[2], "high": tally[3], "unknown": tally[4] or 0}
+
+
+def _group(key: str | None, name: str | None, tally) -> dict:
+    return {"key": key, "name": name, "count": tally[0], "fatalities": _fatalities(tally)}
 
 
 def summary(query: ChronologyQuery, *, by: str) -> dict:
@@ -99,7 +113,7 @@ def summary(query: ChronologyQuery, *, by: str) -> dict:
     return {
         "by": by,
         "rule": SUMMARY_RULE,
-        "events": total["n"],
+        "events": total[0],
         "fatalities": _fatalities(total),
         "groups": _sorted(groups, by=by),
     }
@@ -113,41 +127,44 @@ def _sorted(groups: list[dict], *, by: str) -> list[dict]:
     return sorted(groups, key=order)
 
 
-def _parted(groups: list[dict]) -> tuple[list[dict], dict]:
-    """Groups that part the events (each event in exactly one), and their totals."""
+def _parted(groups: list[tuple[tuple, Tally]]) -> tuple[list[dict], Tally]:
+    """Groups ((key, name), tally) that part the events (each event in exactly one), and
+    their total."""
     total = _empty()
-    for group in groups:
-        _add(total, {"n": group["count"], **group["fatalities"]})
-    return groups, total
+    for _, tally in groups:
+        _add(total, tally)
+    return [_group(*named, tally) for named, tally in groups], total
 
 
-def _named(grouped: QuerySet, *, key: str, model, columns: tuple[str, ...]) -> list[dict]:
-    """The rows of a grouped query, each with these columns of the `model` row its `key`
-    names (null for a null key). The join comes after the grouping: one primary-key lookup
-    per group, where joining before it cost one per event (half the time of a summary)."""
+def _fetch(sql: str, params) -> list[tuple]:
+    """Rows as the driver gives them (no ORM converters)."""
+    with reader().cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _named(grouped: QuerySet, *, key: str, model, columns: tuple[str, ...]) -> list[tuple]:
+    """The rows of a query grouped by `key`, (tally..., columns...): the tally with these
+    columns of the `model` row the key names (null for a null key). The join comes after the
+    grouping: one primary-key lookup per group, where joining before it cost one per event
+    (half the time of a summary)."""
     sql, params = grouped.query.sql_with_params()
     quote = reader().ops.quote_name
-    wanted = ", ".join(f"x.{quote(column)}" for column in columns)
+    selected = ", ".join(
+        [*(f"g.{quote(name)}" for name in TALLY), *(f"x.{quote(name)}" for name in columns)]
+    )
     return _fetch(
-        f"SELECT g.*, {wanted} FROM ({sql}) g "
+        f"SELECT {selected} FROM ({sql}) g "
         f"LEFT OUTER JOIN {quote(model._meta.db_table)} x ON x.id = g.{quote(key)}",
         params,
     )
 
 
-def _fetch(sql: str, params) -> list[dict]:
-    """Rows as dicts of the values as the driver gives them (no ORM converters)."""
-    with reader().cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 # --- One grouping each ------------------------------------------------------------------------
 
 
-def _by_actor(events: QuerySet) -> tuple[list[dict], dict]:
-    """One GROUP BY over the links of the events; one aggregate of the events for the totals
+def _by_actor(events: QuerySet) -> tuple[list[dict], Tally]:
+    """One GROUP BY over the links of the events; one aggregate of the events for the total
     (an event counts once per actor, so the groups add up to more) and those without a link.
 
     An actor linked to an event in two roles counts the event once: a link is kept only when
@@ -164,22 +181,23 @@ def _by_actor(events: QuerySet) -> tuple[list[dict], dict]:
         .annotate(**_sums("event__"))
     )
     rows = _named(links, key="actor_id", model=Actor, columns=("slug", "name"))
-    groups = [_group(row["slug"], row["name"], row) for row in rows]
+    groups = [_group(slug, name, row) for *row, slug, name in rows]
     linked = EventActor.objects.filter(event_id=OuterRef("id"))
     found = events.aggregate(**_sums(), **_sums(only=~Q(Exists(linked)), named="alone_"))
-    if found["alone_n"]:
-        groups.append(_group(None, None, found, named="alone_"))
-    return groups, found
+    alone = [found[f"alone_{name}"] for name in TALLY]
+    if alone[0]:
+        groups.append(_group(None, None, alone))
+    return groups, [found[name] for name in TALLY]
 
 
-def _by_location(events: QuerySet) -> tuple[list[dict], dict]:
+def _by_location(events: QuerySet) -> tuple[list[dict], Tally]:
     # One GROUP BY of the events by place (an index holds them by place).
     grouped = events.values("location_id").annotate(**_sums())
     rows = _named(grouped, key="location_id", model=Location, columns=("slug", "name"))
-    return _parted([_group(row["slug"], row["name"], row) for row in rows])
+    return _parted([((slug, name), row) for *row, slug, name in rows])
 
 
-def _by_admin1(events: QuerySet) -> tuple[list[dict], dict]:
+def _by_admin1(events: QuerySet) -> tuple[list[dict], Tally]:
     """The events grouped by place in the database, then the places' groups added up under
     their admin 1 area, found from each place's path (a second query reads the admin 1
     areas): a pass over places, never over events."""
@@ -191,10 +209,10 @@ def _by_admin1(events: QuerySet) -> tuple[list[dict], dict]:
         .order_by()
         .values_list("id", "slug", "name")
     }
-    added: dict[tuple, dict] = {}
-    for row in rows:
-        _add(added.setdefault(_admin1_of(row["path"] or "", areas), _empty()), row)
-    return _parted([_group(*area, row) for area, row in added.items()])
+    added: dict[tuple, Tally] = defaultdict(_empty)
+    for *row, path in rows:
+        _add(added[_admin1_of(path or "", areas)], row)
+    return _parted(list(added.items()))
 
 
 def _admin1_of(path: str, areas: dict[int, tuple[str, str]]) -> tuple[str | None, str | None]:
@@ -206,11 +224,11 @@ def _admin1_of(path: str, areas: dict[int, tuple[str, str]]) -> tuple[str | None
     return None, None
 
 
-def _by_type(events: QuerySet) -> tuple[list[dict], dict]:
+def _by_type(events: QuerySet) -> tuple[list[dict], Tally]:
     # One GROUP BY of the events by type (events_event_type_idx).
     grouped = events.values("type_id").annotate(**_sums())
     rows = _named(grouped, key="type_id", model=EventType, columns=("slug", "name"))
-    return _parted([_group(row["slug"], row["name"], row) for row in rows])
+    return _parted([((slug, name), row) for *row, slug, name in rows])
 
 
 _GROUPERS = {
@@ -224,28 +242,44 @@ _GROUPERS = {
 def _by_month(events: QuerySet, query: ChronologyQuery) -> dict:
     """One GROUP BY of the events by their pair of bounds, as the histogram reads them (a few
     thousand pairs for a million events), then each pair placed in its month, or spread over
-    the months it spans within the requested range. The bounds are read as the driver gives
-    them (SQLite's ISO text): converting every pair's dates cost more than the query."""
-    grouped = events.values("date_earliest", "date_latest").annotate(**_sums())
+    the months it spans within the requested range.
+
+    The bounds are selected as text on SQLite (the driver would parse every pair's dates,
+    which cost more than the query) around the grouped query, which still groups by the
+    columns themselves and so walks the chronological index instead of sorting."""
+    sql, params = (
+        events.values("date_earliest", "date_latest").annotate(**_sums()).query.sql_with_params()
+    )
+    connection = reader()
+    quote = connection.ops.quote_name
+    as_text = "CAST({} AS TEXT)" if connection.vendor == "sqlite" else "{}"
+    selected = ", ".join(
+        [
+            *(as_text.format(f"g.{quote(name)}") for name in ("date_earliest", "date_latest")),
+            *(f"g.{quote(name)}" for name in TALLY),
+        ]
+    )
     first_day, last_day = query.period
     low = _month_number(first_day) if first_day else None
     high = _month_number(last_day) if last_day else None
     numbers: dict[Any, int] = {}  # Pairs share their days: each is read once.
-    precise: dict[int, dict] = defaultdict(_empty)
-    imprecise: dict[int, dict] = defaultdict(_empty)
+    precise: dict[int, Tally] = defaultdict(_empty)
+    imprecise: dict[int, Tally] = defaultdict(_empty)
     total, spanning = _empty(), 0
-    for row in _fetch(*grouped.query.sql_with_params()):
-        first, last = (
-            numbers.get(day) or numbers.setdefault(day, _month_number(day))
-            for day in (row["date_earliest"], row["date_latest"])
-        )
-        _add(total, row)
+    for earliest, latest, *tally in _fetch(f"SELECT {selected} FROM ({sql}) g", params):
+        first = numbers.get(earliest)
+        if first is None:
+            first = numbers[earliest] = _month_number(earliest)
+        last = numbers.get(latest)
+        if last is None:
+            last = numbers[latest] = _month_number(latest)
+        _add(total, tally)
         if first == last:
-            _add(precise[first], row)
+            _add(precise[first], tally)
             continue
-        spanning += row["n"]
+        spanning += tally[0]
         for month in range(max(first, low or first), min(last, high or last) + 1):
-            _add(imprecise[month], row)
+            _add(imprecise[month], tally)
     groups = []
     for number in set(precise) | set(imprecise):
         month = date(number // 12, number % 12 + 1, 1)
@@ -255,16 +289,16 @@ def _by_month(events: QuerySet, query: ChronologyQuery) -> dict:
                 **_group(month.strftime("%Y-%m"), month.strftime("%B %Y"), precise[number]),
                 "start": month.isoformat(),
                 "end": bucket_end(month, "month").isoformat(),
-                "imprecise": maybe["n"],
+                "imprecise": maybe[0],
                 "imprecise_fatalities": _fatalities(maybe),
             }
         )
     return {
         "by": "month",
         "rule": SUMMARY_RULE,
-        "events": total["n"],
+        "events": total[0],
         "fatalities": _fatalities(total),
-        "precise_events": total["n"] - spanning,
+        "precise_events": total[0] - spanning,
         "imprecise_events": spanning,
         "groups": _sorted(groups, by="month"),
     }
@@ -274,18 +308,6 @@ def _month_number(day: date | str) -> int:
     """Months counted from year 0: 2016-09-04 (or its ISO text) → 2016 * 12 + 8."""
     text = day if isinstance(day, str) else day.isoformat()
     return int(text[:4]) * 12 + int(text[5:7]) - 1
-
-
-def _empty() -> dict[str, Any]:
-    return {"n": 0, "unknown": 0, **dict.fromkeys(ESTIMATES)}
-
-
-def _add(into: dict, row: dict) -> None:
-    into["n"] += row["n"]
-    into["unknown"] += row["unknown"]
-    for estimate in ESTIMATES:
-        if row[estimate] is not None:
-            into[estimate] = (into[estimate] or 0) + row[estimate]
 
 
 # --- As rows of a table -----------------------------------------------------------------------
