@@ -164,8 +164,9 @@ def _named(grouped: QuerySet, *, key: str, model, columns: tuple[str, ...]) -> l
 
 
 def _by_actor(events: QuerySet) -> tuple[list[dict], Tally]:
-    """One GROUP BY over the links of the events; one aggregate of the events for the total
-    (an event counts once per actor, so the groups add up to more) and those without a link.
+    """One GROUP BY over the links of the events; one of the events, with a link or without,
+    for the total (an event counts once per actor, so the groups add up to more) and the
+    events without an actor.
 
     An actor linked to an event in two roles counts the event once: a link is kept only when
     no link of the same actor to the same event has a smaller id (one probe of
@@ -182,12 +183,16 @@ def _by_actor(events: QuerySet) -> tuple[list[dict], Tally]:
     )
     rows = _named(links, key="actor_id", model=Actor, columns=("slug", "name"))
     groups = [_group(slug, name, row) for *row, slug, name in rows]
-    linked = EventActor.objects.filter(event_id=OuterRef("id"))
-    found = events.aggregate(**_sums(), **_sums(only=~Q(Exists(linked)), named="alone_"))
-    alone = [found[f"alone_{name}"] for name in TALLY]
-    if alone[0]:
-        groups.append(_group(None, None, alone))
-    return groups, [found[name] for name in TALLY]
+    # The events with and without a link, grouped: the link probe runs once per event (as a
+    # filter of each aggregate, it ran once per aggregate).
+    linked = Exists(EventActor.objects.filter(event_id=OuterRef("id")))
+    either = events.annotate(linked=linked).values("linked").annotate(**_sums())
+    total = _empty()
+    for has_links, *tally in either.values_list("linked", *TALLY):
+        _add(total, tally)
+        if not has_links:
+            groups.append(_group(None, None, tally))
+    return groups, total
 
 
 def _by_location(events: QuerySet) -> tuple[list[dict], Tally]:
