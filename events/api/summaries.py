@@ -70,9 +70,6 @@ class SummaryView(ChronologyView, GenericAPIView):
         # Published only, as events.chronology.summary reads them; it groups in SQL.
         return Event.objects.published()
 
-    def get_export_title(self) -> str:
-        return "summary"
-
     def get(self, request, *args, **kwargs):
         by = request.query_params.get("by", "")
         if by not in BY:
