@@ -189,6 +189,23 @@ def pick_cases() -> tuple[list[Case], dict]:
             "/api/v1/timeline/histogram/",
             "histogram",
         ),
+        # Summaries are aggregates as the histogram is: its budget; cold, as its first case.
+        Case(
+            "summary by admin1, everything (cold: a new end day each time)",
+            [
+                f"/api/v1/timeline/summary/?by=admin1&end=2024-12-{day:02d}"
+                for day in range(31, 0, -1)
+            ],
+            "histogram",
+        ),
+        Case(
+            "summary by actor, one year (cold: a new end day each time)",
+            [
+                f"/api/v1/timeline/summary/?by=actor&start=2018&end=2018-12-{day:02d}"
+                for day in range(31, 0, -1)
+            ],
+            "histogram",
+        ),
         Case("admin changelist", "/admin/events/event/", "admin", editor=True),
         Case("admin changelist, year", "/admin/events/event/?when=2018", "admin", editor=True),
         Case(

@@ -1,6 +1,7 @@
 """Request input read strictly: ASCII digits, column ranges, no NUL, bounded date-times."""
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from django import forms
@@ -28,6 +29,7 @@ __all__ = [
     "column_range",
     "id_or_404",
     "parse_datetime",
+    "parse_field_list",
     "parse_id",
     "parse_int",
     "reject_nul",
@@ -70,6 +72,19 @@ def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = No
     if maximum is not None and number > maximum:
         raise ParamError(f"{number} is above the largest allowed value, {maximum}")
     return number
+
+
+def parse_field_list(text: str, *, valid: Sequence[str], always: str) -> tuple[str, ...]:
+    """Sparse fieldsets: the names a comma-separated list asks for, in `valid`'s order, with
+    `always` among them; ParamError naming the unknown ones and listing the valid."""
+    asked = {name.strip() for name in reject_nul(text).split(",") if name.strip()}
+    unknown = sorted(asked - set(valid))
+    if unknown:
+        raise ParamError(
+            f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"give a comma-separated list of {', '.join(valid)}"
+        )
+    return tuple(name for name in valid if name in asked or name == always)
 
 
 def parse_id(text: str) -> int:

@@ -124,6 +124,21 @@ def test_the_histogram_counts_it_in_every_interval(extreme, interval):
             assert "give start and end" in errors(response)["interval"][0]
 
 
+def test_every_summary_counts_it(extreme):
+    api = APIClient()
+    for by in ("actor", "location", "admin1", "type", "month"):
+        for query in (
+            "",
+            "&start=2016&end=2017",
+            "&start=9999",
+            "&end=0001",
+            "&start=0001&end=9999",
+        ):
+            _ok(api.get(f"/api/v1/timeline/summary/?by={by}{query}"))
+    months = api.get("/api/v1/timeline/summary/?by=month&start=9998&end=9999").json()["groups"]
+    assert all(group["key"][:4] in ("9998", "9999") for group in months)
+
+
 def test_every_export_format_streams_to_its_end(extreme):
     api = APIClient()
     for fmt in FORMATS:

@@ -14,13 +14,16 @@ from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
 from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
 from events.chronology import ChronologyQuery, QueryError, describe, parse, stream
+from events.chronology.entries import FIELDS
 from events.chronology.parameters import StrictBooleanField
 from events.chronology.query import REPEATABLE, ChronologyFilterSet, filtered
 from events.formats import FORMATS, LEFT_OUT_HEADER
-from events.params import FilterBackend
+from events.params import FilterBackend, ParamError, parse_field_list
 from events.permissions import is_editor
 
 READ_ONLY = ["get", "head", "options"]
+# The formats a sparse fieldset (fields=) applies to: the entry's fields, or the CSV's columns.
+FIELDS_FORMATS = ("json", "csv")
 
 
 class ApiView:
@@ -152,6 +155,24 @@ class ChronologyView(ApiView):
             return {}
         n = filtered(self.query(), events).order_by()[: COUNT_CAP + 1].count()
         return {"count": min(n, COUNT_CAP), "count_exact": n <= COUNT_CAP}
+
+    def fields(self) -> tuple[str, ...] | None:
+        """The entry fields fields= asks for (id always among them), or None for every field;
+        a 400 naming fields for an unknown one, or for a format other than json and csv (the
+        CSV's columns are read by its format: events.formats.csv_layout.csv_columns)."""
+        raw = self.request.query_params.get("fields", "")
+        if not raw.strip():
+            return None
+        fmt = self.request.accepted_renderer.format
+        if fmt not in FIELDS_FORMATS:
+            message = f"fields applies to format json and csv; {fmt} has a shape of its own"
+            raise ValidationError({"fields": [message]})
+        if fmt != "json":
+            return None
+        try:
+            return parse_field_list(raw, valid=FIELDS, always="id")
+        except ParamError as exc:
+            raise ValidationError({"fields": [str(exc)]}) from None
 
     def get_export_title(self) -> str:
         return describe(self.query()) if self.request.query_params else "Chronology"

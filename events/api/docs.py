@@ -2,6 +2,7 @@
 
 from events.chronology.histogram import HISTOGRAM_RULE, MAX_BUCKETS
 from events.chronology.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from events.chronology.summary import SUMMARY_RULE
 
 PAGING = (
     "Pages are keyset pages on a unique order: follow `next` and `previous` as given (the "
@@ -67,6 +68,13 @@ HISTOGRAM = f"""Counts of published events per bucket for the same filters as th
 are spread only over the buckets inside the requested range. A histogram holds at most
 {MAX_BUCKETS:,} buckets (a month histogram of any period fits): a longer day or week one is a
 400 naming `interval`; give start and end, or a longer interval.
+
+{ERRORS}"""
+
+SUMMARY = f"""Event counts and fatality sums per group, for the same filters as the timeline:
+`by` is actor, location, admin1, type or month. `?format=csv` gives the groups as a table.
+
+{SUMMARY_RULE}
 
 {ERRORS}"""
 

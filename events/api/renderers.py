@@ -51,7 +51,7 @@ class ExportRenderer(BaseRenderer):
         except ValueError:
             options = {}  # The view has checked its parameters already.
         tally: dict = {}
-        if options:
+        if "include_unmapped" in options:  # The dataset layouts count what they leave out.
             options["tally"] = tally
         if getattr(context.get("view"), "exports_stored_events", False):
             # Entries of stored events get what the format's steps add (Format.stored).

@@ -3,9 +3,11 @@ every operation, and nullable fields written so that OpenAPI 3.0.3 lets them be 
 
 import copy
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from events.chronology.entries import FIELDS as ENTRY_FIELDS
 from events.formats import CSV_COLUMN_NAMES, FORMATS
+from events.formats.csv_layout import ID_COLUMN
 from events.formats.geojson import FLAT_PROPERTIES
 
 # --- Responses of the chronology's formats ------------------------------------------------------
@@ -133,6 +135,16 @@ FORMAT_SCHEMAS: dict[str, tuple[str, dict]] = {
     # (their columns are the datasets' own, described in the operation).
 }
 assert set(FORMAT_SCHEMAS) | {"acled", "ucdp"} == set(FORMATS), "a format without a schema"
+
+
+# The timeline's sparse fieldsets (events.api.base.ChronologyView.fields).
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    str,
+    description="A sparse fieldset: a comma-separated list of the fields each entry keeps, "
+    f"id always among them. JSON: {', '.join(ENTRY_FIELDS)}. format=csv: the CSV's columns "
+    f"({ID_COLUMN} always among them). Another format, or an unknown name, is a 400.",
+)
 
 
 def format_responses(json_response) -> dict:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from events import dates, validators
 from events.chronology.entries import GROUPS, PLACES, Doc, Related, Side, entry_tree
+from events.chronology.summary import BY as SUMMARY_BY
 from events.models import (
     Actor,
     ActorRole,
@@ -138,6 +139,39 @@ class HistogramSerializer(serializers.Serializer):
     precise_events = serializers.IntegerField()
     imprecise_events = serializers.IntegerField()
     buckets = HistogramBucketSerializer(many=True)
+
+
+class SummaryFatalitiesSerializer(serializers.Serializer):
+    best = serializers.IntegerField(allow_null=True, help_text="Sum of the best estimates.")
+    low = serializers.IntegerField(allow_null=True, help_text="Sum of the low estimates.")
+    high = serializers.IntegerField(allow_null=True, help_text="Sum of the high estimates.")
+    unknown = serializers.IntegerField(help_text="Events with neither a best nor a low estimate.")
+
+
+class SummaryGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        allow_null=True, help_text="Slug, or YYYY-MM; null for the null group."
+    )
+    name = serializers.CharField(allow_null=True)
+    count = serializers.IntegerField()
+    fatalities = SummaryFatalitiesSerializer()
+    # by=month only (not read_only: the schema would mark them required).
+    start = serializers.DateField(required=False, help_text="by=month: the month's first day.")
+    end = serializers.DateField(required=False, help_text="by=month: the month's last day.")
+    imprecise = serializers.IntegerField(
+        required=False, help_text="by=month: events whose bounds span several months."
+    )
+    imprecise_fatalities = SummaryFatalitiesSerializer(required=False)
+
+
+class SummarySerializer(serializers.Serializer):
+    by = serializers.ChoiceField(choices=list(SUMMARY_BY))
+    rule = serializers.CharField(help_text="How events are grouped and counted, in words.")
+    events = serializers.IntegerField(help_text="Events matching the filters.")
+    fatalities = SummaryFatalitiesSerializer(help_text="Over the events, each once.")
+    precise_events = serializers.IntegerField(required=False, help_text="by=month only.")
+    imprecise_events = serializers.IntegerField(required=False, help_text="by=month only.")
+    groups = SummaryGroupSerializer(many=True)
 
 
 class RemovalSerializer(serializers.ModelSerializer):

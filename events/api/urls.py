@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from events.api import views
+from events.api import summaries, views
 from events.api.browsable import BrowsableApiRootView
 from events.formats import FORMATS
 
@@ -20,6 +20,7 @@ router.register("articles", views.ArticleViewSet, basename="article")
 urlpatterns = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("timeline/histogram/", views.HistogramView.as_view(), name="histogram"),
+    path("timeline/summary/", summaries.SummaryView.as_view(), name="summary"),
     *(path(f"timeline.{fmt}", views.export_view(fmt), name=f"timeline-{fmt}") for fmt in FORMATS),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its set-up script as a file (?script=): no inline script for the CSP.

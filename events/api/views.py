@@ -35,9 +35,10 @@ from events.api.filtersets import (
 from events.api.negotiation import JSONRenderer
 from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
-from events.api.schema import FORMAT_SCHEMAS, format_responses
+from events.api.schema import FIELDS_PARAMETER, FORMAT_SCHEMAS, format_responses
 from events.chronology import INTERVALS, entries_of, histogram
 from events.chronology.details import add_event_details
+from events.chronology.entries import only_fields
 from events.chronology.histogram import TooManyBuckets
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
@@ -85,7 +86,7 @@ PAGING_PARAMETERS = [
     description=docs.TIMELINE,
     filters=True,
     responses=format_responses(s.EntrySerializer(many=True)),
-    parameters=[INCLUDE_UNMAPPED, COUNT, *PAGING_PARAMETERS],
+    parameters=[INCLUDE_UNMAPPED, COUNT, FIELDS_PARAMETER, *PAGING_PARAMETERS],
 )
 class TimelineView(ChronologyView, GenericAPIView):
     permission_classes = [AllowAny]
@@ -95,7 +96,10 @@ class TimelineView(ChronologyView, GenericAPIView):
         # Published only, for everyone; entries come from .values(), so no select_related.
         return Event.objects.published()
 
+    extra_query_params = (*ChronologyView.extra_query_params, "fields")
+
     def get(self, request, *args, **kwargs):
+        self.picked = self.fields()  # Checked before any export starts.
         response = self.export()
         if response is not None:
             return response
@@ -106,7 +110,7 @@ class TimelineView(ChronologyView, GenericAPIView):
         rows = self.paginator.paginate_chronology(
             self.query(), self.get_queryset(), self.request, url_for=self.url_for()
         )
-        return self.paginator.get_paginated_response(rows, **total)
+        return self.paginator.get_paginated_response(only_fields(rows, self.picked), **total)
 
 
 class TimelineExportView(TimelineView):
@@ -140,6 +144,7 @@ def export_view(fmt: str):
         filters=True,
         parameters=[
             *([INCLUDE_UNMAPPED] if fmt in ("acled", "ucdp") else []),
+            *([FIELDS_PARAMETER] if fmt == "csv" else [OpenApiParameter("fields", exclude=True)]),
             # The timeline's own, which a whole export does not take.
             *(OpenApiParameter(name, exclude=True) for name in ("count", "cursor", "page_size")),
         ],
@@ -432,6 +437,7 @@ class ApiRootView(routers.APIRootView):
         for name, url_name in (
             ("timeline", "api:timeline"),
             ("histogram", "api:histogram"),
+            ("summary", "api:summary"),
             ("removed", "api:event-removed"),
             ("schema", "api:schema"),
             ("docs", "api:docs"),

@@ -365,6 +365,8 @@ GROUPS = {
     )
 }
 
+# The entry's top-level fields, in entry order: what a sparse fieldset (fields=) picks from.
+FIELDS = tuple(dict.fromkeys(item.place.split(".", 1)[0] for item in ENTRY if item.place))
 COLUMNS = tuple(item for item in ENTRY if isinstance(item, Column))
 NAMES = tuple(column.name for column in COLUMNS)
 _INDEX = {name: number for number, name in enumerate(NAMES)}
@@ -473,6 +475,13 @@ def build_entries(rows: Sequence[tuple], *, url_for: UrlFor | None = None) -> li
     found = Found(rows, url_for)
     build = _entry_builder(with_optional=url_for is not None)
     return [build(row, found) for row in rows]
+
+
+def only_fields(entries: list[dict], fields: Sequence[str] | None) -> list[dict]:
+    """The entries with these top-level fields only (all of them for None), in entry order."""
+    if fields is None:
+        return entries
+    return [{name: entry[name] for name in fields if name in entry} for entry in entries]
 
 
 def entry_tree(*, with_optional: bool = True) -> dict:

@@ -2,7 +2,8 @@
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -20,6 +21,7 @@ from events.formats.entry_fields import (
     outlets,
     type_names,
 )
+from events.params import ParamError, parse_field_list
 
 # --- CSV --------------------------------------------------------------------------------------
 
@@ -91,6 +93,8 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("url", "API address of the event; empty when the export had no request to build it from."),
 ]
 CSV_COLUMN_NAMES = [name for name, _ in CSV_COLUMNS]
+# The column that names the event: in every sparse fieldset (fields=).
+ID_COLUMN = "event_id_cnty"
 
 # Our precision → ACLED time_precision.
 TIME_PRECISION = {"day": 1, "days": 2, "week": 2, "month": 3, "year": 3}
@@ -98,24 +102,46 @@ TIME_PRECISION = {"day": 1, "days": 2, "week": 2, "month": 3, "year": 3}
 GEO_PRECISION = {1: 1, 2: 2}
 
 
-def csv_stream(entries: Iterable[Entry], *, title: str = "Chronology") -> Iterator[bytes]:
+def csv_stream(
+    entries: Iterable[Entry], *, title: str = "Chronology", columns: Sequence[str] | None = None
+) -> Iterator[bytes]:
     """CSV: one row per event, ACLED's column names first, then our bounds, precision, claims.
 
     One header row (CSV_COLUMNS), RFC 4180 quoting by the csv module (quotes doubled; cells with
     commas, semicolons, quotes or newlines quoted), CRLF row ends, UTF-8 without a byte-order
     mark. Unknown stays empty, never 0. Lists inside a cell are joined with "; " as ACLED does;
-    the exact claims are also given as JSON in `sources_json`. `title` is not used.
+    the exact claims are also given as JSON in `sources_json`. `title` is not used. `columns`:
+    these columns only (a sparse fieldset, in CSV_COLUMNS order; see csv_columns).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMN_NAMES)
+    writer.writerow(columns or CSV_COLUMN_NAMES)
     yield _drain(buffer)
     # Places recur across a long export: their columns are worked out once per stream.
     places: dict = {}
+    pick = itemgetter(*columns) if columns else None
     for batch in batched(entries):
         # csv_row's keys are in column order; the csv module writes None as an empty cell.
-        writer.writerows(csv_row(entry, places=places).values() for entry in batch)
+        rows = (csv_row(entry, places=places) for entry in batch)
+        if pick is None:
+            writer.writerows(row.values() for row in rows)
+        elif len(columns) == 1:
+            writer.writerows([pick(row)] for row in rows)
+        else:
+            writer.writerows(pick(row) for row in rows)
         yield _drain(buffer)
+
+
+def csv_columns(params: Mapping[str, Any]) -> dict:
+    """The CSV stream's options from a request's fields= (a sparse fieldset of CSV_COLUMNS,
+    ID_COLUMN always among them); ValueError "fields: ..." for an unknown column."""
+    raw = params.get("fields") or ""
+    if not raw.strip():
+        return {}
+    try:
+        return {"columns": parse_field_list(raw, valid=CSV_COLUMN_NAMES, always=ID_COLUMN)}
+    except ParamError as exc:
+        raise ValueError(f"fields: {exc}") from None
 
 
 def _place_columns(location: Mapping[str, Any]) -> dict[str, Any]:

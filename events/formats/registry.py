@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from events.formats.csv_layout import csv_stream
+from events.formats.csv_layout import csv_columns, csv_stream
 from events.formats.entry_fields import Entry, batched
 from events.formats.geojson import geojson_stream
 from events.formats.ics import ics_stream
@@ -25,6 +25,9 @@ class Format:
     # by the modules that know them (events.interchange gives the CSV an ACLED row's own day);
     # each takes a list of entries and may set keys on them.
     steps: tuple[Callable[[list[Entry]], None], ...] = ()
+    # read_options(params) -> the stream's own options from a request's parameters (see
+    # options()); ValueError "name: problem" for a bad one.
+    read_options: Callable[[Mapping[str, Any]], dict] | None = None
 
     def filename(self, stem: str = "chronology") -> str:
         """A safe download name, e.g. "aleppo-2016-09.geojson"."""
@@ -49,7 +52,7 @@ class Format:
     def options(self, params: Mapping[str, Any]) -> dict:
         """The stream's own options from the request's parameters; ValueError names a bad one.
         A plain format has none."""
-        return {}
+        return self.read_options(params) if self.read_options is not None else {}
 
     def left_out(self, events, options: Mapping[str, Any]) -> int | None:
         """How many of the filtered events the format leaves out, when it leaves any out."""
@@ -64,7 +67,7 @@ LEFT_OUT_HEADER = "X-Events-Left-Out"
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        Format("csv", "csv", csv_stream),
+        Format("csv", "csv", csv_stream, read_options=csv_columns),
         Format("geojson", "geojson", geojson_stream),
         Format("timelinejs", "json", timelinejs_stream),
         Format("ics", "ics", ics_stream),

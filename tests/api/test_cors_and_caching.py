@@ -53,6 +53,8 @@ def test_pages_outside_the_api_get_no_cors_headers(api, db):
         TIMELINE,
         f"{TIMELINE}?format=csv",
         "/api/v1/timeline/histogram/",
+        "/api/v1/timeline/summary/?by=type",
+        "/api/v1/timeline/summary/?by=type&format=csv",
         "/api/v1/events/",
         "/api/v1/actors/",
         "/api/v1/schema/",

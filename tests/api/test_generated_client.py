@@ -93,6 +93,9 @@ def test_the_generated_client_reads_every_format_and_walks_every_list(client_pac
     one = call(package, "events.events_retrieve", client, id=entries[0].id)
     assert one.headline == entries[0].headline
     assert call(package, "timeline.timeline_histogram_retrieve", client).buckets
+    by = importlib.import_module("ct_client.models").TimelineSummaryRetrieveBy
+    summary = call(package, "timeline.timeline_summary_retrieve", client, by=by.ADMIN1)
+    assert summary.events == len(entries) and summary.groups[0].count >= 1
     for module in (
         "actors.actors_list",
         "locations.locations_list",
