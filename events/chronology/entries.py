@@ -374,6 +374,11 @@ _ID, _PATH, _PLACE = _INDEX["id"], _INDEX["location__path"], _INDEX["location_id
 row_key = itemgetter(*(_INDEX[name] for name in CHRONOLOGICAL))
 
 
+def position(name: str) -> int:
+    """Where a row holds a column of ENTRY (by its name, "fatalities_best")."""
+    return _INDEX[name]
+
+
 # --- The row select ------------------------------------------------------------------------------
 
 
