@@ -20,7 +20,7 @@ an actor's events through the filtered set, in the order's index.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from events.chronology.entries import position, row_key
+from events.chronology.entries import moment_text, position, row_key
 from events.chronology.paging import EVENTS, Keyset
 from events.models import Event
 from events.querysets import CHRONOLOGICAL, MAX_FATALITIES, FatalitiesOr
@@ -56,8 +56,12 @@ def _fatalities_key(unknown: int) -> Callable[[tuple], tuple]:
 
 
 _UPDATED, _ID = position("updated"), position("id")
+# The time as ISO text with its zone: SQLite gives it naive, which the ORM warns about.
 _BY_UPDATE = Keyset(
-    Event, ("updated", "id"), key_of=lambda row: (row[_UPDATED], row[_ID]), tag="updated"
+    Event,
+    ("updated", "id"),
+    key_of=lambda row: (moment_text(row[_UPDATED]), row[_ID]),
+    tag="updated",
 )
 _FEWEST = Keyset(
     Event,

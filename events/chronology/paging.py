@@ -102,21 +102,26 @@ class Keyset:
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
             data = json.loads(raw)
+            if not isinstance(data, dict):
+                raise ValueError("not a cursor")
+            other_order = data.get("o", "") != self.tag
             values, backwards = data["k"], data["b"]
-            if not isinstance(values, list) or len(values) != len(self.fields):
+            if not other_order and (
+                not isinstance(values, list) or len(values) != len(self.fields)
+            ):
                 raise ValueError("wrong number of key parts")
-            key = tuple(
-                self._read(name, value) for name, value in zip(self.names, values, strict=True)
-            )
-            tag = data.get("o", "")
+            if not other_order:
+                key = tuple(
+                    self._read(name, value) for name, value in zip(self.names, values, strict=True)
+                )
         except (binascii.Error, ValueError, KeyError, TypeError, ValidationError) as exc:
             raise CursorError(
                 "not a cursor of this endpoint; use the next and previous links as given"
             ) from exc
-        if tag != self.tag:
+        if other_order:
             raise CursorError(
-                f"a cursor of order {tag or 'chronological'}, not {self.tag or 'chronological'}; "
-                "a cursor continues the order it was made for"
+                f"a cursor of another order than {self.tag or 'chronological'}: a cursor "
+                "continues the order it was made in"
             )
         if any(value is None for value in key):
             raise CursorError("not a cursor of this endpoint; use the next and previous links")
