@@ -89,3 +89,10 @@ ORDERS: dict[str, Order] = {
         Order("-fatalities", _DEADLIEST, "most fatalities first, unknown last"),
     )
 }
+# The order parameter's description (the API schema, export_events --help).
+HELP = (
+    f"The order of the events: {', '.join(ORDERS)}. Default chronological (earliest possible "
+    "day first); a leading - reverses it (-chronological: newest first). Fatalities are the best "
+    "estimate, else the low one; unknown ones come last in both directions. Pages, exports and "
+    "every format follow it; the histogram's counts do not depend on it."
+)

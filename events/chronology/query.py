@@ -55,6 +55,7 @@ from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
 from events.chronology.orders import DEFAULT as DEFAULT_ORDER
+from events.chronology.orders import HELP as ORDER_HELP
 from events.chronology.orders import ORDERS
 from events.chronology.paging import ActorWalk, Plan
 from events.chronology.parameters import (
@@ -132,18 +133,19 @@ class ModeFilter(_Together, django_filters.ChoiceFilter):
     pass
 
 
+@extend_schema_field(
+    {"type": "string", "enum": list(ORDERS), "default": DEFAULT_ORDER, "description": ORDER_HELP}
+)
 class OrderFilter(ModeFilter):
     """order: how the events are read (events.chronology.orders), not which."""
 
     def __init__(self, **kwargs):
-        names = ", ".join(ORDERS)
         super().__init__(
             choices=[(name, f"{name}: {order.help}") for name, order in ORDERS.items()],
-            error_messages={"invalid_choice": f"unknown order %(value)r; use one of {names}"},
-            help_text=f"The order of the events: {names}. Default chronological (earliest "
-            "possible day first); a leading - reverses it (-chronological: newest first). "
-            "Fatalities are the best estimate, else the low one; unknown ones come last in "
-            "both directions. Pages, exports and every format follow it.",
+            error_messages={
+                "invalid_choice": f"unknown order %(value)r; use one of {', '.join(ORDERS)}"
+            },
+            help_text=ORDER_HELP,
             **kwargs,
         )
 
