@@ -257,7 +257,12 @@ def _rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[t
 def _keyset_rows(
     events: models.QuerySet, keyset: Keyset, *, size: int, key, backwards: bool
 ) -> list[tuple]:
-    return event_rows(_from_key(events, keyset, key, backwards)[: size + 1])
+    return _read(_from_key(events, keyset, key, backwards)[: size + 1], keyset, backwards)
+
+
+def _read(page: models.QuerySet, keyset: Keyset, backwards: bool) -> list[tuple]:
+    """The rows of a sliced page in the keyset's order (the way it is read)."""
+    return event_rows(page, key=keyset.key, reverse=keyset.descending != backwards)
 
 
 def _linked_rows(
@@ -392,5 +397,5 @@ def _probed_rows(
     """
     scanned = _from_key(scope, keyset, key, backwards)
     found = _from_key(events, keyset, key, backwards)
-    rows = event_rows(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1])
+    rows = _read(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1], keyset, backwards)
     return rows if len(rows) > size else None
