@@ -42,6 +42,9 @@ class CursorError(ValueError):
     """A cursor that this API did not hand out (or that belongs to another endpoint)."""
 
 
+NOT_OURS = "not a cursor of this endpoint; use the next and previous links as given"
+
+
 @dataclass(frozen=True)
 class Keyset:
     """A unique order over a model, as field names ("-field" descends), and cursors on it."""
@@ -98,33 +101,29 @@ class Keyset:
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     def decode(self, cursor: str) -> tuple[tuple, bool]:
-        """The key and direction of a cursor; CursorError when it is not one of ours."""
+        """The key and direction of a cursor; CursorError when it is not one of ours, or of
+        another order."""
         try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            data = json.loads(raw)
-            if not isinstance(data, dict):
-                raise ValueError("not a cursor")
-            other_order = data.get("o", "") != self.tag
-            values, backwards = data["k"], data["b"]
-            if not other_order and (
-                not isinstance(values, list) or len(values) != len(self.fields)
-            ):
-                raise ValueError("wrong number of key parts")
-            if not other_order:
-                key = tuple(
-                    self._read(name, value) for name, value in zip(self.names, values, strict=True)
-                )
-        except (binascii.Error, ValueError, KeyError, TypeError, ValidationError) as exc:
-            raise CursorError(
-                "not a cursor of this endpoint; use the next and previous links as given"
-            ) from exc
-        if other_order:
+            data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            order = data.get("o", "")
+        except (binascii.Error, ValueError, AttributeError) as exc:
+            raise CursorError(NOT_OURS) from exc
+        if order != self.tag:
             raise CursorError(
                 f"a cursor of another order than {self.tag or 'chronological'}: a cursor "
                 "continues the order it was made in"
             )
+        try:
+            values, backwards = data["k"], data["b"]
+            if not isinstance(values, list) or len(values) != len(self.fields):
+                raise ValueError("wrong number of key parts")
+            key = tuple(
+                self._read(name, value) for name, value in zip(self.names, values, strict=True)
+            )
+        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            raise CursorError(NOT_OURS) from exc
         if any(value is None for value in key):
-            raise CursorError("not a cursor of this endpoint; use the next and previous links")
+            raise CursorError(NOT_OURS)
         return key, bool(backwards)
 
     def _read(self, name: str, value):
@@ -202,8 +201,9 @@ class Plan:
     events: the events under every filter; under every filter but the actors' when they are
         walked.
     actors: walk each actor's links in date order (_linked_rows), or None.
-    scope: the events under the date filters alone, whose next rows from the key are looked
-        through first, the probe window (_probed_rows), or None.
+    scope: the events under the date filters alone (every visible event, for an order by
+        update or fatalities), whose next rows from the key are looked through first, the
+        probe window (_probed_rows), or None.
     Neither: keyset paging over the events (_keyset_rows).
     keyset: the order (events.chronology.orders); the actor walk only for EVENTS either way.
     """

@@ -350,3 +350,14 @@ def test_each_order_is_read_through_its_index_without_a_sort(varied, order):
         shown = plan_text(select.values("id")[:101])
         assert index in shown, shown
         assert "TEMP B-TREE" not in shown and "Sort" not in shown, shown
+
+
+def test_a_bulk_load_sets_the_order_indexes_aside_and_builds_them_again(varied):
+    from events import bulk_indexes
+
+    names = {"events_event_fresh_idx", "events_event_deadliest_idx", "events_event_fewest_idx"}
+    assert names <= set(bulk_indexes.set_aside())
+    assert names <= set(bulk_indexes.restore())
+    read = plan(parse(QueryDict("order=-fatalities")), Event.objects.published())
+    shown = plan_text(_from_key(read.events, read.keyset, None, False).values("id")[:101])
+    assert "events_event_deadliest_idx" in shown, shown
