@@ -69,6 +69,7 @@ _FEWEST = Keyset(
     key_of=_fatalities_key(MAX_FATALITIES),
     expressions={"fatalities_unknown_high": FatalitiesOr(unknown=MAX_FATALITIES)},
     tag="fatalities",
+    row_values=True,
 )
 _DEADLIEST = Keyset(
     Event,
@@ -76,6 +77,7 @@ _DEADLIEST = Keyset(
     key_of=_fatalities_key(-1),
     expressions={"fatalities_unknown_low": FatalitiesOr(unknown=-1)},
     tag="-fatalities",
+    row_values=True,
 )
 
 ORDERS: dict[str, Order] = {

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import models
-from django.db.models import Exists, Expression, OuterRef, Q
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Value
 
 from events.chronology.entries import event_rows, reader, row_key, rows_by_id
 from events.models import Event
@@ -58,6 +58,11 @@ class Keyset:
     # Names the order in its cursors, so that a cursor of one order is refused by another
     # over the same fields ("" for the chronological order, whose cursors carry no name).
     tag: str = ""
+    # Compare keys as row values, (a, b, c) > (x, y, z), which PostgreSQL reads as one range
+    # of the index: for orders whose first field has long ties (thousands of events with no
+    # fatalities), where beyond()'s leading inequality would have the index read every tie
+    # before the key. Fields all in one direction only.
+    row_values: bool = False
 
     @property
     def descending(self) -> bool:
@@ -85,6 +90,12 @@ class Keyset:
         comparison, so that an index on the fields is entered at the key, not scanned from
         its start.
         """
+        if self.row_values:
+            # SQLite reads no row value of an expression as an index range, only the first
+            # field's bound: past it, a deep page in a long tie reads the tie's earlier rows.
+            greater = self.descending == backwards
+            first = Q(**{f"{self.names[0]}__{'gte' if greater else 'lte'}": key[0]})
+            return first & Q(RowBeyond(self.names, key, greater=greater))
         condition: Q | None = None
         for name, value in reversed(list(zip(self.fields, key, strict=True))):
             field = name.lstrip("-")
@@ -134,6 +145,34 @@ class Keyset:
         if isinstance(found, datetime) and found.tzinfo is None:
             found = found.replace(tzinfo=UTC)
         return found
+
+
+class RowBeyond(Expression):
+    """(a, b, …) > (x, y, …), or < when not greater: a row value comparison (SQLite 3.15+,
+    PostgreSQL), one index range whatever the ties on a."""
+
+    output_field = BooleanField()
+
+    def __init__(self, names: Sequence[str], values: Sequence, *, greater: bool):
+        super().__init__()
+        self.columns = [F(name) for name in names]
+        self.values = [Value(value) for value in values]
+        self.greater = greater
+
+    def get_source_expressions(self):
+        return [*self.columns, *self.values]
+
+    def set_source_expressions(self, expressions):
+        count = len(self.columns)
+        self.columns, self.values = list(expressions[:count]), list(expressions[count:])
+
+    def as_sql(self, compiler, connection):
+        sides, params = [], []
+        for expressions in (self.columns, self.values):
+            compiled = [compiler.compile(expression) for expression in expressions]
+            sides.append(", ".join(sql for sql, _ in compiled))
+            params.extend(param for _, found in compiled for param in found)
+        return f"({sides[0]}) {'>' if self.greater else '<'} ({sides[1]})", params
 
 
 @dataclass
