@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Value
 
 from events.chronology.entries import event_rows, reader, row_key, rows_by_id
@@ -296,7 +296,42 @@ def _rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[t
 def _keyset_rows(
     events: models.QuerySet, keyset: Keyset, *, size: int, key, backwards: bool
 ) -> list[tuple]:
-    return _read(_from_key(events, keyset, key, backwards)[: size + 1], keyset, backwards)
+    rows: list[tuple] = []
+    for part in _parts_from_key(events, keyset, key, backwards):
+        rows += _read(part[: size + 1 - len(rows)], keyset, backwards)
+        if len(rows) > size:
+            break
+    return rows
+
+
+def _split_at_key(events: models.QuerySet, keyset: Keyset, key) -> bool:
+    """Whether the keyset's rows from key are read in two parts (_parts_from_key)."""
+    return key is not None and keyset.row_values and connections[events.db].vendor == "sqlite"
+
+
+def _parts_from_key(
+    events: models.QuerySet, keyset: Keyset, key, backwards: bool
+) -> list[models.QuerySet]:
+    """The events from key in paging order, as consecutive parts: one, or for a row-values
+    keyset on SQLite, the rest of the key's tie and then what lies beyond the tie.
+
+    SQLite enters an index at a row value of plain columns but not of an expression's: past
+    the first field's bound, a deep page would read every row of a long tie before its key
+    (the events of unknown fatalities, most of some datasets). Within the tie the first field
+    is a constant and the rest a row value the index is entered at; beyond it, the first
+    field's bound alone is exact. The second part is read only when the first is short.
+    """
+    if not _split_at_key(events, keyset, key):
+        return [_from_key(events, keyset, key, backwards)]
+    first, rest = keyset.names[0], Keyset(keyset.model, keyset.fields[1:], row_values=True)
+    events = events.alias(**keyset.expressions)
+    tie = events.filter(**{first: key[0]}).filter(rest.beyond(key[1:], backwards=backwards))
+    greater = keyset.descending == backwards
+    after = events.filter(**{f"{first}__{'gt' if greater else 'lt'}": key[0]})
+    return [
+        tie.order_by(*rest.ordering(backwards=backwards)),
+        after.order_by(*keyset.ordering(backwards=backwards)),
+    ]
 
 
 def _read(page: models.QuerySet, keyset: Keyset, backwards: bool) -> list[tuple]:
@@ -434,6 +469,8 @@ def _probed_rows(
     over in order: if size+1 matching rows are among them, they are the page, since
     the window holds every event of the scope from the key on, in order.
     """
+    if _split_at_key(events, keyset, key):
+        return None  # Read in parts (_keyset_rows): the window would read the tie first.
     scanned = _from_key(scope, keyset, key, backwards)
     found = _from_key(events, keyset, key, backwards)
     rows = _read(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1], keyset, backwards)

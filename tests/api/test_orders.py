@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from events.api import cursors
 from events.chronology import parse, plan, stream
 from events.chronology.orders import ORDERS
-from events.chronology.paging import _from_key, read_page
+from events.chronology.paging import _from_key, _parts_from_key, read_page
 from events.chronology.query import filtered
 from events.models import Event
 from tests.api.helpers import D, body, errors, published, with_actor
@@ -305,9 +305,12 @@ def test_a_page_in_any_order_costs_the_queries_a_chronological_one_does(
 
     baseline = cost(f"{TIMELINE}?page_size=5")
     cursor = next_cursor(api, f"{TIMELINE}?order={order}&page_size=5")
+    # SQLite reads a fatality order's page from a cursor in two parts at the end of a tie.
+    split = ORDERS[order].keyset.row_values and connection.vendor == "sqlite"
     for url in (f"{TIMELINE}?order={order}&page_size=5", f"{TIMELINE}?cursor={cursor}&page_size=5"):
         found = cost(url)
-        assert len(found) == len(baseline), (url, found)
+        extra = 1 if split and "cursor" in url else 0
+        assert len(baseline) <= len(found) <= len(baseline) + extra, (url, found)
         assert not any(" OFFSET " in sql or "COUNT(" in sql for sql in found)
 
 
@@ -340,8 +343,8 @@ def test_each_order_is_read_through_its_index_without_a_sort(varied, order):
     key, _ = read.keyset.decode(cursor)
     selects = [
         _from_key(read.events, read.keyset, None, False),
-        _from_key(read.events, read.keyset, key, False),
-        _from_key(read.events, read.keyset, key, True),
+        *_parts_from_key(read.events, read.keyset, key, False),
+        *_parts_from_key(read.events, read.keyset, key, True),
     ]
     dated = plan(parse(QueryDict(f"order={order}&start=2016-09")), Event.objects.published())
     if dated.scope is not None:
