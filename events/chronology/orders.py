@@ -14,7 +14,10 @@ key reads it as MAX_FATALITIES ascending and as -1 descending (events.querysets.
 so each direction has an index of its own. Every "-order" else reverses its order exactly.
 
 Only the chronological orders walk an actor's links (their copy of the dates); the others read
-an actor's events through the filtered set, in the order's index.
+an actor's events through the filtered set, in the order's index. The fatality orders' first
+field has long ties (every unknown count): their keys are compared as row values, and on
+SQLite a page from a cursor is read in two parts (paging._parts_from_key), so that a deep page
+enters the index at its key rather than reading the tie before it.
 """
 
 from collections.abc import Callable
