@@ -11,7 +11,7 @@
 Fatalities are the best estimate, else the low one (as fatalities_min reads them); an event
 with neither is unknown, not zero, and comes after every known count in both directions: the
 key reads it as MAX_FATALITIES ascending and as -1 descending (events.querysets.FatalitiesOr),
-so each direction has an index of its own. Every "-order" else reverses its order exactly.
+so each direction has an index of its own. Every other "-" order is the exact reverse.
 
 Only the chronological orders walk an actor's links (their copy of the dates); the others read
 an actor's events through the filtered set, in the order's index. The fatality orders' first
