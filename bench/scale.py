@@ -112,7 +112,7 @@ def pick_cases() -> tuple[list[Case], dict]:
     from django.test import Client
 
     from events.chronology.paging import Keyset
-    from events.models import Actor, ActorMembership, Event, EventActor, Location
+    from events.models import SIDES, Actor, ActorMembership, Event, EventActor, Location
     from events.querysets import CHRONOLOGICAL
 
     busiest = EventActor.objects.values("actor_id").annotate(n=Count("id")).order_by("-n").first()
@@ -151,6 +151,23 @@ def pick_cases() -> tuple[list[Case], dict]:
         .first()["event_id"]
     )
 
+    # The dyad: the busiest actor on one side and whoever most often faces it on the other.
+    dyad = None
+    for mine, theirs in (SIDES, SIDES[::-1]):
+        dyad = dyad or (
+            EventActor.objects.filter(
+                role__in=theirs,
+                event__actor_links__actor_id=actor.pk,
+                event__actor_links__role__in=mine,
+            )
+            .exclude(actor_id=actor.pk)
+            .values("actor_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .first()
+        )
+    opponent = Actor.objects.get(pk=dyad["actor_id"])
+
     def api(**params) -> str:
         return "/api/v1/timeline/?" + urlencode({"page_size": 100, **params})
 
@@ -174,6 +191,14 @@ def pick_cases() -> tuple[list[Case], dict]:
             "page",
         ),
         Case(f"deep page (the {deep_page}th, by cursor)", api(cursor=deep), "page"),
+        Case("newest first (order=-chronological)", api(order="-chronological"), "page"),
+        Case(
+            f"dyad ({actor.slug} v. {opponent.slug})",
+            api(actor_a=actor.slug, actor_b=opponent.slug),
+            "page",
+        ),
+        Case("deadliest first (order=-fatalities)", api(order="-fatalities"), "page"),
+        Case("latest changes first (order=-updated)", api(order="-updated"), "page"),
         Case(
             "limit: bare WSGI + SQL + orjson, actor page",
             "/?" + urlencode({"actor": actor.pk, "start": "2016-01-01", "end": "2020-12-31"}),

@@ -1,6 +1,6 @@
 """The event tables' secondary indexes set aside for a bulk load and built once at its end."""
 
-# An import writes each event into the ten indexes of events_event, the seven of its history
+# An import writes each event into the twelve indexes of events_event, the seven of its history
 # table, the two of its actor links and those of its stub article, citation and record, each at
 # a random place; building an index once from the
 # finished table costs about a third of that (measured with sqlite3 on 100,000 events and

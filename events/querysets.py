@@ -60,6 +60,41 @@ class DaysBetween(Func):
         return f"CAST(julianday({latest}) - julianday({earliest}) AS INTEGER)", params
 
 
+# An unknown count stands for this in FatalitiesOr(UNKNOWN_LAST_ASCENDING): past any count.
+MAX_FATALITIES = 2_147_483_647
+
+
+class FatalitiesOr(Func):
+    """An event's fatalities, the best estimate else the low one (as fatalities_min reads
+    them), and `unknown` when it has neither: the key of the fatality orders, so that unknown
+    counts sort where the order puts them (-1 below zero, MAX_FATALITIES past every count).
+
+    The stand-in is written into the SQL, never bound: an index on the expression (the
+    models' fatality indexes) serves a query only when the query's expression is the same
+    text, and SQLite takes no bound parameter for a constant of an indexed expression.
+    """
+
+    function = "COALESCE"
+    output_field = IntegerField()
+
+    def __init__(self, *, unknown: int):
+        self.unknown = int(unknown)
+        super().__init__(F("fatalities_best"), F("fatalities_low"))
+
+    def as_sql(self, compiler, connection, **extra):
+        extra["template"] = f"%(function)s(%(expressions)s, {self.unknown})"
+        return super().as_sql(compiler, connection, **extra)
+
+    def deconstruct(self):
+        return "events.querysets.FatalitiesOr", (), {"unknown": self.unknown}
+
+    def __eq__(self, other):
+        return isinstance(other, FatalitiesOr) and other.unknown == self.unknown
+
+    def __hash__(self):
+        return hash((FatalitiesOr, self.unknown))
+
+
 def related_count(model: type[models.Model], fk: str, *, distinct: str | None = None) -> Coalesce:
     """A correlated COUNT per outer row.
 

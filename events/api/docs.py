@@ -9,8 +9,8 @@ PAGING = (
     "cursor is opaque). No page skips or repeats an event, even when thousands share a date; "
     "page 10,000 costs what page 1 costs; there is no cap on how far one can page. "
     f"`page_size` is 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}). A cursor carries its "
-    "query's filters: send it alone, or with the same filters (others are a 400). No total "
-    "count: the histogram gives counts."
+    "query's filters and order: send it alone, or with the same ones (others are a 400). "
+    "No total count unless count=true; the histogram gives counts."
 )
 
 ERRORS = (
@@ -41,7 +41,10 @@ FORMATS = (
 )
 
 TIMELINE = f"""Published events in chronological order: by the earliest possible day, then
-more precise first (narrower bounds: the latest possible day ascending), then id.
+more precise first (narrower bounds: the latest possible day ascending), then id. `order`
+asks for another: `-chronological` (newest first), `updated` or `-updated` (by last change),
+`fatalities` or `-fatalities` (the best estimate, else the low one; unknown ones last in both
+directions). Every order is keyset-paged, and exports write in it.
 
 Dates are honest: `date.earliest` and `date.latest` bound when the event can have happened
 and `date.precision` says how exactly it is known; nothing is placed on an invented day.

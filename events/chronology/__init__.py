@@ -11,9 +11,11 @@ The one entry point for every reader (the API, the public pages, exports and the
 plan (query.plan) decides once how to read them. The modules, each a step:
 
     query.py       the filters declared once; parse() → ChronologyQuery; plan() → Plan
+    orders.py      the orders (order=): each one's key, cursors and index
     parameters.py  how each parameter's text is read and checked
     paging.py      cursors, and reading a plan: actor walk, probe window, keyset
     entries.py     the column spec: row select, entry builder, the API's schema of an entry
+    titles.py      an export's title from its filters
     histogram.py   the day pairs and their buckets
     details.py     the full event: typed links, and for editors status and history
 """
@@ -33,7 +35,8 @@ from events.chronology.paging import (
     read_batches,
     read_page,
 )
-from events.chronology.query import ChronologyQuery, QueryError, describe, parse, plan
+from events.chronology.query import ChronologyQuery, QueryError, parse, plan
+from events.chronology.titles import describe
 
 __all__ = [
     "INTERVALS",
@@ -74,7 +77,7 @@ def stream(
     url_for: UrlFor | None = None,
     batch_size: int = EXPORT_BATCH_SIZE,
 ) -> Iterator[dict]:
-    """Every entry in chronological order, read in keyset batches (four queries each), so
+    """Every entry in the query's order, read in keyset batches (four queries each), so
     that an export streams a million events without holding them."""
     for rows in read_batches(plan(query, events), batch_size=batch_size):
         yield from build_entries(rows, url_for=url_for)

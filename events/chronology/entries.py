@@ -376,6 +376,11 @@ _ID, _PATH, _PLACE = _INDEX["id"], _INDEX["location__path"], _INDEX["location_id
 row_key = itemgetter(*(_INDEX[name] for name in CHRONOLOGICAL))
 
 
+def position(name: str) -> int:
+    """Where a row holds a column of ENTRY (by its name, "fatalities_best")."""
+    return _INDEX[name]
+
+
 # --- The row select ------------------------------------------------------------------------------
 
 
@@ -398,15 +403,20 @@ def entries_of(queryset: models.QuerySet, *, url_for: UrlFor | None = None) -> l
     return build_entries(event_rows(queryset), url_for=url_for)
 
 
-def event_rows(queryset: models.QuerySet) -> list[tuple]:
+def event_rows(
+    queryset: models.QuerySet, *, key: Callable[[tuple], Any] | None = None, reverse: bool = False
+) -> list[tuple]:
     """The queryset's rows (values of COLUMNS, in order), as the database gives them.
 
     The ORM compiles only which ids, in what order and how many (a quarter of the cost of
-    compiling the whole select with its joins); the columns come from row_sql.
+    compiling the whole select with its joins); the columns come from row_sql. key (with
+    reverse, descending): the order of a sliced queryset as a function of a row, a keyset's,
+    for orders of expressions the rows do not hold by name (fatalities, unknown last).
     """
     ordering = _python_ordering(queryset)
+    by_key = key is not None and queryset.query.is_sliced
     try:
-        if ordering is None:
+        if ordering is None and not by_key:
             sql, params = queryset.values_list(*NAMES).query.sql_with_params()
         else:
             ids_sql, params = queryset.values("id").query.sql_with_params()
@@ -416,6 +426,9 @@ def event_rows(queryset: models.QuerySet) -> list[tuple]:
     rows = _fetch(sql, params)
     # Sorted here rather than by the database: the ids' subquery fixed which rows, and the
     # outer select reads them in whatever order its index probes return.
+    if by_key:
+        rows.sort(key=key, reverse=reverse)
+        return rows
     for name in reversed(ordering or ()):
         rows.sort(key=itemgetter(_INDEX[name.lstrip("-")]), reverse=name.startswith("-"))
     return rows

@@ -8,14 +8,14 @@ whatever the depth: no OFFSET and no COUNT, so page 10,000 costs what page 1 cos
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import connections, models
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Value
 
 from events.chronology.entries import event_rows, reader, row_key, rows_by_id
 from events.models import Event
@@ -42,6 +42,9 @@ class CursorError(ValueError):
     """A cursor that this API did not hand out (or that belongs to another endpoint)."""
 
 
+NOT_OURS = "not a cursor of this endpoint; use the next and previous links as given"
+
+
 @dataclass(frozen=True)
 class Keyset:
     """A unique order over a model, as field names ("-field" descends), and cursors on it."""
@@ -50,6 +53,20 @@ class Keyset:
     fields: tuple[str, ...]
     # How to read a row's key, where rows are not model instances or dicts (event rows).
     key_of: Callable[[Any], tuple] | None = None
+    # Names of fields that are expressions, aliased on the queryset before it is ordered.
+    expressions: Mapping[str, Expression] = field(default_factory=dict)
+    # Names the order in its cursors, so that a cursor of one order is refused by another
+    # over the same fields ("" for the chronological order, whose cursors carry no name).
+    tag: str = ""
+    # Compare keys as row values, (a, b, c) > (x, y, z), which PostgreSQL reads as one range
+    # of the index: for orders whose first field has long ties (thousands of events with no
+    # fatalities), where beyond()'s leading inequality would have the index read every tie
+    # before the key. Fields all in one direction only.
+    row_values: bool = False
+
+    @property
+    def descending(self) -> bool:
+        return self.fields[0].startswith("-")
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -73,6 +90,12 @@ class Keyset:
         comparison, so that an index on the fields is entered at the key, not scanned from
         its start.
         """
+        if self.row_values:
+            # SQLite reads no row value of an expression as an index range, only the first
+            # field's bound: past it, a deep page in a long tie reads the tie's earlier rows.
+            greater = self.descending == backwards
+            first = Q(**{f"{self.names[0]}__{'gte' if greater else 'lte'}": key[0]})
+            return first & Q(RowBeyond(self.names, key, greater=greater))
         condition: Q | None = None
         for name, value in reversed(list(zip(self.fields, key, strict=True))):
             field = name.lstrip("-")
@@ -84,28 +107,72 @@ class Keyset:
 
     def encode(self, key: Sequence, *, backwards: bool = False) -> str:
         plain = [value.isoformat() if hasattr(value, "isoformat") else value for value in key]
-        raw = json.dumps({"k": plain, "b": backwards}, separators=(",", ":"))
+        data = {"k": plain, "b": backwards, **({"o": self.tag} if self.tag else {})}
+        raw = json.dumps(data, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     def decode(self, cursor: str) -> tuple[tuple, bool]:
-        """The key and direction of a cursor; CursorError when it is not one of ours."""
+        """The key and direction of a cursor; CursorError when it is not one of ours, or of
+        another order."""
         try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            data = json.loads(raw)
+            data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            order = data.get("o", "")
+        except (binascii.Error, ValueError, AttributeError) as exc:
+            raise CursorError(NOT_OURS) from exc
+        if order != self.tag:
+            raise CursorError(
+                f"a cursor of another order than {self.tag or 'chronological'}: a cursor "
+                "continues the order it was made in"
+            )
+        try:
             values, backwards = data["k"], data["b"]
             if not isinstance(values, list) or len(values) != len(self.fields):
                 raise ValueError("wrong number of key parts")
             key = tuple(
-                self.model._meta.get_field(name).to_python(value)
-                for name, value in zip(self.names, values, strict=True)
+                self._read(name, value) for name, value in zip(self.names, values, strict=True)
             )
-        except (binascii.Error, ValueError, KeyError, TypeError, ValidationError) as exc:
-            raise CursorError(
-                "not a cursor of this endpoint; use the next and previous links as given"
-            ) from exc
+        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            raise CursorError(NOT_OURS) from exc
         if any(value is None for value in key):
-            raise CursorError("not a cursor of this endpoint; use the next and previous links")
+            raise CursorError(NOT_OURS)
         return key, bool(backwards)
+
+    def _read(self, name: str, value):
+        column = self.expressions.get(name)
+        declared = column.output_field if column is not None else self.model._meta.get_field(name)
+        found = declared.to_python(value)
+        # SQLite's raw times are naive UTC: compared as such, they would warn and mislead.
+        if isinstance(found, datetime) and found.tzinfo is None:
+            found = found.replace(tzinfo=UTC)
+        return found
+
+
+class RowBeyond(Expression):
+    """(a, b, …) > (x, y, …), or < when not greater: a row value comparison (SQLite 3.15+,
+    PostgreSQL), one index range whatever the ties on a."""
+
+    output_field = BooleanField()
+
+    def __init__(self, names: Sequence[str], values: Sequence, *, greater: bool):
+        super().__init__()
+        self.columns = [F(name) for name in names]
+        self.values = [Value(value) for value in values]
+        self.greater = greater
+
+    def get_source_expressions(self):
+        return [*self.columns, *self.values]
+
+    def set_source_expressions(self, expressions):
+        count = len(self.columns)
+        self.columns, self.values = list(expressions[:count]), list(expressions[count:])
+
+    def as_sql(self, compiler, connection):
+        sides, params = [], []
+        for expressions in (self.columns, self.values):
+            compiled = [compiler.compile(expression) for expression in expressions]
+            sides.append(", ".join(sql for sql, _ in compiled))
+            params.extend(param for _, found in compiled for param in found)
+        return f"({sides[0]}) {'>' if self.greater else '<'} ({sides[1]})", params
 
 
 @dataclass
@@ -141,6 +208,8 @@ def page(queryset: models.QuerySet, keyset: Keyset, *, size: int, cursor: str | 
 
 def _from_key(queryset: models.QuerySet, keyset: Keyset, key, backwards: bool):
     """The queryset in paging order from key (exclusive; from the start when None)."""
+    if keyset.expressions:
+        queryset = queryset.alias(**keyset.expressions)
     qs = queryset.order_by(*keyset.ordering(backwards=backwards))
     return qs if key is None else qs.filter(keyset.beyond(key, backwards=backwards))
 
@@ -171,26 +240,29 @@ class Plan:
     events: the events under every filter; under every filter but the actors' when they are
         walked.
     actors: walk each actor's links in date order (_linked_rows), or None.
-    scope: the events under the date filters alone, whose next rows from the key are looked
-        through first, the probe window (_probed_rows), or None.
+    scope: the events under the date filters alone (every visible event, for an order by
+        update or fatalities), whose next rows from the key are looked through first, the
+        probe window (_probed_rows), or None.
     Neither: keyset paging over the events (_keyset_rows).
+    keyset: the order (events.chronology.orders); the actor walk only for EVENTS either way.
     """
 
     events: models.QuerySet
     actors: ActorWalk | None = None
     scope: models.QuerySet | None = None
+    keyset: Keyset = EVENTS
 
 
 def read_page(plan: Plan, *, size: int, cursor: str | None = None) -> Page:
     """A page of event rows and its cursors: one query whatever the size or depth (two with an
     actor walk, or when the first look comes back short)."""
-    key, backwards = EVENTS.decode(cursor) if cursor else (None, False)
+    key, backwards = plan.keyset.decode(cursor) if cursor else (None, False)
     rows = _rows(plan, size=size, key=key, backwards=backwards, window=PROBE_ROWS)
-    return _framed(rows, EVENTS, size=size, key=key, backwards=backwards)
+    return _framed(rows, plan.keyset, size=size, key=key, backwards=backwards)
 
 
 def read_batches(plan: Plan, *, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator[list[tuple]]:
-    """Every event row of the plan in chronological order, in keyset batches, so that an
+    """Every event row of the plan in its order, in keyset batches, so that an
     export streams without holding the set. On SQLite, given the scope, each batch first
     looks among the next WALK_WINDOW events of the period, as a page does: without that,
     every batch of a place or text filter re-read and sorted all the matches left."""
@@ -202,24 +274,69 @@ def read_batches(plan: Plan, *, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator
         yield rows
         if len(rows) < batch_size:
             return
-        key = row_key(rows[-1])
+        key = plan.keyset.key(rows[-1])
 
 
 def _rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[tuple]:
     """Up to size+1 event rows from key in paging order, read the way the plan says."""
+    keyset = plan.keyset
     if plan.actors is not None:
+        # Newest first is the walk read backwards: the same key, the other way.
+        backwards = backwards != keyset.descending
         return _linked_rows(plan.events, plan.actors, size=size, key=key, backwards=backwards)
     if plan.scope is not None:
         rows = _probed_rows(
-            plan.events, plan.scope, size=size, key=key, backwards=backwards, window=window
+            plan.events, plan.scope, keyset, size=size, key=key, backwards=backwards, window=window
         )
         if rows is not None:
             return rows
-    return _keyset_rows(plan.events, size=size, key=key, backwards=backwards)
+    return _keyset_rows(plan.events, keyset, size=size, key=key, backwards=backwards)
 
 
-def _keyset_rows(events: models.QuerySet, *, size: int, key, backwards: bool) -> list[tuple]:
-    return event_rows(_from_key(events, EVENTS, key, backwards)[: size + 1])
+def _keyset_rows(
+    events: models.QuerySet, keyset: Keyset, *, size: int, key, backwards: bool
+) -> list[tuple]:
+    rows: list[tuple] = []
+    for part in _parts_from_key(events, keyset, key, backwards):
+        rows += _read(part[: size + 1 - len(rows)], keyset, backwards)
+        if len(rows) > size:
+            break
+    return rows
+
+
+def _split_at_key(events: models.QuerySet, keyset: Keyset, key) -> bool:
+    """Whether the keyset's rows from key are read in two parts (_parts_from_key)."""
+    return key is not None and keyset.row_values and connections[events.db].vendor == "sqlite"
+
+
+def _parts_from_key(
+    events: models.QuerySet, keyset: Keyset, key, backwards: bool
+) -> list[models.QuerySet]:
+    """The events from key in paging order, as consecutive parts: one, or for a row-values
+    keyset on SQLite, the rest of the key's tie and then what lies beyond the tie.
+
+    SQLite enters an index at a row value of plain columns but not of an expression's: past
+    the first field's bound, a deep page would read every row of a long tie before its key
+    (the events of unknown fatalities, most of some datasets). Within the tie the first field
+    is a constant and the rest a row value the index is entered at; beyond it, the first
+    field's bound alone is exact. The second part is read only when the first is short.
+    """
+    if not _split_at_key(events, keyset, key):
+        return [_from_key(events, keyset, key, backwards)]
+    first, rest = keyset.names[0], Keyset(keyset.model, keyset.fields[1:], row_values=True)
+    events = events.alias(**keyset.expressions)
+    tie = events.filter(**{first: key[0]}).filter(rest.beyond(key[1:], backwards=backwards))
+    greater = keyset.descending == backwards
+    after = events.filter(**{f"{first}__{'gt' if greater else 'lt'}": key[0]})
+    return [
+        tie.order_by(*rest.ordering(backwards=backwards)),
+        after.order_by(*keyset.ordering(backwards=backwards)),
+    ]
+
+
+def _read(page: models.QuerySet, keyset: Keyset, backwards: bool) -> list[tuple]:
+    """The rows of a sliced page in the keyset's order (the way it is read)."""
+    return event_rows(page, key=keyset.key, reverse=keyset.descending != backwards)
 
 
 def _linked_rows(
@@ -336,6 +453,7 @@ def _as_key_part(value):
 def _probed_rows(
     events: models.QuerySet,
     scope: models.QuerySet,
+    keyset: Keyset,
     *,
     size: int,
     key,
@@ -343,15 +461,17 @@ def _probed_rows(
     window: int,
 ) -> list[tuple] | None:
     """size+1 event rows from key, when they are among the next `window` events of the
-    scope in order; else None.
+    scope in the keyset's order; else None.
 
     For a filter by place, box, type or text, the database would otherwise read the whole
     matching set and sort it before returning the first row of a page. But most pages of a
-    busy filter lie within a few thousand events of their key, which the chronological index
-    hands over in order: if size+1 matching rows are among them, they are the page, since
+    busy filter lie within a few thousand events of their key, which the order's index hands
+    over in order: if size+1 matching rows are among them, they are the page, since
     the window holds every event of the scope from the key on, in order.
     """
-    scanned = _from_key(scope, EVENTS, key, backwards)
-    found = _from_key(events, EVENTS, key, backwards)
-    rows = event_rows(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1])
+    if _split_at_key(events, keyset, key):
+        return None  # Read in parts (_keyset_rows): the window would read the tie first.
+    scanned = _from_key(scope, keyset, key, backwards)
+    found = _from_key(events, keyset, key, backwards)
+    rows = _read(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1], keyset, backwards)
     return rows if len(rows) > size else None

@@ -23,9 +23,12 @@ the same query and plan.)
 The plan, per database (plan()):
 
     the query has                            SQLite                      PostgreSQL
-    actors, at most MAX_WALKED_ACTORS        actor walk                  actor walk
+    actors, at most MAX_WALKED_ACTORS, and   actor walk                  actor walk
+      a chronological order (either way)
     filters beyond the dates (or too many    probe window, then keyset   keyset
-      actors to walk, or a role alone)
+      actors to walk, or a role alone);
+      for an order by update or fatalities,
+      the dates too
     dates alone, or nothing                  keyset                      keyset
 
 The actor walk reads each actor's links in date order (events_eventactor_chrono_idx) and keeps
@@ -33,6 +36,7 @@ the events passing every other filter; the probe window looks for a page among t
 thousand events of the period in order before reading and sorting every match (SQLite only:
 PostgreSQL's planner weighs the walk against the sort by itself, with statistics on both, and
 the window only gets in its way); keyset paging reads the filtered set from the cursor on.
+Each reads in the query's order (events.chronology.orders), through that order's index.
 """
 
 from collections.abc import Mapping
@@ -50,6 +54,9 @@ from django.db.models.functions import Coalesce
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
+from events.chronology.orders import DEFAULT as DEFAULT_ORDER
+from events.chronology.orders import HELP as ORDER_HELP
+from events.chronology.orders import ORDERS
 from events.chronology.paging import ActorWalk, Plan
 from events.chronology.parameters import (
     ActorsField,
@@ -124,6 +131,23 @@ class PartialDateFilter(_Together, django_filters.CharFilter):
 
 class ModeFilter(_Together, django_filters.ChoiceFilter):
     pass
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(ORDERS), "default": DEFAULT_ORDER, "description": ORDER_HELP}
+)
+class OrderFilter(ModeFilter):
+    """order: how the events are read (events.chronology.orders), not which."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[(name, f"{name}: {order.help}") for name, order in ORDERS.items()],
+            error_messages={
+                "invalid_choice": f"unknown order %(value)r; use one of {', '.join(ORDERS)}"
+            },
+            help_text=ORDER_HELP,
+            **kwargs,
+        )
 
 
 @_repeatable(
@@ -366,6 +390,7 @@ class ChronologyFilterSet(django_filters.FilterSet):
         help_text="true: only events with a fatality estimate (best or low); false: only those "
         "without one (unknown, which is not zero)."
     )
+    order = OrderFilter()
     updated_since = UpdatedSinceFilter(
         help_text="Only events created or changed at or after this ISO 8601 time (for sync; "
         "see events/removed/ for the events that left)."
@@ -421,6 +446,7 @@ class ChronologyQuery:
     narrowing: tuple[tuple[str, Any], ...] = ()
     dyad: tuple[frozenset[int], ...] = ()
     dyad_named: tuple[frozenset[int], ...] = ()
+    order: str = DEFAULT_ORDER
 
     @property
     def period(self) -> tuple[date | None, date | None]:
@@ -499,6 +525,7 @@ def _query_of(cleaned: Mapping[str, Any]) -> ChronologyQuery:
         ),
         dyad=dyad,
         dyad_named=dyad_named,
+        order=cleaned.get("order") or DEFAULT_ORDER,
     )
 
 
@@ -553,45 +580,19 @@ def filtered(query: ChronologyQuery, events: QuerySet) -> QuerySet:
 
 def plan(query: ChronologyQuery, events: QuerySet) -> Plan:
     """How to read these events (the visible ones: published, or every status for editors)
-    under the query, in chronological order: see the table in this module's docstring."""
-    if query.actor_ids and len(query.actor_ids) <= MAX_WALKED_ACTORS:
+    under the query, in its order: see the table in this module's docstring."""
+    order = ORDERS[query.order]
+    if order.dated and query.actor_ids and len(query.actor_ids) <= MAX_WALKED_ACTORS:
         # Each arm of the walk names its one actor. The whole list beside it told PostgreSQL
         # nothing new but made it misjudge how many links an arm holds, and sort a busy
         # actor's links instead of walking their index: 75 ms instead of 1 ms at a million.
         walk = ActorWalk(links=actor_links(query, any_actor=True), actor_ids=query.actor_ids)
-        return Plan(narrowed(query, events), actors=walk)
-    if query.narrows and connections[events.db].vendor == "sqlite":
-        return Plan(filtered(query, events), scope=in_period(query, events))
-    return Plan(filtered(query, events))
-
-
-def describe(query: ChronologyQuery) -> str:
-    """A title for an export from the filters: "Islamic State, August 2017"."""
-    parts: list[str] = []
-    named = [pk for ids in query.actors for pk in ids]
-    if named:
-        parts.append(_actor_names(named))
-    if query.dyad_named:
-        parts.append(" v. ".join(_actor_names(side) for side in query.dyad_named))
-    country = query.value("country")
-    if country is not None:
-        parts.append(country.name)
-    places = query.value("location")
-    if places:
-        parts.append(" / ".join(place.name for place in places))
-    outlets = query.value("outlet")
-    if outlets:
-        parts.append(f"reported by {' / '.join(outlets)}")
-    start, end = query.start, query.end
-    if start and end:
-        same = (start.earliest, start.latest) == (end.earliest, end.latest)
-        parts.append(start.display if same else f"{start.display} – {end.display}")
-    elif start:
-        parts.append(f"from {start.display}")
-    elif end:
-        parts.append(f"until {end.display}")
-    return ", ".join(parts) or "Chronology"
-
-
-def _actor_names(actor_ids) -> str:
-    return " / ".join(Actor.objects.filter(id__in=actor_ids).values_list("name", flat=True))
+        return Plan(narrowed(query, events), actors=walk, keyset=order.keyset)
+    found, keyset = filtered(query, events), order.keyset
+    if connections[events.db].vendor == "sqlite":
+        if order.dated and query.narrows:
+            return Plan(found, scope=in_period(query, events), keyset=keyset)
+        # Another order's index knows nothing of dates: to it they narrow like any filter.
+        if not order.dated and (query.narrows or any(query.period)):
+            return Plan(found, scope=events, keyset=keyset)
+    return Plan(found, keyset=keyset)

@@ -20,8 +20,10 @@ from events.models.places import Location
 from events.models.removals import EventRemoval
 from events.querysets import (
     CHRONOLOGICAL,
+    MAX_FATALITIES,
     DaysBetween,
     EventQuerySet,
+    FatalitiesOr,
     PeriodQuerySet,
 )
 from events.versioning import Expected, StaleVersion, VersionedModel, lock_current
@@ -157,8 +159,25 @@ class Event(VersionedModel):
                 fields=["date_precision", *CHRONOLOGICAL], name="events_event_precision_idx"
             ),
             models.Index(fields=["type", "date_earliest"], name="events_event_type_idx"),
-            # The public freshness probe (newest change among published events) in one step.
-            models.Index(fields=["status", "updated"], name="events_event_fresh_idx"),
+            # The public freshness probe (newest change among published events) in one step,
+            # and the published events by last update (order=updated, -updated) in keyset
+            # order. Editors' lists of every status read the updated column's own index.
+            models.Index(fields=["status", "updated", "id"], name="events_event_fresh_idx"),
+            # The published events by fatalities (order=-fatalities, fatalities), unknown
+            # counts last either way: one index per direction, each read forwards or backwards
+            # (events.chronology.orders). Editors' lists of every status sort instead.
+            models.Index(
+                F("status"),
+                FatalitiesOr(unknown=-1),
+                *map(F, CHRONOLOGICAL),
+                name="events_event_deadliest_idx",
+            ),
+            models.Index(
+                F("status"),
+                FatalitiesOr(unknown=MAX_FATALITIES),
+                *map(F, CHRONOLOGICAL),
+                name="events_event_fewest_idx",
+            ),
             models.Index(fields=["date_span_days"], name="events_event_span_idx"),
         ]
         constraints = [

@@ -37,6 +37,7 @@ LABELS = {
     "actor_a": "One side",
     "actor_b": "Other side",
     "updated_since": "Updated since",
+    "order": "Order",
     CURSOR: "Page",
 }
 EXPORT_FORMATS = {
