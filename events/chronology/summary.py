@@ -196,7 +196,7 @@ def _by_actor(events: QuerySet) -> tuple[list[dict], Tally]:
 
 
 def _by_location(events: QuerySet) -> tuple[list[dict], Tally]:
-    # One GROUP BY of the events by place (an index holds them by place).
+    # One GROUP BY of the events by place, over events_event_tally_place_idx (covering).
     grouped = events.values("location_id").annotate(**_sums())
     rows = _named(grouped, key="location_id", model=Location, columns=("slug", "name"))
     return _parted([((slug, name), row) for *row, slug, name in rows])
@@ -230,7 +230,7 @@ def _admin1_of(path: str, areas: dict[int, tuple[str, str]]) -> tuple[str | None
 
 
 def _by_type(events: QuerySet) -> tuple[list[dict], Tally]:
-    # One GROUP BY of the events by type (events_event_type_idx).
+    # One GROUP BY of the events by type, over events_event_tally_type_idx (covering).
     grouped = events.values("type_id").annotate(**_sums())
     rows = _named(grouped, key="type_id", model=EventType, columns=("slug", "name"))
     return _parted([((slug, name), row) for *row, slug, name in rows])
@@ -251,7 +251,8 @@ def _by_month(events: QuerySet, query: ChronologyQuery) -> dict:
 
     The bounds are selected as text on SQLite (the driver would parse every pair's dates,
     which cost more than the query) around the grouped query, which still groups by the
-    columns themselves and so walks the chronological index instead of sorting."""
+    columns themselves and so walks events_event_tally_month_idx (covering) instead of
+    sorting."""
     sql, params = (
         events.values("date_earliest", "date_latest").annotate(**_sums()).query.sql_with_params()
     )
