@@ -1,16 +1,26 @@
-"""Serve N synthetic events with gunicorn; measure pages, histogram, CSV export and admin."""
+"""Serve N synthetic events; every case under wrk against its own limit and Datasette."""
 
 # Reproduce (from the project root, after `make test` or `make demo` made .venv):
 #   .venv/bin/python bench/scale.py --events 1000000 --database sqlite
 #   .venv/bin/python bench/scale.py --events 1000000 --database postgres
-# or `make bench BENCH_ARGS="--events 100000 --database postgres"`.
+# or `make bench BENCH_ARGS="--events 100000 --database postgres"`. Needs wrk (Debian's
+# package: apt-get install wrk); says so when it is missing. BENCH_PORTS=9700-9999 keeps the
+# servers' ports in that range.
 #
 # The first run for a size generates the data (manage.py generate_events, seed 0) into
 # bench/.data/events-N.sqlite3 or the PostgreSQL database ct_bench_N and runs ANALYZE (VACUUM
-# ANALYZE on PostgreSQL); later
-# runs reuse it. Two servers run side by side on 127.0.0.1, each gunicorn with 2 sync workers:
-# the project (DEBUG off) and bench/limit_app.py, a bare WSGI app answering the actor page
-# with plain SQL and orjson, the limit our figures are reported against.
+# ANALYZE on PostgreSQL); later runs reuse it. The contenders, side by side on 127.0.0.1:
+#   project    gunicorn, 2 sync workers, DEBUG off, the page cache off: every page computed
+#   cached     the same with the page cache on (every request after the first a hit)
+#   limit      bench/limit_app.py under the same gunicorn: each page case's filter in plain
+#              SQL, the same nested entries, orjson; no framework
+#   datasette  (SQLite only) Datasette 0.65 on the same file, 2 uvicorn workers, a canned query
+#              per page case (bench/peers.py installs it into its own virtualenv)
+# Each page and reference case runs wrk -c 4 for --seconds on each contender in turn, the
+# order rotating, --repeat times; each figure is the median. Before that, the bench checks that
+# the limit and Datasette answer the project's page (the same events in order, and for the
+# limit the same entries). The histogram and admin cases are timed sequentially (bench/load.py),
+# and the CSV export once.
 
 import argparse
 import base64
@@ -313,10 +323,23 @@ def attach_limits(cases: list[Case], *, actor, governorate, bbox, alliance_ids, 
                 case.limit, case.peer = "/?" + limit, peer or " "
 
 
+_TAKEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port on 127.0.0.1: from BENCH_PORTS ("9700-9999") when set, else any."""
+    low, _, high = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in [*range(int(low), int(high) + 1), 0] if int(low) else [0]:
+        if port in _TAKEN:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            _TAKEN.add(probe.getsockname()[1])
+            return probe.getsockname()[1]
+    raise RuntimeError("no free port")
 
 
 def serve(
@@ -411,7 +434,11 @@ def csv_export(port: int) -> dict:
     return {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed, "mb": size / 1e6}
 
 
-CONTENDERS = ("project", "limit", "datasette")
+CONTENDERS = ("project", "cached", "limit", "datasette")
+# The project computes every page (its page cache off); "cached" serves the same pages from
+# the shared page cache (every request after the first a hit), reported apart.
+UNCACHED = {"RESPONSE_CACHE_SECONDS": "0"}
+CACHED = {"RESPONSE_CACHE_SECONDS": "300"}
 
 
 def start_peer(args, cases: list[Case]) -> tuple[subprocess.Popen | None, int, Path | None]:
@@ -508,16 +535,19 @@ def run(args) -> None:
     from django.db import connections
 
     connections.close_all()
-    app_port, limit_port = free_port(), free_port()
-    app = serve("conflicttracker.wsgi:application", app_port, url, BASE_DIR)
+    app_port, cached_port, limit_port = free_port(), free_port(), free_port()
+    app = serve("conflicttracker.wsgi:application", app_port, url, BASE_DIR, UNCACHED)
+    cached = serve("conflicttracker.wsgi:application", cached_port, url, BASE_DIR, CACHED)
     limit = serve("limit_app:application", limit_port, url, BASE_DIR / "bench")
     peer, peer_port, peer_file = start_peer(args, cases)
-    servers = [server for server in (app, limit, peer) if server is not None]
+    servers = [server for server in (app, cached, limit, peer) if server is not None]
     try:
         for n, case in enumerate(cases):
             if case.kind in ("page", "reference"):
                 targets = targets_of(case)
                 targets["project"] = (app_port, case.path)
+                if case.kind == "page":
+                    targets["cached"] = (cached_port, case.path)
                 if case.limit:
                     targets["limit"] = (limit_port, case.limit)
                 if peer and case.peer:

@@ -50,9 +50,10 @@ def print_report(args, cases, export, before, after, *, with_peer: bool) -> None
     print()
     print(
         "| case | project p50 / p99 ms | req/s | limit p50 / p99 ms | req/s "
-        "| project / limit req/s | Datasette p50 / p99 ms | req/s | same page | targets |"
+        "| project / limit req/s | Datasette p50 / p99 ms | req/s | cached req/s | same page "
+        "| targets |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for case in cases:
         if case.kind != "page" or "project" not in case.result:
             continue
@@ -62,7 +63,8 @@ def print_report(args, cases, export, before, after, *, with_peer: bool) -> None
         print(
             f"| {case.name} | {' | '.join(figure(r['project']))} "
             f"| {' | '.join(figure(r.get('limit'))) if 'limit' in r else ' | '} | {ratio} "
-            f"| {' | '.join(peer)} | {r.get('same', '')} | {page_verdict(case, db)} |"
+            f"| {' | '.join(peer)} | {figure(r.get('cached'))[1]} | {r.get('same', '')} "
+            f"| {page_verdict(case, db)} |"
         )
     print()
     print(f"Reference endpoints (budget p50 ≤ {REFERENCE_MS:g} ms, p99 ≤ {TAIL:g}x p50):")
