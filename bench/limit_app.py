@@ -14,8 +14,8 @@
 # (?actor=ID&start=D&end=D is read as actors=ID.) It is what the framework's page could cost at
 # best on this machine and database, each filter written the plain way: the link index leads an
 # actor's walk (CROSS JOIN fixes the join order in SQLite; PostgreSQL plans it itself), the
-# events' chronological index the others. ACTORS and SOURCES lead with the links for the same
-# reason.
+# events' chronological index the others (INDEXED BY on SQLite). ACTORS and SOURCES lead
+# with the links for the same reason.
 
 import base64
 import os
@@ -47,7 +47,7 @@ LIMIT {limit}
 ARM_PERIOD = "AND ea.date_earliest <= {p} AND ea.date_latest >= {p} AND ea.date_earliest >= {p}"
 EVENTS = """
 SELECT {columns}
-FROM events_event e
+FROM events_event e {walk}
 {joins}
 WHERE e.status = 'published' {where}
 ORDER BY e.date_earliest, e.date_latest, e.id
@@ -152,7 +152,12 @@ def event_rows(params: dict) -> list[tuple]:
         where.append(AFTER)
         values += [earliest, latest, int(pk)]
     conditions = sql(" ".join(where))
-    return query(sql(EVENTS, where=conditions, limit=PAGE + 1), values)
+    # SQLite: walk the published events in order and keep the first that pass, rather than
+    # gather every match and sort it (its choice for a place or a box: a second at 200,000).
+    # Right for these cases, where about one event in 20 or more passes; PostgreSQL weighs
+    # the two plans itself.
+    hint = "INDEXED BY events_event_chrono_idx" if _db()[1] == "sqlite" else ""
+    return query(sql(EVENTS, where=conditions, walk=hint, limit=PAGE + 1), values)
 
 
 def walk(actor_ids: list[int], start: str | None, end: str | None) -> list[tuple]:
