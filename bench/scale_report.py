@@ -29,7 +29,9 @@ def page_verdict(case, db: str) -> str:
         missed.append(f"< {LIMIT_SHARE:.0%} of limit")
     if db == "sqlite":
         reachable = limit and limit["rps"] >= PAGE_RPS and limit["p50"] <= PAGE_P50_MS[db]
-        if not reachable:
+        if not limit:
+            notes.append("no limit for this case")
+        elif not reachable:
             notes.append(f"{PAGE_RPS} req/s bar n/a: the limit misses it")
         elif mine["rps"] < PAGE_RPS or mine["p50"] > PAGE_P50_MS[db]:
             missed.append(f"< {PAGE_RPS} req/s or p50 > {PAGE_P50_MS[db]:g} ms")
