@@ -35,7 +35,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import load
 import peers
@@ -317,9 +317,23 @@ def attach_limits(cases: list[Case], *, actor, governorate, bbox, alliance_ids, 
             "AND (e.date_earliest, e.date_latest, e.id) > ('{}', '{}', {})".format(*deep),
         ),
     }
+    # The parameters each limit answers for: a case named alike with other parameters (an
+    # order, a dyad) is another page, with no limit here.
+    asks = {
+        "whole chronology": set(),
+        "one actor": {"actor", "start", "end"},
+        "governorate subtree": {"location", "start", "end"},
+        "bbox": {"bbox"},
+        "text search": {"q"},
+        "alliance with members": {"actor", "include_members"},
+        "deep page": {"cursor"},
+    }
     for case in cases:
+        if case.kind != "page" or not isinstance(case.path, str):
+            continue
+        given = set(parse_qs(urlsplit(case.path).query)) - {"page_size"}
         for prefix, (limit, peer) in found.items():
-            if case.kind == "page" and case.name.startswith(prefix):
+            if case.name.startswith(prefix) and given == asks[prefix]:
                 case.limit, case.peer = "/?" + limit, peer or " "
 
 
