@@ -1,4 +1,4 @@
-"""A bounded HTTP load generator: latency at one connection, throughput at several."""
+"""HTTP load: wrk's latency and throughput at several connections; a plain Python generator."""
 
 # Plain http.client, one new connection per request, as gunicorn's sync workers close every
 # connection after its response. Throughput clients are processes, not threads, so that the
@@ -6,7 +6,11 @@
 
 import http.client
 import multiprocessing
+import re
+import shutil
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 
@@ -91,3 +95,42 @@ def throughput(
     if failed:
         raise BadResponse(f"GET {path}: {failed} non-200 answers under load")
     return sum(d for d, _ in results) / elapsed
+
+
+# --- wrk ----------------------------------------------------------------------------------------
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+WRK_MISSING = (
+    "wrk is needed to drive the load: install it with `sudo apt-get install wrk` (Debian, "
+    "Ubuntu), `brew install wrk` (macOS) or from https://github.com/wg/wrk, then run again."
+)
+
+
+def require_wrk() -> None:
+    """Exit with how to install wrk when it is not on PATH."""
+    if shutil.which("wrk") is None:
+        sys.exit(WRK_MISSING)
+
+
+def wrk(
+    port: int, path: str, *, seconds: float, connections: int, headers: dict | None = None
+) -> dict:
+    """p50 and p99 (ms) and req/s from one wrk run; an error on any non-2xx answer.
+
+    Every request on a new connection (Connection: close), as gunicorn's sync workers close
+    theirs anyway: a server that keeps connections alive gains nothing over one that cannot.
+    """
+    command = ["wrk", "--latency", "-t", str(min(2, connections)), "-c", str(connections)]
+    for name, value in {"Connection": "close", **(headers or {})}.items():
+        command += ["-H", f"{name}: {value}"]
+    command += ["-d", f"{seconds:g}s", "--timeout", "30s", f"http://127.0.0.1:{port}{path}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out:
+        raise BadResponse(f"wrk {path}: errors\n{out}")
+
+    def percentile(label: str) -> float:
+        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(found.group(1)) * UNITS[found.group(2)]
+
+    rps = float(re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M).group(1))
+    return {"p50": percentile("50"), "p99": percentile("99"), "rps": rps}

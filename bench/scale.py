@@ -1,31 +1,45 @@
-"""Serve N synthetic events with gunicorn; measure pages, histogram, CSV export and admin."""
+"""Serve N synthetic events; every case under wrk against its own limit and Datasette."""
 
 # Reproduce (from the project root, after `make test` or `make demo` made .venv):
 #   .venv/bin/python bench/scale.py --events 1000000 --database sqlite
 #   .venv/bin/python bench/scale.py --events 1000000 --database postgres
-# or `make bench BENCH_ARGS="--events 100000 --database postgres"`.
+# or `make bench BENCH_ARGS="--events 100000 --database postgres"`. Needs wrk (Debian's
+# package: apt-get install wrk); says so when it is missing. BENCH_PORTS=9700-9999 keeps the
+# servers' ports in that range.
 #
 # The first run for a size generates the data (manage.py generate_events, seed 0) into
 # bench/.data/events-N.sqlite3 or the PostgreSQL database ct_bench_N and runs ANALYZE (VACUUM
-# ANALYZE on PostgreSQL); later
-# runs reuse it. Two servers run side by side on 127.0.0.1, each gunicorn with 2 sync workers:
-# the project (DEBUG off) and bench/limit_app.py, a bare WSGI app answering the actor page
-# with plain SQL and orjson, the limit our figures are reported against.
+# ANALYZE on PostgreSQL); later runs reuse it. The contenders, side by side on 127.0.0.1:
+#   project    gunicorn, 2 sync workers, DEBUG off, the page cache off: every page computed
+#   cached     the same with the page cache on (every request after the first a hit)
+#   limit      bench/limit_app.py under the same gunicorn: each page case's filter in plain
+#              SQL, the same nested entries, orjson; no framework
+#   datasette  (SQLite only) Datasette 0.65 on the same file, 2 uvicorn workers, a canned query
+#              per page case (bench/peers.py installs it into its own virtualenv)
+# Each page and reference case runs wrk -c 4 for --seconds on each contender in turn, the
+# order rotating, --repeat times; each figure is the median. Before that, the bench checks that
+# the limit and Datasette answer the project's page (the same events in order, and for the
+# limit the same entries). The histogram and admin cases are timed sequentially (bench/load.py),
+# and the CSV export once.
 
 import argparse
+import base64
 import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import load
+import peers
+from scale_report import print_report
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA = BASE_DIR / "bench" / ".data"
@@ -35,21 +49,18 @@ SEARCH_WORD = "agreement"
 # The servers and this script share it, so that the editor's session cookie made here is valid.
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"
 
-# Budgets from issue 6 (at 1,000,000 events on a 2-core machine).
-PAGE_P50_MS = {"sqlite": 6.0, "postgres": 15.0}
-PAGE_RPS_SQLITE = 300
-HISTOGRAM_MS = 200.0
-CSV_ROWS_PER_S = 50_000
-ADMIN_MS = {"sqlite": 60.0, "postgres": 150.0}
-
 
 @dataclass
 class Case:
     name: str
     path: str | list[str]
-    kind: str  # "page", "histogram", "admin", "limit"
+    kind: str  # "page", "reference", "histogram", "admin", "limit"
     editor: bool = False
     result: dict = field(default_factory=dict)
+    # A page case's own limit (bench/limit_app.py's query string) and Datasette's canned
+    # query (its condition on the events e), when the case has them.
+    limit: str = ""
+    peer: str = ""
 
 
 def database_url(database: str, events: int) -> str:
@@ -259,6 +270,15 @@ def pick_cases() -> tuple[list[Case], dict]:
         ),
         Case("admin change form", f"/admin/events/event/{change}/change/", "admin", editor=True),
     ]
+    cases += reference_cases(actor, governorate)
+    attach_limits(
+        cases,
+        actor=actor,
+        governorate=governorate,
+        bbox=bbox,
+        alliance_ids=sorted(Actor.objects.with_members([alliance.pk])),
+        deep=[row[name] for name in keyset.names],
+    )
     from django.contrib.auth import get_user_model
 
     client = Client()
@@ -267,10 +287,115 @@ def pick_cases() -> tuple[list[Case], dict]:
     return cases, session
 
 
+def reference_cases(actor, governorate) -> list[Case]:
+    """The reference lists and one detail of each, with their event counts."""
+    from django.db.models import Count
+
+    from events.models import EventSource, EventType
+
+    busiest_type = (
+        EventType.objects.annotate(n=Count("events")).order_by("-n").values_list("slug", flat=True)
+    )[0]
+    cited = (
+        EventSource.objects.values("article_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()["article_id"]
+    )
+    return [
+        Case("actors", "/api/v1/actors/", "reference"),
+        Case(f"actor ({actor.slug})", f"/api/v1/actors/{actor.slug}/", "reference"),
+        Case("locations", "/api/v1/locations/", "reference"),
+        Case(
+            f"location ({governorate.slug})", f"/api/v1/locations/{governorate.slug}/", "reference"
+        ),
+        Case("event types", "/api/v1/event-types/", "reference"),
+        Case(f"event type ({busiest_type})", f"/api/v1/event-types/{busiest_type}/", "reference"),
+        Case("articles", "/api/v1/articles/", "reference"),
+        Case(f"article ({cited})", f"/api/v1/articles/{cited}/", "reference"),
+    ]
+
+
+def attach_limits(cases: list[Case], *, actor, governorate, bbox, alliance_ids, deep) -> None:
+    """Each timeline page case's limit (bench/limit_app.py) and Datasette canned query, by the
+    case's name. Both answer the same page as the case's URL: the bench checks it."""
+    actor_period = ("2016-01-01", "2020-12-31")
+    month = ("2018-06-01", "2018-06-30")
+    min_lon, min_lat, max_lon, max_lat = bbox.split(",")
+    alliance = ",".join(str(pk) for pk in alliance_ids)
+    after = ",".join(str(value) for value in deep)
+
+    def overlap(period: tuple[str, str], prefix: str = "e.") -> str:
+        return f"{prefix}date_earliest <= '{period[1]}' AND {prefix}date_latest >= '{period[0]}'"
+
+    found = {
+        "whole chronology": ("", ""),
+        "one actor": (
+            urlencode({"actors": actor.pk, "start": actor_period[0], "end": actor_period[1]}),
+            f"AND {overlap(actor_period)} AND e.id IN (SELECT event_id FROM events_eventactor "
+            f"WHERE actor_id = {actor.pk} AND {overlap(actor_period, '')})",
+        ),
+        "governorate subtree": (
+            urlencode({"path": governorate.path, "start": month[0], "end": month[1]}),
+            f"AND {overlap(month)} AND e.location_id IN (SELECT id FROM events_location "
+            f"WHERE path LIKE '{governorate.path}%')",
+        ),
+        "bbox": (
+            urlencode({"bbox": bbox}),
+            "AND e.location_id IN (SELECT id FROM events_location WHERE latitude BETWEEN "
+            f"{min_lat} AND {max_lat} AND longitude BETWEEN {min_lon} AND {max_lon})",
+        ),
+        "text search": (
+            urlencode({"q": SEARCH_WORD}),
+            "AND e.id IN (SELECT rowid FROM events_event_search WHERE events_event_search "
+            f"MATCH '\"{SEARCH_WORD}\"*')",
+        ),
+        "alliance with members": (
+            urlencode({"actors": alliance}),
+            f"AND e.id IN (SELECT event_id FROM events_eventactor WHERE actor_id IN ({alliance}))",
+        ),
+        "deep page": (
+            urlencode({"after": base64.urlsafe_b64encode(after.encode()).decode()}),
+            "AND (e.date_earliest, e.date_latest, e.id) > ('{}', '{}', {})".format(*deep),
+        ),
+    }
+    # The parameters each limit answers for: a case named alike with other parameters (an
+    # order, a dyad) is another page, with no limit here.
+    asks = {
+        "whole chronology": set(),
+        "one actor": {"actor", "start", "end"},
+        "governorate subtree": {"location", "start", "end"},
+        "bbox": {"bbox"},
+        "text search": {"q"},
+        "alliance with members": {"actor", "include_members"},
+        "deep page": {"cursor"},
+    }
+    for case in cases:
+        if case.kind != "page" or not isinstance(case.path, str):
+            continue
+        given = set(parse_qs(urlsplit(case.path).query)) - {"page_size"}
+        for prefix, (limit, peer) in found.items():
+            if case.name.startswith(prefix) and given == asks[prefix]:
+                case.limit, case.peer = "/?" + limit, peer or " "
+
+
+_TAKEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port on 127.0.0.1: from BENCH_PORTS ("9700-9999") when set, else any."""
+    low, _, high = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in [*range(int(low), int(high) + 1), 0] if int(low) else [0]:
+        if port in _TAKEN:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            _TAKEN.add(probe.getsockname()[1])
+            return probe.getsockname()[1]
+    raise RuntimeError("no free port")
 
 
 def serve(
@@ -365,98 +490,165 @@ def csv_export(port: int) -> dict:
     return {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed, "mb": size / 1e6}
 
 
+CONTENDERS = ("project", "cached", "limit", "datasette")
+# The project computes every page (its page cache off); "cached" serves the same pages from
+# the shared page cache (every request after the first a hit), reported apart.
+UNCACHED = {"RESPONSE_CACHE_SECONDS": "0"}
+CACHED = {"RESPONSE_CACHE_SECONDS": "300"}
+
+
+def start_peer(args, cases: list[Case]) -> tuple[subprocess.Popen | None, int, Path | None]:
+    """Datasette on the same SQLite file with a canned query per page case, if it installs."""
+    if args.database != "sqlite" or args.no_peer:
+        return None, 0, None
+    python = peers.install()
+    if python is None:
+        return None, 0, None
+    database = DATA / f"events-{args.events}.sqlite3"
+    metadata = DATA / f"datasette-{args.events}.json"
+    queries = {f"case{n}": case.peer for n, case in enumerate(cases) if case.peer}
+    peers.write_metadata(database, queries, metadata)
+    port = free_port()
+    command, env = peers.serve_command(python, database, metadata, port)
+    server = subprocess.Popen(command, env=env)
+    if not wait_for(port):
+        server.kill()
+        print("Datasette did not start; the bench goes on without it.")
+        return None, 0, None
+    return server, port, database
+
+
+def wait_for(port: int, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def targets_of(case: Case) -> dict[str, tuple[int, str]]:
+    """{contender: (port, path)} for one measured case."""
+    return case.result.setdefault("targets", {})
+
+
+def same_page(cases: list[Case]) -> None:
+    """Each page case's limit and peer answer the project's page: the same events in order,
+    and for the limit the same entries (links aside). Mismatches are reported, not hidden."""
+    import json
+
+    for case in cases:
+        targets = targets_of(case)
+        if "project" not in targets or case.kind != "page":
+            continue
+        mine = json.loads(load.checked_fetch(*targets["project"]))["results"]
+        verdicts = []
+        for name in ("limit", "datasette"):
+            if name not in targets:
+                continue
+            theirs = json.loads(load.checked_fetch(*targets[name]))
+            theirs = theirs["results"] if isinstance(theirs, dict) else [r["entry"] for r in theirs]
+            if [e["id"] for e in mine] != [e["id"] for e in theirs]:
+                verdicts.append(f"{name}: OTHER EVENTS")
+                continue
+            differ = {
+                key
+                for a, b in zip(mine, theirs, strict=True)
+                for key in a
+                if key != "url" and a[key] != b.get(key)
+            }
+            verdicts.append(f"{name}: same" if not differ else f"{name}: {','.join(differ)} differ")
+        case.result["same"] = "; ".join(verdicts)
+
+
+def measure(args, cases: list[Case]) -> dict:
+    """wrk -c N for --seconds on every contender of every case, contenders in turn (the order
+    rotating each repetition), --repeat times: {(case index, contender): [figures]}."""
+    found: dict[tuple[int, str], list[dict]] = {}
+    measured = [(n, case) for n, case in enumerate(cases) if targets_of(case)]
+    for _, case in measured:  # Warm every worker and lazily built cache.
+        for port, path in targets_of(case).values():
+            load.wrk(port, path, seconds=1, connections=args.connections)
+    for repetition in range(args.repeat):
+        for n, case in measured:
+            names = list(targets_of(case))
+            turn = names[repetition % len(names) :] + names[: repetition % len(names)]
+            for name in turn:
+                port, path = targets_of(case)[name]
+                figures = load.wrk(port, path, seconds=args.seconds, connections=args.connections)
+                if not figures["rps"]:
+                    # No answer within the run: one request, timed alone.
+                    started = time.perf_counter()
+                    load.checked_fetch(port, path)
+                    took = (time.perf_counter() - started) * 1000
+                    figures = {"p50": took, "p99": took, "rps": 1000 / took}
+                found.setdefault((n, name), []).append(figures)
+        print(f"  repetition {repetition + 1} of {args.repeat} done", file=sys.stderr)
+    return found
+
+
 def run(args) -> None:
+    load.require_wrk()
     url = prepare(args.database, args.events)
     cases, session = pick_cases()
     from django.db import connections
 
     connections.close_all()
-    app_port, limit_port = free_port(), free_port()
-    app = serve("conflicttracker.wsgi:application", app_port, url, BASE_DIR)
+    app_port, cached_port, limit_port = free_port(), free_port(), free_port()
+    app = serve("conflicttracker.wsgi:application", app_port, url, BASE_DIR, UNCACHED)
+    cached = serve("conflicttracker.wsgi:application", cached_port, url, BASE_DIR, CACHED)
     limit = serve("limit_app:application", limit_port, url, BASE_DIR / "bench")
+    peer, peer_port, peer_file = start_peer(args, cases)
+    servers = [server for server in (app, cached, limit, peer) if server is not None]
     try:
+        for n, case in enumerate(cases):
+            if case.kind in ("page", "reference"):
+                targets = targets_of(case)
+                targets["project"] = (app_port, case.path)
+                if case.kind == "page":
+                    targets["cached"] = (cached_port, case.path)
+                if case.limit:
+                    targets["limit"] = (limit_port, case.limit)
+                if peer and case.peer:
+                    targets["datasette"] = (peer_port, peers.path_of(peer_file, f"case{n}"))
+        # The sequential cases first: the editor's session is fresh, and a long wrk run
+        # cannot outlive it.
         for case in cases:
-            port = limit_port if case.kind == "limit" else app_port
-            headers = session if case.editor else None
-            requests = args.requests if case.kind in ("page", "limit") else args.requests // 4
-            if isinstance(case.path, list):
-                requests = min(requests, len(case.path))
-            measured = load.latency(port, case.path, requests=requests, headers=headers)
-            case.result = {"p50": measured.p50_ms, "p95": measured.p95_ms}
-            if case.kind in ("page", "limit"):
-                case.result["rps"] = load.throughput(
-                    port, case.path, connections=4, seconds=args.seconds, headers=headers
-                )
-            print(f"  measured {case.name}", file=sys.stderr)
-        before = worker_heap_kb(app)
-        watch = HeapWatch(app)
-        watch.start()
-        export = csv_export(app_port)
-        watch.done.set()
-        watch.join()
-        after = watch.peak_kb
+            if case.kind in ("histogram", "admin"):
+                headers = session if case.editor else None
+                requests = args.requests // 4
+                if isinstance(case.path, list):
+                    requests = min(requests, len(case.path))
+                measured = load.latency(app_port, case.path, requests=requests, headers=headers)
+                case.result = {"p50": measured.p50_ms, "p95": measured.p95_ms}
+                print(f"  measured {case.name}", file=sys.stderr)
+        same_page(cases)
+        figures = measure(args, cases)
+        for n, case in enumerate(cases):
+            for name in CONTENDERS:
+                runs = figures.get((n, name))
+                if runs:
+                    case.result[name] = {
+                        what: statistics.median(run[what] for run in runs)
+                        for what in ("p50", "p99", "rps")
+                    }
+        export = before = after = None
+        if not args.no_export:
+            before = worker_heap_kb(app)
+            watch = HeapWatch(app)
+            watch.start()
+            export = csv_export(app_port)
+            watch.done.set()
+            watch.join()
+            after = watch.peak_kb
     finally:
-        for server in (app, limit):
+        for server in servers:
             server.send_signal(signal.SIGTERM)
+        for server in servers:
             server.wait(timeout=30)
-    report(args, cases, export, before, after)
-
-
-def report(args, cases: list[Case], export: dict, before: int, after: int) -> None:
-    db = args.database
-    limit = next(case for case in cases if case.kind == "limit").result
-    actor = next(case for case in cases if case.name.startswith("one actor")).result
-    print()
-    print(
-        f"## {args.events:,} events on {'SQLite' if db == 'sqlite' else 'PostgreSQL'} "
-        f"(gunicorn, 2 sync workers; p50/p95 at 1 connection, req/s at 4 connections)"
-    )
-    print()
-    print("| case | p50 ms | p95 ms | req/s @4 | budget | |")
-    print("|---|---:|---:|---:|---|---|")
-    for case in cases:
-        r = case.result
-        rps = f"{r['rps']:,.0f}" if "rps" in r else ""
-        budget, met = budget_for(case, db, r)
-        mark = "" if met is None else ("ok" if met else "MISSED")
-        print(f"| {case.name} | {r['p50']:.1f} | {r['p95']:.1f} | {rps} | {budget} | {mark} |")
-    met = export["rows_per_s"] >= CSV_ROWS_PER_S
-    print(
-        f"| CSV export, everything published: {export['rows']:,} rows, {export['mb']:.0f} MB "
-        f"in {export['seconds']:.1f} s | | | {export['rows_per_s']:,.0f} rows/s "
-        f"| ≥ {CSV_ROWS_PER_S:,} rows/s | {'ok' if met else 'MISSED'} |"
-    )
-    print()
-    print(
-        f"CSV export memory (anonymous RSS of the larger worker): {before / 1024:.0f} MB before, "
-        f"{after / 1024:.0f} MB at the peak during the export."
-    )
-    print(
-        f"Actor page against the limit: p50 {actor['p50']:.1f} ms vs {limit['p50']:.1f} ms "
-        f"({actor['p50'] / limit['p50']:.1f}x the time); {actor['rps']:,.0f} vs "
-        f"{limit['rps']:,.0f} req/s ({actor['rps'] / limit['rps']:.0%} of the limit)."
-    )
-    print()
-    print(
-        f"Reproduce: .venv/bin/python bench/scale.py --events {args.events} --database {db} "
-        f"--requests {args.requests} --seconds {args.seconds:g}"
-    )
-
-
-def budget_for(case: Case, db: str, r: dict) -> tuple[str, bool | None]:
-    if case.kind == "page":
-        p50 = PAGE_P50_MS[db]
-        if db == "sqlite":
-            return (
-                f"p50 ≤ {p50:g} ms, ≥ {PAGE_RPS_SQLITE} req/s",
-                r["p50"] <= p50 and r["rps"] >= PAGE_RPS_SQLITE,
-            )
-        return f"p50 ≤ {p50:g} ms", r["p50"] <= p50
-    if case.kind == "histogram":
-        return f"≤ {HISTOGRAM_MS:g} ms", r["p50"] <= HISTOGRAM_MS
-    if case.kind == "admin":
-        return f"≤ {ADMIN_MS[db]:g} ms", r["p50"] <= ADMIN_MS[db]
-    return "", None
+    print_report(args, cases, export, before, after, with_peer=peer is not None)
 
 
 def main() -> None:
@@ -464,11 +656,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000, help="default 100000")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument(
-        "--requests", type=int, default=200, help="requests per latency measurement (200)"
+        "--requests", type=int, default=200, help="requests per admin/histogram figure, x4 (200)"
     )
-    parser.add_argument(
-        "--seconds", type=float, default=5.0, help="seconds per throughput measurement (5)"
-    )
+    parser.add_argument("--seconds", type=float, default=5.0, help="per wrk run (5)")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved repetitions (3)")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections (4)")
+    parser.add_argument("--no-peer", action="store_true", help="without Datasette")
+    parser.add_argument("--no-export", action="store_true", help="without the CSV export")
     run(parser.parse_args())
 
 

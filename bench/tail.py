@@ -18,51 +18,22 @@
 import argparse
 import json
 import os
-import re
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import scale
+from load import wrk
 
 BASE_DIR = scale.BASE_DIR
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 PROJECT = {
     "frozen": {"GC_FREEZE": "true", "RESPONSE_CACHE_SECONDS": "0"},
     "thawed": {"GC_FREEZE": "false", "RESPONSE_CACHE_SECONDS": "0"},
     "cached": {"GC_FREEZE": "true", "RESPONSE_CACHE_SECONDS": "300"},
 }
-
-
-def wrk(port: int, path: str, *, seconds: float, connections: int) -> dict:
-    """p50 and p99 (ms) and req/s from one wrk run; an error on any non-2xx answer."""
-    command = [
-        "wrk",
-        "--latency",
-        "-t",
-        str(min(2, connections)),
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds:g}s",
-        "--timeout",
-        "30s",
-        f"http://127.0.0.1:{port}{path}",
-    ]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in out:
-        raise RuntimeError(f"wrk {path}: errors\n{out}")
-
-    def percentile(label: str) -> float:
-        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        return float(found.group(1)) * UNITS[found.group(2)]
-
-    rps = float(re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M).group(1))
-    return {"p50": percentile("50"), "p99": percentile("99"), "rps": rps}
 
 
 def record(paths: dict[str, str]) -> dict[str, list]:
