@@ -5,7 +5,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
+from events.chronology import ChronologyQuery
+from events.chronology import stream as chronology_stream
+from events.chronology.entries import UrlFor
 from events.formats.csv_layout import csv_stream
+from events.formats.csv_sql import sql_csv_stream
 from events.formats.entry_fields import Entry, batched
 from events.formats.geojson import geojson_stream
 from events.formats.ics import ics_stream
@@ -25,6 +31,10 @@ class Format:
     # by the modules that know them (events.interchange gives the CSV an ACLED row's own day);
     # each takes a list of entries and may set keys on them.
     steps: tuple[Callable[[list[Entry]], None], ...] = ()
+    # sql_stream(query, *, events, url_for, steps) -> Iterator[bytes]: the same bytes as
+    # stream() over the stored entries, written by the database (csv_sql); None when the
+    # format has no such path.
+    sql_stream: Callable[..., Iterator[bytes]] | None = None
 
     def filename(self, stem: str = "chronology") -> str:
         """A safe download name, e.g. "aleppo-2016-09.geojson"."""
@@ -46,6 +56,22 @@ class Format:
                 step(batch)
             yield from batch
 
+    def write(
+        self,
+        query: ChronologyQuery,
+        *,
+        events: QuerySet,
+        url_for: UrlFor | None = None,
+        title: str = "Chronology",
+        **options,
+    ) -> Iterator[bytes]:
+        """The export of the query's events (of `events`, what the reader may see): by the
+        database where the format can be, else from the chronology's entries."""
+        if self.sql_stream is not None and not options:
+            return self.sql_stream(query, events=events, url_for=url_for, steps=self.steps)
+        entries = self.stored(chronology_stream(query, events=events, url_for=url_for))
+        return self.stream(entries, title=title, **options)
+
     def options(self, params: Mapping[str, Any]) -> dict:
         """The stream's own options from the request's parameters; ValueError names a bad one.
         A plain format has none."""
@@ -64,7 +90,7 @@ LEFT_OUT_HEADER = "X-Events-Left-Out"
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        Format("csv", "csv", csv_stream),
+        Format("csv", "csv", csv_stream, sql_stream=sql_csv_stream),
         Format("geojson", "geojson", geojson_stream),
         Format("timelinejs", "json", timelinejs_stream),
         Format("ics", "ics", ics_stream),
