@@ -7,9 +7,10 @@
 # worked out once per place, and a generated date text, once per date), so that the export
 # runs near the sqlite3 command line running the same statement (bench/export_bench.py).
 #
-# The cells come from csv_layout.CSV_SQL, declared beside csv_row's columns. A row whose cell
-# SQL cannot write exactly (NULL: an ACLED row's own day, line breaks inside a claim) is
-# written by csv_row from its entry, so the output is csv_stream's, byte for byte.
+# The cells come from csv_layout.CSV_SQL, declared beside csv_row's columns. A row whose cells
+# SQL cannot write exactly (NULL: an ACLED row's own day, a line break inside a claim, a comma
+# inside an outlet on SQLite) is written by csv_row from its entry, so the output is
+# csv_stream's, byte for byte (tests/api/test_csv_sql.py, on both databases).
 
 import csv
 import functools
