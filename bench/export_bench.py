@@ -22,6 +22,7 @@
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -246,6 +247,9 @@ def main() -> None:
     parser.add_argument("--entries", action="store_true", help="also the export from entries")
     args = parser.parse_args()
     os.chdir(BASE_DIR)
+    for tool, package in (("sqlite3", "sqlite3"), ("psql", "postgresql-client")):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is missing: apt-get install {package} (Debian's package)")
     for database in ("sqlite", "postgres") if args.database == "both" else (args.database,):
         bench(database, args.events, args.repeat, entries=args.entries)
     print(
