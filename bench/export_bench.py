@@ -1,22 +1,28 @@
-"""The CSV export of everything published against the sqlite3 command line running one SQL query."""
+"""The CSV export of every published event against the command line running the same SQL."""
 
-# Reproduce (after bench/scale.py or bench/tail.py generated the data for that size):
-#   .venv/bin/python bench/export_bench.py --events 200000
+# Reproduce (after bench/scale.py generated the data for that size, on each database):
+#   .venv/bin/python bench/export_bench.py --events 100000 [--database sqlite|postgres|both]
 #
 # Contenders, each writing every published event to a file, interleaved and repeated:
-#   project   manage.py export_events --format csv --output FILE (the command the API's
-#             ?format=csv shares: the chronology's keyset batches, entries, formats.csv_stream)
-#   python    plain Python: sqlite3 + csv running LIMIT_SQL below
-#   cli       the sqlite3 command line running LIMIT_SQL (-csv): the limit
-# LIMIT_SQL reads what the export writes: each event with its type, parent type and place, its
-# actors ("role: name", '; '-joined) and sources (outlets, excerpts, and the sources as a JSON
-# array) aggregated in SQL per event, in chronological order. The project's file holds more
-# (admin levels from the place's ancestors, ACLED's actor slots, numbered attributions), so the
-# figure is rows per second, each against the command line of the same repetition.
+#   project   manage.py export_events --format csv --output FILE (the path the API's
+#             ?format=csv shares: events/formats/csv_sql.py, keyset chunks of one statement)
+#   same      the limit: the sqlite3 command line (-csv) running the project's statement over
+#             every published event at once (csv_sql.select_sql, the published events in
+#             place of a chunk's ids); on PostgreSQL, psql running COPY (that statement) TO
+#             STDOUT WITH CSV
+#   reference the sqlite3 command line running REFERENCE_SQL: each event with its type and
+#             place, its actors and sources aggregated in SQL, the columns left for the command
+#             line to quote (the statement an independent measurement ran)
+#   entries   (--entries) the export built from the chronology's entries in Python
+#             (csv_layout.csv_stream), the path csv_sql replaces: the same bytes
+# Rows per second from the wall clock, and on SQLite from the CPU time of the contender's
+# processes too (user + system: what another process on a busy machine does not change).
+# Ratios are against the limit of the same repetition's medians.
 
 import argparse
-import csv
-import sqlite3
+import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,8 +33,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA = BASE_DIR / "bench" / ".data"
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
 
-LIMIT_SQL = """
+REFERENCE_SQL = """
 SELECT 'CT' || e.id, e.date_earliest, substr(e.date_earliest, 1, 4), e.date_precision,
   coalesce(tp.name, t.name), CASE WHEN tp.id IS NULL THEN '' ELSE t.name END,
   (SELECT group_concat(l.role || ': ' || a.name, '; ') FROM events_eventactor l
@@ -56,93 +63,199 @@ ORDER BY e.date_earliest, e.date_latest, e.id
 """
 
 
-def rows_in(path: Path) -> int:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return sum(1 for _ in csv.reader(handle)) - 1  # The header.
+def database_url(database: str, events: int) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{DATA}/events-{events}.sqlite3"
+    return f"{POSTGRES}/ct_bench_{events}"
 
 
-def project(database: Path, out: Path) -> None:
-    subprocess.run(
-        [
-            str(Path(sys.executable)),
-            "manage.py",
-            "export_events",
-            "--format",
-            "csv",
-            "--output",
-            str(out),
-        ],
-        cwd=BASE_DIR,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DATABASE_URL": f"sqlite:///{database}",
-            "SECRET_KEY": SECRET_KEY,
-            "DJANGO_SETTINGS_MODULE": "conflicttracker.settings",
-        },
-        check=True,
+def project_env(url: str) -> dict:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET_KEY,
+        "DJANGO_SETTINGS_MODULE": "conflicttracker.settings",
+    }
+
+
+def same_statement(url: str, vendor: str) -> str:
+    """The project's statement over every published event (csv_sql.select_sql), in the order
+    the chronological index gives: what the command line runs as the limit."""
+    script = (
+        "import django; django.setup()\n"
+        "from events.formats.csv_sql import select_sql\n"
+        f"print(select_sql({vendor!r}), end='')\n"
     )
+    sql = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env=project_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    # A chunk's ids, as one condition on every event: the index walk, no sort.
+    return sql.replace("e.id IN ({ids})", "e.status = 'published'")
 
 
-def python(database: Path, out: Path) -> None:
-    connection = sqlite3.connect(database)
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        cursor = connection.execute(LIMIT_SQL)
-        writer.writerow([column[0] for column in cursor.description])
-        while rows := cursor.fetchmany(2000):
-            writer.writerows(rows)
-    connection.close()
+def run(command: list[str], out: Path, *, env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and its children) of a command writing out
+    (its standard output, or the file named where the command says OUT)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    if "OUT" in command:
+        command = [str(out) if part == "OUT" else part for part in command]
+        subprocess.run(command, stdout=subprocess.DEVNULL, cwd=BASE_DIR, env=env, check=True)
+    else:
+        with out.open("wb") as handle:
+            subprocess.run(command, stdout=handle, cwd=BASE_DIR, env=env, check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
-def cli(database: Path, out: Path) -> None:
-    with out.open("wb") as handle:
-        subprocess.run(
-            ["sqlite3", "-csv", "-header", str(database), LIMIT_SQL], stdout=handle, check=True
+def contenders(database: str, url: str, *, entries: bool) -> dict:
+    """{name: (label, command, env)} for one database."""
+    manage = [sys.executable, "manage.py", "export_events", "--format", "csv", "--output", "OUT"]
+    found = {"project": ("export_events --format csv", manage, project_env(url))}
+    # The command's start-up (Django, the settings, the first query): an export of no event.
+    empty = [*manage, "--start", "1900", "--end", "1900"]
+    found["start-up"] = ("export_events of no event (its start-up)", empty, project_env(url))
+    if database == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        statement = same_statement(url, "sqlite")
+        found["same"] = (
+            "sqlite3 command line, the project's statement (the limit)",
+            ["sqlite3", "-csv", path, statement],
+            None,
         )
+        found["reference"] = (
+            "sqlite3 command line, REFERENCE_SQL",
+            ["sqlite3", "-csv", path, REFERENCE_SQL],
+            None,
+        )
+    else:
+        statement = same_statement(url, "postgresql")
+        found["same"] = (
+            "psql COPY (the project's statement) TO STDOUT WITH CSV (the limit)",
+            [
+                "psql",
+                url.replace("postgres://", "postgresql://"),
+                "-q",
+                "-c",
+                f"COPY ({statement}) TO STDOUT WITH CSV",
+            ],
+            None,
+        )
+    if entries:
+        script = (
+            "import sys, django; django.setup()\n"
+            "from django.http import QueryDict\n"
+            "from events.chronology import parse, stream\n"
+            "from events.formats import FORMATS\n"
+            "from events.models import Event\n"
+            "csv = FORMATS['csv']\n"
+            "entries = csv.stored(stream(parse(QueryDict()), events=Event.objects.published()))\n"
+            "for chunk in csv.stream(entries): sys.stdout.buffer.write(chunk)\n"
+        )
+        found["entries"] = (
+            "the chronology's entries, csv_stream in Python",
+            [sys.executable, "-c", script],
+            project_env(url),
+        )
+    return found
+
+
+def published(url: str) -> int:
+    script = (
+        "import django; django.setup()\n"
+        "from events.models import Event\n"
+        "print(Event.objects.published().count())\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env=project_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(output)
+
+
+def bench(database: str, events: int, repeat: int, *, entries: bool) -> None:
+    url = database_url(database, events)
+    if database == "sqlite" and not (DATA / f"events-{events}.sqlite3").exists():
+        sys.exit(f"{url} is missing: run bench/scale.py --events {events} first")
+    rows = published(url)
+    found = contenders(database, url, entries=entries)
+    wall: dict[str, list[float]] = {name: [] for name in found}
+    cpu: dict[str, list[float]] = {name: [] for name in found}
+    sizes: dict[str, int] = {}
+    for repetition in range(repeat):
+        names = list(found)
+        names = names[repetition % len(names) :] + names[: repetition % len(names)]
+        for name in names:
+            _, command, env = found[name]
+            out = DATA / f"export-{name}.csv"
+            seconds, used = run(command, out, env=env)
+            wall[name].append(seconds)
+            cpu[name].append(used)
+            sizes[name] = out.stat().st_size
+            out.unlink()
+            print(f"  {database} {name}: {seconds:.1f} s, {used:.1f} s CPU", file=sys.stderr)
+    rate = {name: rows / statistics.median(wall[name]) for name in found}
+    cpu_rate = {name: rows / statistics.median(cpu[name]) for name in found}
+    # The export past its start-up, which a longer export spreads over more rows.
+    warm = statistics.median(wall["project"]) - statistics.median(wall["start-up"])
+    warm_cpu = statistics.median(cpu["project"]) - statistics.median(cpu["start-up"])
+    found["warm"] = ("export_events past its start-up (the two above)", [], None)
+    rate["warm"], cpu_rate["warm"] = rows / warm, rows / warm_cpu
+    wall["warm"], cpu["warm"], sizes["warm"] = [warm], [warm_cpu], sizes["project"]
+    print()
+    print(
+        f"## CSV of every published event ({rows:,} of {events:,} events) on {database}: "
+        f"median of {repeat} interleaved runs ({datetime.now(UTC):%Y-%m-%d})"
+    )
+    print()
+    with_cpu = database == "sqlite"
+    print(
+        "| contender | MB | seconds | rows/s | of the limit |"
+        + (" rows per CPU s | of the limit (CPU) |" if with_cpu else "")
+    )
+    print("|---|---:|---:|---:|---:|" + ("---:|---:|" if with_cpu else ""))
+    for name, (label, _, _) in found.items():
+        if name == "start-up":
+            print(f"| {label} | | {statistics.median(wall[name]):.1f} | | |" + (" | |" * with_cpu))
+            continue
+        line = (
+            f"| {label} | {sizes[name] / 1e6:,.0f} | {statistics.median(wall[name]):.1f} "
+            f"| {rate[name]:,.0f} | {rate[name] / rate['same']:.0%} |"
+        )
+        if with_cpu:
+            line += f" {cpu_rate[name]:,.0f} | {cpu_rate[name] / cpu_rate['same']:.0%} |"
+        print(line)
+    print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--entries", action="store_true", help="also the export from entries")
     args = parser.parse_args()
-    database = DATA / f"events-{args.events}.sqlite3"
-    if not database.exists():
-        sys.exit(f"{database} is missing: run bench/scale.py --events {args.events} first")
-    contenders = {"project": project, "python": python, "cli": cli}
-    seconds: dict[str, list[float]] = {name: [] for name in contenders}
-    rows: dict[str, int] = {}
-    for repetition in range(args.repeat):
-        names = list(contenders)
-        names = names[repetition % 3 :] + names[: repetition % 3]
-        for name in names:
-            out = DATA / f"export-{name}.csv"
-            started = time.perf_counter()
-            contenders[name](database, out)
-            seconds[name].append(time.perf_counter() - started)
-            rows[name] = rows_in(out)
-            out.unlink()
-            print(f"  {name}: {seconds[name][-1]:.1f} s", file=sys.stderr)
-    rate = {name: rows[name] / statistics.median(seconds[name]) for name in contenders}
-    print()
+    os.chdir(BASE_DIR)
+    for tool, package in (("sqlite3", "sqlite3"), ("psql", "postgresql-client")):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is missing: apt-get install {package} (Debian's package)")
+    for database in ("sqlite", "postgres") if args.database == "both" else (args.database,):
+        bench(database, args.events, args.repeat, entries=args.entries)
     print(
-        f"## CSV of every published event, {args.events:,} events on SQLite: median of "
-        f"{args.repeat} interleaved runs ({datetime.now(UTC):%Y-%m-%d})"
+        f"Reproduce: .venv/bin/python bench/export_bench.py --events {args.events} "
+        f"--database {args.database}{' --entries' if args.entries else ''}"
     )
-    print()
-    print("| contender | rows | seconds | rows/s | of the command line |")
-    print("|---|---:|---:|---:|---:|")
-    for name, label in (
-        ("project", "export_events --format csv"),
-        ("python", "Python sqlite3 + csv, the same SQL"),
-        ("cli", "sqlite3 command line, the same SQL (the limit)"),
-    ):
-        print(
-            f"| {label} | {rows[name]:,} | {statistics.median(seconds[name]):.1f} "
-            f"| {rate[name]:,.0f} | {rate[name] / rate['cli']:.0%} |"
-        )
-    print()
-    print(f"Reproduce: .venv/bin/python bench/export_bench.py --events {args.events}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from events.api.caching import etag, freshness
 from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
 from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
-from events.chronology import ChronologyQuery, QueryError, describe, parse, stream
+from events.chronology import ChronologyQuery, QueryError, describe, parse
 from events.chronology.entries import FIELDS
 from events.chronology.parameters import StrictBooleanField
 from events.chronology.query import REPEATABLE, ChronologyFilterSet, filtered
@@ -196,9 +196,11 @@ class ChronologyView(ApiView):
         left_out = export.left_out(filtered(self.query(), self.get_queryset()), options)
         title = self.get_export_title()
         charset = f"; charset={renderer.charset}" if renderer.charset else ""
-        entries = stream(self.query(), events=self.get_queryset(), url_for=self.url_for())
+        body = export.write(
+            self.query(), events=self.get_queryset(), url_for=self.url_for(), title=title, **options
+        )
         response = StreamingHttpResponse(
-            export.stream(export.stored(entries), title=title, **options),
+            body,
             content_type=f"{renderer.media_type}{charset}",
         )
         response["Content-Disposition"] = export.content_disposition(title)

@@ -2,7 +2,8 @@
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -100,6 +101,72 @@ ID_COLUMN = "event_id_cnty"
 TIME_PRECISION = {"day": 1, "days": 2, "week": 2, "month": 3, "year": 3}
 # Our where_prec (UCDP's scale) → ACLED geo_precision; 3 and wider → 3.
 GEO_PRECISION = {1: 1, 2: 2}
+
+# Each column as the database writes it (events/formats/csv_sql.py), beside csv_row's: the
+# cell's CSV text from an SQL expression over the event (e), its type (t), the type's parent
+# (tp) and its place (p), given the dialect d (csv_sql.Dialect). NULL where SQL cannot write
+# the cell as csv_row does: that row is then written by csv_row. One expression may write
+# several columns (None for the ones it covers); PLACE, DISPLAY and URL cells are filled in
+# Python, once per place, per date or per stream. tests/api/test_csv_sql.py holds the two
+# paths to byte-identical output.
+PLACE, DISPLAY, URL, REST = "place", "display", "url", "rest"
+
+
+@dataclass(frozen=True)
+class Parts:
+    """An expression over an event's links or sources that writes its column (and those after
+    it marked None) and, in the same text, the next REST column (and those after it)."""
+
+    sql: Callable[[Any], str]
+
+
+CsvCell = Callable[[Any], str] | Parts | str | None
+CSV_SQL: dict[str, CsvCell] = {
+    "event_id_cnty": lambda d: f"'CT' || {d.text('id')}",
+    # An ACLED row's own day (formats' steps) is the Python path's: NULL sends the row there.
+    "event_date": lambda d: (
+        f"CASE WHEN {d.acled_record()} THEN NULL ELSE {d.text('date_earliest')} END"
+    ),
+    "year": lambda d: d.year("date_earliest"),
+    "time_precision": lambda d: d.case(d.column("date_precision"), TIME_PRECISION),
+    "event_type": lambda d: d.q("CASE WHEN tp.name <> '' THEN tp.name ELSE t.name END"),
+    "sub_event_type": lambda d: f"CASE WHEN tp.name <> '' THEN {d.q('t.name')} ELSE '' END",
+    "actor1": Parts(lambda d: d.actors()),
+    "assoc_actor_1": None,
+    "actor2": None,
+    "assoc_actor_2": None,
+    **dict.fromkeys(
+        ("country", "admin1", "admin2", "admin3", "location", "latitude", "longitude"), PLACE
+    ),
+    "geo_precision": PLACE,
+    "source": Parts(lambda d: d.sources()),
+    "notes": lambda d: d.q(d.column("summary")),
+    "fatalities": lambda d: d.number("fatalities_best"),
+    "timestamp": lambda d: d.epoch("updated"),
+    "uid": lambda d: d.uid("uid"),
+    "headline": lambda d: d.q(d.column("headline")),
+    "date_earliest": lambda d: d.text("date_earliest"),
+    "date_latest": lambda d: d.text("date_latest"),
+    "date_precision": lambda d: d.q(d.column("date_precision")),
+    "date_approximate": lambda d: (
+        f"CASE WHEN {d.column('date_approximate')} THEN 'true' ELSE 'false' END"
+    ),
+    "date_display": DISPLAY,
+    "fatalities_low": lambda d: d.number("fatalities_low"),
+    "fatalities_high": lambda d: d.number("fatalities_high"),
+    "type_slug": lambda d: d.q(d.column("type__slug")),
+    "location_slug": PLACE,
+    "location_kind": PLACE,
+    "where_prec": PLACE,
+    "actors": REST,
+    "source_excerpts": REST,
+    "source_attributions": None,
+    "sources_json": None,
+    "updated": lambda d: d.moment("updated"),
+    "url": URL,
+}
+if list(CSV_SQL) != CSV_COLUMN_NAMES:
+    raise ImportError("CSV_SQL must name every column of CSV_COLUMNS, in order")
 
 
 def csv_stream(

@@ -5,7 +5,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
+from events.chronology import ChronologyQuery
+from events.chronology import stream as chronology_stream
+from events.chronology.entries import UrlFor
+from events.chronology.orders import DEFAULT as DEFAULT_ORDER
 from events.formats.csv_layout import csv_columns, csv_stream
+from events.formats.csv_sql import sql_csv_stream
 from events.formats.entry_fields import Entry, batched
 from events.formats.geojson import geojson_stream
 from events.formats.ics import ics_stream
@@ -28,6 +35,10 @@ class Format:
     # read_options(params) -> the stream's own options from a request's parameters (see
     # options()); ValueError "name: problem" for a bad one.
     read_options: Callable[[Mapping[str, Any]], dict] | None = None
+    # sql_stream(query, *, events, url_for, steps) -> Iterator[bytes]: the same bytes as
+    # stream() over the stored entries, written by the database (csv_sql); None when the
+    # format has no such path. Options (a selection of columns) take the entries' path.
+    sql_stream: Callable[..., Iterator[bytes]] | None = None
 
     def filename(self, stem: str = "chronology") -> str:
         """A safe download name, e.g. "aleppo-2016-09.geojson"."""
@@ -49,6 +60,24 @@ class Format:
                 step(batch)
             yield from batch
 
+    def write(
+        self,
+        query: ChronologyQuery,
+        *,
+        events: QuerySet,
+        url_for: UrlFor | None = None,
+        title: str = "Chronology",
+        **options,
+    ) -> Iterator[bytes]:
+        """The export of the query's events (of `events`, what the reader may see): by the
+        database where the format can be, else from the chronology's entries."""
+        # The database writes the chronological export; another order, or a selection of
+        # columns, is written from the entries (the same bytes, more slowly).
+        if self.sql_stream is not None and not options and query.order == DEFAULT_ORDER:
+            return self.sql_stream(query, events=events, url_for=url_for, steps=self.steps)
+        entries = self.stored(chronology_stream(query, events=events, url_for=url_for))
+        return self.stream(entries, title=title, **options)
+
     def options(self, params: Mapping[str, Any]) -> dict:
         """The stream's own options from the request's parameters; ValueError names a bad one.
         A plain format has none."""
@@ -67,7 +96,7 @@ LEFT_OUT_HEADER = "X-Events-Left-Out"
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        Format("csv", "csv", csv_stream, read_options=csv_columns),
+        Format("csv", "csv", csv_stream, read_options=csv_columns, sql_stream=sql_csv_stream),
         Format("geojson", "geojson", geojson_stream),
         Format("timelinejs", "json", timelinejs_stream),
         Format("ics", "ics", ics_stream),

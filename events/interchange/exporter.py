@@ -23,7 +23,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
 
-from events.chronology import QueryError, describe, parse, stream
+from events.chronology import QueryError, describe, parse
 from events.formats import FORMATS, Format, batched
 from events.interchange import acled, crosswalk, signature, ucdp
 from events.interchange.crosswalk import has_equivalent
@@ -311,8 +311,7 @@ def export_events(
     tally: dict = {}
     if isinstance(export, LayoutFormat):
         options["tally"] = tally
-    entries = export.stored(stream(query, events=events))
-    return export.stream(entries, title=title, **options), title, tally
+    return export.write(query, events=events, title=title, **options), title, tally
 
 
 def _drain(buffer: io.StringIO) -> bytes:
