@@ -8,6 +8,7 @@
 # The metrics are defined in docs/ingestion.md and events/ingest/annotated.py.
 
 import argparse
+import hashlib
 import os
 import statistics
 import sys
@@ -15,7 +16,9 @@ import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATABASE = Path(tempfile.gettempdir()) / "conflicttracker_ingest_eval.sqlite3"
+# One throwaway database per checkout, so evaluations in two checkouts never share one.
+_CHECKOUT = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
+DATABASE = Path(tempfile.gettempdir()) / f"conflicttracker_ingest_eval_{_CHECKOUT}.sqlite3"
 DEFAULT_SET = BASE_DIR / "bench" / "ingest_devset"
 # The targets, for the column beside each figure.
 TARGETS = {
