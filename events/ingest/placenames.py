@@ -5,6 +5,7 @@
 # word of place ("Idlib countryside"), or as a name of two words or more; and towns are looked
 # for only in the countries the report is about, so "Hope" in a report about Syria stays a word.
 
+import dataclasses
 import re
 from collections import Counter
 from difflib import SequenceMatcher
@@ -72,6 +73,58 @@ def find_place_names(text: str, gazetteer: Gazetteer, taken: list[Mention]) -> l
             text, run, taken + found, lambda span: _place(text, gazetteer, codes, span)
         )
     return found
+
+
+# "Damascus province", "Hama's governorate": the division, whatever else the name may be.
+_DIVISION_AFTER = re.compile(r"^(?:['’]s)?\s+(?:province|governorate)\b", re.IGNORECASE)
+
+
+def as_divisions(text: str, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """Names followed by "province" or "governorate" read as the first-level division named
+    after them: not the town ("Damascus province" is not the city) nor the government a
+    capital stands for ("Damascus" said)."""
+    codes: list[str] | None = None
+    found = []
+    for mention in mentions:
+        if _DIVISION_AFTER.match(text[mention.end :]) and not (
+            mention.place is not None and mention.place.kind == SUBDIVISION
+        ):
+            if codes is None:
+                codes = report_countries(gazetteer, mentions)
+            division = division_named(gazetteer, mention, codes)
+            if division is not None:
+                inferred = mention.inferred if division.stored else REFERENCE
+                mention = dataclasses.replace(
+                    mention, actors=(), places=(division,), inferred=inferred
+                )
+        found.append(mention)
+    return found
+
+
+def division_named(gazetteer: Gazetteer, mention: Mention, codes: list[str]) -> Place | None:
+    """The governorate a name stands for: a stored one so called (or containing a town so
+    called and spelt alike), else one of the reference gazetteer in the report's countries."""
+    surface = re.sub(r"['’]s$", "", mention.surface)
+    key = spelling_key(surface)
+    for suffix in ("", " Governorate", " Province"):
+        stored = [p for p in gazetteer.lookup(surface + suffix)[1] if p.kind == SUBDIVISION]
+        if len(stored) == 1:
+            return stored[0]
+    for place in mention.places:
+        for pk in reversed(place.ancestor_ids[:-1]):
+            ancestor = gazetteer.places.get(pk)
+            if ancestor is not None and ancestor.kind == SUBDIVISION:
+                words = re.sub(r"\s+(?:governorate|province)$", "", ancestor.name, flags=re.I)
+                if spelling_key(words) == key:
+                    return ancestor
+                break
+    for code in codes:
+        index = reference.places_in(code)
+        named = index.named(surface) + index.lookup_spelled(surface)
+        divisions = [p for p in named if p.kind == SUBDIVISION]
+        if divisions:
+            return adopt(gazetteer, divisions[0])
+    return None
 
 
 def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mention]:
@@ -181,7 +234,7 @@ def _place(
     exact_ok = len(surface) >= 4 and not opens_sentence(text, start)
     for code in codes:
         index = reference.places_in(code)
-        found = index.exact.get(fold(surface), []) if (exact_ok or cued) else []
+        found = index.named(surface) if (exact_ok or cued) else []
         if cued and spelled and (division or not found):
             # "Idleb countryside": the province, which only a spelling of its name may find;
             # a spelling must stay close to a name ("Golan" is no spelling of "Gilon").

@@ -27,7 +27,7 @@ from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
-from events.ingest.placenames import find_place_names, report_countries
+from events.ingest.placenames import as_divisions, find_place_names, report_countries
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
@@ -151,6 +151,7 @@ def _article(
         report = " " * dateline.end() + report[dateline.end() :]
     names = gazetteer.find(report)
     names = sorted(names + find_place_names(report, gazetteer, names), key=lambda m: m.start)
+    names = as_divisions(report, gazetteer, names)
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
     return ArticleContext(
@@ -217,7 +218,7 @@ def remember(
         if when.planned:
             continue
         previous = (sentence, when)
-        if draft.place is not None:
+        if draft.place is not None and draft.place_basis != PlaceBasis.REPORT:
             previous_place = (sentence, draft.place, draft.place_note)
     places = tuple(
         (sentence.index, m) for m in view.local if m.place is not None and m.place.kind != COUNTRY
