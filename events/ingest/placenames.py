@@ -152,12 +152,49 @@ def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mentio
 _BINDING_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|az|ez|an|at)(?:[-\s]|$)", re.IGNORECASE)
 
 
+# Nouns Arabic place names open with ("Tal Shamiran": the hill of Shamiran): bound to the
+# word after them, never a name of their own there.
+_BINDING_NOUN_WORDS = (
+    "tal tall tell tel deir dayr khan kafr kfar ain ayn jabal jebel jisr ras bab beit bayt wadi"
+    " umm qasr bir marj maarat maaret hayy sheikh"
+)
+_BINDING_NOUNS = frozenset(_BINDING_NOUN_WORDS.split())
+
+
 def _bound_to_neighbour(text: str, words: list[tuple[int, int]], first: int, last: int) -> bool:
-    """Whether words[first:last] is part of a longer name its run binds with an Arabic article:
-    the word after it opens with one, or it opens with one after another word."""
+    """Whether words[first:last] is part of a longer name its run binds with an Arabic article
+    (the word after it opens with one, or it opens with one after another word) or with a
+    noun such names open with ("Tal" in "Tal Hurmoz")."""
     after = last < len(words) and _BINDING_ARTICLE.match(text[words[last][0] : words[last][1]])
     before = first > 0 and _BINDING_ARTICLE.match(text[words[first][0] : words[first][1]])
-    return bool(after or before)
+    noun = last < len(words) and fold(text[words[last - 1][0] : words[last - 1][1]]) in (
+        _BINDING_NOUNS
+    )
+    return bool(after or before or noun)
+
+
+_DATELINE_WORD_LIST = "last updated update published posted on at date of publication"
+_DATELINE_WORDS = frozenset(_DATELINE_WORD_LIST.split())
+
+
+def without_dateline(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Last updated at Feb 02 2015 Beirut Syrian government air strikes …": a town after
+    nothing but the report's date at the head of the text is where it was filed."""
+    kept = []
+    for mention in mentions:
+        head = text[: mention.start]
+        words = re.findall(r"[A-Za-z]+", head)
+        dateline = (
+            mention.actor is None
+            and mention.place is not None
+            and mention.place.kind != COUNTRY
+            and len(head) <= 60
+            and re.search(r"\d", head)
+            and all(fold(w) in CALENDAR_WORDS or fold(w) in _DATELINE_WORDS for w in words)
+        )
+        if not dateline:
+            kept.append(mention)
+    return kept
 
 
 def _may_name_a_place(text: str, surface: str, end: int) -> bool:

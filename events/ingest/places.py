@@ -104,9 +104,11 @@ _DESTINATION = re.compile(
     r"\s+(?:[\w'’-]+\s+){0,4}$",
     re.IGNORECASE,
 )
-# "the complex", "the area": a place named in a sentence just before.
+# "the complex", "the area": a place named in a sentence just before ("the city of Hama" names
+# its place there).
 _ANAPHORA = re.compile(
-    r"\bthe\s+(complex|area|town|city|village|province|region|base|airport|district|enclave)\b",
+    r"\bthe\s+(complex|area|town|city|village|province|region|base|airport|district|enclave)\b"
+    r"(?!\s+(?:of\s+)?(?-i:[A-Z]))",
     re.IGNORECASE,
 )
 _ANAPHORA_KINDS = {
@@ -140,6 +142,21 @@ _IN_COUNTRY = re.compile(
     r"(?:[a-z][\w-]*\s+)?$"
 )
 _POINT_KINDS = ("city", "village", "site", "neighbourhood")
+# The finer of two places a clause names, by kind: stored trees and the reference gazetteer
+# have different depths (a town the reference knows no province of sits right under its
+# country), so depth alone does not tell a town from a province.
+_FINENESS = {
+    "site": 5,
+    "neighbourhood": 5,
+    "village": 4,
+    "city": 4,
+    "subdistrict": 3,
+    "district": 3,
+    "border_area": 3,
+    "route": 3,
+    "governorate": 2,
+    "region": 2,
+}
 IN_OR_AT = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 
 
@@ -157,7 +174,7 @@ def place_of(
     return (
         named_place(view, clause, trigger, places, memory, article.gazetteer)
         or continued_place(view, clause, trigger, memory)
-        or country_place(article.gazetteer, article.focus, trigger, actors)
+        or country_place(article.gazetteer, article.theatre, trigger, actors)
     )
 
 
@@ -187,7 +204,11 @@ def named_place(
     finer = [(m, n) for m, n in candidates if m.place.kind != COUNTRY]
     if finer:
         mention, note = max(
-            finer, key=lambda pair: (pair[0].place.depth, -abs(pair[0].start - trigger.start))
+            finer,
+            key=lambda pair: (
+                _FINENESS.get(pair[0].place.kind, 0),
+                -abs(pair[0].start - trigger.start),
+            ),
         )
         return mention.place, note or named_note(mention), basis_of(mention, note)
     countries = {m.place.id: m for m, _ in candidates}

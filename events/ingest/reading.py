@@ -27,7 +27,12 @@ from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
-from events.ingest.placenames import as_divisions, find_place_names, report_countries
+from events.ingest.placenames import (
+    as_divisions,
+    find_place_names,
+    report_countries,
+    without_dateline,
+)
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
@@ -151,7 +156,7 @@ def _article(
         report = " " * dateline.end() + report[dateline.end() :]
     names = gazetteer.find(report)
     names = sorted(names + find_place_names(report, gazetteer, names), key=lambda m: m.start)
-    names = as_divisions(report, gazetteer, names)
+    names = without_dateline(report, as_divisions(report, gazetteer, names))
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
     return ArticleContext(
