@@ -70,7 +70,11 @@ def find_place_names(text: str, gazetteer: Gazetteer, taken: list[Mention]) -> l
     codes = report_countries(gazetteer, taken + found)
     for run in runs:
         found += _in_run(
-            text, run, taken + found, lambda span: _place(text, gazetteer, codes, span)
+            text,
+            run,
+            taken + found,
+            lambda span: _place(text, gazetteer, codes, span),
+            part_cued=True,
         )
     return found
 
@@ -127,8 +131,12 @@ def division_named(gazetteer: Gazetteer, mention: Mention, codes: list[str]) -> 
     return None
 
 
-def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mention]:
-    """The longest stretches of a capitalised run that look finds a place for."""
+def _in_run(
+    text: str, run: re.Match, taken: list[Mention], look, *, part_cued: bool = False
+) -> list[Mention]:
+    """The longest stretches of a capitalised run that look finds a place for. part_cued:
+    a stretch shorter than its run must be cued as a place, or follow a place of the run
+    ("Qasim" in "commander Qasim Halabouni" is a man; "Hama" in "in Homs Hama and Idlib")."""
     words = [(m.start() + run.start(), m.end() + run.start()) for m in _words(run.group())]
     found: list[Mention] = []
     for size in range(min(len(words), _MAX_WORDS), 0, -1):
@@ -142,11 +150,21 @@ def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mentio
             end = start + len(surface)
             if _covered(taken + found, start, end) or not _may_name_a_place(text, surface, end):
                 continue
+            if part_cued and size < len(words) and not _part_cued(text, start, end, taken + found):
+                continue
             place = look((start, end, surface))
             if place is not None:
                 inferred = "" if place.stored else REFERENCE
                 found.append(Mention(start, end, surface, (), (place,), inferred=inferred))
     return found
+
+
+def _part_cued(text: str, start: int, end: int, places: list[Mention]) -> bool:
+    before = text[max(0, start - 40) : start]
+    after_place = any(0 <= start - m.end <= 2 and m.place is not None for m in places)
+    opening = re.search(r"\b(?:In|At|Near|From|Outside|Around|Across|Inside)\s+$", before)
+    cued = _CUE_BEFORE.search(before) or opening or _PLACE_AFTER.match(text[end:])
+    return bool(cued or after_place)
 
 
 _BINDING_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|az|ez|an|at)(?:[-\s]|$)", re.IGNORECASE)

@@ -100,8 +100,16 @@ def basis_of(mention: Mention, note: str) -> str:
 
 # "towards the town of Sukhna", "to reach Deir al-Zor": where it was going, not where it was.
 _DESTINATION = re.compile(
-    r"\b(?:towards?|reach(?:ed|ing)?|head(?:ed|ing|s)?\s+(?:for|to)|bound\s+for|en\s+route\s+to)"
+    r"\b(?:towards?|reach(?:ed|ing)?|head(?:ed|ing|s)?\s+(?:for|to)|bound\s+for|en\s+route\s+to"
+    r"|via|(?:bus(?:s)?ed|taken|transferred|moved|evacuated|sent|deported|relocated|driven"
+    r"|travell?ed|returned)\s+(?:[\w'’-]+\s+){0,2}?to)"
     r"\s+(?:[\w'’-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+# "Sabra said in Turkey the attack …": where the statement was made, not the attack.
+_VENUE = re.compile(
+    r"\b(?:said|says|told\s+[\w-]+(?:\s+[\w-]+)?|speaking|announced|stated)\s+(?:in|at)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # "the complex", "the area": a place named in a sentence just before ("the city of Hama" names
@@ -171,6 +179,9 @@ def place_of(
 ) -> Placing:
     """Where a clause's event happened: a place it names, the previous sentence's place when
     it goes on with it, or a country its actors or the report imply."""
+    if trigger.slug == "conflict-onset":
+        # "The uprising erupted in Deraa": a war is the whole country's.
+        return country_place(article.gazetteer, article.theatre, trigger, actors)
     return (
         named_place(view, clause, trigger, places, memory, article.gazetteer)
         or continued_place(view, clause, trigger, memory)
@@ -188,7 +199,11 @@ def named_place(
 ) -> Placing | None:
     """The finest place the clause names (or refers to: "the city"), nearest its trigger."""
     s = view.text
-    candidates = [pair for pair in (_near(gazetteer, s, m) for m in places) if pair is not None]
+    candidates = [
+        pair
+        for pair in (_near(gazetteer, s, m) for m in places if not _VENUE.search(s[: m.start]))
+        if pair is not None
+    ]
     where = [(m, n) for m, n in candidates if not _DESTINATION.search(s[: m.start])]
     if where:
         # "headed towards Sukhna after being halted in the desert": it was in the desert.
