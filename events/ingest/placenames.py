@@ -159,11 +159,18 @@ def _in_run(
     return found
 
 
+# A preposition or noun of place right before a name ("in Tal Tamr", "the town of").
+_RIGHT_BEFORE = re.compile(
+    r"\b(?i:in|near|at|from|into|outside|around|across|inside|towards?|of|village|town|city"
+    r"|district|province|governorate|countryside|suburbs?|outskirts|neighbou?rhood)\s+"
+    r"(?:the\s+)?$"
+)
+
+
 def _part_cued(text: str, start: int, end: int, places: list[Mention]) -> bool:
     before = text[max(0, start - 40) : start]
     after_place = any(0 <= start - m.end <= 2 and m.place is not None for m in places)
-    opening = re.search(r"\b(?:In|At|Near|From|Outside|Around|Across|Inside)\s+$", before)
-    cued = _CUE_BEFORE.search(before) or opening or _PLACE_AFTER.match(text[end:])
+    cued = _RIGHT_BEFORE.search(before) or _PLACE_AFTER.match(text[end:])
     return bool(cued or after_place)
 
 
