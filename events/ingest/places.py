@@ -199,6 +199,15 @@ def named_place(
 ) -> Placing | None:
     """The finest place the clause names (or refers to: "the city"), nearest its trigger."""
     s = view.text
+    # "in neighbouring Iraq": a country the clause puts the event in, whoever else it may be.
+    places = places + [
+        m
+        for m in view.mentions_in(clause)
+        if m.place is not None
+        and m.place.kind == COUNTRY
+        and _IN_COUNTRY.search(s[: m.start])
+        and all(p.start != m.start for p in places)
+    ]
     candidates = [
         pair
         for pair in (_near(gazetteer, s, m) for m in places if not _VENUE.search(s[: m.start]))
