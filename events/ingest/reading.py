@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from events.ingest.context import ArticleContext, Dated, Memory, StatementMark
-from events.ingest.dating import date_clauses, news_recency
+from events.ingest.dating import LEAD_SENTENCES, date_clauses, news_recency
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.fates import SentenceFate, Skip
 from events.ingest.forced import forced_proposal
@@ -186,7 +186,11 @@ def read_sentence(
         draft = propose(view, clause, trigger, when, memory, article)
         if when is None:
             note = f"“{clip(view.text[clause.start : clause.end], 140)}”"
-            recency = news_recency(article, view.text[clause.start : trigger.end])
+            recency = news_recency(
+                article,
+                view.text[clause.start : trigger.end],
+                lead=view.sentence.index < LEAD_SENTENCES,
+            )
             outcome.undated.append((draft, note, recency))
             continue
         outcome.dated.append((draft, when))
