@@ -106,10 +106,13 @@ _DESTINATION = re.compile(
     r"\s+(?:[\w'’-]+\s+){0,4}$",
     re.IGNORECASE,
 )
-# "Sabra said in Turkey the attack …": where the statement was made, not the attack.
+# "Sabra said in Turkey the attack …": where the statement was made, not the attack; and
+# "criticism from Moscow": a capital as a voice.
 _VENUE = re.compile(
     r"\b(?:said|says|told\s+[\w-]+(?:\s+[\w-]+)?|speaking|announced|stated)\s+(?:in|at)\s+"
-    r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    r"(?:the\s+)?(?:[\w-]+\s+){0,2}$"
+    r"|\b(?:criticism|condemnation|warnings?|response|reaction|pressure|protests?|objections?"
+    r"|anger|outrage)\s+(?:from|by)\s+$",
     re.IGNORECASE,
 )
 # "the complex", "the area": a place named in a sentence just before ("the city of Hama" names

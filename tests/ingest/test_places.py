@@ -231,3 +231,12 @@ def test_a_town_after_the_reports_date_is_its_dateline(news_gazetteer):
     text = "Last updated at Feb 02 2015 Hama Rebels shelled villages in Syria on Monday."
     (proposal,) = read(news_gazetteer, text, date(2015, 2, 2))
     assert placed(proposal) == ("Syria", PlaceBasis.NAMED)
+
+
+def test_a_capital_as_a_voice_is_not_where_it_happened(news_gazetteer):
+    text = (
+        "Warplanes struck Aleppo on Saturday. Jets killed dozens of fighters on Sunday, "
+        "drawing criticism from Moscow."
+    )
+    killed = read(news_gazetteer, text, SUN_4_SEP_2016)[-1]
+    assert placed(killed) == ("Syria", PlaceBasis.REPORT)
