@@ -68,15 +68,31 @@ def find_place_names(text: str, gazetteer: Gazetteer, taken: list[Mention]) -> l
     for run in runs:
         found += _in_run(text, run, taken + found, lambda span: _country(gazetteer, span))
     codes = report_countries(gazetteer, taken + found)
+    named = _named_countries(gazetteer, taken + found)
     for run in runs:
         found += _in_run(
             text,
             run,
             taken + found,
-            lambda span: _place(text, gazetteer, codes, span),
+            lambda span: _place(text, gazetteer, codes, span, elsewhere=named),
             part_cued=True,
         )
     return found
+
+
+def _named_countries(gazetteer: Gazetteer, mentions: list[Mention]) -> list[str]:
+    """ISO alpha-2 codes of every country the text names."""
+    codes = []
+    for mention in mentions:
+        if mention.place is not None and mention.place.kind == COUNTRY:
+            code = _alpha_2(mention.place)
+            if code and code not in codes:
+                codes.append(code)
+    return codes
+
+
+# "the border town of Kilis": a town by the text's own word, in any country the text names.
+_TOWN_OF = re.compile(r"\b(?:town|city|village)\s+of\s+$")
 
 
 # "Damascus province", "Hama's governorate": the division, whatever else the name may be.
@@ -279,9 +295,16 @@ def _alpha_2_of(alpha_3: str, folded_name: str) -> str:
 
 
 def _place(
-    text: str, gazetteer: Gazetteer, codes: list[str], span: tuple[int, int, str]
+    text: str,
+    gazetteer: Gazetteer,
+    codes: list[str],
+    span: tuple[int, int, str],
+    *,
+    elsewhere: tuple[str, ...] | list[str] = (),
 ) -> Place | None:
     start, end, surface = span
+    if _TOWN_OF.search(text[:start]):
+        codes = [*codes, *(code for code in elsewhere if code not in codes)]
     if gazetteer.lookup(surface)[0]:
         return None  # an actor's name
     after = _PLACE_AFTER.match(text[end:])

@@ -98,3 +98,12 @@ def test_a_first_name_inside_a_longer_name_is_no_town(gazetteer):
 def test_a_town_after_a_capitalised_preposition_is_still_a_town(gazetteer):
     found = places(gazetteer, "In Tal Tamr there were clashes, in Syria.")
     assert [surface for surface, _name, _stored in found] == ["Tal Tamr"]
+
+
+def test_a_town_the_text_calls_one_is_found_in_any_country_it_names(gazetteer):
+    # The report is about Syria (two places there); Jordan is named once, with no place in it.
+    text = (
+        "Jets struck Aleppo and Hama, in Syria. Shells also hit the border town of Ramtha, "
+        "in Jordan."
+    )
+    assert ("Ramtha", "Ar Ramthā", False) in places(gazetteer, text)
