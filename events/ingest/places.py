@@ -42,7 +42,7 @@ _DOMESTIC_KINDS = ("state_forces", "government")
 
 def country_place(
     gazetteer: Gazetteer,
-    focus: Place | None,
+    report_country: Place | None,
     trigger: Trigger,
     actors: list[tuple[ActorEntry, str]],
 ) -> Placing:
@@ -52,8 +52,8 @@ def country_place(
     wide = _COUNTRY_WIDE.get(trigger.slug) or (
         _TRUCE_WIDE if trigger.slug == "agreement" and _TRUCE.search(trigger.text) else ""
     )
-    if wide and focus is not None:
-        return focus, f"{wide} ({focus.name})", PlaceBasis.REPORT
+    if wide and report_country is not None:
+        return report_country, f"{wide} ({report_country.name})", PlaceBasis.REPORT
     if trigger.domain is Domain.DIPLOMATIC:
         # Talks, votes and letters happen in capitals and council chambers, not in the
         # country they are about.
@@ -66,12 +66,12 @@ def country_place(
             names = ", ".join(a.name for a in principal)
             note = f"{country.name}, the country of its actors ({names}); no place is named"
             return country, note, PlaceBasis.ACTORS
-    if focus is None:
+    if report_country is None:
         return NOWHERE
     # A report about a war tells what happened in it: a fight, a strike or a flight with no
     # place named happened somewhere in the country the report is about.
-    note = f"{focus.name}, the country the report is about; no place is named"
-    return focus, note, PlaceBasis.REPORT
+    note = f"{report_country.name}, the country the report is about; no place is named"
+    return report_country, note, PlaceBasis.REPORT
 
 
 def named_note(mention: Mention) -> str:
