@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from events.ingest.spelling import spelling_key
+from events.ingest.spelling import plain_key, spelling_key
 from events.text import fold
 
 # Words places carry in one source and not another ("Idlib province", "Aleppo Governorate").
@@ -181,7 +181,8 @@ def _day(value) -> date:
 
 
 def name_keys(names) -> set[str]:
-    """Folded names and their transliteration keys, generic place words left out."""
+    """Folded names (also without hyphens, apostrophes and a leading article) and their
+    transliteration keys, generic place words left out."""
     keys = set()
     for name in names:
         if not name:
@@ -190,7 +191,7 @@ def name_keys(names) -> set[str]:
         unqualified = _QUALIFIER.sub("", plain)
         bare = " ".join(_GENERIC_PLACE_WORDS.sub(" ", unqualified).split())
         for variant in {plain, unqualified, bare} - {""}:
-            keys.add(variant)
+            keys |= {variant, plain_key(variant)} - {""}
             spelled = spelling_key(variant)
             if spelled:
                 keys.add(f"~{spelled}")
@@ -310,8 +311,11 @@ def _judge_happening(
     scores.types_parent.add(happening.type in (best.type, best.type_parent))
 
 
-def _fit(happening: Happening, proposal: Proposed) -> tuple[bool, int]:
-    return proposal.contains(happening), len(_actors(happening, proposal)[2])
+def _fit(happening: Happening, proposal: Proposed) -> tuple[bool, bool, int]:
+    # A sentence may propose a strike and the statement reporting it: a statement is judged
+    # by the statement, the strike by the strike.
+    same_type = happening.type in (proposal.type, proposal.type_parent)
+    return proposal.contains(happening), same_type, _actors(happening, proposal)[1]
 
 
 def _cast(proposal: Proposed) -> str:

@@ -1,10 +1,12 @@
 """What each step of reading is given: the article, and what the sentences before it left."""
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 from events.dates import FuzzyDate, Precision
-from events.ingest.gazetteer import ActorEntry, Gazetteer, Mention, Place
+from events.ingest.gazetteer import COUNTRY, ActorEntry, Gazetteer, Mention, Place
 from events.ingest.sentences import Sentence
 
 
@@ -19,6 +21,25 @@ class ArticleContext:
     focus: Place | None = None
     # Persons the report gives a state office ("US Secretary of State John Kerry").
     officials: frozenset[int] = frozenset()
+
+    @cached_property
+    def theatre(self) -> Place | None:
+        """The country where the report's events take place: the one most of the towns and
+        provinces it names lie in (a report about a strike in Idlib that names Washington
+        ten times is about Syria), else the country it is about."""
+        counts: Counter[int] = Counter()
+        for mention in self.mentions:
+            place = mention.place
+            if place is not None and place.kind != COUNTRY and mention.actor is None:
+                country = self.gazetteer.country_of(place)
+                if country is not None:
+                    counts[country.id] += 1
+        if not counts:
+            return self.focus
+        ranked = counts.most_common(2)
+        if len(ranked) == 2 and ranked[0][1] == ranked[1][1] and self.focus is not None:
+            return self.focus
+        return self.gazetteer.places[ranked[0][0]]
 
     def report_day(self) -> FuzzyDate:
         return FuzzyDate(self.reference, self.reference, Precision.DAY)

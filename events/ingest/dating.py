@@ -21,6 +21,11 @@ CONTINUES = re.compile(
 )
 # The news of a report is the week before it (a report without a date speaks of it).
 NEWS_DAYS = 7
+# Told after the lead and not as news, an undated happening is the context of the news: the
+# weeks before it ("recently"). The lead is the report's first sentences.
+CONTEXT_DAYS = 28
+LEAD_SENTENCES = 3
+_PERFECT = re.compile(r"\b(?:has|have|'ve|’ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?\w+(?:ed|en)\b", re.I)
 # What a report says happens again and again, or has long happened: not dated news.
 _HABITUAL = re.compile(
     r"\b(?:repeatedly|regularly|often|frequently|usually|routinely|long|always|continuously"
@@ -116,19 +121,24 @@ def said_by_then(view: SentenceView) -> Dated | None:
     )
 
 
-def news_recency(article: ArticleContext, before: str) -> Dated | None:
+def news_recency(article: ArticleContext, before: str, *, lead: bool = True) -> Dated | None:
     """An undated report of something that happened (not a habit: "has repeatedly shelled") is
-    the news of the week up to the report."""
+    the news of the week up to the report when the lead tells it or it is told in the present
+    perfect ("have been killed"); told later in the simple past, it is the context of that
+    news: the four weeks up to the report ("recently")."""
     if _HABITUAL.search(before):
         return None
+    news = lead or bool(_PERFECT.search(before))
+    days = NEWS_DAYS if news else CONTEXT_DAYS
     latest = article.reference
-    earliest = latest - timedelta(days=NEWS_DAYS)
+    earliest = latest - timedelta(days=days)
     fuzzy = FuzzyDate(earliest, latest, precision_for_span(earliest, latest), approximate=True)
+    what = "news of the week" if news else "context of the news: the four weeks"
     return Dated(
         fuzzy,
         "",
         DateBasis.REPORT,
-        f"no date phrase and none to inherit: news of the week up to the report ({fuzzy.display})",
+        f"no date phrase and none to inherit: {what} up to the report ({fuzzy.display})",
     )
 
 

@@ -5,6 +5,7 @@
 # word of place ("Idlib countryside"), or as a name of two words or more; and towns are looked
 # for only in the countries the report is about, so "Hope" in a report about Syria stays a word.
 
+import dataclasses
 import re
 from collections import Counter
 from difflib import SequenceMatcher
@@ -67,15 +68,91 @@ def find_place_names(text: str, gazetteer: Gazetteer, taken: list[Mention]) -> l
     for run in runs:
         found += _in_run(text, run, taken + found, lambda span: _country(gazetteer, span))
     codes = report_countries(gazetteer, taken + found)
+    named = _named_countries(gazetteer, taken + found)
     for run in runs:
         found += _in_run(
-            text, run, taken + found, lambda span: _place(text, gazetteer, codes, span)
+            text,
+            run,
+            taken + found,
+            lambda span: _place(text, gazetteer, codes, span, elsewhere=named),
+            part_cued=True,
         )
     return found
 
 
-def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mention]:
-    """The longest stretches of a capitalised run that look finds a place for."""
+def _named_countries(gazetteer: Gazetteer, mentions: list[Mention]) -> list[str]:
+    """ISO alpha-2 codes of every country the text names."""
+    codes = []
+    for mention in mentions:
+        if mention.place is not None and mention.place.kind == COUNTRY:
+            code = _alpha_2(mention.place)
+            if code and code not in codes:
+                codes.append(code)
+    return codes
+
+
+# "the border town of Kilis": a town by the text's own word, in any country the text names.
+_TOWN_OF = re.compile(r"\b(?:town|city|village)\s+of\s+$")
+
+
+# "Damascus province", "Hama's governorate": the division, whatever else the name may be.
+_DIVISION_AFTER = re.compile(r"^(?:['’]s)?\s+(?:province|governorate)\b", re.IGNORECASE)
+
+
+def as_divisions(text: str, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """Names followed by "province" or "governorate" read as the first-level division named
+    after them: not the town ("Damascus province" is not the city) nor the government a
+    capital stands for ("Damascus" said)."""
+    codes: list[str] | None = None
+    found = []
+    for mention in mentions:
+        if _DIVISION_AFTER.match(text[mention.end :]) and not (
+            mention.place is not None and mention.place.kind == SUBDIVISION
+        ):
+            if codes is None:
+                codes = report_countries(gazetteer, mentions)
+            division = division_named(gazetteer, mention, codes)
+            if division is not None:
+                inferred = mention.inferred if division.stored else REFERENCE
+                mention = dataclasses.replace(
+                    mention, actors=(), places=(division,), inferred=inferred
+                )
+        found.append(mention)
+    return found
+
+
+def division_named(gazetteer: Gazetteer, mention: Mention, codes: list[str]) -> Place | None:
+    """The governorate a name stands for: a stored one so called (or containing a town so
+    called and spelt alike), else one of the reference gazetteer in the report's countries."""
+    surface = re.sub(r"['’]s$", "", mention.surface)
+    key = spelling_key(surface)
+    for suffix in ("", " Governorate", " Province"):
+        stored = [p for p in gazetteer.lookup(surface + suffix)[1] if p.kind == SUBDIVISION]
+        if len(stored) == 1:
+            return stored[0]
+    for place in mention.places:
+        for pk in reversed(place.ancestor_ids[:-1]):
+            ancestor = gazetteer.places.get(pk)
+            if ancestor is not None and ancestor.kind == SUBDIVISION:
+                words = re.sub(r"\s+(?:governorate|province)$", "", ancestor.name, flags=re.I)
+                if spelling_key(words) == key:
+                    return ancestor
+                break
+    for code in codes:
+        index = reference.places_in(code)
+        named = index.named(surface) + index.lookup_spelled(surface)
+        divisions = [p for p in named if p.kind == SUBDIVISION]
+        if divisions:
+            return adopt(gazetteer, divisions[0])
+    return None
+
+
+def _in_run(
+    text: str, run: re.Match, taken: list[Mention], look, *, part_cued: bool = False
+) -> list[Mention]:
+    """The longest stretches of a capitalised run that look finds a place for. part_cued:
+    a stretch shorter than its run must be cued as a place, or follow a place of the run
+    ("Qasim" in "commander Qasim Halabouni" is a man; "Hama" in "in Homs Hama and Idlib")."""
     words = [(m.start() + run.start(), m.end() + run.start()) for m in _words(run.group())]
     found: list[Mention] = []
     for size in range(min(len(words), _MAX_WORDS), 0, -1):
@@ -89,6 +166,8 @@ def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mentio
             end = start + len(surface)
             if _covered(taken + found, start, end) or not _may_name_a_place(text, surface, end):
                 continue
+            if part_cued and size < len(words) and not _part_cued(text, start, end, taken + found):
+                continue
             place = look((start, end, surface))
             if place is not None:
                 inferred = "" if place.stored else REFERENCE
@@ -96,15 +175,67 @@ def _in_run(text: str, run: re.Match, taken: list[Mention], look) -> list[Mentio
     return found
 
 
+# A preposition or noun of place right before a name ("in Tal Tamr", "the town of").
+_RIGHT_BEFORE = re.compile(
+    r"\b(?i:in|near|at|from|into|outside|around|across|inside|towards?|of|village|town|city"
+    r"|district|province|governorate|countryside|suburbs?|outskirts|neighbou?rhood)\s+"
+    r"(?:the\s+)?$"
+)
+
+
+def _part_cued(text: str, start: int, end: int, places: list[Mention]) -> bool:
+    before = text[max(0, start - 40) : start]
+    after_place = any(0 <= start - m.end <= 2 and m.place is not None for m in places)
+    cued = _RIGHT_BEFORE.search(before) or _PLACE_AFTER.match(text[end:])
+    return bool(cued or after_place)
+
+
 _BINDING_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|az|ez|an|at)(?:[-\s]|$)", re.IGNORECASE)
 
 
+# Nouns Arabic place names open with ("Tal Shamiran": the hill of Shamiran): bound to the
+# word after them, never a name of their own there.
+_BINDING_NOUN_WORDS = (
+    "tal tall tell tel deir dayr khan kafr kfar ain ayn jabal jebel jisr ras bab beit bayt wadi"
+    " umm qasr bir marj maarat maaret hayy sheikh"
+)
+_BINDING_NOUNS = frozenset(_BINDING_NOUN_WORDS.split())
+
+
 def _bound_to_neighbour(text: str, words: list[tuple[int, int]], first: int, last: int) -> bool:
-    """Whether words[first:last] is part of a longer name its run binds with an Arabic article:
-    the word after it opens with one, or it opens with one after another word."""
+    """Whether words[first:last] is part of a longer name its run binds with an Arabic article
+    (the word after it opens with one, or it opens with one after another word) or with a
+    noun such names open with ("Tal" in "Tal Hurmoz")."""
     after = last < len(words) and _BINDING_ARTICLE.match(text[words[last][0] : words[last][1]])
     before = first > 0 and _BINDING_ARTICLE.match(text[words[first][0] : words[first][1]])
-    return bool(after or before)
+    noun = last < len(words) and fold(text[words[last - 1][0] : words[last - 1][1]]) in (
+        _BINDING_NOUNS
+    )
+    return bool(after or before or noun)
+
+
+_DATELINE_WORD_LIST = "last updated update published posted on at date of publication"
+_DATELINE_WORDS = frozenset(_DATELINE_WORD_LIST.split())
+
+
+def without_dateline(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Last updated at Feb 02 2015 Beirut Syrian government air strikes …": a town after
+    nothing but the report's date at the head of the text is where it was filed."""
+    kept = []
+    for mention in mentions:
+        head = text[: mention.start]
+        words = re.findall(r"[A-Za-z]+", head)
+        dateline = (
+            mention.actor is None
+            and mention.place is not None
+            and mention.place.kind != COUNTRY
+            and len(head) <= 60
+            and re.search(r"\d", head)
+            and all(fold(w) in CALENDAR_WORDS or fold(w) in _DATELINE_WORDS for w in words)
+        )
+        if not dateline:
+            kept.append(mention)
+    return kept
 
 
 def _may_name_a_place(text: str, surface: str, end: int) -> bool:
@@ -164,9 +295,16 @@ def _alpha_2_of(alpha_3: str, folded_name: str) -> str:
 
 
 def _place(
-    text: str, gazetteer: Gazetteer, codes: list[str], span: tuple[int, int, str]
+    text: str,
+    gazetteer: Gazetteer,
+    codes: list[str],
+    span: tuple[int, int, str],
+    *,
+    elsewhere: tuple[str, ...] | list[str] = (),
 ) -> Place | None:
     start, end, surface = span
+    if _TOWN_OF.search(text[:start]):
+        codes = [*codes, *(code for code in elsewhere if code not in codes)]
     if gazetteer.lookup(surface)[0]:
         return None  # an actor's name
     after = _PLACE_AFTER.match(text[end:])
@@ -181,7 +319,7 @@ def _place(
     exact_ok = len(surface) >= 4 and not opens_sentence(text, start)
     for code in codes:
         index = reference.places_in(code)
-        found = index.exact.get(fold(surface), []) if (exact_ok or cued) else []
+        found = index.named(surface) if (exact_ok or cued) else []
         if cued and spelled and (division or not found):
             # "Idleb countryside": the province, which only a spelling of its name may find;
             # a spelling must stay close to a name ("Golan" is no spelling of "Gilon").

@@ -10,6 +10,7 @@ from events.ingest.drafts import PlaceBasis
 from events.ingest.gazetteer import COUNTRY, ActorEntry, Gazetteer, Mention, Place
 from events.ingest.implied import FEATURE_NOUNS
 from events.ingest.participants import LOCATIVE
+from events.ingest.spelling import spelling_key
 from events.ingest.view import SentenceView
 from events.ingest.vocabulary import Domain, Trigger
 from events.models import ActorRole
@@ -22,6 +23,9 @@ _COUNTRY_WIDE = {
     "conflict-onset": "the conflict of the country the report is about",
     "agreement-breakdown": "a deal falls apart where it applied: the country the report is about",
 }
+
+_TRUCE = re.compile(r"truce|cease-?fire", re.IGNORECASE)
+_TRUCE_WIDE = "a truce holds where it applies: the country the report is about"
 
 # Roles of actors who help, mediate or speak: they do not say where the event happened.
 _NOT_PRINCIPAL = {
@@ -38,27 +42,36 @@ _DOMESTIC_KINDS = ("state_forces", "government")
 
 def country_place(
     gazetteer: Gazetteer,
-    focus: Place | None,
+    report_country: Place | None,
     trigger: Trigger,
     actors: list[tuple[ActorEntry, str]],
-) -> tuple[Place | None, str, str]:
+) -> Placing:
     """A country when nothing finer is named: the report's, for the onset of its conflict
-    or a deal falling apart; its own, for a state's forces acting with no place named."""
-    if trigger.slug in _COUNTRY_WIDE and focus is not None:
-        note = f"{_COUNTRY_WIDE[trigger.slug]} ({focus.name})"
-        return focus, note, PlaceBasis.REPORT
+    or a deal falling apart; its own, for a state's forces acting with no place named; else
+    the report's, for anything but talks and statements."""
+    wide = _COUNTRY_WIDE.get(trigger.slug) or (
+        _TRUCE_WIDE if trigger.slug == "agreement" and _TRUCE.search(trigger.text) else ""
+    )
+    if wide and report_country is not None:
+        return report_country, f"{wide} ({report_country.name})", PlaceBasis.REPORT
     if trigger.domain is Domain.DIPLOMATIC:
-        return None, "", ""
+        # Talks, votes and letters happen in capitals and council chambers, not in the
+        # country they are about.
+        return NOWHERE
     principal = [a for a, role in actors if role not in _NOT_PRINCIPAL]
     countries = {a.country_id for a in principal}
-    if len(countries) != 1 or not any(a.kind in _DOMESTIC_KINDS for a in principal):
-        return None, "", ""
-    country = gazetteer.places.get(next(iter(countries)) or 0)
-    if country is None:
-        return None, "", ""
-    names = ", ".join(a.name for a in principal)
-    note = f"{country.name}, the country of its actors ({names}); no place is named"
-    return country, note, PlaceBasis.ACTORS
+    if len(countries) == 1 and any(a.kind in _DOMESTIC_KINDS for a in principal):
+        country = gazetteer.places.get(next(iter(countries)) or 0)
+        if country is not None:
+            names = ", ".join(a.name for a in principal)
+            note = f"{country.name}, the country of its actors ({names}); no place is named"
+            return country, note, PlaceBasis.ACTORS
+    if report_country is None:
+        return NOWHERE
+    # A report about a war tells what happened in it: a fight, a strike or a flight with no
+    # place named happened somewhere in the country the report is about.
+    note = f"{report_country.name}, the country the report is about; no place is named"
+    return report_country, note, PlaceBasis.REPORT
 
 
 def named_note(mention: Mention) -> str:
@@ -87,13 +100,26 @@ def basis_of(mention: Mention, note: str) -> str:
 
 # "towards the town of Sukhna", "to reach Deir al-Zor": where it was going, not where it was.
 _DESTINATION = re.compile(
-    r"\b(?:towards?|reach(?:ed|ing)?|head(?:ed|ing|s)?\s+(?:for|to)|bound\s+for|en\s+route\s+to)"
+    r"\b(?:towards?|reach(?:ed|ing)?|head(?:ed|ing|s)?\s+(?:for|to)|bound\s+for|en\s+route\s+to"
+    r"|via|(?:bus(?:s)?ed|taken|transferred|moved|evacuated|sent|deported|relocated|driven"
+    r"|travell?ed|returned)\s+(?:[\w'’-]+\s+){0,2}?to)"
     r"\s+(?:[\w'’-]+\s+){0,4}$",
     re.IGNORECASE,
 )
-# "the complex", "the area": a place named in a sentence just before.
+# "Sabra said in Turkey the attack …": where the statement was made, not the attack; and
+# "criticism from Moscow": a capital as a voice.
+_VENUE = re.compile(
+    r"\b(?:said|says|told\s+[\w-]+(?:\s+[\w-]+)?|speaking|announced|stated)\s+(?:in|at)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,2}$"
+    r"|\b(?:criticism|condemnation|warnings?|response|reaction|pressure|protests?|objections?"
+    r"|anger|outrage)\s+(?:from|by)\s+$",
+    re.IGNORECASE,
+)
+# "the complex", "the area": a place named in a sentence just before ("the city of Hama" names
+# its place there).
 _ANAPHORA = re.compile(
-    r"\bthe\s+(complex|area|town|city|village|province|region|base|airport|district|enclave)\b",
+    r"\bthe\s+(complex|area|town|city|village|province|region|base|airport|district|enclave)\b"
+    r"(?!\s+(?:of\s+)?(?-i:[A-Z]))",
     re.IGNORECASE,
 )
 _ANAPHORA_KINDS = {
@@ -113,7 +139,35 @@ _NEAR = re.compile(
     r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "160 km southwest of", "30 miles from": a distance from a town, not a place near it.
+_FAR = re.compile(
+    r"\b(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kilometres|kilometers|miles)\s+"
+    r"(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+(?:of|from)|from|away\s+from)"
+    r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_KM = {"km": 1.0, "ki": 1.0, "mi": 1.6}
+# "in Syria", "in neighbouring Iraq", "inside war-torn Syria": the event is in that country.
+_IN_COUNTRY = re.compile(
+    r"\b(?:in|into|inside|across|throughout|within|around|near)\s+(?:the\s+)?"
+    r"(?:[a-z][\w-]*\s+)?$"
+)
 _POINT_KINDS = ("city", "village", "site", "neighbourhood")
+# The finer of two places a clause names, by kind: stored trees and the reference gazetteer
+# have different depths (a town the reference knows no province of sits right under its
+# country), so depth alone does not tell a town from a province.
+_FINENESS = {
+    "site": 5,
+    "neighbourhood": 5,
+    "village": 4,
+    "city": 4,
+    "subdistrict": 3,
+    "district": 3,
+    "border_area": 3,
+    "route": 3,
+    "governorate": 2,
+    "region": 2,
+}
 IN_OR_AT = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 
 
@@ -128,10 +182,13 @@ def place_of(
 ) -> Placing:
     """Where a clause's event happened: a place it names, the previous sentence's place when
     it goes on with it, or a country its actors or the report imply."""
+    if trigger.slug == "conflict-onset":
+        # "The uprising erupted in Deraa": a war is the whole country's.
+        return country_place(article.gazetteer, article.theatre, trigger, actors)
     return (
         named_place(view, clause, trigger, places, memory, article.gazetteer)
         or continued_place(view, clause, trigger, memory)
-        or country_place(article.gazetteer, article.focus, trigger, actors)
+        or country_place(article.gazetteer, article.theatre, trigger, actors)
     )
 
 
@@ -145,7 +202,20 @@ def named_place(
 ) -> Placing | None:
     """The finest place the clause names (or refers to: "the city"), nearest its trigger."""
     s = view.text
-    candidates = [_near(gazetteer, s, m) for m in places]
+    # "in neighbouring Iraq": a country the clause puts the event in, whoever else it may be.
+    places = places + [
+        m
+        for m in view.mentions_in(clause)
+        if m.place is not None
+        and m.place.kind == COUNTRY
+        and _IN_COUNTRY.search(s[: m.start])
+        and all(p.start != m.start for p in places)
+    ]
+    candidates = [
+        pair
+        for pair in (_near(gazetteer, s, m) for m in places if not _VENUE.search(s[: m.start]))
+        if pair is not None
+    ]
     where = [(m, n) for m, n in candidates if not _DESTINATION.search(s[: m.start])]
     if where:
         # "headed towards Sukhna after being halted in the desert": it was in the desert.
@@ -161,13 +231,17 @@ def named_place(
     finer = [(m, n) for m, n in candidates if m.place.kind != COUNTRY]
     if finer:
         mention, note = max(
-            finer, key=lambda pair: (pair[0].place.depth, -abs(pair[0].start - trigger.start))
+            finer,
+            key=lambda pair: (
+                _FINENESS.get(pair[0].place.kind, 0),
+                -abs(pair[0].start - trigger.start),
+            ),
         )
         return mention.place, note or named_note(mention), basis_of(mention, note)
     countries = {m.place.id: m for m, _ in candidates}
     if len(countries) == 1:
         mention = next(iter(countries.values()))
-        if LOCATIVE.search(s[: mention.start]):
+        if LOCATIVE.search(s[: mention.start]) or _IN_COUNTRY.search(s[: mention.start]):
             note = f"“{mention.surface}” → {mention.place.name} (country only)"
             return mention.place, note, PlaceBasis.NAMED
     return None
@@ -207,16 +281,39 @@ def scenes_of(view: SentenceView) -> tuple[tuple[int, frozenset[int], Mention], 
     )
 
 
-def _near(gazetteer: Gazetteer, s: str, mention: Mention) -> tuple[Mention, str]:
-    """ "Within 10 km of Hama", "north of Hama": near a town is in the area around it."""
+def _near(gazetteer: Gazetteer, s: str, mention: Mention) -> tuple[Mention, str] | None:
+    """ "Within 10 km of Hama", "north of Hama": near a town is in the area around it, the
+    district named after it or else its governorate. "160 km southwest of Raqqa" only
+    measures from the town: None, it says nothing of where the event was."""
     place = mention.place
-    if place.kind not in _POINT_KINDS or not _NEAR.search(s[: mention.start]):
+    before = s[: mention.start]
+    far = _FAR.search(before)
+    if far is not None and float(far["distance"]) * _KM.get(far["unit"].lower()[:2], 1) > 30:
+        return None
+    if place.kind not in _POINT_KINDS or not _NEAR.search(before):
         return mention, ""
-    parent = gazetteer.parent_of(place)
-    if parent is None or parent.kind == COUNTRY:
+    area = _area_around(gazetteer, place)
+    if area is None:
         return mention, ""
-    note = f"“{mention.surface}” with “near”: the area around it, {parent.name}"
-    return dataclasses.replace(mention, places=(parent,)), note
+    note = f"“{mention.surface}” with “near”: the area around it, {area.name}"
+    return dataclasses.replace(mention, places=(area,)), note
+
+
+def _area_around(gazetteer: Gazetteer, place: Place) -> Place | None:
+    """The district named after a town ("Hama District" around Hama), else the first-level
+    division it lies in, else its parent; never its country."""
+    ancestors = [gazetteer.places.get(pk) for pk in place.ancestor_ids[:-1]]
+    known = [a for a in ancestors if a is not None and a.kind != COUNTRY]
+    key = spelling_key(place.name)
+    for area in reversed(known):
+        if area.kind == "district" and key and spelling_key(_bare(area.name)) == key:
+            return area
+    division = next((a for a in known if a.kind == "governorate"), None)
+    return division or (known[-1] if known else None)
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"\s+(?:district|governorate|province)$", "", name, flags=re.IGNORECASE)
 
 
 def _antecedent(

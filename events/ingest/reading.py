@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from events.ingest.context import ArticleContext, Dated, Memory, StatementMark
-from events.ingest.dating import date_clauses, news_recency
+from events.ingest.dating import LEAD_SENTENCES, date_clauses, news_recency
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.fates import SentenceFate, Skip
 from events.ingest.forced import forced_proposal
@@ -27,7 +27,12 @@ from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
-from events.ingest.placenames import find_place_names, report_countries
+from events.ingest.placenames import (
+    as_divisions,
+    find_place_names,
+    report_countries,
+    without_dateline,
+)
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
@@ -151,6 +156,7 @@ def _article(
         report = " " * dateline.end() + report[dateline.end() :]
     names = gazetteer.find(report)
     names = sorted(names + find_place_names(report, gazetteer, names), key=lambda m: m.start)
+    names = without_dateline(report, as_divisions(report, gazetteer, names))
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
     return ArticleContext(
@@ -180,7 +186,11 @@ def read_sentence(
         draft = propose(view, clause, trigger, when, memory, article)
         if when is None:
             note = f"“{clip(view.text[clause.start : clause.end], 140)}”"
-            recency = news_recency(article, view.text[clause.start : trigger.end])
+            recency = news_recency(
+                article,
+                view.text[clause.start : trigger.end],
+                lead=view.sentence.index < LEAD_SENTENCES,
+            )
             outcome.undated.append((draft, note, recency))
             continue
         outcome.dated.append((draft, when))
@@ -217,7 +227,7 @@ def remember(
         if when.planned:
             continue
         previous = (sentence, when)
-        if draft.place is not None:
+        if draft.place is not None and draft.place_basis != PlaceBasis.REPORT:
             previous_place = (sentence, draft.place, draft.place_note)
     places = tuple(
         (sentence.index, m) for m in view.local if m.place is not None and m.place.kind != COUNTRY

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from events.ingest.spelling import folded_spelling_key, spelling_key
+from events.ingest.spelling import folded_spelling_key, plain_key, spelling_key
 from events.text import fold
 
 COUNTRY = "country"
@@ -73,10 +73,16 @@ class NameIndex:
 
     def add(self, place: RefPlace) -> None:
         folded = {fold(name) for name in place.names}
-        for key in folded:
+        for key in folded | {plain_key(name) for name in folded} - {""}:
             self.exact[key].append(place)
         for key in {folded_spelling_key(name) for name in folded} - {""}:
             self.spelled[key].append(place)
+
+    def named(self, name: str) -> list[RefPlace]:
+        """Places so named, also with their article, hyphens or apostrophes written otherwise
+        ("al-Bab" is "Al Bāb")."""
+        folded = fold(name)
+        return self.exact.get(folded) or self.exact.get(plain_key(folded), [])
 
     def lookup_spelled(self, name: str) -> list[RefPlace]:
         key = spelling_key(name)

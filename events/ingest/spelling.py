@@ -20,6 +20,16 @@ _VOWELS = "aeiouyw"
 _ASSIMILATED = re.compile(r"^[ae]([dlnrstz])\1")
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|ad|az|ez|an|at) (?=\S)")
+
+
+def plain_key(folded: str) -> str:
+    """A folded name without apostrophes, hyphens or a leading article: "al-Bab" and "Al Bāb"
+    (folded) are both "bab", where a spelling key is too short to be safe."""
+    plain = re.sub(r"[-\s]+", " ", re.sub(r"['’‘ʿʾ`]", "", folded)).strip()
+    return _LEADING_ARTICLE.sub("", plain)
+
+
 def spelling_key(name: str) -> str:
     """The key transliterations of name share; "" for a name too short to key safely."""
     return folded_spelling_key(fold(name))

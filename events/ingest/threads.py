@@ -69,7 +69,7 @@ def merge_retelling(target: ProposalDraft, draft: ProposalDraft, *, reference: d
     target.sources.append(
         dataclasses.replace(source, date_phrase="", basis="", resolution=clip(resolution, 300))
     )
-    if target.place is None and draft.place is not None:
+    if unplaced(target) and draft.place is not None and not unplaced(draft):
         target.place = draft.place
         target.place_note = f"{draft.place_note}, where the report tells it again"
         target.place_basis = PlaceBasis.THREAD
@@ -91,7 +91,7 @@ def place_threads(proposals: list[ProposalDraft]) -> None:
         for noun in proposal.threads:
             located.setdefault(noun, {})[proposal.place.id] = proposal
     for proposal in proposals:
-        if proposal.place is not None:
+        if not unplaced(proposal):
             continue
         for noun in sorted(proposal.threads):
             where = located.get(noun, {})
@@ -104,6 +104,11 @@ def place_threads(proposals: list[ProposalDraft]) -> None:
                 )
                 proposal.place_basis = PlaceBasis.THREAD
                 break
+
+
+def unplaced(proposal: ProposalDraft) -> bool:
+    """Whether the text gives no place of its own: none, or only the report's country."""
+    return proposal.place is None or proposal.place_basis == PlaceBasis.REPORT
 
 
 def _lemma(word: str) -> str:

@@ -77,3 +77,33 @@ def test_a_proposal_placed_at_a_new_town_says_so(gazetteer):
 def test_a_known_name_inside_a_longer_unknown_name_is_not_matched(gazetteer):
     text = "The Free Syrian Army said the Syrian army shelled Aleppo."
     assert [m.surface for m in gazetteer.find(text)] == ["Syrian army", "Aleppo"]
+
+
+def test_a_name_is_found_with_its_article_written_otherwise(gazetteer):
+    found = places(gazetteer, "Clashes broke out in al-Bab, in Syria.")
+    assert [(surface, stored) for surface, _name, stored in found] == [("al-Bab", False)]
+    assert found[0][1] == "Al Bāb"
+
+
+def test_a_noun_arabic_place_names_open_with_is_no_town_alone(gazetteer):
+    found = places(gazetteer, "The churches in Tal Shamiran were torched, in Syria.")
+    assert [surface for surface, _name, _stored in found] == []
+
+
+def test_a_first_name_inside_a_longer_name_is_no_town(gazetteer):
+    text = "The army killed one of its commanders Qasim Halabouni, in Syria."
+    assert places(gazetteer, text) == []
+
+
+def test_a_town_after_a_capitalised_preposition_is_still_a_town(gazetteer):
+    found = places(gazetteer, "In Tal Tamr there were clashes, in Syria.")
+    assert [surface for surface, _name, _stored in found] == ["Tal Tamr"]
+
+
+def test_a_town_the_text_calls_one_is_found_in_any_country_it_names(gazetteer):
+    # The report is about Syria (two places there); Jordan is named once, with no place in it.
+    text = (
+        "Jets struck Aleppo and Hama, in Syria. Shells also hit the border town of Ramtha, "
+        "in Jordan."
+    )
+    assert ("Ramtha", "Ar Ramthā", False) in places(gazetteer, text)

@@ -162,6 +162,22 @@ def test_an_undated_report_of_something_that_happened_is_the_news_of_the_week(ga
     assert "news of the week up to the report" in proposal.sources[0].resolution
 
 
+LEAD = "Warplanes struck Aleppo on Wednesday. Rebels shelled Hama on Tuesday. Talks went on."
+
+
+def test_an_undated_happening_told_after_the_lead_is_the_context_of_the_news(gazetteer):
+    text = f"{LEAD} Rebels captured a village near Aleppo."
+    captured = read(gazetteer, text).proposals[-1]
+    assert (captured.fuzzy.earliest, captured.fuzzy.latest) == (date(2017, 8, 3), THU_31_AUG_2017)
+    assert "context of the news: the four weeks up to the report" in captured.sources[0].resolution
+
+
+def test_an_undated_happening_told_after_the_lead_in_the_present_perfect_is_news(gazetteer):
+    text = f"{LEAD} Rebels have captured a village near Aleppo."
+    captured = read(gazetteer, text).proposals[-1]
+    assert (captured.fuzzy.earliest, captured.fuzzy.latest) == (date(2017, 8, 24), THU_31_AUG_2017)
+
+
 def test_what_a_dated_statement_reports_happened_on_or_before_that_day(gazetteer):
     text = "Rebels captured a village near Aleppo, the army said on Tuesday."
     (proposal,) = read(gazetteer, text).proposals
