@@ -310,8 +310,18 @@ def _judge_happening(
     scores.types_parent.add(happening.type in (best.type, best.type_parent))
 
 
-def _fit(happening: Happening, proposal: Proposed) -> tuple[bool, int]:
-    return proposal.contains(happening), len(_actors(happening, proposal)[2])
+def _fit(happening: Happening, proposal: Proposed) -> tuple[bool, int, int]:
+    """The proposal that gets most of the happening right: bounds containing its first, then
+    how many of actors, place (or an ancestor), type and deaths are right, then most actors
+    found. (Bounds and actors alone would judge a happening by one proposal and its place by
+    a worse one than the same sentence offers.)"""
+    right, found, _proposed = _actors(happening, proposal)
+    place, ancestor = _place(happening, proposal)
+    deaths = any(v is not None for v in happening.fatalities) and (
+        proposal.fatalities == happening.fatalities
+    )
+    aspects = right + (place or ancestor) + (proposal.type == happening.type) + deaths
+    return proposal.contains(happening), aspects, found
 
 
 def _cast(proposal: Proposed) -> str:

@@ -1,11 +1,13 @@
 """Find known actors and places in text by name, alias and spelling of a name."""
 
 import re
+import zlib
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from events.ingest import reference
 from events.ingest.nameforms import (
     APOSTROPHES,
     bare_possessive,
@@ -64,10 +66,13 @@ _PEOPLE = re.compile(
     re.IGNORECASE,
 )
 _LED = re.compile(r"(?<![\w-])[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-(?:led|backed)\b")
-# What makes a country adjective mean that country's armed forces.
+# What makes a country adjective mean that country's armed forces: its arms, and the strikes
+# and attacks only armed forces make ("Russian air strikes", "an Israeli attack on a camp").
 _MILITARY_NOUN = re.compile(
     r"^[\s-]+(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft|air\s+support"
-    r"|air\s+force|army|military|soldiers|artillery)\b",
+    r"|air\s+force|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?|strikes"
+    r"|bombing\s+campaign|bombardments?|shelling|drones?|helicopters|missiles?|bombs)\b"
+    r"|^\s+(?:attack|raid|strike)\s+on\b",
     re.IGNORECASE,
 )
 # "U.S.-led", "Aleppo-based", "IS-held": the name describes someone, it is not where it happened.
@@ -124,10 +129,26 @@ class Place:
 
 @dataclass(frozen=True)
 class ActorEntry:
+    """An actor as reading sees it: stored (id > 0), or pending (id < 0): a name the database
+    does not hold yet, which a draft carries for the editor to add (with these aliases)."""
+
     id: int
     name: str
     kind: str
     country_id: int | None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def stored(self) -> bool:
+        return self.id > 0
+
+
+def pending_actor(
+    name: str, kind: str, country_id: int | None = None, aliases: tuple[str, ...] = ()
+) -> ActorEntry:
+    """An actor the database does not hold, known by name: the same name always has the same
+    (negative) id, so two drafts naming it name the same pending actor."""
+    return ActorEntry(-(zlib.crc32(fold(name).encode()) + 1), name, kind, country_id, aliases)
 
 
 @dataclass(frozen=True)
@@ -397,8 +418,7 @@ class Gazetteer:
                     continue
                 if not _MILITARY_NOUN.match(text[end:]):
                     continue
-                country_place = self.country_named(key)
-                forces = self.country_actors(country_place, STATE_FORCE_KINDS)
+                forces = self.state_actor(self.country_place(key), STATE_FORCE_KINDS)
                 if forces is not None:
                     found.append(Mention(start, end, match.group(), (forces,), (), inferred=key))
         return found
@@ -416,6 +436,37 @@ class Gazetteer:
             a for a in self.actors.values() if a.country_id == country.id and a.kind in kinds
         ]
         return matches[0] if len(matches) == 1 else None
+
+    def state_actor(self, country: Place | None, kinds: tuple[str, ...]) -> ActorEntry | None:
+        """The country's army or government (kinds say which): the stored one, else a pending
+        one named as the stored ones are ("Military Forces of Israel"), for the editor to add."""
+        stored = self.country_actors(country, kinds)
+        if stored is not None or country is None:
+            return stored
+        demonym = DEMONYMS.get(fold(country.name))
+        if kinds == GOVERNMENT_KINDS:
+            name, nouns = f"Government of {country.name}", ("government",)
+        else:
+            name, nouns = f"Military Forces of {country.name}", ("forces", "military", "army")
+        aliases = (country.name, *(f"{demonym} {noun}" for noun in nouns if demonym))
+        # A state whose forces the database lacks is seldom the conflict's own: its forces
+        # are coded as external, acting abroad (ACLED's "external / other forces").
+        return pending_actor(name, kinds[-1], country.id, aliases)
+
+    def country_place(self, folded_name: str) -> Place | None:
+        """The country of that name: stored, else from the reference gazetteer (not adopted:
+        a pending actor only needs its id and name)."""
+        stored = self.country_named(folded_name)
+        if stored is not None:
+            return stored
+        found = reference.country_index().exact.get(folded_name)
+        if not found:
+            return None
+        ref = found[0]
+        by_iso = self.country_by_iso(ref.iso_code)
+        if by_iso is not None:
+            return by_iso
+        return Place(ref.stable_id, ref.name, COUNTRY, 0, f"/{ref.stable_id}/", iso_code=ref.iso_code)
 
     def alliance_of(self, actor: ActorEntry) -> ActorEntry | None:
         """The one alliance the actor belongs to, when it belongs to exactly one."""

@@ -343,6 +343,10 @@ def participants(
             # "Turkey mounted an incursion": the country acting is its army or government.
             kinds = GOVERNMENT_KINDS if trigger.domain is Domain.DIPLOMATIC else STATE_FORCE_KINDS
             actor = article.gazetteer.country_actors(country, kinds)
+            if actor is None and (mention.end <= trigger.start or _AGENT.search(text[: mention.start])):
+                # A state the database holds no actor of, as the subject or the agent ("Israel
+                # struck …"): its army or government, pending until an editor adds it.
+                actor = article.gazetteer.state_actor(country, kinds)
             if actor is None:
                 continue
         if actor is None:
@@ -355,7 +359,7 @@ def participants(
         if actor.kind == PERSON and _PERSONS_STATE.match(text[mention.end :]):
             # "the Assad regime", "Assad's forces": the state he leads, not the man.
             country = article.gazetteer.places.get(actor.country_id) if actor.country_id else None
-            state = article.gazetteer.country_actors(country, GOVERNMENT_KINDS)
+            state = article.gazetteer.state_actor(country, GOVERNMENT_KINDS)
             if state is None:
                 continue
             actor = state

@@ -50,7 +50,8 @@ def country_place(
     if trigger.domain is Domain.DIPLOMATIC:
         return None, "", ""
     principal = [a for a, role in actors if role not in _NOT_PRINCIPAL]
-    countries = {a.country_id for a in principal}
+    # Where foreign forces act is their opponents' country, not their own.
+    countries = {a.country_id for a in principal if a.kind != "external"}
     if len(countries) != 1 or not any(a.kind in _DOMESTIC_KINDS for a in principal):
         return None, "", ""
     country = gazetteer.places.get(next(iter(countries)) or 0)

@@ -9,6 +9,7 @@ from events.ingest.context import ArticleContext, Dated, Memory
 from events.ingest.drafts import PlaceBasis, ProposalDraft, SourceDraft, clip
 from events.ingest.gazetteer import ActorEntry, Mention, Place
 from events.ingest.places import scene
+from events.ingest.speakers import pending_speaker, speakers_with
 from events.ingest.view import SentenceView
 from events.models import ActorRole, DateBasis
 
@@ -57,6 +58,9 @@ def statement(
         # "Lavrov has said": some time before the report, the text does not say when.
         return None
     actors = _speakers(view, attribution, memory)
+    named = pending_speaker(view.text, attribution, list(view.local), article.gazetteer)
+    if named is not None:
+        actors = speakers_with(named, actors, list(view.local))
     if not actors and not _UNKNOWN_SPEAKER.search(attribution.who):
         return None
     when = _when_said(view, article)

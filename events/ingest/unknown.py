@@ -25,7 +25,7 @@ _NOT_NAME_WORDS = (
     "christian druze islamist jihadist fighters fighter militants militant rebels rebel "
     "troops soldiers members supporters residents civilians people leaders units regime"
 )
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split()) | CALENDAR_WORDS
+NOT_NAMES = frozenset(_NOT_NAME_WORDS.split()) | CALENDAR_WORDS
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,9 @@ def unmatched_names(
             words = [w for w in re.split(r"\s+", name) if w]
             if words and not words[0][0].isupper():
                 continue
-            while words and fold(words[0]) in _NOT_NAMES | adjectives:
+            while words and fold(words[0]) in NOT_NAMES | adjectives:
                 words.pop(0)
-            while words and fold(words[-1]) in _NOT_NAMES | adjectives:
+            while words and fold(words[-1]) in NOT_NAMES | adjectives:
                 words.pop()
             if not words:
                 continue
