@@ -466,7 +466,8 @@ class Gazetteer:
         by_iso = self.country_by_iso(ref.iso_code)
         if by_iso is not None:
             return by_iso
-        return Place(ref.stable_id, ref.name, COUNTRY, 0, f"/{ref.stable_id}/", iso_code=ref.iso_code)
+        path = f"/{ref.stable_id}/"
+        return Place(ref.stable_id, ref.name, COUNTRY, 0, path, iso_code=ref.iso_code)
 
     def alliance_of(self, actor: ActorEntry) -> ActorEntry | None:
         """The one alliance the actor belongs to, when it belongs to exactly one."""

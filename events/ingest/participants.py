@@ -343,7 +343,8 @@ def participants(
             # "Turkey mounted an incursion": the country acting is its army or government.
             kinds = GOVERNMENT_KINDS if trigger.domain is Domain.DIPLOMATIC else STATE_FORCE_KINDS
             actor = article.gazetteer.country_actors(country, kinds)
-            if actor is None and (mention.end <= trigger.start or _AGENT.search(text[: mention.start])):
+            acts = mention.end <= trigger.start or _AGENT.search(text[: mention.start])
+            if actor is None and acts:
                 # A state the database holds no actor of, as the subject or the agent ("Israel
                 # struck …"): its army or government, pending until an editor adds it.
                 actor = article.gazetteer.state_actor(country, kinds)

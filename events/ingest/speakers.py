@@ -26,13 +26,15 @@ from events.text import fold
 
 # Words of a title before a person's name ("Major General", "Secretary of State", "spokesman").
 _TITLE_WORDS = frozenset(
-    """president vice-president prime minister foreign defence defense interior secretary
+    """
+    president vice-president prime minister foreign defence defense interior secretary
     state general major lieutenant colonel col. gen. brigadier commander chief deputy vice
     spokesman spokeswoman envoy special ambassador adviser advisor national security high
     commissioner under humanitarian affairs leader head director sheikh cleric king prince
     senator governor mayor official officer scientist figure the of for to on and a an
     ministry department office council committee coalition opposition leading influential
-    senior top his her its their""".split()
+    senior top his her its their
+    """.split()  # noqa: SIM905 - a word list reads better as words
 )
 # Sources that only attribute (monitors, witnesses, agencies): never the speaker of a statement.
 _SOURCES = re.compile(
@@ -96,9 +98,7 @@ def pending_speaker(
         return None
     name = " ".join(words)
     name_at = who.rindex(name)
-    if len(words) == 1 and (
-        len(name) < 3 or re.search(r"\bthe\s+$", who[:name_at])
-    ):
+    if len(words) == 1 and (len(name) < 3 or re.search(r"\bthe\s+$", who[:name_at])):
         return None
     start = attribution.who_start + name_at
     title_start = start - len(_title_before(who[:name_at]))

@@ -103,9 +103,7 @@ def _judge(
         parent = gazetteer.stored_ancestor(gazetteer.parent_of(adopted) or adopted)
         return Triaged(candidate, Kind.PLACE, adopted.source, adopted, parent)
     if ORGANISATION_WORDS.search(name) or _ACRONYM.match(name):
-        return Triaged(
-            candidate, Kind.ACTOR, "an organisation's name", actor_kind=actor_kind(name)
-        )
+        return Triaged(candidate, Kind.ACTOR, "an organisation's name", actor_kind=actor_kind(name))
     words = name.split()
     if any(_TITLE_BEFORE.search(text[max(0, at - 60) : at]) for at in uses) or (
         len(words) >= 2 and any(_SAID_AFTER.match(text[at + len(name) :]) for at in uses)

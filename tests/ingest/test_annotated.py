@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from events.ingest.annotated import AnnotatedActor, Annotated, Happening, Proposed, name_keys, score
+from events.ingest.annotated import Annotated, AnnotatedActor, Happening, Proposed, name_keys, score
 
 DAY = date(2016, 9, 4)
+PERPETRATOR = "perpetrator"
 
 
 def happening(**changes) -> Happening:
@@ -19,7 +20,7 @@ def happening(**changes) -> Happening:
         background=False,
         place="Aleppo",
         ancestors=("Syria",),
-        actors=(AnnotatedActor(frozenset(name_keys(["Russian military", "Russia"])), "perpetrator"),),
+        actors=(AnnotatedActor(frozenset(name_keys(["Russian military", "Russia"])), PERPETRATOR),),
     )
     return Happening(**(fields | changes))
 
