@@ -52,7 +52,7 @@ def statement(
     """A named speaker's statement, when the sentence reports nothing else that happened
     ("Obama told reporters …", "Kerry emerged alone to say …")."""
     attribution = view.attribution
-    if attribution is None or attribution.verb == "according to" or reported_past:
+    if attribution is None or attribution.verb == "according to":
         return None
     if re.match(r"ha[sd]\s", attribution.verb):
         # "Lavrov has said": some time before the report, the text does not say when.
@@ -62,6 +62,11 @@ def statement(
     if named is not None:
         actors = speakers_with(named, actors, list(view.local))
     if not actors and not _UNKNOWN_SPEAKER.search(attribution.who):
+        return None
+    if reported_past and not _official(actors, article.officials):
+        # "…, the Observatory said": a monitor, an agency or a witness only attributes what
+        # the sentence reports. An official, a government, an army or a body that says what
+        # happened makes a statement of its own as well (coded apart from the event).
         return None
     when = _when_said(view, article)
     speakers = frozenset(actor.id for actor, role in actors if role == ActorRole.SPEAKER)
@@ -99,6 +104,22 @@ def statement(
         paragraph=view.sentence.paragraph,
         speakers=speakers,
         place_basis=PlaceBasis.SCENE if place is not None else "",
+    )
+
+
+# Speakers whose account of an event is a statement of its own: states, their armies and
+# international bodies (armed groups, monitors and witnesses are its sources, ACLED-style).
+_OFFICIAL_KINDS = ("government", "state_forces", "external", "international_organisation")
+
+
+def _official(actors: list[tuple[ActorEntry, str]], officials: frozenset[int]) -> bool:
+    """Whether a speaker is a state, its army, an international body, or a person the text
+    gives an office; a speaker the database lacks counts when the text names it (a pending
+    actor is only ever made from a name or a title)."""
+    return any(
+        role == ActorRole.SPEAKER
+        and (actor.kind in _OFFICIAL_KINDS or actor.id in officials or not actor.stored)
+        for actor, role in actors
     )
 
 

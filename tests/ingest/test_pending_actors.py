@@ -88,3 +88,22 @@ def test_monitors_and_agencies_only_attribute(news_gazetteer):
     ):
         proposals = read(news_gazetteer, text)
         assert all(actor.stored for p in proposals for actor, _ in p.actors)
+
+
+def test_an_army_telling_of_its_strikes_makes_a_statement_beside_the_strikes(news_gazetteer):
+    text = "The Turkish military said on Sunday that its jets struck IS positions near Aleppo."
+    proposals = read(news_gazetteer, text)
+    statements = [p for p in proposals if p.type_slug == "public-statement"]
+    assert len(proposals) == 2 and len(statements) == 1
+    assert [(a.name, r) for a, r in statements[0].actors] == [
+        ("Military Forces of Turkey", ActorRole.SPEAKER)
+    ]
+
+
+def test_an_armed_groups_spokesman_telling_of_a_battle_is_its_source(news_gazetteer):
+    text = (
+        "Militants seized the town of Maan near Hama on Sunday, said Mohammed Rasheed, a "
+        "spokesman for Jaish al-Nasr."
+    )
+    slugs = [p.type_slug for p in read(news_gazetteer, text)]
+    assert len(slugs) == 1 and "public-statement" not in slugs
