@@ -38,8 +38,9 @@ _TITLE_WORDS = frozenset(
 )
 # Sources that only attribute (monitors, witnesses, agencies): never the speaker of a statement.
 _SOURCES = re.compile(
-    r"\b(?:[Oo]bservatory|monitor(?:ing)?|activists?|residents?|witness(?:es)?|sources?"
-    r"|reports?|photographer|correspondent|reporter)\b"
+    r"\b(?:observatory|monitor(?:ing)?|activists?|residents?|witness(?:es)?|sources?"
+    r"|reports?|photographer|correspondent|reporter)\b",
+    re.IGNORECASE,
 )
 # The last name before the reporting verb: two or three capitalised words (a particle such as
 # "al" between), or one capitalised word after a lower-case one ("… rebels Pillay said").
