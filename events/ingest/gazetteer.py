@@ -448,6 +448,10 @@ class Gazetteer:
             name, nouns = f"Government of {country.name}", ("government",)
         else:
             name, nouns = f"Military Forces of {country.name}", ("forces", "military", "army")
+        added, _places = self.lookup(name)
+        if len(added) == 1:
+            # Added since under the name it was proposed with (its country not yet stored).
+            return added[0]
         aliases = (country.name, *(f"{demonym} {noun}" for noun in nouns if demonym))
         # A state whose forces the database lacks is seldom the conflict's own: its forces
         # are coded as external, acting abroad (ACLED's "external / other forces").
