@@ -47,7 +47,9 @@ _GENERIC = re.compile(
     r"(?<![\w-])(?:government\s+forces\s+and\s+their\s+allies|government\s+forces"
     r"|armed\s+opposition|opposition\s+fighters|insurgents|rebels|militants|civilians"
     r"|(?<=the\s)(?:army|military|government|regime)(?![\w-]|\s+(?!of\b|and\b|has\b|have\b"
-    r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b)[a-z]+\b))\b",
+    r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b|(?:in|on|at|to|from|for|with|by|near"
+    r"|after|before|since|last|this|which|who|also|still|would|will|could|dealt|took|began"
+    r"|fought|hit|struck|shot|won|lost|seized|retook|broke|drove|now|later)\b)[a-z]+\b))\b",
     re.IGNORECASE,
 )
 # "A government siege", "Sunday's government advances": the state as the one doing it.
@@ -58,6 +60,28 @@ _STATE_ADJECTIVE = re.compile(
     r"|artillery|tanks)\b)",
     re.IGNORECASE,
 )
+# A side's men named by a common noun, read as the side of the report's country they usually
+# are ("army units" → its army, "opposition forces" → its rebels); not after a name or an
+# adjective ("US troops", "Kurdish fighters"), which says whose they are.
+_FORCES_NOUN = re.compile(
+    r"(?<![\w-])(?:army\s+units?|troops|soldiers|security\s+forces|opposition\s+forces"
+    r"|rebel\s+(?:fighters|forces))\b",
+    re.IGNORECASE,
+)
+_FORCES = {
+    "army": "army",
+    "troops": "army",
+    "soldiers": "army",
+    "security": "army",
+    "opposition": "rebels",
+    "rebel": "rebels",
+}
+# "its soldiers", "troops from a Kurdish-Arab alliance": the words say whose they are.
+_OWNED_BEFORE = re.compile(
+    r"\b(?:its|their|his|her|whose|special|foreign|forces|of)\s+$", re.IGNORECASE
+)
+_OWNER_AFTER = re.compile(r"\s+(?:from|of|loyal\s+to|backed\s+by)\b", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*|\w+-\w+|\d[\d,.]*)\s+$")
 # "Nearly 2 million people", "thousands of residents": the civilians of the report's country.
 _PEOPLE = re.compile(
     r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
@@ -379,6 +403,13 @@ class Gazetteer:
             generic = [(m, m.group()) for m in _GENERIC.finditer(text)]
             generic += [(m, m.group()) for m in _STATE_ADJECTIVE.finditer(text)]
             generic += [(m, "civilians") for m in _PEOPLE.finditer(text)]
+            generic += [
+                (m, _FORCES[m.group().lower().split()[0]])
+                for m in _FORCES_NOUN.finditer(text)
+                if not _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                and not _OWNED_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                and not _OWNER_AFTER.match(text, m.end())
+            ]
             for match, noun in sorted(generic, key=lambda pair: pair[0].start()):
                 start, end = match.span()
                 if any(m.overlaps(start, end) for m in taken + found):

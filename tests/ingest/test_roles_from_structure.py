@@ -75,3 +75,27 @@ def test_a_monitor_a_report_cites_is_no_side():
     (proposal,) = events(gazetteer, text)
     assert "Syrian Network for Human Rights" not in cast(proposal)
     assert cast(proposal)["Islamic State"] == ActorRole.PERPETRATOR
+
+
+def test_army_units_and_opposition_forces_are_the_reports_sides(news_gazetteer):
+    text = "Army units drove opposition forces out of the village of Maan near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {
+        "Military Forces of Syria (2000-)": ActorRole.SIDE_A,
+        "Syrian armed opposition": ActorRole.SIDE_B,
+    }
+
+
+def test_troops_whose_owner_the_text_names_are_not_the_reports_army(news_gazetteer):
+    text = (
+        "Washington deployed 200 special forces troops alongside Turkish-backed fighters "
+        "near Hama on Sunday, and its soldiers clashed with IS."
+    )
+    names = {actor.name for p in events(news_gazetteer, text) for actor, _ in p.actors}
+    assert "Military Forces of Syria (2000-)" not in names
+
+
+def test_the_regime_followed_by_a_time_or_a_place_is_still_the_state(news_gazetteer):
+    text = "Rebels seized the town of Maan from the regime last week near Hama."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["Military Forces of Syria (2000-)"] == ActorRole.SIDE_B
