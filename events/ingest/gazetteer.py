@@ -447,7 +447,8 @@ class Gazetteer:
                 start, end = match.span()
                 if any(m.overlaps(start, end) for m in taken + found):
                     continue
-                if not _MILITARY_NOUN.match(text[end:]):
+                if not _MILITARY_NOUN.match(text[end:]) or inside_longer_name(text, start, end):
+                    # "Free Syrian Army" is no Syrian army.
                     continue
                 forces = self.state_actor(self.country_place(key), STATE_FORCE_KINDS)
                 if forces is not None:

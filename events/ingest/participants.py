@@ -388,8 +388,12 @@ def participants(
             if state is None:
                 continue
             actor = state
-        if actor.kind in _SOURCE_KINDS and _CITED.search(text[mention.end :]):
-            # "… the Observatory said", "according to the monitor": a source, not a side.
+        if (
+            actor.kind in _SOURCE_KINDS
+            or (mention.start >= trigger.end and actor.kind != CIVILIANS)
+        ) and _CITED.search(text[mention.end :]):
+            # "… the Observatory said", "… killing five the United Nations said": a source,
+            # not a side (copy without commas hides the attribution).
             continue
         if reports is not None and actor.kind in (PERSON, CIVILIANS, *_SOURCE_KINDS):
             continue
@@ -406,7 +410,8 @@ def participants(
 # Monitors, NGOs and other bodies a report cites; and the reporting verb that follows them.
 _SOURCE_KINDS = ("other",)
 _CITED = re.compile(
-    r"^(?:\s+[\w'’()-]+){0,8}?\s+(?:said|says|reported|reports|documented|added|told)\b"
+    r"^(?:\s+[\w'’()-]+){0,6}?\s+(?:said|says|reported|reports|documented|added|told"
+    r"|confirmed|stated|announced)\b"
 )
 # "… reported Monday it had launched 10 air strikes": the reported clause's subject is the
 # reporter itself.

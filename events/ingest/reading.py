@@ -27,6 +27,7 @@ from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
+from events.ingest.pending import pending_mentions
 from events.ingest.placenames import find_place_names, report_countries
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
@@ -118,8 +119,12 @@ def read_article(
     dateline, agency = _dateline(text, gazetteer)
     return Reading(
         proposals=collected.proposals,
+        # Names of pending actors stay on the list of names to add, whether or not a draft
+        # carries them.
         candidates=unmatched_names(
-            masked(text, furniture), list(article.mentions), known_names=set(gazetteer.names)
+            masked(text, furniture),
+            [m for m in article.mentions if all(a.stored for a in m.actors)],
+            known_names=set(gazetteer.names),
         ),
         undated=collected.undated_notes,
         unresolved=collected.unresolved,
@@ -153,6 +158,7 @@ def _article(
     names = sorted(names + find_place_names(report, gazetteer, names), key=lambda m: m.start)
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
+    mentions = sorted(mentions + pending_mentions(report, mentions), key=lambda m: m.start)
     return ArticleContext(
         text=text,
         reference=reference,
@@ -168,7 +174,6 @@ def read_sentence(
 ) -> SentenceOutcome:
     """The proposals of one sentence: one per clause that names an event, and its statement."""
     outcome = SentenceOutcome(view)
-    reported_past = False
     for clause, when in date_clauses(view, memory, article):
         # Something that "would" or "will" happen is an event only as a plan with a date.
         triggers = [
@@ -184,8 +189,8 @@ def read_sentence(
             outcome.undated.append((draft, note, recency))
             continue
         outcome.dated.append((draft, when))
-        reported_past |= not when.planned
-    outcome.statement = statement(view, memory, article, reported_past=reported_past)
+    told = [when.fuzzy.earliest for _draft, when in outcome.dated if not when.planned]
+    outcome.statement = statement(view, memory, article, reported_from=min(told, default=None))
     if not (outcome.dated or outcome.undated or outcome.statement):
         outcome.skip = why_skipped(view)
     if forced and not (outcome.dated or outcome.statement):

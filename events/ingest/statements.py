@@ -3,7 +3,9 @@
 import re
 import zlib
 from dataclasses import dataclass
+from datetime import date
 
+from events.dates.fuzzy import FuzzyDate, precision_for_span
 from events.ingest.clauses import STATEMENT_VENUE, Attribution
 from events.ingest.context import ArticleContext, Dated, Memory
 from events.ingest.drafts import PlaceBasis, ProposalDraft, SourceDraft, clip
@@ -47,7 +49,7 @@ class StatementFold:
 
 
 def statement(
-    view: SentenceView, memory: Memory, article: ArticleContext, *, reported_past: bool
+    view: SentenceView, memory: Memory, article: ArticleContext, *, reported_from: date | None
 ) -> ProposalDraft | StatementFold | None:
     """A named speaker's statement, when the sentence reports nothing else that happened
     ("Obama told reporters …", "Kerry emerged alone to say …")."""
@@ -63,12 +65,12 @@ def statement(
         actors = speakers_with(named, actors, list(view.local))
     if not actors and not _UNKNOWN_SPEAKER.search(attribution.who):
         return None
-    if reported_past and not _official(actors, article.officials):
+    if reported_from is not None and not _official(actors, article.officials):
         # "…, the Observatory said": a monitor, an agency or a witness only attributes what
         # the sentence reports. An official, a government, an army or a body that says what
         # happened makes a statement of its own as well (coded apart from the event).
         return None
-    when = _when_said(view, article)
+    when = _when_said(view, article, reported_from)
     speakers = frozenset(actor.id for actor, role in actors if role == ActorRole.SPEAKER)
     if not actors:
         # A speaker the database does not hold ("The International Committee of the Red
@@ -146,12 +148,25 @@ def _speakers(
     return actors
 
 
-def _when_said(view: SentenceView, article: ArticleContext) -> Dated:
+def _when_said(view: SentenceView, article: ArticleContext, reported_from: date | None) -> Dated:
     said = [p for p in view.phrases if p.reporting and p.fuzzy is not None and not p.planned]
     if said:
         phrase = said[0]
         return Dated(phrase.fuzzy, phrase.text, DateBasis.PHRASE, phrase.explain(article.reference))
     today = article.report_day()
+    if reported_from is not None and reported_from < today.earliest:
+        # "The army said its jets struck … on Friday": said on or after what it tells of, on
+        # or before the report.
+        span = FuzzyDate(
+            reported_from, today.latest, precision_for_span(reported_from, today.latest)
+        )
+        return Dated(
+            span,
+            "",
+            DateBasis.REPORT,
+            f"no date phrase for “{view.attribution.verb}”: said after what it tells of "
+            f"({reported_from:%d %b %Y}) and by the day of the report, {today.display}",
+        )
     return Dated(
         today,
         "",

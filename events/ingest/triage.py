@@ -51,7 +51,10 @@ _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # Kinds an actor's name suggests, in the admin's terms (Actor.Kind values).
 _ACTOR_KINDS = (
     (
-        re.compile(r"\b(?:Nations|Crescent|Cross|Commission|Organi[sz]ation|Court)\b"),
+        re.compile(
+            r"\b(?:Nations|Crescent|Cross|Commission|Organi[sz]ation|Court|Security\s+Council"
+            r"|U\.?N\.?\s+[A-Z]\w+)\b"
+        ),
         "international_organisation",
     ),
     (re.compile(r"\b(?:Ministry|Government|Office|Administration|Authority)\b"), "government"),

@@ -107,3 +107,34 @@ def test_an_armed_groups_spokesman_telling_of_a_battle_is_its_source(news_gazett
     )
     slugs = [p.type_slug for p in read(news_gazetteer, text)]
     assert len(slugs) == 1 and "public-statement" not in slugs
+
+
+def test_an_organisation_named_in_full_is_a_pending_actor_in_its_role(news_gazetteer):
+    text = "Fighters of the Free Syrian Army clashed with IS near Hama on Sunday."
+    reading = read_article(text, publication_date=SUN_4_SEP_2016, gazetteer=news_gazetteer)
+    (proposal,) = reading.proposals
+    roles = {actor.name: (actor.stored, actor.kind, role) for actor, role in proposal.actors}
+    assert roles["Free Syrian Army"] == (False, "rebel_group", ActorRole.SIDE_A)
+    assert roles["Islamic State"][2] == ActorRole.SIDE_B
+    # Not the government's army, whose alias it contains; and still offered as a name to add.
+    assert "Military Forces of Syria (2000-)" not in roles
+    assert "Free Syrian Army" in [c.name for c in reading.candidates]
+
+
+def test_a_body_cited_after_the_event_is_its_source_not_a_side(news_gazetteer):
+    text = "Air strikes killed 12 civilians near Hama on Sunday the United Nations said."
+    proposals = [p for p in read(news_gazetteer, text) if p.type_slug != "public-statement"]
+    (strike,) = proposals
+    assert [(a.name, r) for a, r in strike.actors] == [("Civilians (Syria)", ActorRole.TARGET)]
+
+
+def test_part_of_a_longer_name_is_no_organisation_of_its_own(news_gazetteer):
+    text = "The International Committee of the Red Cross said on Sunday it was worried."
+    names = [actor.name for p in read(news_gazetteer, text) for actor, _ in p.actors]
+    assert names == ["International Committee of the Red Cross"]
+
+
+def test_a_statement_telling_of_an_earlier_event_spans_from_it_to_the_report(news_gazetteer):
+    text = "The Turkish military said its jets struck IS positions near Aleppo on Friday."
+    (said,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 2), SUN_4_SEP_2016)
