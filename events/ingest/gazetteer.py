@@ -49,7 +49,8 @@ _GENERIC = re.compile(
     r"|(?<=the\s)(?:army|military|government|regime)(?![\w-]|\s+(?!of\b|and\b|has\b|have\b"
     r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b|(?:in|on|at|to|from|for|with|by|near"
     r"|after|before|since|last|this|which|who|also|still|would|will|could|dealt|took|began"
-    r"|fought|hit|struck|shot|won|lost|seized|retook|broke|drove|now|later)\b)[a-z]+\b))\b",
+    r"|fought|hit|struck|shot|won|lost|seized|retook|broke|drove|now|later|[a-z]+s)\b)"
+    r"[a-z]+\b))\b",
     re.IGNORECASE,
 )
 # "A government siege", "Sunday's government advances": the state as the one doing it.
@@ -86,7 +87,8 @@ _NAME_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*|\w+-\w+|\d[\d,.]*)\s+$")
 _PEOPLE = re.compile(
     r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
     r"|thousands|millions)\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants"
-    r"|villagers|victims)\b",
+    r"|villagers|victims|worshippers|shoppers|patients|children"
+    r"|women\s+and\s+children)\b",
     re.IGNORECASE,
 )
 _LED = re.compile(r"(?<![\w-])[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-(?:led|backed)\b")

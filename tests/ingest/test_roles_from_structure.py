@@ -99,3 +99,15 @@ def test_the_regime_followed_by_a_time_or_a_place_is_still_the_state(news_gazett
     text = "Rebels seized the town of Maan from the regime last week near Hama."
     (proposal,) = events(news_gazetteer, text)
     assert cast(proposal)["Military Forces of Syria (2000-)"] == ActorRole.SIDE_B
+
+
+def test_children_killed_are_civilians_on_the_receiving_end(news_gazetteer):
+    text = "Air strikes on the village of Maan near Hama killed five children on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Civilians (Syria)": ActorRole.TARGET}
+
+
+def test_the_army_before_a_verb_in_the_present_is_the_reports_army(news_gazetteer):
+    text = "Near Hama on Sunday the army shells the village of Maan."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Military Forces of Syria (2000-)": ActorRole.PERPETRATOR}
