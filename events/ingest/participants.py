@@ -180,6 +180,9 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
     if trigger.domain is not Domain.DIPLOMATIC and _BACKING.match(s[mention.end :]):
         # "a coalition backing Kurdish and Arab militias as they assault Raqqa"
         return ActorRole.SUPPORTER
+    if trigger.slug == "public-statement":
+        # "Iran condemned …", "the regime has denied …": who speaks, and whom it concerns.
+        return ActorRole.SPEAKER if mention.start < trigger.start else ActorRole.PARTICIPANT
     if trigger.domain is Domain.DIPLOMATIC:
         return ActorRole.MEDIATOR if _BROKERED_BY.search(before) else ActorRole.PARTICIPANT
     if (
@@ -197,8 +200,6 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
         trigger.slug == "foreign-military-support" and 0 <= trigger.start - mention.end <= 2
     ):
         return ActorRole.SUPPORTER
-    if trigger.slug == "public-statement":
-        return ActorRole.SPEAKER if mention.start < trigger.start else ActorRole.PARTICIPANT
     if trigger.slug in ONE_SIDED:
         if mention.start < trigger.start and not passive(s, trigger):
             return ActorRole.PERPETRATOR

@@ -32,7 +32,7 @@ from events.ingest.placenames import find_place_names, report_countries
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
-from events.ingest.statements import BRIEFING, STATEMENT, StatementFold, statement
+from events.ingest.statements import BRIEFING, STATEMENT, StatementFold, demanded, statement
 from events.ingest.threads import merge_retelling, place_threads, retold
 from events.ingest.unknown import Candidate, unmatched_names
 from events.ingest.view import SentenceView, named_speaker, view_sentence
@@ -179,7 +179,7 @@ def read_sentence(
         triggers = [
             t for t in clause.triggers if not t.modal or (when is not None and when.planned)
         ]
-        trigger = pick(triggers)
+        trigger = pick(demanded(triggers, view.text))
         if trigger is None:
             continue
         draft = propose(view, clause, trigger, when, memory, article)

@@ -13,6 +13,7 @@ from events.ingest.gazetteer import ActorEntry, Mention, Place
 from events.ingest.places import scene
 from events.ingest.speakers import pending_speaker, speakers_with
 from events.ingest.view import SentenceView
+from events.ingest.vocabulary import Trigger
 from events.models import ActorRole, DateBasis
 
 STATEMENT = "public-statement"
@@ -31,6 +32,26 @@ _UNKNOWN_SPEAKER = re.compile(
     r"|[Gg]overnment|[Ss]ecretary|[Aa]mbassador|[Ee]nvoy|[Cc]ommission|[Cc]ommittee|[Cc]ouncil"
     r"|[Aa]gency)\b)",
 )
+
+
+# Statements whose words ask for or promise what has not happened: the event words after them
+# ("vowed to keep up the fight", "called for a ceasefire", "urged Russia to stop the strikes")
+# are what was said, not events.
+_ASKING = re.compile(r"^(?:vow|urg|call|demand|threaten|warn|pledg|promis)", re.IGNORECASE)
+_COMPLEMENT = re.compile(r"^\s+(?:[\w'’\"“”-]+\s+){0,4}?(?:to|for|that|on)\b|^\s*$", re.I)
+
+
+def demanded(triggers: list[Trigger], text: str) -> list[Trigger]:
+    """The clause's event words, without those a demand, a call or a vow before them asks
+    for: then the statement is the event."""
+    for said in triggers:
+        if said.slug != STATEMENT or not _ASKING.match(said.text):
+            continue
+        later = [t for t in triggers if t.start >= said.end]
+        asks = said.text.lower().endswith((" for", " on"))  # "called for a ceasefire"
+        if later and (asks or _COMPLEMENT.match(text[said.end : later[0].start])):
+            return [t for t in triggers if t not in later]
+    return triggers
 
 
 def _unknown_speaker_key(who: str) -> int:

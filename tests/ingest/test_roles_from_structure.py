@@ -111,3 +111,20 @@ def test_the_army_before_a_verb_in_the_present_is_the_reports_army(news_gazettee
     text = "Near Hama on Sunday the army shells the village of Maan."
     (proposal,) = events(news_gazetteer, text)
     assert cast(proposal) == {"Military Forces of Syria (2000-)": ActorRole.PERPETRATOR}
+
+
+def test_what_a_vow_or_a_call_asks_for_is_what_was_said_not_an_event(news_gazetteer):
+    text = "Ankara vowed on Sunday to keep up the fight against IS near Aleppo."
+    (proposal,) = read(news_gazetteer, text)
+    assert proposal.type_slug == "public-statement"
+    assert cast(proposal) == {
+        "Government of Turkey": ActorRole.SPEAKER,
+        "Islamic State": ActorRole.PARTICIPANT,
+    }
+
+
+def test_a_call_for_talks_is_a_statement_of_the_caller(news_gazetteer):
+    text = "Washington called on Sunday for talks between Damascus and the armed opposition."
+    (proposal,) = read(news_gazetteer, text)
+    assert proposal.type_slug == "public-statement"
+    assert cast(proposal)["Government of the United States"] == ActorRole.SPEAKER
