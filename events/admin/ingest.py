@@ -207,6 +207,7 @@ class IngestingArticleAdmin(ArticleAdmin):
             for draft in reading.proposals
             if draft.place is not None and not draft.place.stored
         }
+        new_actors = review.pending_actors(reading)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -229,6 +230,7 @@ class IngestingArticleAdmin(ArticleAdmin):
                 )
                 for place in new_places.values()
             ],
+            "new_actors": [(pending, _actor_link(pending, gazetteer)) for pending in new_actors],
             "readable": reading.readable,
             "language_warning": "" if reading.readable else language_warning(article.language),
             "undated": reading.undated,
@@ -337,6 +339,16 @@ def _add_link(triaged: Triaged, gazetteer: Gazetteer, reading) -> str:
         country = gazetteer.stored_ancestor(reading.focus_country)
     params = {"name": triaged.name, "kind": triaged.actor_kind or "other"}
     if country is not None and triaged.kind is not Kind.OUTLET:
+        params["country"] = country.id
+    return reverse("admin:events_actor_add") + "?" + urlencode(params)
+
+
+def _actor_link(pending, gazetteer: Gazetteer) -> str:
+    """The admin's add form for an actor drafts carry pending, pre-filled with its name, kind
+    and country (when the country is stored); adding it goes through the form's validation."""
+    params: dict[str, object] = {"name": pending.actor.name, "kind": pending.actor.kind}
+    country = gazetteer.places.get(pending.actor.country_id or 0)
+    if country is not None and country.stored:
         params["country"] = country.id
     return reverse("admin:events_actor_add") + "?" + urlencode(params)
 

@@ -311,11 +311,21 @@ def _judge_happening(
     scores.types_parent.add(happening.type in (best.type, best.type_parent))
 
 
-def _fit(happening: Happening, proposal: Proposed) -> tuple[bool, bool, int]:
-    # A sentence may propose a strike and the statement reporting it: a statement is judged
-    # by the statement, the strike by the strike.
+def _fit(happening: Happening, proposal: Proposed) -> tuple[bool, bool, int, int]:
+    """The proposal that gets most of the happening right: bounds containing its first; then
+    one of its type (a sentence may propose a strike and the statement reporting it: a
+    statement is judged by the statement, the strike by the strike); then how many of actors,
+    place (or an ancestor), type and deaths are right; then most actors found. (Bounds and
+    actors alone would judge a happening by one proposal and its place by a worse one than the
+    same sentence offers.)"""
+    right, found, _proposed = _actors(happening, proposal)
+    place, ancestor = _place(happening, proposal)
     same_type = happening.type in (proposal.type, proposal.type_parent)
-    return proposal.contains(happening), same_type, _actors(happening, proposal)[1]
+    deaths = any(v is not None for v in happening.fatalities) and (
+        proposal.fatalities == happening.fatalities
+    )
+    aspects = right + (place or ancestor) + (proposal.type == happening.type) + deaths
+    return proposal.contains(happening), same_type, aspects, found
 
 
 def _cast(proposal: Proposed) -> str:

@@ -295,7 +295,7 @@ def _per_thousand_words(timings: list[tuple[float, int]]) -> list[float]:
 def _names_of_actor(gazetteer: Gazetteer, actor: ActorEntry) -> list[str]:
     """An actor's names; a state's government and armed forces also go by the state's name
     ("Russia said", "Israel struck"), as coders name them."""
-    names = [actor.name, *gazetteer.names_of_actor(actor)]
+    names = [actor.name, *actor.aliases, *gazetteer.names_of_actor(actor)]
     if actor.kind in (*GOVERNMENT_KINDS, *STATE_FORCE_KINDS) and actor.country_id:
         country = gazetteer.places.get(actor.country_id)
         if country is not None:

@@ -1,43 +1,26 @@
 """Find known actors and places in text by name, alias and spelling of a name."""
 
 import re
+import zlib
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from events.ingest import reference
 from events.ingest.nameforms import (
     APOSTROPHES,
+    DEMONYMS,
     bare_possessive,
+    capitals,
+    fold_with_offsets,
+    inside_longer_name,
     nested_choice,
+    opens_sentence,
     with_apostrophes_dropped,
 )
 from events.ingest.spelling import spelling_key
 from events.text import fold
 
-# Country adjectives, for "Syrian government forces" read from "government forces" in a report
-# about Syria, and "Turkish tanks" read as Turkey's armed forces. Keys are folded country names.
-DEMONYMS = {
-    "syria": "Syrian",
-    "iraq": "Iraqi",
-    "turkey": "Turkish",
-    "russia": "Russian",
-    "iran": "Iranian",
-    "lebanon": "Lebanese",
-    "israel": "Israeli",
-    "jordan": "Jordanian",
-    "yemen": "Yemeni",
-    "libya": "Libyan",
-    "egypt": "Egyptian",
-    "sudan": "Sudanese",
-    "ukraine": "Ukrainian",
-    "afghanistan": "Afghan",
-    "saudi arabia": "Saudi",
-    "china": "Chinese",
-    "france": "French",
-    "united kingdom": "British",
-    "united states": "US",
-}
 # Nouns that name an actor of the country the report is about ("government forces" in a
 # report about Syria are "Syrian government forces"). A singular noun counts only after "the"
 # and not as an adjective ("military cooperation"); a capital only where a sentence opens.
@@ -45,7 +28,10 @@ _GENERIC = re.compile(
     r"(?<![\w-])(?:government\s+forces\s+and\s+their\s+allies|government\s+forces"
     r"|armed\s+opposition|opposition\s+fighters|insurgents|rebels|militants|civilians"
     r"|(?<=the\s)(?:army|military|government|regime)(?![\w-]|\s+(?!of\b|and\b|has\b|have\b"
-    r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b)[a-z]+\b))\b",
+    r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b|(?:in|on|at|to|from|for|with|by|near"
+    r"|after|before|since|last|this|which|who|also|still|would|will|could|dealt|took|began"
+    r"|fought|hit|struck|shot|won|lost|seized|retook|broke|drove|now|later|[a-z]+s)\b)"
+    r"[a-z]+\b))\b",
     re.IGNORECASE,
 )
 # "A government siege", "Sunday's government advances": the state as the one doing it.
@@ -56,18 +42,44 @@ _STATE_ADJECTIVE = re.compile(
     r"|artillery|tanks)\b)",
     re.IGNORECASE,
 )
+# A side's men named by a common noun, read as the side of the report's country they usually
+# are ("army units" → its army, "opposition forces" → its rebels); not after a name or an
+# adjective ("US troops", "Kurdish fighters"), which says whose they are.
+_FORCES_NOUN = re.compile(
+    r"(?<![\w-])(?:army\s+units?|troops|soldiers|security\s+forces|opposition\s+forces"
+    r"|rebel\s+(?:fighters|forces))\b",
+    re.IGNORECASE,
+)
+_FORCES = {
+    "army": "army",
+    "troops": "army",
+    "soldiers": "army",
+    "security": "army",
+    "opposition": "rebels",
+    "rebel": "rebels",
+}
+# "its soldiers", "troops from a Kurdish-Arab alliance": the words say whose they are.
+_OWNED_BEFORE = re.compile(
+    r"\b(?:its|their|his|her|whose|special|foreign|forces|of)\s+$", re.IGNORECASE
+)
+_OWNER_AFTER = re.compile(r"\s+(?:from|of|loyal\s+to|backed\s+by)\b", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*|\w+-\w+|\d[\d,.]*)\s+$")
 # "Nearly 2 million people", "thousands of residents": the civilians of the report's country.
 _PEOPLE = re.compile(
     r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
     r"|thousands|millions)\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants"
-    r"|villagers|victims)\b",
+    r"|villagers|victims|worshippers|shoppers|patients|children"
+    r"|women\s+and\s+children)\b",
     re.IGNORECASE,
 )
 _LED = re.compile(r"(?<![\w-])[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-(?:led|backed)\b")
-# What makes a country adjective mean that country's armed forces.
+# What makes a country adjective mean that country's armed forces: its arms, and the strikes
+# and attacks only armed forces make ("Russian air strikes", "an Israeli attack on a camp").
 _MILITARY_NOUN = re.compile(
     r"^[\s-]+(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft|air\s+support"
-    r"|air\s+force|army|military|soldiers|artillery)\b",
+    r"|air\s+force|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?|strikes"
+    r"|bombing\s+campaign|bombardments?|shelling|drones?|helicopters|missiles?|bombs)\b"
+    r"|^\s+(?:attack|raid|strike)\s+on\b",
     re.IGNORECASE,
 )
 # "U.S.-led", "Aleppo-based", "IS-held": the name describes someone, it is not where it happened.
@@ -124,10 +136,26 @@ class Place:
 
 @dataclass(frozen=True)
 class ActorEntry:
+    """An actor as reading sees it: stored (id > 0), or pending (id < 0): a name the database
+    does not hold yet, which a draft carries for the editor to add (with these aliases)."""
+
     id: int
     name: str
     kind: str
     country_id: int | None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def stored(self) -> bool:
+        return self.id > 0
+
+
+def pending_actor(
+    name: str, kind: str, country_id: int | None = None, aliases: tuple[str, ...] = ()
+) -> ActorEntry:
+    """An actor the database does not hold, known by name: the same name always has the same
+    (negative) id, so two drafts naming it name the same pending actor."""
+    return ActorEntry(-(zlib.crc32(fold(name).encode()) + 1), name, kind, country_id, aliases)
 
 
 @dataclass(frozen=True)
@@ -277,7 +305,7 @@ class Gazetteer:
             start, end = origin[first], origin[last - 1] + 1
             surface = text[start:end]
             key = folded[first:last]
-            if key in self.acronyms and not _capitals(surface):
+            if key in self.acronyms and not capitals(surface):
                 continue
             if inside_longer_name(text, start, end):
                 continue
@@ -358,6 +386,13 @@ class Gazetteer:
             generic = [(m, m.group()) for m in _GENERIC.finditer(text)]
             generic += [(m, m.group()) for m in _STATE_ADJECTIVE.finditer(text)]
             generic += [(m, "civilians") for m in _PEOPLE.finditer(text)]
+            generic += [
+                (m, _FORCES[m.group().lower().split()[0]])
+                for m in _FORCES_NOUN.finditer(text)
+                if not _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                and not _OWNED_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                and not _OWNER_AFTER.match(text, m.end())
+            ]
             for match, noun in sorted(generic, key=lambda pair: pair[0].start()):
                 start, end = match.span()
                 if any(m.overlaps(start, end) for m in taken + found):
@@ -395,10 +430,10 @@ class Gazetteer:
                 start, end = match.span()
                 if any(m.overlaps(start, end) for m in taken + found):
                     continue
-                if not _MILITARY_NOUN.match(text[end:]):
+                if not _MILITARY_NOUN.match(text[end:]) or inside_longer_name(text, start, end):
+                    # "Free Syrian Army" is no Syrian army.
                     continue
-                country_place = self.country_named(key)
-                forces = self.country_actors(country_place, STATE_FORCE_KINDS)
+                forces = self.state_actor(self.country_place(key), STATE_FORCE_KINDS)
                 if forces is not None:
                     found.append(Mention(start, end, match.group(), (forces,), (), inferred=key))
         return found
@@ -416,6 +451,42 @@ class Gazetteer:
             a for a in self.actors.values() if a.country_id == country.id and a.kind in kinds
         ]
         return matches[0] if len(matches) == 1 else None
+
+    def state_actor(self, country: Place | None, kinds: tuple[str, ...]) -> ActorEntry | None:
+        """The country's army or government (kinds say which): the stored one, else a pending
+        one named as the stored ones are ("Military Forces of Israel"), for the editor to add."""
+        stored = self.country_actors(country, kinds)
+        if stored is not None or country is None:
+            return stored
+        demonym = DEMONYMS.get(fold(country.name))
+        if kinds == GOVERNMENT_KINDS:
+            name, nouns = f"Government of {country.name}", ("government",)
+        else:
+            name, nouns = f"Military Forces of {country.name}", ("forces", "military", "army")
+        added, _places = self.lookup(name)
+        if len(added) == 1:
+            # Added since under the name it was proposed with (its country not yet stored).
+            return added[0]
+        aliases = (country.name, *(f"{demonym} {noun}" for noun in nouns if demonym))
+        # A state whose forces the database lacks is seldom the conflict's own: its forces
+        # are coded as external, acting abroad (ACLED's "external / other forces").
+        return pending_actor(name, kinds[-1], country.id, aliases)
+
+    def country_place(self, folded_name: str) -> Place | None:
+        """The country of that name: stored, else from the reference gazetteer (not adopted:
+        a pending actor only needs its id and name)."""
+        stored = self.country_named(folded_name)
+        if stored is not None:
+            return stored
+        found = reference.country_index().exact.get(folded_name)
+        if not found:
+            return None
+        ref = found[0]
+        by_iso = self.country_by_iso(ref.iso_code)
+        if by_iso is not None:
+            return by_iso
+        path = f"/{ref.stable_id}/"
+        return Place(ref.stable_id, ref.name, COUNTRY, 0, path, iso_code=ref.iso_code)
 
     def alliance_of(self, actor: ActorEntry) -> ActorEntry | None:
         """The one alliance the actor belongs to, when it belongs to exactly one."""
@@ -493,33 +564,6 @@ def _spelled(place_names: list[tuple[str, int]]) -> dict[str, list[int]]:
 # Where a name may start and end in folded text (not inside a word, not after a hyphen).
 _NAME_START = re.compile(r"(?<![\w-])[\w.'’]")
 _NAME_END = re.compile(r"(?<=[\w.'’)])(?!\w)")
-# Words that may stand before a name without being part of it: titles, ranks, directions,
-# words that open sentences ("Russian President Vladimir Putin", "Northern Aleppo").
-_BEFORE_A_NAME_WORDS = (
-    "president prime minister foreign defence defense interior secretary general gen gen. "
-    "lieutenant lt lt. colonel col col. major maj brigadier commander chief deputy vice "
-    "king prince sheikh emir ambassador envoy spokesman spokeswoman leader mr mr. mrs ms "
-    "dr dr. senator sen. governor mayor state the a an and or of in on at to for from by "
-    "with near north south east west northern southern eastern western central greater "
-    "upper lower rural old new however meanwhile but if as while when after before since "
-    "said says told according syrian russian iranian turkish iraqi lebanese israeli us "
-    "u.s. american british french kurdish arab saudi jordanian egyptian qatari emirati "
-    "pro-government pro-regime opposition rebel islamist jihadist militant"
-)
-_BEFORE_A_NAME = frozenset(_BEFORE_A_NAME_WORDS.split())
-
-
-def inside_longer_name(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is the tail of a longer capitalised name ("Free Syrian Army")."""
-    if not text[start : start + 1].isupper():
-        return False
-    before = re.search(r"([A-Z][\w'’.-]*) $", text[max(0, start - 40) : start])
-    if before is None:
-        return False
-    word = before.group(1)
-    if word.lower() in _BEFORE_A_NAME or word.isupper():
-        return False
-    return not opens_sentence(text, start - len(word) - 1)
 
 
 def _without_qualifier(
@@ -550,39 +594,3 @@ def _named_before(text: str, start: int, noun: str, mentions: list[Mention]) -> 
 def _modifies(text: str, start: int, mentions: list[Mention]) -> bool:
     """Whether a known actor's name stands right before start, as its modifier."""
     return any(m.actors and m.end <= start and not text[m.end : start].strip() for m in mentions)
-
-
-def _capitals(surface: str) -> bool:
-    letters = [c for c in surface if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    return fold(char) if not char.isspace() else " "
-
-
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """events.text.fold applied character by character, with where each folded character came
-    from, so a match in the folded text maps back to the original ("Karkamış" ~ "Karkamis")."""
-    out: list[str] = []
-    origin: list[int] = []
-    previous_space = False
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        if folded == " ":
-            if previous_space:
-                continue
-            previous_space = True
-        else:
-            previous_space = False
-        for piece in folded:
-            out.append(piece)
-            origin.append(index)
-    return "".join(out), origin
-
-
-def opens_sentence(text: str, start: int) -> bool:
-    """Whether start opens a sentence or a line (a capital there says nothing of a name)."""
-    before = text[:start].rstrip(" “\"‘'(")
-    return not before or before[-1] in ".!?\n:—–"

@@ -4,13 +4,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
+
+from events.text import fold
 
 if TYPE_CHECKING:
     from events.ingest.gazetteer import Place
 
 APOSTROPHES = re.compile(r"['’]")
+
+# Country adjectives, for "Syrian government forces" read from "government forces" in a report
+# about Syria, and "Turkish tanks" read as Turkey's armed forces. Keys are folded country names.
+DEMONYMS = {
+    "syria": "Syrian",
+    "iraq": "Iraqi",
+    "turkey": "Turkish",
+    "russia": "Russian",
+    "iran": "Iranian",
+    "lebanon": "Lebanese",
+    "israel": "Israeli",
+    "jordan": "Jordanian",
+    "yemen": "Yemeni",
+    "libya": "Libyan",
+    "egypt": "Egyptian",
+    "sudan": "Sudanese",
+    "ukraine": "Ukrainian",
+    "afghanistan": "Afghan",
+    "saudi arabia": "Saudi",
+    "china": "Chinese",
+    "france": "French",
+    "united kingdom": "British",
+    "united states": "US",
+}
 
 
 # "Idlib province", "Aleppo countryside": the governorate of a name its city shares.
@@ -57,3 +84,68 @@ def bare_possessive(folded: str, start: int, end: int) -> bool:
         and folded[end - 2].isalpha()
         and folded[end - 2] != "s"
     )
+
+
+# Words that may stand before a name without being part of it: titles, ranks, directions,
+# words that open sentences ("Russian President Vladimir Putin", "Northern Aleppo").
+_BEFORE_A_NAME_WORDS = (
+    "president prime minister foreign defence defense interior secretary general gen gen. "
+    "lieutenant lt lt. colonel col col. major maj brigadier commander chief deputy vice "
+    "king prince sheikh emir ambassador envoy spokesman spokeswoman leader mr mr. mrs ms "
+    "dr dr. senator sen. governor mayor state the a an and or of in on at to for from by "
+    "with near north south east west northern southern eastern western central greater "
+    "upper lower rural old new however meanwhile but if as while when after before since "
+    "said says told according syrian russian iranian turkish iraqi lebanese israeli us "
+    "u.s. american british french kurdish arab saudi jordanian egyptian qatari emirati "
+    "pro-government pro-regime opposition rebel islamist jihadist militant"
+)
+_BEFORE_A_NAME = frozenset(_BEFORE_A_NAME_WORDS.split())
+
+
+def inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is the tail of a longer capitalised name ("Free Syrian Army")."""
+    if not text[start : start + 1].isupper():
+        return False
+    before = re.search(r"([A-Z][\w'’.-]*) $", text[max(0, start - 40) : start])
+    if before is None:
+        return False
+    word = before.group(1)
+    if word.lower() in _BEFORE_A_NAME or word.isupper():
+        return False
+    return not opens_sentence(text, start - len(word) - 1)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold(char) if not char.isspace() else " "
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """events.text.fold applied character by character, with where each folded character came
+    from, so a match in the folded text maps back to the original ("Karkamış" ~ "Karkamis")."""
+    out: list[str] = []
+    origin: list[int] = []
+    previous_space = False
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        if folded == " ":
+            if previous_space:
+                continue
+            previous_space = True
+        else:
+            previous_space = False
+        for piece in folded:
+            out.append(piece)
+            origin.append(index)
+    return "".join(out), origin
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """Whether start opens a sentence or a line (a capital there says nothing of a name)."""
+    before = text[:start].rstrip(" “\"‘'(")
+    return not before or before[-1] in ".!?\n:—–"
+
+
+def capitals(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)

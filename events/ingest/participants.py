@@ -121,6 +121,14 @@ _ACTING_ROLES = {
     ActorRole.SUPPORTER,
 }
 CIVILIANS = "civilians"
+# Non-state armed groups (Actor.Kind values).
+_GROUPS = ("rebel_group", "alliance", "political_militia", "identity_militia")
+# "backed by coalition air strikes": a backer lending air power or guns supports, whoever it is.
+_AIR_POWER = re.compile(
+    r"^\s+(?:air\s*strikes?|air\s+power|air\s+support|air\s+cover|warplanes|jets|aircraft"
+    r"|artillery|drones?)\b",
+    re.IGNORECASE,
+)
 
 
 def role_of(s: str, mention: Mention, trigger: Trigger) -> str:
@@ -172,14 +180,26 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
     if trigger.domain is not Domain.DIPLOMATIC and _BACKING.match(s[mention.end :]):
         # "a coalition backing Kurdish and Arab militias as they assault Raqqa"
         return ActorRole.SUPPORTER
+    if trigger.slug == "public-statement":
+        # "Iran condemned …", "the regime has denied …": who speaks, and whom it concerns.
+        return ActorRole.SPEAKER if mention.start < trigger.start else ActorRole.PARTICIPANT
     if trigger.domain is Domain.DIPLOMATIC:
         return ActorRole.MEDIATOR if _BROKERED_BY.search(before) else ActorRole.PARTICIPANT
+    if (
+        _SUPPORT.search(before)
+        and mention.actor is not None
+        and mention.actor.kind in _GROUPS
+        # An international coalition (no country of its own) lends support.
+        and (mention.actor.kind != "alliance" or mention.actor.country_id is not None)
+        and not _AIR_POWER.match(s[mention.end :])
+    ):
+        # "YPG units backed by Syrian rebels": an armed group fighting beside a side is
+        # associated with it; a state backing it (air power, arms) is its supporter.
+        return ActorRole.ASSOCIATED_A if mention.start < trigger.start else ActorRole.ASSOCIATED_B
     if _SUPPORT.search(before) or (
         trigger.slug == "foreign-military-support" and 0 <= trigger.start - mention.end <= 2
     ):
         return ActorRole.SUPPORTER
-    if trigger.slug == "public-statement":
-        return ActorRole.SPEAKER if mention.start < trigger.start else ActorRole.PARTICIPANT
     if trigger.slug in ONE_SIDED:
         if mention.start < trigger.start and not passive(s, trigger):
             return ActorRole.PERPETRATOR
@@ -322,14 +342,19 @@ def participants(
     """The actors of one event, with their roles, and the places its clause names."""
     actors: Cast = []
     places: list[Mention] = []
+    placed: list[tuple[Mention, ActorEntry]] = []
     for mention in inside:
-        if (
-            trigger.slug != "public-statement"
-            and mention.end <= trigger.start
-            and _REPORTS_IT.search(text[mention.end : trigger.start])
+        reports = (
+            _REPORTS_IT.search(text[mention.end : trigger.start])
+            if trigger.slug != "public-statement" and mention.end <= trigger.start
+            else None
+        )
+        if reports is not None and not _SELF_REPORT.match(
+            text[mention.end + reports.end() : trigger.start]
         ):
             # "The Observatory also reported the new siege", "Russia has said it believes
-            # gas leaked from a depot struck by …": the speaker is a speaker, not a side.
+            # gas leaked from a depot struck by …": the speaker is a speaker, not a side
+            # (unless it tells of its own act: "the coalition said it had launched …").
             continue
         if mention.inferred == HOLDER and trigger.slug not in _HOLDING_MATTERS:
             # Who holds the areas a supply cut hits is background, not a party.
@@ -343,6 +368,11 @@ def participants(
             # "Turkey mounted an incursion": the country acting is its army or government.
             kinds = GOVERNMENT_KINDS if trigger.domain is Domain.DIPLOMATIC else STATE_FORCE_KINDS
             actor = article.gazetteer.country_actors(country, kinds)
+            acts = mention.end <= trigger.start or _AGENT.search(text[: mention.start])
+            if actor is None and acts:
+                # A state the database holds no actor of, as the subject or the agent ("Israel
+                # struck …"): its army or government, pending until an editor adds it.
+                actor = article.gazetteer.state_actor(country, kinds)
             if actor is None:
                 continue
         if actor is None:
@@ -355,17 +385,89 @@ def participants(
         if actor.kind == PERSON and _PERSONS_STATE.match(text[mention.end :]):
             # "the Assad regime", "Assad's forces": the state he leads, not the man.
             country = article.gazetteer.places.get(actor.country_id) if actor.country_id else None
-            state = article.gazetteer.country_actors(country, GOVERNMENT_KINDS)
+            state = article.gazetteer.state_actor(country, GOVERNMENT_KINDS)
             if state is None:
                 continue
             actor = state
+        if (
+            actor.kind in _SOURCE_KINDS
+            or (mention.start >= trigger.end and actor.kind != CIVILIANS)
+        ) and _CITED.search(text[mention.end :]):
+            # "… the Observatory said", "… killing five the United Nations said": a source,
+            # not a side (copy without commas hides the attribution).
+            continue
+        if reports is not None and actor.kind in (PERSON, CIVILIANS, *_SOURCE_KINDS):
+            continue
         actor = acting(article.gazetteer, actor, trigger)
         role = role_of(text, mention, trigger)
         _add(actors, actor, role)
+        placed.append((mention, actor))
         government = represented(article.gazetteer, article.officials, actor, trigger)
         if government is not None:
             _add(actors, government, role)
-    return actors, places
+    return _facing(text, _victims_not_holders(actors, placed, trigger), placed, trigger), places
+
+
+# Monitors, NGOs and other bodies a report cites; and the reporting verb that follows them.
+_SOURCE_KINDS = ("other",)
+_CITED = re.compile(
+    r"^(?:\s+[\w'’()-]+){0,6}?\s+(?:said|says|reported|reports|documented|added|told"
+    r"|confirmed|stated|announced)\b"
+)
+# "… reported Monday it had launched 10 air strikes": the reported clause's subject is the
+# reporter itself.
+_SELF_REPORT = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:that\s+)?(?P<pronoun>it|they)\b[^,;]{0,40}$")
+# "clashes with IS", "fighting the Nusra Front", "an offensive against rebels": the actor named
+# after faces the one named before.
+_FACING = re.compile(
+    r"\b(?:clash(?:es|ed)?\s+with|battles?\s+with|fighting|battling|against|versus)\s+"
+    r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_OPPOSITE = {
+    ActorRole.SIDE_A: ActorRole.SIDE_B,
+    ActorRole.SIDE_B: ActorRole.SIDE_A,
+    ActorRole.PERPETRATOR: ActorRole.TARGET,
+    ActorRole.TARGET: ActorRole.PERPETRATOR,
+}
+
+
+def _facing(
+    text: str, actors: Cast, placed: list[tuple[Mention, ActorEntry]], trigger: Trigger
+) -> Cast:
+    """ "Three SDF soldiers were killed fighting IS": an actor named after "fighting",
+    "clashes with" or "against" stands on the other side from the one named before it,
+    whatever the event word made of both."""
+    if trigger.domain is Domain.DIPLOMATIC or trigger.slug in TOGETHER:
+        return actors
+    roles = {actor.id: role for actor, role in actors}
+    flipped: dict[int, str] = {}
+    for index, (mention, actor) in enumerate(placed):
+        if actor.kind == CIVILIANS or not _FACING.search(
+            text[max(0, mention.start - 60) : mention.start]
+        ):
+            continue
+        # The actor it faces: the nearest named before it, civilians aside.
+        before = [a for m, a in placed[:index] if a.kind != CIVILIANS and m.end <= mention.start]
+        if not before:
+            continue
+        subject_role = roles.get(before[-1].id)
+        if roles.get(actor.id) == subject_role and subject_role in _OPPOSITE:
+            flipped[actor.id] = _OPPOSITE[subject_role]
+    return [(actor, flipped.get(actor.id, role)) for actor, role in actors]
+
+
+def _victims_not_holders(
+    actors: Cast, placed: list[tuple[Mention, ActorEntry]], trigger: Trigger
+) -> Cast:
+    """ "Air strikes on the rebel-held town killed 10 civilians": who holds the town is no
+    target when the clause names the civilians it befell."""
+    if trigger.slug not in ONE_SIDED or not any(
+        actor.kind == CIVILIANS and role == ActorRole.TARGET for actor, role in actors
+    ):
+        return actors
+    holders = {actor.id for mention, actor in placed if mention.inferred == HOLDER}
+    return [(actor, role) for actor, role in actors if actor.id not in holders]
 
 
 def _add(actors: Cast, actor: ActorEntry, role: str) -> None:
@@ -394,6 +496,35 @@ def carried_subjects(
         mention = Mention(at, at + len(pronoun["pronoun"]), pronoun["pronoun"], (actor,))
         carried.append((actor, role_of(view.text, mention, trigger)))
     return carried
+
+
+def self_reported(view: SentenceView, trigger: Trigger, inside: list[Mention]) -> Cast:
+    """ "The coalition said on Sunday it had launched 12 air strikes": a source that tells of
+    its own act ("it", "they" right after the reporting verb) is its doer. Monitors, persons
+    and civilians only tell of others' acts."""
+    attribution = view.attribution
+    if (
+        attribution is None
+        or attribution.pronoun
+        or attribution.verb_end > trigger.start
+        or any(m.actor is not None and m.start < trigger.start for m in inside)
+    ):
+        return []
+    between = view.text[attribution.verb_end : trigger.start]
+    pronoun = _SELF_REPORT.match(between)
+    if pronoun is None:
+        return []
+    at = attribution.verb_end + between.index(pronoun["pronoun"], pronoun.start("pronoun"))
+    for mention in view.local:
+        actor = mention.actor
+        if (
+            actor is not None
+            and attribution.covers(mention.start, mention.end)
+            and actor.kind not in (PERSON, CIVILIANS, *_SOURCE_KINDS)
+        ):
+            it = Mention(at, at + len(pronoun["pronoun"]), pronoun["pronoun"], (actor,))
+            return [(actor, role_of(view.text, it, trigger))]
+    return []
 
 
 def sentence_subjects(view: SentenceView) -> tuple[ActorEntry, ...]:

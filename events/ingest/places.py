@@ -59,7 +59,8 @@ def country_place(
         # country they are about.
         return NOWHERE
     principal = [a for a, role in actors if role not in _NOT_PRINCIPAL]
-    countries = {a.country_id for a in principal}
+    # Where foreign forces act is their opponents' country, not their own.
+    countries = {a.country_id for a in principal if a.kind != "external"}
     if len(countries) == 1 and any(a.kind in _DOMESTIC_KINDS for a in principal):
         country = gazetteer.places.get(next(iter(countries)) or 0)
         if country is not None:

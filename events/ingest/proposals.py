@@ -11,6 +11,7 @@ from events.ingest.participants import (
     carried_subjects,
     document_party,
     participants,
+    self_reported,
     sources_sides,
 )
 from events.ingest.places import NOWHERE, place_of
@@ -67,7 +68,8 @@ def propose(
         inside = [m for m in inside if document_party(s, clause, trigger, m)]
     actors, places = participants(s, inside, trigger, article)
     if trigger.slug not in DOCUMENTS:
-        for actor, role in carried_subjects(view, clause, trigger, inside, memory):
+        carried = carried_subjects(view, clause, trigger, inside, memory)
+        for actor, role in carried + self_reported(view, trigger, inside):
             if all(a.id != actor.id for a, _ in actors):
                 actors.append((actor, role))
     actors += sources_sides(article.gazetteer, actors, view.attribution, list(view.local))

@@ -27,6 +27,7 @@ from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import officials, sentence_subjects
+from events.ingest.pending import pending_mentions
 from events.ingest.placenames import (
     as_divisions,
     find_place_names,
@@ -36,7 +37,7 @@ from events.ingest.placenames import (
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
-from events.ingest.statements import BRIEFING, STATEMENT, StatementFold, statement
+from events.ingest.statements import BRIEFING, STATEMENT, StatementFold, demanded, statement
 from events.ingest.threads import merge_retelling, place_threads, retold
 from events.ingest.unknown import Candidate, unmatched_names
 from events.ingest.view import SentenceView, named_speaker, view_sentence
@@ -123,8 +124,12 @@ def read_article(
     dateline, agency = _dateline(text, gazetteer)
     return Reading(
         proposals=collected.proposals,
+        # Names of pending actors stay on the list of names to add, whether or not a draft
+        # carries them.
         candidates=unmatched_names(
-            masked(text, furniture), list(article.mentions), known_names=set(gazetteer.names)
+            masked(text, furniture),
+            [m for m in article.mentions if all(a.stored for a in m.actors)],
+            known_names=set(gazetteer.names),
         ),
         undated=collected.undated_notes,
         unresolved=collected.unresolved,
@@ -159,6 +164,7 @@ def _article(
     names = without_dateline(report, as_divisions(report, gazetteer, names))
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
+    mentions = sorted(mentions + pending_mentions(report, mentions), key=lambda m: m.start)
     return ArticleContext(
         text=text,
         reference=reference,
@@ -174,13 +180,12 @@ def read_sentence(
 ) -> SentenceOutcome:
     """The proposals of one sentence: one per clause that names an event, and its statement."""
     outcome = SentenceOutcome(view)
-    reported_past = False
     for clause, when in date_clauses(view, memory, article):
         # Something that "would" or "will" happen is an event only as a plan with a date.
         triggers = [
             t for t in clause.triggers if not t.modal or (when is not None and when.planned)
         ]
-        trigger = pick(triggers)
+        trigger = pick(demanded(triggers, view.text))
         if trigger is None:
             continue
         draft = propose(view, clause, trigger, when, memory, article)
@@ -194,8 +199,8 @@ def read_sentence(
             outcome.undated.append((draft, note, recency))
             continue
         outcome.dated.append((draft, when))
-        reported_past |= not when.planned
-    outcome.statement = statement(view, memory, article, reported_past=reported_past)
+    told = [when.fuzzy.earliest for _draft, when in outcome.dated if not when.planned]
+    outcome.statement = statement(view, memory, article, reported_from=min(told, default=None))
     if not (outcome.dated or outcome.undated or outcome.statement):
         outcome.skip = why_skipped(view)
     if forced and not (outcome.dated or outcome.statement):

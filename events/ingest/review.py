@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from events.ingest.duplicates import flag_possible_duplicates
 from events.ingest.fates import Fate
-from events.ingest.gazetteer import Gazetteer
+from events.ingest.gazetteer import ActorEntry, Gazetteer
 from events.ingest.reading import Reading, read_article
 from events.ingest.storing import CHANGE_REASON, REREAD_REASON, date_refusal, write_proposal
 from events.models import Article, Event, EventActor, EventRelation, EventSource, EventType
@@ -234,6 +234,36 @@ def _spans(event: Event, article: Article) -> list[tuple[int, int]]:
 
 def _overlap(ours: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> bool:
     return any(s1 < e2 and s2 < e1 for s1, e1 in ours for s2, e2 in theirs)
+
+
+# --- Actors the drafts carry that the database does not hold ---------------------------------
+
+
+@dataclass(frozen=True)
+class PendingActor:
+    """An actor a reading names that the database lacks, with the parts it plays."""
+
+    actor: ActorEntry
+    roles: tuple[str, ...]
+
+    @property
+    def aliases(self) -> str:
+        return ", ".join(self.actor.aliases)
+
+
+def pending_actors(reading: Reading) -> list[PendingActor]:
+    """The pending actors of a reading's drafts, in the order the text names them: the editor
+    adds each through the actor form, then reads the article again to link it to the drafts."""
+    roles: dict[int, list[str]] = {}
+    actors: dict[int, ActorEntry] = {}
+    for draft in reading.proposals:
+        for actor, role in draft.actors:
+            if actor.stored:
+                continue
+            actors.setdefault(actor.id, actor)
+            if role not in roles.setdefault(actor.id, []):
+                roles[actor.id].append(role)
+    return [PendingActor(actors[pk], tuple(roles[pk])) for pk in actors]
 
 
 # --- Every sentence's fate, beside the stored drafts ------------------------------------------

@@ -3,13 +3,17 @@
 import re
 import zlib
 from dataclasses import dataclass
+from datetime import date
 
+from events.dates.fuzzy import FuzzyDate, precision_for_span
 from events.ingest.clauses import STATEMENT_VENUE, Attribution
 from events.ingest.context import ArticleContext, Dated, Memory
 from events.ingest.drafts import PlaceBasis, ProposalDraft, SourceDraft, clip
 from events.ingest.gazetteer import ActorEntry, Mention, Place
 from events.ingest.places import scene
+from events.ingest.speakers import pending_speaker, speakers_with
 from events.ingest.view import SentenceView
+from events.ingest.vocabulary import Trigger
 from events.models import ActorRole, DateBasis
 
 STATEMENT = "public-statement"
@@ -30,6 +34,26 @@ _UNKNOWN_SPEAKER = re.compile(
 )
 
 
+# Statements whose words ask for or promise what has not happened: the event words after them
+# ("vowed to keep up the fight", "called for a ceasefire", "urged Russia to stop the strikes")
+# are what was said, not events.
+_ASKING = re.compile(r"^(?:vow|urg|call|demand|threaten|warn|pledg|promis)", re.IGNORECASE)
+_COMPLEMENT = re.compile(r"^\s+(?:[\w'’\"“”-]+\s+){0,4}?(?:to|for|that|on)\b|^\s*$", re.I)
+
+
+def demanded(triggers: list[Trigger], text: str) -> list[Trigger]:
+    """The clause's event words, without those a demand, a call or a vow before them asks
+    for: then the statement is the event."""
+    for said in triggers:
+        if said.slug != STATEMENT or not _ASKING.match(said.text):
+            continue
+        later = [t for t in triggers if t.start >= said.end]
+        asks = said.text.lower().endswith((" for", " on"))  # "called for a ceasefire"
+        if later and (asks or _COMPLEMENT.match(text[said.end : later[0].start])):
+            return [t for t in triggers if t not in later]
+    return triggers
+
+
 def _unknown_speaker_key(who: str) -> int:
     """A stable id below every stored actor's for a speaker known only by name."""
     return -(zlib.crc32(who.casefold().encode()) + 1)
@@ -46,20 +70,28 @@ class StatementFold:
 
 
 def statement(
-    view: SentenceView, memory: Memory, article: ArticleContext, *, reported_past: bool
+    view: SentenceView, memory: Memory, article: ArticleContext, *, reported_from: date | None
 ) -> ProposalDraft | StatementFold | None:
     """A named speaker's statement, when the sentence reports nothing else that happened
     ("Obama told reporters …", "Kerry emerged alone to say …")."""
     attribution = view.attribution
-    if attribution is None or attribution.verb == "according to" or reported_past:
+    if attribution is None or attribution.verb == "according to":
         return None
     if re.match(r"ha[sd]\s", attribution.verb):
         # "Lavrov has said": some time before the report, the text does not say when.
         return None
     actors = _speakers(view, attribution, memory)
+    named = pending_speaker(view.text, attribution, list(view.local), article.gazetteer)
+    if named is not None:
+        actors = speakers_with(named, actors, list(view.local))
     if not actors and not _UNKNOWN_SPEAKER.search(attribution.who):
         return None
-    when = _when_said(view, article)
+    if reported_from is not None and not _official(actors, article.officials):
+        # "…, the Observatory said": a monitor, an agency or a witness only attributes what
+        # the sentence reports. An official, a government, an army or a body that says what
+        # happened makes a statement of its own as well (coded apart from the event).
+        return None
+    when = _when_said(view, article, reported_from)
     speakers = frozenset(actor.id for actor, role in actors if role == ActorRole.SPEAKER)
     if not actors:
         # A speaker the database does not hold ("The International Committee of the Red
@@ -98,6 +130,22 @@ def statement(
     )
 
 
+# Speakers whose account of an event is a statement of its own: states, their armies and
+# international bodies (armed groups, monitors and witnesses are its sources, ACLED-style).
+_OFFICIAL_KINDS = ("government", "state_forces", "external", "international_organisation")
+
+
+def _official(actors: list[tuple[ActorEntry, str]], officials: frozenset[int]) -> bool:
+    """Whether a speaker is a state, its army, an international body, or a person the text
+    gives an office; a speaker the database lacks counts when the text names it (a pending
+    actor is only ever made from a name or a title)."""
+    return any(
+        role == ActorRole.SPEAKER
+        and (actor.kind in _OFFICIAL_KINDS or actor.id in officials or not actor.stored)
+        for actor, role in actors
+    )
+
+
 def _speakers(
     view: SentenceView, attribution: Attribution, memory: Memory
 ) -> list[tuple[ActorEntry, str]]:
@@ -121,12 +169,25 @@ def _speakers(
     return actors
 
 
-def _when_said(view: SentenceView, article: ArticleContext) -> Dated:
+def _when_said(view: SentenceView, article: ArticleContext, reported_from: date | None) -> Dated:
     said = [p for p in view.phrases if p.reporting and p.fuzzy is not None and not p.planned]
     if said:
         phrase = said[0]
         return Dated(phrase.fuzzy, phrase.text, DateBasis.PHRASE, phrase.explain(article.reference))
     today = article.report_day()
+    if reported_from is not None and reported_from < today.earliest:
+        # "The army said its jets struck … on Friday": said on or after what it tells of, on
+        # or before the report.
+        span = FuzzyDate(
+            reported_from, today.latest, precision_for_span(reported_from, today.latest)
+        )
+        return Dated(
+            span,
+            "",
+            DateBasis.REPORT,
+            f"no date phrase for “{view.attribution.verb}”: said after what it tells of "
+            f"({reported_from:%d %b %Y}) and by the day of the report, {today.display}",
+        )
     return Dated(
         today,
         "",

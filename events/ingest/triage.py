@@ -23,13 +23,13 @@ class Kind(StrEnum):
     NOISE = "noise"
 
 
-_OUTLET_WORDS = re.compile(
+OUTLET_WORDS = re.compile(
     r"\b(?:News|Agency|Press|Times|Post|Journal|Radio|TV|Television|Network|Media|Daily"
     r"|Gazette|Channel|Tribune|Herald|Telegraph|Guardian|Reuters|AFP|Associated\s+Press"
     r"|Anadolu|SANA|TASS|Interfax|Sputnik|Al\s+Jazeera|BBC|CNN|Xinhua|Fars|Tasnim|IRNA"
     r"|Enab\s+Baladi|Al\s+Arabiya|Al\s+Mayadeen|Al-Masdar)\b"
 )
-_ORGANISATION_WORDS = re.compile(
+ORGANISATION_WORDS = re.compile(
     r"\b(?:Army|Front|Brigades?|Forces|Force|Movement|Group|Council|Party|Committee|Coalition"
     r"|Units?|Corps|Battalions?|Division|Regiment|Guards?|Militias?|Organi[sz]ation|State"
     r"|Jaish|Liwa|Harakat|Ahrar|Jabhat|Hayat|Hay'at|Tahrir|Faylaq|Kataib|Ansar|Shura|Union"
@@ -51,7 +51,10 @@ _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # Kinds an actor's name suggests, in the admin's terms (Actor.Kind values).
 _ACTOR_KINDS = (
     (
-        re.compile(r"\b(?:Nations|Crescent|Cross|Commission|Organi[sz]ation|Court)\b"),
+        re.compile(
+            r"\b(?:Nations|Crescent|Cross|Commission|Organi[sz]ation|Court|Security\s+Council"
+            r"|U\.?N\.?\s+[A-Z]\w+)\b"
+        ),
         "international_organisation",
     ),
     (re.compile(r"\b(?:Ministry|Government|Office|Administration|Authority)\b"), "government"),
@@ -95,17 +98,15 @@ def _judge(
 ) -> Triaged:
     name = candidate.name
     uses = [m.start() for m in re.finditer(re.escape(name), text)] or [candidate.first_offset]
-    if fold(name) == fold(outlet) or _OUTLET_WORDS.search(name):
+    if fold(name) == fold(outlet) or OUTLET_WORDS.search(name):
         return Triaged(candidate, Kind.OUTLET, "a news organisation's name")
     place = _reference_place(name, countries)
     if place is not None:
         adopted = adopt(gazetteer, place)
         parent = gazetteer.stored_ancestor(gazetteer.parent_of(adopted) or adopted)
         return Triaged(candidate, Kind.PLACE, adopted.source, adopted, parent)
-    if _ORGANISATION_WORDS.search(name) or _ACRONYM.match(name):
-        return Triaged(
-            candidate, Kind.ACTOR, "an organisation's name", actor_kind=_actor_kind(name)
-        )
+    if ORGANISATION_WORDS.search(name) or _ACRONYM.match(name):
+        return Triaged(candidate, Kind.ACTOR, "an organisation's name", actor_kind=actor_kind(name))
     words = name.split()
     if any(_TITLE_BEFORE.search(text[max(0, at - 60) : at]) for at in uses) or (
         len(words) >= 2 and any(_SAID_AFTER.match(text[at + len(name) :]) for at in uses)
@@ -129,7 +130,7 @@ def _common_word(text: str, name: str) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text) for w in words)
 
 
-def _actor_kind(name: str) -> str:
+def actor_kind(name: str) -> str:
     for pattern, kind in _ACTOR_KINDS:
         if pattern.search(name):
             return kind

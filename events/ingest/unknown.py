@@ -25,7 +25,7 @@ _NOT_NAME_WORDS = (
     "christian druze islamist jihadist fighters fighter militants militant rebels rebel "
     "troops soldiers members supporters residents civilians people leaders units regime"
 )
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split()) | CALENDAR_WORDS
+NOT_NAMES = frozenset(_NOT_NAME_WORDS.split()) | CALENDAR_WORDS
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,14 @@ def unmatched_names(
             words = [w for w in re.split(r"\s+", name) if w]
             if words and not words[0][0].isupper():
                 continue
-            while words and fold(words[0]) in _NOT_NAMES | adjectives:
+            while words and fold(words[0]) in NOT_NAMES | adjectives:
                 words.pop(0)
-            while words and fold(words[-1]) in _NOT_NAMES | adjectives:
+            while (
+                words
+                and fold(words[-1]) in NOT_NAMES | adjectives
+                # "Free Syrian Army": a capitalised word that ends a name of its own stays.
+                and not (words[-1][0].isupper() and _names(words[:-1], adjectives))
+            ):
                 words.pop()
             if not words:
                 continue
@@ -79,6 +84,11 @@ def unmatched_names(
         Candidate(name, count, first[name])
         for name, count in sorted(counts.items(), key=lambda item: (-item[1], first[item[0]]))
     ]
+
+
+def _names(words: list[str], adjectives: set[str]) -> bool:
+    """Whether a word names rather than describes: capitalised, no title, demonym or noun."""
+    return any(w[0].isupper() and fold(w) not in NOT_NAMES | adjectives for w in words)
 
 
 _DESCRIBING_SUFFIX = re.compile(

@@ -149,3 +149,25 @@ def test_an_article_in_another_language_says_so_on_the_review_page(client, edito
     html = page(client, article)
     assert "a language ingestion does not read (ar)" in html
     assert "Draft this sentence" not in html
+
+
+def test_an_actor_the_database_lacks_is_offered_and_linked_once_added(client, editor, rows):
+    text = "An Israeli air strike hit a depot in Aleppo on Monday, killing two soldiers."
+    article = ingested(text)
+    strike = Event.objects.get(type__slug="air-drone-strike")
+    assert "Actors not yet stored: Military Forces of Israel (perpetrator)" in strike.proposal_note
+    assert not strike.actor_links.exists()
+    client.force_login(editor)
+    html = page(client, article)
+    listed = re.search(r'<ul class="new-actors">.*?</ul>', html, re.S).group()
+    assert "Military Forces of Israel (external; also “Israel, Israeli forces" in listed
+    assert reverse("admin:events_actor_add") + "?name=Military+Forces+of+Israel" in listed
+    # The editor adds it (the form the link opens), then reads the article again.
+    israel = Actor.objects.create(
+        name="Military Forces of Israel", slug="israel-military", kind="external"
+    )
+    response = client.post(reverse("admin:events_article_reread", args=[article.pk]), follow=True)
+    assert "1 untouched draft(s) updated" in first_message(response)
+    link = EventActor.objects.get(event=strike)
+    assert (link.actor, link.role) == (israel, "perpetrator")
+    assert "new-actors" not in page(client, article)

@@ -1,0 +1,53 @@
+"""Organisations nobody has recorded, named in full in the text: pending actors for the drafts."""
+
+# An unknown capitalised name ending in an organisation's word ("Free Syrian Army", "Security
+# Council", "Democratic Union Party", "Syrian Institute of Justice") names an actor whatever
+# the database holds; reading treats each of its uses as a mention of one pending actor
+# (gazetteer.pending_actor), so drafts carry it in its role and the editor adds it once.
+# Outlets, heading fragments and long runs of title-case words are left to the names list.
+
+import re
+
+from events.ingest.gazetteer import Mention, opens_sentence, pending_actor
+from events.ingest.triage import OUTLET_WORDS, actor_kind
+from events.ingest.unknown import unmatched_names
+
+# The organisation's word that ends its name (or its head before "of …").
+_ORGANISATION_END = re.compile(
+    r"\b(?:Army|Front|Brigades?|Forces|Movement|Council|Party|Committee|Coalition|Units"
+    r"|Corps|Battalions?|Division|Guards?|Militias?|Organi[sz]ation|Nations|Ministry"
+    r"|Commission|Observatory|Institute|Centre|Center|Foundation|Crescent|Cross|Agency"
+    r"|Authority|Alliance|League|Assembly|Court|Union)$"
+)
+_HEAD_OF = re.compile(r"^(?P<head>.+?)\s+(?:of|for)\s+[A-Z]")
+_MAX_WORDS = 6
+_JOINED_AFTER = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[A-Z]")
+_JOINED_BEFORE = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]*\s+(?:of|for)\s+(?:the\s+)?$")
+# Monitors and research bodies a report cites (Actor.Kind "other": sources, never sides).
+_MONITOR = re.compile(r"\b(?:Observatory|Institute|Centre|Center|Network|Monitor)\b")
+
+
+def pending_mentions(text: str, known: list[Mention]) -> list[Mention]:
+    """Each use of an organisation's name no known mention covers, as a pending actor."""
+    found: list[Mention] = []
+    for candidate in unmatched_names(text, known):
+        name = candidate.name
+        words = name.split()
+        head = _HEAD_OF.match(name)
+        if not 2 <= len(words) <= _MAX_WORDS or OUTLET_WORDS.search(name):
+            continue
+        if not _ORGANISATION_END.search(head["head"] if head else name):
+            continue
+        kind = "other" if _MONITOR.search(name) else actor_kind(name)
+        actor = pending_actor(name, kind)
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            start, end = match.span()
+            before = _JOINED_BEFORE.search(text, max(0, start - 60), start)
+            if _JOINED_AFTER.match(text, end) or (
+                before is not None and not opens_sentence(text, before.start())
+            ):
+                # Part of a longer name ("International Committee of the Red Cross").
+                continue
+            if not any(m.overlaps(start, end) for m in known + found):
+                found.append(Mention(start, end, name, (actor,)))
+    return found

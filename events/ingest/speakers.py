@@ -1,0 +1,165 @@
+"""Who said it when the database does not know them: the person or body named before "said"."""
+
+# Copy without commas runs the reported words into the source ("… is to defeat Daesh Secretary
+# of State Rex Tillerson said"): the speaker is the name that stands last before the verb, with
+# the title in front of it; what comes before the title belongs to the words reported. A
+# speaker found so is pending (gazetteer.pending_actor): the draft carries it, the editor adds
+# it. A state named in the title ("Turkish Foreign Minister …") takes part through its
+# government, as coders name the institution of a speaker's title.
+
+import re
+from dataclasses import dataclass
+
+from events.ingest.clauses import Attribution
+from events.ingest.gazetteer import (
+    DEMONYMS,
+    GOVERNMENT_KINDS,
+    ActorEntry,
+    Gazetteer,
+    Mention,
+    pending_actor,
+)
+from events.ingest.triage import ORGANISATION_WORDS, OUTLET_WORDS, actor_kind
+from events.ingest.unknown import NOT_NAMES
+from events.models import ActorRole
+from events.text import fold
+
+# Words of a title before a person's name ("Major General", "Secretary of State", "spokesman").
+_TITLE_WORDS = frozenset(
+    """
+    president vice-president prime minister foreign defence defense interior secretary
+    state general major lieutenant colonel col. gen. brigadier commander chief deputy vice
+    spokesman spokeswoman envoy special ambassador adviser advisor national security high
+    commissioner under humanitarian affairs leader head director sheikh cleric king prince
+    senator governor mayor official officer scientist figure the of for to on and a an
+    ministry department office council committee coalition opposition leading influential
+    senior top his her its their
+    """.split()  # noqa: SIM905 - a word list reads better as words
+)
+# Sources that only attribute (monitors, witnesses, agencies): never the speaker of a statement.
+_SOURCES = re.compile(
+    r"\b(?:observatory|monitor(?:ing)?|activists?|residents?|witness(?:es)?|sources?"
+    r"|reports?|photographer|correspondent|reporter)\b",
+    re.IGNORECASE,
+)
+# The last name before the reporting verb: two or three capitalised words (a particle such as
+# "al" between), or one capitalised word after a lower-case one ("… rebels Pillay said").
+_PERSON_AT_END = re.compile(
+    r"(?:^|(?<=\s))(?P<name>[A-Z][\w'’.-]+(?:\s+(?:(?:al|el|bin|ibn|abu|de|van|von)[-\s]+)?"
+    r"[A-Z][\w'’-]+){0,2})$"
+)
+# What makes a country's adjective in a title name its state ("Turkish Foreign Minister"), not
+# a people ("Syrian opposition figure").
+_OFFICE = (
+    r"(?:Foreign|Defen[cs]e|Interior|Prime|President|Ministry|Minister|Deputy|Ambassador|Envoy"
+    r"|Government|government|Army|army|State|military|Military|Presidential|Embassy)\b"
+)
+_BODY_AT_END = re.compile(
+    r"(?P<name>[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[A-Z][\w'’.-]*)*)$"
+)
+
+
+@dataclass(frozen=True)
+class NamedSpeaker:
+    """A speaker the text names and the database does not hold, and where its title starts."""
+
+    actor: ActorEntry
+    title_start: int
+    # States named in the title, taking part through their governments.
+    institutions: tuple[ActorEntry, ...] = ()
+
+
+def pending_speaker(
+    text: str, attribution: Attribution, known: list[Mention], gazetteer: Gazetteer
+) -> NamedSpeaker | None:
+    """The person or body the attribution names last, when no known name stands there."""
+    who = text[attribution.who_start : attribution.who_end].rstrip(" ,")
+    if not who or attribution.pronoun or _SOURCES.search(who) or OUTLET_WORDS.search(who):
+        return None
+    end = attribution.who_start + len(who)
+    if any(attribution.covers(m.start, m.end) and m.end >= end - 1 for m in known):
+        # A known actor stands right before the verb: it is the speaker.
+        return None
+    person = _PERSON_AT_END.search(who)
+    words = person["name"].split() if person else []
+    while words and (words[0].lower() in _TITLE_WORDS or words[0].isupper()):
+        words.pop(0)
+    body = _BODY_AT_END.search(who)
+    if (
+        body is not None
+        and ORGANISATION_WORDS.search(body["name"])
+        and (not words or ORGANISATION_WORDS.search(" ".join(words)))
+    ):
+        name = _without_leading_title(body["name"])
+        if name and not OUTLET_WORDS.search(name):
+            start = attribution.who_start + body.start("name")
+            return NamedSpeaker(pending_actor(name, actor_kind(name)), start)
+        return None
+    if not words or any(fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES for w in words):
+        return None
+    name = " ".join(words)
+    name_at = who.rindex(name)
+    if len(words) == 1 and (len(name) < 3 or re.search(r"\bthe\s+$", who[:name_at])):
+        return None
+    start = attribution.who_start + name_at
+    title_start = start - len(_title_before(who[:name_at]))
+    institutions = _title_states(text[title_start:start], gazetteer)
+    return NamedSpeaker(pending_actor(name, "person"), title_start, institutions)
+
+
+_ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())
+
+
+def speakers_with(
+    found: NamedSpeaker, known: list[tuple[ActorEntry, str]], mentions: list[Mention]
+) -> list[tuple[ActorEntry, str]]:
+    """The pending speaker, the states of its title, and the known actors named inside its
+    title ("a spokesman for Jaish al-Nasr …" keeps the group); actors named before the title
+    belong to the words reported, not to the source."""
+    inside = {m.actor.id for m in mentions if m.actor is not None and m.start >= found.title_start}
+    cast = [(found.actor, ActorRole.SPEAKER)]
+    for actor in found.institutions:
+        cast.append((actor, ActorRole.PARTICIPANT))
+    for actor, _role in known:
+        if actor.id in inside and all(a.id != actor.id for a, _ in cast):
+            cast.append((actor, ActorRole.PARTICIPANT))
+    return cast
+
+
+def _without_leading_title(name: str) -> str:
+    words = name.split()
+    while words and words[0].lower() in ("the", "a", "an"):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _title_before(text: str) -> str:
+    """The title words that end text ("Turkish Foreign Minister "), with their spaces."""
+    match = re.search(r"(?:(?:[\w.'’-]+)\s+)*$", text)
+    words = text[match.start() :].split() if match else []
+    kept: list[str] = []
+    for word in reversed(words):
+        lowered = word.lower()
+        if lowered in _TITLE_WORDS or fold(word) in _ADJECTIVES or lowered.endswith("-general"):
+            kept.insert(0, word)
+            continue
+        break
+    if not kept:
+        return ""
+    tail = text.rstrip()
+    index = len(tail)
+    for word in reversed(kept):
+        index = tail.rfind(word, 0, index)
+    return text[index:]
+
+
+def _title_states(title: str, gazetteer: Gazetteer) -> tuple[ActorEntry, ...]:
+    """The governments of the states whose adjective the title carries ("Turkish Foreign
+    Minister", "Russian Defence Ministry spokesman")."""
+    found = []
+    for key, adjective in DEMONYMS.items():
+        if re.search(rf"\b{re.escape(adjective)}\s+{_OFFICE}", title):
+            government = gazetteer.state_actor(gazetteer.country_place(key), GOVERNMENT_KINDS)
+            if government is not None:
+                found.append(government)
+    return tuple(found)

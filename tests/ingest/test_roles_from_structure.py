@@ -1,0 +1,130 @@
+"""Roles read from the sentence's structure: who faces whom, who backs whom, who only reports."""
+
+from datetime import date
+
+from events.ingest.gazetteer import ActorEntry, Gazetteer, Place
+from events.ingest.reading import read_article
+from events.models import ActorRole
+
+SUN_4_SEP_2016 = date(2016, 9, 4)
+
+
+def read(gazetteer, text: str):
+    return read_article(text, publication_date=SUN_4_SEP_2016, gazetteer=gazetteer).proposals
+
+
+def cast(proposal) -> dict[str, str]:
+    return {actor.name: role for actor, role in proposal.actors}
+
+
+def events(gazetteer, text: str) -> list:
+    return [p for p in read(gazetteer, text) if p.type_slug != "public-statement"]
+
+
+def test_a_group_fighting_beside_a_side_is_associated_with_it(news_gazetteer):
+    text = "Jaish al-Nasr fighters backed by Syrian rebels seized the village of Maan on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {
+        "Jaish al-Nasr": ActorRole.SIDE_A,
+        "Syrian armed opposition": ActorRole.ASSOCIATED_A,
+    }
+
+
+def test_a_backer_lending_air_strikes_supports_whoever_it_is(news_gazetteer):
+    text = (
+        "Syrian rebels backed by U.S.-led coalition air strikes seized the village of Maan "
+        "on Sunday."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["US-led coalition"] == ActorRole.SUPPORTER
+
+
+def test_the_group_named_after_fighting_is_on_the_other_side(news_gazetteer):
+    text = "Two Syrian army soldiers were killed fighting IS near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    roles = cast(proposal)
+    army, group = roles["Military Forces of Syria (2000-)"], roles["Islamic State"]
+    sides = {ActorRole.SIDE_A, ActorRole.SIDE_B}, {ActorRole.PERPETRATOR, ActorRole.TARGET}
+    assert army != group and any({army, group} == pair for pair in sides)
+
+
+def test_a_force_that_reports_its_own_strikes_is_their_perpetrator(news_gazetteer):
+    text = "The U.S.-led coalition said on Sunday it had launched 12 air strikes against IS."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {
+        "US-led coalition": ActorRole.PERPETRATOR,
+        "Islamic State": ActorRole.TARGET,
+    }
+
+
+def test_civilians_killed_in_a_town_are_the_target_not_who_holds_the_town(news_gazetteer):
+    text = "Air strikes on the rebel-held town of Maan near Hama killed 12 civilians on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Civilians (Syria)": ActorRole.TARGET}
+
+
+def test_a_monitor_a_report_cites_is_no_side():
+    places = {1: Place(1, "Syria", "country", 0, "/1/"), 2: Place(2, "Hama", "city", 1, "/1/2/")}
+    actors = {
+        1: ActorEntry(1, "Syrian Network for Human Rights", "other", None),
+        2: ActorEntry(2, "Islamic State", "rebel_group", None),
+    }
+    names = [("Syrian Network for Human Rights", 1), ("SNHR", 1), ("Islamic State", 2)]
+    gazetteer = Gazetteer.build(actors, places, names, [("Syria", 1), ("Hama", 2)])
+    text = "Islamic State shelled Hama on Sunday killing four people SNHR said."
+    (proposal,) = events(gazetteer, text)
+    assert "Syrian Network for Human Rights" not in cast(proposal)
+    assert cast(proposal)["Islamic State"] == ActorRole.PERPETRATOR
+
+
+def test_army_units_and_opposition_forces_are_the_reports_sides(news_gazetteer):
+    text = "Army units drove opposition forces out of the village of Maan near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {
+        "Military Forces of Syria (2000-)": ActorRole.SIDE_A,
+        "Syrian armed opposition": ActorRole.SIDE_B,
+    }
+
+
+def test_troops_whose_owner_the_text_names_are_not_the_reports_army(news_gazetteer):
+    text = (
+        "Washington deployed 200 special forces troops alongside Turkish-backed fighters "
+        "near Hama on Sunday, and its soldiers clashed with IS."
+    )
+    names = {actor.name for p in events(news_gazetteer, text) for actor, _ in p.actors}
+    assert "Military Forces of Syria (2000-)" not in names
+
+
+def test_the_regime_followed_by_a_time_or_a_place_is_still_the_state(news_gazetteer):
+    text = "Rebels seized the town of Maan from the regime last week near Hama."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["Military Forces of Syria (2000-)"] == ActorRole.SIDE_B
+
+
+def test_children_killed_are_civilians_on_the_receiving_end(news_gazetteer):
+    text = "Air strikes on the village of Maan near Hama killed five children on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Civilians (Syria)": ActorRole.TARGET}
+
+
+def test_the_army_before_a_verb_in_the_present_is_the_reports_army(news_gazetteer):
+    text = "Near Hama on Sunday the army shells the village of Maan."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Military Forces of Syria (2000-)": ActorRole.PERPETRATOR}
+
+
+def test_what_a_vow_or_a_call_asks_for_is_what_was_said_not_an_event(news_gazetteer):
+    text = "Ankara vowed on Sunday to keep up the fight against IS near Aleppo."
+    (proposal,) = read(news_gazetteer, text)
+    assert proposal.type_slug == "public-statement"
+    assert cast(proposal) == {
+        "Government of Turkey": ActorRole.SPEAKER,
+        "Islamic State": ActorRole.PARTICIPANT,
+    }
+
+
+def test_a_call_for_talks_is_a_statement_of_the_caller(news_gazetteer):
+    text = "Washington called on Sunday for talks between Damascus and the armed opposition."
+    (proposal,) = read(news_gazetteer, text)
+    assert proposal.type_slug == "public-statement"
+    assert cast(proposal)["Government of the United States"] == ActorRole.SPEAKER
