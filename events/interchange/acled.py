@@ -364,30 +364,36 @@ _SIDES = (
 
 def actor_specs(row: Mapping[str, str]) -> list[ActorSpec]:
     """actor1 and its associates on side A, actor2 and its associates on side B; the inter code
-    is what the row says of that actor in this event. Rows repeat their actors: the specs of
-    each distinct side are made once and shared, so they are read, never changed."""
+    is what the row says of that actor in this event. Rows repeat their actors: the spec of
+    each distinct one is made once and shared, so it is read, never changed."""
     get = cells(row).__getitem__
-    return [
-        spec
-        for side, (actor, inter, associates, _, _) in enumerate(_SIDES)
-        for spec in _side_specs(side, get(actor), get(inter), get(associates))
-    ]
+    found: list[ActorSpec] = []
+    for side, (actor, inter, associates, _, _) in enumerate(_SIDES):
+        spec = _actor_spec(side, get(actor), get(inter))
+        if spec is not None:
+            found.append(spec)
+        if listed := get(associates):
+            found += [_associate_spec(side, name) for name in split_list(listed)]
+    return found
 
 
 @lru_cache(maxsize=16_384)
-def _side_specs(side: int, name: str, code: str, listed: str) -> tuple[ActorSpec, ...]:
-    actor, inter, associates, role, associated_role = _SIDES[side]
+def _actor_spec(side: int, name: str, code: str) -> ActorSpec | None:
+    actor, inter, _, role, _ = _SIDES[side]
     kind = inter_kind(code, inter)
-    found = [ActorSpec(name, role, kind or "other", link_kind=kind or "")] if name else []
-    found += [
-        ActorSpec(associate, associated_role, _associate_kind(associate))
-        for associate in split_list(listed)
-    ]
-    for spec in found:
-        if len(spec.name) > 200:
-            column = actor if spec.role == role else associates
-            raise RowError(f"{column}: {spec.name[:40]!r}… is longer than 200 characters")
-    return tuple(found)
+    if not name:
+        return None
+    if len(name) > 200:
+        raise RowError(f"{actor}: {name[:40]!r}… is longer than 200 characters")
+    return ActorSpec(name, role, kind or "other", link_kind=kind or "")
+
+
+@lru_cache(maxsize=16_384)
+def _associate_spec(side: int, name: str) -> ActorSpec:
+    _, _, associates, _, role = _SIDES[side]
+    if len(name) > 200:
+        raise RowError(f"{associates}: {name[:40]!r}… is longer than 200 characters")
+    return ActorSpec(name, role, _associate_kind(name))
 
 
 def _associate_kind(name: str) -> str:
