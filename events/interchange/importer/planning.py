@@ -39,8 +39,9 @@ from events.interchange.writing import IN_LIST, in_lists
 from events.models import Event, ExternalRecord
 
 TYPE_COLUMNS = {"acled": ("event_type", "sub_event_type"), "ucdp": ("type_of_violence",) * 2}
-# Distinct places a planner remembers (Planner.plan) before it starts again: memory stays flat.
-REMEMBERED = 50_000
+# Distinct places and date/count sets a planner remembers (Planner.plan) before it starts
+# again: memory stays flat in the file's size.
+REMEMBERED = 16_384
 
 
 @dataclass
