@@ -31,6 +31,7 @@ import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 WORK = Path(tempfile.gettempdir()) / "conflicttracker_interchange_bench"
@@ -247,6 +248,13 @@ def main() -> int:
     parser.add_argument(
         "--work", type=Path, default=WORK, help=f"folder for the files and databases ({WORK})"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="import into this PostgreSQL database instead of SQLite (postgres://…/ct_bench_…): "
+        "it is DROPPED and created anew for each format, so give a throwaway name starting "
+        "with ct_; the limit stays SQLite's",
+    )
     args = parser.parse_args()
     WORK, DATABASE, LIMIT_DATABASE = (
         args.work,
@@ -256,17 +264,21 @@ def main() -> int:
     formats = args.formats or ["acled", "ucdp"]
     if len(formats) > 1:
         # Each format in a process of its own: memory figures start from the same baseline.
-        print(f"{args.rows:,} rows per format, SQLite, {os.cpu_count()} cores")
+        engine = "PostgreSQL" if args.postgres else "SQLite"
+        print(f"{args.rows:,} rows per format, {engine}, {os.cpu_count()} cores")
         for dataset in formats:
             command = [sys.executable, __file__, "--rows", str(args.rows), "--format", dataset]
             command += ["--work", str(WORK)]
+            command += ["--postgres", args.postgres] if args.postgres else []
             subprocess.run([*command, *(["--no-export"] if args.no_export else [])], check=True)
         print(f"(files and databases in {WORK})")
         return 0
     sys.path.insert(0, str(BASE_DIR))
     WORK.mkdir(exist_ok=True)
     # Set before Django reads its settings: the bench must never touch a real database.
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
+    os.environ["DATABASE_URL"] = args.postgres or f"sqlite:///{DATABASE}"
+    if args.postgres and not urlsplit(args.postgres).path.lstrip("/").startswith("ct_"):
+        parser.error("--postgres: the database is dropped; give a throwaway name starting ct_")
     os.environ["DJANGO_SETTINGS_MODULE"] = "conflicttracker.settings"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-deployment-0123456789")
 
@@ -289,6 +301,8 @@ def main() -> int:
         if dataset not in formats:
             continue
         connection.close()
+        if args.postgres:
+            _recreate_postgres(args.postgres)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
         call_command("migrate", verbosity=0, interactive=False)
@@ -326,6 +340,18 @@ def main() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {', '.join(formats)}: peak resident memory of the process {peak:,.0f} MB")
     return 0
+
+
+def _recreate_postgres(url: str) -> None:
+    """Drop the bench's PostgreSQL database and create it empty, from the server's maintenance
+    database."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _line(

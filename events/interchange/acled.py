@@ -3,6 +3,7 @@
 import calendar
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from events.formats import TIME_PRECISION, actor_slots, admin_levels, coordinates, outlets
@@ -242,6 +243,7 @@ def parse_row(line: int, row: Mapping[str, str], *, release: str = "") -> Mapped
     )
 
 
+@lru_cache(maxsize=65_536)
 def coded_bounds(day: date, time_precision: int) -> tuple[date, date, str]:
     """ACLED's coded day → our bounds: 1 that day; 2 the middle of about a week (±3 days);
     3 a day coded for the month (the whole month)."""
@@ -253,6 +255,7 @@ def coded_bounds(day: date, time_precision: int) -> tuple[date, date, str]:
     return day, day, "day"
 
 
+@lru_cache(maxsize=4_096)
 def type_spec(event_type: str, sub_event_type: str) -> TypeSpec:
     if not event_type:
         raise RowError("event_type: empty; every event needs a type")
@@ -286,22 +289,46 @@ def places(
 
     The names are the row's own. A location named exactly as the deepest admin unit is that
     unit; any other is a place of its own beneath them: a town (geo_precision 1, 2) or an area
-    (3).
+    (3). Rows repeat places: the specs of each distinct one are made once and shared, so they
+    are read, never changed.
     """
-    row = cells(row)
-    get = row.__getitem__
+    get = cells(row).__getitem__
+    return _places(
+        get("country"),
+        get("iso3"),
+        get("admin1"),
+        get("admin2"),
+        get("admin3"),
+        get("location"),
+        latitude,
+        longitude,
+        where_prec,
+    )
+
+
+@lru_cache(maxsize=16_384)
+def _places(
+    country: str,
+    iso3: str,
+    admin1: str,
+    admin2: str,
+    admin3: str,
+    name: str,
+    latitude: float | None,
+    longitude: float | None,
+    where_prec: int | None,
+) -> tuple[list[PlaceSpec], PlaceSpec | None]:
     admin = []
-    if get("country"):
-        iso = get("iso3") or geography.country(get("country")).alpha_3
-        admin.append(PlaceSpec(get("country"), "country", geo_precision=6, iso_code=iso))
-    for column, kind, precision in (
-        ("admin1", "governorate", 4),
-        ("admin2", "district", 3),
-        ("admin3", "subdistrict", 3),
+    if country:
+        iso = iso3 or geography.country(country).alpha_3
+        admin.append(PlaceSpec(country, "country", geo_precision=6, iso_code=iso))
+    for unit, kind, precision in (
+        (admin1, "governorate", 4),
+        (admin2, "district", 3),
+        (admin3, "subdistrict", 3),
     ):
-        if get(column):
-            admin.append(PlaceSpec(get(column), kind, geo_precision=precision))
-    name = get("location")
+        if unit:
+            admin.append(PlaceSpec(unit, kind, geo_precision=precision))
     if not name:
         return admin, None
     if admin and admin[-1].name == name:
@@ -337,37 +364,41 @@ _SIDES = (
 
 def actor_specs(row: Mapping[str, str]) -> list[ActorSpec]:
     """actor1 and its associates on side A, actor2 and its associates on side B; the inter code
-    is what the row says of that actor in this event."""
-    row = cells(row)
-    get = row.__getitem__
+    is what the row says of that actor in this event. Rows repeat their actors: the spec of
+    each distinct one is made once and shared, so it is read, never changed."""
+    get = cells(row).__getitem__
     found: list[ActorSpec] = []
-    for actor, inter, associates, role, associated_role in _SIDES:
-        kind = inter_kind(get(inter), inter)
-        if name := get(actor):
-            found.append(ActorSpec(name, role, kind or "other", link_kind=kind or ""))
+    for side, (actor, inter, associates, _, _) in enumerate(_SIDES):
+        spec = _actor_spec(side, get(actor), get(inter))
+        if spec is not None:
+            found.append(spec)
         if listed := get(associates):
-            for name in split_list(listed):
-                found.append(ActorSpec(name, associated_role, _associate_kind(name)))
-    for spec in found:
-        if len(spec.name) > 200:
-            raise RowError(
-                f"{_column(spec.role)}: {spec.name[:40]!r}… is longer than 200 characters"
-            )
+            found += [_associate_spec(side, name) for name in split_list(listed)]
     return found
+
+
+@lru_cache(maxsize=16_384)
+def _actor_spec(side: int, name: str, code: str) -> ActorSpec | None:
+    actor, inter, _, role, _ = _SIDES[side]
+    kind = inter_kind(code, inter)
+    if not name:
+        return None
+    if len(name) > 200:
+        raise RowError(f"{actor}: {name[:40]!r}… is longer than 200 characters")
+    return ActorSpec(name, role, kind or "other", link_kind=kind or "")
+
+
+@lru_cache(maxsize=16_384)
+def _associate_spec(side: int, name: str) -> ActorSpec:
+    _, _, associates, _, role = _SIDES[side]
+    if len(name) > 200:
+        raise RowError(f"{associates}: {name[:40]!r}… is longer than 200 characters")
+    return ActorSpec(name, role, _associate_kind(name))
 
 
 def _associate_kind(name: str) -> str:
     # Associated actors carry no inter code; ACLED's "Civilians (Syria)" is the one kind we know.
     return "civilians" if fold(name).startswith("civilians") else "other"
-
-
-def _column(role: str) -> str:
-    return {
-        "side_a": "actor1",
-        "side_b": "actor2",
-        "associated_a": "assoc_actor_1",
-        "associated_b": "assoc_actor_2",
-    }[role]
 
 
 def stub_source(ident: str, source: str, notes: str, published: date) -> SourceSpec:

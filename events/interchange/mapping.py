@@ -142,23 +142,42 @@ def parse_date(value: str, column: str) -> date:
     text = value.strip()
     if not text:
         raise RowError(f"{column}: empty; a date is required")
-    if _ISO.match(text) and text.isascii():
-        try:
-            day = date.fromisoformat(text[:10])
-        except ValueError:
-            raise RowError(f"{column}: {text!r} is not a real date") from None
+    day = read_day(text)
+    if type(day) is date:
         return check_date(day, column)
-    if text.isascii():
-        for pattern in DATE_FORMATS:
-            try:
-                day = datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-            return check_date(day, column)
+    if day == "unreal":
+        raise RowError(f"{column}: {text!r} is not a real date")
     raise RowError(
         f"{column}: {text!r} is not a date this importer reads "
         "(2020-05-09, 9-May-20, 09 May 2020 or 02 June 2023; d/m/y and m/d/y are ambiguous)"
     )
+
+
+def in_date_window(day: date) -> bool:
+    """Whether check_date() takes the day."""
+    try:
+        check_date(day, "")
+    except RowError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=65_536)
+def read_day(text: str) -> date | str:
+    """The day a date cell writes, or why not ("unreal", "unread"): rows repeat their days, so
+    each distinct text is read once (the window is checked every time, check_date)."""
+    if _ISO.match(text) and text.isascii():
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            return "unreal"
+    if text.isascii():
+        for pattern in DATE_FORMATS:
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+    return "unread"
 
 
 def parse_count(value: str, column: str) -> int | None:

@@ -38,6 +38,8 @@ from events.models import (
 # one name are villages far apart (Maan in Hama, Ma'an in Jordan).
 PLACE_TOLERANCE_KM = 3.0
 SUGGESTIONS_PER_PLACE = 3
+# Actor specs a resolver remembers the answer for before it starts again (memory stays flat).
+REMEMBERED_SPECS = 16_384
 KM_PER_DEGREE = 111.195
 ADMIN_KINDS = ("country", "governorate", "district", "subdistrict")
 
@@ -153,6 +155,7 @@ class ActorResolver:
         for actor_id, name in ActorAlias.objects.order_by("id").values_list("actor_id", "name"):
             self.known.setdefault(fold(name), actor_id)
         self.pending: list[Actor] = []
+        self.resolved: dict[int, tuple[ActorSpec, list[Ref]]] = {}
 
     def find(self, name: str) -> Ref | None:
         return self.by_slug.get(name.strip().lower()) or self.known.get(fold(name))
@@ -162,7 +165,19 @@ class ActorResolver:
 
     def resolve(self, spec: ActorSpec) -> list[Ref]:
         """The actors a name stands for: one known or new actor, or for a list-like name that
-        names no one actor, each of its parts."""
+        names no one actor, each of its parts. The mapping shares the spec of each distinct
+        name, and a name once resolved stays resolved to the same actors: each spec is resolved
+        once (kept with its answer, so that its id stays its own)."""
+        seen = self.resolved.get(id(spec))
+        if seen is not None and seen[0] is spec:
+            return seen[1]
+        refs = self._resolve(spec)
+        if len(self.resolved) >= REMEMBERED_SPECS:
+            self.resolved.clear()
+        self.resolved[id(spec)] = (spec, refs)
+        return refs
+
+    def _resolve(self, spec: ActorSpec) -> list[Ref]:
         found = self.find(spec.name)
         if found is not None:
             return [found]

@@ -9,6 +9,7 @@ change (a group that differs from what the import wrote) from the dataset's own 
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from events.models import Event, EventActor, EventSource
 
@@ -23,6 +24,11 @@ Citations = Iterable[tuple[int, str, str]]  # (article id, excerpt, attributed_t
 def digest(value) -> str:
     """A group's fingerprint: a short hash of its value's repr."""
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=6).hexdigest()
+
+
+# The groups whose values repeat from event to event (a few thousand days, types, places and
+# counts): each distinct one is hashed once, of the import's rows and of an export's entries.
+_repeated = lru_cache(maxsize=65_536, typed=True)(digest)
 
 
 def signature(
@@ -40,17 +46,16 @@ def signature(
 ) -> dict[str, str]:
     """{group: fingerprint}. Dates are ISO text; fatalities (best, low, high); links and
     citations count as sets with repeats (their order in the database is not the editor's)."""
-    values = {
-        "headline": headline,
-        "summary": summary,
-        "date": (earliest, latest, precision),
-        "type": type_id,
-        "place": location_id,
-        "fatalities": tuple(fatalities),
-        "actors": sorted(actors),
-        "sources": sorted(sources),
+    return {
+        "headline": digest(headline),
+        "summary": digest(summary),
+        "date": _repeated((earliest, latest, precision)),
+        "type": _repeated(type_id),
+        "place": _repeated(location_id),
+        "fatalities": _repeated(tuple(fatalities)),
+        "actors": digest(sorted(actors)),
+        "sources": digest(sorted(sources)),
     }
-    return {group: digest(value) for group, value in values.items()}
 
 
 def changed_groups(snapshot: dict[str, str], current: dict[str, str]) -> set[str]:

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -17,10 +18,12 @@ from events.interchange.mapping import (
     TypeSpec,
     clip,
     fold,
+    in_date_window,
     parse_code,
     parse_coordinate,
     parse_count,
     parse_date,
+    read_day,
     unplaced,
 )
 
@@ -257,19 +260,39 @@ def places(
 
     The names are the row's own. A where_coordinates named exactly as the deepest admin unit
     ("Quneitra Governorate" at where_prec 4) is that unit; any other is a place of its own
-    beneath them.
+    beneath them. Rows repeat places: the specs of each distinct one are made once and shared,
+    so they are read, never changed.
     """
-    row = cells(row)
-    get = row.__getitem__
+    get = cells(row).__getitem__
+    return _places(
+        get("country"),
+        get("adm_1"),
+        get("adm_2"),
+        get("where_coordinates"),
+        latitude,
+        longitude,
+        where_prec,
+    )
+
+
+@lru_cache(maxsize=16_384)
+def _places(
+    country: str,
+    adm_1: str,
+    adm_2: str,
+    name: str,
+    latitude: float | None,
+    longitude: float | None,
+    where_prec: int | None,
+) -> tuple[list[PlaceSpec], PlaceSpec | None]:
     admin = []
-    if get("country"):
-        iso = geography.country(get("country")).alpha_3
-        admin.append(PlaceSpec(get("country"), "country", geo_precision=6, iso_code=iso))
-    if get("adm_1"):
-        admin.append(PlaceSpec(get("adm_1"), "governorate", geo_precision=4))
-    if get("adm_2"):
-        admin.append(PlaceSpec(get("adm_2"), "district", geo_precision=3))
-    name = get("where_coordinates")
+    if country:
+        iso = geography.country(country).alpha_3
+        admin.append(PlaceSpec(country, "country", geo_precision=6, iso_code=iso))
+    if adm_1:
+        admin.append(PlaceSpec(adm_1, "governorate", geo_precision=4))
+    if adm_2:
+        admin.append(PlaceSpec(adm_2, "district", geo_precision=3))
     if not name:
         return admin, None
     if admin and admin[-1].name == name:
@@ -287,12 +310,17 @@ def places(
 def actor_specs(row: Mapping[str, str], violence: int) -> list[ActorSpec]:
     """side_a and side_b; a side naming several groups ("SNA, Sham Legion") is split unless
     the whole name is one actor (that is decided when names are resolved). One-sided violence
-    (type 3) has a perpetrator and a target rather than two sides."""
+    (type 3) has a perpetrator and a target rather than two sides. Rows repeat their sides:
+    the specs of each distinct pair are made once and shared, so they are read, never changed."""
     row = cells(row)
-    roles = ("perpetrator", "target") if violence == 3 else ("side_a", "side_b")
+    return list(_actor_specs(row["side_a"], row["side_b"], violence == 3))
+
+
+@lru_cache(maxsize=16_384)
+def _actor_specs(side_a: str, side_b: str, one_sided: bool) -> tuple[ActorSpec, ...]:
+    roles = ("perpetrator", "target") if one_sided else ("side_a", "side_b")
     found = []
-    for column, role in zip(("side_a", "side_b"), roles, strict=True):
-        text = row[column]
+    for column, text, role in zip(("side_a", "side_b"), (side_a, side_b), roles, strict=True):
         if not text:
             continue
         names = split_list(text, ",")
@@ -301,7 +329,7 @@ def actor_specs(row: Mapping[str, str], violence: int) -> list[ActorSpec]:
         for spec in parts or found[-1:]:
             if len(spec.name) > 200:
                 raise RowError(f"{column}: {spec.name[:40]!r}… is longer than 200 characters")
-    return found
+    return tuple(found)
 
 
 def side_kind(name: str) -> str:
@@ -335,31 +363,55 @@ def source_specs(row: Mapping[str, str], event_day) -> list[SourceSpec]:
         if item in seen:
             continue
         seen.add(item)
-        match = _SOURCE.match(item)
-        office, day_text, title = (
-            (match["office"].strip(), match["date"].strip(), match["headline"].strip())
-            if match
-            else ("", "", item)
-        )
-        note = ""
-        try:
-            published = parse_date(day_text, "source_date")
-        except RowError:
-            published = event_day
-            note = f"UCDP gives no readable source date ({day_text!r}): the event's first day."
-        specs.append(
-            SourceSpec(
-                title=clip(title or item, 300),
-                outlet=clip(office or "unknown outlet", 200),
-                published=published,
-                # UCDP's citation from its trimmed parts, as the export writes it back.
-                text=f"{office},{day_text},{title}" if match else item,
-                excerpt=title or item,
-                attributed_to=attributed,
-                date_inferred=note,
-            )
-        )
+        spec = _shared_source_spec(item, attributed)
+        if spec is None or not in_date_window(spec.published):
+            spec = source_spec(item, attributed, event_day)
+        specs.append(spec)
     return specs
+
+
+@lru_cache(maxsize=16_384)
+def _shared_source_spec(item: str, attributed: str) -> SourceSpec | None:
+    """source_spec() of a citation whose date reads, made once for all the events that cite
+    it (so it is read, never changed); None when its date does not read. The caller checks
+    the date window, which settings may move."""
+    match = _SOURCE.match(item)
+    day = read_day(match["date"].strip()) if match else None
+    if type(day) is not date:
+        return None
+    return _source_spec(item, match, attributed, day, "")
+
+
+def source_spec(item: str, attributed: str, event_day: date) -> SourceSpec:
+    """The stub of one citation: its own date, or the event's first day when it has none
+    that reads within the date window."""
+    match = _SOURCE.match(item)
+    day_text = match["date"].strip() if match else ""
+    try:
+        return _source_spec(item, match, attributed, parse_date(day_text, "source_date"), "")
+    except RowError:
+        note = f"UCDP gives no readable source date ({day_text!r}): the event's first day."
+        return _source_spec(item, match, attributed, event_day, note)
+
+
+def _source_spec(
+    item: str, match: re.Match | None, attributed: str, published: date, note: str
+) -> SourceSpec:
+    office, day_text, title = (
+        (match["office"].strip(), match["date"].strip(), match["headline"].strip())
+        if match
+        else ("", "", item)
+    )
+    return SourceSpec(
+        title=clip(title or item, 300),
+        outlet=clip(office or "unknown outlet", 200),
+        published=published,
+        # UCDP's citation from its trimmed parts, as the export writes it back.
+        text=f"{office},{day_text},{title}" if match else item,
+        excerpt=title or item,
+        attributed_to=attributed,
+        date_inferred=note,
+    )
 
 
 def citations(value: str) -> list[str]:

@@ -188,23 +188,28 @@ def _converter(field: models.Field):
     if isinstance(field, models.UUIDField):
         return None if connection.features.has_native_uuid_field else (lambda value: value.hex)
     if isinstance(field, models.JSONField):
-        if field.encoder is None and connection.vendor in ("sqlite", "postgresql"):
-            return _json
+        if field.encoder is None and connection.vendor == "sqlite":
+            return _json_text
+        if field.encoder is None and connection.vendor == "postgresql":
+            return _jsonb
         return lambda value: ops.adapt_json_value(value, field.encoder)
     if isinstance(field, _CONVERTED):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
 
 
-def _json(value):
+def _json_text(value) -> str:
     """A JSON value for the driver, encoded by orjson (a stored row is the import's largest
     value: json.dumps took a fifth of a row's time)."""
-    text = orjson.dumps(value).decode("utf-8")
-    if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
+    return orjson.dumps(value).decode("utf-8")
 
-        return Jsonb(value, dumps=lambda _value: text)
-    return text
+
+def _jsonb(value):
+    """_json_text wrapped for psycopg's jsonb parameter."""
+    from psycopg.types.json import Jsonb
+
+    text = orjson.dumps(value).decode("utf-8")
+    return Jsonb(value, dumps=lambda _value: text)
 
 
 def _memoised(convert):

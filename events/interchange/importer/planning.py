@@ -39,6 +39,9 @@ from events.interchange.writing import IN_LIST, in_lists
 from events.models import Event, ExternalRecord
 
 TYPE_COLUMNS = {"acled": ("event_type", "sub_event_type"), "ucdp": ("type_of_violence",) * 2}
+# Distinct places and date/count sets a planner remembers (Planner.plan) before it starts
+# again: memory stays flat in the file's size.
+REMEMBERED = 16_384
 
 
 @dataclass
@@ -140,6 +143,9 @@ class Planner:
         # Written per chunk: conflicts to store, records whose release moves on.
         self.pending: list[tuple[_Stored, Conflict, dict]] = []
         self.bumped: list[dict] = []
+        # What plan() has checked and resolved so far (see there).
+        self.checked: set[tuple] = set()
+        self.placed: dict[int, tuple] = {}
 
     # --- Planning: pure but for the lookups, a few queries per chunk ------------------------
 
@@ -366,15 +372,33 @@ class Planner:
             "fatalities_low": row.fatalities_low,
             "fatalities_high": row.fatalities_high,
         }
+        # Rows repeat their dates, counts and places (the mapping shares the specs of each
+        # distinct place): each distinct one is checked and resolved once per import.
+        checked = (row.earliest, row.latest, row.precision, *fatalities(row))
+        placed = self.placed.get(id(row.admin))
+        if placed is not None and (placed[0] is not row.admin or placed[1] is not row.place):
+            placed = None
         try:
-            # The validator every write path uses, on the unsaved values.
-            validators.validate_event(SimpleNamespace(**event))
-            for spec in [*row.admin, *([row.place] if row.place else [])]:
-                _check_place(spec)
+            if checked not in self.checked:
+                # The validator every write path uses, on the unsaved values.
+                validators.validate_event(SimpleNamespace(**event))
+                if len(self.checked) >= REMEMBERED:
+                    self.checked.clear()
+                self.checked.add(checked)
+            if placed is None:
+                for spec in [*row.admin, *([row.place] if row.place else [])]:
+                    _check_place(spec)
         except ValidationError as exc:
             raise RowError(_message(exc)) from None
         event_type = self.types.resolve(row.type, columns=TYPE_COLUMNS[self.report.dataset])
-        place = self.places.resolve(row.admin, row.place)
+        if placed is None:
+            place = self.places.resolve(row.admin, row.place)
+            if len(self.placed) >= REMEMBERED:
+                self.placed.clear()
+            # The specs are kept with their place: their ids stay theirs while they are here.
+            self.placed[id(row.admin)] = (row.admin, row.place, place)
+        else:
+            place = placed[2]
         location = place.ref if place is not None else None
         actors, seen = [], set()
         for spec in row.actors:
@@ -500,6 +524,10 @@ def plan_signature(plan: _Plan, *, written: bool = False) -> dict[str, str]:
         actors=[(ref_id(actor), role, kind) for actor, role, kind in plan.actors],
         sources=[(ref_id(article), excerpt, by) for article, excerpt, _, by in plan.sources],
     )
+
+
+def fatalities(row: MappedRow) -> tuple[int | None, int | None, int | None]:
+    return row.fatalities_best, row.fatalities_low, row.fatalities_high
 
 
 def _check_place(spec: PlaceSpec) -> None:

@@ -134,7 +134,7 @@ def _run(
                 else:
                     written = sum(plan.action in ("create", "update") for plan in plans)
                     aside.before_writing(len(chunk), written, data.approximate_rows - report.rows)
-                    writer.write_chunk(plans)
+                    writer.write_chunk(plans, events_first=aside.started)
                     report.committed.append((first, last))
         except Exception as exc:  # Any failure: the report says where it stopped.
             logger.exception("import of %s stopped at lines %s–%s", report.filename, first, last)

@@ -1,5 +1,6 @@
 """Write a planned chunk: a handful of bulk statements, whatever the number of rows."""
 
+import os
 import uuid
 
 from events.interchange.importer.planning import Planner, _Plan, plan_signature
@@ -33,6 +34,13 @@ class _Tables:
         self.record = Table(ExternalRecord, now=now)
 
 
+def _uuid4s(count: int) -> list[uuid.UUID]:
+    """count random (version 4) UUIDs from one read of the system's random source, rather
+    than a read each (uuid.uuid4())."""
+    random = os.urandom(16 * count)
+    return [uuid.UUID(bytes=random[i : i + 16], version=4) for i in range(0, 16 * count, 16)]
+
+
 def _refs(plan: _Plan) -> dict:
     """The event's type and place as ids (known now that pending rows are written)."""
     return {
@@ -50,7 +58,7 @@ class ChunkWriter:
         self.history = planner.history
         self.tables = _Tables(planner.history.when)
 
-    def write_chunk(self, plans: list[_Plan]) -> None:
+    def write_chunk(self, plans: list[_Plan], *, events_first: bool = False) -> None:
         report, now = self.report, self.history.when
         report.place_suggestions += len(self.planner.places.suggestions)
         report.new_types += self.planner.types.flush()
@@ -61,11 +69,12 @@ class ChunkWriter:
         creates = [plan for plan in plans if plan.action == "create"]
         updates = [plan for plan in plans if plan.action == "update"]
         refreshed = [plan for plan in plans if plan.action == "refresh"]
-        for plan, pk in zip(creates, allocate_ids(Event, len(creates)), strict=True):
+        uids = _uuid4s(len(creates))
+        for plan, pk, uid in zip(creates, allocate_ids(Event, len(creates)), uids, strict=True):
             status = plan.status or report.status
             plan.event.update(
                 id=pk,
-                uid=uuid.uuid4(),
+                uid=uid,
                 status=status,
                 published_at=now if status == "published" else None,
                 created=now,
@@ -78,10 +87,14 @@ class ChunkWriter:
             event_ids = [plan.event["id"] for plan in updates]
             delete_where(EventActor, "event_id", event_ids)
             delete_where(EventSource, "event_id", event_ids)
-        # A new event's actors, sources and record go in before the event itself (their
-        # foreign keys are checked at commit): the search index's triggers then find no event
-        # for each source row and index the whole event once, when it is inserted, instead of
-        # re-indexing it for every source.
+        # With the search index's triggers in place, a new event's actors, sources and record
+        # go in before the event itself (their foreign keys are checked at commit): the
+        # triggers then find no event for each source row and index the whole event once, when
+        # it is inserted, instead of re-indexing it for every source. With the triggers set
+        # aside, the event goes first: SQLite then finds each link's event at once, and never
+        # has to look for links waiting for an event it inserts.
+        if events_first:
+            self._insert_events(creates)
         written = creates + updates
         tables.event_actor.insert_rows(
             ("event_id", "actor_id", "role", "kind", "date_earliest", "date_latest"),
@@ -117,8 +130,8 @@ class ChunkWriter:
             }
             for plan in creates
         )
-        tables.event.insert(plan.event for plan in creates)
-        self.history.copy(Event, [plan.event["id"] for plan in creates], "+")
+        if not events_first:
+            self._insert_events(creates)
         if updates:
             tables.event.update((plan.event for plan in updates), EVENT_COLUMNS, new_version=True)
             self.history.copy(Event, [plan.event["id"] for plan in updates], "~")
@@ -133,6 +146,10 @@ class ChunkWriter:
         tables.record.update(self.planner.bumped, ["release"])
         self.planner.pending, self.planner.bumped = [], []
         self.planner.articles.forget()
+
+    def _insert_events(self, creates: list[_Plan]) -> None:
+        self.tables.event.insert(plan.event for plan in creates)
+        self.history.copy(Event, [plan.event["id"] for plan in creates], "+")
 
     def record(self, plan: _Plan) -> dict:
         row = plan.row
