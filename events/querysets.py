@@ -106,17 +106,18 @@ def related_count(model: type[models.Model], fk: str, *, distinct: str | None = 
     return Coalesce(Subquery(counted), 0)
 
 
-def distinct_count(queryset: models.QuerySet, *args, **kwargs) -> Coalesce:
-    """A correlated COUNT(DISTINCT id) of queryset rows matching the (OuterRef) conditions.
-
-    A plain function rather than Count() so that no GROUP BY spreads over the outer query;
-    DISTINCT because a join (an actor in two roles, an article cited twice) repeats rows.
-    """
-    rows = queryset.filter(*args, **kwargs).order_by()
-    counted = rows.annotate(
-        n=Func("pk", function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
-    ).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def kept_count(kind: str, **subjects) -> Coalesce:
+    """The published events of the subjects (conditions on subject_id, naming the outer row
+    with OuterRef) summed from the trigger-kept counts (events.published_counts): one probe
+    of their unique index per subject, never a read of the events themselves."""
+    counts = apps.get_model("events", "PublishedCount")._default_manager
+    summed = (
+        counts.filter(kind=kind, **subjects)
+        .order_by()
+        .annotate(n=Func("events", function="SUM"))
+        .values("n")
+    )
+    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
 
 
 class Likely(Func):
@@ -395,17 +396,10 @@ class LocationQuerySet(NamedQuerySet):
 
     def published_event_count(self) -> Coalesce:
         """Published events at the outer row's place or beneath it, for an annotation of
-        the places shown (OuterRef("path")): an index range of the subtree's places, then
-        each one's events by location; never a pass over all events."""
-        status = apps.get_model("events", "Event").Status.PUBLISHED
-        subtree = self.model._default_manager.filter(beneath(F("path"), OuterRef("path")))
-        counted = (
-            subtree.filter(Likely(Q(events__status=status)))
-            .order_by()
-            .annotate(n=Func("events__id", function="COUNT"))
-            .values("n")
-        )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+        the places shown (OuterRef("path")): an index range of the subtree's places (a few
+        thousand at most), then each one's kept count; never a read of the events."""
+        subtree = self.model._default_manager.filter(beneath(F("path"), OuterRef(OuterRef("path"))))
+        return kept_count("place", subject_id__in=subtree.values("id"))
 
     def subtrees(self, places: models.QuerySet) -> "LocationQuerySet":
         """These places (a queryset of them) and everything beneath them, in one query."""
