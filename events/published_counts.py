@@ -114,27 +114,54 @@ def _sqlite_link_triggers(table: str, column: str, kind: str) -> list[str]:
     ]
 
 
+_SQLITE_MOVED = (
+    "(old.status IS NOT new.status OR old.type_id IS NOT new.type_id "
+    "OR old.location_id IS NOT new.location_id)"
+)
+_SQLITE_EVENT_TRIGGERS = (
+    # (name, when it fires, for which rows, its statements). Each direction is a trigger of
+    # its own, so that a write runs only what changes a count: a draft inserted or edited runs
+    # nothing, and a status change its half (5,000 events unpublished then republished at
+    # 200,000 events: about 1.5 s a pass, 1.05 s without these triggers, 3.7 s with one
+    # trigger running both halves).
+    ("event_ai", "INSERT", "new.status = 'published'", _in(_own("new") + _linked("new"))),
+    (
+        "left_au",
+        "UPDATE OF status, type_id, location_id",
+        f"old.status = 'published' AND {_SQLITE_MOVED}",
+        _out(_own("old")),
+    ),
+    (
+        "entered_au",
+        "UPDATE OF status, type_id, location_id",
+        f"new.status = 'published' AND {_SQLITE_MOVED}",
+        _in(_own("new")),
+    ),
+    # The links count only as the event enters or leaves the published record.
+    (
+        "unpublished_au",
+        "UPDATE OF status",
+        "old.status = 'published' AND new.status IS NOT 'published'",
+        _out(_linked("old")),
+    ),
+    (
+        "published_au",
+        "UPDATE OF status",
+        "new.status = 'published' AND old.status IS NOT 'published'",
+        _in(_linked("new")),
+    ),
+    ("event_ad", "DELETE", "old.status = 'published'", _out(_own("old") + _linked("old"))),
+)
 SQLITE_TRIGGERS = (
-    "events_pubcount_event_ai",
-    "events_pubcount_event_au",
-    "events_pubcount_status_au",
-    "events_pubcount_event_ad",
+    *(f"events_pubcount_{name}" for name, *_ in _SQLITE_EVENT_TRIGGERS),
     *(f"events_pubcount_{kind}_{op}" for _, _, kind in LINKS for op in ("ai", "au", "ad")),
 )
 SQLITE_INSTALL = [
-    "CREATE TRIGGER events_pubcount_event_ai AFTER INSERT ON events_event FOR EACH ROW "
-    f"BEGIN {_in(_own('new') + _linked('new'))} END",
-    "CREATE TRIGGER events_pubcount_event_au "
-    "AFTER UPDATE OF status, type_id, location_id ON events_event FOR EACH ROW "
-    "WHEN old.status IS NOT new.status OR old.type_id IS NOT new.type_id "
-    "OR old.location_id IS NOT new.location_id "
-    f"BEGIN {_out(_own('old'))} {_in(_own('new'))} END",
-    # The links count only as the event enters or leaves the published record.
-    "CREATE TRIGGER events_pubcount_status_au AFTER UPDATE OF status ON events_event "
-    "FOR EACH ROW WHEN old.status IS NOT new.status "
-    f"BEGIN {_out(_linked('old'))} {_in(_linked('new'))} END",
-    "CREATE TRIGGER events_pubcount_event_ad AFTER DELETE ON events_event FOR EACH ROW "
-    f"BEGIN {_out(_own('old') + _linked('old'))} END",
+    *(
+        f"CREATE TRIGGER events_pubcount_{name} AFTER {event} ON events_event FOR EACH ROW "
+        f"WHEN {when} BEGIN {body} END"
+        for name, event, when, body in _SQLITE_EVENT_TRIGGERS
+    ),
     *(sql for link in LINKS for sql in _sqlite_link_triggers(*link)),
     *RECOUNT,
 ]
