@@ -254,7 +254,8 @@ _PG_LINK_TRIGGERS = tuple(
     for op in ("insert", "update", "delete", "truncate")
 )
 _PG_EVENT_TRIGGERS = (
-    "events_pubcount_event_insert_delete",
+    "events_pubcount_event_insert",
+    "events_pubcount_event_delete",
     "events_pubcount_event_update",
     "events_pubcount_event_truncate",
 )
@@ -284,12 +285,16 @@ PG_INSTALL = [
         END IF;
         RETURN NULL;
     END $$""",
-    "CREATE TRIGGER events_pubcount_event_insert_delete AFTER INSERT OR DELETE ON events_event "
-    "FOR EACH ROW EXECUTE FUNCTION events_pubcount_event()",
+    # Only writes that touch a published event run the function: drafts cost nothing.
+    "CREATE TRIGGER events_pubcount_event_insert AFTER INSERT ON events_event FOR EACH ROW "
+    "WHEN (NEW.status = 'published') EXECUTE FUNCTION events_pubcount_event()",
+    "CREATE TRIGGER events_pubcount_event_delete AFTER DELETE ON events_event FOR EACH ROW "
+    "WHEN (OLD.status = 'published') EXECUTE FUNCTION events_pubcount_event()",
     "CREATE TRIGGER events_pubcount_event_update "
     "AFTER UPDATE OF status, type_id, location_id ON events_event FOR EACH ROW "
-    "WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.type_id IS DISTINCT FROM NEW.type_id "
-    "OR OLD.location_id IS DISTINCT FROM NEW.location_id) "
+    "WHEN ((OLD.status = 'published' OR NEW.status = 'published') "
+    "AND (OLD.status IS DISTINCT FROM NEW.status OR OLD.type_id IS DISTINCT FROM NEW.type_id "
+    "OR OLD.location_id IS DISTINCT FROM NEW.location_id)) "
     "EXECUTE FUNCTION events_pubcount_event()",
     # Django's flush (tests) truncates the tables; row triggers do not see that.
     "CREATE TRIGGER events_pubcount_event_truncate AFTER TRUNCATE ON events_event "
