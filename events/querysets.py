@@ -361,21 +361,29 @@ class ActorQuerySet(NamedQuerySet):
 
 
 class Beneath(StartsWith):
-    """A prefix match of materialised paths, written on SQLite as the range it is.
+    """A prefix match of materialised paths, written as the range it is.
 
     SQLite's LIKE is case-insensitive, so it never enters the index on path, and against
     another row's column (a correlated subtree: each place's own count) it ran a LIKE per
-    place per outer row. Paths hold only digits and slashes ("/3/17/42/"), and ':' sorts
-    right after '9', so the places starting with P are exactly those in [P, P || ':'): an
-    index range whether P is a literal or a column.
+    place per outer row; PostgreSQL's LIKE against a column reads every place too. Paths hold
+    only digits and slashes ("/3/17/42/"), and ':' sorts right after '9', so the places
+    starting with P are exactly those in [P, P || ':'): an index range whether P is a literal
+    or a column. PostgreSQL compares byte-wise (~>=~, ~<~), whatever the collation, which the
+    path's pattern index (varchar_pattern_ops, Django's "_like" index) serves.
     """
 
-    def as_sqlite(self, compiler, connection):
+    def _range(self, compiler, connection, at_least: str, below: str):
         path, path_params = self.process_lhs(compiler, connection)
         # Lookup's own: PatternLookup's would turn a literal prefix into a LIKE pattern.
         prefix, prefix_params = Lookup.process_rhs(self, compiler, connection)
-        sql = f"({path} >= {prefix} AND {path} < ({prefix} || ':'))"
+        sql = f"({path} {at_least} {prefix} AND {path} {below} ({prefix} || ':'))"
         return sql, [*path_params, *prefix_params, *path_params, *prefix_params]
+
+    def as_sqlite(self, compiler, connection):
+        return self._range(compiler, connection, ">=", "<")
+
+    def as_postgresql(self, compiler, connection):
+        return self._range(compiler, connection, "~>=~", "~<~")
 
 
 def beneath(path, ancestor_path) -> StartsWith:
