@@ -241,3 +241,44 @@ def test_each_reference_list_and_detail_costs_a_fixed_number_of_queries(url, det
     with CaptureQueriesContext(connection) as ran:
         assert api.get(detail.format(**row)).status_code == 200
     assert len(ran) == queries[1], [q["sql"] for q in ran]
+
+
+@pytest.mark.django_db
+def test_a_place_count_reads_a_path_range_and_the_kept_counts_on_both_databases():
+    """The page's count query: an index range of the subtree's places per shown place (on
+    PostgreSQL the path's pattern index, compared byte-wise), then a probe of the kept counts
+    per place; never a pass over every place or any event."""
+    World(random.Random(10))
+    ids = list(Location.objects.values_list("id", flat=True))
+    counted = Location.objects.filter(pk__in=ids).annotate(
+        n=Location.objects.published_event_count()
+    )
+    sql, params = counted.values_list("pk", "n").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " | ".join(row[-1] for row in cursor.fetchall())
+            assert "(path>? AND path<?)" in plan and "SCAN" not in plan, plan
+            assert "(kind=? AND subject_id=?)" in plan, plan  # The unique index, probed.
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # A test table is tiny.
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " | ".join(row[0] for row in cursor.fetchall())
+            assert "~>=~" in plan and "Seq Scan" not in plan, plan
+            assert "events_publishedcount_subject_unique" in plan, plan
+        assert "events_event" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_public_freshness_query_sorts_no_link_history():
+    """SQLite walks each link history from its newest row (Likely), rather than joining every
+    published event's history and sorting it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from events.api.caching import _freshness_query
+
+    sql, params, _ = _freshness_query(True, connection.vendor, False)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+    assert "TEMP B-TREE" not in plan, plan
