@@ -106,17 +106,18 @@ def related_count(model: type[models.Model], fk: str, *, distinct: str | None = 
     return Coalesce(Subquery(counted), 0)
 
 
-def distinct_count(queryset: models.QuerySet, *args, **kwargs) -> Coalesce:
-    """A correlated COUNT(DISTINCT id) of queryset rows matching the (OuterRef) conditions.
-
-    A plain function rather than Count() so that no GROUP BY spreads over the outer query;
-    DISTINCT because a join (an actor in two roles, an article cited twice) repeats rows.
-    """
-    rows = queryset.filter(*args, **kwargs).order_by()
-    counted = rows.annotate(
-        n=Func("pk", function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
-    ).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def kept_count(kind: str, **subjects) -> Coalesce:
+    """The published events of the subjects (conditions on subject_id, naming the outer row
+    with OuterRef) summed from the trigger-kept counts (events.published_counts): one probe
+    of their unique index per subject, never a read of the events themselves."""
+    counts = apps.get_model("events", "PublishedCount")._default_manager
+    summed = (
+        counts.filter(kind=kind, **subjects)
+        .order_by()
+        .annotate(n=Func("events", function="SUM"))
+        .values("n")
+    )
+    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
 
 
 class Likely(Func):
@@ -360,21 +361,29 @@ class ActorQuerySet(NamedQuerySet):
 
 
 class Beneath(StartsWith):
-    """A prefix match of materialised paths, written on SQLite as the range it is.
+    """A prefix match of materialised paths, written as the range it is.
 
     SQLite's LIKE is case-insensitive, so it never enters the index on path, and against
     another row's column (a correlated subtree: each place's own count) it ran a LIKE per
-    place per outer row. Paths hold only digits and slashes ("/3/17/42/"), and ':' sorts
-    right after '9', so the places starting with P are exactly those in [P, P || ':'): an
-    index range whether P is a literal or a column.
+    place per outer row; PostgreSQL's LIKE against a column reads every place too. Paths hold
+    only digits and slashes ("/3/17/42/"), and ':' sorts right after '9', so the places
+    starting with P are exactly those in [P, P || ':'): an index range whether P is a literal
+    or a column. PostgreSQL compares byte-wise (~>=~, ~<~), whatever the collation, which the
+    path's pattern index (varchar_pattern_ops, Django's "_like" index) serves.
     """
 
-    def as_sqlite(self, compiler, connection):
+    def _range(self, compiler, connection, at_least: str, below: str):
         path, path_params = self.process_lhs(compiler, connection)
         # Lookup's own: PatternLookup's would turn a literal prefix into a LIKE pattern.
         prefix, prefix_params = Lookup.process_rhs(self, compiler, connection)
-        sql = f"({path} >= {prefix} AND {path} < ({prefix} || ':'))"
+        sql = f"({path} {at_least} {prefix} AND {path} {below} ({prefix} || ':'))"
         return sql, [*path_params, *prefix_params, *path_params, *prefix_params]
+
+    def as_sqlite(self, compiler, connection):
+        return self._range(compiler, connection, ">=", "<")
+
+    def as_postgresql(self, compiler, connection):
+        return self._range(compiler, connection, "~>=~", "~<~")
 
 
 def beneath(path, ancestor_path) -> StartsWith:
@@ -395,17 +404,10 @@ class LocationQuerySet(NamedQuerySet):
 
     def published_event_count(self) -> Coalesce:
         """Published events at the outer row's place or beneath it, for an annotation of
-        the places shown (OuterRef("path")): an index range of the subtree's places, then
-        each one's events by location; never a pass over all events."""
-        status = apps.get_model("events", "Event").Status.PUBLISHED
-        subtree = self.model._default_manager.filter(beneath(F("path"), OuterRef("path")))
-        counted = (
-            subtree.filter(Likely(Q(events__status=status)))
-            .order_by()
-            .annotate(n=Func("events__id", function="COUNT"))
-            .values("n")
-        )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+        the places shown (OuterRef("path")): an index range of the subtree's places (a few
+        thousand at most), then each one's kept count; never a read of the events."""
+        subtree = self.model._default_manager.filter(beneath(F("path"), OuterRef(OuterRef("path"))))
+        return kept_count("place", subject_id__in=subtree.values("id"))
 
     def subtrees(self, places: models.QuerySet) -> "LocationQuerySet":
         """These places (a queryset of them) and everything beneath them, in one query."""

@@ -23,6 +23,7 @@ from events.models import (
     Location,
     LocationAlias,
 )
+from events.querysets import Likely
 
 
 def _latest(queryset: QuerySet, field: str) -> QuerySet:
@@ -60,11 +61,14 @@ def _markers(events: QuerySet, *, public: bool) -> list[tuple[QuerySet, bool]]:
         ActorMembership,
     ):
         history = model.history.model.objects.all()
+        # Likely(): told that most links' events are published, SQLite walks the history
+        # backwards from its newest row and probes each row's event, instead of joining the
+        # history of every published event and sorting it (10 ms each at 200,000 events).
         if public and model in (EventActor, EventSource):
-            history = history.filter(event__status="published")
+            history = history.filter(Likely(Q(event__status="published")))
         elif public and model is EventRelation:
             history = history.filter(
-                Q(from_event__status="published") | Q(to_event__status="published")
+                Likely(Q(from_event__status="published") | Q(to_event__status="published"))
             )
         markers.append((_latest(history, "history_id"), False))
         markers.append((history.order_by("-history_id").values("history_date")[:1], True))

@@ -43,7 +43,7 @@ from events.chronology.histogram import TooManyBuckets
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.permissions import is_editor
-from events.querysets import distinct_count
+from events.querysets import kept_count
 from events.versioning import StaleVersion
 
 # The dataset layouts' option (format=acled or ucdp), documented beside the filters.
@@ -464,14 +464,10 @@ class ReferenceViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
             return self.detail_serializer_class
         return self.serializer_class
 
-    @staticmethod
-    def published():
-        # Counts are of published events, so that they match the linked chronology.
-        return Event.objects.published()
-
     def event_count(self):
-        """The correlated count of published events for one row (OuterRef("pk") and its
-        columns): evaluated only for the rows shown, by count_events()."""
+        """The published events of one row (OuterRef("pk") and its columns), so that counts
+        match the linked chronology: read from the trigger-kept counts (events.
+        published_counts) for the rows shown only, by count_events()."""
         raise NotImplementedError
 
     def count_events(self, rows: list) -> list:
@@ -537,8 +533,8 @@ class ActorViewSet(ReferenceViewSet):
         return qs
 
     def event_count(self):
-        # A correlated count per shown row, through events_eventactor_chrono_idx.
-        return distinct_count(self.published(), actor_links__actor=OuterRef("pk"))
+        # One probe of the kept counts per shown row (distinct events, whatever the roles).
+        return kept_count("actor", subject_id=OuterRef("pk"))
 
 
 @extend_schema_view(
@@ -584,10 +580,12 @@ class EventTypeViewSet(ReferenceViewSet):
         )
 
     def event_count(self):
-        # Events of this type or of its sub-types, through events_event_type_idx.
-        return distinct_count(
-            self.published(), Q(type=OuterRef("pk")) | Q(type__parent=OuterRef("pk"))
+        # Events of this type or of its sub-types: the kept counts of the type and its
+        # sub-types (one level; a few rows each), summed.
+        types = EventType.objects.filter(
+            Q(pk=OuterRef(OuterRef("pk"))) | Q(parent=OuterRef(OuterRef("pk")))
         )
+        return kept_count("type", subject_id__in=types.values("id"))
 
 
 @extend_schema_view(
@@ -608,4 +606,5 @@ class ArticleViewSet(ReferenceViewSet):
         )
 
     def event_count(self):
-        return distinct_count(self.published(), sources__article=OuterRef("pk"))
+        # Distinct citing events, however often each cites the article.
+        return kept_count("article", subject_id=OuterRef("pk"))

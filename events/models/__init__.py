@@ -6,7 +6,7 @@ One module per job; every model is importable from here, as `from events.models 
 from events.models.actors import Actor, ActorAlias, ActorMembership
 from events.models.articles import Article
 from events.models.choices import SIDES, ActorRole, DateBasis, EventStatus
-from events.models.events import Event, EventForReview, EventType, PublishedDayPair
+from events.models.events import Event, EventForReview, EventType, PublishedCount, PublishedDayPair
 from events.models.external import ExternalRecord, PlaceSuggestion
 from events.models.links import EventActor, EventRelation, EventSource
 from events.models.places import Location, LocationAlias
@@ -32,5 +32,6 @@ __all__ = [
     "Location",
     "LocationAlias",
     "PlaceSuggestion",
+    "PublishedCount",
     "PublishedDayPair",
 ]

@@ -386,6 +386,35 @@ class PublishedDayPair(models.Model):
         return f"{self.date_earliest}–{self.date_latest}: {self.events}"
 
 
+class PublishedCount(models.Model):
+    """How many published events an event type, place, actor or article has (its own: a
+    type's sub-types and a place's subtree are summed when read).
+
+    Database triggers keep it (events/published_counts.py), so every write path, bulk loads and
+    raw SQL included, counts; the reference endpoints read a page's counts from it in one query.
+    """
+
+    class Kind(models.TextChoices):
+        TYPE = "type"
+        PLACE = "place"
+        ACTOR = "actor"
+        ARTICLE = "article"
+
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    subject_id = models.BigIntegerField()
+    events = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id"], name="events_publishedcount_subject_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id}: {self.events}"
+
+
 class EventForReview(Event):
     """The review queue: a proxy so the admin lists events awaiting review under their own entry."""
 
