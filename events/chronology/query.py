@@ -590,7 +590,9 @@ def plan(query: ChronologyQuery, events: QuerySet) -> Plan:
         return Plan(narrowed(query, events), actors=walk, keyset=order.keyset)
     found, keyset = filtered(query, events), order.keyset
     if connections[events.db].vendor == "sqlite":
-        if order.dated and query.narrows:
+        # A dyad is read whole and sorted: its events are few, and a window of the period
+        # would compute the dyad's subquery once for the window and again for the rest.
+        if order.dated and query.narrows and not query.dyad:
             return Plan(found, scope=in_period(query, events), keyset=keyset)
         # Another order's index knows nothing of dates: to it they narrow like any filter.
         if not order.dated and (query.narrows or any(query.period)):
