@@ -91,7 +91,7 @@ def statement(
         # the sentence reports. An official, a government, an army or a body that says what
         # happened makes a statement of its own as well (coded apart from the event).
         return None
-    when = _when_said(view, article, reported_from)
+    when = when_said(view, article, reported_from, attribution.verb)
     speakers = frozenset(actor.id for actor, role in actors if role == ActorRole.SPEAKER)
     if not actors:
         # A speaker the database does not hold ("The International Committee of the Red
@@ -169,7 +169,11 @@ def _speakers(
     return actors
 
 
-def _when_said(view: SentenceView, article: ArticleContext, reported_from: date | None) -> Dated:
+def when_said(
+    view: SentenceView, article: ArticleContext, reported_from: date | None, verb: str
+) -> Dated:
+    """When a statement was made: its own date phrase ("said on Sunday"), else after what it
+    tells of and by the day of the report."""
     said = [p for p in view.phrases if p.reporting and p.fuzzy is not None and not p.planned]
     if said:
         phrase = said[0]
@@ -185,7 +189,7 @@ def _when_said(view: SentenceView, article: ArticleContext, reported_from: date 
             span,
             "",
             DateBasis.REPORT,
-            f"no date phrase for “{view.attribution.verb}”: said after what it tells of "
+            f"no date phrase for “{verb}”: said after what it tells of "
             f"({reported_from:%d %b %Y}) and by the day of the report, {today.display}",
         )
     return Dated(
@@ -193,7 +197,7 @@ def _when_said(view: SentenceView, article: ArticleContext, reported_from: date 
         "",
         DateBasis.REPORT,
         f"no date phrase: a statement the report gives without a date "
-        f"(“{view.attribution.verb}”) is taken as made on the day of the report, "
+        f"(“{verb}”) is taken as made on the day of the report, "
         f"{today.display}",
     )
 
