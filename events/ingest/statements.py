@@ -3,11 +3,12 @@
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from events.dates.fuzzy import FuzzyDate, precision_for_span
 from events.ingest.clauses import STATEMENT_VENUE, Attribution
 from events.ingest.context import ArticleContext, Dated, Memory
+from events.ingest.dating import NEWS_DAYS
 from events.ingest.drafts import PlaceBasis, ProposalDraft, SourceDraft, clip
 from events.ingest.gazetteer import ActorEntry, Mention, Place
 from events.ingest.places import scene
@@ -76,9 +77,6 @@ def statement(
     ("Obama told reporters …", "Kerry emerged alone to say …")."""
     attribution = view.attribution
     if attribution is None or attribution.verb == "according to":
-        return None
-    if re.match(r"ha[sd]\s", attribution.verb):
-        # "Lavrov has said": some time before the report, the text does not say when.
         return None
     actors = _speakers(view, attribution, memory)
     named = pending_speaker(view.text, attribution, list(view.local), article.gazetteer)
@@ -169,11 +167,15 @@ def _speakers(
     return actors
 
 
+_PERFECT = re.compile(r"ha(?:s|ve)\s", re.IGNORECASE)
+
+
 def when_said(
     view: SentenceView, article: ArticleContext, reported_from: date | None, verb: str
 ) -> Dated:
     """When a statement was made: its own date phrase ("said on Sunday"), else after what it
-    tells of and by the day of the report."""
+    tells of and by the day of the report; undated, the day of the report ("said") or the
+    week up to it ("has said")."""
     said = [p for p in view.phrases if p.reporting and p.fuzzy is not None and not p.planned]
     if said:
         phrase = said[0]
@@ -192,13 +194,26 @@ def when_said(
             f"no date phrase for “{verb}”: said after what it tells of "
             f"({reported_from:%d %b %Y}) and by the day of the report, {today.display}",
         )
+    if not _PERFECT.match(verb):
+        return Dated(
+            today,
+            "",
+            DateBasis.REPORT,
+            f"no date phrase: a statement the report gives without a date "
+            f"(“{verb}”) is taken as made on the day of the report, "
+            f"{today.display}",
+        )
+    # "Lavrov has said": undated news, the week up to the report.
+    earliest = today.earliest - timedelta(days=NEWS_DAYS)
+    week = FuzzyDate(
+        earliest, today.latest, precision_for_span(earliest, today.latest), approximate=True
+    )
     return Dated(
-        today,
+        week,
         "",
         DateBasis.REPORT,
-        f"no date phrase: a statement the report gives without a date "
-        f"(“{verb}”) is taken as made on the day of the report, "
-        f"{today.display}",
+        f"no date phrase: a statement the report gives without a date (“{verb}”) is taken as "
+        f"made in the week up to the report, {week.display}",
     )
 
 

@@ -53,3 +53,16 @@ def test_a_statement_word_after_the_event_word_adds_no_second_statement(news_gaz
     text = "Turkish troops shelled Hama on Saturday and the Syrian government condemned it."
     statements = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
     assert len(statements) <= 1
+
+
+def test_an_undated_has_said_is_a_statement_of_the_week_up_to_the_report(news_gazetteer):
+    text = "Kerry has said the ceasefire must hold."
+    (said,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 8, 28), SUN_4_SEP_2016)
+    assert said.place is None
+
+
+def test_an_undated_said_is_the_day_of_the_report(news_gazetteer):
+    text = "Kerry said the ceasefire must hold."
+    (said,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (SUN_4_SEP_2016, SUN_4_SEP_2016)
