@@ -64,10 +64,13 @@ _OWNED_BEFORE = re.compile(
 )
 _OWNER_AFTER = re.compile(r"\s+(?:from|of|loyal\s+to|backed\s+by)\b", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*|\w+-\w+|\d[\d,.]*)\s+$")
-# "Nearly 2 million people", "thousands of residents": the civilians of the report's country.
+# "Nearly 2 million people", "thousands of residents", "four people": the civilians of the
+# report's country.
 _PEOPLE = re.compile(
     r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
-    r"|thousands|millions)\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants"
+    r"|thousands|millions)\s+of\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh"
+    r"|nine)ty|several)\s+)(?:people|persons|residents|inhabitants)|residents|inhabitants"
     r"|villagers|victims|worshippers|shoppers|patients|children"
     r"|women\s+and\s+children)\b",
     re.IGNORECASE,

@@ -1,0 +1,31 @@
+"""Who was killed: people counted in words are the report's civilians."""
+
+from datetime import date
+
+from events.ingest.reading import read_article
+from events.models import ActorRole
+
+SUN_4_SEP_2016 = date(2016, 9, 4)
+
+
+def cast(gazetteer, text: str) -> dict[str, str]:
+    (proposal,) = read_article(text, publication_date=SUN_4_SEP_2016, gazetteer=gazetteer).proposals
+    return {actor.name: role for actor, role in proposal.actors}
+
+
+def test_people_counted_in_words_killed_by_a_bomb_are_civilians_targeted(news_gazetteer):
+    text = "A car bomb killed four people in Damascus on Saturday."
+    assert cast(news_gazetteer, text) == {"Civilians (Syria)": ActorRole.TARGET}
+
+
+def test_people_killed_as_forces_shelled_are_the_targets_of_the_shelling(news_gazetteer):
+    text = "Two people were killed as Syrian army units shelled a village near Hama on Saturday."
+    assert cast(news_gazetteer, text) == {
+        "Civilians (Syria)": ActorRole.TARGET,
+        "Military Forces of Syria (2000-)": ActorRole.PERPETRATOR,
+    }
+
+
+def test_a_number_word_before_fighters_makes_no_civilians(news_gazetteer):
+    text = "Syrian army units shelled Hama on Saturday, killing seven IS fighters."
+    assert "Civilians (Syria)" not in cast(news_gazetteer, text)
