@@ -424,6 +424,7 @@ _FACING = re.compile(
     r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 _OPPOSITE = {
     ActorRole.SIDE_A: ActorRole.SIDE_B,
     ActorRole.SIDE_B: ActorRole.SIDE_A,
@@ -454,6 +455,16 @@ def _facing(
         subject_role = roles.get(before[-1].id)
         if roles.get(actor.id) == subject_role and subject_role in _OPPOSITE:
             flipped[actor.id] = _OPPOSITE[subject_role]
+    for index, (mention, actor) in enumerate(placed):
+        # "clashes between the army and IS": the first party faces the second.
+        if not _BETWEEN.search(text[max(0, mention.start - 40) : mention.start]):
+            continue
+        after = [a for m, a in placed[index + 1 :] if a.kind != CIVILIANS and a.id != actor.id]
+        if not after or actor.id in flipped or after[0].id in flipped:
+            continue
+        role = roles.get(actor.id)
+        if role == roles.get(after[0].id) and role in _OPPOSITE:
+            flipped[actor.id] = _OPPOSITE[role]
     return [(actor, flipped.get(actor.id, role)) for actor, role in actors]
 
 
