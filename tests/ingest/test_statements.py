@@ -66,3 +66,15 @@ def test_an_undated_said_is_the_day_of_the_report(news_gazetteer):
     text = "Kerry said the ceasefire must hold."
     (said,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
     assert (said.fuzzy.earliest, said.fuzzy.latest) == (SUN_4_SEP_2016, SUN_4_SEP_2016)
+
+
+def test_a_day_opening_the_sentence_before_who_said_dates_the_statement(news_gazetteer):
+    text = "On Friday the Syrian government said its forces struck IS positions near Hama."
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 2), date(2016, 9, 2))
+
+
+def test_a_day_opening_a_report_of_shelling_dates_the_shelling(news_gazetteer):
+    text = "On Friday Syrian army units shelled Hama residents said."
+    (shelling,) = read(news_gazetteer, text)
+    assert (shelling.fuzzy.earliest, shelling.fuzzy.latest) == (date(2016, 9, 2), date(2016, 9, 2))
