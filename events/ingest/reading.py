@@ -26,7 +26,7 @@ from events.ingest.furniture import (
 from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
-from events.ingest.participants import officials, sentence_subjects
+from events.ingest.participants import ONE_SIDED, officials, sentence_subjects
 from events.ingest.pending import pending_mentions
 from events.ingest.placenames import (
     as_divisions,
@@ -49,7 +49,7 @@ from events.ingest.statements import (
 from events.ingest.threads import merge_retelling, place_threads, retold
 from events.ingest.unknown import Candidate, unmatched_names
 from events.ingest.view import SentenceView, named_speaker, view_sentence
-from events.ingest.vocabulary import Trigger, pick
+from events.ingest.vocabulary import KILLING, Trigger, pick
 from events.models import ActorRole
 
 _DATELINE_PLACE = re.compile(
@@ -190,6 +190,7 @@ def read_sentence(
     """The proposals of one sentence: one per clause that names an event, and its statement."""
     outcome = SentenceOutcome(view)
     voiced: list[tuple[ProposalDraft, Dated | None, str, Dated | None]] = []
+    slugs: dict[int, str] = {}
     for clause, when in date_clauses(view, memory, article):
         # Something that "would" or "will" happen is an event only as a plan with a date.
         triggers = [
@@ -199,6 +200,7 @@ def read_sentence(
         if trigger is None:
             continue
         drafts = [propose(view, clause, trigger, when, memory, article)]
+        slugs[id(drafts[0])] = trigger.slug
         said = _statement_word(triggers, trigger)
         spoken = None
         if said is not None:
@@ -223,6 +225,7 @@ def read_sentence(
                 outcome.undated.append((draft, note, recency))
             else:
                 outcome.dated.append((draft, when))
+    _toll_with_its_strike(outcome, slugs)
     told = [when.fuzzy.earliest for _draft, when in outcome.dated if not when.planned]
     outcome.statement = statement(view, memory, article, reported_from=min(told, default=None))
     if outcome.statement is None:
@@ -242,6 +245,34 @@ def read_sentence(
         outcome.undated = []
         outcome.dated.append(forced_proposal(view, memory, article))
     return outcome
+
+
+def _toll_with_its_strike(outcome: SentenceOutcome, slugs: dict[int, str]) -> None:
+    """ "Scores of people died on Tuesday after the regime air strike hit the town": the deaths
+    of one clause are the toll of the strike another clause of the sentence tells of. The
+    strike's draft takes the dead as its targets and its toll, and the deaths' date when it
+    has none; the deaths are then no event of their own."""
+    drafts = [(d, w) for d, w in outcome.dated] + [(d, None) for d, _n, _r in outcome.undated]
+    deaths = [(d, w) for d, w in drafts if slugs.get(id(d)) == KILLING]
+    strikes = [(d, w) for d, w in drafts if slugs.get(id(d)) in ONE_SIDED - {KILLING}]
+    if len(deaths) != 1 or len(strikes) != 1:
+        return
+    (toll, toll_when), (strike, strike_when) = deaths[0], strikes[0]
+    if toll_when is not None and strike_when is not None and toll.fuzzy != strike.fuzzy:
+        return
+    for actor, role in toll.actors:
+        if role == ActorRole.TARGET and all(a.id != actor.id for a, _ in strike.actors):
+            strike.actors.append((actor, role))
+    if not strike.fatalities.known:
+        strike.fatalities = toll.fatalities
+    strike.sources[:0] = toll.sources
+    strike.sources.sort(key=lambda source: source.start)
+    outcome.dated = [(d, w) for d, w in outcome.dated if d is not toll]
+    outcome.undated = [entry for entry in outcome.undated if entry[0] is not toll]
+    if strike_when is None and toll_when is not None:
+        outcome.undated = [entry for entry in outcome.undated if entry[0] is not strike]
+        strike.fuzzy = toll.fuzzy
+        outcome.dated.append((strike, toll_when))
 
 
 def _statement_word(triggers: list[Trigger], event: Trigger) -> Trigger | None:

@@ -29,3 +29,19 @@ def test_people_killed_as_forces_shelled_are_the_targets_of_the_shelling(news_ga
 def test_a_number_word_before_fighters_makes_no_civilians(news_gazetteer):
     text = "Syrian army units shelled Hama on Saturday, killing seven IS fighters."
     assert "Civilians (Syria)" not in cast(news_gazetteer, text)
+
+
+def test_deaths_after_an_air_strike_are_the_toll_of_that_strike(news_gazetteer):
+    text = (
+        "At least 12 people died on Saturday after Syrian government air strikes hit "
+        "the town of Hama."
+    )
+    (proposal,) = read_article(
+        text, publication_date=SUN_4_SEP_2016, gazetteer=news_gazetteer
+    ).proposals
+    assert proposal.type_slug == "air-drone-strike"
+    assert dict((actor.name, role) for actor, role in proposal.actors)["Civilians (Syria)"] == (
+        ActorRole.TARGET
+    )
+    assert proposal.fatalities.low == 12
+    assert (proposal.fuzzy.earliest, proposal.fuzzy.latest) == (date(2016, 9, 3), date(2016, 9, 3))
