@@ -163,6 +163,15 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
     if (
         trigger.domain is not Domain.DIPLOMATIC
         and mention.start >= trigger.end
+        and _AS_SUBJECT.search(s[trigger.end : mention.start])
+        and _STRIKING.match(s[mention.end :])
+    ):
+        # "Two people were killed as regime forces attacked the village": the subject of the
+        # attack that killed them.
+        return ActorRole.PERPETRATOR if trigger.slug in ONE_SIDED else ActorRole.SIDE_A
+    if (
+        trigger.domain is not Domain.DIPLOMATIC
+        and mention.start >= trigger.end
         and _BY_BEFORE.search(s[trigger.end : mention.start])
         and not _NOT_AGENT_BY.search(s[trigger.end : mention.start])
         and not _SUPPORT.search(s[: mention.start])
@@ -422,6 +431,15 @@ _SELF_REPORT = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:that\s+)?(?P<pronoun>it|th
 _FACING = re.compile(
     r"\b(?:clash(?:es|ed)?\s+with|battles?\s+with|fighting|battling|against|versus)\s+"
     r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "killed as / when / after regime forces attacked …": the clause's subject, then its verb.
+_AS_SUBJECT = re.compile(
+    r"\b(?:as|when|after|while)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE
+)
+_STRIKING = re.compile(
+    r"^\s+(?:[\w'’-]+\s+)?(?:attacked|shelled|bombed|struck|stormed|raided|bombarded"
+    r"|fired|opened\s+fire|targeted|hit)\b",
     re.IGNORECASE,
 )
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)

@@ -45,3 +45,8 @@ def test_deaths_after_an_air_strike_are_the_toll_of_that_strike(news_gazetteer):
     )
     assert proposal.fatalities.low == 12
     assert (proposal.fuzzy.earliest, proposal.fuzzy.latest) == (date(2016, 9, 3), date(2016, 9, 3))
+
+
+def test_forces_that_attacked_as_people_were_killed_are_the_perpetrators(news_gazetteer):
+    text = "Two people were killed as Syrian army units attacked a village near Hama on Saturday."
+    assert cast(news_gazetteer, text)["Military Forces of Syria (2000-)"] == (ActorRole.PERPETRATOR)
