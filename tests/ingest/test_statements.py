@@ -78,3 +78,12 @@ def test_a_day_opening_a_report_of_shelling_dates_the_shelling(news_gazetteer):
     text = "On Friday Syrian army units shelled Hama residents said."
     (shelling,) = read(news_gazetteer, text)
     assert (shelling.fuzzy.earliest, shelling.fuzzy.latest) == (date(2016, 9, 2), date(2016, 9, 2))
+
+
+def test_blaming_in_the_present_is_a_statement_beside_the_attack(news_gazetteer):
+    text = "Washington blames the Syrian government for the attack on Aleppo on Saturday."
+    found = by_type(read(news_gazetteer, text))
+    said = found["public-statement"]
+    assert ("Government of the United States", ActorRole.SPEAKER) in [
+        (actor.name, role) for actor, role in said.actors
+    ]
