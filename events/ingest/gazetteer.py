@@ -17,6 +17,7 @@ from events.ingest.nameforms import (
     nested_choice,
     opens_sentence,
     with_apostrophes_dropped,
+    with_in_for_of,
 )
 from events.ingest.spelling import spelling_key
 from events.text import fold
@@ -262,6 +263,7 @@ class Gazetteer:
         acronyms: set[str] = set()
         place_names = list(place_names)
         place_names += _without_qualifier(place_names, {fold(name) for name, _ in place_names})
+        actor_names = with_in_for_of(actor_names)
         for position, pairs in enumerate((actor_names, place_names)):
             for name, pk in with_apostrophes_dropped(pairs):
                 key = fold(name)
