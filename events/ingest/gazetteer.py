@@ -65,8 +65,7 @@ _OWNED_BEFORE = re.compile(
 )
 _OWNER_AFTER = re.compile(r"\s+(?:from|of|loyal\s+to|backed\s+by)\b", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*|\w+-\w+|\d[\d,.]*)\s+$")
-# "Nearly 2 million people", "thousands of residents", "four people": the civilians of the
-# report's country.
+# "Nearly 2 million people", "thousands of residents", "four people": the report's civilians.
 _PEOPLE = re.compile(
     r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
     r"|thousands|millions)\s+of\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven"
