@@ -38,11 +38,12 @@ _COUNT = (
     rf"(?:(?:between\s+)?(?P<first>{_NUMBER})\s+(?:and|to|-)\s+(?P<second>{_NUMBER})"
     rf"|(?:(?P<qualifier>{_LOW}|{_HIGH}|{_ABOUT})\s+)?(?P<number>{_NUMBER}))"
 )
-# Whose deaths: a count, then at most four words ("12 Syrian army soldiers"), then the verb.
+# Whose deaths: a count, then at most six words ("12 Syrian army soldiers", "14 members of the
+# terrorist group"), then the verb.
 # "Two car bombs killed at least 25": an active verb after a count is not the count's death,
 # so a bare participle counts only as a reduced passive ("12 civilians killed in raids").
 _COUNT_THEN_DEATH = re.compile(
-    rf"(?<![\w.,-]){_COUNT}(?![\w-])(?:\s+(?!\d)[\w'’-]+){{0,4}}?\s+(?:(?:(?:were|have\s+been"
+    rf"(?<![\w.,-]){_COUNT}(?![\w-])(?:\s+(?!\d)[\w'’-]+){{0,6}}?\s+(?:(?:(?:were|have\s+been"
     r"|had\s+been|was|are|being)\s+(?:killed|executed|massacred|slain))|dead|died|perished"
     r"|(?:killed|executed|massacred)(?!\s+at\s+least)"
     r"(?=\s+(?:in|by|during|when|as|after|at|near|on|since|over)\b"

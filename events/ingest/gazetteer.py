@@ -17,6 +17,7 @@ from events.ingest.nameforms import (
     nested_choice,
     opens_sentence,
     with_apostrophes_dropped,
+    with_in_for_of,
 )
 from events.ingest.spelling import spelling_key
 from events.text import fold
@@ -64,10 +65,12 @@ _OWNED_BEFORE = re.compile(
 )
 _OWNER_AFTER = re.compile(r"\s+(?:from|of|loyal\s+to|backed\s+by)\b", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*|\w+-\w+|\d[\d,.]*)\s+$")
-# "Nearly 2 million people", "thousands of residents": the civilians of the report's country.
+# "Nearly 2 million people", "thousands of residents", "four people": the report's civilians.
 _PEOPLE = re.compile(
     r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
-    r"|thousands|millions)\s+of\s+)(?:people|residents|inhabitants)|residents|inhabitants"
+    r"|thousands|millions)\s+of\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh"
+    r"|nine)ty|several)\s+)(?:people|persons|residents|inhabitants)|residents|inhabitants"
     r"|villagers|victims|worshippers|shoppers|patients|children"
     r"|women\s+and\s+children)\b",
     re.IGNORECASE,
@@ -259,6 +262,7 @@ class Gazetteer:
         acronyms: set[str] = set()
         place_names = list(place_names)
         place_names += _without_qualifier(place_names, {fold(name) for name, _ in place_names})
+        actor_names = with_in_for_of(actor_names)
         for position, pairs in enumerate((actor_names, place_names)):
             for name, pk in with_apostrophes_dropped(pairs):
                 key = fold(name)

@@ -73,6 +73,20 @@ def with_apostrophes_dropped(pairs: Iterable[tuple[str, int]]) -> list[tuple[str
     ]
 
 
+_OF_A_NAME = re.compile(r"^([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+)\s+of\s+(?=[A-Z])")
+
+
+def with_in_for_of(pairs: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Organisations' names, and those "of" a place also "in" it, as copy often writes them
+    ("Islamic State in Iraq and Syria" for "… of Iraq and Syria")."""
+    pairs = list(pairs)
+    return pairs + [
+        (_OF_A_NAME.sub(r"\1 in ", name, count=1), pk)
+        for name, pk in pairs
+        if _OF_A_NAME.search(name)
+    ]
+
+
 def bare_possessive(folded: str, start: int, end: int) -> bool:
     """Whether folded[start:end] is a name of four letters or more with a possessive "s" and no
     apostrophe ("syrias"), not a name ending in s ("homs"), a plural of an acronym, nor a name

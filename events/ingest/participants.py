@@ -163,6 +163,15 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
     if (
         trigger.domain is not Domain.DIPLOMATIC
         and mention.start >= trigger.end
+        and _AS_SUBJECT.search(s[trigger.end : mention.start])
+        and _STRIKING.match(s[mention.end :])
+    ):
+        # "Two people were killed as regime forces attacked the village": the subject of the
+        # attack that killed them.
+        return ActorRole.PERPETRATOR if trigger.slug in ONE_SIDED else ActorRole.SIDE_A
+    if (
+        trigger.domain is not Domain.DIPLOMATIC
+        and mention.start >= trigger.end
         and _BY_BEFORE.search(s[trigger.end : mention.start])
         and not _NOT_AGENT_BY.search(s[trigger.end : mention.start])
         and not _SUPPORT.search(s[: mention.start])
@@ -424,6 +433,16 @@ _FACING = re.compile(
     r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "killed as / when / after regime forces attacked …": the clause's subject, then its verb.
+_AS_SUBJECT = re.compile(
+    r"\b(?:as|when|after|while)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE
+)
+_STRIKING = re.compile(
+    r"^\s+(?:[\w'’-]+\s+)?(?:attacked|shelled|bombed|struck|stormed|raided|bombarded"
+    r"|fired|opened\s+fire|targeted|hit)\b",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 _OPPOSITE = {
     ActorRole.SIDE_A: ActorRole.SIDE_B,
     ActorRole.SIDE_B: ActorRole.SIDE_A,
@@ -454,6 +473,16 @@ def _facing(
         subject_role = roles.get(before[-1].id)
         if roles.get(actor.id) == subject_role and subject_role in _OPPOSITE:
             flipped[actor.id] = _OPPOSITE[subject_role]
+    for index, (mention, actor) in enumerate(placed):
+        # "clashes between the army and IS": the first party faces the second.
+        if not _BETWEEN.search(text[max(0, mention.start - 40) : mention.start]):
+            continue
+        after = [a for m, a in placed[index + 1 :] if a.kind != CIVILIANS and a.id != actor.id]
+        if not after or actor.id in flipped or after[0].id in flipped:
+            continue
+        role = roles.get(actor.id)
+        if role == roles.get(after[0].id) and role in _OPPOSITE:
+            flipped[actor.id] = _OPPOSITE[role]
     return [(actor, flipped.get(actor.id, role)) for actor, role in actors]
 
 

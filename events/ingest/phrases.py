@@ -42,6 +42,15 @@ _REPORTING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# "On Friday the Israeli army said it …": a phrase opening the sentence right before its
+# subject and a reporting verb dates the statement too (not when a verb of its own comes
+# first: "On Friday troops shelled Hama residents said").
+_OPENING = re.compile(r"^\W*(?:(?:But|And|However|Meanwhile|Earlier|Later),?\s+)?$")
+_SAID_AFTER = re.compile(
+    r"^,?\s+(?:(?![\w'’.-]*ed\b|(?:struck|hit|shot|took|fought|killed)\b)[\w'’.-]+\s+){1,6}?"
+    r"(?:said|says|announced|stated|confirmed|denied|claimed)\b"
+)
+
 
 @dataclass(frozen=True)
 class DatePhrase:
@@ -96,7 +105,9 @@ def find_date_phrases(sentence: str, *, reference: date) -> list[DatePhrase]:
 def _resolve(sentence: str, start: int, end: int, kind: str, reference: date) -> DatePhrase:
     text = sentence[start:end]
     future = _points_forward(sentence, start, text)
-    reporting = bool(_REPORTING_BEFORE.search(sentence[:start]))
+    reporting = bool(_REPORTING_BEFORE.search(sentence[:start])) or (
+        bool(_OPENING.match(sentence[:start])) and bool(_SAID_AFTER.match(sentence[end:]))
+    )
     resolver = resolve_future_phrase if future else resolve_phrase
     try:
         fuzzy = resolver(text, reference=reference)

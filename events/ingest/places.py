@@ -214,7 +214,11 @@ def named_place(
     ]
     candidates = [
         pair
-        for pair in (_near(gazetteer, s, m) for m in places if not _VENUE.search(s[: m.start]))
+        for pair in (
+            _near(gazetteer, s, m)
+            for m in places
+            if not _VENUE.search(s[: m.start]) and not _acting(s, clause, m)
+        )
         if pair is not None
     ]
     where = [(m, n) for m, n in candidates if not _DESTINATION.search(s[: m.start])]
@@ -246,6 +250,25 @@ def named_place(
             note = f"“{mention.surface}” → {mention.place.name} (country only)"
             return mention.place, note, PlaceBasis.NAMED
     return None
+
+
+# "The Pentagon has deployed …", "The U.S. said …": a place that opens the clause as the
+# subject of its verb stands for who acts there, not for where the event happened (unless
+# the verb tells what befell it: "Aleppo witnessed heavy clashes").
+_CLAUSE_OPENING = re.compile(r"^\W*(?:(?:but|and|however|meanwhile),?\s+)?(?:the\s+)?$", re.I)
+_VERB_AFTER = re.compile(
+    r"^\s+(?:(?:has|have|had|also|reportedly|now|later|then)\s+){0,2}"
+    r"(?!witness|suffer|experienc|endur|remain|receiv|host|calm|return|reel|shook|shak)"
+    r"(?-i:[a-z]+ed|said|says|sent|told|struck|hit|took|began|warns|sends)\b",
+    re.IGNORECASE,
+)
+
+
+def _acting(s: str, clause: Clause, mention: Mention) -> bool:
+    return bool(
+        _CLAUSE_OPENING.match(s[clause.start : mention.start])
+        and _VERB_AFTER.match(s[mention.end :])
+    )
 
 
 def continued_place(

@@ -26,7 +26,7 @@ from events.ingest.furniture import (
 from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
-from events.ingest.participants import officials, sentence_subjects
+from events.ingest.participants import ONE_SIDED, officials, sentence_subjects
 from events.ingest.pending import pending_mentions
 from events.ingest.placenames import (
     as_divisions,
@@ -37,11 +37,20 @@ from events.ingest.placenames import (
 from events.ingest.places import scenes_of
 from events.ingest.proposals import propose
 from events.ingest.sentences import Sentence, split_sentences
-from events.ingest.statements import BRIEFING, STATEMENT, StatementFold, demanded, statement
+from events.ingest.speakers import ATTRIBUTING
+from events.ingest.statements import (
+    BRIEFING,
+    STATEMENT,
+    StatementFold,
+    demanded,
+    statement,
+    when_said,
+)
 from events.ingest.threads import merge_retelling, place_threads, retold
 from events.ingest.unknown import Candidate, unmatched_names
 from events.ingest.view import SentenceView, named_speaker, view_sentence
-from events.ingest.vocabulary import pick
+from events.ingest.vocabulary import KILLING, Trigger, pick
+from events.models import ActorRole
 
 _DATELINE_PLACE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){0,2})(?:,\s*[A-Z][A-Za-z .]+)?"
@@ -180,6 +189,8 @@ def read_sentence(
 ) -> SentenceOutcome:
     """The proposals of one sentence: one per clause that names an event, and its statement."""
     outcome = SentenceOutcome(view)
+    voiced: list[tuple[ProposalDraft, Dated | None, str, Dated | None]] = []
+    slugs: dict[int, str] = {}
     for clause, when in date_clauses(view, memory, article):
         # Something that "would" or "will" happen is an event only as a plan with a date.
         triggers = [
@@ -188,19 +199,45 @@ def read_sentence(
         trigger = pick(demanded(triggers, view.text))
         if trigger is None:
             continue
-        draft = propose(view, clause, trigger, when, memory, article)
-        if when is None:
-            note = f"“{clip(view.text[clause.start : clause.end], 140)}”"
-            recency = news_recency(
+        drafts = [propose(view, clause, trigger, when, memory, article)]
+        slugs[id(drafts[0])] = trigger.slug
+        said = _statement_word(triggers, trigger)
+        spoken = None
+        if said is not None:
+            # Said after what it tells of, by the day of the report.
+            spoken = when_said(view, article, when.fuzzy.earliest, said.text) if when else None
+            drafts.append(propose(view, clause, said, spoken, memory, article))
+        note = f"“{clip(view.text[clause.start : clause.end], 140)}”"
+        recency = (
+            news_recency(
                 article,
                 view.text[clause.start : trigger.end],
                 lead=view.sentence.index < LEAD_SENTENCES,
             )
-            outcome.undated.append((draft, note, recency))
-            continue
-        outcome.dated.append((draft, when))
+            if when is None
+            else None
+        )
+        for draft in drafts:
+            if draft.type_slug == STATEMENT and draft is not drafts[0]:
+                if _spoken(draft, view.text[clause.start : said.start]):
+                    voiced.append((draft, spoken, note, recency))
+            elif when is None:
+                outcome.undated.append((draft, note, recency))
+            else:
+                outcome.dated.append((draft, when))
+    _toll_with_its_strike(outcome, slugs)
     told = [when.fuzzy.earliest for _draft, when in outcome.dated if not when.planned]
     outcome.statement = statement(view, memory, article, reported_from=min(told, default=None))
+    if outcome.statement is None:
+        # "The regime has denied … saying its air strikes hit a depot": the denial is a
+        # statement of its own beside the strike it tells of (one statement per sentence).
+        for draft, when, note, recency in voiced[:1]:
+            if draft.fuzzy is None:
+                outcome.undated.append((draft, note, recency))
+            else:
+                # First: the event's date, not the statement's, is what the next sentence
+                # continues.
+                outcome.dated.insert(0, (draft, when))
     if not (outcome.dated or outcome.undated or outcome.statement):
         outcome.skip = why_skipped(view)
     if forced and not (outcome.dated or outcome.statement):
@@ -208,6 +245,53 @@ def read_sentence(
         outcome.undated = []
         outcome.dated.append(forced_proposal(view, memory, article))
     return outcome
+
+
+def _toll_with_its_strike(outcome: SentenceOutcome, slugs: dict[int, str]) -> None:
+    """ "Scores of people died on Tuesday after the regime air strike hit the town": the deaths
+    of one clause are the toll of the strike another clause of the sentence tells of. The
+    strike's draft takes the dead as its targets and its toll, and the deaths' date when it
+    has none; the deaths are then no event of their own."""
+    drafts = [(d, w) for d, w in outcome.dated] + [(d, None) for d, _n, _r in outcome.undated]
+    deaths = [(d, w) for d, w in drafts if slugs.get(id(d)) == KILLING]
+    strikes = [(d, w) for d, w in drafts if slugs.get(id(d)) in ONE_SIDED - {KILLING}]
+    if len(deaths) != 1 or len(strikes) != 1:
+        return
+    (toll, toll_when), (strike, strike_when) = deaths[0], strikes[0]
+    if toll_when is not None and strike_when is not None and toll.fuzzy != strike.fuzzy:
+        return
+    for actor, role in toll.actors:
+        if role == ActorRole.TARGET and all(a.id != actor.id for a, _ in strike.actors):
+            strike.actors.append((actor, role))
+    if not strike.fatalities.known:
+        strike.fatalities = toll.fatalities
+    strike.sources[:0] = toll.sources
+    strike.sources.sort(key=lambda source: source.start)
+    outcome.dated = [(d, w) for d, w in outcome.dated if d is not toll]
+    outcome.undated = [entry for entry in outcome.undated if entry[0] is not toll]
+    if strike_when is None and toll_when is not None:
+        outcome.undated = [entry for entry in outcome.undated if entry[0] is not strike]
+        strike.fuzzy = toll.fuzzy
+        outcome.dated.append((strike, toll_when))
+
+
+def _statement_word(triggers: list[Trigger], event: Trigger) -> Trigger | None:
+    """A statement word before the clause's event word ("denied", "accused", "announced"):
+    the clause then reports a statement as well as the event it tells of."""
+    if event.slug in (STATEMENT, BRIEFING):
+        return None
+    return next(
+        (t for t in triggers if t.slug == STATEMENT and not t.unreal and t.end <= event.start),
+        None,
+    )
+
+
+def _spoken(draft: ProposalDraft, before: str) -> bool:
+    """Whether a statement has a speaker that speaks for itself: a monitor, an agency or a
+    witness only attributes what it reports."""
+    return any(role == ActorRole.SPEAKER for _actor, role in draft.actors) and not (
+        ATTRIBUTING.search(before)
+    )
 
 
 def why_skipped(view: SentenceView) -> tuple[str, str]:
@@ -256,7 +340,7 @@ class _Collected:
         self.fates: list[SentenceFate] = []
         self.unresolved: list[str] = []
         self.undated_notes: list[str] = []
-        self._by_excerpt: dict[str, int] = {}
+        self._by_excerpt: dict[tuple[str, bool], int] = {}
         self._undated: list[tuple[ProposalDraft, str, Dated | None, SentenceFate]] = []
 
     def take(self, outcome: SentenceOutcome, article: ArticleContext) -> StatementMark | None:
@@ -288,8 +372,12 @@ class _Collected:
         return index
 
     def _add(self, proposal: ProposalDraft) -> tuple[int, bool]:
-        """A sentence the copy repeats verbatim is another citation of the same proposal."""
-        key = proposal.excerpt.rstrip(". ").casefold()
+        """A sentence the copy repeats verbatim is another citation of the same proposal (a
+        statement and the event it tells of, from one sentence, stay two)."""
+        key = (
+            proposal.excerpt.rstrip(". ").casefold(),
+            proposal.type_slug in (STATEMENT, BRIEFING),
+        )
         same = self._by_excerpt.get(key)
         if same is not None and self.proposals[same].fuzzy == proposal.fuzzy:
             self.proposals[same].sources.extend(proposal.sources)

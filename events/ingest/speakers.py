@@ -37,7 +37,7 @@ _TITLE_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as words
 )
 # Sources that only attribute (monitors, witnesses, agencies): never the speaker of a statement.
-_SOURCES = re.compile(
+ATTRIBUTING = re.compile(
     r"\b(?:observatory|monitor(?:ing)?|activists?|residents?|witness(?:es)?|sources?"
     r"|reports?|photographer|correspondent|reporter)\b",
     re.IGNORECASE,
@@ -74,7 +74,7 @@ def pending_speaker(
 ) -> NamedSpeaker | None:
     """The person or body the attribution names last, when no known name stands there."""
     who = text[attribution.who_start : attribution.who_end].rstrip(" ,")
-    if not who or attribution.pronoun or _SOURCES.search(who) or OUTLET_WORDS.search(who):
+    if not who or attribution.pronoun or ATTRIBUTING.search(who) or OUTLET_WORDS.search(who):
         return None
     end = attribution.who_start + len(who)
     if any(attribution.covers(m.start, m.end) and m.end >= end - 1 for m in known):

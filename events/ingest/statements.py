@@ -3,11 +3,12 @@
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from events.dates.fuzzy import FuzzyDate, precision_for_span
 from events.ingest.clauses import STATEMENT_VENUE, Attribution
 from events.ingest.context import ArticleContext, Dated, Memory
+from events.ingest.dating import NEWS_DAYS
 from events.ingest.drafts import PlaceBasis, ProposalDraft, SourceDraft, clip
 from events.ingest.gazetteer import ActorEntry, Mention, Place
 from events.ingest.places import scene
@@ -77,9 +78,6 @@ def statement(
     attribution = view.attribution
     if attribution is None or attribution.verb == "according to":
         return None
-    if re.match(r"ha[sd]\s", attribution.verb):
-        # "Lavrov has said": some time before the report, the text does not say when.
-        return None
     actors = _speakers(view, attribution, memory)
     named = pending_speaker(view.text, attribution, list(view.local), article.gazetteer)
     if named is not None:
@@ -91,7 +89,7 @@ def statement(
         # the sentence reports. An official, a government, an army or a body that says what
         # happened makes a statement of its own as well (coded apart from the event).
         return None
-    when = _when_said(view, article, reported_from)
+    when = when_said(view, article, reported_from, attribution.verb)
     speakers = frozenset(actor.id for actor, role in actors if role == ActorRole.SPEAKER)
     if not actors:
         # A speaker the database does not hold ("The International Committee of the Red
@@ -169,7 +167,15 @@ def _speakers(
     return actors
 
 
-def _when_said(view: SentenceView, article: ArticleContext, reported_from: date | None) -> Dated:
+_PERFECT = re.compile(r"ha(?:s|ve)\s", re.IGNORECASE)
+
+
+def when_said(
+    view: SentenceView, article: ArticleContext, reported_from: date | None, verb: str
+) -> Dated:
+    """When a statement was made: its own date phrase ("said on Sunday"), else after what it
+    tells of and by the day of the report; undated, the day of the report ("said") or the
+    week up to it ("has said")."""
     said = [p for p in view.phrases if p.reporting and p.fuzzy is not None and not p.planned]
     if said:
         phrase = said[0]
@@ -185,16 +191,29 @@ def _when_said(view: SentenceView, article: ArticleContext, reported_from: date 
             span,
             "",
             DateBasis.REPORT,
-            f"no date phrase for “{view.attribution.verb}”: said after what it tells of "
+            f"no date phrase for “{verb}”: said after what it tells of "
             f"({reported_from:%d %b %Y}) and by the day of the report, {today.display}",
         )
+    if not _PERFECT.match(verb):
+        return Dated(
+            today,
+            "",
+            DateBasis.REPORT,
+            f"no date phrase: a statement the report gives without a date "
+            f"(“{verb}”) is taken as made on the day of the report, "
+            f"{today.display}",
+        )
+    # "Lavrov has said": undated news, the week up to the report.
+    earliest = today.earliest - timedelta(days=NEWS_DAYS)
+    week = FuzzyDate(
+        earliest, today.latest, precision_for_span(earliest, today.latest), approximate=True
+    )
     return Dated(
-        today,
+        week,
         "",
         DateBasis.REPORT,
-        f"no date phrase: a statement the report gives without a date "
-        f"(“{view.attribution.verb}”) is taken as made on the day of the report, "
-        f"{today.display}",
+        f"no date phrase: a statement the report gives without a date (“{verb}”) is taken as "
+        f"made in the week up to the report, {week.display}",
     )
 
 

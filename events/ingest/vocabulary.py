@@ -205,7 +205,8 @@ RULES: list[Rule] = [
     _rule(
         "public-statement",
         r"condemn(?:ed|s|ing)|denied|denies|accus(?:ed|es|ing)|warned|urged|called\s+(?:on|for)"
-        r"|demanded|vowed|threatened|claimed\s+responsibility|blamed|announced|declared",
+        r"|demanded|vowed|threatened|claimed\s+responsibility|blam(?:ed|es)|announced|declared"
+        r"|decr(?:ied|ies)|denounc(?:ed|es)",
         D,
         90,
     ),

@@ -1,6 +1,6 @@
 """Known actors and places found by name and alias, and the names nobody has recorded."""
 
-from events.ingest.gazetteer import fold_with_offsets
+from events.ingest.gazetteer import ActorEntry, Gazetteer, Place, fold_with_offsets
 from events.ingest.unknown import unmatched_names
 
 
@@ -82,3 +82,20 @@ def test_folding_keeps_a_map_back_to_the_original_offsets():
     folded, origin = fold_with_offsets("Karkamış  Shi‘ite")
     assert folded == "karkamis shi'ite"
     assert origin[folded.index("shi")] == "Karkamış  Shi‘ite".index("Shi")
+
+
+def test_an_organisation_of_a_place_is_also_known_in_it():
+    actors = {1: ActorEntry(1, "Islamic State", "rebel_group", None)}
+    places = {2: Place(2, "Iraq", "country", 0, "/2/"), 3: Place(3, "Syria", "country", 0, "/3/")}
+    gazetteer = Gazetteer.build(
+        actors,
+        places,
+        [("Islamic State", 1), ("Islamic State of Iraq and Syria", 1)],
+        [("Iraq", 2), ("Syria", 3)],
+    )
+    text = "Fighters from the Islamic State in Iraq and Syria attacked the town."
+    found = [
+        (m.surface, [a.name for a in m.actors], [p.name for p in m.places])
+        for m in gazetteer.find(text)
+    ]
+    assert found == [("Islamic State in Iraq and Syria", ["Islamic State"], [])]

@@ -240,3 +240,13 @@ def test_a_capital_as_a_voice_is_not_where_it_happened(news_gazetteer):
     )
     killed = read(news_gazetteer, text, SUN_4_SEP_2016)[-1]
     assert placed(killed) == ("Syria", PlaceBasis.REPORT)
+
+
+def test_a_place_that_acts_as_the_subject_is_not_where_it_happened(news_gazetteer):
+    (proposal,) = read(news_gazetteer, "Moscow has deployed 200 troops on Wednesday.")
+    assert proposal.place is None or proposal.place.name != "Moscow"
+
+
+def test_a_place_that_witnessed_clashes_is_where_they_happened(news_gazetteer):
+    (proposal,) = read(news_gazetteer, "Aleppo witnessed heavy clashes on Wednesday.")
+    assert proposal.place.name == "Aleppo"

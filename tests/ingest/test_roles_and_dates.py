@@ -129,6 +129,7 @@ def test_a_proposal_outside_the_event_date_window_is_skipped_with_its_reason(set
         ("12 wounded in the attack", None, None, None),
         ("dozens were killed", None, None, None),
         ("In 2013 1300 were killed", None, 1300, None),
+        ("at least 14 members of the terrorist group were killed in the shelling", 14, None, None),
     ],
 )
 def test_deaths_are_read_as_low_best_and_high(clause, low, best, high):

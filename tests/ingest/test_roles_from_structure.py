@@ -128,3 +128,13 @@ def test_a_call_for_talks_is_a_statement_of_the_caller(news_gazetteer):
     (proposal,) = read(news_gazetteer, text)
     assert proposal.type_slug == "public-statement"
     assert cast(proposal)["Government of the United States"] == ActorRole.SPEAKER
+
+
+def test_the_parties_to_clashes_between_two_groups_face_each_other(news_gazetteer):
+    text = "Clashes erupted on Saturday between Syrian army units and IS fighters near Hama."
+    (proposal,) = events(news_gazetteer, text)
+    roles = cast(proposal)
+    assert {roles["Military Forces of Syria (2000-)"], roles["Islamic State"]} == {
+        ActorRole.SIDE_A,
+        ActorRole.SIDE_B,
+    }

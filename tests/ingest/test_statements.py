@@ -1,0 +1,89 @@
+"""Statements beside the events they tell of: an accusation, a denial, an announcement."""
+
+from datetime import date
+
+from events.ingest.reading import read_article
+from events.models import ActorRole
+
+SUN_4_SEP_2016 = date(2016, 9, 4)
+
+
+def read(gazetteer, text: str):
+    return read_article(text, publication_date=SUN_4_SEP_2016, gazetteer=gazetteer).proposals
+
+
+def by_type(proposals) -> dict[str, object]:
+    return {p.type_slug: p for p in proposals}
+
+
+def test_an_accusation_is_a_statement_beside_the_strike_it_tells_of(news_gazetteer):
+    text = "The Syrian government accused Turkish troops of shelling Hama on Saturday."
+    found = by_type(read(news_gazetteer, text))
+    assert set(found) == {"public-statement", "shelling-artillery-missile-attack"}
+    strike, said = found["shelling-artillery-missile-attack"], found["public-statement"]
+    assert (strike.fuzzy.earliest, strike.fuzzy.latest) == (date(2016, 9, 3), date(2016, 9, 3))
+    # Made after the shelling it tells of, by the day of the report; where is not said.
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 3), SUN_4_SEP_2016)
+    assert said.place is None
+    assert {actor.name: role for actor, role in said.actors}["Government of Syria"] == (
+        ActorRole.SPEAKER
+    )
+
+
+def test_a_denial_is_a_statement_of_the_one_who_denies(news_gazetteer):
+    text = "Russian military denied on Friday that its jets bombed a hospital in Aleppo."
+    found = by_type(read(news_gazetteer, text))
+    assert "air-drone-strike" in found
+    said = found["public-statement"]
+    assert said.place is None
+    assert [(a.name, r) for a, r in said.actors if r == ActorRole.SPEAKER] == [
+        ("Military Forces of Russia", ActorRole.SPEAKER)
+    ]
+
+
+def test_a_monitor_announcing_deaths_makes_no_statement(news_gazetteer):
+    text = (
+        "The Syrian Observatory for Human Rights announced that Syrian army shelling "
+        "killed 12 people in Hama on Saturday."
+    )
+    assert "public-statement" not in by_type(read(news_gazetteer, text))
+
+
+def test_a_statement_word_after_the_event_word_adds_no_second_statement(news_gazetteer):
+    text = "Turkish troops shelled Hama on Saturday and the Syrian government condemned it."
+    statements = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert len(statements) <= 1
+
+
+def test_an_undated_has_said_is_a_statement_of_the_week_up_to_the_report(news_gazetteer):
+    text = "Kerry has said the ceasefire must hold."
+    (said,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 8, 28), SUN_4_SEP_2016)
+    assert said.place is None
+
+
+def test_an_undated_said_is_the_day_of_the_report(news_gazetteer):
+    text = "Kerry said the ceasefire must hold."
+    (said,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (SUN_4_SEP_2016, SUN_4_SEP_2016)
+
+
+def test_a_day_opening_the_sentence_before_who_said_dates_the_statement(news_gazetteer):
+    text = "On Friday the Syrian government said its forces struck IS positions near Hama."
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 2), date(2016, 9, 2))
+
+
+def test_a_day_opening_a_report_of_shelling_dates_the_shelling(news_gazetteer):
+    text = "On Friday Syrian army units shelled Hama residents said."
+    (shelling,) = read(news_gazetteer, text)
+    assert (shelling.fuzzy.earliest, shelling.fuzzy.latest) == (date(2016, 9, 2), date(2016, 9, 2))
+
+
+def test_blaming_in_the_present_is_a_statement_beside_the_attack(news_gazetteer):
+    text = "Washington blames the Syrian government for the attack on Aleppo on Saturday."
+    found = by_type(read(news_gazetteer, text))
+    said = found["public-statement"]
+    assert ("Government of the United States", ActorRole.SPEAKER) in [
+        (actor.name, role) for actor, role in said.actors
+    ]
