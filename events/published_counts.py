@@ -186,7 +186,19 @@ def _pg_changes(table: str, column: str, kind: str, *, old: bool, new: bool) -> 
         lost_pairs = f"SELECT DISTINCT event_id, {column} AS subject FROM old_links"
         gained_pairs = f"SELECT DISTINCT event_id, {column} AS subject FROM new_links"
     published = f"JOIN events_event e ON e.id = p.event_id AND e.{PUBLISHED}"
-    statements = []
+    # Lock the statement's events first (in id order, so two writers cannot deadlock): a
+    # concurrent publish of one of them, or another writer adding or removing a link to it,
+    # then waits for this transaction or is waited for, and each statement below (a new
+    # snapshot under READ COMMITTED) sees what the other committed. Without it, a link added
+    # while its event was being published was counted by neither trigger.
+    events = " UNION ".join(
+        f"SELECT event_id FROM {name}"
+        for name, present in (("old_links", old), ("new_links", new))
+        if present
+    )
+    statements = [
+        f"PERFORM 1 FROM events_event WHERE id IN ({events}) ORDER BY id FOR NO KEY UPDATE;"
+    ]
     if old:
         lost = (
             f"SELECT p.subject, COUNT(*) AS k FROM ({lost_pairs}) p {published} "

@@ -20,7 +20,7 @@ not all there is installed, with its table rebuilt from the events.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -54,7 +54,10 @@ def uninstall_feature(feature, connection) -> None:
 
 
 def _run(connection, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
+    # All or nothing, and in one transaction: a rebuild outside one (an import in autocommit)
+    # would otherwise show readers empty tables between its DELETE and its INSERTs, and a
+    # writer's trigger firing in that gap could make the rebuild fail half-done.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for sql in statements:
             # No parameters: the statements' own % signs are not placeholders.
             cursor.execute(sql, None)

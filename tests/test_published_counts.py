@@ -282,3 +282,44 @@ def test_the_public_freshness_query_sorts_no_link_history():
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " | ".join(row[-1] for row in cursor.fetchall())
     assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_added_while_its_event_is_being_published_is_counted():
+    """Two PostgreSQL transactions at once: one publishes an event, the other links an actor
+    to it before the first commits. Each trigger alone sees the other's row uncommitted; the
+    link's trigger waits for the event's lock, so the actor's count holds the event."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    import threading
+    import time
+
+    import psycopg
+
+    event = EventFactory(status="draft")
+    actor = ActorFactory()
+    settings = connection.settings_dict
+    dsn = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "host": settings["HOST"],
+        "port": settings["PORT"] or 5432,
+    }
+    with psycopg.connect(**dsn) as publisher, psycopg.connect(**dsn) as linker:
+        publisher.execute("UPDATE events_event SET status = 'published' WHERE id = %s", [event.pk])
+
+        def link():
+            linker.execute(
+                "INSERT INTO events_eventactor (event_id, actor_id, role) VALUES (%s, %s, %s)",
+                [event.pk, actor.pk, "side_a"],
+            )
+            linker.commit()
+
+        writer = threading.Thread(target=link)
+        writer.start()
+        time.sleep(0.5)  # The link's insert is under way before the publish commits.
+        publisher.commit()
+        writer.join(timeout=30)
+        assert not writer.is_alive()
+    assert ("actor", actor.pk, 1) in kept()
+    assert kept() == counted()
