@@ -78,6 +78,19 @@ def project_env(url: str) -> dict:
     }
 
 
+def project_output(script: str, url: str) -> str:
+    """What a Python script prints, run in a process of its own set up on the project's
+    database at url (so the bench's process keeps no connection to it)."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env=project_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def same_statement(url: str, vendor: str) -> str:
     """The project's statement over every published event (csv_sql.select_sql), in the order
     the chronological index gives: what the command line runs as the limit."""
@@ -86,14 +99,7 @@ def same_statement(url: str, vendor: str) -> str:
         "from events.formats.csv_sql import select_sql\n"
         f"print(select_sql({vendor!r}), end='')\n"
     )
-    sql = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env=project_env(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    sql = project_output(script, url)
     # A chunk's ids, as one condition on every event: the index walk, no sort.
     return sql.replace("e.id IN ({ids})", "e.status = 'published'")
 
@@ -173,15 +179,7 @@ def published(url: str) -> int:
         "from events.models import Event\n"
         "print(Event.objects.published().count())\n"
     )
-    output = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env=project_env(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return int(output)
+    return int(project_output(script, url))
 
 
 def bench(database: str, events: int, repeat: int, *, entries: bool) -> None:
