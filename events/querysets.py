@@ -17,7 +17,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
@@ -119,14 +118,6 @@ def kept_count(kind: str, **subjects) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
-
-
-def _published_links(actor_ids) -> int:
-    """The published events of these actors, from the trigger-kept counts (one probe of their
-    unique index per actor): how many links a dyad's side would read."""
-    counts = apps.get_model("events", "PublishedCount")._default_manager
-    found = counts.filter(kind="actor", subject_id__in=list(actor_ids)).aggregate(n=Sum("events"))
-    return found["n"] or 0
 
 
 class Likely(Func):
@@ -297,37 +288,22 @@ class EventQuerySet(PeriodQuerySet):
         first_ids,
         second_ids,
         *,
-        sides,
         start: date | None = None,
         end: date | None = None,
         within: bool = False,
         floor: date | None = None,
     ) -> "EventQuerySet":
-        """A dyad: events where one of first_ids is on one side and one of second_ids on the
-        opposing one, either way round. sides: the roles of each side (events.models.SIDES).
+        """A dyad: events where one of first_ids is on one side (events.models.SIDES) and one of
+        second_ids on the opposing one, either way round.
 
-        One subquery of links: the first actors' range of events_eventactor_chrono_idx within
-        [start, end] (the links carry their event's bounds), each link kept when its event has
-        a second actor on the opposing side (a lookup of events_eventactor_unique_role by
-        event). The cost is the first actors' links in the period, never every event's; four
-        separate subqueries, one per actor and side, cost about thirty times more at a million
-        events, each materialised whole."""
-        links = self._related("actor_links").objects
-        one, other = sides
-        if _published_links(second_ids) < _published_links(first_ids):
-            # Either way round: the side with fewer events drives, the other is looked up.
-            first_ids, second_ids = second_ids, first_ids
-
-        def facing_on(roles) -> Exists:
-            return Exists(
-                links.filter(event_id=OuterRef("event_id"), actor_id__in=second_ids, role__in=roles)
-            )
-
-        first = links.of_actors(first_ids, start=start, end=end, within=within, floor=floor)
-        opposed = first.filter(
-            Q(role__in=one) & facing_on(other) | Q(role__in=other) & facing_on(one)
+        One range of events_eventdyad_chrono_idx per pair of actors (the trigger-kept pairs,
+        events.dyads, stored both ways round), narrowed by the period on the pairs' copy of
+        the bounds: its cost is the dyad's own events, never either actor's alone."""
+        pairs = apps.get_model("events", "EventDyad")._default_manager.filter(
+            actor_id__in=first_ids, opponent_id__in=second_ids
         )
-        return self.filter(id__in=opposed.values("event_id"))
+        pairs = pairs.within(start, end) if within else pairs.overlapping(start, end, floor=floor)
+        return self.filter(id__in=pairs.values("event_id"))
 
     def mentioning(self, text: str) -> "EventQuerySet":
         """Events whose headline, summary or source excerpts hold every word of text, each as

@@ -75,7 +75,6 @@ from events.chronology.parameters import (
 )
 from events.dates import FuzzyDate
 from events.models import (
-    SIDES,
     Actor,
     ActorRole,
     Article,
@@ -548,9 +547,7 @@ def narrowed(query: ChronologyQuery, events: QuerySet) -> QuerySet:
     if not query.dyad:
         return events
     start, end = query.period
-    return events.facing(
-        *query.dyad, sides=SIDES, start=start, end=end, within=query.within, floor=query.floor
-    )
+    return events.facing(*query.dyad, start=start, end=end, within=query.within, floor=query.floor)
 
 
 def actor_links(query: ChronologyQuery, *, any_actor: bool = False) -> QuerySet | None:

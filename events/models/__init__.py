@@ -8,7 +8,7 @@ from events.models.articles import Article
 from events.models.choices import SIDES, ActorRole, DateBasis, EventStatus
 from events.models.events import Event, EventForReview, EventType, PublishedCount, PublishedDayPair
 from events.models.external import ExternalRecord, PlaceSuggestion
-from events.models.links import EventActor, EventRelation, EventSource
+from events.models.links import EventActor, EventDyad, EventRelation, EventSource
 from events.models.places import Location, LocationAlias
 from events.models.removals import EventRemoval
 
@@ -22,6 +22,7 @@ __all__ = [
     "DateBasis",
     "Event",
     "EventActor",
+    "EventDyad",
     "EventForReview",
     "EventRelation",
     "EventRemoval",

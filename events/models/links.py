@@ -14,6 +14,7 @@ from events.models.choices import ActorRole, DateBasis
 from events.models.events import Event
 from events.querysets import (
     EventActorQuerySet,
+    PeriodQuerySet,
 )
 
 
@@ -66,6 +67,39 @@ class EventActor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()})"
+
+
+class EventDyad(models.Model):
+    """An actor on one side of an event and an actor on the opposing side (events.models.SIDES),
+    with a copy of the event's bounds: one row each way round.
+
+    Derived from the links by database triggers (events/dyads.py), so every writer keeps it;
+    a dyad's chronology (actor_a, actor_b) is one range of events_eventdyad_chrono_idx. Plain
+    ids, not foreign keys: the triggers delete a pair with its link or event, and deleting an
+    event through the ORM need not collect its pairs first.
+    """
+
+    event_id = models.BigIntegerField()
+    actor_id = models.BigIntegerField()
+    opponent_id = models.BigIntegerField()
+    date_earliest = models.DateField()
+    date_latest = models.DateField()
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "event dyad"
+        indexes = [
+            models.Index(
+                fields=["actor_id", "opponent_id", "date_earliest", "date_latest", "event_id"],
+                name="events_eventdyad_chrono_idx",
+            ),
+            # A link's change rebuilds its event's pairs.
+            models.Index(fields=["event_id"], name="events_eventdyad_event_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id}: actor {self.actor_id} v. {self.opponent_id}"
 
 
 class EventSource(models.Model):
