@@ -212,6 +212,19 @@ class PeriodQuerySet(models.QuerySet):
             qs = qs.filter(date_latest__lte=end)
         return qs
 
+    def in_period(
+        self,
+        start: date | None,
+        end: date | None,
+        *,
+        within: bool = False,
+        floor: date | None = None,
+    ) -> "PeriodQuerySet":
+        """within(start, end) when within, else overlapping(start, end)."""
+        if within:
+            return self.within(start, end)
+        return self.overlapping(start, end, floor=floor)
+
 
 class EventActorQuerySet(PeriodQuerySet):
     """Event↔actor links, which carry a copy of their event's bounds (see events.link_bounds)."""
@@ -237,9 +250,7 @@ class EventActorQuerySet(PeriodQuerySet):
             links = links.filter(actor_id__in=actor_ids)
         if role:
             links = links.filter(role=role)
-        if within:
-            return links.within(start, end)
-        return links.overlapping(start, end, floor=floor)
+        return links.in_period(start, end, within=within, floor=floor)
 
 
 class EventQuerySet(PeriodQuerySet):
@@ -302,7 +313,7 @@ class EventQuerySet(PeriodQuerySet):
         pairs = apps.get_model("events", "EventDyad")._default_manager.filter(
             actor_id__in=first_ids, opponent_id__in=second_ids
         )
-        pairs = pairs.within(start, end) if within else pairs.overlapping(start, end, floor=floor)
+        pairs = pairs.in_period(start, end, within=within, floor=floor)
         return self.filter(id__in=pairs.values("event_id"))
 
     def mentioning(self, text: str) -> "EventQuerySet":

@@ -80,7 +80,7 @@ def test_an_alliance_with_its_members_is_walked_up_to_the_bound_then_read_as_a_s
         ActorMembership(alliance=alliance, member=member) for member in members
     )
     walked = plan(parse(f"actor={members[0].slug}"), Event.objects.published())
-    assert walked.actors is not None and walked.actors.actor_ids == {members[0].pk}
+    assert walked.actors is not None and walked.actors.arms == ({"actor_id": members[0].pk},)
     # The alliance and all its members are one more than the walk takes: the set is read.
     read = plan(parse(f"actor={alliance.slug}&include_members=true"), Event.objects.published())
     assert read.actors is None

@@ -221,16 +221,33 @@ EVENTS = Keyset(Event, CHRONOLOGICAL, key_of=row_key)
 
 
 @dataclass(frozen=True)
-class ActorWalk:
-    """An actor filter to page through by walking each actor's links in date order.
+class LinkWalk:
+    """An actor or dyad filter to page through by walking index ranges in date order.
 
-    links: the event↔actor links matching the role and period filters, of any actor; the walk
-    reads each actor's share in actor_ids. The events queryset paged alongside holds every
-    other filter, but not this one.
+    links: rows carrying their event's bounds and id (actor links, or dyad pairs) under the
+    role and period filters, of any subject; arms: the field values of each range walked
+    ({"actor_id": 7} for an actor's links; {"actor_id": 7, "opponent_id": 9} for a dyad's
+    pairs), each one range of an index in date order. The events queryset paged alongside
+    holds every other filter, but not this one.
     """
 
     links: models.QuerySet
-    actor_ids: frozenset[int]
+    arms: tuple[dict[str, int], ...]
+
+    @classmethod
+    def of_actors(cls, links: models.QuerySet, actor_ids) -> "LinkWalk":
+        return cls(links, tuple({"actor_id": actor} for actor in sorted(actor_ids)))
+
+    @classmethod
+    def of_dyad(cls, pairs: models.QuerySet, first_ids, second_ids) -> "LinkWalk":
+        return cls(
+            pairs,
+            tuple(
+                {"actor_id": actor, "opponent_id": opponent}
+                for actor in sorted(first_ids)
+                for opponent in sorted(second_ids)
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -239,7 +256,8 @@ class Plan:
 
     events: the events under every filter; under every filter but the actors' when they are
         walked.
-    actors: walk each actor's links in date order (_linked_rows), or None.
+    actors: walk each actor's links, or each pair of a dyad, in date order (_linked_rows), or
+        None.
     scope: the events under the date filters alone (every visible event, for an order by
         update or fatalities), whose next rows from the key are looked through first, the
         probe window (_probed_rows), or None.
@@ -248,7 +266,7 @@ class Plan:
     """
 
     events: models.QuerySet
-    actors: ActorWalk | None = None
+    actors: LinkWalk | None = None
     scope: models.QuerySet | None = None
     keyset: Keyset = EVENTS
 
@@ -340,7 +358,7 @@ def _read(page: models.QuerySet, keyset: Keyset, backwards: bool) -> list[tuple]
 
 
 def _linked_rows(
-    events: models.QuerySet, walk: ActorWalk, *, size: int, key, backwards: bool
+    events: models.QuerySet, walk: LinkWalk, *, size: int, key, backwards: bool
 ) -> list[tuple]:
     keys = _linked_keys(events, walk, size=size, key=key, backwards=backwards)
     ids = [event_id for _, _, event_id in keys]
@@ -350,17 +368,17 @@ def _linked_rows(
 
 
 def _linked_keys(
-    events: models.QuerySet, walk: ActorWalk, *, size: int, key, backwards: bool
+    events: models.QuerySet, walk: LinkWalk, *, size: int, key, backwards: bool
 ) -> list[tuple]:
     """Up to size+1 distinct (date_earliest, date_latest, id) keys of events in `events`
     linked by `walk`, in paging order from key.
 
-    Each actor's links are read in index order from the key, at most size+1 each, in one
-    UNION ALL query; an actor's link is kept only when its event passes every other filter
-    (a correlated EXISTS: a primary-key probe per link read). A sort, or a scan of every
-    event, is never needed, however many events the actors have. When an actor's share was
-    cut short by duplicates (two links to one event), the walk goes on from the last key
-    every share vouches for.
+    Each arm's rows (an actor's links, a dyad pair's rows) are read in index order from the
+    key, at most size+1 each, in one UNION ALL query; a row is kept only when its event passes
+    every other filter (a correlated EXISTS: a primary-key probe per row read). A sort, or a
+    scan of every event, is never needed, however many events the actors have. When an arm's
+    share was cut short by duplicates (two links to one event), the walk goes on from the last
+    key every share vouches for.
     """
     link_keys = Keyset(walk.links.model, LINK_ORDER)
     passing = Exists(events.order_by().filter(pk=OuterRef("event_id")))
@@ -368,14 +386,14 @@ def _linked_keys(
     seen: set[int] = set()
     while True:
 
-        def arm(actor: int, since=key) -> models.QuerySet:
-            links = walk.links.filter(passing, actor_id=actor)
+        def arm(values: dict[str, int], since=key) -> models.QuerySet:
+            links = walk.links.filter(passing, **values)
             if since is not None:
                 links = links.filter(link_keys.beyond(since, backwards=backwards))
             ordered = links.order_by(*link_keys.ordering(backwards=backwards))
             return ordered.values_list(*LINK_ORDER)[: size + 1]
 
-        shares = _union_all(_compiled_per_actor(arm, sorted(walk.actor_ids)))
+        shares = _union_all(_compiled_per_arm(arm, walk.arms))
         # Rows past the end of a full share may be missing from it: trust up to that end.
         ends = [share[-1] for share in shares if len(share) > size]
         bound = (max if backwards else min)(ends) if ends else None
@@ -391,31 +409,42 @@ def _linked_keys(
         key = bound
 
 
-# Stands for the actor while one arm of the walk is compiled for all (see _compiled_per_actor).
-_ACTOR_PLACEHOLDER = -7_316_402_581_974_310_925
+# Stand for an arm's values while one arm of the walk is compiled for all (_compiled_per_arm).
+_PLACEHOLDER = -7_316_402_581_974_310_925
 
 
-def _compiled_per_actor(
-    arm: Callable[[int], models.QuerySet], actors: list[int]
+def _compiled_per_arm(
+    arm: Callable[[dict[str, int]], models.QuerySet], arms: tuple[dict[str, int], ...]
 ) -> list[tuple[str, tuple] | None]:
-    """(sql, params) of arm(actor) for each actor; None where nothing can match.
+    """(sql, params) of arm(values) for each arm's values; None where nothing can match.
 
-    The arms differ only in the actor, so one is compiled and the actor's value swapped in:
-    compiling a walk of nine actors arm by arm cost more than running it. When the placeholder
-    is not exactly one parameter, each arm is compiled as it is.
+    The arms differ only in their values, so one is compiled and each arm's values swapped
+    in: compiling a walk of nine actors arm by arm cost more than running it. When a
+    placeholder is not exactly one parameter, each arm is compiled as it is.
     """
+    if not arms:
+        return []
+    names = list(arms[0])
+    stand_ins = {name: _PLACEHOLDER - number for number, name in enumerate(names)}
     try:
-        sql, params = arm(_ACTOR_PLACEHOLDER).query.sql_with_params()
+        sql, params = arm(stand_ins).query.sql_with_params()
     except EmptyResultSet:
-        return [None] * len(actors)
-    at = [number for number, value in enumerate(params) if value == _ACTOR_PLACEHOLDER]
-    if len(at) == 1:
-        before, after = params[: at[0]], params[at[0] + 1 :]
-        return [(sql, (*before, actor, *after)) for actor in actors]
+        return [None] * len(arms)
+    at = {
+        name: [i for i, value in enumerate(params) if value == v] for name, v in stand_ins.items()
+    }
+    if all(len(found) == 1 for found in at.values()):
+        swapped = []
+        for values in arms:
+            filled = list(params)
+            for name, (position,) in at.items():
+                filled[position] = values[name]
+            swapped.append((sql, tuple(filled)))
+        return swapped
     compiled: list[tuple[str, tuple] | None] = []
-    for actor in actors:
+    for values in arms:
         try:
-            compiled.append(arm(actor).query.sql_with_params())
+            compiled.append(arm(values).query.sql_with_params())
         except EmptyResultSet:
             compiled.append(None)
     return compiled

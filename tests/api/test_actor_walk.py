@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from events.models import ActorMembership, Event, EventActor
@@ -226,27 +227,120 @@ def test_the_longest_span_is_read_once_per_request(api, world):
 def test_an_arm_that_names_its_actor_twice_is_compiled_per_actor(world):
     """The walk compiles one arm for all actors by swapping the actor's parameter; an arm
     where the actor is not exactly one parameter is compiled actor by actor instead."""
-    from events.chronology.paging import _compiled_per_actor, _union_all
+    from events.chronology.paging import _compiled_per_arm, _union_all
 
     links = EventActor.objects.order_by("date_earliest", "id")
     members = [member.pk for member in world["members"]]
+    arms = tuple({"actor_id": actor} for actor in members)
 
-    def once(actor):
-        return links.filter(actor_id=actor).values_list("event_id")[:500]
+    def once(values):
+        return links.filter(**values).values_list("event_id")[:500]
 
-    def twice(actor):
+    def twice(values):
+        actor = values["actor_id"]
         return links.filter(actor_id=actor, event__actor_links__actor_id=actor).values_list(
             "event_id"
         )[:500]
 
-    swapped = _compiled_per_actor(once, members)
+    swapped = _compiled_per_arm(once, arms)
     assert len({sql for sql, _ in swapped}) == 1  # One compilation for all three.
-    per_actor = _compiled_per_actor(twice, members)
+    per_actor = _compiled_per_arm(twice, arms)
     for shares in (_union_all(swapped), _union_all(per_actor)):
         assert [sorted(set(share)) for share in shares] == [
-            sorted(set(once(actor))) for actor in members
+            sorted(set(once(values))) for values in arms
         ]
     assert all(share for share in _union_all(swapped))
+
+
+@pytest.fixture
+def battles(db):
+    """Four actors and an alliance of two of them, on opposing sides of 120 events (mixed spans,
+    ties, statuses, an actor sometimes on both sides or twice on one)."""
+    rng = random.Random(11)
+    actors = [ActorFactory(slug=f"fighter-{n}") for n in range(4)]
+    front = ActorFactory(slug="front", kind="alliance")
+    for member in actors[2:]:
+        ActorMembership.objects.create(alliance=front, member=member)
+    side_one, side_two = ("side_a", "associated_a", "perpetrator"), ("side_b", "target")
+    events = []
+    for number in range(120):
+        earliest = FIRST_DAY + datetime.timedelta(days=rng.randrange(0, 900))
+        if number % 8 == 0 and events:
+            earliest = events[-1].date_earliest
+        span = rng.choice([0, 0, 2, 30, 400])
+        event = EventFactory(
+            type=EventTypeFactory(slug=f"kind-{number}") if number < 2 else events[0].type,
+            date_earliest=earliest,
+            date_latest=earliest + datetime.timedelta(days=span),
+            date_precision="day" if span == 0 else "days",
+            status="published" if number % 6 else "review",
+        )
+        for roles, counts in (
+            (side_one, [1, 1, 2]),
+            (side_two, [1, 1, 2]),
+            (("mediator",), [0, 1]),
+        ):
+            for actor in rng.sample([*actors, front], rng.choice(counts)):
+                EventActor.objects.get_or_create(event=event, actor=actor, role=rng.choice(roles))
+        events.append(event)
+    return {"actors": actors, "front": front, "events": events, "sides": (side_one, side_two)}
+
+
+def facing_oracle(battles, first, second, *, start=None, end=None) -> list[int]:
+    """Published events with one of first on a side and one of second on the other, in Python."""
+    one, two = battles["sides"]
+    found = []
+    for event in Event.objects.filter(status="published"):
+        if (start and event.date_latest < start) or (end and event.date_earliest > end):
+            continue
+        links = list(event.actor_links.values_list("actor_id", "role"))
+        on = [{a for a, role in links if role in roles} for roles in (one, two)]
+        firsts, seconds = {a.pk for a in first}, {a.pk for a in second}
+        if (on[0] & firsts and on[1] & seconds) or (on[1] & firsts and on[0] & seconds):
+            found.append(event)
+    found.sort(key=lambda e: (e.date_earliest, e.date_latest, e.pk))
+    return [event.pk for event in found]
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "second", "period"),
+    [
+        ("actor_a=fighter-0&actor_b=fighter-1", [0], [1], None),
+        ("actor_a=fighter-1&actor_b=fighter-0&start=2014-04&end=2015-11", [0], [1], (4, 11)),
+        ("actor_a=fighter-0&actor_b=front&include_members=true", [0], ["front", 2, 3], None),
+        ("actor_a=fighter-0&actor_a=fighter-1&actor_b=fighter-2", [0, 1], [2], None),
+    ],
+)
+def test_walking_a_dyad_pages_through_exactly_its_events_both_ways(
+    api, battles, query, first, second, period
+):
+    from events.chronology.query import parse, plan
+
+    pick = {n: battles["actors"][n] for n in range(4)} | {"front": battles["front"]}
+    start = end = None
+    if period:
+        start = datetime.date(2014, period[0], 1)
+        end = datetime.date(2015, period[1] + 1, 1) - datetime.timedelta(days=1)
+    want = facing_oracle(
+        battles, [pick[n] for n in first], [pick[n] for n in second], start=start, end=end
+    )
+    assert len(want) > 3, "the case must match several pages"
+    assert plan(parse(QueryDict(query)), Event.objects.published()).actors is not None  # Walked.
+    got, _ = walk_pages(api, query, size=2)
+    assert got == want
+    newest, _ = walk_pages(api, f"{query}&order=-chronological", size=3)
+    assert newest == want[::-1]
+
+
+def test_a_dyad_of_too_many_pairs_is_read_as_a_set(battles):
+    from events.chronology.query import MAX_WALKED_ACTORS, parse, plan
+
+    members = [ActorFactory() for _ in range(MAX_WALKED_ACTORS)]
+    ActorMembership.objects.bulk_create(
+        ActorMembership(alliance=battles["front"], member=member) for member in members
+    )
+    query = "actor_a=fighter-0&actor_a=fighter-1&actor_b=front&include_members=true"
+    assert plan(parse(QueryDict(query)), Event.objects.published()).actors is None
 
 
 @pytest.mark.parametrize("window", [3, 12, 3000])
