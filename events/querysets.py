@@ -410,9 +410,16 @@ class LocationQuerySet(NamedQuerySet):
     def published_event_count(self) -> Coalesce:
         """Published events at the outer row's place or beneath it, for an annotation of
         the places shown (OuterRef("path")): an index range of the subtree's places (a few
-        thousand at most), then each one's kept count; never a read of the events."""
-        subtree = self.model._default_manager.filter(beneath(F("path"), OuterRef(OuterRef("path"))))
-        return kept_count("place", subject_id__in=subtree.values("id"))
+        thousand at most), then a probe of each one's kept count; never a read of the events.
+
+        The probe per place is spelled out (a scalar subquery summed): given the subtree as an
+        IN list, PostgreSQL merge-joined it with every place's count, 43 ms for a page of 100
+        places at a million events instead of 3."""
+        counts = apps.get_model("events", "PublishedCount")._default_manager
+        own = counts.filter(kind="place", subject_id=OuterRef("id")).values("events")
+        subtree = self.model._default_manager.filter(beneath(F("path"), OuterRef("path")))
+        summed = subtree.order_by().annotate(n=Func(Subquery(own), function="SUM")).values("n")
+        return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
 
     def subtrees(self, places: models.QuerySet) -> "LocationQuerySet":
         """These places (a queryset of them) and everything beneath them, in one query."""
