@@ -36,9 +36,22 @@ def _pairs(events: str) -> str:
     )
 
 
-def _rebuild(event_id: str) -> str:
-    """One event's pairs, from its links as they are now (no links, no pairs)."""
-    return f"DELETE FROM {TABLE} WHERE event_id = {event_id}; {_pairs(f'a.event_id = {event_id}')};"
+def _rebuild(event_id: str, when: str = "1 = 1") -> str:
+    """One event's pairs, from its links as they are now (no links, no pairs); nothing when
+    the condition is false."""
+    return (
+        f"DELETE FROM {TABLE} WHERE event_id = {event_id} AND {when}; "
+        f"{_pairs(f'a.event_id = {event_id} AND {when}')};"
+    )
+
+
+def _sqlite_add(link: str) -> str:
+    """A new link's pairs with the event's other links; those already there stay (the same
+    actor on one side in two roles pairs once)."""
+    return (
+        f"{_pairs(f'a.event_id = {link}.event_id AND (a.id = {link}.id OR b.id = {link}.id)')} "
+        "ON CONFLICT DO NOTHING;"
+    )
 
 
 def _copy_bounds(event: str) -> str:
@@ -60,16 +73,20 @@ SQLITE_TRIGGERS = (
     "events_dyads_event_ad",
 )
 SQLITE_INSTALL = [
+    # A link inserted adds its own pairs: a bulk insert of k links to one event writes each
+    # pair once, where rebuilding the event per link wrote k times as many rows.
     f"CREATE TRIGGER events_dyads_link_ai AFTER INSERT ON {LINKS} FOR EACH ROW "
-    f"BEGIN {_rebuild('new.event_id')} END",
+    f"BEGIN {_sqlite_add('new')} END",
+    # The new event's pairs only when the link moved to another event.
     f"CREATE TRIGGER events_dyads_link_au AFTER UPDATE OF event_id, actor_id, role ON {LINKS} "
     "FOR EACH ROW WHEN old.event_id IS NOT new.event_id OR old.actor_id IS NOT new.actor_id "
     "OR old.role IS NOT new.role "
-    f"BEGIN {_rebuild('old.event_id')} {_rebuild('new.event_id')} END",
+    f"BEGIN {_rebuild('old.event_id')} "
+    f"{_rebuild('new.event_id', 'old.event_id IS NOT new.event_id')} END",
     f"CREATE TRIGGER events_dyads_link_ad AFTER DELETE ON {LINKS} FOR EACH ROW "
     f"BEGIN {_rebuild('old.event_id')} END",
     # An event inserted after its links (foreign keys are checked at commit) pairs them then;
-    # usually it has none yet, and this is one index probe.
+    # usually it has none yet, and this is two index probes (a delete, the links' join).
     "CREATE TRIGGER events_dyads_event_ai AFTER INSERT ON events_event FOR EACH ROW "
     f"BEGIN {_rebuild('new.id')} END",
     "CREATE TRIGGER events_dyads_event_au "
@@ -86,13 +103,22 @@ SQLITE_UNINSTALL = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS
 # event once. The statement's events are locked first (in id order, as the published counts'
 # triggers lock them, so the two cannot deadlock): two writers linking actors to one event
 # then run one after the other, and the second's rebuild (a new snapshot under READ
-# COMMITTED) sees the first's link. Without the lock, each would pair only its own link.
+# COMMITTED) sees the first's link. Without the lock, each would pair only its own link; under
+# REPEATABLE READ or SERIALIZABLE the second would keep its old snapshot after the wait, so the
+# project's connections stay at PostgreSQL's default, READ COMMITTED.
 _PG_LINK_OPS = (
     ("insert", "NEW TABLE AS new_links", "SELECT event_id FROM new_links"),
     (
         "update",
         "OLD TABLE AS old_links NEW TABLE AS new_links",
-        "SELECT event_id FROM old_links UNION SELECT event_id FROM new_links",
+        # Only links whose pair changed: the bounds' copy (events.link_bounds) changes none,
+        # and an event's new bounds reach its pairs by events_dyads_event_update.
+        " UNION ".join(
+            f"SELECT {side}.event_id FROM old_links o JOIN new_links n ON n.id = o.id "
+            "WHERE (o.event_id, o.actor_id, o.role) "
+            "IS DISTINCT FROM (n.event_id, n.actor_id, n.role)"
+            for side in ("o", "n")
+        ),
     ),
     ("delete", "OLD TABLE AS old_links", "SELECT event_id FROM old_links"),
 )

@@ -18,25 +18,46 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0019_published_counts'),
+        ("events", "0019_published_counts"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventDyad',
+            name="EventDyad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.BigIntegerField()),
-                ('actor_id', models.BigIntegerField()),
-                ('opponent_id', models.BigIntegerField()),
-                ('date_earliest', models.DateField()),
-                ('date_latest', models.DateField()),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "event_id",
+                        "actor_id",
+                        "opponent_id",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("event_id", models.BigIntegerField()),
+                ("actor_id", models.BigIntegerField()),
+                ("opponent_id", models.BigIntegerField()),
+                ("date_earliest", models.DateField()),
+                ("date_latest", models.DateField()),
             ],
             options={
-                'verbose_name': 'event dyad',
-                'indexes': [models.Index(fields=['actor_id', 'opponent_id', 'date_earliest', 'date_latest', 'event_id'], name='events_eventdyad_chrono_idx'), models.Index(fields=['event_id'], name='events_eventdyad_event_idx')],
+                "verbose_name": "event dyad",
+                "indexes": [
+                    models.Index(
+                        fields=[
+                            "actor_id",
+                            "opponent_id",
+                            "date_earliest",
+                            "date_latest",
+                            "event_id",
+                        ],
+                        name="events_eventdyad_chrono_idx",
+                    )
+                ],
             },
         ),
         migrations.RunPython(install, uninstall, elidable=False),

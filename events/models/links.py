@@ -79,6 +79,9 @@ class EventDyad(models.Model):
     event through the ORM need not collect its pairs first.
     """
 
+    # One row per pair and event: the key the triggers' inserts stand on, and the range a
+    # link's change rebuilds (its event's rows).
+    pk = models.CompositePrimaryKey("event_id", "actor_id", "opponent_id")
     event_id = models.BigIntegerField()
     actor_id = models.BigIntegerField()
     opponent_id = models.BigIntegerField()
@@ -94,8 +97,6 @@ class EventDyad(models.Model):
                 fields=["actor_id", "opponent_id", "date_earliest", "date_latest", "event_id"],
                 name="events_eventdyad_chrono_idx",
             ),
-            # A link's change rebuilds its event's pairs.
-            models.Index(fields=["event_id"], name="events_eventdyad_event_idx"),
         ]
 
     def __str__(self) -> str:

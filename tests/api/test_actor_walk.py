@@ -309,6 +309,8 @@ def facing_oracle(battles, first, second, *, start=None, end=None) -> list[int]:
         ("actor_a=fighter-1&actor_b=fighter-0&start=2014-04&end=2015-11", [0], [1], (4, 11)),
         ("actor_a=fighter-0&actor_b=front&include_members=true", [0], ["front", 2, 3], None),
         ("actor_a=fighter-0&actor_a=fighter-1&actor_b=fighter-2", [0, 1], [2], None),
+        ("actor_a=fighter-0&actor_b=fighter-1&date_mode=within&end=2015-11", [0], [1], "within"),
+        ("actor_a=fighter-0&actor_b=fighter-1&type=kind-0", [0], [1], "type"),
     ],
 )
 def test_walking_a_dyad_pages_through_exactly_its_events_both_ways(
@@ -318,21 +320,35 @@ def test_walking_a_dyad_pages_through_exactly_its_events_both_ways(
 
     pick = {n: battles["actors"][n] for n in range(4)} | {"front": battles["front"]}
     start = end = None
-    if period:
+    if isinstance(period, tuple):
         start = datetime.date(2014, period[0], 1)
         end = datetime.date(2015, period[1] + 1, 1) - datetime.timedelta(days=1)
     want = facing_oracle(
         battles, [pick[n] for n in first], [pick[n] for n in second], start=start, end=end
     )
+    if period == "within":  # Certainly by the end of November 2015: the latest bound too.
+        last = datetime.date(2015, 11, 30)
+        want = [pk for pk in want if Event.objects.get(pk=pk).date_latest <= last]
+    elif period == "type":
+        want = [pk for pk in want if Event.objects.get(pk=pk).type.slug == "kind-0"]
     assert len(want) > 3, "the case must match several pages"
     assert plan(parse(QueryDict(query)), Event.objects.published()).actors is not None  # Walked.
     got, _ = walk_pages(api, query, size=2)
     assert got == want
     newest, _ = walk_pages(api, f"{query}&order=-chronological", size=3)
     assert newest == want[::-1]
+    # Back from the last page over the previous links: the same pages, in reverse.
+    url, back = f"{TIMELINE}?{query}&page_size=2", []
+    while url:
+        page = api.get(url).json()
+        url, last = page["next"], page
+    while last:
+        back = [entry["id"] for entry in last["results"]] + back
+        last = api.get(last["previous"]).json() if last["previous"] else None
+    assert back == want
 
 
-def test_a_dyad_of_too_many_pairs_is_read_as_a_set(battles):
+def test_a_dyad_of_too_many_pairs_is_read_as_a_set(api, battles):
     from events.chronology.query import MAX_WALKED_ACTORS, parse, plan
 
     members = [ActorFactory() for _ in range(MAX_WALKED_ACTORS)]
@@ -341,6 +357,10 @@ def test_a_dyad_of_too_many_pairs_is_read_as_a_set(battles):
     )
     query = "actor_a=fighter-0&actor_a=fighter-1&actor_b=front&include_members=true"
     assert plan(parse(QueryDict(query)), Event.objects.published()).actors is None
+    first = battles["actors"][:2]
+    second = [battles["front"], *battles["actors"][2:], *members]
+    got, _ = walk_pages(api, query, size=3)
+    assert got == facing_oracle(battles, first, second) and got
 
 
 @pytest.mark.parametrize("window", [3, 12, 3000])
