@@ -119,6 +119,8 @@ class DatasetFile:
 
     def verbatim(self, raw: list[str]) -> dict[str, str]:
         """The row's cells by column exactly as the file wrote them: what is stored."""
+        if len(self._order) == len(self.columns):  # Every column named: the C way.
+            return dict(zip(self.columns, raw, strict=True))
         return {name: value for name, value in zip(self.columns, raw, strict=True) if name}
 
     def fingerprint(self, raw: list[str]) -> str:

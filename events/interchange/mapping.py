@@ -1,11 +1,12 @@
 """What a dataset row becomes, before any lookup: dates, names, numbers and source stubs."""
 
 import re
+import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 
-from django.conf import settings
+from django.core.signals import setting_changed
 
 from events import validators
 from events.text import fingerprint
@@ -118,17 +119,32 @@ def date_window(*, today: date | None = None) -> tuple[date, date]:
     return validators.event_date_window(today=today)
 
 
-# The window, worked out once a day (or when its settings change) rather than once a row.
-_WINDOW: list = [None, None, None]
+# The window, worked out once a day (or when its settings change) rather than once a row:
+# [the time it holds until, first day, last day]. Reading the date and the two settings for
+# every date of every row cost more than the comparison (settings are a lazy object).
+_WINDOW: list = [0.0, None, None]
+
+
+def _forget_window(**kwargs) -> None:
+    _WINDOW[0] = 0.0
+
+
+# override_settings (and pytest-django's settings fixture) announce every change.
+setting_changed.connect(_forget_window, dispatch_uid="events.interchange.mapping.window")
+
+
+def _window() -> tuple[date, date]:
+    if time.time() >= _WINDOW[0]:
+        today = date.today()
+        midnight = datetime.combine(today + timedelta(days=1), datetime.min.time()).timestamp()
+        _WINDOW[:] = [midnight, *date_window(today=today)]
+    return _WINDOW[1], _WINDOW[2]
 
 
 def check_date(day: date, column: str) -> date:
     """The day, or RowError when it lies outside the window events may have: every date an
     import reads goes through here."""
-    key = (date.today(), settings.EVENT_DATE_MIN, settings.EVENT_DATE_MAX_YEARS_AHEAD)
-    if _WINDOW[0] != key:
-        _WINDOW[:] = [key, *date_window(today=key[0])]
-    first, last = _WINDOW[1], _WINDOW[2]
+    first, last = _window()
     if not first <= day <= last:
         raise RowError(
             f"{column}: {day.isoformat()} is outside the dates kept here ({first} to {last})"
@@ -180,6 +196,9 @@ def read_day(text: str) -> date | str:
     return "unread"
 
 
+# Counts, codes and coordinates repeat from row to row: each distinct cell is read once (a
+# cell that fails raises each time: errors are not cached).
+@lru_cache(maxsize=65_536)
 def parse_count(value: str, column: str) -> int | None:
     """A count of deaths: blank is unknown (None), never 0."""
     text = value.strip()
@@ -195,6 +214,7 @@ def parse_count(value: str, column: str) -> int | None:
     return number
 
 
+@lru_cache(maxsize=65_536)
 def parse_code(value: str, column: str, allowed: range) -> int | None:
     """A small integer code (precision, type): blank is None."""
     text = value.strip()
@@ -205,6 +225,7 @@ def parse_code(value: str, column: str, allowed: range) -> int | None:
     return int(text.split(".", 1)[0])
 
 
+@lru_cache(maxsize=65_536)
 def parse_coordinate(value: str, column: str, limit: float) -> float | None:
     text = value.strip()
     if not text:

@@ -223,6 +223,23 @@ def test_the_window_runs_from_1800_to_two_years_after_today():
     assert parse_date("1800-01-01", "event_date") == date(1800, 1, 1)
 
 
+def test_the_window_follows_its_settings_the_moment_they_change(settings):
+    assert parse_date("1850-06-01", "event_date") == date(1850, 6, 1)
+    settings.EVENT_DATE_MIN = date(1900, 1, 1)
+    for _ in range(2):  # Read the same cell twice: a refusal is not remembered as a day.
+        with pytest.raises(RowError, match=r"outside the dates kept here \(1900-01-01 to "):
+            parse_date("1850-06-01", "event_date")
+    settings.EVENT_DATE_MIN = date(1800, 1, 1)
+    assert parse_date("1850-06-01", "event_date") == date(1850, 6, 1)
+
+
+def test_a_count_cell_refused_once_is_refused_every_time():
+    for _ in range(2):
+        with pytest.raises(RowError, match=r"fatalities: '-3' is not a count"):
+            parse_count("-3", "fatalities")
+    assert parse_count(" 12 ", "fatalities") == parse_count(" 12 ", "fatalities") == 12
+
+
 def test_a_date_in_unicode_digits_is_not_read():
     with pytest.raises(RowError, match="is not a date this importer reads"):
         parse_date("\u0662\u0660\u0662\u0660-05-09", "event_date")

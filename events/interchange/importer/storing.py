@@ -120,15 +120,13 @@ class ChunkWriter:
                 for article, excerpt, offset, by in plan.sources
             ),
         )
-        tables.record.insert(
-            {
-                "event_id": plan.event["id"],
-                "dataset": report.dataset,
-                "external_id": plan.row.external_id,
-                "imported_at": now,
-                **self.record(plan),
-            }
-            for plan in creates
+        # Tuples rather than a dict per record: every column is given, in this order.
+        tables.record.insert_rows(
+            ("event_id", "dataset", "external_id", "imported_at", *RECORD_COLUMNS),
+            (
+                (plan.event["id"], report.dataset, plan.row.external_id, now, *self.values(plan))
+                for plan in creates
+            ),
         )
         if not events_first:
             self._insert_events(creates)
@@ -152,15 +150,20 @@ class ChunkWriter:
         self.history.copy(Event, [plan.event["id"] for plan in creates], "+")
 
     def record(self, plan: _Plan) -> dict:
+        """The record's RECORD_COLUMNS by name."""
+        return dict(zip(RECORD_COLUMNS, self.values(plan), strict=True))
+
+    def values(self, plan: _Plan) -> tuple:
+        """The record's RECORD_COLUMNS, in their order."""
         row = plan.row
-        return {
-            "release": row.release[:64],
-            "country": row.country[:100],
-            "row_date": row.row_date,
-            "geo_precision": row.geo_precision,
-            "row": plan.verbatim,
-            "snapshot": plan_signature(plan, written=True),
-            "pending": None,
-            "fingerprint": plan.fingerprint,
-            "changed_at": self.history.when,
-        }
+        return (
+            row.release[:64],
+            row.country[:100],
+            row.row_date,
+            row.geo_precision,
+            plan.verbatim,
+            plan_signature(plan, written=True),
+            None,
+            plan.fingerprint,
+            self.history.when,
+        )
