@@ -75,7 +75,10 @@ _OPENING_ATTRIBUTION = _ATTRIBUTIONS[-1]
 STATEMENT_VENUE = re.compile(
     r"^(?:told\s+(?:reporters|journalists|(?:a|an|the)\s+[\w-]+(?:\s+[\w-]+)?\s+"
     r"(?:briefing|conference|meeting))|[\w-]+(?:\s+[\w-]+)??)"
-    r"(?:\s+(?:at|in|from|during|via|on)\s+[^,;.“”\"]*)*",
+    # Each phrase of place runs a few words, never past "that", which opens what was said
+    # ("announced on Sunday that it had retaken villages in Latakia").
+    r"(?:\s+(?:at|in|from|during|via|on)(?:\s+(?!(?:that|at|in|from|during|via|on)\b)"
+    r"[^\s,;.“”\"]+){1,6})*",
     re.IGNORECASE,
 )
 

@@ -142,3 +142,35 @@ def test_a_name_closing_the_sentence_with_said_is_its_speaker_without_a_comma(ne
     assert speakers(said) == ["Government of the United States"]
     assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 3), date(2016, 9, 3))
     assert found["air-drone-strike"].place.name == "Hama"
+
+
+def test_what_an_announcement_reports_is_not_where_it_was_made(news_gazetteer):
+    text = "The Syrian army announced on Saturday that it had retaken villages near Hama."
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert said.place is None
+
+
+def test_where_a_statement_was_made_follows_its_verb_phrase_by_phrase(news_gazetteer):
+    text = (
+        "Kerry told reporters at a news conference in the Syrian city of Damascus on Saturday "
+        "that he was hopeful."
+    )
+    (said,) = read(news_gazetteer, text)
+    assert said.place.name == "Damascus"
+
+
+def test_a_general_staff_speaks_for_itself(news_gazetteer):
+    text = (
+        "The Turkish General Staff said on Saturday that its artillery shelled IS positions "
+        "near Aleppo."
+    )
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert speakers(said) == ["Turkish General Staff"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 3), date(2016, 9, 3))
+
+
+def test_talks_about_a_strike_are_talks_not_a_strike(news_gazetteer):
+    text = "Kerry discussed the air strikes with the Turkish foreign minister on Saturday."
+    found = by_type(read(news_gazetteer, text))
+    assert set(found) == {"negotiations"}
+    assert found["negotiations"].place is None
