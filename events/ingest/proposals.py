@@ -26,6 +26,7 @@ from events.ingest.vocabulary import (
     territory_slug,
 )
 
+ONSET = "conflict-onset"
 _GOVERNMENT_SIDE = re.compile(
     r"\b(?:government|army|regime|loyalist|pro-government|pro-Syrian)\b", re.IGNORECASE
 )
@@ -73,6 +74,11 @@ def propose(
             if all(a.id != actor.id for a, _ in actors):
                 actors.append((actor, role))
     actors += sources_sides(article.gazetteer, actors, view.attribution, list(view.local))
+    if trigger.slug == ONSET:
+        # "The uprising against Assad's rule erupted in March 2011": a war's onset is the
+        # whole country's (as its place is); who it was against, or whom it has killed since,
+        # is told in passing, and its parties are the conflict's, not this sentence's.
+        actors = []
     # A letter's terms name places; where it was written is another matter. What a statement
     # is about is not where it was made either.
     place, place_note, place_basis = (

@@ -35,7 +35,7 @@ from events.ingest.placenames import (
     without_dateline,
 )
 from events.ingest.places import scenes_of
-from events.ingest.proposals import propose
+from events.ingest.proposals import ONSET, propose
 from events.ingest.sentences import Sentence, split_sentences
 from events.ingest.speakers import ATTRIBUTING
 from events.ingest.statements import (
@@ -199,7 +199,7 @@ def read_sentence(
             t for t in clause.triggers if not t.modal or (when is not None and when.planned)
         ]
         trigger = pick(demanded(triggers, view.text))
-        if trigger is None:
+        if trigger is None or (trigger.slug == KILLING and _war_toll(view, trigger)):
             continue
         drafts = [propose(view, clause, trigger, when, memory, article)]
         slugs[id(drafts[0])] = trigger.slug
@@ -264,6 +264,19 @@ def read_sentence(
         outcome.undated = []
         outcome.dated.append(forced_proposal(view, memory, article))
     return outcome
+
+
+# "… since the conflict erupted in 2011": the start of a war, after a toll.
+_SINCE_ONSET = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
+
+
+def _war_toll(view: SentenceView, deaths: Trigger) -> bool:
+    """ "Close to 500000 people have been killed since the conflict erupted in 2011": deaths
+    counted since a war began are the war's toll, no event of their own (its onset is)."""
+    return any(
+        t.slug == ONSET and t.start > deaths.end and _SINCE_ONSET.search(view.text[: t.start])
+        for t in view.words
+    )
 
 
 def _toll_with_its_strike(outcome: SentenceOutcome, slugs: dict[int, str]) -> None:

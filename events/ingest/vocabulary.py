@@ -197,7 +197,8 @@ RULES: list[Rule] = [
     _rule("humanitarian", r"fled|flee(?:ing)?|displac(?:ed|ement|ing)|exodus", C, 76),
     _rule(
         "conflict-onset",
-        r"(?:war|conflict|uprising|revolution|crisis)\s+(?:began|started|broke\s+out|erupted)",
+        r"(?:war|conflict|uprising|revolution|crisis)\s+(?:(?:first|initially|originally)\s+)?"
+        r"(?:began|started|broke\s+out|erupted)",
         M,
         80,
     ),

@@ -138,3 +138,23 @@ def test_the_parties_to_clashes_between_two_groups_face_each_other(news_gazettee
         ActorRole.SIDE_A,
         ActorRole.SIDE_B,
     }
+
+
+def test_a_wars_onset_names_none_of_the_parties_it_is_told_with(news_gazetteer):
+    text = "The Syrian government's war began in March 2011."
+    (onset,) = read(news_gazetteer, text)
+    assert onset.type_slug == "conflict-onset"
+    assert onset.actors == []
+
+
+def test_deaths_counted_since_a_war_began_are_its_toll_not_an_event(news_gazetteer):
+    text = "More than 1000 people have been killed since the war first broke out in 2012."
+    found = read(news_gazetteer, text)
+    assert [p.type_slug for p in found] == ["conflict-onset"]
+
+
+def test_deaths_since_an_attack_began_are_still_an_event(news_gazetteer):
+    text = "Twelve people were killed on Saturday since the army began shelling Hama."
+    (shelling,) = read(news_gazetteer, text)
+    assert shelling.type_slug == "shelling-artillery-missile-attack"
+    assert cast(shelling)["Civilians (Syria)"] == ActorRole.TARGET
