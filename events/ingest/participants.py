@@ -345,6 +345,28 @@ _PRONOUN_SUBJECT = re.compile(
 )
 
 
+# What stands between a place and the country after it ("Deraa, Syria", "Deraa Governorate
+# Syria" in copy without commas).
+_THEN_COUNTRY = re.compile(r"^\s*,?\s*$")
+_DIVISION_BEFORE = re.compile(
+    r"\b(?:governorate|province|district|region|city|town|village)\s*,?\s*$", re.IGNORECASE
+)
+
+
+def _qualifies(text: str, country: Mention, inside: list[Mention]) -> bool:
+    """Whether a country's name only says where the place named before it lies."""
+    if _DIVISION_BEFORE.search(text[: country.start]):
+        return True
+    return any(
+        (
+            other.place is not None
+            and other.end <= country.start
+            and _THEN_COUNTRY.match(text[other.end : country.start])
+        )
+        for other in inside
+    )
+
+
 def participants(
     text: str, inside: list[Mention], trigger: Trigger, article: ArticleContext
 ) -> tuple[Cast, list[Mention]]:
@@ -371,6 +393,10 @@ def participants(
         country = mention.place if mention.place and mention.place.kind == COUNTRY else None
         if country is not None and _ATTRIBUTIVE.match(text[mention.end :]):
             # "Washington's Syria envoy": the country is what the envoy deals with.
+            continue
+        if country is not None and _qualifies(text, mention, inside):
+            # "the town of Dael in Deraa, Syria": the country says where another place lies;
+            # it takes no part of its own, and places nothing the other name does not.
             continue
         actor = mention.actor
         if actor is None and country is not None and not LOCATIVE.search(text[: mention.start]):

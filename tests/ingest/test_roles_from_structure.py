@@ -158,3 +158,19 @@ def test_deaths_since_an_attack_began_are_still_an_event(news_gazetteer):
     (shelling,) = read(news_gazetteer, text)
     assert shelling.type_slug == "shelling-artillery-missile-attack"
     assert cast(shelling)["Civilians (Syria)"] == ActorRole.TARGET
+
+
+def test_a_country_after_a_place_says_where_it_lies_and_takes_no_part(news_gazetteer):
+    for text in (
+        "An air strike hit the town of Hama, Syria on Saturday.",
+        "An air strike hit a village in Aleppo Governorate Syria on Saturday.",
+    ):
+        (strike,) = read(news_gazetteer, text)
+        assert strike.type_slug == "air-drone-strike"
+        assert "Military Forces of Syria (2000-)" not in cast(strike), text
+
+
+def test_a_country_named_alone_as_the_target_is_still_its_army(news_gazetteer):
+    text = "Turkish troops shelled Syria on Saturday."
+    (shelling,) = read(news_gazetteer, text)
+    assert cast(shelling).get("Military Forces of Syria (2000-)") == ActorRole.TARGET
