@@ -327,9 +327,11 @@ _DESCRIBED_PERSON = re.compile(
     r"\b(?:government|forces|army|troops|regime|administration|loyalists|supporters|men)\s+of\s+"
     r"(?:[A-Z][\w.]*\s+){0,3}$"
 )
-# "the Assad regime", "Assads government", "Assad's forces": a leader's name naming his state.
+# "the Assad regime", "Assads government", "Assad's forces", "Assad's air force": a leader's
+# name naming his state or its arms.
 _PERSONS_STATE = re.compile(
-    r"^(?:['’]s|s)?\s+(?:regime|government|forces|troops|army|loyalists|administration)\b"
+    r"^(?:['’]s|s)?\s+(?:regime|government|forces|troops|army|loyalists|administration"
+    r"|air\s+force|warplanes|jets|aircraft|helicopters|artillery|tanks|militias?)\b"
 )
 # A reporting verb between a name and the event: the name is the source of the report.
 _REPORTS_IT = re.compile(

@@ -174,3 +174,12 @@ def test_a_country_named_alone_as_the_target_is_still_its_army(news_gazetteer):
     text = "Turkish troops shelled Syria on Saturday."
     (shelling,) = read(news_gazetteer, text)
     assert cast(shelling).get("Military Forces of Syria (2000-)") == ActorRole.TARGET
+
+
+def test_a_leaders_air_force_is_his_states_forces_not_the_man(news_gazetteer):
+    text = "Dozens of civilians were killed by Assad's warplanes in Hama on Saturday."
+    (strike,) = read(news_gazetteer, text)
+    assert cast(strike) == {
+        "Military Forces of Syria (2000-)": ActorRole.PERPETRATOR,
+        "Civilians (Syria)": ActorRole.TARGET,
+    }
