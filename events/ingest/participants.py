@@ -354,10 +354,25 @@ _DIVISION_BEFORE = re.compile(
     r"\b(?:governorate|province|district|region|city|town|village)\s*,?\s*$", re.IGNORECASE
 )
 
+# A country in the possessive ("Syria's", "Syrias" in copy without apostrophes), and the
+# nouns after it that are the state itself acting ("Syria's army", "Russia's government").
+_OWNS = re.compile(r"(?:['’]s|s|['’])\s+")
+_STATE_NOUN = re.compile(
+    r"(?:(?:own|main|new|top|former|current)\s+)?(?:army|armed\s+forces|forces|military|troops"
+    r"|soldiers|government|regime|authorities|air\s+force|warplanes|jets|aircraft|navy|artillery"
+    r"|tanks|president|leader|foreign\s+minist|defen[cs]e\s+minist|minist|officials|state)",
+    re.IGNORECASE,
+)
+
 
 def _qualifies(text: str, country: Mention, inside: list[Mention]) -> bool:
     """Whether a country's name only says where the place named before it lies."""
     if _DIVISION_BEFORE.search(text[: country.start]):
+        return True
+    owned = _OWNS.match(text[country.end :])
+    if owned is not None and not _STATE_NOUN.match(text[country.end + owned.end() :]):
+        # "Syria's town of …", "Iraq's influential Shia cleric", "Syria's Muslim Brotherhood":
+        # the country owns what is named next, which acts or suffers in its stead.
         return True
     return any(
         (

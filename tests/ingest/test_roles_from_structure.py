@@ -183,3 +183,15 @@ def test_a_leaders_air_force_is_his_states_forces_not_the_man(news_gazetteer):
         "Military Forces of Syria (2000-)": ActorRole.PERPETRATOR,
         "Civilians (Syria)": ActorRole.TARGET,
     }
+
+
+def test_a_country_owning_what_is_named_next_takes_no_part(news_gazetteer):
+    text = "Air strikes hit Syria's town of Hama on Saturday."
+    (strike,) = read(news_gazetteer, text)
+    assert "Military Forces of Syria (2000-)" not in cast(strike)
+
+
+def test_a_country_owning_its_army_is_still_the_state(news_gazetteer):
+    text = "Turkey's army shelled IS positions near Aleppo on Saturday."
+    (shelling,) = read(news_gazetteer, text)
+    assert cast(shelling).get("Military Forces of Turkey") == ActorRole.PERPETRATOR
