@@ -174,3 +174,11 @@ def test_talks_about_a_strike_are_talks_not_a_strike(news_gazetteer):
     found = by_type(read(news_gazetteer, text))
     assert set(found) == {"negotiations"}
     assert found["negotiations"].place is None
+
+
+def test_a_person_denying_is_the_speaker_and_his_titles_body_takes_part(news_gazetteer):
+    text = "Russian Defence Ministry spokesman Igor Konashenkov denied the reports on Saturday."
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert speakers(said) == ["Igor Konashenkov"]
+    roles = {actor.name: role for actor, role in said.actors}
+    assert roles["Government of Russia"] == ActorRole.PARTICIPANT
