@@ -23,9 +23,14 @@ _NOT_NAME_WORDS = (
     "state army forces force military government officials official sources source "
     "photo file click graphic deal yet no shi'ite shiite sunni kurdish arab alawite "
     "christian druze islamist jihadist fighters fighter militants militant rebels rebel "
-    "troops soldiers members supporters residents civilians people leaders units regime"
+    "troops soldiers members supporters residents civilians people leaders units regime "
+    "earlier later separately elsewhere overnight initially previously recently already"
 )
 NOT_NAMES = frozenset(_NOT_NAME_WORDS.split()) | CALENDAR_WORDS
+# The last words of a state's institution, whose name includes its state's adjective.
+_STATE_BODY = re.compile(
+    r"\b(?:Ministry|General\s+Staff|Foreign\s+Office|Embassy|Parliament|Navy|Air\s+Force)$"
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ def unmatched_names(
             if words and not words[0][0].isupper():
                 continue
             while words and fold(words[0]) in NOT_NAMES | adjectives:
+                if fold(words[0]) in adjectives - NOT_NAMES and _STATE_BODY.search(name):
+                    # "Russian Defence Ministry", "Turkish General Staff": a state's body is
+                    # named with its state.
+                    break
                 words.pop(0)
             while (
                 words
