@@ -195,3 +195,12 @@ def test_a_country_owning_its_army_is_still_the_state(news_gazetteer):
     text = "Turkey's army shelled IS positions near Aleppo on Saturday."
     (shelling,) = read(news_gazetteer, text)
     assert cast(shelling).get("Military Forces of Turkey") == ActorRole.PERPETRATOR
+
+
+def test_each_state_adjective_of_a_coordination_names_its_forces(news_gazetteer):
+    text = "Dozens of civilians were killed by Russian and Turkish bombing in Aleppo on Saturday."
+    (strike,) = read(news_gazetteer, text)
+    roles = cast(strike)
+    assert roles["Military Forces of Russia"] == ActorRole.PERPETRATOR
+    assert roles["Military Forces of Turkey"] == ActorRole.PERPETRATOR
+    assert roles["Civilians (Syria)"] == ActorRole.TARGET
