@@ -27,9 +27,13 @@ _NOT_NAME_WORDS = (
     "earlier later separately elsewhere overnight initially previously recently already"
 )
 NOT_NAMES = frozenset(_NOT_NAME_WORDS.split()) | CALENDAR_WORDS
-# The last words of a state's institution, whose name includes its state's adjective.
-_STATE_BODY = re.compile(
-    r"\b(?:Ministry|General\s+Staff|Foreign\s+Office|Embassy|Parliament|Navy|Air\s+Force)$"
+# An institution's or organisation's words: its name includes the adjective before it
+# ("Russian Defence Ministry", "Syrian Institute of Justice"); a monitor's ("Syrian
+# Observatory") only tells whom the report cites.
+_BODY_WORDS = re.compile(
+    r"\b(?:Ministry|General\s+Staff|Foreign\s+Office|Embassy|Parliament|Navy|Air\s+Force"
+    r"|Institute|Coalition|Council|Committee|Commission|Organi[sz]ation|Agency|Party"
+    r"|Movement|Crescent|Union|League|Association)\b"
 )
 
 
@@ -68,8 +72,8 @@ def unmatched_names(
             if words and not words[0][0].isupper():
                 continue
             while words and fold(words[0]) in NOT_NAMES | adjectives:
-                if fold(words[0]) in adjectives - NOT_NAMES and _STATE_BODY.search(name):
-                    # "Russian Defence Ministry", "Turkish General Staff": a state's body is
+                if fold(words[0]) in adjectives - NOT_NAMES and _BODY_WORDS.search(name):
+                    # "Russian Defence Ministry", "Syrian Institute of Justice": a body is
                     # named with its state.
                     break
                 words.pop(0)
