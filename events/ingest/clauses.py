@@ -26,6 +26,12 @@ _LEAD = (
     r"(?:(?:However|But|And|Meanwhile|Yet|Still|Even\s[^,]{0,80}|Separately),\s*|But\s+|And\s+)?"
 )
 
+# Capitalised words that date rather than name ("on Thursday the U.S. said").
+_CALENDAR = (
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April"
+    r"|May|June|July|August|September|October|November|December"
+)
+
 # Tried in order; each names the group "who" and the group "verb".
 _ATTRIBUTIONS = [
     re.compile(r"\baccording\s+to\s+(?P<who>[^.;]+?)\s*[.;]?$"),
@@ -43,6 +49,14 @@ _ATTRIBUTIONS = [
         r"\bthat\s+(?P<who>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)\s+(?P<verb>has\s+said|had\s+said|said)\b"
     ),
     re.compile(r",\s*(?P<who>[^,;”\"]{3,160}?)\s+(?P<verb>" + _VERB + r")(?:\s+[^,;]*)?\s*\.?$"),
+    # "… a nerve agent the World Health Organization said on Wednesday." (copy without the
+    # comma): a proper name closing the sentence with its reporting verb and a date.
+    re.compile(
+        r"\s(?!(?:" + _CALENDAR + r")\b)(?P<who>(?:the\s+)?[A-Z][\w.'’-]*"
+        r"(?:\s+(?:(?:of|for|the|and)\s+)?[A-Z][\w.'’-]*){0,6})"
+        r"\s+(?P<verb>said|says|added|reported|announced)"
+        r"(?:\s+(?:on|late|early|last|this)\s+\w+(?:\s+\w+)?)?\s*\.?$"
+    ),
     re.compile(
         r"^" + _LEAD + r"(?P<who>[^,;“”\"()]{2,120}?(?:,\s+(?:the|a|an)\s[^,;]{2,120},)?)\s+"
         r"(?P<verb>" + _VERB + r"|has\s+said|emerged\s+(?:\w+\s+)?to\s+say)\b"
@@ -61,7 +75,10 @@ _OPENING_ATTRIBUTION = _ATTRIBUTIONS[-1]
 STATEMENT_VENUE = re.compile(
     r"^(?:told\s+(?:reporters|journalists|(?:a|an|the)\s+[\w-]+(?:\s+[\w-]+)?\s+"
     r"(?:briefing|conference|meeting))|[\w-]+(?:\s+[\w-]+)??)"
-    r"(?:\s+(?:at|in|from|during|via|on)\s+[^,;.“”\"]*)*",
+    # Each phrase of place runs a few words, never past "that", which opens what was said
+    # ("announced on Sunday that it had retaken villages in Latakia").
+    r"(?:\s+(?:at|in|from|during|via|on)(?:\s+(?!(?:that|at|in|from|during|via|on)\b)"
+    r"[^\s,;.“”\"]+){1,6})*",
     re.IGNORECASE,
 )
 

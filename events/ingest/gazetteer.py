@@ -78,10 +78,12 @@ _PEOPLE = re.compile(
 _LED = re.compile(r"(?<![\w-])[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-(?:led|backed)\b")
 # What makes a country adjective mean that country's armed forces: its arms, and the strikes
 # and attacks only armed forces make ("Russian air strikes", "an Israeli attack on a camp").
+# ("Russian and regime bombing": each adjective of a coordination qualifies the noun.)
 _MILITARY_NOUN = re.compile(
-    r"^[\s-]+(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft|air\s+support"
-    r"|air\s+force|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?|strikes"
-    r"|bombing\s+campaign|bombardments?|shelling|drones?|helicopters|missiles?|bombs)\b"
+    r"^[\s-]+(?:and\s+[\w-]+\s+)?(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft"
+    r"|air\s+support|air\s+force|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?"
+    r"|strikes|bombing(?:\s+campaign)?|bombardments?|shelling|drones?|helicopters|missiles?"
+    r"|bombs)\b"
     r"|^\s+(?:attack|raid|strike)\s+on\b",
     re.IGNORECASE,
 )

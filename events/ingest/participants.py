@@ -327,9 +327,11 @@ _DESCRIBED_PERSON = re.compile(
     r"\b(?:government|forces|army|troops|regime|administration|loyalists|supporters|men)\s+of\s+"
     r"(?:[A-Z][\w.]*\s+){0,3}$"
 )
-# "the Assad regime", "Assads government", "Assad's forces": a leader's name naming his state.
+# "the Assad regime", "Assads government", "Assad's forces", "Assad's air force": a leader's
+# name naming his state or its arms.
 _PERSONS_STATE = re.compile(
-    r"^(?:['’]s|s)?\s+(?:regime|government|forces|troops|army|loyalists|administration)\b"
+    r"^(?:['’]s|s)?\s+(?:regime|government|forces|troops|army|loyalists|administration"
+    r"|air\s+force|warplanes|jets|aircraft|helicopters|artillery|tanks|militias?)\b"
 )
 # A reporting verb between a name and the event: the name is the source of the report.
 _REPORTS_IT = re.compile(
@@ -343,6 +345,43 @@ _PRONOUN_SUBJECT = re.compile(
     r"^\W*(?:(?:on|in|at|during|by|later|then|earlier)\b[^,;]{0,30}?,?\s+)?(?P<pronoun>it|they)\b",
     re.IGNORECASE,
 )
+
+
+# What stands between a place and the country after it ("Deraa, Syria", "Deraa Governorate
+# Syria" in copy without commas).
+_THEN_COUNTRY = re.compile(r"^\s*,?\s*$")
+_DIVISION_BEFORE = re.compile(
+    r"\b(?:governorate|province|district|region|city|town|village)\s*,?\s*$", re.IGNORECASE
+)
+
+# A country in the possessive ("Syria's", "Syrias" in copy without apostrophes), and the
+# nouns after it that are the state itself acting ("Syria's army", "Russia's government").
+_OWNS = re.compile(r"(?:['’]s|s|['’])\s+")
+_STATE_NOUN = re.compile(
+    r"(?:(?:own|main|new|top|former|current)\s+)?(?:army|armed\s+forces|forces|military|troops"
+    r"|soldiers|government|regime|authorities|air\s+force|warplanes|jets|aircraft|navy|artillery"
+    r"|tanks|president|leader|foreign\s+minist|defen[cs]e\s+minist|minist|officials|state)",
+    re.IGNORECASE,
+)
+
+
+def _qualifies(text: str, country: Mention, inside: list[Mention]) -> bool:
+    """Whether a country's name only says where the place named before it lies."""
+    if _DIVISION_BEFORE.search(text[: country.start]):
+        return True
+    owned = _OWNS.match(text[country.end :])
+    if owned is not None and not _STATE_NOUN.match(text[country.end + owned.end() :]):
+        # "Syria's town of …", "Iraq's influential Shia cleric", "Syria's Muslim Brotherhood":
+        # the country owns what is named next, which acts or suffers in its stead.
+        return True
+    return any(
+        (
+            other.place is not None
+            and other.end <= country.start
+            and _THEN_COUNTRY.match(text[other.end : country.start])
+        )
+        for other in inside
+    )
 
 
 def participants(
@@ -371,6 +410,10 @@ def participants(
         country = mention.place if mention.place and mention.place.kind == COUNTRY else None
         if country is not None and _ATTRIBUTIVE.match(text[mention.end :]):
             # "Washington's Syria envoy": the country is what the envoy deals with.
+            continue
+        if country is not None and _qualifies(text, mention, inside):
+            # "the town of Dael in Deraa, Syria": the country says where another place lies;
+            # it takes no part of its own, and places nothing the other name does not.
             continue
         actor = mention.actor
         if actor is None and country is not None and not LOCATIVE.search(text[: mention.start]):

@@ -234,6 +234,9 @@ def named_place(
             note = f"“{match.group()}” read as {earlier.place.name}, named just before"
             candidates.append((dataclasses.replace(earlier, start=match.start()), note))
     finer = [(m, n) for m, n in candidates if m.place.kind != COUNTRY]
+    spread = _spread(s, gazetteer, [m for m, _n in finer])
+    if spread is not None:
+        return spread
     if finer:
         mention, note = max(
             finer,
@@ -250,6 +253,34 @@ def named_place(
             note = f"“{mention.surface}” → {mention.place.name} (country only)"
             return mention.place, note, PlaceBasis.NAMED
     return None
+
+
+def _spread(s: str, gazetteer: Gazetteer, mentions: list[Mention]) -> Placing | None:
+    """ "Three were killed in strikes, one in Aleppo province, a second in Damascus province
+    and a third in Busra": an event the clause puts in places of different provinces
+    happened in the smallest area holding them all, which is their country."""
+    places = {m.place.id: m.place for m in mentions if IN_OR_AT.search(s[: m.start])}
+    provinces = {_province(gazetteer, place) for place in places.values()} - {None}
+    if len(provinces) < 2:
+        # Places of one province (or whose province the gazetteer does not know): the
+        # finest stays; it is seldom a list.
+        return None
+    countries = {gazetteer.country_of(place) for place in places.values()}
+    if len(countries) != 1 or None in countries:
+        return None
+    country = countries.pop()
+    names = ", ".join(place.name for place in places.values())
+    note = f"{country.name}, the country holding the provinces the clause names ({names})"
+    return country, note, PlaceBasis.NAMED
+
+
+def _province(gazetteer: Gazetteer, place: Place) -> int | None:
+    """The first-level division a place lies in (or is), when the gazetteer knows it."""
+    for pk in place.ancestor_ids:
+        ancestor = gazetteer.places.get(pk)
+        if ancestor is not None and ancestor.kind == "governorate":
+            return ancestor.id
+    return place.id if place.kind == "governorate" else None
 
 
 # "The Pentagon has deployed …", "The U.S. said …": a place that opens the clause as the

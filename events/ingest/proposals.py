@@ -2,12 +2,14 @@
 
 import re
 
-from events.ingest.clauses import Clause
+from events.ingest.clauses import Attribution, Clause
 from events.ingest.context import ArticleContext, Dated, Memory
 from events.ingest.drafts import ProposalDraft, SourceDraft, clip
 from events.ingest.fatalities import Fatalities, fatalities
+from events.ingest.gazetteer import ActorEntry
 from events.ingest.implied import THREAD
 from events.ingest.participants import (
+    PERSON,
     carried_subjects,
     document_party,
     participants,
@@ -15,6 +17,7 @@ from events.ingest.participants import (
     sources_sides,
 )
 from events.ingest.places import NOWHERE, place_of
+from events.ingest.speakers import pending_speaker, speakers_with
 from events.ingest.statements import STATEMENT, headline
 from events.ingest.view import SentenceView
 from events.ingest.vocabulary import (
@@ -25,7 +28,9 @@ from events.ingest.vocabulary import (
     Trigger,
     territory_slug,
 )
+from events.models import ActorRole
 
+ONSET = "conflict-onset"
 _GOVERNMENT_SIDE = re.compile(
     r"\b(?:government|army|regime|loyalist|pro-government|pro-Syrian)\b", re.IGNORECASE
 )
@@ -73,6 +78,13 @@ def propose(
             if all(a.id != actor.id for a, _ in actors):
                 actors.append((actor, role))
     actors += sources_sides(article.gazetteer, actors, view.attribution, list(view.local))
+    if trigger.slug == STATEMENT:
+        actors = _named_subject(view, clause, trigger, actors, article)
+    if trigger.slug == ONSET:
+        # "The uprising against Assad's rule erupted in March 2011": a war's onset is the
+        # whole country's (as its place is); who it was against, or whom it has killed since,
+        # is told in passing, and its parties are the conflict's, not this sentence's.
+        actors = []
     # A letter's terms name places; where it was written is another matter. What a statement
     # is about is not where it was made either.
     place, place_note, place_basis = (
@@ -117,6 +129,29 @@ def propose(
         ),
         fatalities=deaths,
     )
+
+
+def _named_subject(
+    view: SentenceView,
+    clause: Clause,
+    trigger: Trigger,
+    actors: list[tuple[ActorEntry, str]],
+    article: ArticleContext,
+) -> list[tuple[ActorEntry, str]]:
+    """ "Russian Defence Ministry spokesman Igor Konashenkov denied …": the person a statement
+    word's subject names is its speaker, as with "said"; the body of his title takes part."""
+    s = view.text
+    start, end = _trimmed(s, clause.start, trigger.start)
+    who = s[start:end]
+    if not who or len(who) > 200:
+        return actors
+    subject = Attribution(who, start, end, trigger.text, trigger.start, trigger.end)
+    named = pending_speaker(s, subject, list(view.local), article.gazetteer)
+    if named is None or named.actor.kind != PERSON:
+        return actors
+    before = {a.id for a, role in actors if role == ActorRole.SPEAKER}
+    cast = speakers_with(named, [(a, r) for a, r in actors if a.id in before], list(view.local))
+    return cast + [(a, r) for a, r in actors if all(a.id != b.id for b, _ in cast)]
 
 
 def _trimmed(s: str, start: int, end: int) -> tuple[int, int]:

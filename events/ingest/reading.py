@@ -35,7 +35,7 @@ from events.ingest.placenames import (
     without_dateline,
 )
 from events.ingest.places import scenes_of
-from events.ingest.proposals import propose
+from events.ingest.proposals import ONSET, propose
 from events.ingest.sentences import Sentence, split_sentences
 from events.ingest.speakers import ATTRIBUTING
 from events.ingest.statements import (
@@ -49,7 +49,7 @@ from events.ingest.statements import (
 from events.ingest.threads import merge_retelling, place_threads, retold
 from events.ingest.unknown import Candidate, unmatched_names
 from events.ingest.view import SentenceView, named_speaker, view_sentence
-from events.ingest.vocabulary import KILLING, Trigger, pick
+from events.ingest.vocabulary import KILLING, Domain, Trigger, pick
 from events.models import ActorRole
 
 _DATELINE_PLACE = re.compile(
@@ -191,16 +191,20 @@ def read_sentence(
     outcome = SentenceOutcome(view)
     voiced: list[tuple[ProposalDraft, Dated | None, str, Dated | None]] = []
     slugs: dict[int, str] = {}
+    # Drafts of talks, votes and truces (by id): what a statement may ask for, not answer.
+    talks: set[int] = set()
     for clause, when in date_clauses(view, memory, article):
         # Something that "would" or "will" happen is an event only as a plan with a date.
         triggers = [
             t for t in clause.triggers if not t.modal or (when is not None and when.planned)
         ]
         trigger = pick(demanded(triggers, view.text))
-        if trigger is None:
+        if trigger is None or (trigger.slug == KILLING and _war_toll(view, trigger)):
             continue
         drafts = [propose(view, clause, trigger, when, memory, article)]
         slugs[id(drafts[0])] = trigger.slug
+        if trigger.domain is Domain.DIPLOMATIC:
+            talks.add(id(drafts[0]))
         said = _statement_word(triggers, trigger)
         spoken = None
         if said is not None:
@@ -227,7 +231,22 @@ def read_sentence(
                 outcome.dated.append((draft, when))
     _toll_with_its_strike(outcome, slugs)
     told = [when.fuzzy.earliest for _draft, when in outcome.dated if not when.planned]
-    outcome.statement = statement(view, memory, article, reported_from=min(told, default=None))
+    answers = None
+    happened = [
+        (draft, recency) for draft, _note, recency in outcome.undated if id(draft) not in talks
+    ]
+    if not told and happened:
+        # "The U.S. said it was horrified by the bombing": a statement about an event its
+        # sentence does not date was made after it, which is the event told just before or
+        # news of the days before the report: after the earlier of the two. (Talks and truces
+        # a statement names are more often what it asks for than what happened.)
+        after = [r.fuzzy.earliest for _d, r in happened if r is not None]
+        if memory.previous is not None:
+            after.append(memory.previous[1].fuzzy.earliest)
+        answers = min(after, default=None)
+    outcome.statement = statement(
+        view, memory, article, reported_from=min(told, default=None), answers=answers
+    )
     if outcome.statement is None:
         # "The regime has denied … saying its air strikes hit a depot": the denial is a
         # statement of its own beside the strike it tells of (one statement per sentence).
@@ -245,6 +264,19 @@ def read_sentence(
         outcome.undated = []
         outcome.dated.append(forced_proposal(view, memory, article))
     return outcome
+
+
+# "… since the conflict erupted in 2011": the start of a war, after a toll.
+_SINCE_ONSET = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
+
+
+def _war_toll(view: SentenceView, deaths: Trigger) -> bool:
+    """ "Close to 500000 people have been killed since the conflict erupted in 2011": deaths
+    counted since a war began are the war's toll, no event of their own (its onset is)."""
+    return any(
+        t.slug == ONSET and t.start > deaths.end and _SINCE_ONSET.search(view.text[: t.start])
+        for t in view.words
+    )
 
 
 def _toll_with_its_strike(outcome: SentenceOutcome, slugs: dict[int, str]) -> None:

@@ -10,7 +10,7 @@ from events.ingest.clauses import STATEMENT_VENUE, Attribution
 from events.ingest.context import ArticleContext, Dated, Memory
 from events.ingest.dating import NEWS_DAYS
 from events.ingest.drafts import PlaceBasis, ProposalDraft, SourceDraft, clip
-from events.ingest.gazetteer import ActorEntry, Mention, Place
+from events.ingest.gazetteer import COUNTRY, GOVERNMENT_KINDS, ActorEntry, Mention, Place
 from events.ingest.places import scene
 from events.ingest.speakers import pending_speaker, speakers_with
 from events.ingest.view import SentenceView
@@ -71,14 +71,21 @@ class StatementFold:
 
 
 def statement(
-    view: SentenceView, memory: Memory, article: ArticleContext, *, reported_from: date | None
+    view: SentenceView,
+    memory: Memory,
+    article: ArticleContext,
+    *,
+    reported_from: date | None,
+    answers: date | None = None,
 ) -> ProposalDraft | StatementFold | None:
     """A named speaker's statement, when the sentence reports nothing else that happened
-    ("Obama told reporters …", "Kerry emerged alone to say …")."""
+    ("Obama told reporters …", "Kerry emerged alone to say …"). reported_from: the earliest
+    day of what the sentence tells of; answers: that of the event told before, which an
+    undated statement about an undated event answers."""
     attribution = view.attribution
     if attribution is None or attribution.verb == "according to":
         return None
-    actors = _speakers(view, attribution, memory)
+    actors = _speakers(view, attribution, memory) or _country_speaker(view, attribution, article)
     named = pending_speaker(view.text, attribution, list(view.local), article.gazetteer)
     if named is not None:
         actors = speakers_with(named, actors, list(view.local))
@@ -89,7 +96,11 @@ def statement(
         # the sentence reports. An official, a government, an army or a body that says what
         # happened makes a statement of its own as well (coded apart from the event).
         return None
-    when = when_said(view, article, reported_from, attribution.verb)
+    # A briefing or a news conference is an occasion of its own, reported on its day; "he
+    # said" goes on with the occasion its speaker was last quoted on.
+    own = not (_BRIEFING.search(view.text) or attribution.pronoun)
+    after = reported_from or (answers if own else None)
+    when = when_said(view, article, after, attribution.verb)
     speakers = frozenset(actor.id for actor, role in actors if role == ActorRole.SPEAKER)
     if not actors:
         # A speaker the database does not hold ("The International Committee of the Red
@@ -165,6 +176,30 @@ def _speakers(
         ):
             actors.append((mention.actor, ActorRole.PARTICIPANT))
     return actors
+
+
+# "The U.S. said", "Syria denied": a country standing alone before the verb is its government.
+_ONLY_THE = re.compile(r"^(?:the\s+)?$", re.IGNORECASE)
+
+
+def _country_speaker(
+    view: SentenceView, attribution: Attribution, article: ArticleContext
+) -> list[tuple[ActorEntry, str]]:
+    """The government of a country the attribution names and nothing else ("The U.S. said")."""
+    if attribution.pronoun:
+        return []
+    for mention in view.local:
+        place = mention.place
+        if (
+            place is not None
+            and place.kind == COUNTRY
+            and attribution.covers(mention.start, mention.end)
+            and _ONLY_THE.match(view.text[attribution.who_start : mention.start])
+            and not view.text[mention.end : attribution.who_end].strip(" ,")
+        ):
+            government = article.gazetteer.state_actor(place, GOVERNMENT_KINDS)
+            return [(government, ActorRole.SPEAKER)] if government is not None else []
+    return []
 
 
 _PERFECT = re.compile(r"ha(?:s|ve)\s", re.IGNORECASE)

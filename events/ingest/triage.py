@@ -34,7 +34,7 @@ ORGANISATION_WORDS = re.compile(
     r"|Units?|Corps|Battalions?|Division|Regiment|Guards?|Militias?|Organi[sz]ation|State"
     r"|Jaish|Liwa|Harakat|Ahrar|Jabhat|Hayat|Hay'at|Tahrir|Faylaq|Kataib|Ansar|Shura|Union"
     r"|Nations|Ministry|Office|Commission|Observatory|Institute|Centre|Center|Foundation"
-    r"|Crescent|Cross|Agency|Authority|Administration|Alliance|League|Assembly|Court)\b"
+    r"|Crescent|Cross|Agency|Authority|Administration|Alliance|League|Assembly|Court|Staff)\b"
 )
 _TITLE_BEFORE = re.compile(
     r"\b(?:President|Minister|Secretary|General|Gen\.|Colonel|Col\.|Commander|Spokesman"

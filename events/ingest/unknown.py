@@ -23,9 +23,18 @@ _NOT_NAME_WORDS = (
     "state army forces force military government officials official sources source "
     "photo file click graphic deal yet no shi'ite shiite sunni kurdish arab alawite "
     "christian druze islamist jihadist fighters fighter militants militant rebels rebel "
-    "troops soldiers members supporters residents civilians people leaders units regime"
+    "troops soldiers members supporters residents civilians people leaders units regime "
+    "earlier later separately elsewhere overnight initially previously recently already"
 )
 NOT_NAMES = frozenset(_NOT_NAME_WORDS.split()) | CALENDAR_WORDS
+# An institution's or organisation's words: its name includes the adjective before it
+# ("Russian Defence Ministry", "Syrian Institute of Justice"); a monitor's ("Syrian
+# Observatory") only tells whom the report cites.
+_BODY_WORDS = re.compile(
+    r"\b(?:Ministry|General\s+Staff|Foreign\s+Office|Embassy|Parliament|Navy|Air\s+Force"
+    r"|Institute|Coalition|Council|Committee|Commission|Organi[sz]ation|Agency|Party"
+    r"|Movement|Crescent|Union|League|Association)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,10 @@ def unmatched_names(
             if words and not words[0][0].isupper():
                 continue
             while words and fold(words[0]) in NOT_NAMES | adjectives:
+                if fold(words[0]) in adjectives - NOT_NAMES and _BODY_WORDS.search(name):
+                    # "Russian Defence Ministry", "Syrian Institute of Justice": a body is
+                    # named with its state.
+                    break
                 words.pop(0)
             while (
                 words

@@ -180,7 +180,8 @@ RULES: list[Rule] = [
     _rule(
         "negotiations",
         r"talks|negotiat(?:ed|ions?|ing)|meeting|met\s+with|summit|phone\s+(?:call|conversation)"
-        r"|spoke\s+by\s+(?:tele)?phone|held\s+(?:a\s+)?(?:phone\s+)?(?:call|conversation)",
+        r"|spoke\s+by\s+(?:tele)?phone|held\s+(?:a\s+)?(?:phone\s+)?(?:call|conversation)"
+        r"|discuss(?:es|ed)",
         D,
         71,
     ),
@@ -196,7 +197,8 @@ RULES: list[Rule] = [
     _rule("humanitarian", r"fled|flee(?:ing)?|displac(?:ed|ement|ing)|exodus", C, 76),
     _rule(
         "conflict-onset",
-        r"(?:war|conflict|uprising|revolution|crisis)\s+(?:began|started|broke\s+out|erupted)",
+        r"(?:war|conflict|uprising|revolution|crisis)\s+(?:(?:first|initially|originally)\s+)?"
+        r"(?:began|started|broke\s+out|erupted)",
         M,
         80,
     ),
@@ -229,6 +231,9 @@ _IRREALIS = re.compile(
 _HYPOTHETICAL = re.compile(r"^\W*(?:[\w'’-]+,?\s+){0,5}(?:would|could|might)\s", re.IGNORECASE)
 # Documents: a letter "dated Sept. 3" is an event even when it is also the source of a claim.
 DOCUMENTS = frozenset({"diplomatic-communication"})
+# "Kerry discussed the chemical attack with …": what talks are about is their topic; the
+# event word names nothing that happened in this clause (it is told where it is reported).
+_TOPIC = re.compile(r"\bdiscuss(?:es|ed|ing)?(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE)
 # "sought to move", "tried to reach": an attempt is still something that happened; so is
 # what "appears to have turned back".
 _ATTEMPT = re.compile(
@@ -302,7 +307,7 @@ def _irrealis(text: str, start: int) -> bool:
     window = " ".join(words[-4:]) + (" " if words else "")
     if _ATTEMPT.search(window):
         return False
-    return bool(_IRREALIS.search(window))
+    return bool(_IRREALIS.search(window) or _TOPIC.search(window))
 
 
 def pick(triggers: list[Trigger]) -> Trigger | None:

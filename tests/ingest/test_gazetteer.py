@@ -99,3 +99,14 @@ def test_an_organisation_of_a_place_is_also_known_in_it():
         for m in gazetteer.find(text)
     ]
     assert found == [("Islamic State in Iraq and Syria", ["Islamic State"], [])]
+
+
+def test_an_opening_adverb_is_no_part_of_a_name_and_a_state_body_keeps_its_state(gazetteer):
+    text = (
+        "Meanwhile fighting went on. Earlier the Iranian Foreign Ministry said talks "
+        "would resume. Later the Syrian Free Party said it agreed."
+    )
+    names = {c.name for c in unmatched_names(text, gazetteer.find(text))}
+    assert "Iranian Foreign Ministry" in names
+    assert "Syrian Free Party" in names
+    assert not any(name.split()[0] in ("Earlier", "Later", "Meanwhile") for name in names)

@@ -250,3 +250,32 @@ def test_a_place_that_acts_as_the_subject_is_not_where_it_happened(news_gazettee
 def test_a_place_that_witnessed_clashes_is_where_they_happened(news_gazetteer):
     (proposal,) = read(news_gazetteer, "Aleppo witnessed heavy clashes on Wednesday.")
     assert proposal.place.name == "Aleppo"
+
+
+@pytest.fixture
+def provinces():
+    from events.ingest.gazetteer import Gazetteer, Place
+
+    places = [
+        Place(1, "Syria", "country", 0, "/1/"),
+        Place(2, "Aleppo Governorate", "governorate", 1, "/1/2/"),
+        Place(3, "Aleppo", "city", 2, "/1/2/3/"),
+        Place(4, "Hama Governorate", "governorate", 1, "/1/4/"),
+        Place(5, "Hama", "city", 2, "/1/4/5/"),
+        Place(6, "Manbij", "city", 2, "/1/2/6/"),
+    ]
+    names = [(p.name, p.id) for p in places] + [("Aleppo province", 2), ("Hama province", 4)]
+    return Gazetteer.build({}, {p.id: p for p in places}, [], names)
+
+
+def test_an_event_in_places_of_different_provinces_is_placed_in_their_country(provinces):
+    text = "Three people died in air strikes on Sunday, one in Aleppo province and two in Hama."
+    (strike,) = read(provinces, text, SUN_4_SEP_2016)
+    assert placed(strike) == ("Syria", PlaceBasis.NAMED)
+    assert "Aleppo Governorate, Hama" in strike.place_note
+
+
+def test_an_event_in_places_of_one_province_keeps_the_finest(provinces):
+    text = "Three people died in air strikes on Sunday in Manbij in Aleppo province."
+    (strike,) = read(provinces, text, SUN_4_SEP_2016)
+    assert placed(strike) == ("Manbij", PlaceBasis.NAMED)

@@ -138,3 +138,69 @@ def test_the_parties_to_clashes_between_two_groups_face_each_other(news_gazettee
         ActorRole.SIDE_A,
         ActorRole.SIDE_B,
     }
+
+
+def test_a_wars_onset_names_none_of_the_parties_it_is_told_with(news_gazetteer):
+    text = "The Syrian government's war began in March 2011."
+    (onset,) = read(news_gazetteer, text)
+    assert onset.type_slug == "conflict-onset"
+    assert onset.actors == []
+
+
+def test_deaths_counted_since_a_war_began_are_its_toll_not_an_event(news_gazetteer):
+    text = "More than 1000 people have been killed since the war first broke out in 2012."
+    found = read(news_gazetteer, text)
+    assert [p.type_slug for p in found] == ["conflict-onset"]
+
+
+def test_deaths_since_an_attack_began_are_still_an_event(news_gazetteer):
+    text = "Twelve people were killed on Saturday since the army began shelling Hama."
+    (shelling,) = read(news_gazetteer, text)
+    assert shelling.type_slug == "shelling-artillery-missile-attack"
+    assert cast(shelling)["Civilians (Syria)"] == ActorRole.TARGET
+
+
+def test_a_country_after_a_place_says_where_it_lies_and_takes_no_part(news_gazetteer):
+    for text in (
+        "An air strike hit the town of Hama, Syria on Saturday.",
+        "An air strike hit a village in Aleppo Governorate Syria on Saturday.",
+    ):
+        (strike,) = read(news_gazetteer, text)
+        assert strike.type_slug == "air-drone-strike"
+        assert "Military Forces of Syria (2000-)" not in cast(strike), text
+
+
+def test_a_country_named_alone_as_the_target_is_still_its_army(news_gazetteer):
+    text = "Turkish troops shelled Syria on Saturday."
+    (shelling,) = read(news_gazetteer, text)
+    assert cast(shelling).get("Military Forces of Syria (2000-)") == ActorRole.TARGET
+
+
+def test_a_leaders_air_force_is_his_states_forces_not_the_man(news_gazetteer):
+    text = "Dozens of civilians were killed by Assad's warplanes in Hama on Saturday."
+    (strike,) = read(news_gazetteer, text)
+    assert cast(strike) == {
+        "Military Forces of Syria (2000-)": ActorRole.PERPETRATOR,
+        "Civilians (Syria)": ActorRole.TARGET,
+    }
+
+
+def test_a_country_owning_what_is_named_next_takes_no_part(news_gazetteer):
+    text = "Air strikes hit Syria's town of Hama on Saturday."
+    (strike,) = read(news_gazetteer, text)
+    assert "Military Forces of Syria (2000-)" not in cast(strike)
+
+
+def test_a_country_owning_its_army_is_still_the_state(news_gazetteer):
+    text = "Turkey's army shelled IS positions near Aleppo on Saturday."
+    (shelling,) = read(news_gazetteer, text)
+    assert cast(shelling).get("Military Forces of Turkey") == ActorRole.PERPETRATOR
+
+
+def test_each_state_adjective_of_a_coordination_names_its_forces(news_gazetteer):
+    text = "Dozens of civilians were killed by Russian and Turkish bombing in Aleppo on Saturday."
+    (strike,) = read(news_gazetteer, text)
+    roles = cast(strike)
+    assert roles["Military Forces of Russia"] == ActorRole.PERPETRATOR
+    assert roles["Military Forces of Turkey"] == ActorRole.PERPETRATOR
+    assert roles["Civilians (Syria)"] == ActorRole.TARGET

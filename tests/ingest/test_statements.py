@@ -87,3 +87,98 @@ def test_blaming_in_the_present_is_a_statement_beside_the_attack(news_gazetteer)
     assert ("Government of the United States", ActorRole.SPEAKER) in [
         (actor.name, role) for actor, role in said.actors
     ]
+
+
+def speakers(proposal) -> list[str]:
+    return [actor.name for actor, role in proposal.actors if role == ActorRole.SPEAKER]
+
+
+def test_a_country_alone_before_said_speaks_as_its_government(news_gazetteer):
+    text = "The United States said on Friday it was alarmed by the fighting."
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert speakers(said) == ["Government of the United States"]
+    assert said.place is None
+
+
+def test_a_country_inside_a_longer_speaker_is_not_the_speaker(news_gazetteer):
+    text = "A lawmaker from Turkey said on Friday the border must stay closed."
+    found = read(news_gazetteer, text)
+    assert all("Government of Turkey" not in speakers(p) for p in found)
+
+
+def test_a_statement_about_an_event_told_before_is_bounded_by_it(news_gazetteer):
+    text = (
+        "Syrian army jets struck Hama on August 20. "
+        "The United States said it was alarmed by the strike."
+    )
+    found = read(news_gazetteer, text)
+    (said,) = [p for p in found if p.type_slug == "public-statement"]
+    # Said after the strike it answers, by the day of the report; not on the day alone.
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 8, 20), SUN_4_SEP_2016)
+
+
+def test_a_statement_naming_only_talks_is_the_day_of_the_report(news_gazetteer):
+    text = "Syrian army jets struck Hama on August 20. Kerry said a ceasefire must come."
+    found = read(news_gazetteer, text)
+    (said,) = [p for p in found if p.type_slug == "public-statement"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (SUN_4_SEP_2016, SUN_4_SEP_2016)
+
+
+def test_he_said_goes_on_with_the_occasion_its_speaker_was_quoted_on(news_gazetteer):
+    text = (
+        "Syrian army jets struck Hama on Thursday. "
+        "Kerry told reporters in Washington the strike was a grave mistake. "
+        "“We will answer the strike,” he said."
+    )
+    found = read(news_gazetteer, text)
+    days = {(p.fuzzy.earliest, p.fuzzy.latest) for p in found if p.type_slug != "air-drone-strike"}
+    assert days == {(SUN_4_SEP_2016, SUN_4_SEP_2016)}
+
+
+def test_a_name_closing_the_sentence_with_said_is_its_speaker_without_a_comma(news_gazetteer):
+    text = "Syrian army jets struck Hama on Thursday the United States said on Saturday."
+    found = by_type(read(news_gazetteer, text))
+    said = found["public-statement"]
+    assert speakers(said) == ["Government of the United States"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 3), date(2016, 9, 3))
+    assert found["air-drone-strike"].place.name == "Hama"
+
+
+def test_what_an_announcement_reports_is_not_where_it_was_made(news_gazetteer):
+    text = "The Syrian army announced on Saturday that it had retaken villages near Hama."
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert said.place is None
+
+
+def test_where_a_statement_was_made_follows_its_verb_phrase_by_phrase(news_gazetteer):
+    text = (
+        "Kerry told reporters at a news conference in the Syrian city of Damascus on Saturday "
+        "that he was hopeful."
+    )
+    (said,) = read(news_gazetteer, text)
+    assert said.place.name == "Damascus"
+
+
+def test_a_general_staff_speaks_for_itself(news_gazetteer):
+    text = (
+        "The Turkish General Staff said on Saturday that its artillery shelled IS positions "
+        "near Aleppo."
+    )
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert speakers(said) == ["Turkish General Staff"]
+    assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 3), date(2016, 9, 3))
+
+
+def test_talks_about_a_strike_are_talks_not_a_strike(news_gazetteer):
+    text = "Kerry discussed the air strikes with the Turkish foreign minister on Saturday."
+    found = by_type(read(news_gazetteer, text))
+    assert set(found) == {"negotiations"}
+    assert found["negotiations"].place is None
+
+
+def test_a_person_denying_is_the_speaker_and_his_titles_body_takes_part(news_gazetteer):
+    text = "Russian Defence Ministry spokesman Igor Konashenkov denied the reports on Saturday."
+    said = by_type(read(news_gazetteer, text))["public-statement"]
+    assert speakers(said) == ["Igor Konashenkov"]
+    roles = {actor.name: role for actor, role in said.actors}
+    assert roles["Government of Russia"] == ActorRole.PARTICIPANT
