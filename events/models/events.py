@@ -186,10 +186,17 @@ class Event(VersionedModel):
             # instead of the table: a GROUP BY place, type or month over a covering index is
             # about ten times faster than over the rows (200,000 events on SQLite: by place
             # 580 → 76 ms, by type 840 → 49 ms, by month 850 → 170 ms).
+            # The bounds last, so that a summary of a period reads the index alone too: without
+            # them, each event of the period was a lookup in the table (by type at a million
+            # events with end=: 4.2 s on SQLite, against 0.3 s for the whole set).
             models.Index(
-                fields=["status", "location", *TALLIED], name="events_event_tally_place_idx"
+                fields=["status", "location", *TALLIED, "date_earliest", "date_latest"],
+                name="events_event_tally_place_idx",
             ),
-            models.Index(fields=["status", "type", *TALLIED], name="events_event_tally_type_idx"),
+            models.Index(
+                fields=["status", "type", *TALLIED, "date_earliest", "date_latest"],
+                name="events_event_tally_type_idx",
+            ),
             models.Index(
                 fields=["status", "date_earliest", "date_latest", *TALLIED],
                 name="events_event_tally_month_idx",
