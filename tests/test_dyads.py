@@ -12,6 +12,7 @@ from django.db import connection
 
 from events import dyads, triggers
 from events.models import SIDES, Event, EventActor, EventDyad
+from tests.connections import psycopg_args
 from tests.factories import ActorFactory, EventActorFactory, EventFactory
 from tests.test_published_counts import World
 
@@ -183,13 +184,7 @@ def test_two_writers_linking_opposing_actors_to_one_event_at_once_make_a_pair():
     import psycopg
 
     event, one, other = EventFactory(), ActorFactory(), ActorFactory()
-    settings = connection.settings_dict
-    dsn = {
-        "dbname": settings["NAME"],
-        "user": settings["USER"],
-        "host": settings["HOST"],
-        "port": settings["PORT"] or 5432,
-    }
+    dsn = psycopg_args()
     insert = (
         "INSERT INTO events_eventactor (event_id, actor_id, role, kind) VALUES (%s, %s, %s, '')"
     )

@@ -20,6 +20,7 @@ from events.models import (
     Location,
     PublishedCount,
 )
+from tests.connections import psycopg_args
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -303,13 +304,7 @@ def test_a_link_added_while_its_event_is_being_published_is_counted():
 
     event = EventFactory(status="draft")
     actor = ActorFactory()
-    settings = connection.settings_dict
-    dsn = {
-        "dbname": settings["NAME"],
-        "user": settings["USER"],
-        "host": settings["HOST"],
-        "port": settings["PORT"] or 5432,
-    }
+    dsn = psycopg_args()
     with psycopg.connect(**dsn) as publisher, psycopg.connect(**dsn) as linker:
         publisher.execute("UPDATE events_event SET status = 'published' WHERE id = %s", [event.pk])
 
