@@ -148,7 +148,11 @@ def _named(grouped: QuerySet, *, key: str, model, columns: tuple[str, ...]) -> l
     columns of the `model` row the key names (null for a null key). The join comes after the
     grouping: one primary-key lookup per group, where joining before it cost one per event
     (half the time of a summary)."""
-    sql, params = grouped.query.sql_with_params()
+    return _named_sql(*grouped.query.sql_with_params(), key=key, model=model, columns=columns)
+
+
+def _named_sql(sql: str, params, *, key: str, model, columns: tuple[str, ...]) -> list[tuple]:
+    """_named for a grouped statement given as SQL (its tally columns named as TALLY)."""
     quote = reader().ops.quote_name
     selected = ", ".join(
         [*(f"g.{quote(name)}" for name in TALLY), *(f"x.{quote(name)}" for name in columns)]
@@ -160,28 +164,36 @@ def _named(grouped: QuerySet, *, key: str, model, columns: tuple[str, ...]) -> l
     )
 
 
-# --- One grouping each ------------------------------------------------------------------------
-
-
 def _by_actor(events: QuerySet) -> tuple[list[dict], Tally]:
-    """One GROUP BY over the links of the events; one of the events, with a link or without,
-    for the total (an event counts once per actor, so the groups add up to more) and the
-    events without an actor.
+    """One GROUP BY over the distinct (actor, event) pairs of the events; one of the events,
+    with a link or without, for the total (an event counts once per actor, so the groups add
+    up to more) and the events without an actor.
 
-    An actor linked to an event in two roles counts the event once: a link is kept only when
-    no link of the same actor to the same event has a smaller id (one probe of
-    events_eventactor_unique_role per link)."""
-    twin = EventActor.objects.filter(
-        event_id=OuterRef("event_id"), actor_id=OuterRef("actor_id"), id__lt=OuterRef("id")
+    An actor linked to an event in two roles counts the event once: the pairs are made
+    distinct before they are summed. The events and their fatalities come from the covering
+    index of the period (events_event_tally_month_idx) and each event's actors from the
+    links' unique index, neither table read. At a million events, a year's summary (about
+    300,000 links): 360 → 290 ms on SQLite and 860 → 590 ms on PostgreSQL against each link
+    reading its event's row and probing for a twin link; with a cold page cache, 9.6 s → 0.3 s
+    of SQL on SQLite."""
+    estimates = [f"fatalities_{name}" for name in ESTIMATES]
+    sql, params = events.order_by().values("id", *estimates).query.sql_with_params()
+    quote = reader().ops.quote_name
+    links = quote(EventActor._meta.db_table)
+    carried = ", ".join(f"e.{quote(name)}" for name in estimates)
+    pairs = (
+        f"SELECT DISTINCT l.{quote('actor_id')}, e.{quote('id')}, {carried} "
+        f"FROM ({sql}) e JOIN {links} l ON l.{quote('event_id')} = e.{quote('id')}"
     )
-    links = (
-        EventActor.objects.filter(event_id__in=events.values("id"))
-        .filter(~Exists(twin))
-        .order_by()
-        .values("actor_id")
-        .annotate(**_sums("event__"))
+    best, low, high = (f"p.{quote(name)}" for name in estimates)
+    grouped = (
+        f"SELECT p.{quote('actor_id')}, COUNT(*) AS {quote('n')}, "
+        f"SUM({best}) AS {quote('best')}, SUM({low}) AS {quote('low')}, "
+        f"SUM({high}) AS {quote('high')}, "
+        f"COUNT(*) FILTER (WHERE {best} IS NULL AND {low} IS NULL) AS {quote('unknown')} "
+        f"FROM ({pairs}) p GROUP BY p.{quote('actor_id')}"
     )
-    rows = _named(links, key="actor_id", model=Actor, columns=("slug", "name"))
+    rows = _named_sql(grouped, params, key="actor_id", model=Actor, columns=("slug", "name"))
     groups = [_group(slug, name, row) for *row, slug, name in rows]
     # The events with and without a link, grouped: the link probe runs once per event (as a
     # filter of each aggregate, it ran once per aggregate).
