@@ -71,3 +71,24 @@ def test_a_reference_list_costs_the_same_queries_for_any_page_size(seeded, api):
 def test_an_unknown_slug_is_a_404(api, db):
     assert api.get("/api/v1/actors/nobody/").status_code == 404
     assert api.get("/api/v1/locations/atlantis/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path, key, filter_name",
+    [
+        ("actors", "slug", "actor"),
+        ("locations", "slug", "location"),
+        ("event-types", "slug", "type"),
+        ("articles", "id", "article"),
+    ],
+)
+def test_every_row_of_a_list_links_its_own_detail_and_chronology(
+    seeded, api, path, key, filter_name
+):
+    """Each row's URLs are built from one reversal per page: each must still be that row's."""
+    rows = walk(api, f"/api/v1/{path}/?page_size=1")
+    assert len(rows) > 1  # Several pages, so that no URL comes from another request's rows.
+    for row in rows:
+        assert row["url"] == f"http://testserver/api/v1/{path}/{row[key]}/"
+        assert api.get(row["url"]).json()[key] == row[key]
+        assert row["chronology"] == f"http://testserver/api/v1/timeline/?{filter_name}={row[key]}"
