@@ -100,9 +100,9 @@ SQLITE_INSTALL = [
 SQLITE_UNINSTALL = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
 
 # PostgreSQL: per statement over the transition tables, so a multi-row insert rebuilds each
-# event once. The statement's events are locked first (in id order, as the published counts'
-# triggers lock them, so the two cannot deadlock): two writers linking actors to one event
-# then run one after the other, and the second's rebuild (a new snapshot under READ
+# event once. Each event is locked before its rebuild, in id order (the order the published
+# counts' triggers lock them in, so the two cannot deadlock): two writers linking actors to
+# one event then run one after the other, and the second's rebuild (a new snapshot under READ
 # COMMITTED) sees the first's link. Without the lock, each would pair only its own link; under
 # REPEATABLE READ or SERIALIZABLE the second would keep its old snapshot after the wait, so the
 # project's connections stay at PostgreSQL's default, READ COMMITTED.
@@ -125,12 +125,17 @@ _PG_LINK_OPS = (
 
 
 def _pg_link_function(op: str, events: str) -> str:
+    # One event at a time, by its id: the planner has no statistics on a transition table, and
+    # within a transaction that loaded a table it may still hold it empty; joined with the
+    # statement's events as a set, the pairs' query then hashed every link of the table, each
+    # statement costing more as a bulk load went on. An id is an index probe whatever it holds.
     return (
-        f"CREATE FUNCTION events_dyads_link_{op}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"PERFORM 1 FROM events_event WHERE id IN ({events}) ORDER BY id FOR NO KEY UPDATE; "
-        f"DELETE FROM {TABLE} WHERE event_id IN ({events}); "
-        f"{_pairs(f'a.event_id IN ({events})')}; "
-        "RETURN NULL; END $$"
+        f"CREATE FUNCTION events_dyads_link_{op}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "DECLARE event bigint; BEGIN "
+        f"FOR event IN SELECT DISTINCT x.event_id FROM ({events}) x ORDER BY 1 LOOP "
+        "PERFORM 1 FROM events_event WHERE id = event FOR NO KEY UPDATE; "
+        f"{_rebuild('event')} "
+        "END LOOP; RETURN NULL; END $$"
     )
 
 
