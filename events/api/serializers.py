@@ -3,6 +3,7 @@
 from urllib.parse import quote, urlencode
 
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -231,8 +232,8 @@ class IdentityUrlField(serializers.HyperlinkedIdentityField):
 
     # Digits, so that it matches a numeric lookup's pattern as well as a slug's.
     STAND_IN = "90807060504030201090"
-    # What django.urls.reverse leaves unquoted in a path.
-    SAFE = "!$&'()*+,;=/~:@"
+    # What django.urls.reverse leaves unquoted in a path (its own safe set).
+    SAFE = RFC3986_SUBDELIMS + "/~:@"
 
     def get_url(self, obj, view_name, request, format):
         value = getattr(obj, self.lookup_field, None)
