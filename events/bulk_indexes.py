@@ -1,14 +1,14 @@
 """The event tables' secondary indexes set aside for a bulk load and built once at its end."""
 
 # An import writes each event into the twelve indexes of events_event, the seven of its history
-# table, the two of its actor links and those of its stub article, citation and record, each at
-# a random place; building an index once from the
-# finished table costs about a third of that (measured with sqlite3 on 100,000 events and
-# 300,000 links: 9.1 CPU s with the indexes kept, 3.3 + 1.6 to build them after). Only
-# non-unique indexes go: unique ones keep refusing duplicates, and those on event_id serve the
-# import's own deletes (an updated event's links) and the rebuild of the trigger-kept features.
-# Readers meanwhile get the same answers, more slowly. Should the process die first, the next
-# import or migrate builds what is missing (restore).
+# table, the chronology index of its actor links and those of its stub article, citation and
+# record, each at a random place; building an index once from the finished table costs about a
+# third of that (measured with sqlite3 on 100,000 events and 300,000 links: 9.1 CPU s with the
+# indexes kept, 3.3 + 1.6 to build them after). Only non-unique indexes go: unique ones keep
+# refusing duplicates, and those on event_id (for the links, their unique index, which leads
+# with it) serve the import's own deletes (an updated event's links) and the rebuild of the
+# trigger-kept features. Readers meanwhile get the same answers, more slowly. Should the process
+# die first, the next import or migrate builds what is missing (restore).
 
 from django.db import connections
 
