@@ -16,6 +16,8 @@ from events.interchange.mapping import (
     RowError,
     SourceSpec,
     TypeSpec,
+    admin_chain,
+    as_deepest_unit,
     clip,
     fold,
     parse_code,
@@ -318,23 +320,12 @@ def _places(
     longitude: float | None,
     where_prec: int | None,
 ) -> tuple[list[PlaceSpec], PlaceSpec | None]:
-    admin = []
-    if country:
-        iso = iso3 or geography.country(country).alpha_3
-        admin.append(PlaceSpec(country, "country", geo_precision=6, iso_code=iso))
-    for unit, kind, precision in (
-        (admin1, "governorate", 4),
-        (admin2, "district", 3),
-        (admin3, "subdistrict", 3),
-    ):
-        if unit:
-            admin.append(PlaceSpec(unit, kind, geo_precision=precision))
+    units = ((admin1, "governorate", 4), (admin2, "district", 3), (admin3, "subdistrict", 3))
+    admin = admin_chain(country, units, iso3=iso3)
     if not name:
         return admin, None
-    if admin and admin[-1].name == name:
-        unit = admin[-1]
-        located = PlaceSpec(unit.name, unit.kind, latitude, longitude, where_prec, unit.iso_code)
-        return [*admin[:-1], located], None
+    if (unit := as_deepest_unit(admin, name, latitude, longitude, where_prec)) is not None:
+        return unit, None
     kind = "region" if where_prec and where_prec >= 3 else "city"
     return admin, PlaceSpec(name, kind, latitude, longitude, where_prec or None)
 

@@ -2,6 +2,7 @@
 
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
@@ -9,6 +10,7 @@ from functools import cached_property, lru_cache
 from django.core.signals import setting_changed
 
 from events import validators
+from events.interchange import geography
 from events.text import fingerprint
 from events.text import fold as _fold
 
@@ -261,6 +263,36 @@ def headline(label: str, where: str, sides: list[tuple[str, str]]) -> str:
 
 
 SIDE_ROLES = ("side_a", "side_b", "perpetrator", "target")
+
+
+def admin_chain(
+    country: str, units: Iterable[tuple[str, str, int]], *, iso3: str = ""
+) -> list[PlaceSpec]:
+    """A row's country and admin units, top down, as the row names them: (name, kind,
+    geo_precision) for each unit, those the row leaves empty skipped. The country's ISO code is
+    the row's own (iso3) or the one its name has."""
+    admin = []
+    if country:
+        iso = iso3 or geography.country(country).alpha_3
+        admin.append(PlaceSpec(country, "country", geo_precision=6, iso_code=iso))
+    admin += [PlaceSpec(name, kind, geo_precision=level) for name, kind, level in units if name]
+    return admin
+
+
+def as_deepest_unit(
+    admin: list[PlaceSpec],
+    name: str,
+    latitude: float | None,
+    longitude: float | None,
+    where_prec: int | None,
+) -> list[PlaceSpec] | None:
+    """When the row's place is named exactly as its deepest admin unit, it is that unit, not a
+    place beneath it: the chain with that unit at the row's coordinates. Otherwise None."""
+    if not admin or admin[-1].name != name:
+        return None
+    unit = admin[-1]
+    located = PlaceSpec(unit.name, unit.kind, latitude, longitude, where_prec, unit.iso_code)
+    return [*admin[:-1], located]
 
 
 def unplaced(latitude: float | None, admin: list[PlaceSpec], place: PlaceSpec | None) -> list[str]:

@@ -16,6 +16,8 @@ from events.interchange.mapping import (
     RowError,
     SourceSpec,
     TypeSpec,
+    admin_chain,
+    as_deepest_unit,
     clip,
     fold,
     in_date_window,
@@ -285,20 +287,11 @@ def _places(
     longitude: float | None,
     where_prec: int | None,
 ) -> tuple[list[PlaceSpec], PlaceSpec | None]:
-    admin = []
-    if country:
-        iso = geography.country(country).alpha_3
-        admin.append(PlaceSpec(country, "country", geo_precision=6, iso_code=iso))
-    if adm_1:
-        admin.append(PlaceSpec(adm_1, "governorate", geo_precision=4))
-    if adm_2:
-        admin.append(PlaceSpec(adm_2, "district", geo_precision=3))
+    admin = admin_chain(country, ((adm_1, "governorate", 4), (adm_2, "district", 3)))
     if not name:
         return admin, None
-    if admin and admin[-1].name == name:
-        unit = admin[-1]
-        located = PlaceSpec(unit.name, unit.kind, latitude, longitude, where_prec, unit.iso_code)
-        return [*admin[:-1], located], None
+    if (unit := as_deepest_unit(admin, name, latitude, longitude, where_prec)) is not None:
+        return unit, None
     kind = PLACE_KINDS.get(fold(name).rsplit(" ", 1)[-1])
     if where_prec == 7:
         kind = "water"
