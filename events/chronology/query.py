@@ -56,6 +56,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
@@ -425,6 +426,13 @@ REPEATABLE = frozenset(
 )
 # Each parameter's field, built once with the filters: parse() only calls their clean().
 _FIELDS = {name: declared.field for name, declared in FILTERS.items()}
+# What each field cleans an absent parameter to. A request names a few of the two dozen
+# parameters: parse() cleans those it gives and takes these for the rest, which their clean()
+# would return for nothing (no field reads the database or fails for an absent value).
+_ABSENT = {
+    name: field.clean(field.widget.value_from_datadict(QueryDict(), {}, name))
+    for name, field in _FIELDS.items()
+}
 
 
 # --- The query ------------------------------------------------------------------------------
@@ -485,6 +493,9 @@ def parse(params: Mapping) -> ChronologyQuery:
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for name, field in _FIELDS.items():
+        if name not in params:
+            cleaned[name] = _ABSENT[name]  # Read, never changed (_query_of copies).
+            continue
         try:
             cleaned[name] = field.clean(field.widget.value_from_datadict(params, {}, name))
         except ValidationError as exc:
