@@ -8,7 +8,7 @@ whatever the depth: no OFFSET and no COUNT, so page 10,000 costs what page 1 cos
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,6 +17,7 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Value
 
+from events.chronology import templates
 from events.chronology.entries import event_rows, reader, row_key, rows_by_id
 from events.models import Event
 from events.querysets import CHRONOLOGICAL
@@ -221,6 +222,17 @@ EVENTS = Keyset(Event, CHRONOLOGICAL, key_of=row_key)
 
 
 @dataclass(frozen=True)
+class WalkTemplate:
+    """What an actor walk's statement is a function of (events.chronology.templates): its
+    shape, the values put in place (the period's days: start, end, floor) and how the walk's
+    events and links are built for any such values."""
+
+    shape: Hashable
+    values: Mapping[str, date]
+    build: Callable[[Mapping[str, date]], tuple[models.QuerySet, models.QuerySet]]
+
+
+@dataclass(frozen=True)
 class LinkWalk:
     """An actor or dyad filter to page through by walking index ranges in date order.
 
@@ -228,15 +240,19 @@ class LinkWalk:
     role and period filters, of any subject; arms: the field values of each range walked
     ({"actor_id": 7} for an actor's links; {"actor_id": 7, "opponent_id": 9} for a dyad's
     pairs), each one range of an index in date order. The events queryset paged alongside
-    holds every other filter, but not this one.
+    holds every other filter, but not this one. template: the walk's statement compiled once
+    per shape, when its values are all days and ids (see WalkTemplate), or None.
     """
 
     links: models.QuerySet
     arms: tuple[dict[str, int], ...]
+    template: WalkTemplate | None = None
 
     @classmethod
-    def of_actors(cls, links: models.QuerySet, actor_ids) -> "LinkWalk":
-        return cls(links, tuple({"actor_id": actor} for actor in sorted(actor_ids)))
+    def of_actors(
+        cls, links: models.QuerySet, actor_ids, template: WalkTemplate | None = None
+    ) -> "LinkWalk":
+        return cls(links, tuple({"actor_id": actor} for actor in sorted(actor_ids)), template)
 
     @classmethod
     def of_dyad(cls, pairs: models.QuerySet, first_ids, second_ids) -> "LinkWalk":
@@ -380,20 +396,12 @@ def _linked_keys(
     share was cut short by duplicates (two links to one event), the walk goes on from the last
     key every share vouches for.
     """
-    link_keys = Keyset(walk.links.model, LINK_ORDER)
-    passing = Exists(events.order_by().filter(pk=OuterRef("event_id")))
     found: list[tuple] = []
     seen: set[int] = set()
     while True:
-
-        def arm(values: dict[str, int], since=key) -> models.QuerySet:
-            links = walk.links.filter(passing, **values)
-            if since is not None:
-                links = links.filter(link_keys.beyond(since, backwards=backwards))
-            ordered = links.order_by(*link_keys.ordering(backwards=backwards))
-            return ordered.values_list(*LINK_ORDER)[: size + 1]
-
-        shares = _union_all(_compiled_per_arm(arm, walk.arms))
+        shares = _union_all(
+            _compiled_walk(events, walk, size=size, key=key, backwards=backwards)
+        )
         # Rows past the end of a full share may be missing from it: trust up to that end.
         ends = [share[-1] for share in shares if len(share) > size]
         bound = (max if backwards else min)(ends) if ends else None
@@ -407,6 +415,57 @@ def _linked_keys(
         if len(found) > size or bound is None:
             return found[: size + 1]
         key = bound
+
+
+def _arm(
+    events: models.QuerySet,
+    links: models.QuerySet,
+    values: Mapping[str, int],
+    *,
+    size: int,
+    since,
+    backwards: bool,
+) -> models.QuerySet:
+    """One arm of a walk: up to size+1 keys of its range of links from since, in paging order,
+    of events passing every other filter."""
+    link_keys = Keyset(links.model, LINK_ORDER)
+    passing = Exists(events.order_by().filter(pk=OuterRef("event_id")))
+    links = links.filter(passing, **values)
+    if since is not None:
+        links = links.filter(link_keys.beyond(since, backwards=backwards))
+    ordered = links.order_by(*link_keys.ordering(backwards=backwards))
+    return ordered.values_list(*LINK_ORDER)[: size + 1]
+
+
+def _compiled_walk(
+    events: models.QuerySet, walk: LinkWalk, *, size: int, key, backwards: bool
+) -> list[tuple[str, tuple] | None]:
+    """(sql, params) of each arm of the walk from key: from the walk's template, filled with
+    the period, the key and the arm's ids, when it has one; else compiled for this request."""
+    if walk.template is None or not walk.arms:
+        return _compiled_per_arm(
+            lambda values: _arm(
+                events, walk.links, values, size=size, since=key, backwards=backwards
+            ),
+            walk.arms,
+        )
+    template, names = walk.template, tuple(walk.arms[0])
+    at = {f"key_{number}": part for number, part in enumerate(key or ())}
+
+    def build(values: Mapping[str, Any]) -> models.QuerySet:
+        walked, links = template.build(values)
+        since = tuple(values[name] for name in at) if key is not None else None
+        arm = {name: values[name] for name in names}
+        return _arm(walked, links, arm, size=size, since=since, backwards=backwards)
+
+    shape = (template.shape, names, key is None, backwards, size)
+    compiled: list[tuple[str, tuple] | None] = []
+    for arm in walk.arms:
+        try:
+            compiled.append(templates.compiled(shape, build, {**template.values, **at, **arm}))
+        except EmptyResultSet:
+            compiled.append(None)
+    return compiled
 
 
 # Stand for an arm's values while one arm of the walk is compiled for all (_compiled_per_arm).
