@@ -1,4 +1,4 @@
-"""Where page cases' time goes, in-process: CPU per request, its SQL, a CPU profile, or two checkouts."""
+"""Where page cases' time goes, in-process: CPU per request, SQL, a profile; or two checkouts."""
 
 # Reproduce (from the project root; the data as bench/scale.py makes it):
 #   .venv/bin/python bench/profile_page.py --events 200000 --database sqlite --case "one actor"
@@ -66,7 +66,7 @@ def profile(args, cases) -> None:
         cpu = (time.process_time() - began) * 1000 / args.requests
         spent = [0.0]
 
-        def timed(execute, sql, params, many, context):
+        def timed(execute, sql, params, many, context, spent=spent):
             started = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
@@ -151,7 +151,9 @@ def compare(args, cases) -> None:
     times: dict[tuple[str, str], list[float]] = {}
     try:
         for case in cases:
-            mine, other = (w.time(case.path, warmup=args.warmup, requests=0) for w in (ours, theirs))
+            mine, other = (
+                side.time(case.path, warmup=args.warmup, requests=0) for side in (ours, theirs)
+            )
             same = all(mine[part] == other[part] for part in ("status", "etag", "body"))
             print(f"{case.name}: {'same response' if same else 'RESPONSES DIFFER'}", flush=True)
             if not same:

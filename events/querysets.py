@@ -142,6 +142,17 @@ class Likely(Func):
         return f"likely({sql})", params
 
 
+def match_keys(text: str) -> dict[str, str | int]:
+    """What a name is looked up by (NamedQuerySet.matching): its slug form, its folded form
+    and, when it spells one, an id."""
+    text = text.strip()
+    keys: dict[str, str | int] = {"slug": text.lower(), "folded": fold(text)}
+    pk = as_id(text)
+    if pk is not None:
+        keys["pk"] = pk
+    return keys
+
+
 class NamedQuerySet(models.QuerySet):
     """Lookups by name for models with a slug, a folded name and aliases (actors and places)."""
 
@@ -150,10 +161,11 @@ class NamedQuerySet(models.QuerySet):
 
         Actor aliases are unique, so an actor resolves to one row; places can share a name.
         """
-        text = text.strip()
-        folded = fold(text)
-        condition = Q(slug=text.lower()) | Q(name_folded=folded) | Q(aliases__name_folded=folded)
-        pk = as_id(text)
+        return self.matching_keys(**match_keys(text))
+
+    def matching_keys(self, *, slug: str, folded: str, pk: int | None = None):
+        """matching() from the text's keys (match_keys): slug, folded name and id."""
+        condition = Q(slug=slug) | Q(name_folded=folded) | Q(aliases__name_folded=folded)
         if pk is not None:
             condition |= Q(pk=pk)
         return self.filter(condition).distinct()

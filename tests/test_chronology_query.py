@@ -194,4 +194,3 @@ def test_parse_agrees_with_the_filterset_form_for_given_and_absent_parameters(pa
         assert caught.value.errors == {
             name: list(messages) for name, messages in filterset.errors.items()
         }
-

@@ -17,7 +17,7 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Value
 
-from events.chronology import templates
+from events import statements
 from events.chronology.entries import event_rows, reader, row_key, rows_by_id
 from events.models import Event
 from events.querysets import CHRONOLOGICAL
@@ -223,7 +223,7 @@ EVENTS = Keyset(Event, CHRONOLOGICAL, key_of=row_key)
 
 @dataclass(frozen=True)
 class WalkTemplate:
-    """What an actor walk's statement is a function of (events.chronology.templates): its
+    """What an actor walk's statement is a function of (events.statements): its
     shape, the values put in place (the period's days: start, end, floor) and how the walk's
     events and links are built for any such values."""
 
@@ -399,9 +399,7 @@ def _linked_keys(
     found: list[tuple] = []
     seen: set[int] = set()
     while True:
-        shares = _union_all(
-            _compiled_walk(events, walk, size=size, key=key, backwards=backwards)
-        )
+        shares = _union_all(_compiled_walk(events, walk, size=size, key=key, backwards=backwards))
         # Rows past the end of a full share may be missing from it: trust up to that end.
         ends = [share[-1] for share in shares if len(share) > size]
         bound = (max if backwards else min)(ends) if ends else None
@@ -462,7 +460,7 @@ def _compiled_walk(
     compiled: list[tuple[str, tuple] | None] = []
     for arm in walk.arms:
         try:
-            compiled.append(templates.compiled(shape, build, {**template.values, **at, **arm}))
+            compiled.append(statements.compiled(shape, build, {**template.values, **at, **arm}))
         except EmptyResultSet:
             compiled.append(None)
     return compiled

@@ -4,11 +4,14 @@ import math
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Q
 
+from events import statements
 from events.dates import DateError, parse_partial_iso
 from events.models import Actor, Article, Event, EventType, Location
 from events.params import ParamError, as_id, parse_int
+from events.querysets import match_keys
 
 # --- Form fields ------------------------------------------------------------------------------
 
@@ -127,10 +130,26 @@ class ActorsField(RepeatedField):
     """Each value (slug, id, name or alias, case-insensitive) → the ids of the actors it names."""
 
     def clean_one(self, text: str) -> list[int]:
-        ids = list(Actor.objects.matching(text).order_by().values_list("id", flat=True))
+        ids = actor_ids_named(text)
         if not ids:
             raise ValidationError(f"no actor has the slug, id, name or alias {text!r}")
         return ids
+
+
+def actor_ids_named(text: str) -> list[int]:
+    """The ids of the actors a slug, id, name or alias names (Actor.objects.matching), by a
+    statement compiled once per shape (events.statements): compiling it cost as much as
+    running it."""
+    keys = match_keys(text)
+    actors = Actor.objects.all()
+
+    def build(values):
+        return actors.matching_keys(**values).order_by().values_list("id", flat=True)
+
+    sql, params = statements.compiled(("actor ids", actors.db, tuple(keys)), build, keys)
+    with connections[actors.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 class EventTypesField(RepeatedField):

@@ -13,18 +13,17 @@ is not before any page is answered from it.
 
 from collections.abc import Callable, Hashable, Mapping
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import QuerySet
 
-Values = Mapping[str, date | int]
+Values = Mapping[str, date | int | str]
 # (sql, params, where each value goes: (position, name, as text)), or None: compile each time.
 Template = tuple[str, tuple, tuple[tuple[int, str, bool], ...]] | None
 
 # Past this many shapes (a handful in practice) new ones are compiled without being kept.
 MAX_SHAPES = 1000
 _TEMPLATES: dict[Hashable, Template] = {}
-# Days of year 1 and ids far below any: values no request holds.
+# Days of year 1, ids far below any and text no one types: values no request holds.
 _FIRST_DAY = date(1, 1, 1)
 _FIRST_ID = -7_316_402_581_974_310_925
 
@@ -49,15 +48,17 @@ def compiled(
     return _filled(template, values)
 
 
-def _stand_ins(values: Values) -> dict[str, date | int]:
-    found: dict[str, date | int] = {}
+def _stand_ins(values: Values) -> dict[str, date | int | str]:
+    found: dict[str, date | int | str] = {}
     for number, (name, value) in enumerate(values.items()):
         if isinstance(value, date):
             found[name] = _FIRST_DAY + timedelta(days=3 * number + 2)
         elif isinstance(value, int) and not isinstance(value, bool):
             found[name] = _FIRST_ID - number
+        elif isinstance(value, str):
+            found[name] = f"\ufdd0stand-in {number}\ufdd1"
         else:
-            raise TypeError(f"{name}: only days and ids are put in place, not {value!r}")
+            raise TypeError(f"{name}: only days, ids and text are put in place, not {value!r}")
     return found
 
 
@@ -68,7 +69,7 @@ def _made(build: Callable[[Values], QuerySet], values: Values) -> tuple[Template
     stand_ins = _stand_ins(values)
     try:
         sql, params = build(stand_ins).query.sql_with_params()
-    except Exception:  # noqa: BLE001 - any failure: this shape is compiled each time.
+    except Exception:  # Whatever fails here, this shape is compiled each time.
         return None, found
     forms = {}
     for name, value in stand_ins.items():
