@@ -13,12 +13,15 @@
 # serves the same cases from the same database. Each checkout runs in a worker process of its
 # own; they take turns, case by case, --rounds times, so that a noisy minute on a shared
 # machine falls on both. Before timing, each case's response (status, ETag, body) must be
-# byte-identical in both. Prints the median CPU ms per request of each and their ratio.
+# byte-identical in both. Prints the median CPU ms per request of each and their ratio. Each
+# worker runs the collector as the deployed WSGI app does (conflicttracker.collector: the young
+# threshold raised, the heap frozen after each case's warm-up).
 # --case may be given several times; "filtered" stands for the actor, alliance, governorate,
 # box and text cases, "all" for every page case.
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import json
 import os
@@ -101,6 +104,10 @@ def worker(project: str) -> None:
     django.setup()
     from django.test import Client
 
+    from conflicttracker import collector
+
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(collector.DEFAULT_YOUNG_THRESHOLD, older, oldest)
     client = Client()
     print(json.dumps({"ready": project}), flush=True)
     for line in sys.stdin:
@@ -109,6 +116,7 @@ def worker(project: str) -> None:
         response = client.get(path)
         for _ in range(command["warmup"]):
             client.get(path)
+        collector.freeze()
         for _ in range(command["requests"]):
             began = time.process_time()
             client.get(path)
