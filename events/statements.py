@@ -16,16 +16,18 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
-Values = Mapping[str, date | int | str]
+Values = Mapping[str, date | int | float | str]
 # (sql, params, where each value goes: (position, name, as text)), or None: compile each time.
 Template = tuple[str, tuple, tuple[tuple[int, str, bool], ...]] | None
 
 # Past this many shapes (a handful in practice) new ones are compiled without being kept.
 MAX_SHAPES = 1000
 _TEMPLATES: dict[Hashable, Template] = {}
-# Days of year 1, ids far below any and text no one types: values no request holds.
+# Days of year 1, ids far below any, numbers past any coordinate and text no one types:
+# values no request holds.
 _FIRST_DAY = date(1, 1, 1)
 _FIRST_ID = -7_316_402_581_974_310_925
+_FIRST_NUMBER = 1_000_003.5
 
 
 def compiled(
@@ -48,17 +50,19 @@ def compiled(
     return _filled(template, values)
 
 
-def _stand_ins(values: Values) -> dict[str, date | int | str]:
-    found: dict[str, date | int | str] = {}
+def _stand_ins(values: Values) -> dict[str, date | int | float | str]:
+    found: dict[str, date | int | float | str] = {}
     for number, (name, value) in enumerate(values.items()):
         if isinstance(value, date):
             found[name] = _FIRST_DAY + timedelta(days=3 * number + 2)
         elif isinstance(value, int) and not isinstance(value, bool):
             found[name] = _FIRST_ID - number
+        elif isinstance(value, float):
+            found[name] = _FIRST_NUMBER + number  # Rising with the slots, as a box's corners.
         elif isinstance(value, str):
             found[name] = f"\ufdd0stand-in {number}\ufdd1"
         else:
-            raise TypeError(f"{name}: only days, ids and text are put in place, not {value!r}")
+            raise TypeError(f"{name}: only days, ids, numbers and text go in place, not {value!r}")
     return found
 
 
@@ -79,7 +83,7 @@ def _made(build: Callable[[Values], QuerySet], values: Values) -> tuple[Template
     slots = tuple(
         (position, *forms[param])
         for position, param in enumerate(params)
-        if isinstance(param, date | int | str) and param in forms
+        if isinstance(param, date | int | float | str) and param in forms
     )
     template: Template = (sql, tuple(params), slots)
     if {name for _, name, _ in slots} != set(values) or _filled(template, values) != found:

@@ -8,11 +8,12 @@ import pytest
 from django.http import QueryDict
 
 from events import chronology, statements
+from events.chronology.orders import ORDERS
 from events.chronology.paging import _compiled_walk
 from events.chronology.parameters import actor_ids_named
 from events.chronology.query import plan
 from events.models import Actor, ActorMembership, Event
-from tests.factories import ActorAliasFactory, ActorFactory
+from tests.factories import ActorAliasFactory, ActorFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,21 +50,18 @@ def test_a_walk_filled_from_its_template_is_what_the_orm_compiles(
     # others are filled from it.
     for text in [*params, *params]:
         found = plan(chronology.parse(QueryDict(text)), events())
-        walk = found.actors
-        assert walk.template is not None
-        compiled = _compiled_walk(found.events, walk, size=100, key=key, backwards=backwards)
-        by_orm = dataclasses.replace(walk, template=None)
-        assert compiled == _compiled_walk(
-            found.events, by_orm, size=100, key=key, backwards=backwards
-        )
+        assert found.actors is not None and found.template is not None
+        compiled = _compiled_walk(found, size=100, key=key, backwards=backwards)
+        by_orm = dataclasses.replace(found, template=None)
+        assert compiled == _compiled_walk(by_orm, size=100, key=key, backwards=backwards)
         # Filled from a kept template, not compiled again.
-        kept = [t for shape, t in statements._TEMPLATES.items() if shape[0] == walk.template.shape]
+        kept = [t for shape, t in statements._TEMPLATES.items() if shape[0] == found.template.shape]
         assert kept and None not in kept
 
 
 def test_a_walk_with_other_filters_is_compiled_for_each_request(actors):
     found = plan(chronology.parse(QueryDict("actor=army&q=siege")), Event.objects.published())
-    assert found.actors is not None and found.actors.template is None
+    assert found.actors is not None and found.template is None
 
 
 def test_a_value_that_changes_the_statement_is_never_filled_in():
@@ -92,3 +90,49 @@ def test_an_actor_name_resolves_to_the_ids_matching_gives(actors, text):
     for named in (text, str(army.pk), "coalition", text):
         expected = sorted(Actor.objects.matching(named).values_list("id", flat=True))
         assert sorted(actor_ids_named(named)) == expected
+
+
+def _statements(monkeypatch, text: str, key, backwards: bool, *, templated: bool) -> list:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import events.chronology as reading
+
+    if not templated:
+        monkeypatch.setattr(
+            reading,
+            "plan",
+            lambda query, events: dataclasses.replace(plan(query, events), template=None),
+        )
+    query = chronology.parse(QueryDict(text))
+    keyset = ORDERS[query.order].keyset
+    cursor = keyset.encode(key, backwards=backwards) if key else None
+    with CaptureQueriesContext(connection) as captured:
+        reading.page(query, events=Event.objects.published(), size=20, cursor=cursor)
+    monkeypatch.undo()
+    return [statement["sql"] for statement in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        ["", "start=2016", "end=2019-02&start=2018"],
+        ["location=aleppo&start=2016&end=2017", "location=idlib&start=2011-03&end=2011-03"],
+        ["location=aleppo&location=idlib", "location=idlib&location=aleppo&date_mode=within"],
+        ["country=SYR&start=2019", "country=SY&start=2012-01"],
+        ["bbox=36.9,35.9,37.3,36.4", "bbox=-10.5,-20,30,40.25&start=2015"],
+        ["bbox=170,-10,-170,10", "bbox=175.5,0,-179,1"],  # Across the antimeridian.
+        ["location=aleppo&order=-chronological", "location=idlib&order=-chronological&end=2020"],
+    ],
+)
+@pytest.mark.parametrize("key", [None, (DAY, DAY, 41)])
+@pytest.mark.parametrize("backwards", [False, True])
+def test_a_filtered_page_runs_the_statements_the_orm_compiles(monkeypatch, params, key, backwards):
+    # Places, countries, boxes and dates put in place: the page runs the same statements,
+    # parameters included, as when each is compiled for its request.
+    LocationFactory(slug="aleppo", path="/1/2/"), LocationFactory(slug="idlib")
+    LocationFactory(slug="syria", kind="country", iso_code="SYR")
+    for text in [*params, *params]:
+        assert _statements(monkeypatch, text, key, backwards, templated=True) == _statements(
+            monkeypatch, text, key, backwards, templated=False
+        )

@@ -18,7 +18,7 @@ from django.db import connections, models
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Value
 
 from events import statements
-from events.chronology.entries import event_rows, reader, row_key, rows_by_id
+from events.chronology.entries import event_rows, ids_rows, reader, row_key, rows_by_id
 from events.models import Event
 from events.querysets import CHRONOLOGICAL
 
@@ -222,17 +222,6 @@ EVENTS = Keyset(Event, CHRONOLOGICAL, key_of=row_key)
 
 
 @dataclass(frozen=True)
-class WalkTemplate:
-    """What an actor walk's statement is a function of (events.statements): its
-    shape, the values put in place (the period's days: start, end, floor) and how the walk's
-    events and links are built for any such values."""
-
-    shape: Hashable
-    values: Mapping[str, date]
-    build: Callable[[Mapping[str, date]], tuple[models.QuerySet, models.QuerySet]]
-
-
-@dataclass(frozen=True)
 class LinkWalk:
     """An actor or dyad filter to page through by walking index ranges in date order.
 
@@ -240,19 +229,15 @@ class LinkWalk:
     role and period filters, of any subject; arms: the field values of each range walked
     ({"actor_id": 7} for an actor's links; {"actor_id": 7, "opponent_id": 9} for a dyad's
     pairs), each one range of an index in date order. The events queryset paged alongside
-    holds every other filter, but not this one. template: the walk's statement compiled once
-    per shape, when its values are all days and ids (see WalkTemplate), or None.
+    holds every other filter, but not this one.
     """
 
     links: models.QuerySet
     arms: tuple[dict[str, int], ...]
-    template: WalkTemplate | None = None
 
     @classmethod
-    def of_actors(
-        cls, links: models.QuerySet, actor_ids, template: WalkTemplate | None = None
-    ) -> "LinkWalk":
-        return cls(links, tuple({"actor_id": actor} for actor in sorted(actor_ids)), template)
+    def of_actors(cls, links: models.QuerySet, actor_ids) -> "LinkWalk":
+        return cls(links, tuple({"actor_id": actor} for actor in sorted(actor_ids)))
 
     @classmethod
     def of_dyad(cls, pairs: models.QuerySet, first_ids, second_ids) -> "LinkWalk":
@@ -279,12 +264,56 @@ class Plan:
         probe window (_probed_rows), or None.
     Neither: keyset paging over the events (_keyset_rows).
     keyset: the order (events.chronology.orders); the actor walk only for EVENTS either way.
+    template: the plan as a function of its values, whose statements are compiled once per
+        shape (PlanTemplate), or None: compiled for each request.
     """
 
     events: models.QuerySet
     actors: LinkWalk | None = None
     scope: models.QuerySet | None = None
     keyset: Keyset = EVENTS
+    template: "PlanTemplate | None" = None
+
+
+@dataclass(frozen=True)
+class PlanTemplate:
+    """What a plan's statements are a function of (events.statements): its shape (which
+    filters, which way it reads, the audience's conditions), its values (days, ids, text and
+    numbers: the period, a place's path, a box's corners) and how the plan is built for any
+    values of that shape. Each read adds its own part of the shape and the key's values."""
+
+    shape: Hashable
+    values: Mapping[str, Any]
+    build: Callable[[Mapping[str, Any]], Plan]
+
+
+def _plain_key(key) -> bool:
+    """Whether a key's parts can be put in place (days and ids: the chronological orders)."""
+    return key is None or all(type(part) is date or (type(part) is int) for part in key)
+
+
+def _compiled(
+    plan: Plan,
+    page: Callable[[Plan, Any, Mapping[str, Any]], models.QuerySet],
+    shape: Hashable,
+    key,
+    own: Mapping[str, Any] | None = None,
+) -> tuple[str, tuple]:
+    """(sql, params) of page(plan, key, own): the statement of a read from key, with values
+    of its own (an arm's actor); from the plan's template when it has one (the request's
+    values, the key's and its own put in place), else compiled for this request."""
+    own = own or {}
+    template = plan.template
+    if template is None or not _plain_key(key):
+        return page(plan, key, own).query.sql_with_params()
+    at = {f"key_{number}": part for number, part in enumerate(key or ())}
+
+    def build(values: Mapping[str, Any]) -> models.QuerySet:
+        since = tuple(values[name] for name in at) if key is not None else None
+        return page(template.build(values), since, {name: values[name] for name in own})
+
+    full = (template.shape, shape, tuple(own), key is None)
+    return statements.compiled(full, build, {**template.values, **at, **own})
 
 
 def read_page(plan: Plan, *, size: int, cursor: str | None = None) -> Page:
@@ -317,21 +346,25 @@ def _rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[t
     if plan.actors is not None:
         # Newest first is the walk read backwards: the same key, the other way.
         backwards = backwards != keyset.descending
-        return _linked_rows(plan.events, plan.actors, size=size, key=key, backwards=backwards)
+        return _linked_rows(plan, size=size, key=key, backwards=backwards)
     if plan.scope is not None:
-        rows = _probed_rows(
-            plan.events, plan.scope, keyset, size=size, key=key, backwards=backwards, window=window
-        )
+        rows = _probed_rows(plan, size=size, key=key, backwards=backwards, window=window)
         if rows is not None:
             return rows
-    return _keyset_rows(plan.events, keyset, size=size, key=key, backwards=backwards)
+    return _keyset_rows(plan, size=size, key=key, backwards=backwards)
 
 
-def _keyset_rows(
-    events: models.QuerySet, keyset: Keyset, *, size: int, key, backwards: bool
-) -> list[tuple]:
+def _keyset_rows(plan: Plan, *, size: int, key, backwards: bool) -> list[tuple]:
+    keyset = plan.keyset
+    if not _split_at_key(plan.events, keyset, key):
+
+        def page(built: Plan, since, _) -> models.QuerySet:
+            return _from_key(built.events, keyset, since, backwards)[: size + 1].values("id")
+
+        shape = ("keyset", keyset.fields, backwards, size)
+        return _read_ids(lambda: _compiled(plan, page, shape, key), keyset, backwards)
     rows: list[tuple] = []
-    for part in _parts_from_key(events, keyset, key, backwards):
+    for part in _parts_from_key(plan.events, keyset, key, backwards):
         rows += _read(part[: size + 1 - len(rows)], keyset, backwards)
         if len(rows) > size:
             break
@@ -373,21 +406,29 @@ def _read(page: models.QuerySet, keyset: Keyset, backwards: bool) -> list[tuple]
     return event_rows(page, key=keyset.key, reverse=keyset.descending != backwards)
 
 
-def _linked_rows(
-    events: models.QuerySet, walk: LinkWalk, *, size: int, key, backwards: bool
+def _read_ids(
+    compile_ids: Callable[[], tuple[str, tuple]], keyset: Keyset, backwards: bool
 ) -> list[tuple]:
-    keys = _linked_keys(events, walk, size=size, key=key, backwards=backwards)
+    """The rows whose ids a sliced page's statement selects (compile_ids() gives it), in the
+    keyset's order (the way it is read)."""
+    try:
+        sql, params = compile_ids()
+    except EmptyResultSet:  # e.g. id__in=[]: Django knows there is nothing to read.
+        return []
+    return ids_rows(sql, params, key=keyset.key, reverse=keyset.descending != backwards)
+
+
+def _linked_rows(plan: Plan, *, size: int, key, backwards: bool) -> list[tuple]:
+    keys = _linked_keys(plan, size=size, key=key, backwards=backwards)
     ids = [event_id for _, _, event_id in keys]
     # These events passed every filter in _linked_keys' EXISTS probe: read them by id alone.
     by_id = {row_key(row)[2]: row for row in rows_by_id(ids)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _linked_keys(
-    events: models.QuerySet, walk: LinkWalk, *, size: int, key, backwards: bool
-) -> list[tuple]:
-    """Up to size+1 distinct (date_earliest, date_latest, id) keys of events in `events`
-    linked by `walk`, in paging order from key.
+def _linked_keys(plan: Plan, *, size: int, key, backwards: bool) -> list[tuple]:
+    """Up to size+1 distinct (date_earliest, date_latest, id) keys of the plan's events linked
+    by its walk, in paging order from key.
 
     Each arm's rows (an actor's links, a dyad pair's rows) are read in index order from the
     key, at most size+1 each, in one UNION ALL query; a row is kept only when its event passes
@@ -399,7 +440,7 @@ def _linked_keys(
     found: list[tuple] = []
     seen: set[int] = set()
     while True:
-        shares = _union_all(_compiled_walk(events, walk, size=size, key=key, backwards=backwards))
+        shares = _union_all(_compiled_walk(plan, size=size, key=key, backwards=backwards))
         # Rows past the end of a full share may be missing from it: trust up to that end.
         ends = [share[-1] for share in shares if len(share) > size]
         bound = (max if backwards else min)(ends) if ends else None
@@ -436,31 +477,28 @@ def _arm(
 
 
 def _compiled_walk(
-    events: models.QuerySet, walk: LinkWalk, *, size: int, key, backwards: bool
+    plan: Plan, *, size: int, key, backwards: bool
 ) -> list[tuple[str, tuple] | None]:
-    """(sql, params) of each arm of the walk from key: from the walk's template, filled with
-    the period, the key and the arm's ids, when it has one; else compiled for this request."""
-    if walk.template is None or not walk.arms:
-        return _compiled_per_arm(
-            lambda values: _arm(
-                events, walk.links, values, size=size, since=key, backwards=backwards
-            ),
-            walk.arms,
+    """(sql, params) of each arm of the plan's walk from key (None where nothing can match):
+    one arm compiled for all, each arm's ids put in place (from the plan's template when it
+    has one, else compiled for this request: _compiled_per_arm)."""
+    walk = plan.actors
+    if plan.template is None or not walk.arms or not _plain_key(key):
+
+        def arm(values: Mapping[str, int]) -> models.QuerySet:
+            return _arm(plan.events, walk.links, values, size=size, since=key, backwards=backwards)
+
+        return _compiled_per_arm(arm, walk.arms)
+
+    def page(built: Plan, since, arm: Mapping[str, int]) -> models.QuerySet:
+        return _arm(
+            built.events, built.actors.links, arm, size=size, since=since, backwards=backwards
         )
-    template, names = walk.template, tuple(walk.arms[0])
-    at = {f"key_{number}": part for number, part in enumerate(key or ())}
 
-    def build(values: Mapping[str, Any]) -> models.QuerySet:
-        walked, links = template.build(values)
-        since = tuple(values[name] for name in at) if key is not None else None
-        arm = {name: values[name] for name in names}
-        return _arm(walked, links, arm, size=size, since=since, backwards=backwards)
-
-    shape = (template.shape, names, key is None, backwards, size)
     compiled: list[tuple[str, tuple] | None] = []
-    for arm in walk.arms:
+    for values in walk.arms:
         try:
-            compiled.append(statements.compiled(shape, build, {**template.values, **at, **arm}))
+            compiled.append(_compiled(plan, page, ("walk", backwards, size), key, values))
         except EmptyResultSet:
             compiled.append(None)
     return compiled
@@ -536,18 +574,9 @@ def _as_key_part(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _probed_rows(
-    events: models.QuerySet,
-    scope: models.QuerySet,
-    keyset: Keyset,
-    *,
-    size: int,
-    key,
-    backwards: bool,
-    window: int,
-) -> list[tuple] | None:
-    """size+1 event rows from key, when they are among the next `window` events of the
-    scope in the keyset's order; else None.
+def _probed_rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[tuple] | None:
+    """size+1 event rows of the plan from key, when they are among the next `window` events of
+    its scope in the keyset's order; else None.
 
     For a filter by place, box, type or text, the database would otherwise read the whole
     matching set and sort it before returning the first row of a page. But most pages of a
@@ -555,9 +584,15 @@ def _probed_rows(
     over in order: if size+1 matching rows are among them, they are the page, since
     the window holds every event of the scope from the key on, in order.
     """
-    if _split_at_key(events, keyset, key):
+    keyset = plan.keyset
+    if _split_at_key(plan.events, keyset, key):
         return None  # Read in parts (_keyset_rows): the window would read the tie first.
-    scanned = _from_key(scope, keyset, key, backwards)
-    found = _from_key(events, keyset, key, backwards)
-    rows = _read(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1], keyset, backwards)
+
+    def page(built: Plan, since, _) -> models.QuerySet:
+        scanned = _from_key(built.scope, keyset, since, backwards)
+        found = _from_key(built.events, keyset, since, backwards)
+        return found.filter(pk__in=scanned.values("pk")[:window])[: size + 1].values("id")
+
+    shape = ("probe", keyset.fields, backwards, size, window)
+    rows = _read_ids(lambda: _compiled(plan, page, shape, key), keyset, backwards)
     return rows if len(rows) > size else None

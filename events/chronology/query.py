@@ -44,7 +44,7 @@ filtered set from the cursor on. Each reads in the query's order (events.chronol
 through that order's index.
 """
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -63,7 +63,7 @@ from drf_spectacular.utils import extend_schema_field
 from events.chronology.orders import DEFAULT as DEFAULT_ORDER
 from events.chronology.orders import HELP as ORDER_HELP
 from events.chronology.orders import ORDERS
-from events.chronology.paging import LinkWalk, Plan, WalkTemplate
+from events.chronology.paging import LinkWalk, Plan, PlanTemplate
 from events.chronology.parameters import (
     ActorsField,
     ArticlesField,
@@ -91,7 +91,7 @@ from events.models import (
     Location,
 )
 from events.params import DateTimeParamField, IntegerParamField
-from events.querysets import earliest_overlap
+from events.querysets import CHRONOLOGICAL, earliest_overlap
 
 # Past this many actors (a large alliance with its members), one walk per actor costs more
 # than reading the matching set once.
@@ -128,6 +128,16 @@ class _Narrowing(django_filters.Filter):
         return qs if value in EMPTY_VALUES else self.apply(qs, value)
 
     def apply(self, events: QuerySet, value) -> QuerySet:
+        raise NotImplementedError
+
+    def slots(self, value) -> tuple[Hashable, dict[str, Any]] | None:
+        """What apply()'s statement is a function of: the value's shape (what changes the
+        statement's text) and the values it holds as parameters, by name (days, ids, text,
+        numbers); None when it is compiled for each value (events.statements)."""
+        return None
+
+    def stand_in(self, shape: Hashable, slots: Mapping[str, Any]):
+        """A value of this shape holding these slots, for apply() (see slots())."""
         raise NotImplementedError
 
 
@@ -190,6 +200,13 @@ class LocationsFilter(_Narrowing):
             return events.in_location(places[0])
         return events.in_locations(places)
 
+    # Each place filters by its path alone: one range of the paths' index.
+    def slots(self, places):
+        return len(places), {f"path_{number}": place.path for number, place in enumerate(places)}
+
+    def stand_in(self, shape, slots):
+        return tuple(Location(path=slots[f"path_{number}"]) for number in range(shape))
+
 
 class CountryFilter(_Narrowing, django_filters.CharFilter):
     field_class = CountryField
@@ -197,12 +214,27 @@ class CountryFilter(_Narrowing, django_filters.CharFilter):
     def apply(self, events, country):
         return events.in_location(country)
 
+    def slots(self, country):
+        return (), {"path": country.path}
+
+    def stand_in(self, shape, slots):
+        return Location(path=slots["path"])
+
 
 class BBoxFilter(_Narrowing, django_filters.CharFilter):
     field_class = BBoxField
 
     def apply(self, events, box):
         return events.in_bbox(*box)
+
+    CORNERS = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+    # A box across the antimeridian is two ranges of longitude, another statement.
+    def slots(self, box):
+        return box[0] <= box[2], dict(zip(self.CORNERS, box, strict=True))
+
+    def stand_in(self, shape, slots):
+        return tuple(slots[name] for name in self.CORNERS)
 
 
 class NearFilter(_Narrowing, django_filters.CharFilter):
@@ -601,29 +633,43 @@ def filtered(query: ChronologyQuery, events: QuerySet) -> QuerySet:
     return events if links is None else events.filter(id__in=links.values("event_id"))
 
 
-def _walk_template(query: ChronologyQuery, events: QuerySet) -> WalkTemplate | None:
-    """The actor walk's statement as a function of the period's days (paging.WalkTemplate),
-    for a query of dates, actors and a role over a plain filter of the events (published, or
-    every status); None for any other filter, whose values are not put in place."""
+def _template(query: ChronologyQuery, events: QuerySet, *, walked: bool) -> PlanTemplate | None:
+    """The query's plan as a function of its values (paging.PlanTemplate): the period's days
+    and each narrowing filter's slots, for a plain filter of the events (published, or every
+    status). None when a filter holds values that are not put in place: the dyad, the actors
+    of a plan that does not walk them, or a narrowing filter without slots (the text, ...)."""
     where = _plain_where(events)
-    if where is None or query.narrowing or query.dyad:
+    if where is None or query.dyad or (query.actor_ids and not walked):
         return None
     start, end = query.period
     days = {"start": start, "end": end, "floor": query.floor}
-    values = {name: day for name, day in days.items() if day is not None}
+    values: dict[str, Any] = {name: day for name, day in days.items() if day is not None}
+    shapes = []
+    for name, value in query.narrowing:
+        found = FILTERS[name].slots(value)
+        if found is None:
+            return None
+        shape, held = found
+        shapes.append((name, shape, tuple(held)))
+        values.update({f"{name}.{slot}": part for slot, part in held.items()})
 
-    def build(given: Mapping[str, date]) -> tuple[QuerySet, QuerySet]:
+    def build(given: Mapping[str, Any]) -> Plan:
         first, last = given.get("start"), given.get("end")
+        narrowing = tuple(
+            (name, FILTERS[name].stand_in(shape, {slot: given[f"{name}.{slot}"] for slot in held}))
+            for name, shape, held in shapes
+        )
         dated = replace(
             query,
             start=FuzzyDate(first, first, Precision.DAY) if first else None,
             end=FuzzyDate(last, last, Precision.DAY) if last else None,
             floor=given.get("floor"),
+            narrowing=narrowing,
         )
-        return narrowed(dated, events), actor_links(dated, any_actor=True)
+        return _plan(dated, events)
 
-    shape = ("actor walk", events.db, where, query.within, query.role, tuple(values))
-    return WalkTemplate(shape, values, build)
+    shape = (events.db, where, query.order, query.within, query.role, walked, tuple(shapes))
+    return PlanTemplate((shape, tuple(values)), values, build)
 
 
 def _plain_where(events: QuerySet):
@@ -644,14 +690,22 @@ def _plain_where(events: QuerySet):
 
 def plan(query: ChronologyQuery, events: QuerySet) -> Plan:
     """How to read these events (the visible ones: published, or every status for editors)
-    under the query, in its order: see the table in this module's docstring."""
+    under the query, in its order: see the table in this module's docstring. Its statements
+    are compiled once per shape where its values can be put in place (_template)."""
+    found = _plan(query, events)
+    if found.keyset.names != CHRONOLOGICAL:
+        return found  # Other orders' keys are times and expressions, not days and ids.
+    walked = found.actors is not None and bool(query.actor_ids)
+    return replace(found, template=_template(query, events, walked=walked))
+
+
+def _plan(query: ChronologyQuery, events: QuerySet) -> Plan:
     order = ORDERS[query.order]
     if order.dated and query.actor_ids and len(query.actor_ids) <= MAX_WALKED_ACTORS:
         # Each arm of the walk names its one actor. The whole list beside it told PostgreSQL
         # nothing new but made it misjudge how many links an arm holds, and sort a busy
         # actor's links instead of walking their index: 75 ms instead of 1 ms at a million.
-        links = actor_links(query, any_actor=True)
-        walk = LinkWalk.of_actors(links, query.actor_ids, _walk_template(query, events))
+        walk = LinkWalk.of_actors(actor_links(query, any_actor=True), query.actor_ids)
         return Plan(narrowed(query, events), actors=walk, keyset=order.keyset)
     if order.dated and not query.actor_ids and not query.role and _walked_pairs(query):
         # A dyad of two busy actors holds tens of thousands of events: read and sorted whole,
