@@ -136,3 +136,24 @@ def test_a_filtered_page_runs_the_statements_the_orm_compiles(monkeypatch, param
         assert _statements(monkeypatch, text, key, backwards, templated=True) == _statements(
             monkeypatch, text, key, backwards, templated=False
         )
+
+
+@pytest.mark.parametrize("text", ["aleppo", "ALEPPO", "nowhere", "{pk}", "{pk}0"])
+def test_a_place_by_slug_or_id_is_the_place_the_orm_reads(text):
+    from django.db.models import Q
+
+    from events.chronology.parameters import _places_by_slug_or_id
+    from events.models import Location
+    from events.params import as_id
+
+    place = LocationFactory(slug="aleppo", latitude=36.2, longitude=37.15)
+    LocationFactory(slug="idlib")
+    for _ in range(2):  # The first makes the shape's template; the second is filled from it.
+        named = text.format(pk=place.pk)
+        exact = Q(slug=named.lower()) | Q(pk=as_id(named))
+        expected = list(Location.objects.filter(exact)[:2])
+        found = _places_by_slug_or_id(named)
+        assert found == expected
+        assert [vars(p) | {"_state": None} for p in found] == [
+            vars(p) | {"_state": None} for p in expected
+        ]

@@ -185,14 +185,29 @@ class PrecisionsField(RepeatedField):
 
 def place_named(text: str) -> Location:
     """The place a slug or id names (a name or alias too when it names one place only)."""
-    exact = Q(slug=text.lower()) | Q(pk=as_id(text))
-    found = list(Location.objects.filter(exact)[:2]) or list(Location.objects.matching(text)[:2])
+    found = _places_by_slug_or_id(text) or list(Location.objects.matching(text)[:2])
     if not found:
         raise ValidationError(f"no place has the slug, id, name or alias {text!r}")
     if len(found) > 1:
         slugs = ", ".join(place.slug for place in found)
         raise ValidationError(f"{text!r} names more than one place ({slugs}); use a slug")
     return found[0]
+
+
+def _places_by_slug_or_id(text: str) -> list[Location]:
+    """Up to two places whose slug or id the text is, by a statement compiled once per shape
+    (events.statements): compiling it cost more than running it."""
+    keys: dict[str, str | int] = {"slug": text.lower()}
+    pk = as_id(text)
+    if pk is not None:
+        keys["pk"] = pk
+    places = Location.objects.all()
+
+    def build(values):
+        return places.filter(Q(slug=values["slug"]) | Q(pk=values.get("pk")))[:2]
+
+    sql, params = statements.compiled(("places by slug or id", places.db, tuple(keys)), build, keys)
+    return list(places.raw(sql, params))
 
 
 class LocationField(forms.CharField):
