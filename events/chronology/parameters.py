@@ -204,7 +204,10 @@ def _places_by_slug_or_id(text: str) -> list[Location]:
     places = Location.objects.all()
 
     def build(values):
-        return places.filter(Q(slug=values["slug"]) | Q(pk=values.get("pk")))[:2]
+        named = Q(slug=values["slug"])
+        if "pk" in values:  # Not "id IS NULL" otherwise: SQLite then scanned every place.
+            named |= Q(pk=values["pk"])
+        return places.filter(named)[:2]
 
     sql, params = statements.compiled(("places by slug or id", places.db, tuple(keys)), build, keys)
     return list(places.raw(sql, params))
