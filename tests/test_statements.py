@@ -1,7 +1,6 @@
 """Statements compiled once per shape: filled with a request's values, they are what the ORM
 compiles for that request, and a value that changes the statement is never filled in."""
 
-import dataclasses
 import datetime
 
 import pytest
@@ -50,9 +49,9 @@ def test_a_walk_filled_from_its_template_is_what_the_orm_compiles(
     # others are filled from it.
     for text in [*params, *params]:
         found = plan(chronology.parse(QueryDict(text)), events())
-        assert found.actors is not None and found.template is not None
+        assert found.walks and found.template is not None
         compiled = _compiled_walk(found, size=100, key=key, backwards=backwards)
-        by_orm = dataclasses.replace(found, template=None)
+        by_orm = found.built
         assert compiled == _compiled_walk(by_orm, size=100, key=key, backwards=backwards)
         # Filled from a kept template, not compiled again.
         kept = [t for shape, t in statements._TEMPLATES.items() if shape[0] == found.template.shape]
@@ -61,7 +60,7 @@ def test_a_walk_filled_from_its_template_is_what_the_orm_compiles(
 
 def test_a_walk_with_other_filters_is_compiled_for_each_request(actors):
     found = plan(chronology.parse(QueryDict("actor=army&q=siege")), Event.objects.published())
-    assert found.actors is not None and found.template is None
+    assert found.walks and found.template is None
 
 
 def test_a_value_that_changes_the_statement_is_never_filled_in():
@@ -92,6 +91,10 @@ def test_an_actor_name_resolves_to_the_ids_matching_gives(actors, text):
         assert sorted(actor_ids_named(named)) == expected
 
 
+def _untemplated(found):
+    return found.built if found.template is not None else found
+
+
 def _statements(monkeypatch, text: str, key, backwards: bool, *, templated: bool) -> list:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -102,7 +105,7 @@ def _statements(monkeypatch, text: str, key, backwards: bool, *, templated: bool
         monkeypatch.setattr(
             reading,
             "plan",
-            lambda query, events: dataclasses.replace(plan(query, events), template=None),
+            lambda query, events: _untemplated(plan(query, events)),
         )
     query = chronology.parse(QueryDict(text))
     keyset = ORDERS[query.order].keyset
@@ -157,3 +160,18 @@ def test_a_place_by_slug_or_id_is_the_place_the_orm_reads(text):
         assert [vars(p) | {"_state": None} for p in found] == [
             vars(p) | {"_state": None} for p in expected
         ]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "start=2016", "location=aleppo&start=2016", "bbox=1,2,3,4", "actor=army&end=2019"]
+)
+def test_a_page_filled_from_its_templates_builds_no_queryset(actors, text):
+    from events.chronology.paging import read_page
+
+    LocationFactory(slug="aleppo")
+    query = chronology.parse(QueryDict(text))
+    for _ in range(2):
+        found = plan(query, Event.objects.published())
+        read_page(found, size=20)
+        # The templates are made from plans of their own: this one's querysets are never built.
+        assert found.template is not None and "built" not in vars(found)

@@ -7,6 +7,7 @@ whatever the depth: no OFFSET and no COUNT, so page 10,000 costs what page 1 cos
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -237,7 +238,11 @@ class LinkWalk:
 
     @classmethod
     def of_actors(cls, links: models.QuerySet, actor_ids) -> "LinkWalk":
-        return cls(links, tuple({"actor_id": actor} for actor in sorted(actor_ids)))
+        return cls(links, cls.actor_arms(actor_ids))
+
+    @staticmethod
+    def actor_arms(actor_ids) -> tuple[dict[str, int], ...]:
+        return tuple({"actor_id": actor} for actor in sorted(actor_ids))
 
     @classmethod
     def of_dyad(cls, pairs: models.QuerySet, first_ids, second_ids) -> "LinkWalk":
@@ -264,15 +269,31 @@ class Plan:
         probe window (_probed_rows), or None.
     Neither: keyset paging over the events (_keyset_rows).
     keyset: the order (events.chronology.orders); the actor walk only for EVENTS either way.
-    template: the plan as a function of its values, whose statements are compiled once per
-        shape (PlanTemplate), or None: compiled for each request.
+    A plan's statements are compiled for each request; a TemplatePlan's once per shape.
     """
 
     events: models.QuerySet
     actors: LinkWalk | None = None
     scope: models.QuerySet | None = None
     keyset: Keyset = EVENTS
-    template: "PlanTemplate | None" = None
+    template = None
+
+    # What the reads ask before they read (a TemplatePlan answers these without a queryset).
+    @property
+    def walks(self) -> bool:
+        return self.actors is not None
+
+    @property
+    def arms(self) -> tuple[dict[str, int], ...]:
+        return self.actors.arms
+
+    @property
+    def probes(self) -> bool:
+        return self.scope is not None
+
+    @property
+    def database(self) -> str:
+        return self.events.db
 
 
 @dataclass(frozen=True)
@@ -287,13 +308,53 @@ class PlanTemplate:
     build: Callable[[Mapping[str, Any]], Plan]
 
 
+class TemplatePlan:
+    """A plan whose statements come from its template (events.statements), filled with the
+    request's values: its querysets (events, actors, scope, as a Plan's) are built only when
+    read, which a read filled from the template does not do. Building them cost as much as
+    compiling them on a filtered page."""
+
+    def __init__(
+        self,
+        template: PlanTemplate,
+        *,
+        keyset: Keyset,
+        arms: tuple[dict[str, int], ...] | None,
+        probes: bool,
+        database: str,
+    ):
+        self.template, self.keyset, self.probes, self.database = template, keyset, probes, database
+        self.walks, self._arms = arms is not None, arms
+
+    @property
+    def arms(self) -> tuple[dict[str, int], ...]:
+        return self._arms
+
+    @functools.cached_property
+    def built(self) -> Plan:
+        """The plan for the request's values, its querysets built (and compiled as they are)."""
+        return self.template.build(self.template.values)
+
+    @property
+    def events(self) -> models.QuerySet:
+        return self.built.events
+
+    @property
+    def actors(self) -> LinkWalk | None:
+        return self.built.actors
+
+    @property
+    def scope(self) -> models.QuerySet | None:
+        return self.built.scope
+
+
 def _plain_key(key) -> bool:
     """Whether a key's parts can be put in place (days and ids: the chronological orders)."""
     return key is None or all(type(part) is date or (type(part) is int) for part in key)
 
 
 def _compiled(
-    plan: Plan,
+    plan: Plan | TemplatePlan,
     page: Callable[[Plan, Any, Mapping[str, Any]], models.QuerySet],
     shape: Hashable,
     key,
@@ -316,7 +377,7 @@ def _compiled(
     return statements.compiled(full, build, {**template.values, **at, **own})
 
 
-def read_page(plan: Plan, *, size: int, cursor: str | None = None) -> Page:
+def read_page(plan: Plan | TemplatePlan, *, size: int, cursor: str | None = None) -> Page:
     """A page of event rows and its cursors: one query whatever the size or depth (two with an
     actor walk, or when the first look comes back short)."""
     key, backwards = plan.keyset.decode(cursor) if cursor else (None, False)
@@ -324,7 +385,9 @@ def read_page(plan: Plan, *, size: int, cursor: str | None = None) -> Page:
     return _framed(rows, plan.keyset, size=size, key=key, backwards=backwards)
 
 
-def read_batches(plan: Plan, *, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator[list[tuple]]:
+def read_batches(
+    plan: Plan | TemplatePlan, *, batch_size: int = EXPORT_BATCH_SIZE
+) -> Iterator[list[tuple]]:
     """Every event row of the plan in its order, in keyset batches, so that an
     export streams without holding the set. On SQLite, given the scope, each batch first
     looks among the next WALK_WINDOW events of the period, as a page does: without that,
@@ -340,23 +403,25 @@ def read_batches(plan: Plan, *, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator
         key = plan.keyset.key(rows[-1])
 
 
-def _rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[tuple]:
+def _rows(
+    plan: Plan | TemplatePlan, *, size: int, key, backwards: bool, window: int
+) -> list[tuple]:
     """Up to size+1 event rows from key in paging order, read the way the plan says."""
     keyset = plan.keyset
-    if plan.actors is not None:
+    if plan.walks:
         # Newest first is the walk read backwards: the same key, the other way.
         backwards = backwards != keyset.descending
         return _linked_rows(plan, size=size, key=key, backwards=backwards)
-    if plan.scope is not None:
+    if plan.probes:
         rows = _probed_rows(plan, size=size, key=key, backwards=backwards, window=window)
         if rows is not None:
             return rows
     return _keyset_rows(plan, size=size, key=key, backwards=backwards)
 
 
-def _keyset_rows(plan: Plan, *, size: int, key, backwards: bool) -> list[tuple]:
+def _keyset_rows(plan: Plan | TemplatePlan, *, size: int, key, backwards: bool) -> list[tuple]:
     keyset = plan.keyset
-    if not _split_at_key(plan.events, keyset, key):
+    if not _split_at_key(plan.database, keyset, key):
 
         def page(built: Plan, since, _) -> models.QuerySet:
             return _from_key(built.events, keyset, since, backwards)[: size + 1].values("id")
@@ -371,9 +436,9 @@ def _keyset_rows(plan: Plan, *, size: int, key, backwards: bool) -> list[tuple]:
     return rows
 
 
-def _split_at_key(events: models.QuerySet, keyset: Keyset, key) -> bool:
+def _split_at_key(database: str, keyset: Keyset, key) -> bool:
     """Whether the keyset's rows from key are read in two parts (_parts_from_key)."""
-    return key is not None and keyset.row_values and connections[events.db].vendor == "sqlite"
+    return key is not None and keyset.row_values and connections[database].vendor == "sqlite"
 
 
 def _parts_from_key(
@@ -388,7 +453,7 @@ def _parts_from_key(
     is a constant and the rest a row value the index is entered at; beyond it, the first
     field's bound alone is exact. The second part is read only when the first is short.
     """
-    if not _split_at_key(events, keyset, key):
+    if not _split_at_key(events.db, keyset, key):
         return [_from_key(events, keyset, key, backwards)]
     first, rest = keyset.names[0], Keyset(keyset.model, keyset.fields[1:], row_values=True)
     events = events.alias(**keyset.expressions)
@@ -418,7 +483,7 @@ def _read_ids(
     return ids_rows(sql, params, key=keyset.key, reverse=keyset.descending != backwards)
 
 
-def _linked_rows(plan: Plan, *, size: int, key, backwards: bool) -> list[tuple]:
+def _linked_rows(plan: Plan | TemplatePlan, *, size: int, key, backwards: bool) -> list[tuple]:
     keys = _linked_keys(plan, size=size, key=key, backwards=backwards)
     ids = [event_id for _, _, event_id in keys]
     # These events passed every filter in _linked_keys' EXISTS probe: read them by id alone.
@@ -426,7 +491,7 @@ def _linked_rows(plan: Plan, *, size: int, key, backwards: bool) -> list[tuple]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _linked_keys(plan: Plan, *, size: int, key, backwards: bool) -> list[tuple]:
+def _linked_keys(plan: Plan | TemplatePlan, *, size: int, key, backwards: bool) -> list[tuple]:
     """Up to size+1 distinct (date_earliest, date_latest, id) keys of the plan's events linked
     by its walk, in paging order from key.
 
@@ -477,18 +542,19 @@ def _arm(
 
 
 def _compiled_walk(
-    plan: Plan, *, size: int, key, backwards: bool
+    plan: Plan | TemplatePlan, *, size: int, key, backwards: bool
 ) -> list[tuple[str, tuple] | None]:
     """(sql, params) of each arm of the plan's walk from key (None where nothing can match):
     one arm compiled for all, each arm's ids put in place (from the plan's template when it
     has one, else compiled for this request: _compiled_per_arm)."""
-    walk = plan.actors
-    if plan.template is None or not walk.arms or not _plain_key(key):
+    if plan.template is None or not plan.arms or not _plain_key(key):
 
         def arm(values: Mapping[str, int]) -> models.QuerySet:
-            return _arm(plan.events, walk.links, values, size=size, since=key, backwards=backwards)
+            return _arm(
+                plan.events, plan.actors.links, values, size=size, since=key, backwards=backwards
+            )
 
-        return _compiled_per_arm(arm, walk.arms)
+        return _compiled_per_arm(arm, plan.arms)
 
     def page(built: Plan, since, arm: Mapping[str, int]) -> models.QuerySet:
         return _arm(
@@ -496,7 +562,7 @@ def _compiled_walk(
         )
 
     compiled: list[tuple[str, tuple] | None] = []
-    for values in walk.arms:
+    for values in plan.arms:
         try:
             compiled.append(_compiled(plan, page, ("walk", backwards, size), key, values))
         except EmptyResultSet:
@@ -574,7 +640,9 @@ def _as_key_part(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _probed_rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[tuple] | None:
+def _probed_rows(
+    plan: Plan | TemplatePlan, *, size: int, key, backwards: bool, window: int
+) -> list[tuple] | None:
     """size+1 event rows of the plan from key, when they are among the next `window` events of
     its scope in the keyset's order; else None.
 
@@ -585,7 +653,7 @@ def _probed_rows(plan: Plan, *, size: int, key, backwards: bool, window: int) ->
     the window holds every event of the scope from the key on, in order.
     """
     keyset = plan.keyset
-    if _split_at_key(plan.events, keyset, key):
+    if _split_at_key(plan.database, keyset, key):
         return None  # Read in parts (_keyset_rows): the window would read the tie first.
 
     def page(built: Plan, since, _) -> models.QuerySet:

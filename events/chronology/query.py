@@ -63,7 +63,7 @@ from drf_spectacular.utils import extend_schema_field
 from events.chronology.orders import DEFAULT as DEFAULT_ORDER
 from events.chronology.orders import HELP as ORDER_HELP
 from events.chronology.orders import ORDERS
-from events.chronology.paging import LinkWalk, Plan, PlanTemplate
+from events.chronology.paging import LinkWalk, Plan, PlanTemplate, TemplatePlan
 from events.chronology.parameters import (
     ActorsField,
     ArticlesField,
@@ -91,7 +91,7 @@ from events.models import (
     Location,
 )
 from events.params import DateTimeParamField, IntegerParamField
-from events.querysets import CHRONOLOGICAL, earliest_overlap
+from events.querysets import earliest_overlap
 
 # Past this many actors (a large alliance with its members), one walk per actor costs more
 # than reading the matching set once.
@@ -633,13 +633,22 @@ def filtered(query: ChronologyQuery, events: QuerySet) -> QuerySet:
     return events if links is None else events.filter(id__in=links.values("event_id"))
 
 
-def _template(query: ChronologyQuery, events: QuerySet, *, walked: bool) -> PlanTemplate | None:
+def _template(
+    query: ChronologyQuery, events: QuerySet, way: tuple[str, str]
+) -> PlanTemplate | None:
     """The query's plan as a function of its values (paging.PlanTemplate): the period's days
     and each narrowing filter's slots, for a plain filter of the events (published, or every
-    status). None when a filter holds values that are not put in place: the dyad, the actors
-    of a plan that does not walk them, or a narrowing filter without slots (the text, ...)."""
+    status) in a chronological order. None when a filter holds values that are not put in
+    place: the dyad, the actors of a plan that does not walk them, or a narrowing filter
+    without slots (the text, ...)."""
     where = _plain_where(events)
-    if where is None or query.dyad or (query.actor_ids and not walked):
+    walk, _ = way
+    if (
+        where is None
+        or not ORDERS[query.order].dated
+        or query.dyad
+        or (query.actor_ids and walk != "actors")
+    ):
         return None
     start, end = query.period
     days = {"start": start, "end": end, "floor": query.floor}
@@ -666,9 +675,9 @@ def _template(query: ChronologyQuery, events: QuerySet, *, walked: bool) -> Plan
             floor=given.get("floor"),
             narrowing=narrowing,
         )
-        return _plan(dated, events)
+        return _built(dated, events, way)
 
-    shape = (events.db, where, query.order, query.within, query.role, walked, tuple(shapes))
+    shape = (events.db, where, query.order, query.within, query.role, way, tuple(shapes))
     return PlanTemplate((shape, tuple(values)), values, build)
 
 
@@ -688,37 +697,63 @@ def _plain_where(events: QuerySet):
     return found.where
 
 
-def plan(query: ChronologyQuery, events: QuerySet) -> Plan:
+def plan(query: ChronologyQuery, events: QuerySet) -> Plan | TemplatePlan:
     """How to read these events (the visible ones: published, or every status for editors)
-    under the query, in its order: see the table in this module's docstring. Its statements
-    are compiled once per shape where its values can be put in place (_template)."""
-    found = _plan(query, events)
-    if found.keyset.names != CHRONOLOGICAL:
-        return found  # Other orders' keys are times and expressions, not days and ids.
-    walked = found.actors is not None and bool(query.actor_ids)
-    return replace(found, template=_template(query, events, walked=walked))
+    under the query, in its order: see the table in this module's docstring. Where its values
+    can be put in place (_template), its statements are compiled once per shape and its
+    querysets built only if a read needs them (paging.TemplatePlan)."""
+    way = _way(query, events)
+    template = _template(query, events, way)
+    if template is None:
+        return _built(query, events, way)
+    walk, scope = way
+    arms = LinkWalk.actor_arms(query.actor_ids) if walk == "actors" else None
+    return TemplatePlan(
+        template,
+        keyset=ORDERS[query.order].keyset,
+        arms=arms,
+        probes=bool(scope),
+        database=events.db,
+    )
 
 
-def _plan(query: ChronologyQuery, events: QuerySet) -> Plan:
+def _way(query: ChronologyQuery, events: QuerySet) -> tuple[str, str]:
+    """How the plan reads (see the table above): what it walks ("actors", "dyad" or "") and
+    what its probe window looks through ("period", "all" or "")."""
     order = ORDERS[query.order]
     if order.dated and query.actor_ids and len(query.actor_ids) <= MAX_WALKED_ACTORS:
-        # Each arm of the walk names its one actor. The whole list beside it told PostgreSQL
-        # nothing new but made it misjudge how many links an arm holds, and sort a busy
-        # actor's links instead of walking their index: 75 ms instead of 1 ms at a million.
-        walk = LinkWalk.of_actors(actor_links(query, any_actor=True), query.actor_ids)
-        return Plan(narrowed(query, events), actors=walk, keyset=order.keyset)
+        return "actors", ""
     if order.dated and not query.actor_ids and not query.role and _walked_pairs(query):
-        # A dyad of two busy actors holds tens of thousands of events: read and sorted whole,
-        # its page cost 75 ms at a million events; walked in date order, a page's worth.
-        walk = LinkWalk.of_dyad(dyad_pairs(query), *query.dyad)
-        return Plan(narrowed(query, events, dyad=False), actors=walk, keyset=order.keyset)
-    found, keyset = filtered(query, events), order.keyset
+        return "dyad", ""
     if connections[events.db].vendor == "sqlite":
         # A dyad not walked is read whole and sorted: a window of the period would compute
         # the dyad's subquery once for the window and again for the rest.
         if order.dated and query.narrows and not query.dyad:
-            return Plan(found, scope=in_period(query, events), keyset=keyset)
+            return "", "period"
         # Another order's index knows nothing of dates: to it they narrow like any filter.
         if not order.dated and (query.narrows or any(query.period)):
-            return Plan(found, scope=events, keyset=keyset)
+            return "", "all"
+    return "", ""
+
+
+def _built(query: ChronologyQuery, events: QuerySet, way: tuple[str, str]) -> Plan:
+    """The plan that reads this way, its querysets built."""
+    keyset = ORDERS[query.order].keyset
+    walk, scope = way
+    if walk == "actors":
+        # Each arm of the walk names its one actor. The whole list beside it told PostgreSQL
+        # nothing new but made it misjudge how many links an arm holds, and sort a busy
+        # actor's links instead of walking their index: 75 ms instead of 1 ms at a million.
+        links = LinkWalk.of_actors(actor_links(query, any_actor=True), query.actor_ids)
+        return Plan(narrowed(query, events), actors=links, keyset=keyset)
+    if walk == "dyad":
+        # A dyad of two busy actors holds tens of thousands of events: read and sorted whole,
+        # its page cost 75 ms at a million events; walked in date order, a page's worth.
+        pairs = LinkWalk.of_dyad(dyad_pairs(query), *query.dyad)
+        return Plan(narrowed(query, events, dyad=False), actors=pairs, keyset=keyset)
+    found = filtered(query, events)
+    if scope == "period":
+        return Plan(found, scope=in_period(query, events), keyset=keyset)
+    if scope == "all":
+        return Plan(found, scope=events, keyset=keyset)
     return Plan(found, keyset=keyset)
