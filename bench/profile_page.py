@@ -13,7 +13,8 @@
 # serves the same cases from the same database. Each checkout runs in a worker process of its
 # own; they take turns, case by case, --rounds times, so that a noisy minute on a shared
 # machine falls on both. Before timing, each case's response (status, ETag, body) must be
-# byte-identical in both. Prints the median CPU ms per request of each and their ratio. Each
+# byte-identical in both. Prints the median CPU ms per request of each, and the median of the
+# rounds' ratios (each round's two medians, taken minutes apart at most) with their range. Each
 # worker runs the collector as the deployed WSGI app does (conflicttracker.collector: the young
 # threshold raised, the heap frozen after each case's warm-up).
 # --case may be given several times; "filtered" stands for the actor, alliance, governorate,
@@ -156,7 +157,7 @@ class Worker:
 def compare(args, cases) -> None:
     """The cases in this checkout and in args.against, taking turns; medians and ratios."""
     ours, theirs = Worker(HERE.parent.parent), Worker(Path(args.against).resolve())
-    times: dict[tuple[str, str], list[float]] = {}
+    times: dict[tuple[str, str], list[list[float]]] = {}
     try:
         for case in cases:
             mine, other = (
@@ -171,17 +172,29 @@ def compare(args, cases) -> None:
             for case in cases:
                 for side in order:
                     found = side.time(case.path, warmup=5, requests=args.requests)
-                    times.setdefault((case.name, str(side.project)), []).extend(found["times"])
+                    times.setdefault((case.name, str(side.project)), []).append(found["times"])
     finally:
         ours.close()
         theirs.close()
-    print(f"\nmedian CPU ms per request ({args.rounds} rounds of {args.requests}, interleaved)")
-    print(f"| case | {args.against} | this checkout | this / that |")
-    print("|---|---:|---:|---:|")
+    print(f"\nmedian CPU ms per request ({args.rounds} rounds of {args.requests}, interleaved);")
+    print("this / that: the median of the rounds' ratios of medians, and their range")
+    print(f"| case | {args.against} | this checkout | this / that | range |")
+    print("|---|---:|---:|---:|---|")
     for case in cases:
-        that = statistics.median(times[(case.name, str(theirs.project))])
-        this = statistics.median(times[(case.name, str(ours.project))])
-        print(f"| {case.name} | {that:.2f} | {this:.2f} | {this / that:.2f} |")
+        those, these = (
+            times[(case.name, str(theirs.project))],
+            times[(case.name, str(ours.project))],
+        )
+        that = statistics.median(t for found in those for t in found)
+        this = statistics.median(t for found in these for t in found)
+        ratios = [
+            statistics.median(mine) / statistics.median(other)
+            for mine, other in zip(these, those, strict=True)
+        ]
+        print(
+            f"| {case.name} | {that:.2f} | {this:.2f} | {statistics.median(ratios):.2f} "
+            f"| {min(ratios):.2f}–{max(ratios):.2f} |"
+        )
 
 
 def main() -> None:
