@@ -4,7 +4,7 @@ import math
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     BooleanField,
     Count,
@@ -142,6 +142,17 @@ class Likely(Func):
         return f"likely({sql})", params
 
 
+def match_keys(text: str) -> dict[str, str | int]:
+    """What a name is looked up by (NamedQuerySet.matching): its slug form, its folded form
+    and, when it spells one, an id."""
+    text = text.strip()
+    keys: dict[str, str | int] = {"slug": text.lower(), "folded": fold(text)}
+    pk = as_id(text)
+    if pk is not None:
+        keys["pk"] = pk
+    return keys
+
+
 class NamedQuerySet(models.QuerySet):
     """Lookups by name for models with a slug, a folded name and aliases (actors and places)."""
 
@@ -150,10 +161,11 @@ class NamedQuerySet(models.QuerySet):
 
         Actor aliases are unique, so an actor resolves to one row; places can share a name.
         """
-        text = text.strip()
-        folded = fold(text)
-        condition = Q(slug=text.lower()) | Q(name_folded=folded) | Q(aliases__name_folded=folded)
-        pk = as_id(text)
+        return self.matching_keys(**match_keys(text))
+
+    def matching_keys(self, *, slug: str, folded: str, pk: int | None = None):
+        """matching() from the text's keys (match_keys): slug, folded name and id."""
+        condition = Q(slug=slug) | Q(name_folded=folded) | Q(aliases__name_folded=folded)
         if pk is not None:
             condition |= Q(pk=pk)
         return self.filter(condition).distinct()
@@ -177,12 +189,38 @@ def earliest_overlap(start: date) -> date:
     the range scan of an overlap query: without it, "ends on or after start" reads every
     event that began before start, since no index can be entered at its end day.
     """
-    events = apps.get_model("events", "Event").objects
-    longest = events.aggregate(longest=Max("date_span_days"))["longest"] or 0
+    longest = _longest_span() or 0
     try:
         return start - timedelta(days=longest)
     except OverflowError:
         return date.min
+
+
+# The longest span's statement per database, as the ORM ran it (_longest_span).
+_LONGEST_SPAN: dict[str, tuple[str, tuple]] = {}
+
+
+def _longest_span() -> int | None:
+    """The longest span of any event: the ORM's aggregate, run as it ran it the first time
+    (captured through execute_wrapper): compiling it each time cost ten times running it."""
+    events = apps.get_model("events", "Event").objects
+    database = events.db
+    statement = _LONGEST_SPAN.get(database)
+    if statement is not None:
+        with connections[database].cursor() as cursor:
+            cursor.execute(*statement)
+            return cursor.fetchone()[0]
+    ran = []
+
+    def capture(execute, sql, params, many, context):
+        ran.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connections[database].execute_wrapper(capture):
+        longest = events.aggregate(longest=Max("date_span_days"))["longest"]
+    if len(ran) == 1:
+        _LONGEST_SPAN[database] = ran[0]
+    return longest
 
 
 class PeriodQuerySet(models.QuerySet):

@@ -148,3 +148,49 @@ def test_the_entry_is_built_from_the_one_column_spec():
     assert entry["date"]["display"] and entry["url"] == f"/{event.pk}"
     (bare,) = chronology.entries_of(Event.objects.filter(pk=event.pk))
     assert "url" not in bare
+
+
+PARAMETER_SETS = [
+    "",
+    "actor=army",
+    "actor=army&start=2016&end=2020",
+    "actor=army&actor=rebels&include_members=true&actor_role=perpetrator",
+    "actor=coalition&include_members=yes&start=2016-09-04&date_mode=within",
+    "location=aleppo&start=2018-06&end=2018-06",
+    "location=aleppo&location=idlib&location=",
+    "bbox=36.9,35.9,37.3,36.4&q=shelling",
+    "q=  siege of aleppo &order=-chronological",
+    "actor_a=army&actor_b=rebels&type=battles&precision=day&precision=month",
+    "fatalities_min=3&fatalities_max=10&fatalities_known=true&geo_precision=exact",
+    "near=36.2,37.1,50&updated_since=2026-11-21T10:00:00Z&order=-fatalities",
+    "country=SYR&outlet=reuters&end=2019",
+    # Bad values, each named: the same messages either way.
+    "actor=nobody&bbox=1,2,3&start=2019&end=2016&precision=hour&fatalities_min=x",
+    "actor_a=army&date_mode=sometimes&order=random&include_members=perhaps",
+    "location=nowhere&near=91,0,5&geo_precision=9&updated_since=yesterday&type=nothing",
+    "start=2016-13&end=2016-02-30&fatalities_max=-1&article=abc",
+]
+
+
+@pytest.mark.parametrize("params", PARAMETER_SETS)
+def test_parse_agrees_with_the_filterset_form_for_given_and_absent_parameters(params):
+    # parse() cleans only the parameters given; the FilterSet's form cleans every field. Both
+    # call the same declared fields, so the query (or every error, by name) is the same.
+    coalition, army = ActorFactory(slug="coalition"), ActorFactory(slug="army")
+    ActorMembership.objects.create(alliance=coalition, member=army)
+    ActorFactory(slug="rebels")
+    LocationFactory(slug="aleppo"), LocationFactory(slug="idlib")
+    LocationFactory(slug="syria", kind="country", iso_code="SYR")
+    ArticleFactory(outlet="Reuters")
+    from events.models import EventType
+
+    EventType.objects.get_or_create(slug="battles", defaults={"name": "Battles"})
+    filterset = ChronologyFilterSet(QueryDict(params), queryset=Event.objects.all())
+    if filterset.is_valid():
+        assert parse(params) == filterset.query
+    else:
+        with pytest.raises(chronology.QueryError) as caught:
+            parse(params)
+        assert caught.value.errors == {
+            name: list(messages) for name, messages in filterset.errors.items()
+        }

@@ -106,9 +106,10 @@ class TimelineView(ChronologyView, GenericAPIView):
         return page_cache.cached_page(self, self.page)
 
     def page(self):
-        total = self.counted(self.get_queryset())
+        events = self.get_queryset()
+        total = self.counted(events)
         rows = self.paginator.paginate_chronology(
-            self.query(), self.get_queryset(), self.request, url_for=self.url_for()
+            self.query(), events, self.request, url_for=self.url_for()
         )
         return self.paginator.get_paginated_response(only_fields(rows, self.picked), **total)
 
@@ -335,9 +336,10 @@ class EventViewSet(ChronologyView, viewsets.GenericViewSet):
         return page_cache.cached_page(self, self.page)
 
     def page(self):
-        total = self.counted(self.get_queryset())
+        events = self.get_queryset()
+        total = self.counted(events)
         rows = self.paginator.paginate_chronology(
-            self.query(), self.get_queryset(), self.request, url_for=self.url_for()
+            self.query(), events, self.request, url_for=self.url_for()
         )
         return self.paginator.get_paginated_response(self.full_events(rows), **total)
 

@@ -423,14 +423,23 @@ def event_rows(
             sql = row_sql(reader().vendor).format(ids=ids_sql)
     except EmptyResultSet:  # e.g. id__in=[]: Django knows there is nothing to read.
         return []
-    rows = _fetch(sql, params)
-    # Sorted here rather than by the database: the ids' subquery fixed which rows, and the
-    # outer select reads them in whatever order its index probes return.
     if by_key:
-        rows.sort(key=key, reverse=reverse)
-        return rows
+        return ids_rows(ids_sql, params, key=key, reverse=reverse)
+    rows = _fetch(sql, params)
     for name in reversed(ordering or ()):
         rows.sort(key=itemgetter(_INDEX[name.lstrip("-")]), reverse=name.startswith("-"))
+    return rows
+
+
+def ids_rows(
+    ids_sql: str, params, *, key: Callable[[tuple], Any], reverse: bool = False
+) -> list[tuple]:
+    """The rows of the events a sliced select of ids gives (ids_sql, params), in the order of
+    key (descending when reverse)."""
+    rows = _fetch(row_sql(reader().vendor).format(ids=ids_sql), params)
+    # Sorted here rather than by the database: the ids' subquery fixed which rows, and the
+    # outer select reads them in whatever order its index probes return.
+    rows.sort(key=key, reverse=reverse)
     return rows
 
 

@@ -7,8 +7,9 @@ whatever the depth: no OFFSET and no COUNT, so page 10,000 costs what page 1 cos
 
 import base64
 import binascii
+import functools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,7 +18,8 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Value
 
-from events.chronology.entries import event_rows, reader, row_key, rows_by_id
+from events import statements
+from events.chronology.entries import event_rows, ids_rows, reader, row_key, rows_by_id
 from events.models import Event
 from events.querysets import CHRONOLOGICAL
 
@@ -236,7 +238,11 @@ class LinkWalk:
 
     @classmethod
     def of_actors(cls, links: models.QuerySet, actor_ids) -> "LinkWalk":
-        return cls(links, tuple({"actor_id": actor} for actor in sorted(actor_ids)))
+        return cls(links, cls.actor_arms(actor_ids))
+
+    @staticmethod
+    def actor_arms(actor_ids) -> tuple[dict[str, int], ...]:
+        return tuple({"actor_id": actor} for actor in sorted(actor_ids))
 
     @classmethod
     def of_dyad(cls, pairs: models.QuerySet, first_ids, second_ids) -> "LinkWalk":
@@ -263,15 +269,115 @@ class Plan:
         probe window (_probed_rows), or None.
     Neither: keyset paging over the events (_keyset_rows).
     keyset: the order (events.chronology.orders); the actor walk only for EVENTS either way.
+    A plan's statements are compiled for each request; a TemplatePlan's once per shape.
     """
 
     events: models.QuerySet
     actors: LinkWalk | None = None
     scope: models.QuerySet | None = None
     keyset: Keyset = EVENTS
+    template = None
+
+    # What the reads ask before they read (a TemplatePlan answers these without a queryset).
+    @property
+    def walks(self) -> bool:
+        return self.actors is not None
+
+    @property
+    def arms(self) -> tuple[dict[str, int], ...]:
+        return self.actors.arms
+
+    @property
+    def probes(self) -> bool:
+        return self.scope is not None
+
+    @property
+    def database(self) -> str:
+        return self.events.db
 
 
-def read_page(plan: Plan, *, size: int, cursor: str | None = None) -> Page:
+@dataclass(frozen=True)
+class PlanTemplate:
+    """What a plan's statements are a function of (events.statements): its shape (which
+    filters, which way it reads, the audience's conditions), its values (days, ids, text and
+    numbers: the period, a place's path, a box's corners) and how the plan is built for any
+    values of that shape. Each read adds its own part of the shape and the key's values."""
+
+    shape: Hashable
+    values: Mapping[str, Any]
+    build: Callable[[Mapping[str, Any]], Plan]
+
+
+class TemplatePlan:
+    """A plan whose statements come from its template (events.statements), filled with the
+    request's values: its querysets (events, actors, scope, as a Plan's) are built only when
+    read, which a read filled from the template does not do. Building them cost as much as
+    compiling them on a filtered page."""
+
+    def __init__(
+        self,
+        template: PlanTemplate,
+        *,
+        keyset: Keyset,
+        arms: tuple[dict[str, int], ...] | None,
+        probes: bool,
+        database: str,
+    ):
+        self.template, self.keyset, self.probes, self.database = template, keyset, probes, database
+        self.walks, self._arms = arms is not None, arms
+
+    @property
+    def arms(self) -> tuple[dict[str, int], ...]:
+        return self._arms
+
+    @functools.cached_property
+    def built(self) -> Plan:
+        """The plan for the request's values, its querysets built (and compiled as they are)."""
+        return self.template.build(self.template.values)
+
+    @property
+    def events(self) -> models.QuerySet:
+        return self.built.events
+
+    @property
+    def actors(self) -> LinkWalk | None:
+        return self.built.actors
+
+    @property
+    def scope(self) -> models.QuerySet | None:
+        return self.built.scope
+
+
+def _plain_key(key) -> bool:
+    """Whether a key's parts can be put in place (days and ids: the chronological orders)."""
+    return key is None or all(type(part) is date or (type(part) is int) for part in key)
+
+
+def _compiled(
+    plan: Plan | TemplatePlan,
+    page: Callable[[Plan, Any, Mapping[str, Any]], models.QuerySet],
+    shape: Hashable,
+    key,
+    own: Mapping[str, Any] | None = None,
+) -> tuple[str, tuple]:
+    """(sql, params) of page(plan, key, own): the statement of a read from key, with values
+    of its own (an arm's actor); from the plan's template when it has one (the request's
+    values, the key's and its own put in place), else compiled for this request."""
+    own = own or {}
+    template = plan.template
+    if template is None or not _plain_key(key):
+        return page(plan, key, own).query.sql_with_params()
+    at = {f"key_{number}": part for number, part in enumerate(key or ())}
+
+    def build(values: Mapping[str, Any]) -> models.QuerySet:
+        since = tuple(values[name] for name in at) if key is not None else None
+        return page(template.build(values), since, {name: values[name] for name in own})
+
+    full = (template.shape, shape, tuple(own), key is None)
+    return statements.compiled(full, build, {**template.values, **at, **own})
+
+
+def read_page(plan: Plan | TemplatePlan, *, size: int, cursor: str | None = None) -> Page:
     """A page of event rows and its cursors: one query whatever the size or depth (two with an
     actor walk, or when the first look comes back short)."""
     key, backwards = plan.keyset.decode(cursor) if cursor else (None, False)
@@ -279,7 +385,9 @@ def read_page(plan: Plan, *, size: int, cursor: str | None = None) -> Page:
     return _framed(rows, plan.keyset, size=size, key=key, backwards=backwards)
 
 
-def read_batches(plan: Plan, *, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator[list[tuple]]:
+def read_batches(
+    plan: Plan | TemplatePlan, *, batch_size: int = EXPORT_BATCH_SIZE
+) -> Iterator[list[tuple]]:
     """Every event row of the plan in its order, in keyset batches, so that an
     export streams without holding the set. On SQLite, given the scope, each batch first
     looks among the next WALK_WINDOW events of the period, as a page does: without that,
@@ -295,36 +403,42 @@ def read_batches(plan: Plan, *, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator
         key = plan.keyset.key(rows[-1])
 
 
-def _rows(plan: Plan, *, size: int, key, backwards: bool, window: int) -> list[tuple]:
+def _rows(
+    plan: Plan | TemplatePlan, *, size: int, key, backwards: bool, window: int
+) -> list[tuple]:
     """Up to size+1 event rows from key in paging order, read the way the plan says."""
     keyset = plan.keyset
-    if plan.actors is not None:
+    if plan.walks:
         # Newest first is the walk read backwards: the same key, the other way.
         backwards = backwards != keyset.descending
-        return _linked_rows(plan.events, plan.actors, size=size, key=key, backwards=backwards)
-    if plan.scope is not None:
-        rows = _probed_rows(
-            plan.events, plan.scope, keyset, size=size, key=key, backwards=backwards, window=window
-        )
+        return _linked_rows(plan, size=size, key=key, backwards=backwards)
+    if plan.probes:
+        rows = _probed_rows(plan, size=size, key=key, backwards=backwards, window=window)
         if rows is not None:
             return rows
-    return _keyset_rows(plan.events, keyset, size=size, key=key, backwards=backwards)
+    return _keyset_rows(plan, size=size, key=key, backwards=backwards)
 
 
-def _keyset_rows(
-    events: models.QuerySet, keyset: Keyset, *, size: int, key, backwards: bool
-) -> list[tuple]:
+def _keyset_rows(plan: Plan | TemplatePlan, *, size: int, key, backwards: bool) -> list[tuple]:
+    keyset = plan.keyset
+    if not _split_at_key(plan.database, keyset, key):
+
+        def page(built: Plan, since, _) -> models.QuerySet:
+            return _from_key(built.events, keyset, since, backwards)[: size + 1].values("id")
+
+        shape = ("keyset", keyset.fields, backwards, size)
+        return _read_ids(lambda: _compiled(plan, page, shape, key), keyset, backwards)
     rows: list[tuple] = []
-    for part in _parts_from_key(events, keyset, key, backwards):
+    for part in _parts_from_key(plan.events, keyset, key, backwards):
         rows += _read(part[: size + 1 - len(rows)], keyset, backwards)
         if len(rows) > size:
             break
     return rows
 
 
-def _split_at_key(events: models.QuerySet, keyset: Keyset, key) -> bool:
+def _split_at_key(database: str, keyset: Keyset, key) -> bool:
     """Whether the keyset's rows from key are read in two parts (_parts_from_key)."""
-    return key is not None and keyset.row_values and connections[events.db].vendor == "sqlite"
+    return key is not None and keyset.row_values and connections[database].vendor == "sqlite"
 
 
 def _parts_from_key(
@@ -339,7 +453,7 @@ def _parts_from_key(
     is a constant and the rest a row value the index is entered at; beyond it, the first
     field's bound alone is exact. The second part is read only when the first is short.
     """
-    if not _split_at_key(events, keyset, key):
+    if not _split_at_key(events.db, keyset, key):
         return [_from_key(events, keyset, key, backwards)]
     first, rest = keyset.names[0], Keyset(keyset.model, keyset.fields[1:], row_values=True)
     events = events.alias(**keyset.expressions)
@@ -357,21 +471,29 @@ def _read(page: models.QuerySet, keyset: Keyset, backwards: bool) -> list[tuple]
     return event_rows(page, key=keyset.key, reverse=keyset.descending != backwards)
 
 
-def _linked_rows(
-    events: models.QuerySet, walk: LinkWalk, *, size: int, key, backwards: bool
+def _read_ids(
+    compile_ids: Callable[[], tuple[str, tuple]], keyset: Keyset, backwards: bool
 ) -> list[tuple]:
-    keys = _linked_keys(events, walk, size=size, key=key, backwards=backwards)
+    """The rows whose ids a sliced page's statement selects (compile_ids() gives it), in the
+    keyset's order (the way it is read)."""
+    try:
+        sql, params = compile_ids()
+    except EmptyResultSet:  # e.g. id__in=[]: Django knows there is nothing to read.
+        return []
+    return ids_rows(sql, params, key=keyset.key, reverse=keyset.descending != backwards)
+
+
+def _linked_rows(plan: Plan | TemplatePlan, *, size: int, key, backwards: bool) -> list[tuple]:
+    keys = _linked_keys(plan, size=size, key=key, backwards=backwards)
     ids = [event_id for _, _, event_id in keys]
     # These events passed every filter in _linked_keys' EXISTS probe: read them by id alone.
     by_id = {row_key(row)[2]: row for row in rows_by_id(ids)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _linked_keys(
-    events: models.QuerySet, walk: LinkWalk, *, size: int, key, backwards: bool
-) -> list[tuple]:
-    """Up to size+1 distinct (date_earliest, date_latest, id) keys of events in `events`
-    linked by `walk`, in paging order from key.
+def _linked_keys(plan: Plan | TemplatePlan, *, size: int, key, backwards: bool) -> list[tuple]:
+    """Up to size+1 distinct (date_earliest, date_latest, id) keys of the plan's events linked
+    by its walk, in paging order from key.
 
     Each arm's rows (an actor's links, a dyad pair's rows) are read in index order from the
     key, at most size+1 each, in one UNION ALL query; a row is kept only when its event passes
@@ -380,20 +502,11 @@ def _linked_keys(
     share was cut short by duplicates (two links to one event), the walk goes on from the last
     key every share vouches for.
     """
-    link_keys = Keyset(walk.links.model, LINK_ORDER)
-    passing = Exists(events.order_by().filter(pk=OuterRef("event_id")))
     found: list[tuple] = []
     seen: set[int] = set()
     while True:
-
-        def arm(values: dict[str, int], since=key) -> models.QuerySet:
-            links = walk.links.filter(passing, **values)
-            if since is not None:
-                links = links.filter(link_keys.beyond(since, backwards=backwards))
-            ordered = links.order_by(*link_keys.ordering(backwards=backwards))
-            return ordered.values_list(*LINK_ORDER)[: size + 1]
-
-        shares = _union_all(_compiled_per_arm(arm, walk.arms))
+        compiled = _compiled_walk(plan, size=size, key=key, backwards=backwards)
+        shares = _union_all(compiled, columns=LINK_ORDER)
         # Rows past the end of a full share may be missing from it: trust up to that end.
         ends = [share[-1] for share in shares if len(share) > size]
         bound = (max if backwards else min)(ends) if ends else None
@@ -407,6 +520,55 @@ def _linked_keys(
         if len(found) > size or bound is None:
             return found[: size + 1]
         key = bound
+
+
+def _arm(
+    events: models.QuerySet,
+    links: models.QuerySet,
+    values: Mapping[str, int],
+    *,
+    size: int,
+    since,
+    backwards: bool,
+) -> models.QuerySet:
+    """One arm of a walk: up to size+1 keys of its range of links from since, in paging order,
+    of events passing every other filter."""
+    link_keys = Keyset(links.model, LINK_ORDER)
+    passing = Exists(events.order_by().filter(pk=OuterRef("event_id")))
+    links = links.filter(passing, **values)
+    if since is not None:
+        links = links.filter(link_keys.beyond(since, backwards=backwards))
+    ordered = links.order_by(*link_keys.ordering(backwards=backwards))
+    return ordered.values_list(*LINK_ORDER)[: size + 1]
+
+
+def _compiled_walk(
+    plan: Plan | TemplatePlan, *, size: int, key, backwards: bool
+) -> list[tuple[str, tuple] | None]:
+    """(sql, params) of each arm of the plan's walk from key (None where nothing can match):
+    one arm compiled for all, each arm's ids put in place (from the plan's template when it
+    has one, else compiled for this request: _compiled_per_arm)."""
+    if plan.template is None or not plan.arms or not _plain_key(key):
+
+        def arm(values: Mapping[str, int]) -> models.QuerySet:
+            return _arm(
+                plan.events, plan.actors.links, values, size=size, since=key, backwards=backwards
+            )
+
+        return _compiled_per_arm(arm, plan.arms)
+
+    def page(built: Plan, since, arm: Mapping[str, int]) -> models.QuerySet:
+        return _arm(
+            built.events, built.actors.links, arm, size=size, since=since, backwards=backwards
+        )
+
+    compiled: list[tuple[str, tuple] | None] = []
+    for values in plan.arms:
+        try:
+            compiled.append(_compiled(plan, page, ("walk", backwards, size), key, values))
+        except EmptyResultSet:
+            compiled.append(None)
+    return compiled
 
 
 # Stand for an arm's values while one arm of the walk is compiled for all (_compiled_per_arm).
@@ -450,19 +612,36 @@ def _compiled_per_arm(
     return compiled
 
 
-def _union_all(arms: list[tuple[str, tuple] | None]) -> list[list[tuple]]:
+# The walked rows' days: on SQLite read as text (_union_all).
+_DAYS = frozenset(LINK_ORDER[:2])
+
+
+def _union_all(
+    arms: list[tuple[str, tuple] | None], *, columns: Sequence[str] | None = None
+) -> list[list[tuple]]:
     """The rows of each compiled arm (a sliced, ordered select; None for none), from one
-    UNION ALL query.
+    UNION ALL query; columns: the arms' column names (all of them when not given).
 
     Django cannot compound sliced querysets on SQLite, so the compiled arms are wrapped as
-    subqueries by hand; a first column tells the arms apart.
+    subqueries by hand; a first column tells the arms apart. On SQLite the days among the
+    columns are read as text: the driver would parse each one through Django's converter,
+    four Python calls a value (1,400 values on an alliance's page), where _as_key_part
+    makes one call of C.
     """
+    as_text = reader().vendor == "sqlite"
     parts, params = [], []
     for number, compiled in enumerate(arms):
         if compiled is None:
             continue
         sql, arm_params = compiled
-        parts.append(f"SELECT {number}, arm{number}.* FROM ({sql}) arm{number}")
+        arm = f"arm{number}"
+        selected = f"{arm}.*"
+        if columns is not None:
+            selected = ", ".join(
+                f"CAST({arm}.{name} AS TEXT)" if as_text and name in _DAYS else f"{arm}.{name}"
+                for name in columns
+            )
+        parts.append(f"SELECT {number}, {selected} FROM ({sql}) {arm}")
         params.extend(arm_params)
     shares: list[list[tuple]] = [[] for _ in arms]
     if not parts:
@@ -480,17 +659,10 @@ def _as_key_part(value):
 
 
 def _probed_rows(
-    events: models.QuerySet,
-    scope: models.QuerySet,
-    keyset: Keyset,
-    *,
-    size: int,
-    key,
-    backwards: bool,
-    window: int,
+    plan: Plan | TemplatePlan, *, size: int, key, backwards: bool, window: int
 ) -> list[tuple] | None:
-    """size+1 event rows from key, when they are among the next `window` events of the
-    scope in the keyset's order; else None.
+    """size+1 event rows of the plan from key, when they are among the next `window` events of
+    its scope in the keyset's order; else None.
 
     For a filter by place, box, type or text, the database would otherwise read the whole
     matching set and sort it before returning the first row of a page. But most pages of a
@@ -498,9 +670,15 @@ def _probed_rows(
     over in order: if size+1 matching rows are among them, they are the page, since
     the window holds every event of the scope from the key on, in order.
     """
-    if _split_at_key(events, keyset, key):
+    keyset = plan.keyset
+    if _split_at_key(plan.database, keyset, key):
         return None  # Read in parts (_keyset_rows): the window would read the tie first.
-    scanned = _from_key(scope, keyset, key, backwards)
-    found = _from_key(events, keyset, key, backwards)
-    rows = _read(found.filter(pk__in=scanned.values("pk")[:window])[: size + 1], keyset, backwards)
+
+    def page(built: Plan, since, _) -> models.QuerySet:
+        scanned = _from_key(built.scope, keyset, since, backwards)
+        found = _from_key(built.events, keyset, since, backwards)
+        return found.filter(pk__in=scanned.values("pk")[:window])[: size + 1].values("id")
+
+    shape = ("probe", keyset.fields, backwards, size, window)
+    rows = _read_ids(lambda: _compiled(plan, page, shape, key), keyset, backwards)
     return rows if len(rows) > size else None

@@ -4,11 +4,14 @@ import math
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Q
 
+from events import statements
 from events.dates import DateError, parse_partial_iso
 from events.models import Actor, Article, Event, EventType, Location
 from events.params import ParamError, as_id, parse_int
+from events.querysets import match_keys
 
 # --- Form fields ------------------------------------------------------------------------------
 
@@ -127,10 +130,26 @@ class ActorsField(RepeatedField):
     """Each value (slug, id, name or alias, case-insensitive) → the ids of the actors it names."""
 
     def clean_one(self, text: str) -> list[int]:
-        ids = list(Actor.objects.matching(text).order_by().values_list("id", flat=True))
+        ids = actor_ids_named(text)
         if not ids:
             raise ValidationError(f"no actor has the slug, id, name or alias {text!r}")
         return ids
+
+
+def actor_ids_named(text: str) -> list[int]:
+    """The ids of the actors a slug, id, name or alias names (Actor.objects.matching), by a
+    statement compiled once per shape (events.statements): compiling it cost as much as
+    running it."""
+    keys = match_keys(text)
+    actors = Actor.objects.all()
+
+    def build(values):
+        return actors.matching_keys(**values).order_by().values_list("id", flat=True)
+
+    sql, params = statements.compiled(("actor ids", actors.db, tuple(keys)), build, keys)
+    with connections[actors.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 class EventTypesField(RepeatedField):
@@ -166,14 +185,32 @@ class PrecisionsField(RepeatedField):
 
 def place_named(text: str) -> Location:
     """The place a slug or id names (a name or alias too when it names one place only)."""
-    exact = Q(slug=text.lower()) | Q(pk=as_id(text))
-    found = list(Location.objects.filter(exact)[:2]) or list(Location.objects.matching(text)[:2])
+    found = _places_by_slug_or_id(text) or list(Location.objects.matching(text)[:2])
     if not found:
         raise ValidationError(f"no place has the slug, id, name or alias {text!r}")
     if len(found) > 1:
         slugs = ", ".join(place.slug for place in found)
         raise ValidationError(f"{text!r} names more than one place ({slugs}); use a slug")
     return found[0]
+
+
+def _places_by_slug_or_id(text: str) -> list[Location]:
+    """Up to two places whose slug or id the text is, by a statement compiled once per shape
+    (events.statements): compiling it cost more than running it."""
+    keys: dict[str, str | int] = {"slug": text.lower()}
+    pk = as_id(text)
+    if pk is not None:
+        keys["pk"] = pk
+    places = Location.objects.all()
+
+    def build(values):
+        named = Q(slug=values["slug"])
+        if "pk" in values:  # Not "id IS NULL" otherwise: SQLite then scanned every place.
+            named |= Q(pk=values["pk"])
+        return places.filter(named)[:2]
+
+    sql, params = statements.compiled(("places by slug or id", places.db, tuple(keys)), build, keys)
+    return list(places.raw(sql, params))
 
 
 class LocationField(forms.CharField):

@@ -44,8 +44,8 @@ filtered set from the cursor on. Each reads in the query's order (events.chronol
 through that order's index.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -56,13 +56,14 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
 from events.chronology.orders import DEFAULT as DEFAULT_ORDER
 from events.chronology.orders import HELP as ORDER_HELP
 from events.chronology.orders import ORDERS
-from events.chronology.paging import LinkWalk, Plan
+from events.chronology.paging import LinkWalk, Plan, PlanTemplate, TemplatePlan
 from events.chronology.parameters import (
     ActorsField,
     ArticlesField,
@@ -78,7 +79,7 @@ from events.chronology.parameters import (
     RepeatedField,
     StrictBooleanField,
 )
-from events.dates import FuzzyDate
+from events.dates import FuzzyDate, Precision
 from events.models import (
     Actor,
     ActorRole,
@@ -127,6 +128,16 @@ class _Narrowing(django_filters.Filter):
         return qs if value in EMPTY_VALUES else self.apply(qs, value)
 
     def apply(self, events: QuerySet, value) -> QuerySet:
+        raise NotImplementedError
+
+    def slots(self, value) -> tuple[Hashable, dict[str, Any]] | None:
+        """What apply()'s statement is a function of: the value's shape (what changes the
+        statement's text) and the values it holds as parameters, by name (days, ids, text,
+        numbers); None when it is compiled for each value (events.statements)."""
+        return None
+
+    def stand_in(self, shape: Hashable, slots: Mapping[str, Any]):
+        """A value of this shape holding these slots, for apply() (see slots())."""
         raise NotImplementedError
 
 
@@ -189,6 +200,13 @@ class LocationsFilter(_Narrowing):
             return events.in_location(places[0])
         return events.in_locations(places)
 
+    # Each place filters by its path alone: one range of the paths' index.
+    def slots(self, places):
+        return len(places), {f"path_{number}": place.path for number, place in enumerate(places)}
+
+    def stand_in(self, shape, slots):
+        return tuple(Location(path=slots[f"path_{number}"]) for number in range(shape))
+
 
 class CountryFilter(_Narrowing, django_filters.CharFilter):
     field_class = CountryField
@@ -196,12 +214,27 @@ class CountryFilter(_Narrowing, django_filters.CharFilter):
     def apply(self, events, country):
         return events.in_location(country)
 
+    def slots(self, country):
+        return (), {"path": country.path}
+
+    def stand_in(self, shape, slots):
+        return Location(path=slots["path"])
+
 
 class BBoxFilter(_Narrowing, django_filters.CharFilter):
     field_class = BBoxField
 
     def apply(self, events, box):
         return events.in_bbox(*box)
+
+    CORNERS = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+    # A box across the antimeridian is two ranges of longitude, another statement.
+    def slots(self, box):
+        return box[0] <= box[2], dict(zip(self.CORNERS, box, strict=True))
+
+    def stand_in(self, shape, slots):
+        return tuple(slots[name] for name in self.CORNERS)
 
 
 class NearFilter(_Narrowing, django_filters.CharFilter):
@@ -425,6 +458,13 @@ REPEATABLE = frozenset(
 )
 # Each parameter's field, built once with the filters: parse() only calls their clean().
 _FIELDS = {name: declared.field for name, declared in FILTERS.items()}
+# What each field cleans an absent parameter to. A request names a few of the two dozen
+# parameters: parse() cleans those it gives and takes these for the rest, which their clean()
+# would return for nothing (no field reads the database or fails for an absent value).
+_ABSENT = {
+    name: field.clean(field.widget.value_from_datadict(QueryDict(), {}, name))
+    for name, field in _FIELDS.items()
+}
 
 
 # --- The query ------------------------------------------------------------------------------
@@ -485,6 +525,9 @@ def parse(params: Mapping) -> ChronologyQuery:
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for name, field in _FIELDS.items():
+        if name not in params:
+            cleaned[name] = _ABSENT[name]  # Read, never changed (_query_of copies).
+            continue
         try:
             cleaned[name] = field.clean(field.widget.value_from_datadict(params, {}, name))
         except ValidationError as exc:
@@ -590,28 +633,127 @@ def filtered(query: ChronologyQuery, events: QuerySet) -> QuerySet:
     return events if links is None else events.filter(id__in=links.values("event_id"))
 
 
-def plan(query: ChronologyQuery, events: QuerySet) -> Plan:
+def _template(
+    query: ChronologyQuery, events: QuerySet, way: tuple[str, str]
+) -> PlanTemplate | None:
+    """The query's plan as a function of its values (paging.PlanTemplate): the period's days
+    and each narrowing filter's slots, for a plain filter of the events (published, or every
+    status) in a chronological order. None when a filter holds values that are not put in
+    place: the dyad, the actors of a plan that does not walk them, or a narrowing filter
+    without slots (the text, ...)."""
+    where = _plain_where(events)
+    walk, _ = way
+    if (
+        where is None
+        or not ORDERS[query.order].dated
+        or query.dyad
+        or (query.actor_ids and walk != "actors")
+    ):
+        return None
+    start, end = query.period
+    days = {"start": start, "end": end, "floor": query.floor}
+    values: dict[str, Any] = {name: day for name, day in days.items() if day is not None}
+    shapes = []
+    for name, value in query.narrowing:
+        found = FILTERS[name].slots(value)
+        if found is None:
+            return None
+        shape, held = found
+        shapes.append((name, shape, tuple(held)))
+        values.update({f"{name}.{slot}": part for slot, part in held.items()})
+
+    def build(given: Mapping[str, Any]) -> Plan:
+        first, last = given.get("start"), given.get("end")
+        narrowing = tuple(
+            (name, FILTERS[name].stand_in(shape, {slot: given[f"{name}.{slot}"] for slot in held}))
+            for name, shape, held in shapes
+        )
+        dated = replace(
+            query,
+            start=FuzzyDate(first, first, Precision.DAY) if first else None,
+            end=FuzzyDate(last, last, Precision.DAY) if last else None,
+            floor=given.get("floor"),
+            narrowing=narrowing,
+        )
+        return _built(dated, events, way)
+
+    shape = (events.db, where, query.order, query.within, query.role, way, tuple(shapes))
+    return PlanTemplate((shape, tuple(values)), values, build)
+
+
+def _plain_where(events: QuerySet):
+    """The conditions of a queryset that is only conditions on the events' own columns (which
+    a statement's shape can hold: conditions compare by value), else None."""
+    found = events.query
+    if (
+        found.model is not Event
+        or found.is_sliced
+        or found.distinct
+        or found.annotations
+        or found.extra
+        or len(found.alias_map) > 1
+    ):
+        return None
+    return found.where
+
+
+def plan(query: ChronologyQuery, events: QuerySet) -> Plan | TemplatePlan:
     """How to read these events (the visible ones: published, or every status for editors)
-    under the query, in its order: see the table in this module's docstring."""
+    under the query, in its order: see the table in this module's docstring. Where its values
+    can be put in place (_template), its statements are compiled once per shape and its
+    querysets built only if a read needs them (paging.TemplatePlan)."""
+    way = _way(query, events)
+    template = _template(query, events, way)
+    if template is None:
+        return _built(query, events, way)
+    walk, scope = way
+    arms = LinkWalk.actor_arms(query.actor_ids) if walk == "actors" else None
+    return TemplatePlan(
+        template,
+        keyset=ORDERS[query.order].keyset,
+        arms=arms,
+        probes=bool(scope),
+        database=events.db,
+    )
+
+
+def _way(query: ChronologyQuery, events: QuerySet) -> tuple[str, str]:
+    """How the plan reads (see the table above): what it walks ("actors", "dyad" or "") and
+    what its probe window looks through ("period", "all" or "")."""
     order = ORDERS[query.order]
     if order.dated and query.actor_ids and len(query.actor_ids) <= MAX_WALKED_ACTORS:
-        # Each arm of the walk names its one actor. The whole list beside it told PostgreSQL
-        # nothing new but made it misjudge how many links an arm holds, and sort a busy
-        # actor's links instead of walking their index: 75 ms instead of 1 ms at a million.
-        walk = LinkWalk.of_actors(actor_links(query, any_actor=True), query.actor_ids)
-        return Plan(narrowed(query, events), actors=walk, keyset=order.keyset)
+        return "actors", ""
     if order.dated and not query.actor_ids and not query.role and _walked_pairs(query):
-        # A dyad of two busy actors holds tens of thousands of events: read and sorted whole,
-        # its page cost 75 ms at a million events; walked in date order, a page's worth.
-        walk = LinkWalk.of_dyad(dyad_pairs(query), *query.dyad)
-        return Plan(narrowed(query, events, dyad=False), actors=walk, keyset=order.keyset)
-    found, keyset = filtered(query, events), order.keyset
+        return "dyad", ""
     if connections[events.db].vendor == "sqlite":
         # A dyad not walked is read whole and sorted: a window of the period would compute
         # the dyad's subquery once for the window and again for the rest.
         if order.dated and query.narrows and not query.dyad:
-            return Plan(found, scope=in_period(query, events), keyset=keyset)
+            return "", "period"
         # Another order's index knows nothing of dates: to it they narrow like any filter.
         if not order.dated and (query.narrows or any(query.period)):
-            return Plan(found, scope=events, keyset=keyset)
+            return "", "all"
+    return "", ""
+
+
+def _built(query: ChronologyQuery, events: QuerySet, way: tuple[str, str]) -> Plan:
+    """The plan that reads this way, its querysets built."""
+    keyset = ORDERS[query.order].keyset
+    walk, scope = way
+    if walk == "actors":
+        # Each arm of the walk names its one actor. The whole list beside it told PostgreSQL
+        # nothing new but made it misjudge how many links an arm holds, and sort a busy
+        # actor's links instead of walking their index: 75 ms instead of 1 ms at a million.
+        links = LinkWalk.of_actors(actor_links(query, any_actor=True), query.actor_ids)
+        return Plan(narrowed(query, events), actors=links, keyset=keyset)
+    if walk == "dyad":
+        # A dyad of two busy actors holds tens of thousands of events: read and sorted whole,
+        # its page cost 75 ms at a million events; walked in date order, a page's worth.
+        pairs = LinkWalk.of_dyad(dyad_pairs(query), *query.dyad)
+        return Plan(narrowed(query, events, dyad=False), actors=pairs, keyset=keyset)
+    found = filtered(query, events)
+    if scope == "period":
+        return Plan(found, scope=in_period(query, events), keyset=keyset)
+    if scope == "all":
+        return Plan(found, scope=events, keyset=keyset)
     return Plan(found, keyset=keyset)
