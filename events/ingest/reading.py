@@ -24,6 +24,7 @@ from events.ingest.furniture import (
     masked,
 )
 from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
+from events.ingest.groups import group_mentions
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import ONE_SIDED, officials, sentence_subjects
@@ -173,7 +174,8 @@ def _article(
     names = without_dateline(report, as_divisions(report, gazetteer, names))
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
-    mentions = sorted(mentions + pending_mentions(report, mentions), key=lambda m: m.start)
+    mentions += pending_mentions(report, mentions)
+    mentions = sorted(mentions + group_mentions(report, mentions), key=lambda m: m.start)
     return ArticleContext(
         text=text,
         reference=reference,

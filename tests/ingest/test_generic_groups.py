@@ -1,0 +1,118 @@
+"""Groups named by a common noun, countries as where, cited monitors, a noun's own doer."""
+
+from datetime import date
+
+from events.ingest.groups import group_mentions
+from events.ingest.reading import read_article
+from events.models import ActorRole
+
+SUN_4_SEP_2016 = date(2016, 9, 4)
+
+
+def events(gazetteer, text: str) -> list:
+    proposals = read_article(text, publication_date=SUN_4_SEP_2016, gazetteer=gazetteer).proposals
+    return [p for p in proposals if p.type_slug != "public-statement"]
+
+
+def cast(proposal) -> dict[str, str]:
+    return {actor.name: role for actor, role in proposal.actors}
+
+
+def kinds(proposal) -> dict[str, str]:
+    return {actor.name: actor.kind for actor, _role in proposal.actors}
+
+
+def test_a_communitys_fighters_are_a_pending_actor_facing_the_named_group(news_gazetteer):
+    text = "Kurdish fighters repelled an assault by IS near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    roles = cast(proposal)
+    assert "Kurdish fighters" in roles and "Islamic State" in roles
+    assert roles["Kurdish fighters"] != roles["Islamic State"]
+    (fighters,) = [a for a, _ in proposal.actors if a.name == "Kurdish fighters"]
+    assert not fighters.stored and fighters.kind == "identity_militia"
+
+
+def test_a_community_is_civilians_on_the_receiving_end(news_gazetteer):
+    text = "IS militants abducted dozens of Assyrian Christians near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["Assyrian Christians"] == ActorRole.TARGET
+    assert kinds(proposal)["Assyrian Christians"] == "civilians"
+
+
+def test_a_community_fighting_someone_is_an_armed_side(news_gazetteer):
+    text = "Syrian Kurds fighting IS seized three villages near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert kinds(proposal)["Syrian Kurds"] == "identity_militia"
+    roles = cast(proposal)
+    assert roles["Syrian Kurds"] != roles["Islamic State"]
+
+
+def test_protesters_are_a_pending_actor_of_the_protesters_kind(news_gazetteer):
+    text = "Security forces opened fire on protesters in Hama on Sunday, killing four."
+    proposal = events(news_gazetteer, text)[0]
+    assert kinds(proposal)["protesters"] == "protesters"
+
+
+def test_a_coordination_of_communities_describes_a_mixed_force_not_a_group_of_its_own():
+    text = "the SDF, an alliance of Kurdish Arab Assyrian and Turkmen fighters"
+    assert [m.surface for m in group_mentions(text, [])] == []
+
+
+def test_a_name_the_gazetteer_knows_wins_over_a_generic_group(news_gazetteer):
+    text = "Syrian rebels and Kurdish fighters clashed near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert {"Syrian armed opposition", "Kurdish fighters"} <= set(cast(proposal))
+
+
+def test_a_country_after_a_compass_adjective_is_where_not_a_target(news_gazetteer):
+    text = "Turkish troops shelled northern Syria on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Military Forces of Turkey": ActorRole.PERPETRATOR}
+
+
+def test_countries_joined_to_a_country_named_as_where_are_where_too(news_gazetteer):
+    text = "IS fighters fought government troops in both Syria and Iraq on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert "Military Forces of Syria (2000-)" in cast(proposal)
+    assert not any("Iraq" in name for name in cast(proposal))
+
+
+def test_a_monitor_named_after_its_reporting_verb_is_a_source_not_a_target(news_gazetteer):
+    text = (
+        "In Hama 16 civilians were killed in four air strikes on Sunday while 25 were wounded "
+        "said the Syrian Observatory for Human Rights."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert "Observatory" not in " ".join(cast(proposal))
+    assert cast(proposal) == {"Civilians (Syria)": ActorRole.TARGET}
+
+
+def test_a_state_before_the_event_noun_is_its_doer_and_who_came_before_is_its_target(
+    news_gazetteer,
+):
+    text = "The advance of IS fighters prompted the first Russian air strikes near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {
+        "Islamic State": ActorRole.TARGET,
+        "Military Forces of Russia": ActorRole.PERPETRATOR,
+    }
+
+
+def test_states_joined_before_one_event_noun_are_all_its_doers(news_gazetteer):
+    text = "Syrian and Russian air strikes killed 12 people in Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    roles = cast(proposal)
+    assert roles["Military Forces of Syria (2000-)"] == ActorRole.PERPETRATOR
+    assert roles["Military Forces of Russia"] == ActorRole.PERPETRATOR
+
+
+def test_who_besieges_a_town_imposes_its_siege(news_gazetteer):
+    text = "In Syria the army-besieged town of Hama has been under siege since July."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["Military Forces of Syria (2000-)"] == ActorRole.PERPETRATOR
+
+
+def test_who_besieges_a_town_takes_no_part_in_what_befalls_it(news_gazetteer):
+    text = "Rebels shelled the outskirts of the army-besieged town of Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Syrian armed opposition": ActorRole.PERPETRATOR}
