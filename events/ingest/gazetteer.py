@@ -87,6 +87,11 @@ _MILITARY_NOUN = re.compile(
     r"|^\s+(?:attack|raid|strike)\s+on\b",
     re.IGNORECASE,
 )
+# An army on the ground, as a sentence names it before its "troops" ("the Turkish army").
+_GROUND_FORCES = re.compile(
+    r"^(?:army|military|troops|soldiers|forces)\b|\b(?:army|military|troops|soldiers|forces)$",
+    re.IGNORECASE,
+)
 # "U.S.-led", "Aleppo-based", "IS-held": the name describes someone, it is not where it happened.
 _DESCRIBING = re.compile(r"^-(?:led|backed|based|held|controlled|allied|affiliated|run)\b", re.I)
 _LOCATIVE = re.compile(
@@ -409,6 +414,8 @@ class Gazetteer:
                     # "IS militants", "Hezbollah fighters": the name says whose they are.
                     continue
                 actors = _named_before(text, start, noun, taken + found)
+                if not actors and noun == "army":
+                    actors = self._forces_of_sentence(text, start, taken + found)
                 if not actors:
                     actors, _places = self.lookup(f"{demonym} {noun}")
                 if len(actors) == 1:
@@ -443,6 +450,28 @@ class Gazetteer:
                 if forces is not None:
                     found.append(Mention(start, end, match.group(), (forces,), (), inferred=key))
         return found
+
+    def _forces_of_sentence(self, text: str, start: int, mentions: list[Mention]) -> list:
+        """ "The Turkish army stepped up security, deploying troops": troops, soldiers or army
+        units after their sentence has named one state's armed forces, by name or by its
+        adjective ("Turkish army"), are those forces."""
+        opening = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+        forces = {
+            m.actor.id: m.actor
+            for m in mentions
+            if opening <= m.start
+            and m.end <= start
+            and m.actor is not None
+            and m.actor.kind in STATE_FORCE_KINDS
+            and _GROUND_FORCES.search(m.surface)
+        }
+        for key, adjective in DEMONYMS.items():
+            for match in re.finditer(rf"\b{re.escape(adjective)}\s+(?=\w)", text[opening:start]):
+                if _GROUND_FORCES.match(text[opening + match.end() : start]):
+                    actor = self.state_actor(self.country_place(key), STATE_FORCE_KINDS)
+                    if actor is not None:
+                        forces[actor.id] = actor
+        return list(forces.values()) if len(forces) == 1 else []
 
     def country_named(self, folded_name: str) -> Place | None:
         _actors, places = self.lookup(folded_name)

@@ -397,6 +397,41 @@ def _joined_to(text: str, country: Mention, where: list[Mention]) -> bool:
     return any(_JOINED.match(text[other.end : country.start]) for other in where)
 
 
+# What makes a name after the event word a party to another event the clause names: the doer
+# of a deal, talks or an attack only feared ("a US-Russia truce deal", "a possible US attack"),
+# or the one an uprising is against.
+_ANOTHER_EVENT_AFTER = re.compile(
+    r"^(?:['’]s?)?(?:-[A-Z][\w.]*)?[\s-]+(?:[\w-]+\s+)?(?:truce|ceasefire|deal|agreement|talks"
+    r"|proposal|plan|initiative|resolution)\b"
+)
+# "a possible US attack": the doer of an attack only feared.
+_FEARED_BEFORE = re.compile(
+    r"\b(?:possible|potential|expected|planned|threatened|feared|imminent|looming)\s+$",
+    re.IGNORECASE,
+)
+_FEARED_EVENT_AFTER = re.compile(
+    r"^(?:-[A-Z][\w.]*)?\s+(?:military\s+|air\s+)?(?:attack|strikes?|action|intervention"
+    r"|invasion|offensive)\b"
+)
+# "the uprising against President Assad": whom an uprising is against.
+_UPRISING_AGAINST = re.compile(
+    r"\b(?:uprising|revolt|rebellion|revolution|insurgency|protests?|demonstrations?)\s+"
+    r"(?:against|on)\s+(?:the\s+)?(?:(?:President|rule\s+of|regime\s+of)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _of_another_event(text: str, mention: Mention) -> bool:
+    """Whether a name after the clause's event word belongs to another event it names."""
+    before = text[max(0, mention.start - 60) : mention.start]
+    after = text[mention.end : mention.end + 60]
+    return bool(
+        _ANOTHER_EVENT_AFTER.match(after)
+        or _UPRISING_AGAINST.search(before)
+        or (_FEARED_BEFORE.search(before) and _FEARED_EVENT_AFTER.match(after))
+    )
+
+
 def participants(
     text: str, inside: list[Mention], trigger: Trigger, article: ArticleContext
 ) -> tuple[Cast, list[Mention]]:
@@ -457,6 +492,10 @@ def participants(
         if actor is None:
             if mention.place is not None and not _AGENT.search(text[: mention.start]):
                 places.append(mention)
+            continue
+        if mention.start >= trigger.end and _of_another_event(text, mention):
+            # "… killed four as citizens brace for a possible US attack", "… since the
+            # uprising against President Assad": a party to another event the clause names.
             continue
         if actor.kind == PERSON and _DESCRIBED_PERSON.search(text[: mention.start]):
             # "the government of President Assad": he names whose government it is.

@@ -116,3 +116,35 @@ def test_who_besieges_a_town_takes_no_part_in_what_befalls_it(news_gazetteer):
     text = "Rebels shelled the outskirts of the army-besieged town of Hama on Sunday."
     (proposal,) = events(news_gazetteer, text)
     assert cast(proposal) == {"Syrian armed opposition": ActorRole.PERPETRATOR}
+
+
+def test_the_doer_of_an_attack_only_feared_takes_no_part_in_the_event(news_gazetteer):
+    text = (
+        "A car bomb killed four people in Hama on Sunday as residents braced for a possible "
+        "Russian attack."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert "Military Forces of Russia" not in cast(proposal)
+
+
+def test_whom_an_uprising_is_against_takes_no_part_in_the_event(news_gazetteer):
+    text = "Syrian tanks shelled Hama on Sunday in the uprising against President Assad."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Military Forces of Syria (2000-)": ActorRole.PERPETRATOR}
+
+
+def test_troops_after_a_sentence_names_a_states_army_are_that_army(news_gazetteer):
+    text = (
+        "Syria. The Turkish army stepped up security on the border on Sunday after deploying "
+        "troops to the area."
+    )
+    proposals = events(news_gazetteer, text)
+    assert {name for p in proposals for name in cast(p)} == {"Military Forces of Turkey"}
+
+
+def test_army_units_after_a_foreign_states_air_strikes_are_still_the_reports_army(
+    news_gazetteer,
+):
+    text = "Russian air strikes hit Hama on Sunday as army units advanced."
+    (proposal,) = events(news_gazetteer, text)
+    assert "Military Forces of Syria (2000-)" in cast(proposal)
