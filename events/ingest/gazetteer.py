@@ -70,7 +70,7 @@ _PEOPLE = re.compile(
     r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
     r"|thousands|millions)\s+of\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh"
-    r"|nine)ty|several)\s+)(?:people|persons|residents|inhabitants)|residents|inhabitants"
+    r"|nine)ty|several)\s+)(?:people|persons|residents|inhabitants|lives)|residents|inhabitants"
     r"|villagers|victims|worshippers|shoppers|patients|children"
     r"|women\s+and\s+children)\b",
     re.IGNORECASE,

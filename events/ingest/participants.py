@@ -320,8 +320,13 @@ LOCATIVE = re.compile(
     r"(?:(?:north|south|east|west)[\w-]*ern\s+)?$",
     re.IGNORECASE,
 )
-# "northern Syria", "south-eastern Turkey": a part of a country is a region, never a party.
-_COMPASS = re.compile(r"\b(?:north|south|east|west)[\w-]*ern\s+$", re.IGNORECASE)
+# "northern Syria", "south-eastern Turkey", "south central Turkey": a part of a country is a
+# region, never a party.
+_COMPASS = re.compile(
+    r"\b(?:(?:north|south|east|west)[\w-]*ern|(?:(?:north|south|east|west)[\w-]*\s+)?central)"
+    r"\s+$",
+    re.IGNORECASE,
+)
 # "in Syria and Iraq": what joins a country to the one before it.
 _JOINED = re.compile(r"^\s*(?:,|,?\s+(?:and|or))\s+(?:in\s+)?$")
 # A country name used as a modifier: "Syria envoy", "Russia policy", "the Syria conflict".
@@ -403,6 +408,12 @@ def _joined_to(text: str, country: Mention, where: list[Mention]) -> bool:
 _ANOTHER_EVENT_AFTER = re.compile(
     r"^(?:['’]s?)?(?:-[A-Z][\w.]*)?[\s-]+(?:[\w-]+\s+)?(?:truce|ceasefire|deal|agreement|talks"
     r"|proposal|plan|initiative|resolution)\b"
+)
+# "a day after", "two weeks before", "hours after": what joins two events of one sentence.
+_ANOTHER_TIME = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|several|few|\d+)\s+(?:hours?|days?|weeks?|months?"
+    r"|years?)\s+(?:after|before)\b",
+    re.IGNORECASE,
 )
 # "a possible US attack": the doer of an attack only feared.
 _FEARED_BEFORE = re.compile(
@@ -492,6 +503,12 @@ def participants(
         if actor is None:
             if mention.place is not None and not _AGENT.search(text[: mention.start]):
                 places.append(mention)
+            continue
+        if _ANOTHER_TIME.search(
+            text[min(mention.end, trigger.end) : max(mention.start, trigger.start)]
+        ):
+            # "Assad sacked the governor a day after protesters massed": a name on the far side
+            # of "a day after" acts in the other clause's event.
             continue
         if mention.start >= trigger.end and _of_another_event(text, mention):
             # "… killed four as citizens brace for a possible US attack", "… since the

@@ -148,3 +148,25 @@ def test_army_units_after_a_foreign_states_air_strikes_are_still_the_reports_arm
     text = "Russian air strikes hit Hama on Sunday as army units advanced."
     (proposal,) = events(news_gazetteer, text)
     assert "Military Forces of Syria (2000-)" in cast(proposal)
+
+
+def test_lives_counted_are_the_reports_civilians(news_gazetteer):
+    text = "Turkish shelling cost 21 lives in Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["Civilians (Syria)"] == ActorRole.TARGET
+
+
+def test_a_country_after_central_is_where_not_a_target(news_gazetteer):
+    text = "Turkish troops shelled south central Syria on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Military Forces of Turkey": ActorRole.PERPETRATOR}
+
+
+def test_a_name_on_the_far_side_of_a_day_after_acts_in_the_other_event(news_gazetteer):
+    text = (
+        "Assad sacked the governor of Hama province on Sunday a day after thousands of "
+        "protesters massed in Hama."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert "Bashar al-Assad" not in cast(proposal)
+    assert "protesters" in cast(proposal)
