@@ -550,9 +550,12 @@ def participants(
 
 # Monitors, NGOs and other bodies a report cites; and the reporting verb that follows them.
 _SOURCE_KINDS = ("other",)
+# The words between may not open a relative clause ("blames the government for the attack
+# which it says killed 1400": the attack's clause says it, not the government).
 _CITED = re.compile(
-    r"^(?:\s+[\w'’()-]+){0,6}?\s+(?:said|says|reported|reports|documented|added|told"
-    r"|confirmed|stated|announced)\b"
+    r"^(?:\s+(?!(?:which|that|who|whom)\b)[\w'’()-]+){0,6}?\s+(?:said|says"
+    r"|reported|reports|documented|added|told|confirmed|stated|announced)\b",
+    re.IGNORECASE,
 )
 # A reporting verb, the words of a title between it and the name ("said the UK-based …").
 _CITING = re.compile(

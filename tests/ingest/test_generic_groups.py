@@ -170,3 +170,28 @@ def test_a_name_on_the_far_side_of_a_day_after_acts_in_the_other_event(news_gaze
     (proposal,) = events(news_gazetteer, text)
     assert "Bashar al-Assad" not in cast(proposal)
     assert "protesters" in cast(proposal)
+
+
+def statements(gazetteer, text: str) -> list:
+    proposals = read_article(text, publication_date=SUN_4_SEP_2016, gazetteer=gazetteer).proposals
+    return [p for p in proposals if p.type_slug == "public-statement"]
+
+
+def test_whom_a_statement_blames_takes_part_in_it(news_gazetteer):
+    text = (
+        "Washington blames the Syrian government for the attack in Hama which it says killed "
+        "more than 1400 people."
+    )
+    (statement,) = statements(news_gazetteer, text)
+    assert cast(statement) == {
+        "Government of the United States": ActorRole.SPEAKER,
+        "Government of Syria": ActorRole.PARTICIPANT,
+    }
+
+
+def test_a_name_before_a_relative_clause_with_its_own_reporting_verb_is_no_source(
+    news_gazetteer,
+):
+    text = "Turkish troops shelled IS fighters in Hama on Sunday which it said killed 12."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["Islamic State"] == ActorRole.TARGET
