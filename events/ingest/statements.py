@@ -29,7 +29,9 @@ _ADDRESSED = re.compile(
     r"|urg(?:ed|es|ing)|called\s+on|calls\s+on|warned|warns)\s+(?:the\s+)?$",
     re.I,
 )
-_AFFILIATION = re.compile(r"\b(?:of|for|from|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# "head of the political office of the Aleppo-based opposition group Fastaqim": the body a
+# speaker's title names, up to three words after its preposition.
+_AFFILIATION = re.compile(r"\b(?:of|for|from|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 
 
 # A speaker named as a person or body the database does not hold: a capitalised name past

@@ -195,3 +195,26 @@ def test_a_name_before_a_relative_clause_with_its_own_reporting_verb_is_no_sourc
     text = "Turkish troops shelled IS fighters in Hama on Sunday which it said killed 12."
     (proposal,) = events(news_gazetteer, text)
     assert cast(proposal)["Islamic State"] == ActorRole.TARGET
+
+
+def test_a_speaker_before_in_a_statement_is_the_person_his_rank_left_out(news_gazetteer):
+    text = (
+        "On Sunday Russian Defence Ministry spokesman Major-General Igor Konashenkov in an "
+        "emailed statement accused the rebels of using the ceasefire to rearm."
+    )
+    (statement,) = statements(news_gazetteer, text)
+    roles = cast(statement)
+    assert roles["Igor Konashenkov"] == ActorRole.SPEAKER
+    assert roles["Russian Defence Ministry"] == ActorRole.PARTICIPANT
+
+
+def test_the_group_a_speakers_title_names_takes_part(news_gazetteer):
+    text = (
+        "Mohammed Rasheed head of the political office of the Hama-based rebel faction "
+        "Jaish al-Nasr told Reuters he believed the truce had failed."
+    )
+    (statement,) = statements(news_gazetteer, text)
+    assert cast(statement) == {
+        "Mohammed Rasheed": ActorRole.SPEAKER,
+        "Jaish al-Nasr": ActorRole.PARTICIPANT,
+    }
