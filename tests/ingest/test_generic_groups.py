@@ -218,3 +218,14 @@ def test_the_group_a_speakers_title_names_takes_part(news_gazetteer):
         "Mohammed Rasheed": ActorRole.SPEAKER,
         "Jaish al-Nasr": ActorRole.PARTICIPANT,
     }
+
+
+def test_describing_reports_as_untrue_is_a_denial_by_its_subject(news_gazetteer):
+    text = "Syria described the reports its army had shelled Hama as completely untrue."
+    (statement,) = statements(news_gazetteer, text)
+    assert cast(statement) == {"Government of Syria": ActorRole.SPEAKER}
+
+
+def test_describing_a_scene_is_no_statement(news_gazetteer):
+    text = "Residents described the shelling of Hama on Sunday as the heaviest in months."
+    assert statements(news_gazetteer, text) == []
