@@ -32,7 +32,11 @@ _GENERIC = re.compile(
     r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b|(?:in|on|at|to|from|for|with|by|near"
     r"|after|before|since|last|this|which|who|also|still|would|will|could|dealt|took|began"
     r"|fought|hit|struck|shot|won|lost|seized|retook|broke|drove|now|later|[a-z]+s)\b)"
-    r"[a-z]+\b))\b",
+    r"[a-z]+\b))\b"
+    # "the army's full control", "the armys advance" (copy without apostrophes): its possessive.
+    r"|(?<=the\s)(?:army|military|government|regime)(?=['’]?s\s+(?:full\s+|own\s+)?(?:control"
+    r"|forces|troops|soldiers|units|positions|advances?|offensive|siege|bombardment|shelling"
+    r"|air\s*strikes?|warplanes|jets|helicopters|artillery|tanks)\b)",
     re.IGNORECASE,
 )
 # "A government siege", "Sunday's government advances": the state as the one doing it.

@@ -229,3 +229,18 @@ def test_describing_reports_as_untrue_is_a_denial_by_its_subject(news_gazetteer)
 def test_describing_a_scene_is_no_statement(news_gazetteer):
     text = "Residents described the shelling of Hama on Sunday as the heaviest in months."
     assert statements(news_gazetteer, text) == []
+
+
+def test_the_armys_possessive_without_its_apostrophe_names_the_army(news_gazetteer):
+    text = "In Syria the armys shelling of Hama killed four civilians on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["Military Forces of Syria (2000-)"] == ActorRole.PERPETRATOR
+
+
+def test_the_governments_of_several_states_are_no_possessive(news_gazetteer):
+    text = "The governments of Russia and Turkey held talks in Hama on Sunday."
+    proposals = read_article(text, publication_date=SUN_4_SEP_2016, gazetteer=news_gazetteer)
+    assert all(
+        "Government of Syria" not in cast(p) and "Military Forces of Syria (2000-)" not in cast(p)
+        for p in proposals.proposals
+    )
