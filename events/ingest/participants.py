@@ -37,6 +37,7 @@ ONE_SIDED = {
     "attack",
     "abduction-forced-disappearance",
 }
+EVACUATION = "evacuation-under-deal"
 TOGETHER = {
     "troop-movement",
     "evacuation-under-deal",
@@ -217,7 +218,12 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
             return ActorRole.PERPETRATOR
         return ActorRole.TARGET
     if trigger.slug in TOGETHER:
-        if mention.actor is not None and mention.actor.kind == "civilians":
+        if (
+            mention.actor is not None
+            and mention.actor.kind == "civilians"
+            and trigger.slug != EVACUATION
+        ):
+            # The people a siege or a supply cut befalls; those evacuated take part.
             return ActorRole.TARGET
         return ActorRole.PARTICIPANT
     return ActorRole.SIDE_A if mention.start < trigger.start else ActorRole.SIDE_B

@@ -244,3 +244,9 @@ def test_the_governments_of_several_states_are_no_possessive(news_gazetteer):
         "Government of Syria" not in cast(p) and "Military Forces of Syria (2000-)" not in cast(p)
         for p in proposals.proposals
     )
+
+
+def test_civilians_evacuated_take_part_in_their_evacuation(news_gazetteer):
+    text = "In Syria 300 civilians were evacuated from Hama under a deal on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Civilians (Syria)": ActorRole.PARTICIPANT}
