@@ -27,7 +27,7 @@ from events.text import fold
 # and not as an adjective ("military cooperation"); a capital only where a sentence opens.
 _GENERIC = re.compile(
     r"(?<![\w-])(?:government\s+forces\s+and\s+their\s+allies|government\s+forces"
-    r"|armed\s+opposition|opposition\s+fighters|insurgents|rebels|militants|civilians"
+    r"|armed\s+opposition|opposition\s+fighters|insurgents|rebels|militants|jihadists|civilians"
     r"|(?<=the\s)(?:army|military|government|regime)(?![\w-]|\s+(?!of\b|and\b|has\b|have\b"
     r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b|(?:in|on|at|to|from|for|with|by|near"
     r"|after|before|since|last|this|which|who|also|still|would|will|could|dealt|took|began"
@@ -418,6 +418,8 @@ class Gazetteer:
                     # "IS militants", "Hezbollah fighters": the name says whose they are.
                     continue
                 actors = _named_before(text, start, noun, taken + found)
+                if not actors and fold(noun) in _FIGHTERS_BACK:
+                    actors = _group_before(text, start, taken + found)
                 if not actors and noun == "army":
                     actors = self._forces_of_sentence(text, start, taken + found)
                 if not actors:
@@ -626,6 +628,29 @@ def _named_before(text: str, start: int, noun: str, mentions: list[Mention]) -> 
         m
         for m in mentions
         if m.end <= start and m.actor is not None and fold(m.surface) == fold(noun)
+    ]
+    return [max(earlier, key=lambda m: m.start).actor] if earlier else []
+
+
+# "The militants", "the jihadists": a definite noun for fighters points back to the armed group
+# the text has just named ("Islamic State stormed the town … the militants took over").
+_FIGHTERS_BACK = {"militants", "jihadists", "insurgents"}
+_ARMED_GROUPS = ("rebel_group", "political_militia", "identity_militia")
+_BACK_REACH = 400
+
+
+def _group_before(text: str, start: int, mentions: list[Mention]) -> list:
+    """The armed group last named in the few sentences before "the militants", if any."""
+    if not _THE_BEFORE.search(text, max(0, start - 5), start):
+        return []
+    earlier = [
+        m
+        for m in mentions
+        if start - _BACK_REACH <= m.start
+        and m.end <= start
+        and m.actor is not None
+        and m.actor.kind in _ARMED_GROUPS
+        and m.actor.stored
     ]
     return [max(earlier, key=lambda m: m.start).actor] if earlier else []
 

@@ -250,3 +250,18 @@ def test_civilians_evacuated_take_part_in_their_evacuation(news_gazetteer):
     text = "In Syria 300 civilians were evacuated from Hama under a deal on Sunday."
     (proposal,) = events(news_gazetteer, text)
     assert cast(proposal) == {"Civilians (Syria)": ActorRole.PARTICIPANT}
+
+
+def test_the_militants_point_back_to_the_armed_group_just_named(news_gazetteer):
+    text = (
+        "Islamic State fighters stormed the Syrian town of Hama on Sunday. The fighting flared "
+        "after the militants took over two oil fields in July."
+    )
+    proposals = events(news_gazetteer, text)
+    assert {name for p in proposals for name in cast(p)} == {"Islamic State"}
+
+
+def test_militants_with_no_group_named_before_are_the_reports_rebels(news_gazetteer):
+    text = "In Syria the militants took over two villages near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Syrian armed opposition": ActorRole.SIDE_A}
