@@ -60,6 +60,8 @@ _SYMMETRIC = {"side_a", "side_b", "associated_a", "associated_b", "participant"}
 class AnnotatedActor:
     names: frozenset[str]
     role: str
+    # The annotation's own name, for listing misses.
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def load_article(path: Path) -> Annotated:
             AnnotatedActor(
                 frozenset(name_keys([actor["name"], *(actor.get("aliases") or [])])),
                 actor.get("role") or "participant",
+                str(actor["name"]),
             )
             for actor in item.get("actors") or []
         )
@@ -290,7 +293,7 @@ def _judge_happening(
             f"{happening.key}: date {best.earliest}..{best.latest}, "
             f"wanted {happening.earliest}..{happening.latest}"
         )
-    right, found, proposed = _actors(happening, best)
+    right, found, proposed, _swap = _actors(happening, best)
     scores.actors_right.add(right)
     if all(actor.names & known for actor in happening.actors):
         scores.actors_right_known.add(right)
@@ -300,6 +303,7 @@ def _judge_happening(
     scores.actor_precision.total += proposed[1]
     if not right:
         scores.wrong.append(f"{happening.key}: actors {_cast(best)}")
+        scores.wrong.append(f"{happening.key}:   {_actor_diff(happening, best)}")
     place, ancestor = _place(happening, best)
     scores.places_right.add(place)
     scores.places_or_ancestor.add(place or ancestor)
@@ -318,7 +322,7 @@ def _fit(happening: Happening, proposal: Proposed) -> tuple[bool, bool, int, int
     place (or an ancestor), type and deaths are right; then most actors found. (Bounds and
     actors alone would judge a happening by one proposal and its place by a worse one than the
     same sentence offers.)"""
-    right, found, _proposed = _actors(happening, proposal)
+    right, found, _proposed, _swap = _actors(happening, proposal)
     place, ancestor = _place(happening, proposal)
     same_type = happening.type in (proposal.type, proposal.type_parent)
     deaths = any(v is not None for v in happening.fatalities) and (
@@ -332,9 +336,33 @@ def _cast(proposal: Proposed) -> str:
     return ", ".join(f"{sorted(n)[0]} ({role})" for n, role in proposal.actors) or "none"
 
 
-def _actors(happening: Happening, proposal: Proposed) -> tuple[bool, int, tuple[int, int]]:
-    """(all right, annotated actors found in a right role, (proposed actors right, proposed))."""
-    best = (False, 0, (0, len(proposal.actors)))
+def _actor_diff(happening: Happening, proposal: Proposed) -> str:
+    """How the proposal's cast differs from the annotation's: annotated actors it lacks, those
+    it names on the wrong side, and actors the annotation does not have ("lacks civilians
+    (target); side Syrian army (perpetrator, got target); extra SOHR (target)")."""
+    swap = _actors(happening, proposal)[3]
+    lacks, sides = [], []
+    for a in happening.actors:
+        if any(n & a.names and _same_side(a.role, r, swap) for n, r in proposal.actors):
+            continue
+        got = [r for n, r in proposal.actors if n & a.names]
+        if got:
+            sides.append(f"{a.label} ({a.role}, got {'/'.join(got)})")
+        else:
+            lacks.append(f"{a.label} ({a.role})")
+    extra = [
+        f"{sorted(names)[0]} ({role})"
+        for names, role in proposal.actors
+        if not any(names & a.names for a in happening.actors)
+    ]
+    parts = [("lacks", lacks), ("side", sides), ("extra", extra)]
+    return "; ".join(f"{label} {', '.join(items)}" for label, items in parts if items)
+
+
+def _actors(happening: Happening, proposal: Proposed) -> tuple[bool, int, tuple[int, int], bool]:
+    """(all right, annotated actors found in a right role, (proposed actors right, proposed),
+    whether the battle's sides were swapped to get there)."""
+    best = (False, 0, (0, len(proposal.actors)), False)
     for swap in (False, True):
         if swap and not all(a.role in _SYMMETRIC for a in happening.actors):
             continue
@@ -350,7 +378,7 @@ def _actors(happening: Happening, proposal: Proposed) -> tuple[bool, int, tuple[
             for names, role in proposal.actors
         )
         right = found == len(happening.actors) and good == len(proposal.actors)
-        best = max(best, (right, found, (good, len(proposal.actors))))
+        best = max(best, (right, found, (good, len(proposal.actors)), swap))
     return best
 
 

@@ -27,12 +27,16 @@ from events.text import fold
 # and not as an adjective ("military cooperation"); a capital only where a sentence opens.
 _GENERIC = re.compile(
     r"(?<![\w-])(?:government\s+forces\s+and\s+their\s+allies|government\s+forces"
-    r"|armed\s+opposition|opposition\s+fighters|insurgents|rebels|militants|civilians"
+    r"|armed\s+opposition|opposition\s+fighters|insurgents|rebels|militants|jihadists|civilians"
     r"|(?<=the\s)(?:army|military|government|regime)(?![\w-]|\s+(?!of\b|and\b|has\b|have\b"
     r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b|(?:in|on|at|to|from|for|with|by|near"
     r"|after|before|since|last|this|which|who|also|still|would|will|could|dealt|took|began"
     r"|fought|hit|struck|shot|won|lost|seized|retook|broke|drove|now|later|[a-z]+s)\b)"
-    r"[a-z]+\b))\b",
+    r"[a-z]+\b))\b"
+    # "the army's full control", "the armys advance" (copy without apostrophes): its possessive.
+    r"|(?<=the\s)(?:army|military|government|regime)(?=['’]?s\s+(?:full\s+|own\s+)?(?:control"
+    r"|forces|troops|soldiers|units|positions|advances?|offensive|siege|bombardment|shelling"
+    r"|air\s*strikes?|warplanes|jets|helicopters|artillery|tanks)\b)",
     re.IGNORECASE,
 )
 # "A government siege", "Sunday's government advances": the state as the one doing it.
@@ -70,7 +74,7 @@ _PEOPLE = re.compile(
     r"(?<![\w-])(?:(?:\d[\d,.]*\s+(?:million\s+|thousand\s+)?|(?:scores|dozens|hundreds"
     r"|thousands|millions)\s+of\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh"
-    r"|nine)ty|several)\s+)(?:people|persons|residents|inhabitants)|residents|inhabitants"
+    r"|nine)ty|several)\s+)(?:people|persons|residents|inhabitants|lives)|residents|inhabitants"
     r"|villagers|victims|worshippers|shoppers|patients|children"
     r"|women\s+and\s+children)\b",
     re.IGNORECASE,
@@ -85,6 +89,11 @@ _MILITARY_NOUN = re.compile(
     r"|strikes|bombing(?:\s+campaign)?|bombardments?|shelling|drones?|helicopters|missiles?"
     r"|bombs)\b"
     r"|^\s+(?:attack|raid|strike)\s+on\b",
+    re.IGNORECASE,
+)
+# An army on the ground, as a sentence names it before its "troops" ("the Turkish army").
+_GROUND_FORCES = re.compile(
+    r"^(?:army|military|troops|soldiers|forces)\b|\b(?:army|military|troops|soldiers|forces)$",
     re.IGNORECASE,
 )
 # "U.S.-led", "Aleppo-based", "IS-held": the name describes someone, it is not where it happened.
@@ -409,6 +418,10 @@ class Gazetteer:
                     # "IS militants", "Hezbollah fighters": the name says whose they are.
                     continue
                 actors = _named_before(text, start, noun, taken + found)
+                if not actors and fold(noun) in _FIGHTERS_BACK:
+                    actors = _group_before(text, start, taken + found)
+                if not actors and noun == "army":
+                    actors = self._forces_of_sentence(text, start, taken + found)
                 if not actors:
                     actors, _places = self.lookup(f"{demonym} {noun}")
                 if len(actors) == 1:
@@ -443,6 +456,28 @@ class Gazetteer:
                 if forces is not None:
                     found.append(Mention(start, end, match.group(), (forces,), (), inferred=key))
         return found
+
+    def _forces_of_sentence(self, text: str, start: int, mentions: list[Mention]) -> list:
+        """ "The Turkish army stepped up security, deploying troops": troops, soldiers or army
+        units after their sentence has named one state's armed forces, by name or by its
+        adjective ("Turkish army"), are those forces."""
+        opening = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+        forces = {
+            m.actor.id: m.actor
+            for m in mentions
+            if opening <= m.start
+            and m.end <= start
+            and m.actor is not None
+            and m.actor.kind in STATE_FORCE_KINDS
+            and _GROUND_FORCES.search(m.surface)
+        }
+        for key, adjective in DEMONYMS.items():
+            for match in re.finditer(rf"\b{re.escape(adjective)}\s+(?=\w)", text[opening:start]):
+                if _GROUND_FORCES.match(text[opening + match.end() : start]):
+                    actor = self.state_actor(self.country_place(key), STATE_FORCE_KINDS)
+                    if actor is not None:
+                        forces[actor.id] = actor
+        return list(forces.values()) if len(forces) == 1 else []
 
     def country_named(self, folded_name: str) -> Place | None:
         _actors, places = self.lookup(folded_name)
@@ -593,6 +628,29 @@ def _named_before(text: str, start: int, noun: str, mentions: list[Mention]) -> 
         m
         for m in mentions
         if m.end <= start and m.actor is not None and fold(m.surface) == fold(noun)
+    ]
+    return [max(earlier, key=lambda m: m.start).actor] if earlier else []
+
+
+# "The militants", "the jihadists": a definite noun for fighters points back to the armed group
+# the text has just named ("Islamic State stormed the town … the militants took over").
+_FIGHTERS_BACK = {"militants", "jihadists", "insurgents"}
+_ARMED_GROUPS = ("rebel_group", "political_militia", "identity_militia")
+_BACK_REACH = 400
+
+
+def _group_before(text: str, start: int, mentions: list[Mention]) -> list:
+    """The armed group last named in the few sentences before "the militants", if any."""
+    if not _THE_BEFORE.search(text, max(0, start - 5), start):
+        return []
+    earlier = [
+        m
+        for m in mentions
+        if start - _BACK_REACH <= m.start
+        and m.end <= start
+        and m.actor is not None
+        and m.actor.kind in _ARMED_GROUPS
+        and m.actor.stored
     ]
     return [max(earlier, key=lambda m: m.start).actor] if earlier else []
 

@@ -22,6 +22,8 @@ from events.text import fold
 BORDER_AREA = "border_area"
 # What Mention.hint says about an implied actor, for the role it takes in an event.
 HOLDER = "holder"
+# "Regime-besieged Madaya": the name is who lays the siege, not who holds the town.
+BESIEGER = "besieger"
 ALLIES = "allies"
 REFERENCE = "reference"
 # Mention.inferred of "the convoy" is THREAD + "convoy": the thread's noun, for its place.
@@ -48,7 +50,8 @@ _FEATURE = re.compile(
     rf"\bthe\s+(?:[a-z-]+\s+)?(?P<noun>{'|'.join(FEATURE_NOUNS)})\b(?![\w-])", re.IGNORECASE
 )
 _HELD = re.compile(
-    r"(?<![\w-])(?P<holder>[A-Za-z][\w.]*)-(?:held|controlled|besieged|occupied)\b", re.IGNORECASE
+    r"(?<![\w-])(?P<holder>[A-Za-z][\w.]*)-(?P<how>held|controlled|besieged|occupied)\b",
+    re.IGNORECASE,
 )
 _BACKED_BY = re.compile(
     r"(?<![\w-])(?P<noun>militants|fighters|rebels|insurgents|forces|militias?|troops|factions)"
@@ -185,7 +188,8 @@ def find_features(text: str, gazetteer: Gazetteer, *, focus: Place | None) -> li
 def find_holders(
     text: str, gazetteer: Gazetteer, *, focus: Place | None, taken: list[Mention]
 ) -> list[Mention]:
-    """ "Government-controlled Hama", "militant-held eastern Aleppo": who holds the place."""
+    """ "Government-controlled Hama", "militant-held eastern Aleppo": who holds the place;
+    "regime-besieged Madaya": who besieges it."""
     demonym = DEMONYMS.get(fold(focus.name)) if focus else None
     found = []
     for match in _HELD.finditer(text):
@@ -197,7 +201,8 @@ def find_holders(
         for name in tries:
             actors, _places = gazetteer.lookup(name)
             if len(actors) == 1:
-                found.append(Mention(start, end, holder, (actors[0],), (), inferred=HOLDER))
+                role = BESIEGER if fold(match["how"]) == "besieged" else HOLDER
+                found.append(Mention(start, end, holder, (actors[0],), (), inferred=role))
                 break
     return found
 

@@ -13,7 +13,7 @@ from events.ingest.gazetteer import (
     Gazetteer,
     Mention,
 )
-from events.ingest.implied import ALLIES, HOLDER, THREAD
+from events.ingest.implied import ALLIES, BESIEGER, HOLDER, THREAD
 from events.ingest.view import SentenceView
 from events.ingest.vocabulary import Domain, Trigger
 from events.models import ActorRole
@@ -37,6 +37,7 @@ ONE_SIDED = {
     "attack",
     "abduction-forced-disappearance",
 }
+EVACUATION = "evacuation-under-deal"
 TOGETHER = {
     "troop-movement",
     "evacuation-under-deal",
@@ -142,6 +143,9 @@ def role_of(s: str, mention: Mention, trigger: Trigger) -> str:
 
 
 def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
+    if mention.inferred == BESIEGER:
+        # "the regime-besieged town": who lays the siege imposes it.
+        return ActorRole.PERPETRATOR
     if mention.inferred == HOLDER:
         # "laid siege to militant-held Aleppo": who holds the place is on the receiving end.
         return ActorRole.TARGET if trigger.slug in ONE_SIDED else ActorRole.SIDE_B
@@ -214,7 +218,12 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
             return ActorRole.PERPETRATOR
         return ActorRole.TARGET
     if trigger.slug in TOGETHER:
-        if mention.actor is not None and mention.actor.kind == "civilians":
+        if (
+            mention.actor is not None
+            and mention.actor.kind == "civilians"
+            and trigger.slug != EVACUATION
+        ):
+            # The people a siege or a supply cut befalls; those evacuated take part.
             return ActorRole.TARGET
         return ActorRole.PARTICIPANT
     return ActorRole.SIDE_A if mention.start < trigger.start else ActorRole.SIDE_B
@@ -313,10 +322,19 @@ _HOLDING_MATTERS = {
 }
 # "in Syria", "in eastern Syria": the country as where, not who.
 LOCATIVE = re.compile(
-    r"\b(?:in|into|inside|across|throughout|within|around|near)\s+(?:the\s+)?"
+    r"\b(?:in|into|inside|across|throughout|within|around|near)\s+(?:both\s+)?(?:the\s+)?"
     r"(?:(?:north|south|east|west)[\w-]*ern\s+)?$",
     re.IGNORECASE,
 )
+# "northern Syria", "south-eastern Turkey", "south central Turkey": a part of a country is a
+# region, never a party.
+_COMPASS = re.compile(
+    r"\b(?:(?:north|south|east|west)[\w-]*ern|(?:(?:north|south|east|west)[\w-]*\s+)?central)"
+    r"\s+$",
+    re.IGNORECASE,
+)
+# "in Syria and Iraq": what joins a country to the one before it.
+_JOINED = re.compile(r"^\s*(?:,|,?\s+(?:and|or))\s+(?:in\s+)?$")
 # A country name used as a modifier: "Syria envoy", "Russia policy", "the Syria conflict".
 _ATTRIBUTIVE = re.compile(
     r"^\s+(?:envoy|ambassador|representative|policy|desk|experts?|analysts?|correspondent"
@@ -384,6 +402,53 @@ def _qualifies(text: str, country: Mention, inside: list[Mention]) -> bool:
     )
 
 
+def _joined_to(text: str, country: Mention, where: list[Mention]) -> bool:
+    """Whether a country is the next conjunct of a country named as where ("in Syria and
+    Iraq", "in Syria, Iraq and Lebanon")."""
+    return any(_JOINED.match(text[other.end : country.start]) for other in where)
+
+
+# What makes a name after the event word a party to another event the clause names: the doer
+# of a deal, talks or an attack only feared ("a US-Russia truce deal", "a possible US attack"),
+# or the one an uprising is against.
+_ANOTHER_EVENT_AFTER = re.compile(
+    r"^(?:['’]s?)?(?:-[A-Z][\w.]*)?[\s-]+(?:[\w-]+\s+)?(?:truce|ceasefire|deal|agreement|talks"
+    r"|proposal|plan|initiative|resolution)\b"
+)
+# "a day after", "two weeks before", "hours after": what joins two events of one sentence.
+_ANOTHER_TIME = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|several|few|\d+)\s+(?:hours?|days?|weeks?|months?"
+    r"|years?)\s+(?:after|before)\b",
+    re.IGNORECASE,
+)
+# "a possible US attack": the doer of an attack only feared.
+_FEARED_BEFORE = re.compile(
+    r"\b(?:possible|potential|expected|planned|threatened|feared|imminent|looming)\s+$",
+    re.IGNORECASE,
+)
+_FEARED_EVENT_AFTER = re.compile(
+    r"^(?:-[A-Z][\w.]*)?\s+(?:military\s+|air\s+)?(?:attack|strikes?|action|intervention"
+    r"|invasion|offensive)\b"
+)
+# "the uprising against President Assad": whom an uprising is against.
+_UPRISING_AGAINST = re.compile(
+    r"\b(?:uprising|revolt|rebellion|revolution|insurgency|protests?|demonstrations?)\s+"
+    r"(?:against|on)\s+(?:the\s+)?(?:(?:President|rule\s+of|regime\s+of)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _of_another_event(text: str, mention: Mention) -> bool:
+    """Whether a name after the clause's event word belongs to another event it names."""
+    before = text[max(0, mention.start - 60) : mention.start]
+    after = text[mention.end : mention.end + 60]
+    return bool(
+        _ANOTHER_EVENT_AFTER.match(after)
+        or _UPRISING_AGAINST.search(before)
+        or (_FEARED_BEFORE.search(before) and _FEARED_EVENT_AFTER.match(after))
+    )
+
+
 def participants(
     text: str, inside: list[Mention], trigger: Trigger, article: ArticleContext
 ) -> tuple[Cast, list[Mention]]:
@@ -391,6 +456,8 @@ def participants(
     actors: Cast = []
     places: list[Mention] = []
     placed: list[tuple[Mention, ActorEntry]] = []
+    # Countries the clause names as where ("in Syria"), for the ones joined to them.
+    where: list[Mention] = []
     for mention in inside:
         reports = (
             _REPORTS_IT.search(text[mention.end : trigger.start])
@@ -407,10 +474,22 @@ def participants(
         if mention.inferred == HOLDER and trigger.slug not in _HOLDING_MATTERS:
             # Who holds the areas a supply cut hits is background, not a party.
             continue
+        if mention.inferred == BESIEGER and trigger.slug != "siege":
+            # "Residents of the regime-besieged town were evacuated": the siege is background.
+            continue
         country = mention.place if mention.place and mention.place.kind == COUNTRY else None
         if country is not None and _ATTRIBUTIVE.match(text[mention.end :]):
             # "Washington's Syria envoy": the country is what the envoy deals with.
             continue
+        if country is not None and (
+            _COMPASS.search(text[: mention.start]) or _joined_to(text, mention, where)
+        ):
+            # "shelled northern Syria", "in both Syria and Iraq": where, not who.
+            places.append(mention)
+            where.append(mention)
+            continue
+        if country is not None and LOCATIVE.search(text[: mention.start]):
+            where.append(mention)
         if country is not None and _qualifies(text, mention, inside):
             # "the town of Dael in Deraa, Syria": the country says where another place lies;
             # it takes no part of its own, and places nothing the other name does not.
@@ -431,6 +510,16 @@ def participants(
             if mention.place is not None and not _AGENT.search(text[: mention.start]):
                 places.append(mention)
             continue
+        if _ANOTHER_TIME.search(
+            text[min(mention.end, trigger.end) : max(mention.start, trigger.start)]
+        ):
+            # "Assad sacked the governor a day after protesters massed": a name on the far side
+            # of "a day after" acts in the other clause's event.
+            continue
+        if mention.start >= trigger.end and _of_another_event(text, mention):
+            # "… killed four as citizens brace for a possible US attack", "… since the
+            # uprising against President Assad": a party to another event the clause names.
+            continue
         if actor.kind == PERSON and _DESCRIBED_PERSON.search(text[: mention.start]):
             # "the government of President Assad": he names whose government it is.
             continue
@@ -448,6 +537,10 @@ def participants(
             # "… the Observatory said", "… killing five the United Nations said": a source,
             # not a side (copy without commas hides the attribution).
             continue
+        if actor.kind in _SOURCE_KINDS and _CITING.search(text[: mention.start]):
+            # "… were wounded said the Syrian Observatory", "according to the Observatory":
+            # the monitor after its reporting verb is the source.
+            continue
         if reports is not None and actor.kind in (PERSON, CIVILIANS, *_SOURCE_KINDS):
             continue
         actor = acting(article.gazetteer, actor, trigger)
@@ -457,14 +550,24 @@ def participants(
         government = represented(article.gazetteer, article.officials, actor, trigger)
         if government is not None:
             _add(actors, government, role)
-    return _facing(text, _victims_not_holders(actors, placed, trigger), placed, trigger), places
+    actors = _noun_doer(text, _victims_not_holders(actors, placed, trigger), placed, trigger)
+    return _facing(text, actors, placed, trigger), places
 
 
 # Monitors, NGOs and other bodies a report cites; and the reporting verb that follows them.
 _SOURCE_KINDS = ("other",)
+# The words between may not open a relative clause ("blames the government for the attack
+# which it says killed 1400": the attack's clause says it, not the government).
 _CITED = re.compile(
-    r"^(?:\s+[\w'’()-]+){0,6}?\s+(?:said|says|reported|reports|documented|added|told"
-    r"|confirmed|stated|announced)\b"
+    r"^(?:\s+(?!(?:which|that|who|whom)\b)[\w'’()-]+){0,6}?\s+(?:said|says"
+    r"|reported|reports|documented|added|told|confirmed|stated|announced)\b",
+    re.IGNORECASE,
+)
+# A reporting verb, the words of a title between it and the name ("said the UK-based …").
+_CITING = re.compile(
+    r"\b(?:said|says|reported|reports|according\s+to|told|citing|cited\s+by)\s+"
+    r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
 )
 # "… reported Monday it had launched 10 air strikes": the reported clause's subject is the
 # reporter itself.
@@ -499,7 +602,8 @@ def _facing(
 ) -> Cast:
     """ "Three SDF soldiers were killed fighting IS": an actor named after "fighting",
     "clashes with" or "against" stands on the other side from the one named before it,
-    whatever the event word made of both."""
+    whatever the event word made of both; so does the subject of an event whose agent is named
+    after "by" ("the army repelled an attack by IS")."""
     if trigger.domain is Domain.DIPLOMATIC or trigger.slug in TOGETHER:
         return actors
     roles = {actor.id: role for actor, role in actors}
@@ -526,7 +630,68 @@ def _facing(
         role = roles.get(actor.id)
         if role == roles.get(after[0].id) and role in _OPPOSITE:
             flipped[actor.id] = _OPPOSITE[role]
+    # "Kurdish fighters repelled an assault by IS": the agent after "by" makes the event its
+    # own; the subject before the event word, on the same side, is the other side.
+    agents = [a for m, a in placed if m.start >= trigger.end and _by_agent(text, m, trigger)]
+    if agents and roles.get(agents[0].id) in _OPPOSITE:
+        agent_role = roles[agents[0].id]
+        for mention, actor in placed:
+            if (
+                mention.end <= trigger.start
+                and actor.kind != CIVILIANS
+                and actor.id not in flipped
+                and roles.get(actor.id) == agent_role
+            ):
+                flipped[actor.id] = _OPPOSITE[agent_role]
     return [(actor, flipped.get(actor.id, role)) for actor, role in actors]
+
+
+# "Syrian and Russian air strikes": adjectives joined before one noun are all its doers.
+_JOINED_DOERS = re.compile(r"^\s*(?:,|,?\s+and)\s+$")
+
+
+# "repelled an assault by IS": "by" a few words after the event word, and its agent.
+_NEAR_BY = re.compile(
+    r"^\s*(?:[\w'’-]+\s+){0,3}?by\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,3}?$", re.IGNORECASE
+)
+
+
+def _by_agent(text: str, mention: Mention, trigger: Trigger) -> bool:
+    """Whether a name after the event word is its agent ("an assault by IS"), not a backer's
+    or a source's ("backed by", "reported by")."""
+    between = text[trigger.end : mention.start]
+    return bool(
+        _NEAR_BY.match(between)
+        and not _NOT_AGENT_BY.search(between)
+        and not _SUPPORT.search(text[: mention.start])
+    )
+
+
+def _noun_doer(
+    text: str, actors: Cast, placed: list[tuple[Mention, ActorEntry]], trigger: Trigger
+) -> Cast:
+    """ "IS fighters advanced, prompting the first U.S. air strikes": a name right before a
+    one-sided event's noun is its doer, and the actors named before that noun phrase are not
+    (the strikes were the United States', against IS): they are on its receiving end."""
+    if trigger.slug not in ONE_SIDED:
+        return actors
+    doers = [
+        (m, a)
+        for m, a in placed
+        if m.end <= trigger.start and not text[m.end : trigger.start].strip(" -")
+    ]
+    if not doers:
+        return actors
+    first = doers[0][0]
+    for mention, _actor in reversed(placed):
+        if mention.end <= first.start and _JOINED_DOERS.match(text[mention.end : first.start]):
+            first = mention
+    before = {a.id for m, a in placed if m.end <= first.start}
+    before -= {a.id for _m, a in doers}
+    return [
+        (actor, ActorRole.TARGET if actor.id in before and role == ActorRole.PERPETRATOR else role)
+        for actor, role in actors
+    ]
 
 
 def _victims_not_holders(

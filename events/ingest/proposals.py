@@ -131,6 +131,14 @@ def propose(
     )
 
 
+# How the words were given, between the speaker and the statement word.
+_OCCASION_AFTER = re.compile(
+    r",?\s+in\s+(?:a|an|his|her|its|their)\s+(?:[\w-]+\s+){0,2}?(?:statement|interview"
+    r"|communiqu[eé]|letter|speech|post)\s*,?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _named_subject(
     view: SentenceView,
     clause: Clause,
@@ -142,6 +150,10 @@ def _named_subject(
     word's subject names is its speaker, as with "said"; the body of his title takes part."""
     s = view.text
     start, end = _trimmed(s, clause.start, trigger.start)
+    occasion = _OCCASION_AFTER.search(s, start, end)
+    if occasion is not None:
+        # "Konashenkov in an emailed statement accused …": the speaker ends before it.
+        end = occasion.start()
     who = s[start:end]
     if not who or len(who) > 200:
         return actors

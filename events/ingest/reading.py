@@ -24,6 +24,7 @@ from events.ingest.furniture import (
     masked,
 )
 from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
+from events.ingest.groups import group_mentions
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import ONE_SIDED, officials, sentence_subjects
@@ -173,7 +174,8 @@ def _article(
     names = without_dateline(report, as_divisions(report, gazetteer, names))
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
-    mentions = sorted(mentions + pending_mentions(report, mentions), key=lambda m: m.start)
+    mentions += pending_mentions(report, mentions)
+    mentions = sorted(mentions + group_mentions(report, mentions), key=lambda m: m.start)
     return ArticleContext(
         text=text,
         reference=reference,
@@ -283,14 +285,25 @@ def _toll_with_its_strike(outcome: SentenceOutcome, slugs: dict[int, str]) -> No
     """ "Scores of people died on Tuesday after the regime air strike hit the town": the deaths
     of one clause are the toll of the strike another clause of the sentence tells of. The
     strike's draft takes the dead as its targets and its toll, and the deaths' date when it
-    has none; the deaths are then no event of their own."""
+    has none or a coarser one that holds it; the deaths are then no event of their own."""
     drafts = [(d, w) for d, w in outcome.dated] + [(d, None) for d, _n, _r in outcome.undated]
     deaths = [(d, w) for d, w in drafts if slugs.get(id(d)) == KILLING]
     strikes = [(d, w) for d, w in drafts if slugs.get(id(d)) in ONE_SIDED - {KILLING}]
     if len(deaths) != 1 or len(strikes) != 1:
         return
     (toll, toll_when), (strike, strike_when) = deaths[0], strikes[0]
-    if toll_when is not None and strike_when is not None and toll.fuzzy != strike.fuzzy:
+    coarser = (
+        toll_when is not None
+        and strike_when is not None
+        and strike.fuzzy.earliest <= toll.fuzzy.earliest
+        and toll.fuzzy.latest <= strike.fuzzy.latest
+    )
+    if (
+        toll_when is not None
+        and strike_when is not None
+        and toll.fuzzy != strike.fuzzy
+        and not coarser
+    ):
         return
     for actor, role in toll.actors:
         if role == ActorRole.TARGET and all(a.id != actor.id for a, _ in strike.actors):
@@ -301,7 +314,12 @@ def _toll_with_its_strike(outcome: SentenceOutcome, slugs: dict[int, str]) -> No
     strike.sources.sort(key=lambda source: source.start)
     outcome.dated = [(d, w) for d, w in outcome.dated if d is not toll]
     outcome.undated = [entry for entry in outcome.undated if entry[0] is not toll]
-    if strike_when is None and toll_when is not None:
+    if coarser:
+        # "Air strikes last month … killed 44 people on Monday": the day the deaths give.
+        outcome.dated = [(d, w) for d, w in outcome.dated if d is not strike]
+        strike.fuzzy = toll.fuzzy
+        outcome.dated.append((strike, toll_when))
+    elif strike_when is None and toll_when is not None:
         outcome.undated = [entry for entry in outcome.undated if entry[0] is not strike]
         strike.fuzzy = toll.fuzzy
         outcome.dated.append((strike, toll_when))

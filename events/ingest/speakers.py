@@ -82,7 +82,9 @@ def pending_speaker(
         return None
     person = _PERSON_AT_END.search(who)
     words = person["name"].split() if person else []
-    while words and (words[0].lower() in _TITLE_WORDS or words[0].isupper()):
+    while words and (
+        words[0].lower() in _TITLE_WORDS or words[0].isupper() or _RANK.match(words[0])
+    ):
         words.pop(0)
     body = _BODY_AT_END.search(who)
     if (
@@ -107,6 +109,8 @@ def pending_speaker(
     return NamedSpeaker(pending_actor(name, "person"), title_start, institutions)
 
 
+# "Major-General", "Lieutenant-Colonel": a rank written as one word.
+_RANK = re.compile(r"^[A-Z][a-z]+-(?:[Gg]eneral|[Cc]olonel|[Cc]ommander|[Aa]dmiral)$")
 _ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())
 
 

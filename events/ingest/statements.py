@@ -22,7 +22,16 @@ BRIEFING = "press-briefing"
 _BRIEFING = re.compile(
     r"\b(?:briefing|news\s+conference|press\s+conference|told\s+reporters|teleconference)\b", re.I
 )
-_AFFILIATION = re.compile(r"\b(?:of|for|from|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# "Washington blames the Syrian government for …", "urged Russia to …": whom the words are
+# addressed to or about takes part.
+_ADDRESSED = re.compile(
+    r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|condemn(?:ed|s|ing)|denounc(?:ed|es|ing)"
+    r"|urg(?:ed|es|ing)|called\s+on|calls\s+on|warned|warns)\s+(?:the\s+)?$",
+    re.I,
+)
+# "head of the political office of the Aleppo-based opposition group Fastaqim": the body a
+# speaker's title names, up to three words after its preposition.
+_AFFILIATION = re.compile(r"\b(?:of|for|from|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 
 
 # A speaker named as a person or body the database does not hold: a capitalised name past
@@ -171,7 +180,8 @@ def _speakers(
         return []
     actors = [(inside[0].actor, ActorRole.SPEAKER)]
     for mention in inside[1:]:
-        if _AFFILIATION.search(view.text[: mention.start]) and all(
+        before = view.text[: mention.start]
+        if (_AFFILIATION.search(before) or _ADDRESSED.search(before)) and all(
             a.id != mention.actor.id for a, _ in actors
         ):
             actors.append((mention.actor, ActorRole.PARTICIPANT))

@@ -17,13 +17,16 @@ def retold(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | 
     """The dated proposal an undated clause tells again: the same type and trigger word, and
     either an actor in the same role or "the <trigger word>" pointing back ("the letter").
     Two claims from different sources are never merged: they may disagree (one says the
-    convoy turned back, another that it headed north), and both are kept."""
+    convoy turned back, another that it headed north), and both are kept; nor is a clause
+    with a toll of its own in another place."""
     lemma = _lemma(draft.trigger)
     pairs = {(actor.id, role) for actor, role in draft.actors}
     claimed = fold(draft.sources[0].attributed_to)
     fits = []
     for proposal in dated:
         if proposal.type_slug != draft.type_slug or _lemma(proposal.trigger) != lemma:
+            continue
+        if _another_toll_elsewhere(draft, proposal):
             continue
         sources = {fold(source.attributed_to) for source in proposal.sources} - {""}
         if claimed and sources and claimed not in sources:
@@ -33,6 +36,30 @@ def retold(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | 
         if shared or any(definite.search(p.excerpt) for p in (draft, proposal)):
             fits.append(proposal)
     return min(fits, key=lambda p: abs(p.sentence_index - draft.sentence_index), default=None)
+
+
+def _another_toll_elsewhere(draft: ProposalDraft, proposal: ProposalDraft) -> bool:
+    """ "Strikes across the country killed 44 … In Jassem 16 civilians were killed in four
+    air strikes": a toll of its own (no figure in common) in another place, not one the draft's
+    own place holds, is a part or another event, not a re-telling ("the toll rose to 53 in
+    Syria" may still tell again the 34 killed in Aleppo)."""
+    mine, theirs = _figures(draft), _figures(proposal)
+    here, there = draft.place, proposal.place
+    return bool(
+        mine
+        and theirs
+        and not mine & theirs
+        and here is not None
+        and there is not None
+        and here.id != there.id
+        and not there.path.startswith(here.path)
+    )
+
+
+def _figures(draft: ProposalDraft) -> set[int]:
+    """The numbers of a draft's toll ("at least 15" and "15" tell the same toll)."""
+    deaths = draft.fatalities
+    return {n for n in (deaths.low, deaths.best, deaths.high) if n is not None}
 
 
 def merge_retelling(target: ProposalDraft, draft: ProposalDraft, *, reference: date) -> None:

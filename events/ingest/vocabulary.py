@@ -208,7 +208,11 @@ RULES: list[Rule] = [
         "public-statement",
         r"condemn(?:ed|s|ing)|denied|denies|accus(?:ed|es|ing)|warned|urged|called\s+(?:on|for)"
         r"|demanded|vowed|threatened|claimed\s+responsibility|blam(?:ed|es)|announced|declared"
-        r"|decr(?:ied|ies)|denounc(?:ed|es)",
+        r"|decr(?:ied|ies)|denounc(?:ed|es)"
+        # "described the reports as completely untrue", "dismissed it as unjustified": denials.
+        r"|(?:dismiss|describ|brand|reject)(?:ed|es)(?=\s[^.;]{0,100}?\bas\s+(?:\w+\s+)?"
+        r"(?:untrue|false|baseless|groundless|unfounded|unjustified|lies|fabricat\w+|nonsense"
+        r"|propaganda|fake)\b)",
         D,
         90,
     ),

@@ -59,3 +59,16 @@ def test_a_proposal_right_in_more_ways_wins_over_one_right_only_in_its_actors():
     scores = score([article], [actors_only, place_and_type], publication={"a": DAY})
     assert (scores.actors_right.hits, scores.places_right.hits) == (0, 1)
     assert scores.types_exact.hits == 1
+
+
+def test_a_wrong_cast_lists_what_it_lacks_what_it_puts_on_the_wrong_side_and_what_it_adds():
+    civilians = AnnotatedActor(frozenset(name_keys(["civilians"])), "target", "civilians")
+    russia = AnnotatedActor(frozenset(name_keys(["Russia"])), PERPETRATOR, "Russian military")
+    article = Annotated("a", "", "", DAY, "en", "x" * 40, (happening(actors=(russia, civilians)),))
+    cast = [("Russia", "target"), ("Syrian Observatory", "target")]
+    scores = score([article], [proposal(cast, "Aleppo")], publication={"a": DAY})
+    (line,) = [line for line in scores.wrong if "lacks" in line]
+    assert line.endswith(
+        "lacks civilians (target); side Russian military (perpetrator, got target); "
+        "extra syrian observatory (target)"
+    )

@@ -84,3 +84,18 @@ def test_a_retelling_in_the_past_keeps_the_events_date(news_gazetteer):
     strike = next(p for p in reading.proposals if p.type_slug == "air-drone-strike")
     assert (strike.fuzzy.earliest, strike.fuzzy.latest) == (date(2017, 8, 30), date(2017, 8, 30))
     assert len(strike.sources) == 2
+
+
+def test_a_strike_dated_coarser_than_its_toll_takes_the_tolls_day_and_a_part_stays_apart(
+    news_gazetteer,
+):
+    text = (
+        "Last updated at Sep 042016 Beirut Air strikes on towns across Syria killed at least 44 "
+        "people on Sunday a monitoring group said.\n"
+        "In Hama 16 civilians were killed in four air strikes while 25 were wounded."
+    )
+    proposals = read(news_gazetteer, text).proposals
+    assert [(p.fuzzy.display, p.fatalities.low, p.fatalities.best) for p in proposals] == [
+        ("4 Sep 2016", 44, None),
+        ("c. 28 Aug – 4 Sep 2016", None, 16),
+    ]
