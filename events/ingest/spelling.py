@@ -48,7 +48,10 @@ def folded_spelling_key(folded: str) -> str:
             word = word[2:]
         keyed.append(_word_key(word))
     key = " ".join(k for k in keyed if k)
-    return key if len(key.replace(" ", "")) >= 3 else ""
+    # A name of one or two letters ("IS", "US", "UN") is an abbreviation, spelled one way: its
+    # key would join it to every other ("IS" and "US" both key as a vowel and an s).
+    letters = sum(len(word) for word in words)
+    return key if len(key.replace(" ", "")) >= 3 and letters >= 3 else ""
 
 
 def _word_key(word: str) -> str:

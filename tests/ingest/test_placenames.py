@@ -26,6 +26,12 @@ def test_transliterations_share_a_key():
     assert spelling_key("Homs") != spelling_key("Hamas")
 
 
+def test_a_name_of_two_letters_has_no_transliteration_key():
+    # "IS" and "US" differ in their one vowel, as transliterations do: keyed, they would match.
+    assert spelling_key("IS") == spelling_key("US") == spelling_key("UN") == ""
+    assert spelling_key("ISIS") != ""
+
+
 def test_a_stored_place_is_found_under_another_spelling(gazetteer):
     assert places(gazetteer, "Jets struck Dayr az Zawr, in Syria.") == [
         ("Dayr az Zawr", "Deir ez-Zor", True)
