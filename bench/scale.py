@@ -593,6 +593,10 @@ def run(args) -> None:
     load.require_wrk()
     url = prepare(args.database, args.events)
     cases, session = pick_cases()
+    if args.cases:
+        cases = [case for case in cases if any(case.name.startswith(n) for n in args.cases)]
+        if not cases:
+            sys.exit(f"--case: no case's name starts with {' or '.join(args.cases)}")
     from django.db import connections
 
     connections.close_all()
@@ -663,6 +667,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (4)")
     parser.add_argument("--no-peer", action="store_true", help="without Datasette")
     parser.add_argument("--no-export", action="store_true", help="without the CSV export")
+    parser.add_argument(
+        "--case",
+        action="append",
+        dest="cases",
+        metavar="NAME",
+        help="only the cases whose name starts with NAME (repeatable; default: every case)",
+    )
     run(parser.parse_args())
 
 
