@@ -359,8 +359,11 @@ _REPORTS_IT = re.compile(
 )
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "They …", "Later that day it …", "However, earlier this month it …": a sentence that opens
+# with the pronoun, after a connective or a time.
 _PRONOUN_SUBJECT = re.compile(
-    r"^\W*(?:(?:on|in|at|during|by|later|then|earlier)\b[^,;]{0,30}?,?\s+)?(?P<pronoun>it|they)\b",
+    r"^\W*(?:(?:however|meanwhile|but|and|yet|still|instead|nevertheless|since\s+then)\b,?\s+)?"
+    r"(?:(?:on|in|at|during|by|later|then|earlier)\b[^,;]{0,30}?,?\s+)?(?P<pronoun>it|they)\b",
     re.IGNORECASE,
 )
 
@@ -423,7 +426,8 @@ _ANOTHER_TIME = re.compile(
 )
 # "a possible US attack": the doer of an attack only feared.
 _FEARED_BEFORE = re.compile(
-    r"\b(?:possible|potential|expected|planned|threatened|feared|imminent|looming)\s+$",
+    r"\b(?:possible|potential|expected|planned|threatened|feared|imminent|looming"
+    r"|(?:threats?|fears?|prospects?|risk)\s+of(?:\s+(?:further|more|new|fresh|renewed))?)\s+$",
     re.IGNORECASE,
 )
 _FEARED_EVENT_AFTER = re.compile(
@@ -438,12 +442,28 @@ _UPRISING_AGAINST = re.compile(
 )
 
 
-def _of_another_event(text: str, mention: Mention) -> bool:
+# "under a deal between the regime and the armed opposition", "after it had been agreed between
+# them and the Reconciliation Commission": the parties of a deal or talks the clause names
+# after its own event word, up to the second conjunct.
+_PARTIES_OF = re.compile(
+    r"\b(?:deal|agreement|accord|truce|ceasefire|talks|negotiations|agreed|signed|brokered)"
+    r"\s+(?:(?:reached|struck|signed|concluded|hammered\s+out)\s+)?between\s+(?:the\s+)?"
+    r"(?:[\w'’.-]+\s+){0,4}?(?:and\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,3}?)?$",
+    re.IGNORECASE,
+)
+
+
+def _of_another_event(text: str, mention: Mention, trigger: Trigger) -> bool:
     """Whether a name after the clause's event word belongs to another event it names."""
     before = text[max(0, mention.start - 60) : mention.start]
     after = text[mention.end : mention.end + 60]
     return bool(
         _ANOTHER_EVENT_AFTER.match(after)
+        or (
+            # Not the deal's own parties ("a truce deal between …" when the truce is the event).
+            trigger.domain is not Domain.DIPLOMATIC
+            and _PARTIES_OF.search(text[trigger.end : mention.start])
+        )
         or _UPRISING_AGAINST.search(before)
         or (_FEARED_BEFORE.search(before) and _FEARED_EVENT_AFTER.match(after))
     )
@@ -516,7 +536,7 @@ def participants(
             # "Assad sacked the governor a day after protesters massed": a name on the far side
             # of "a day after" acts in the other clause's event.
             continue
-        if mention.start >= trigger.end and _of_another_event(text, mention):
+        if mention.start >= trigger.end and _of_another_event(text, mention, trigger):
             # "… killed four as citizens brace for a possible US attack", "… since the
             # uprising against President Assad": a party to another event the clause names.
             continue
