@@ -84,7 +84,14 @@ STATEMENT_VENUE = re.compile(
 
 # Where a sentence with several events divides, best first. The divider goes with the clause
 # it opens ("while Turkish-backed fighters drove …").
-_STRONG_BREAKS = re.compile(r";\s+|,\s+(?=(?:while|whereas|but)\s)", re.IGNORECASE)
+# Copy that lost its commas still divides before "while" or "but" opening a clause with a
+# subject of its own ("Daesh chased the army out but the army returned a week later"), not
+# before a participle ("killed while fleeing") or "but also".
+_STRONG_BREAKS = re.compile(
+    r";\s+|,\s+(?=(?:while|whereas|but)\s)"
+    r"|\s(?=(?:while|whereas|but)\s+(?!(?:also|not|only|then|still|rather)\b|\w+ing\b))",
+    re.IGNORECASE,
+)
 _BREAKS = [
     re.compile(r";\s+"),
     re.compile(r",\s+(?=(?:while|whereas|but|although|though)\s)", re.IGNORECASE),
