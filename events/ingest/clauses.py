@@ -89,7 +89,9 @@ STATEMENT_VENUE = re.compile(
 # before a participle ("killed while fleeing") or "but also".
 _STRONG_BREAKS = re.compile(
     r";\s+|,\s+(?=(?:while|whereas|but)\s)"
-    r"|\s(?=(?:while|whereas|but)\s+(?!(?:also|not|only|then|still|rather)\b|\w+ing\b))",
+    r"|\s(?=(?:while|whereas|but)\s+(?!(?:also|not|only|then|still|rather)\b|\w+ing\b))"
+    # "… said one soldier had been killed and that 11 militants died": two reported clauses.
+    r"|\s(?=and\s+that\s)",
     re.IGNORECASE,
 )
 _BREAKS = [

@@ -2,6 +2,7 @@
 
 import dataclasses
 import re
+from collections.abc import Sequence
 
 from events.ingest.clauses import Attribution, Clause
 from events.ingest.context import ArticleContext, Memory
@@ -470,9 +471,15 @@ def _of_another_event(text: str, mention: Mention, trigger: Trigger) -> bool:
 
 
 def participants(
-    text: str, inside: list[Mention], trigger: Trigger, article: ArticleContext
+    text: str,
+    inside: list[Mention],
+    trigger: Trigger,
+    article: ArticleContext,
+    *,
+    named: Sequence[Mention] = (),
 ) -> tuple[Cast, list[Mention]]:
-    """The actors of one event, with their roles, and the places its clause names."""
+    """The actors of one event, with their roles, and the places its clause names. named: every
+    name of the sentence, its attribution's too (the source nearest a reporting verb)."""
     actors: Cast = []
     places: list[Mention] = []
     placed: list[tuple[Mention, ActorEntry]] = []
@@ -553,7 +560,7 @@ def participants(
         if (
             actor.kind in _SOURCE_KINDS
             or (mention.start >= trigger.end and actor.kind != CIVILIANS)
-        ) and _CITED.search(text[mention.end :]):
+        ) and _cites(text, mention, named or inside):
             # "… the Observatory said", "… killing five the United Nations said": a source,
             # not a side (copy without commas hides the attribution).
             continue
@@ -579,10 +586,26 @@ _SOURCE_KINDS = ("other",)
 # The words between may not open a relative clause ("blames the government for the attack
 # which it says killed 1400": the attack's clause says it, not the government).
 _CITED = re.compile(
-    r"^(?:\s+(?!(?:which|that|who|whom)\b)[\w'’()-]+){0,6}?\s+(?:said|says"
+    r"(?:\s+(?!(?:which|that|who|whom)\b)[\w'’()-]+){0,6}?\s+(?P<verb>said|says"
     r"|reported|reports|documented|added|told|confirmed|stated|announced)\b",
     re.IGNORECASE,
 )
+
+
+def _cites(text: str, mention: Mention, named: Sequence[Mention]) -> bool:
+    """Whether a reporting verb follows the name as its own ("… the Observatory said"): not
+    when another name stands nearer the verb ("… and the Nusra Front on the other hand the
+    SOHR announced": the nearest name is the source)."""
+    cited = _CITED.match(text, mention.end)
+    return cited is not None and not any(
+        other.start >= mention.end
+        and other.end <= cited.start("verb")
+        # "the Syrian Observatory for Human Rights (SOHR) said": the same body again.
+        and other.actors != mention.actors
+        for other in named
+    )
+
+
 # A reporting verb, the words of a title between it and the name ("said the UK-based …").
 _CITING = re.compile(
     r"\b(?:said|says|reported|reports|according\s+to|told|citing|cited\s+by)\s+"
@@ -591,7 +614,10 @@ _CITING = re.compile(
 )
 # "… reported Monday it had launched 10 air strikes": the reported clause's subject is the
 # reporter itself.
-_SELF_REPORT = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:that\s+)?(?P<pronoun>it|they)\b[^,;]{0,40}$")
+# "… said one of its soldiers had been killed": what is its own is the reporter's as well.
+_SELF_REPORT = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,2}?(?:that\s+)?(?P<pronoun>it|they|its|their)\b[^,;]{0,40}$"
+)
 # "clashes with IS", "fighting the Nusra Front", "an offensive against rebels": the actor named
 # after faces the one named before.
 _FACING = re.compile(
