@@ -564,9 +564,12 @@ def participants(
             # "… the Observatory said", "… killing five the United Nations said": a source,
             # not a side (copy without commas hides the attribution).
             continue
-        if actor.kind in _SOURCE_KINDS and _CITING.search(text[: mention.start]):
+        if (actor.kind in _SOURCE_KINDS and _CITING.search(text[: mention.start])) or (
+            actor.kind != CIVILIANS and _ACCORDING_TO.search(text[: mention.start])
+        ):
             # "… were wounded said the Syrian Observatory", "according to the Observatory":
-            # the monitor after its reporting verb is the source.
+            # the monitor after its reporting verb is the source; whoever "according to"
+            # names is ("according to the Syria Turks Association, tanks were used …").
             continue
         if reports is not None and actor.kind in (PERSON, CIVILIANS, *_SOURCE_KINDS):
             continue
@@ -606,6 +609,7 @@ def _cites(text: str, mention: Mention, named: Sequence[Mention]) -> bool:
     )
 
 
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.I)
 # A reporting verb, the words of a title between it and the name ("said the UK-based …").
 _CITING = re.compile(
     r"\b(?:said|says|reported|reports|according\s+to|told|citing|cited\s+by)\s+"

@@ -138,3 +138,11 @@ def test_a_statement_telling_of_an_earlier_event_spans_from_it_to_the_report(new
     text = "The Turkish military said its jets struck IS positions near Aleppo on Friday."
     (said,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
     assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 2), SUN_4_SEP_2016)
+
+
+def test_a_brotherhood_named_in_full_is_a_pending_organisation(news_gazetteer):
+    text = "In February 1982 the Muslim Brotherhood ambushed Syrian government forces in Hama."
+    (proposal,) = read(news_gazetteer, text)
+    roles = {actor.name: role for actor, role in proposal.actors}
+    assert roles["Muslim Brotherhood"] == ActorRole.SIDE_A
+    assert roles["Military Forces of Syria (2000-)"] == ActorRole.SIDE_B

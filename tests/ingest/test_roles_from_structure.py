@@ -230,3 +230,12 @@ def test_a_reporters_own_soldiers_killed_make_it_the_target(news_gazetteer):
     )
     assert cast(bombing) == {"Military Forces of Turkey": ActorRole.TARGET}
     assert "Military Forces of Turkey" not in cast(clashes)
+
+
+def test_whoever_according_to_names_is_a_source_not_a_side(news_gazetteer):
+    text = (
+        "According to the Syria Turks Association tanks and artillery were used in the attack "
+        "on Hama on Sunday."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {}
