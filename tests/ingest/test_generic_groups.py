@@ -303,10 +303,16 @@ def test_they_after_a_connective_is_the_subject_of_the_sentence_before(news_gaze
     assert cast(attack) == {"Islamic State": ActorRole.SIDE_A}
 
 
-def test_civilians_the_words_are_about_are_never_the_speaker(news_gazetteer):
+def test_a_pronoun_and_its_verb_closing_the_sentence_are_its_attribution(news_gazetteer):
     text = (
         "Kerry spoke in Hama on Sunday. Civilians fleeing Hama had taken sanctuary in other "
         "villages he said."
     )
+    (flight,) = events(news_gazetteer, text)
+    assert cast(flight) == {"Civilians (Syria)": ActorRole.TARGET}
+
+
+def test_civilians_the_words_are_about_are_never_the_speaker(news_gazetteer):
+    text = "Syrian civilians and John Kerry said on Sunday that the situation in Hama was dire."
     (statement,) = statements(news_gazetteer, text)
-    assert "Civilians (Syria)" not in cast(statement)
+    assert cast(statement) == {"John Kerry": ActorRole.SPEAKER}

@@ -146,3 +146,27 @@ def test_a_brotherhood_named_in_full_is_a_pending_organisation(news_gazetteer):
     roles = {actor.name: role for actor, role in proposal.actors}
     assert roles["Muslim Brotherhood"] == ActorRole.SIDE_A
     assert roles["Military Forces of Syria (2000-)"] == ActorRole.SIDE_B
+
+
+def test_a_speaker_named_with_its_short_form_in_brackets_is_still_the_speaker(news_gazetteer):
+    text = (
+        "The International Committee of the Red Cross (ICRC) said on Sunday that ten hospitals "
+        "had been damaged in Hama."
+    )
+    (statement,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert [(actor.name, role) for actor, role in statement.actors] == [
+        ("International Committee of the Red Cross", ActorRole.SPEAKER)
+    ]
+
+
+def test_it_said_after_a_speaker_the_database_lacks_is_that_speaker(news_gazetteer):
+    text = (
+        "The International Committee of the Red Cross said on Sunday that ten hospitals had "
+        "been damaged in Hama.\n\nThese are the worst levels of violence in years it said."
+    )
+    statements = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert len(statements) == 2
+    for statement in statements:
+        assert [(actor.name, role) for actor, role in statement.actors] == [
+            ("International Committee of the Red Cross", ActorRole.SPEAKER)
+        ]
