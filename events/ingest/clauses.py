@@ -36,6 +36,12 @@ _CALENDAR = (
 _ATTRIBUTIONS = [
     re.compile(r"\baccording\s+to\s+(?P<who>[^.;]+?)\s*[.;]?$"),
     re.compile(r"[,”\"]\s*(?P<who>he|she|they|it|we)\s+(?P<verb>" + _VERB + r")\b"),
+    # "… the worst levels of violence since 2016 it said." (copy without the comma): the
+    # pronoun and its verb closing the sentence.
+    re.compile(
+        r"\s(?P<who>he|she|they|it|we)\s+(?P<verb>said|says|added)"
+        r"(?:\s+(?:on|late|early|last|this)\s+\w+)?\s*\.?$"
+    ),
     re.compile(
         r"[,”\"]\s*(?P<verb>said|says|added|reported|told\s+reporters)\s+"
         r"(?P<who>(?!that\b)[^,.;]+(?:,\s+(?:a|an|the)\s+[^,.;]+)?)"
@@ -58,7 +64,9 @@ _ATTRIBUTIONS = [
         r"(?:\s+(?:on|late|early|last|this)\s+\w+(?:\s+\w+)?)?\s*\.?$"
     ),
     re.compile(
-        r"^" + _LEAD + r"(?P<who>[^,;“”\"()]{2,120}?(?:,\s+(?:the|a|an)\s[^,;]{2,120},)?)\s+"
+        # "The International Committee of the Red Cross (ICRC) said": a short form in brackets.
+        r"^" + _LEAD + r"(?P<who>[^,;“”\"()]{2,120}?(?:\s\([A-Z][\w.&-]{1,11}\))?"
+        r"(?:,\s+(?:the|a|an)\s[^,;]{2,120},)?)\s+"
         r"(?P<verb>" + _VERB + r"|has\s+said|emerged\s+(?:\w+\s+)?to\s+say)\b"
     ),
 ]
@@ -84,7 +92,16 @@ STATEMENT_VENUE = re.compile(
 
 # Where a sentence with several events divides, best first. The divider goes with the clause
 # it opens ("while Turkish-backed fighters drove …").
-_STRONG_BREAKS = re.compile(r";\s+|,\s+(?=(?:while|whereas|but)\s)", re.IGNORECASE)
+# Copy that lost its commas still divides before "while" or "but" opening a clause with a
+# subject of its own ("Daesh chased the army out but the army returned a week later"), not
+# before a participle ("killed while fleeing") or "but also".
+_STRONG_BREAKS = re.compile(
+    r";\s+|,\s+(?=(?:while|whereas|but)\s)"
+    r"|\s(?=(?:while|whereas|but)\s+(?!(?:also|not|only|then|still|rather)\b|\w+ing\b))"
+    # "… said one soldier had been killed and that 11 militants died": two reported clauses.
+    r"|\s(?=and\s+that\s)",
+    re.IGNORECASE,
+)
 _BREAKS = [
     re.compile(r";\s+"),
     re.compile(r",\s+(?=(?:while|whereas|but|although|though)\s)", re.IGNORECASE),

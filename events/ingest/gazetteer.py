@@ -91,6 +91,13 @@ _MILITARY_NOUN = re.compile(
     r"|^\s+(?:attack|raid|strike)\s+on\b",
     re.IGNORECASE,
 )
+# What makes a country adjective mean that country's government: the people who speak and act
+# for a state ("Russian officials", "the regime and its Russian and Iranian backers").
+_GOVERNMENT_NOUN = re.compile(
+    r"^[\s-]+(?:and\s+[\w-]+\s+)?(?:backers|allies|patrons|sponsors|officials|authorities"
+    r"|diplomats)\b",
+    re.IGNORECASE,
+)
 # An army on the ground, as a sentence names it before its "troops" ("the Turkish army").
 _GROUND_FORCES = re.compile(
     r"^(?:army|military|troops|soldiers|forces)\b|\b(?:army|military|troops|soldiers|forces)$",
@@ -449,12 +456,18 @@ class Gazetteer:
                 start, end = match.span()
                 if any(m.overlaps(start, end) for m in taken + found):
                     continue
-                if not _MILITARY_NOUN.match(text[end:]) or inside_longer_name(text, start, end):
+                if inside_longer_name(text, start, end):
                     # "Free Syrian Army" is no Syrian army.
                     continue
-                forces = self.state_actor(self.country_place(key), STATE_FORCE_KINDS)
-                if forces is not None:
-                    found.append(Mention(start, end, match.group(), (forces,), (), inferred=key))
+                if _MILITARY_NOUN.match(text[end:]):
+                    kinds = STATE_FORCE_KINDS
+                elif _GOVERNMENT_NOUN.match(text[end:]):
+                    kinds = GOVERNMENT_KINDS
+                else:
+                    continue
+                state = self.state_actor(self.country_place(key), kinds)
+                if state is not None:
+                    found.append(Mention(start, end, match.group(), (state,), (), inferred=key))
         return found
 
     def _forces_of_sentence(self, text: str, start: int, mentions: list[Mention]) -> list:

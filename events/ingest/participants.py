@@ -2,6 +2,7 @@
 
 import dataclasses
 import re
+from collections.abc import Sequence
 
 from events.ingest.clauses import Attribution, Clause
 from events.ingest.context import ArticleContext, Memory
@@ -359,8 +360,11 @@ _REPORTS_IT = re.compile(
 )
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "They …", "Later that day it …", "However, earlier this month it …": a sentence that opens
+# with the pronoun, after a connective or a time.
 _PRONOUN_SUBJECT = re.compile(
-    r"^\W*(?:(?:on|in|at|during|by|later|then|earlier)\b[^,;]{0,30}?,?\s+)?(?P<pronoun>it|they)\b",
+    r"^\W*(?:(?:however|meanwhile|but|and|yet|still|instead|nevertheless|since\s+then)\b,?\s+)?"
+    r"(?:(?:on|in|at|during|by|later|then|earlier)\b[^,;]{0,30}?,?\s+)?(?P<pronoun>it|they)\b",
     re.IGNORECASE,
 )
 
@@ -423,7 +427,8 @@ _ANOTHER_TIME = re.compile(
 )
 # "a possible US attack": the doer of an attack only feared.
 _FEARED_BEFORE = re.compile(
-    r"\b(?:possible|potential|expected|planned|threatened|feared|imminent|looming)\s+$",
+    r"\b(?:possible|potential|expected|planned|threatened|feared|imminent|looming"
+    r"|(?:threats?|fears?|prospects?|risk)\s+of(?:\s+(?:further|more|new|fresh|renewed))?)\s+$",
     re.IGNORECASE,
 )
 _FEARED_EVENT_AFTER = re.compile(
@@ -438,21 +443,43 @@ _UPRISING_AGAINST = re.compile(
 )
 
 
-def _of_another_event(text: str, mention: Mention) -> bool:
+# "under a deal between the regime and the armed opposition", "after it had been agreed between
+# them and the Reconciliation Commission": the parties of a deal or talks the clause names
+# after its own event word, up to the second conjunct.
+_PARTIES_OF = re.compile(
+    r"\b(?:deal|agreement|accord|truce|ceasefire|talks|negotiations|agreed|signed|brokered)"
+    r"\s+(?:(?:reached|struck|signed|concluded|hammered\s+out)\s+)?between\s+(?:the\s+)?"
+    r"(?:[\w'’.-]+\s+){0,4}?(?:and\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,3}?)?$",
+    re.IGNORECASE,
+)
+
+
+def _of_another_event(text: str, mention: Mention, trigger: Trigger) -> bool:
     """Whether a name after the clause's event word belongs to another event it names."""
     before = text[max(0, mention.start - 60) : mention.start]
     after = text[mention.end : mention.end + 60]
     return bool(
         _ANOTHER_EVENT_AFTER.match(after)
+        or (
+            # Not the deal's own parties ("a truce deal between …" when the truce is the event).
+            trigger.domain is not Domain.DIPLOMATIC
+            and _PARTIES_OF.search(text[trigger.end : mention.start])
+        )
         or _UPRISING_AGAINST.search(before)
         or (_FEARED_BEFORE.search(before) and _FEARED_EVENT_AFTER.match(after))
     )
 
 
 def participants(
-    text: str, inside: list[Mention], trigger: Trigger, article: ArticleContext
+    text: str,
+    inside: list[Mention],
+    trigger: Trigger,
+    article: ArticleContext,
+    *,
+    named: Sequence[Mention] = (),
 ) -> tuple[Cast, list[Mention]]:
-    """The actors of one event, with their roles, and the places its clause names."""
+    """The actors of one event, with their roles, and the places its clause names. named: every
+    name of the sentence, its attribution's too (the source nearest a reporting verb)."""
     actors: Cast = []
     places: list[Mention] = []
     placed: list[tuple[Mention, ActorEntry]] = []
@@ -516,7 +543,7 @@ def participants(
             # "Assad sacked the governor a day after protesters massed": a name on the far side
             # of "a day after" acts in the other clause's event.
             continue
-        if mention.start >= trigger.end and _of_another_event(text, mention):
+        if mention.start >= trigger.end and _of_another_event(text, mention, trigger):
             # "… killed four as citizens brace for a possible US attack", "… since the
             # uprising against President Assad": a party to another event the clause names.
             continue
@@ -533,13 +560,16 @@ def participants(
         if (
             actor.kind in _SOURCE_KINDS
             or (mention.start >= trigger.end and actor.kind != CIVILIANS)
-        ) and _CITED.search(text[mention.end :]):
+        ) and _cites(text, mention, named or inside):
             # "… the Observatory said", "… killing five the United Nations said": a source,
             # not a side (copy without commas hides the attribution).
             continue
-        if actor.kind in _SOURCE_KINDS and _CITING.search(text[: mention.start]):
+        if (actor.kind in _SOURCE_KINDS and _CITING.search(text[: mention.start])) or (
+            actor.kind != CIVILIANS and _ACCORDING_TO.search(text[: mention.start])
+        ):
             # "… were wounded said the Syrian Observatory", "according to the Observatory":
-            # the monitor after its reporting verb is the source.
+            # the monitor after its reporting verb is the source; whoever "according to"
+            # names is ("according to the Syria Turks Association, tanks were used …").
             continue
         if reports is not None and actor.kind in (PERSON, CIVILIANS, *_SOURCE_KINDS):
             continue
@@ -559,10 +589,27 @@ _SOURCE_KINDS = ("other",)
 # The words between may not open a relative clause ("blames the government for the attack
 # which it says killed 1400": the attack's clause says it, not the government).
 _CITED = re.compile(
-    r"^(?:\s+(?!(?:which|that|who|whom)\b)[\w'’()-]+){0,6}?\s+(?:said|says"
+    r"(?:\s+(?!(?:which|that|who|whom)\b)[\w'’()-]+){0,6}?\s+(?P<verb>said|says"
     r"|reported|reports|documented|added|told|confirmed|stated|announced)\b",
     re.IGNORECASE,
 )
+
+
+def _cites(text: str, mention: Mention, named: Sequence[Mention]) -> bool:
+    """Whether a reporting verb follows the name as its own ("… the Observatory said"): not
+    when another name stands nearer the verb ("… and the Nusra Front on the other hand the
+    SOHR announced": the nearest name is the source)."""
+    cited = _CITED.match(text, mention.end)
+    return cited is not None and not any(
+        other.start >= mention.end
+        and other.end <= cited.start("verb")
+        # "the Syrian Observatory for Human Rights (SOHR) said": the same body again.
+        and other.actors != mention.actors
+        for other in named
+    )
+
+
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.I)
 # A reporting verb, the words of a title between it and the name ("said the UK-based …").
 _CITING = re.compile(
     r"\b(?:said|says|reported|reports|according\s+to|told|citing|cited\s+by)\s+"
@@ -571,7 +618,10 @@ _CITING = re.compile(
 )
 # "… reported Monday it had launched 10 air strikes": the reported clause's subject is the
 # reporter itself.
-_SELF_REPORT = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:that\s+)?(?P<pronoun>it|they)\b[^,;]{0,40}$")
+# "… said one of its soldiers had been killed": what is its own is the reporter's as well.
+_SELF_REPORT = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,2}?(?:that\s+)?(?P<pronoun>it|they|its|their)\b[^,;]{0,40}$"
+)
 # "clashes with IS", "fighting the Nusra Front", "an offensive against rebels": the actor named
 # after faces the one named before.
 _FACING = re.compile(

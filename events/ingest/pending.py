@@ -17,7 +17,7 @@ _ORGANISATION_END = re.compile(
     r"\b(?:Army|Front|Brigades?|Forces|Movement|Council|Party|Committee|Coalition|Units"
     r"|Corps|Battalions?|Division|Guards?|Militias?|Organi[sz]ation|Nations|Ministry"
     r"|Commission|Observatory|Institute|Centre|Center|Foundation|Crescent|Cross|Agency"
-    r"|Authority|Alliance|League|Assembly|Court|Union)$"
+    r"|Authority|Alliance|League|Assembly|Court|Union|Brotherhood|Association|Federation)$"
 )
 _HEAD_OF = re.compile(r"^(?P<head>.+?)\s+(?:of|for)\s+[A-Z]")
 _MAX_WORDS = 6

@@ -71,7 +71,7 @@ def propose(
     inside = view.mentions_in(clause)
     if trigger.slug in DOCUMENTS:
         inside = [m for m in inside if document_party(s, clause, trigger, m)]
-    actors, places = participants(s, inside, trigger, article)
+    actors, places = participants(s, inside, trigger, article, named=view.local)
     if trigger.slug not in DOCUMENTS:
         carried = carried_subjects(view, clause, trigger, inside, memory)
         for actor, role in carried + self_reported(view, trigger, inside):

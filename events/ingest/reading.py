@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from events.ingest.context import ArticleContext, Dated, Memory, StatementMark
+from events.ingest.context import ArticleContext, Dated, Memory, Speaker, StatementMark
 from events.ingest.dating import LEAD_SENTENCES, date_clauses, news_recency
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.fates import SentenceFate, Skip
@@ -375,11 +375,21 @@ def remember(
         previous=previous,
         previous_place=previous_place,
         subjects=(sentence, sentence_subjects(view)),
-        speaker=named_speaker(view) or memory.speaker,
+        speaker=_with_pending(named_speaker(view), outcome) or memory.speaker,
         statement=mark or memory.statement,
         recent_places=memory.recent_places + places,
         scenes=memory.scenes + scenes_of(view),
     )
+
+
+def _with_pending(speaker: Speaker | None, outcome: SentenceOutcome) -> Speaker | None:
+    """A speaker the database lacks ("The International Committee of the Red Cross said …")
+    is known by its pending actor to the "it said" and "he said" after it."""
+    found = outcome.statement
+    if speaker is None or speaker.actors or not isinstance(found, ProposalDraft):
+        return speaker
+    pending = tuple(a for a, role in found.actors if role == ActorRole.SPEAKER and not a.stored)
+    return dataclasses.replace(speaker, actors=pending) if pending else speaker
 
 
 class _Collected:

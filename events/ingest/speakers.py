@@ -73,7 +73,9 @@ def pending_speaker(
     text: str, attribution: Attribution, known: list[Mention], gazetteer: Gazetteer
 ) -> NamedSpeaker | None:
     """The person or body the attribution names last, when no known name stands there."""
-    who = text[attribution.who_start : attribution.who_end].rstrip(" ,")
+    # "The International Committee of the Red Cross (ICRC) said": the name, its short form
+    # in brackets left out.
+    who = _SHORT_FORM.sub("", text[attribution.who_start : attribution.who_end].rstrip(" ,"))
     if not who or attribution.pronoun or ATTRIBUTING.search(who) or OUTLET_WORDS.search(who):
         return None
     end = attribution.who_start + len(who)
@@ -109,6 +111,7 @@ def pending_speaker(
     return NamedSpeaker(pending_actor(name, "person"), title_start, institutions)
 
 
+_SHORT_FORM = re.compile(r"\s*\([A-Z][\w.&-]{1,11}\)$")
 # "Major-General", "Lieutenant-Colonel": a rank written as one word.
 _RANK = re.compile(r"^[A-Z][a-z]+-(?:[Gg]eneral|[Cc]olonel|[Cc]ommander|[Aa]dmiral)$")
 _ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())

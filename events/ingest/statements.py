@@ -11,6 +11,7 @@ from events.ingest.context import ArticleContext, Dated, Memory
 from events.ingest.dating import NEWS_DAYS
 from events.ingest.drafts import PlaceBasis, ProposalDraft, SourceDraft, clip
 from events.ingest.gazetteer import COUNTRY, GOVERNMENT_KINDS, ActorEntry, Mention, Place
+from events.ingest.participants import CIVILIANS
 from events.ingest.places import scene
 from events.ingest.speakers import pending_speaker, speakers_with
 from events.ingest.view import SentenceView
@@ -170,11 +171,20 @@ def _speakers(
     """The speaker (a known actor), and the groups it speaks for ("a spokesman for …")."""
     if attribution.pronoun:
         speaker = memory.speaker
-        if speaker is None or speaker.who != view.who or not speaker.actors:
+        if (
+            speaker is None
+            or speaker.who != view.who
+            or not speaker.actors
+            or speaker.actors[0].kind == CIVILIANS
+        ):
             return []
         return [(speaker.actors[0], ActorRole.SPEAKER)]
+    # Civilians are never the speaker ("residents of the towns had been given three days, an
+    # activist said": what the words are about, not who says them).
     inside: list[Mention] = [
-        m for m in view.local if attribution.covers(m.start, m.end) and m.actor
+        m
+        for m in view.local
+        if attribution.covers(m.start, m.end) and m.actor and m.actor.kind != CIVILIANS
     ]
     if not inside:
         return []

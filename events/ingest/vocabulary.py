@@ -47,7 +47,8 @@ M, D, C = Domain.MILITARY, Domain.DIPLOMATIC, Domain.CIVIL
 RULES: list[Rule] = [
     _rule(
         TERRITORY,
-        r"dr(?:ove|ive|iven|iving)\b(?=[^.;]{0,80}\b(?:out|from)\b)|recaptur\w*|retook|retak\w*"
+        r"(?:dr(?:ove|ive|iven|iving)|chas(?:ed|e|es|ing))\b(?=[^.;]{0,80}\b(?:out|from)\b)"
+        r"|recaptur\w*|retook|retak\w*"
         r"|captur(?:ed|ing|es)|seiz(?:ed|ing|es)|overr(?:an|un)|took\s+(?:full\s+)?control"
         r"|taken\s+(?:full\s+)?control|took\s+over|taken\s+over|secured|gained\s+ground"
         r"|made\s+(?:\w+\s+)?gains|regain\w*|liberat(?:ed|ing)|stormed|fell\s+to"

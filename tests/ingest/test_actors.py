@@ -188,3 +188,44 @@ def test_a_country_that_led_a_coalition_backing_fighters_is_the_coalition_suppor
         ("US-led coalition", ActorRole.SUPPORTER),
         ("Syrian armed opposition", ActorRole.SIDE_A),
     ]
+
+
+def test_but_opening_a_clause_of_its_own_divides_copy_without_commas(news_gazetteer):
+    text = (
+        "Islamic State chased the Syrian army out of Hama on Sunday but the Syrian army "
+        "returned a week later recapturing the town."
+    )
+    chased, recaptured = read(news_gazetteer, text)
+    assert (chased.type_slug, recaptured.type_slug) == (
+        "non-state-actor-overtakes-territory",
+        "government-regains-territory",
+    )
+    assert cast(recaptured) == [("Military Forces of Syria (2000-)", ActorRole.SIDE_A)]
+
+
+def test_while_before_a_participle_does_not_divide_the_sentence(news_gazetteer):
+    text = "Two Syrian civilians were killed while fleeing Russian air strikes in Hama on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert ("Civilians (Syria)", ActorRole.TARGET) in cast(proposal)
+
+
+def test_a_states_backers_named_by_its_adjective_are_its_government(news_gazetteer):
+    text = (
+        "The Syrian regime and its Russian and Iranian backers vowed on Sunday to keep up the "
+        "fight in Hama."
+    )
+    (statement,) = read(news_gazetteer, text)
+    assert statement.type_slug == "public-statement"
+    assert [name for name, role in cast(statement) if role == ActorRole.SPEAKER] == [
+        "Government of Syria",
+        "Government of Russia",
+        "Government of Iran",
+    ]
+
+
+def test_a_states_officials_named_by_its_adjective_speak_for_its_government(news_gazetteer):
+    text = "Russian officials said on Sunday that the convoy had reached Hama."
+    proposals = read(news_gazetteer, text)
+    assert ("Government of Russia", ActorRole.SPEAKER) in [
+        pair for proposal in proposals for pair in cast(proposal)
+    ]

@@ -265,3 +265,54 @@ def test_militants_with_no_group_named_before_are_the_reports_rebels(news_gazett
     text = "In Syria the militants took over two villages near Hama on Sunday."
     (proposal,) = events(news_gazetteer, text)
     assert cast(proposal) == {"Syrian armed opposition": ActorRole.SIDE_A}
+
+
+def test_the_parties_of_a_deal_named_after_the_event_take_no_part_in_it(news_gazetteer):
+    text = (
+        "Rebels shelled Hama on Sunday in breach of a deal between the Syrian army and "
+        "Islamic State."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Syrian armed opposition": ActorRole.PERPETRATOR}
+
+
+def test_the_parties_of_a_deal_are_its_own_when_the_deal_is_the_event(news_gazetteer):
+    text = "A truce deal between the Syrian army and Syrian rebels took effect in Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert set(cast(proposal)) == {
+        "Military Forces of Syria (2000-)",
+        "Syrian armed opposition",
+    }
+
+
+def test_the_doer_of_strikes_only_threatened_takes_no_part_in_the_event(news_gazetteer):
+    text = (
+        "A car bomb killed four people in Hama on Sunday despite threats of further Russian "
+        "strikes."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert "Military Forces of Russia" not in cast(proposal)
+
+
+def test_they_after_a_connective_is_the_subject_of_the_sentence_before(news_gazetteer):
+    text = (
+        "Islamic State fighters overran Hama on Sunday. However earlier this month they "
+        "launched an attack on Aleppo."
+    )
+    _overrun, attack = events(news_gazetteer, text)
+    assert cast(attack) == {"Islamic State": ActorRole.SIDE_A}
+
+
+def test_a_pronoun_and_its_verb_closing_the_sentence_are_its_attribution(news_gazetteer):
+    text = (
+        "Kerry spoke in Hama on Sunday. Civilians fleeing Hama had taken sanctuary in other "
+        "villages he said."
+    )
+    (flight,) = events(news_gazetteer, text)
+    assert cast(flight) == {"Civilians (Syria)": ActorRole.TARGET}
+
+
+def test_civilians_the_words_are_about_are_never_the_speaker(news_gazetteer):
+    text = "Syrian civilians and John Kerry said on Sunday that the situation in Hama was dire."
+    (statement,) = statements(news_gazetteer, text)
+    assert cast(statement) == {"John Kerry": ActorRole.SPEAKER}

@@ -138,3 +138,35 @@ def test_a_statement_telling_of_an_earlier_event_spans_from_it_to_the_report(new
     text = "The Turkish military said its jets struck IS positions near Aleppo on Friday."
     (said,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
     assert (said.fuzzy.earliest, said.fuzzy.latest) == (date(2016, 9, 2), SUN_4_SEP_2016)
+
+
+def test_a_brotherhood_named_in_full_is_a_pending_organisation(news_gazetteer):
+    text = "In February 1982 the Muslim Brotherhood ambushed Syrian government forces in Hama."
+    (proposal,) = read(news_gazetteer, text)
+    roles = {actor.name: role for actor, role in proposal.actors}
+    assert roles["Muslim Brotherhood"] == ActorRole.SIDE_A
+    assert roles["Military Forces of Syria (2000-)"] == ActorRole.SIDE_B
+
+
+def test_a_speaker_named_with_its_short_form_in_brackets_is_still_the_speaker(news_gazetteer):
+    text = (
+        "The International Committee of the Red Cross (ICRC) said on Sunday that ten hospitals "
+        "had been damaged in Hama."
+    )
+    (statement,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert [(actor.name, role) for actor, role in statement.actors] == [
+        ("International Committee of the Red Cross", ActorRole.SPEAKER)
+    ]
+
+
+def test_it_said_after_a_speaker_the_database_lacks_is_that_speaker(news_gazetteer):
+    text = (
+        "The International Committee of the Red Cross said on Sunday that ten hospitals had "
+        "been damaged in Hama.\n\nThese are the worst levels of violence in years it said."
+    )
+    statements = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert len(statements) == 2
+    for statement in statements:
+        assert [(actor.name, role) for actor, role in statement.actors] == [
+            ("International Committee of the Red Cross", ActorRole.SPEAKER)
+        ]

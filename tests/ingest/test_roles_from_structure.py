@@ -204,3 +204,38 @@ def test_each_state_adjective_of_a_coordination_names_its_forces(news_gazetteer)
     assert roles["Military Forces of Russia"] == ActorRole.PERPETRATOR
     assert roles["Military Forces of Turkey"] == ActorRole.PERPETRATOR
     assert roles["Civilians (Syria)"] == ActorRole.TARGET
+
+
+def test_the_name_nearest_a_reporting_verb_is_the_source_not_the_one_before(news_gazetteer):
+    text = (
+        "Clashes erupted in Hama on Sunday between Syrian rebels and Islamic State US envoy "
+        "John Kerry said."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {
+        "Syrian armed opposition": ActorRole.SIDE_A,
+        "Islamic State": ActorRole.SIDE_B,
+    }
+
+
+def test_a_reporters_own_soldiers_killed_make_it_the_target(news_gazetteer):
+    text = (
+        "The Turkish military said one of its soldiers had been killed in a car bomb in Hama "
+        "on Sunday and that 11 Islamic State fighters were killed in clashes."
+    )
+    bombing, clashes = events(news_gazetteer, text)
+    assert (bombing.type_slug, clashes.type_slug) == (
+        "remote-explosive-landmine-ied",
+        "armed-clash",
+    )
+    assert cast(bombing) == {"Military Forces of Turkey": ActorRole.TARGET}
+    assert "Military Forces of Turkey" not in cast(clashes)
+
+
+def test_whoever_according_to_names_is_a_source_not_a_side(news_gazetteer):
+    text = (
+        "According to the Syria Turks Association tanks and artillery were used in the attack "
+        "on Hama on Sunday."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {}
