@@ -97,16 +97,17 @@ class Command(BaseCommand):
 def _write(output: Path, stream) -> None:
     """The stream into the file, whole or not at all: written beside it under another name
     and moved over it at the end, so that a failure leaves no half-written file behind (a
-    FIFO or a device is written as it is)."""
-    direct = output.exists() and not output.is_file()
-    partial = output if direct else output.with_name(f".{output.name}.partial")
+    FIFO or a device is written as it is; a link, into the file it names)."""
+    target = output.resolve() if output.is_symlink() else output
+    direct = target.exists() and not target.is_file()
+    partial = target if direct else target.with_name(f".{target.name}.partial")
     try:
         try:
             with partial.open("wb") as handle:
                 for chunk in stream:
                     handle.write(chunk)
             if not direct:
-                os.replace(partial, output)
+                os.replace(partial, target)
         finally:
             if not direct:
                 partial.unlink(missing_ok=True)
