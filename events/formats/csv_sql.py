@@ -385,11 +385,12 @@ def sql_csv_stream(
         # The first chunks' ids say whether the export is worth the workers' start.
         ahead = list(itertools.islice(chunks, -(-PARALLEL_FROM // batch_size)))
         small = sum(map(len, ahead)) <= PARALLEL_FROM
-        if small or auto_jobs() == 1 or forked.fork_refusal():
+        jobs = 1 if small or forked.fork_refusal() else auto_jobs()
+        if jobs == 1:
             for ids in itertools.chain(ahead, chunks):
                 yield _chunk_lines(writer, vendor, ids)
             return
-        chunks, jobs = itertools.chain(ahead, chunks), auto_jobs()
+        chunks = itertools.chain(ahead, chunks)
     start = functools.partial(_start_job, url_for, steps, vendor)
     yield from forked.ordered_map(_job_lines, chunks, jobs=jobs, start=start, describe=_events)
 
@@ -461,10 +462,12 @@ def _start_job(url_for: UrlFor | None, steps, vendor: str) -> None:
 
 
 def auto_jobs() -> int:
-    """The workers when the stream chooses: the cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """The workers when the stream chooses: the cores this process may run on that the load
+    average (the last minute's) leaves free, at least one. Workers on a machine whose cores
+    are taken cost 12% more CPU and gained nothing (docs/performance.md)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    free = (cores or 1) - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0)
+    return max(1, min(cores or 1, round(free)))
 
 
 def _job_lines(ids: list[int]) -> bytes:
