@@ -88,7 +88,7 @@ def _result(item, future: Future, describe: Callable) -> object:
         return future.result()
     except BrokenProcessPool as exc:
         raise WorkerError(
-            f"a worker process died (killed, or out of memory?) with {describe(item)} in hand"
+            f"a worker process died (killed, or out of memory?) before {describe(item)} was done"
         ) from exc
     except Exception as exc:
         failure = f"{type(exc).__name__}: {exc}"
