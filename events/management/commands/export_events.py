@@ -43,7 +43,7 @@ class Command(BaseCommand):
             "--jobs",
             type=_positive,
             help="csv: worker processes writing it, each with its own database connection "
-            "(default: the cores the load average leaves free, for more than 10,000 events)",
+            "(default: the machine's cores for more than 10,000 events, else 1)",
         )
         parser.add_argument(
             "--chunk-size",
