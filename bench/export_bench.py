@@ -2,10 +2,13 @@
 
 # Reproduce (after bench/scale.py generated the data for that size, on each database):
 #   .venv/bin/python bench/export_bench.py --events 100000 [--database sqlite|postgres|both]
+#       [--jobs 2]
 #
 # Contenders, each writing every published event to a file, interleaved and repeated:
-#   project   manage.py export_events --format csv --output FILE (the path the API's
+#   project   manage.py export_events --format csv --jobs 1 --output FILE (the path the API's
 #             ?format=csv shares: events/formats/csv_sql.py, keyset chunks of one statement)
+#   parallel  the same with --jobs N (--jobs, default 2): N forked workers write the chunks,
+#             the command's process walks their ids and writes their text in order
 #   same      the limit: the sqlite3 command line (-csv) running the project's statement over
 #             every published event at once (csv_sql.select_sql, the published events in
 #             place of a chunk's ids); on PostgreSQL, psql running COPY (that statement) TO
@@ -16,10 +19,13 @@
 #   entries   (--entries) the export built from the chronology's entries in Python
 #             (csv_layout.csv_stream), the path csv_sql replaces: the same bytes
 # Rows per second from the wall clock, and on SQLite from the CPU time of the contender's
-# processes too (user + system: what another process on a busy machine does not change).
+# processes too (user + system, a command's workers included: what another process on a busy
+# machine does not change). On a machine shared with other work, the parallel contender's
+# wall clock says how many cores were free as much as what it does.
 # Ratios are against the limit of the same repetition's medians.
 
 import argparse
+import hashlib
 import os
 import resource
 import shutil
@@ -121,12 +127,15 @@ def run(command: list[str], out: Path, *, env: dict | None = None) -> tuple[floa
     return wall, cpu
 
 
-def contenders(database: str, url: str, *, entries: bool) -> dict:
+def contenders(database: str, url: str, *, entries: bool, jobs: int) -> dict:
     """{name: (label, command, env)} for one database."""
     manage = [sys.executable, "manage.py", "export_events", "--format", "csv", "--output", "OUT"]
-    found = {"project": ("export_events --format csv", manage, project_env(url))}
+    found = {"project": ("export_events --format csv --jobs 1", [*manage, "--jobs", "1"])}
+    found["project"] += (project_env(url),)
+    parallel = [*manage, "--jobs", str(jobs)]
+    found["parallel"] = (f"export_events --format csv --jobs {jobs}", parallel, project_env(url))
     # The command's start-up (Django, the settings, the first query): an export of no event.
-    empty = [*manage, "--start", "1900", "--end", "1900"]
+    empty = [*manage, "--jobs", "1", "--start", "1900", "--end", "1900"]
     found["start-up"] = ("export_events of no event (its start-up)", empty, project_env(url))
     if database == "sqlite":
         path = url.removeprefix("sqlite:///")
@@ -182,15 +191,17 @@ def published(url: str) -> int:
     return int(project_output(script, url))
 
 
-def bench(database: str, events: int, repeat: int, *, entries: bool) -> None:
+def bench(database: str, events: int, repeat: int, *, entries: bool, jobs: int) -> None:
     url = database_url(database, events)
     if database == "sqlite" and not (DATA / f"events-{events}.sqlite3").exists():
         sys.exit(f"{url} is missing: run bench/scale.py --events {events} first")
     rows = published(url)
-    found = contenders(database, url, entries=entries)
+    found = contenders(database, url, entries=entries, jobs=jobs)
     wall: dict[str, list[float]] = {name: [] for name in found}
     cpu: dict[str, list[float]] = {name: [] for name in found}
     sizes: dict[str, int] = {}
+    # The sequential and the parallel command must write the same bytes, every run.
+    digests: dict[str, set[str]] = {}
     for repetition in range(repeat):
         names = list(found)
         names = names[repetition % len(names) :] + names[: repetition % len(names)]
@@ -201,8 +212,12 @@ def bench(database: str, events: int, repeat: int, *, entries: bool) -> None:
             wall[name].append(seconds)
             cpu[name].append(used)
             sizes[name] = out.stat().st_size
+            if name in ("project", "parallel"):
+                digests.setdefault(name, set()).add(hashlib.sha256(out.read_bytes()).hexdigest())
             out.unlink()
             print(f"  {database} {name}: {seconds:.1f} s, {used:.1f} s CPU", file=sys.stderr)
+    if len(digests["project"] | digests["parallel"]) != 1:
+        sys.exit("export_events --jobs 1 and --jobs N wrote different bytes")
     rate = {name: rows / statistics.median(wall[name]) for name in found}
     cpu_rate = {name: rows / statistics.median(cpu[name]) for name in found}
     # The export past its start-up, which a longer export spreads over more rows.
@@ -243,16 +258,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--entries", action="store_true", help="also the export from entries")
+    parser.add_argument("--jobs", type=int, default=2, help="the parallel contender's workers")
     args = parser.parse_args()
     os.chdir(BASE_DIR)
     for tool, package in (("sqlite3", "sqlite3"), ("psql", "postgresql-client")):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is missing: apt-get install {package} (Debian's package)")
     for database in ("sqlite", "postgres") if args.database == "both" else (args.database,):
-        bench(database, args.events, args.repeat, entries=args.entries)
+        bench(database, args.events, args.repeat, entries=args.entries, jobs=args.jobs)
     print(
         f"Reproduce: .venv/bin/python bench/export_bench.py --events {args.events} "
-        f"--database {args.database}{' --entries' if args.entries else ''}"
+        f"--database {args.database} --jobs {args.jobs}{' --entries' if args.entries else ''}"
     )
 
 

@@ -11,6 +11,7 @@ from events.chronology import ChronologyQuery
 from events.chronology import stream as chronology_stream
 from events.chronology.entries import UrlFor
 from events.chronology.orders import DEFAULT as DEFAULT_ORDER
+from events.chronology.paging import EXPORT_BATCH_SIZE
 from events.formats.csv_layout import csv_columns, csv_stream
 from events.formats.csv_sql import sql_csv_stream
 from events.formats.entry_fields import Entry, batched
@@ -35,9 +36,9 @@ class Format:
     # read_options(params) -> the stream's own options from a request's parameters (see
     # options()); ValueError "name: problem" for a bad one.
     read_options: Callable[[Mapping[str, Any]], dict] | None = None
-    # sql_stream(query, *, events, url_for, steps) -> Iterator[bytes]: the same bytes as
-    # stream() over the stored entries, written by the database (csv_sql); None when the
-    # format has no such path. Options (a selection of columns) take the entries' path.
+    # sql_stream(query, *, events, url_for, steps, batch_size, jobs) -> Iterator[bytes]: the
+    # same bytes as stream() over the stored entries, written by the database (csv_sql); None
+    # when the format has no such path. Options (a selection of columns) take the entries' path.
     sql_stream: Callable[..., Iterator[bytes]] | None = None
 
     def filename(self, stem: str = "chronology") -> str:
@@ -67,14 +68,26 @@ class Format:
         events: QuerySet,
         url_for: UrlFor | None = None,
         title: str = "Chronology",
+        jobs: int | None = 1,
+        batch_size: int = EXPORT_BATCH_SIZE,
         **options,
     ) -> Iterator[bytes]:
         """The export of the query's events (of `events`, what the reader may see): by the
-        database where the format can be, else from the chronology's entries."""
+        database where the format can be, else from the chronology's entries.
+
+        jobs, batch_size: the database's path only (sql_stream): worker processes (None to
+        choose) and events per statement; the entries' path runs in this process."""
         # The database writes the chronological export; another order, or a selection of
         # columns, is written from the entries (the same bytes, more slowly).
         if self.sql_stream is not None and not options and query.order == DEFAULT_ORDER:
-            return self.sql_stream(query, events=events, url_for=url_for, steps=self.steps)
+            return self.sql_stream(
+                query,
+                events=events,
+                url_for=url_for,
+                steps=self.steps,
+                batch_size=batch_size,
+                jobs=jobs,
+            )
         entries = self.stored(chronology_stream(query, events=events, url_for=url_for))
         return self.stream(entries, title=title, **options)
 

@@ -24,6 +24,7 @@ from django.db.models.functions import Cast
 from django.http import QueryDict
 
 from events.chronology import QueryError, describe, parse
+from events.chronology.paging import EXPORT_BATCH_SIZE
 from events.formats import FORMATS, Format, batched
 from events.interchange import acled, crosswalk, signature, ucdp
 from events.interchange.crosswalk import has_equivalent
@@ -282,14 +283,19 @@ def dataset_days(batch: list[Mapping[str, Any]]) -> None:
 
 
 def export_events(
-    fmt: str, params: Mapping[str, list[str]], *, include_unpublished: bool = False
+    fmt: str,
+    params: Mapping[str, list[str]],
+    *,
+    include_unpublished: bool = False,
+    jobs: int | None = 1,
+    batch_size: int = EXPORT_BATCH_SIZE,
 ) -> tuple[Iterator[bytes], str, dict]:
     """The stream and title of the filtered chronology in a format (acled, ucdp, csv, …), and
     a tally the stream fills as it ends ({"left_out": n} for the dataset layouts).
 
     params are the API's filter names (actor, start, type, …), each with its values, plus a
     format's own options (include_unmapped); they are read by the chronology's parse(), as the
-    API's are, and ExportError names a bad one.
+    API's are, and ExportError names a bad one. jobs and batch_size: see Format.write.
     """
     if fmt not in FORMATS:
         raise ExportError({"format": [f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"]})
@@ -311,7 +317,10 @@ def export_events(
     tally: dict = {}
     if isinstance(export, LayoutFormat):
         options["tally"] = tally
-    return export.write(query, events=events, title=title, **options), title, tally
+    stream = export.write(
+        query, events=events, title=title, jobs=jobs, batch_size=batch_size, **options
+    )
+    return stream, title, tally
 
 
 def _drain(buffer: io.StringIO) -> bytes:

@@ -1,12 +1,26 @@
 """Export the filtered chronology in ACLED's or UCDP GED's layout (or any API format)."""
 
+import argparse
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from events.chronology.paging import EXPORT_BATCH_SIZE
 from events.chronology.query import FILTERS, REPEATABLE
 from events.formats import FORMATS
+from events.formats.forked import WorkerError
 from events.interchange.exporter import ExportError, export_events
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
+    return value
 
 
 class Command(BaseCommand):
@@ -25,6 +39,18 @@ class Command(BaseCommand):
             action="store_true",
             help="acled, ucdp: also events the dataset has no type for (left out by default)",
         )
+        parser.add_argument(
+            "--jobs",
+            type=_positive,
+            help="csv: worker processes writing it, each with its own database connection "
+            "(default: the machine's cores for more than 10,000 events, else 1)",
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=_positive,
+            default=EXPORT_BATCH_SIZE,
+            help=f"csv: events per statement, a worker's task (default {EXPORT_BATCH_SIZE})",
+        )
         filters = parser.add_argument_group("filters (as the API's query parameters)")
         for name, field in FILTERS.items():
             flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
@@ -35,7 +61,7 @@ class Command(BaseCommand):
                 help=str(field.extra.get("help_text") or "").replace("%", "%%").split(". ")[0],
             )
 
-    def handle(self, *args, format: str, output: Path | None, **options):
+    def handle(self, *args, format: str, output: Path | None, jobs: int | None, **options):
         params = {
             name.removeprefix("filter_"): value if isinstance(value, list) else [value]
             for name, value in options.items()
@@ -45,24 +71,45 @@ class Command(BaseCommand):
             params["include_unmapped"] = ["true"]
         try:
             stream, _, tally = export_events(
-                format, params, include_unpublished=options["all_statuses"]
+                format,
+                params,
+                include_unpublished=options["all_statuses"],
+                jobs=jobs,
+                batch_size=options["chunk_size"],
             )
             if output is None:
                 for chunk in stream:
                     self.stdout.write(chunk.decode("utf-8"), ending="")
             else:
-                try:
-                    with output.open("wb") as handle:
-                        for chunk in stream:
-                            handle.write(chunk)
-                except OSError as exc:
-                    raise CommandError(
-                        f"--output: cannot write {output}: {exc.strerror or exc}"
-                    ) from exc
+                _write(output, stream)
         except ExportError as exc:
             raise CommandError(f"Nothing exported: {exc}") from exc
+        except WorkerError as exc:
+            written = f"{output} was left as it was" if output else "the output is incomplete"
+            raise CommandError(f"Export failed, {written}: {exc}") from exc
         if tally.get("left_out"):
             self.stderr.write(
                 f"{tally['left_out']} events left out: the {format} layout has no type for them "
                 "or they are planned (--include-unmapped writes them too)"
             )
+
+
+def _write(output: Path, stream) -> None:
+    """The stream into the file, whole or not at all: written beside it under another name
+    and moved over it at the end, so that a failure leaves no half-written file behind (a
+    FIFO or a device is written as it is; a link, into the file it names)."""
+    target = output.resolve() if output.is_symlink() else output
+    direct = target.exists() and not target.is_file()
+    partial = target if direct else target.with_name(f".{target.name}.partial")
+    try:
+        try:
+            with partial.open("wb") as handle:
+                for chunk in stream:
+                    handle.write(chunk)
+            if not direct:
+                os.replace(partial, target)
+        finally:
+            if not direct:
+                partial.unlink(missing_ok=True)
+    except OSError as exc:
+        raise CommandError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
