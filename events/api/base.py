@@ -77,8 +77,10 @@ class ApiView:
             if getattr(self, "pagination_class", None) is not None:
                 # A cursor alone carries its filters: every reader below (FilterBackend, the
                 # chronology's parse) sees the query the cursor continues.
-                request._request.GET = cursors.effective_params(request.query_params)
-                self.check_query_params(request)
+                given = request.query_params
+                request._request.GET = cursors.effective_params(given)
+                if request.query_params is not given:  # Checked above when unchanged.
+                    self.check_query_params(request)
             self.check_freshness(request)
 
     def versioned_event_id(self) -> int | None:
