@@ -88,7 +88,7 @@ def _moment_of_text(value: str) -> str:
 # type the driver gives) → the read for that type alone, None where the value is the entry's
 # as it comes. A column's values in one result set are of one type (the driver converts by the
 # column's declared type), so a batch's first row tells which reads its builder takes
-# (_forms). Each agrees with the general read for that type (tests/test_entries_fast.py).
+# (forms_of). Each agrees with the general read for that type (tests/test_entry_reads.py).
 SPECIALISED: dict[tuple[Callable, type], Callable | None] = {
     (day_text, str): None,  # SQLite's text (AS_TEXT) is ISO already.
     (day_text, date): date.isoformat,
