@@ -207,10 +207,17 @@ class Related:
         # The row's first column is its key; the spec's columns follow it.
         return {column.name: number for number, column in enumerate(self.columns, start=1)}
 
-    @functools.cache  # noqa: B019 (three module-level instances, kept for the process anyway)
+    @functools.cached_property
+    def _builders(self) -> dict[Forms, Callable[[tuple, Any], dict]]:
+        return {}  # One per form of row (forms_of), compiled when first read.
+
     def _build(self, forms: Forms) -> Callable[[tuple, Any], dict]:
-        tree = {column.place: column for column in self.columns}
-        return _builder(tree, None, self._index, dict(forms))
+        try:
+            return self._builders[forms]
+        except KeyError:
+            tree = {column.place: column for column in self.columns}
+            build = self._builders[forms] = _builder(tree, None, self._index, dict(forms))
+            return build
 
     @functools.cached_property
     def _selects(self) -> dict[str, str]:
