@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import Lookup, StartsWith
 
-from events import search
+from events import search, statements
 from events.params import as_id
 from events.permissions import is_editor
 from events.text import fold
@@ -388,10 +388,23 @@ class ActorQuerySet(NamedQuerySet):
         return found[0] if len(found) == 1 else None
 
     def with_members(self, actor_ids) -> set[int]:
-        """The ids given plus every member of those that are alliances (one level, one query)."""
+        """The ids given plus every member of those that are alliances (one level, one query,
+        compiled once per number of ids: events.statements)."""
         memberships = self.model._meta.get_field("memberships").related_model.objects
         ids = set(actor_ids)
-        ids.update(memberships.filter(alliance_id__in=ids).values_list("member_id", flat=True))
+        if not ids:
+            return ids
+        values = {f"id_{number}": pk for number, pk in enumerate(sorted(ids))}
+
+        def build(given):
+            members = memberships.filter(alliance_id__in=list(given.values()))
+            return members.values_list("member_id", flat=True)
+
+        db = memberships.db
+        sql, params = statements.compiled(("members", db, len(values)), build, values)
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, params)
+            ids.update(pk for (pk,) in cursor.fetchall())
         return ids
 
 

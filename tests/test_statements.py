@@ -175,3 +175,16 @@ def test_a_page_filled_from_its_templates_builds_no_queryset(actors, text):
         read_page(found, size=20)
         # The templates are made from plans of their own: this one's querysets are never built.
         assert found.template is not None and "built" not in vars(found)
+
+
+def test_an_alliances_members_are_read_from_a_template_kept_per_number_of_ids(actors):
+    coalition, army, rebels = actors
+    other = ActorFactory(slug="other", kind="alliance")
+    ActorMembership.objects.create(alliance=other, member=rebels)
+    for _ in range(2):
+        assert Actor.objects.with_members([coalition.pk]) == {coalition.pk, army.pk, rebels.pk}
+        assert Actor.objects.with_members([army.pk]) == {army.pk}
+        assert Actor.objects.with_members([other.pk, army.pk]) == {other.pk, army.pk, rebels.pk}
+        assert Actor.objects.with_members([]) == set()
+    kept = {shape[2]: t for shape, t in statements._TEMPLATES.items() if shape[0] == "members"}
+    assert kept.get(1) is not None and kept.get(2) is not None

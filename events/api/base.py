@@ -1,8 +1,10 @@
 """What every API view shares: strict parameters, conditional GET, JSON errors, exports."""
 
+import functools
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
@@ -24,6 +26,13 @@ from events.permissions import is_editor
 READ_ONLY = ["get", "head", "options"]
 # The formats a sparse fieldset (fields=) applies to: the entry's fields, or the CSV's columns.
 FIELDS_FORMATS = ("json", "csv")
+
+
+@functools.lru_cache(maxsize=64)
+def _event_path_prefix(script_prefix: str) -> str:
+    """An event's API path without its id ("/api/v1/events/"), reversed once per process and
+    script prefix (the one thing per request a reverse() of it depends on here)."""
+    return reverse("api:event-detail", args=[0])[:-2]
 
 
 class ApiView:
@@ -68,8 +77,10 @@ class ApiView:
             if getattr(self, "pagination_class", None) is not None:
                 # A cursor alone carries its filters: every reader below (FilterBackend, the
                 # chronology's parse) sees the query the cursor continues.
-                request._request.GET = cursors.effective_params(request.query_params)
-                self.check_query_params(request)
+                given = request.query_params
+                request._request.GET = cursors.effective_params(given)
+                if request.query_params is not given:  # Checked above when unchanged.
+                    self.check_query_params(request)
             self.check_freshness(request)
 
     def versioned_event_id(self) -> int | None:
@@ -178,7 +189,7 @@ class ChronologyView(ApiView):
         return describe(self.query()) if self.request.query_params else "Chronology"
 
     def url_for(self):
-        prefix = self.request.build_absolute_uri(reverse("api:event-detail", args=[0]))[:-2]
+        prefix = self.request.build_absolute_uri(_event_path_prefix(get_script_prefix()))
         return lambda pk: f"{prefix}{pk}/"
 
     def export(self) -> StreamingHttpResponse | None:

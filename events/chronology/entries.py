@@ -20,11 +20,12 @@ migration. Nothing else lists the columns.
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
 from operator import itemgetter
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
@@ -73,6 +74,42 @@ def moment_text(value) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.isoformat()
+
+
+def _hyphenated(value: str) -> str:
+    return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+
+
+def _moment_of_text(value: str) -> str:
+    return value.replace(" ", "T", 1) + "+00:00"
+
+
+# The read of a value whose type is known, without the checks of the general read: (read, the
+# type the driver gives) → the read for that type alone, None where the value is the entry's
+# as it comes. A column's values in one result set are of one type (the driver converts by the
+# column's declared type), so a batch's first row tells which reads its builder takes
+# (forms_of). Each agrees with the general read for that type (tests/test_entry_reads.py).
+SPECIALISED: dict[tuple[Callable, type], Callable | None] = {
+    (day_text, str): None,  # SQLite's text (AS_TEXT) is ISO already.
+    (day_text, date): date.isoformat,
+    # Django keeps a UUID as 32 hex digits where the database has no UUID type.
+    (uid_text, str): _hyphenated,
+    (uid_text, UUID): str,
+    (moment_text, str): _moment_of_text,
+    (bool, bool): None,
+}
+Forms = tuple[tuple[str, type], ...]
+
+
+def forms_of(row: Sequence, index: Mapping[str, int], columns: Iterable["Column"]) -> Forms:
+    """(name, type) of the row's values that a read converts: what picks a batch's builder."""
+    return tuple((column.name, type(row[index[column.name]])) for column in columns if column.read)
+
+
+def _read_of(read: Callable, form: type | None) -> Callable | None:
+    """The read to write into a builder: the general one, its specialisation for the form's
+    type, or None where the value is taken as it comes."""
+    return SPECIALISED.get((read, form), read) if form is not None else read
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -166,10 +203,21 @@ class Related:
     source: str
 
     @functools.cached_property
-    def _build(self) -> Callable[[tuple, Any], dict]:
+    def _index(self) -> dict[str, int]:
         # The row's first column is its key; the spec's columns follow it.
-        index = {column.name: number for number, column in enumerate(self.columns, start=1)}
-        return _builder({column.place: column for column in self.columns}, None, index)
+        return {column.name: number for number, column in enumerate(self.columns, start=1)}
+
+    @functools.cached_property
+    def _builders(self) -> dict[Forms, Callable[[tuple, Any], dict]]:
+        return {}  # One per form of row (forms_of), compiled when first read.
+
+    def _build(self, forms: Forms) -> Callable[[tuple, Any], dict]:
+        try:
+            return self._builders[forms]
+        except KeyError:
+            tree = {column.place: column for column in self.columns}
+            build = self._builders[forms] = _builder(tree, None, self._index, dict(forms))
+            return build
 
     @functools.cached_property
     def _selects(self) -> dict[str, str]:
@@ -186,11 +234,13 @@ class Related:
         found: dict[int, list[dict]] = defaultdict(list)
         if not ids:
             return found
-        build = self._build
         database = reader()
         with database.cursor() as cursor:
             cursor.execute(self.sql(database.vendor, ids))
-            for row in cursor.fetchall():
+            rows = cursor.fetchall()
+        if rows:
+            build = self._build(forms_of(rows[0], self._index, self.columns))
+            for row in rows:
                 found[row[0]].append(build(row, None))
         return found
 
@@ -290,6 +340,9 @@ class Found:
         above = PLACES.by_key(list({pk for path in paths for pk in _ancestor_ids(path)}))
         self.places = {pk: place for pk, (place,) in above.items()}
         self.url_for = url_for
+        # The events of a page share a few places: each place's ancestors are listed once, and
+        # its entries hold the same list (which nothing changes once built).
+        self.ancestors: dict[str, list[dict]] = {}
 
     def actors_of(self, event: int) -> list[dict]:
         return self.actors.get(event, [])
@@ -298,7 +351,12 @@ class Found:
         return self.sources.get(event, [])
 
     def ancestors_of(self, path: str) -> list[dict]:
-        return [self.places[pk] for pk in _ancestor_ids(path) if pk in self.places]
+        try:
+            return self.ancestors[path]
+        except KeyError:
+            listed = [self.places[pk] for pk in _ancestor_ids(path) if pk in self.places]
+            self.ancestors[path] = listed
+            return listed
 
     def url_of(self, event: int) -> str | None:
         return self.url_for(event) if self.url_for is not None else None
@@ -495,7 +553,9 @@ def build_entries(rows: Sequence[tuple], *, url_for: UrlFor | None = None) -> li
     if not rows:
         return []
     found = Found(rows, url_for)
-    build = _entry_builder(with_optional=url_for is not None)
+    build = _entry_builder(
+        with_optional=url_for is not None, forms=forms_of(rows[0], _INDEX, COLUMNS)
+    )
     return [build(row, found) for row in rows]
 
 
@@ -522,14 +582,18 @@ def entry_tree(*, with_optional: bool = True) -> dict:
 
 
 @functools.cache
-def _entry_builder(*, with_optional: bool) -> Callable[[tuple, Found], dict]:
-    """The function that builds an entry from a row, compiled once from ENTRY and GROUPS."""
-    return _builder(entry_tree(with_optional=with_optional), None, _INDEX)
+def _entry_builder(*, with_optional: bool, forms: Forms = ()) -> Callable[[tuple, Found], dict]:
+    """The function that builds an entry from a row, compiled once from ENTRY and GROUPS for
+    each form of row (forms_of: which types the driver gives)."""
+    return _builder(entry_tree(with_optional=with_optional), None, _INDEX, dict(forms))
 
 
-def _builder(node: dict, group: Group | None, index: dict[str, int]) -> Callable[..., dict]:
+def _builder(
+    node: dict, group: Group | None, index: dict[str, int], forms: Mapping[str, type] | None = None
+) -> Callable[..., dict]:
     """The function that builds one object (the entry, a related row) from a row whose columns
-    stand at index[name]: lambda row, found: {...}.
+    stand at index[name]: lambda row, found: {...}; where forms gives a column's type, its
+    read is the one for that type (SPECIALISED), without the general read's checks.
 
     Its source is written from the spec, once, and compiled (as collections.namedtuple and
     dataclasses do): a dict display per object, the fastest way Python has to build one.
@@ -537,25 +601,28 @@ def _builder(node: dict, group: Group | None, index: dict[str, int]) -> Callable
     source holds no input: only the spec's keys, row positions and the names of its functions.
     """
     names: dict[str, Any] = {}
-    source = f"lambda row, found: {_display_of(node, group, index, names)}"
+    source = f"lambda row, found: {_display_of(node, group, index, names, forms or {})}"
     build = eval(source, names)
     build.source = source
     return build
 
 
-def _display_of(node: dict, group: Group | None, index: dict[str, int], names: dict) -> str:
+def _display_of(
+    node: dict, group: Group | None, index: dict[str, int], names: dict, forms: Mapping
+) -> str:
     """The dict display that builds this object, from `row` and what was `found` beside it."""
     parts = []
     for key, item in node.items():
         if isinstance(item, Column):
             value = f"row[{index[item.name]}]"
-            if item.read is not None:
-                value = f"{_named(names, item.read)}({value})"
+            read = _read_of(item.read, forms.get(item.name)) if item.read else None
+            if read is not None:
+                value = f"{_named(names, read)}({value})"
         elif isinstance(item, Side):
             value = f"{_named(names, item.of)}(found, row[{index[item.reads]}])"
         else:
             nested = GROUPS[f"{group.place}.{key}" if group else key]
-            value = _display_of(item, nested, index, names)
+            value = _display_of(item, nested, index, names, forms)
         parts.append(f"{key!r}: {value}")
     display = "{" + ", ".join(parts) + "}"
     if group is not None and group.finish is not None:
@@ -567,6 +634,6 @@ def _display_of(node: dict, group: Group | None, index: dict[str, int], names: d
 
 def _named(names: dict[str, Any], function: Callable) -> str:
     """A name for the function in the builder's source ("uid_text_0")."""
-    name = f"{function.__name__.strip('_')}_{len(names)}"
+    name = f"{getattr(function, '__name__', 'read').strip('_')}_{len(names)}"
     names[name] = function
     return name

@@ -519,7 +519,7 @@ def _linked_keys(plan: Plan | TemplatePlan, *, size: int, key, backwards: bool) 
                 found.append(row)
         if len(found) > size or bound is None:
             return found[: size + 1]
-        key = bound
+        key = tuple(_as_key_part(part) for part in bound)
 
 
 def _arm(
@@ -625,8 +625,9 @@ def _union_all(
     Django cannot compound sliced querysets on SQLite, so the compiled arms are wrapped as
     subqueries by hand; a first column tells the arms apart. On SQLite the days among the
     columns are read as text: the driver would parse each one through Django's converter,
-    four Python calls a value (1,400 values on an alliance's page), where _as_key_part
-    makes one call of C.
+    four Python calls a value (1,400 values on an alliance's page). The rows keep that text:
+    ISO days sort and compare as the days do, and only a key the walk goes on from is read
+    back as days (_as_key_part, in _linked_keys).
     """
     as_text = reader().vendor == "sqlite"
     parts, params = [], []
@@ -648,8 +649,8 @@ def _union_all(
         return shares
     with reader().cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        for number, *row in cursor.fetchall():
-            shares[number].append(tuple(_as_key_part(value) for value in row))
+        for row in cursor.fetchall():
+            shares[row[0]].append(row[1:])
     return shares
 
 
