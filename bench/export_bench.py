@@ -18,6 +18,11 @@
 #             line to quote (the statement an independent measurement ran)
 #   entries   (--entries) the export built from the chronology's entries in Python
 #             (csv_layout.csv_stream), the path csv_sql replaces: the same bytes
+#   datasette (SQLite, unless --no-peer) Datasette 0.65 on the same file (bench/peers.py, its
+#             own virtualenv), its streamed CSV of the flat events table
+#             (/DB/events_event.csv?_stream=on&_size=max) fetched by curl: every event's own
+#             columns, no type, place, actors or sources; its rows per second are of the rows
+#             it streams, and its CPU is the server's (its processes' /proc counters)
 # Rows per second from the wall clock, and on SQLite from the CPU time of the contender's
 # processes too (user + system, a command's workers included: what another process on a busy
 # machine does not change). On a machine shared with other work, the parallel contender's
@@ -110,9 +115,13 @@ def same_statement(url: str, vendor: str) -> str:
     return sql.replace("e.id IN ({ids})", "e.status = 'published'")
 
 
-def run(command: list[str], out: Path, *, env: dict | None = None) -> tuple[float, float]:
+def run(
+    command: list[str], out: Path, *, env: dict | None = None, server: int | None = None
+) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the process and its children) of a command writing out
-    (its standard output, or the file named where the command says OUT)."""
+    (its standard output, or the file named where the command says OUT); with server (a
+    process id), the CPU seconds that server's processes used meanwhile instead."""
+    served = process_tree_cpu(server) if server else 0.0
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     if "OUT" in command:
@@ -122,9 +131,48 @@ def run(command: list[str], out: Path, *, env: dict | None = None) -> tuple[floa
         with out.open("wb") as handle:
             subprocess.run(command, stdout=handle, cwd=BASE_DIR, env=env, check=True)
     wall = time.perf_counter() - started
+    if server:
+        return wall, process_tree_cpu(server) - served
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process and its live descendants have used (/proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rpartition(")")[2].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue  # Gone in between.
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        pending += [int(child) for child in children]
+    return total / ticks
+
+
+def start_peer(database_file: Path):
+    """Datasette serving the file (as bench/scale.py's peer); (server, port) or None."""
+    sys.path.insert(0, str(BASE_DIR / "bench"))
+    import peers
+    from scale import free_port, wait_for
+
+    python = peers.install()
+    if python is None:
+        return None
+    metadata = DATA / "datasette-export.json"
+    peers.write_metadata(database_file, {}, metadata)
+    port = free_port()
+    command, env = peers.serve_command(python, database_file, metadata, port)
+    server = subprocess.Popen(command, env=env)
+    if not wait_for(port):
+        server.kill()
+        print("Datasette did not start; the bench goes on without it.", file=sys.stderr)
+        return None
+    return server, port
 
 
 def contenders(database: str, url: str, *, entries: bool, jobs: int) -> dict:
@@ -191,12 +239,37 @@ def published(url: str) -> int:
     return int(project_output(script, url))
 
 
-def bench(database: str, events: int, repeat: int, *, entries: bool, jobs: int) -> None:
+def bench(database: str, events: int, repeat: int, *, entries: bool, jobs: int, peer: bool) -> None:
     url = database_url(database, events)
     if database == "sqlite" and not (DATA / f"events-{events}.sqlite3").exists():
         sys.exit(f"{url} is missing: run bench/scale.py --events {events} first")
     rows = published(url)
     found = contenders(database, url, entries=entries, jobs=jobs)
+    counted = dict.fromkeys(found, rows)  # The rows each contender writes.
+    served = (
+        start_peer(DATA / f"events-{events}.sqlite3") if peer and database == "sqlite" else None
+    )
+    servers: dict[str, int] = {}
+    if served:
+        server, port = served
+        table = f"http://127.0.0.1:{port}/events-{events}/events_event.csv?_stream=on&_size=max"
+        found["datasette"] = (
+            "Datasette's streamed CSV of the flat events table",
+            ["curl", "--silent", "--fail", "--output", "OUT", table],
+            None,
+        )
+        counted["datasette"] = events
+        servers["datasette"] = server.pid
+    try:
+        _bench(database, events, repeat, url, found, counted, servers)
+    finally:
+        if served:
+            served[0].terminate()
+            served[0].wait(timeout=30)
+
+
+def _bench(database, events, repeat, url, found, counted, servers) -> None:
+    rows = counted["project"]
     wall: dict[str, list[float]] = {name: [] for name in found}
     cpu: dict[str, list[float]] = {name: [] for name in found}
     sizes: dict[str, int] = {}
@@ -208,7 +281,7 @@ def bench(database: str, events: int, repeat: int, *, entries: bool, jobs: int) 
         for name in names:
             _, command, env = found[name]
             out = DATA / f"export-{name}.csv"
-            seconds, used = run(command, out, env=env)
+            seconds, used = run(command, out, env=env, server=servers.get(name))
             wall[name].append(seconds)
             cpu[name].append(used)
             sizes[name] = out.stat().st_size
@@ -218,8 +291,8 @@ def bench(database: str, events: int, repeat: int, *, entries: bool, jobs: int) 
             print(f"  {database} {name}: {seconds:.1f} s, {used:.1f} s CPU", file=sys.stderr)
     if len(digests["project"] | digests["parallel"]) != 1:
         sys.exit("export_events --jobs 1 and --jobs N wrote different bytes")
-    rate = {name: rows / statistics.median(wall[name]) for name in found}
-    cpu_rate = {name: rows / statistics.median(cpu[name]) for name in found}
+    rate = {name: counted[name] / statistics.median(wall[name]) for name in found}
+    cpu_rate = {name: counted[name] / statistics.median(cpu[name]) for name in found}
     # The export past its start-up, which a longer export spreads over more rows.
     warm = statistics.median(wall["project"]) - statistics.median(wall["start-up"])
     warm_cpu = statistics.median(cpu["project"]) - statistics.median(cpu["start-up"])
@@ -259,13 +332,21 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--entries", action="store_true", help="also the export from entries")
     parser.add_argument("--jobs", type=int, default=2, help="the parallel contender's workers")
+    parser.add_argument("--no-peer", action="store_true", help="without Datasette (SQLite)")
     args = parser.parse_args()
     os.chdir(BASE_DIR)
-    for tool, package in (("sqlite3", "sqlite3"), ("psql", "postgresql-client")):
+    for tool, package in (("sqlite3", "sqlite3"), ("psql", "postgresql-client"), ("curl", "curl")):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is missing: apt-get install {package} (Debian's package)")
     for database in ("sqlite", "postgres") if args.database == "both" else (args.database,):
-        bench(database, args.events, args.repeat, entries=args.entries, jobs=args.jobs)
+        bench(
+            database,
+            args.events,
+            args.repeat,
+            entries=args.entries,
+            jobs=args.jobs,
+            peer=not args.no_peer,
+        )
     print(
         f"Reproduce: .venv/bin/python bench/export_bench.py --events {args.events} "
         f"--database {args.database} --jobs {args.jobs}{' --entries' if args.entries else ''}"
