@@ -47,6 +47,10 @@ class CursorError(ValueError):
 NOT_OURS = "not a cursor of this endpoint; use the next and previous links as given"
 
 
+# The integers a database column holds (a cursor's ids).
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 @dataclass(frozen=True)
 class Keyset:
     """A unique order over a model, as field names ("-field" descends), and cursors on it."""
@@ -136,6 +140,10 @@ class Keyset:
         except (ValueError, KeyError, TypeError, ValidationError) as exc:
             raise CursorError(NOT_OURS) from exc
         if any(value is None for value in key):
+            raise CursorError(NOT_OURS)
+        # A number no column holds (past 64 bits) is no key of ours: the ORM would drop the
+        # comparison, a compiled statement's driver refuse the parameter.
+        if any(isinstance(value, int) and not _INT64[0] <= value <= _INT64[1] for value in key):
             raise CursorError(NOT_OURS)
         return key, bool(backwards)
 
