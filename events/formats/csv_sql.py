@@ -461,13 +461,21 @@ def _start_job(url_for: UrlFor | None, steps, vendor: str) -> None:
     _job["writer"], _job["vendor"] = _Writer(url_for, steps, raw=vendor == "sqlite"), vendor
 
 
+# The most workers the stream chooses by itself: each holds a database connection (a
+# PostgreSQL server's are few) and two chunks of text in flight; more is --jobs N's to ask.
+MAX_AUTO_JOBS = 4
+
+
 def auto_jobs() -> int:
-    """The workers when the stream chooses: the cores this process may run on. Measured on
-    two cores (docs/performance.md): 1.5 times the sequential export's speed when the cores
-    are free, the same speed and 12% more CPU when other work takes them."""
+    """The workers when the stream chooses: the cores this process may run on, at most
+    MAX_AUTO_JOBS. Measured on two cores (docs/performance.md): 1.5 times the sequential
+    export's speed when the cores are free, the same speed and 12% more CPU when other work
+    takes them."""
     if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_AUTO_JOBS))
 
 
 def _job_lines(ids: list[int]) -> bytes:

@@ -153,3 +153,11 @@ def test_workers_are_refused_inside_a_transaction_and_the_default_stays_in_proce
     out = io.StringIO()
     call_command("export_events", "--format", "csv", stdout=out)
     assert out.getvalue().count("\r\nCT") > 0
+
+
+def test_the_workers_the_export_chooses_are_its_cores_at_most_four(monkeypatch):
+    from events.formats import csv_sql
+
+    for cores, chosen in ((1, 1), (2, 2), (64, csv_sql.MAX_AUTO_JOBS)):
+        monkeypatch.setattr(csv_sql.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert csv_sql.auto_jobs() == chosen

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             "--jobs",
             type=_positive,
             help="csv: worker processes writing it, each with its own database connection "
-            "(default: the machine's cores for more than 10,000 events, else 1)",
+            "(default: the machine's cores, at most 4, for more than 10,000 events, else 1)",
         )
         parser.add_argument(
             "--chunk-size",
