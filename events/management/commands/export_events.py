@@ -2,6 +2,8 @@
 
 import argparse
 import os
+import stat
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -95,21 +97,36 @@ class Command(BaseCommand):
 
 
 def _write(output: Path, stream) -> None:
-    """The stream into the file, whole or not at all: written beside it under another name
-    and moved over it at the end, so that a failure leaves no half-written file behind (a
-    FIFO or a device is written as it is; a link, into the file it names)."""
+    """The stream into the file, whole or not at all: written beside it under a name of its
+    own (two exports to one path never share it) and moved over it at the end, flushed to
+    disk first and with the file's earlier permissions, so that a failure leaves no
+    half-written file behind (a FIFO or a device is written as it is; a link, into the file it
+    names)."""
     target = output.resolve() if output.is_symlink() else output
-    direct = target.exists() and not target.is_file()
-    partial = target if direct else target.with_name(f".{target.name}.partial")
+    partial = None
     try:
-        try:
-            with partial.open("wb") as handle:
+        if target.exists() and not target.is_file():
+            with target.open("wb") as handle:
                 for chunk in stream:
                     handle.write(chunk)
-            if not direct:
-                os.replace(partial, target)
-        finally:
-            if not direct:
-                partial.unlink(missing_ok=True)
+            return
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        partial = Path(name)
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in stream:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None:  # mkstemp's 0600, widened as any new file of this process would be.
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(partial, mode)
+        os.replace(partial, target)
+        partial = None
     except OSError as exc:
         raise CommandError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
