@@ -97,7 +97,10 @@ STATEMENT_VENUE = re.compile(
 # before a participle ("killed while fleeing") or "but also".
 _STRONG_BREAKS = re.compile(
     r";\s+|,\s+(?=(?:while|whereas|but)\s)"
-    r"|\s(?=(?:while|whereas|but)\s+(?!(?:also|not|only|then|still|rather)\b|\w+ing\b))"
+    # Not "all but two", "nothing but", "while in …": a quantity or a phrase, not a clause.
+    r"|(?<!\ball)(?<!\bnothing)(?<!\banyone)(?<!\banything)"
+    r"\s(?=(?:while|whereas|but)\s+(?!(?:also|not|only|then|still|rather|in|on|under|at)\b"
+    r"|\w+ing\b))"
     # "… said one soldier had been killed and that 11 militants died": two reported clauses.
     r"|\s(?=and\s+that\s)",
     re.IGNORECASE,

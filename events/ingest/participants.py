@@ -335,7 +335,11 @@ _COMPASS = re.compile(
     re.IGNORECASE,
 )
 # "in Syria and Iraq": what joins a country to the one before it.
+# "in Syria and Iraq", "in Syria, Iraq and Lebanon": what joins a country to the one before.
 _JOINED = re.compile(r"^\s*(?:,|,?\s+(?:and|or))\s+(?:in\s+)?$")
+# After a bare comma, the list must go on ("Iraq and …", "Iraq, …"): a country that opens a
+# clause of its own ("… in Syria, Turkey said") is not one of the places.
+_LIST_GOES_ON = re.compile(r"^\s*(?:,|\s(?:and|or)\s)")
 # A country name used as a modifier: "Syria envoy", "Russia policy", "the Syria conflict".
 _ATTRIBUTIVE = re.compile(
     r"^\s+(?:envoy|ambassador|representative|policy|desk|experts?|analysts?|correspondent"
@@ -408,8 +412,14 @@ def _qualifies(text: str, country: Mention, inside: list[Mention]) -> bool:
 
 def _joined_to(text: str, country: Mention, where: list[Mention]) -> bool:
     """Whether a country is the next conjunct of a country named as where ("in Syria and
-    Iraq", "in Syria, Iraq and Lebanon")."""
-    return any(_JOINED.match(text[other.end : country.start]) for other in where)
+    Iraq", "in Syria, Iraq and Lebanon"), not a clause's subject after a comma."""
+    for other in where:
+        joint = _JOINED.match(text[other.end : country.start])
+        if joint and (
+            joint.group(0).strip(" ,") or _LIST_GOES_ON.match(text[country.end : country.end + 8])
+        ):
+            return True
+    return False
 
 
 # What makes a name after the event word a party to another event the clause names: the doer
@@ -588,10 +598,10 @@ def participants(
 _SOURCE_KINDS = ("other",)
 # The words between may not open a relative clause ("blames the government for the attack
 # which it says killed 1400": the attack's clause says it, not the government).
+# The verbs in lower case only: "Port Said", "Khaled Said" are names, not reports.
 _CITED = re.compile(
-    r"(?:\s+(?!(?:which|that|who|whom)\b)[\w'’()-]+){0,6}?\s+(?P<verb>said|says"
-    r"|reported|reports|documented|added|told|confirmed|stated|announced)\b",
-    re.IGNORECASE,
+    r"(?:\s+(?!(?:which|that|who|whom|Which|That|Who|Whom)\b)[\w'’()-]+){0,6}?\s+"
+    r"(?P<verb>said|says|reported|reports|documented|added|told|confirmed|stated|announced)\b"
 )
 
 
@@ -619,8 +629,12 @@ _CITING = re.compile(
 # "… reported Monday it had launched 10 air strikes": the reported clause's subject is the
 # reporter itself.
 # "… said one of its soldiers had been killed": what is its own is the reporter's as well.
+# The possessive only as "one of its soldiers": "said their bodies were found" is no party.
 _SELF_REPORT = re.compile(
-    r"^\s+(?:[\w-]+\s+){0,2}?(?:that\s+)?(?P<pronoun>it|they|its|their)\b[^,;]{0,40}$"
+    r"^\s+(?:[\w-]+\s+){0,2}?(?:that\s+)?(?P<pronoun>it|they"
+    r"|(?:one|some|two|three|several|dozens|many)\s+of\s+(?:its|their)"
+    r"(?=\s+(?:own\s+)?(?:soldiers|troops|fighters|members|men|officers|personnel|forces)\b))"
+    r"\b[^,;]{0,40}$"
 )
 # "clashes with IS", "fighting the Nusra Front", "an offensive against rebels": the actor named
 # after faces the one named before.
@@ -736,6 +750,10 @@ def _noun_doer(
     for mention, _actor in reversed(placed):
         if mention.end <= first.start and _JOINED_DOERS.match(text[mention.end : first.start]):
             first = mention
+    if _SUPPORT.search(text[: first.start]):
+        # "Regime forces, backed by Russian air strikes, killed …": the strikes back the ones
+        # named before them, who stay the doers.
+        return actors
     before = {a.id for m, a in placed if m.end <= first.start}
     before -= {a.id for _m, a in doers}
     return [

@@ -295,6 +295,7 @@ def _toll_with_its_strike(outcome: SentenceOutcome, slugs: dict[int, str]) -> No
     coarser = (
         toll_when is not None
         and strike_when is not None
+        and toll.fuzzy != strike.fuzzy
         and strike.fuzzy.earliest <= toll.fuzzy.earliest
         and toll.fuzzy.latest <= strike.fuzzy.latest
     )

@@ -239,3 +239,30 @@ def test_whoever_according_to_names_is_a_source_not_a_side(news_gazetteer):
     )
     (proposal,) = events(news_gazetteer, text)
     assert cast(proposal) == {}
+
+
+def test_a_place_named_said_is_no_report(news_gazetteer):
+    # "Said" in a place's name is not the reporting verb: the army there stays a party.
+    text = "Islamic State militants shelled a Syrian army checkpoint near Port Said on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal)["Military Forces of Syria (2000-)"] == ActorRole.TARGET
+
+
+def test_all_but_is_a_quantity_not_a_second_clause(news_gazetteer):
+    text = (
+        "Syrian troops killed all but two of the Islamic State fighters in Palmyra on Sunday "
+        "but Russian jets shelled Homs on Monday."
+    )
+    killing, shelling = events(news_gazetteer, text)
+    assert "all but two of the Islamic State fighters" in killing.sources[0].excerpt
+    assert cast(killing)["Islamic State"] == ActorRole.TARGET
+    assert shelling.sources[0].excerpt.endswith("Russian jets shelled Homs on Monday.")
+
+
+def test_forces_backed_by_strikes_stay_their_doers(news_gazetteer):
+    text = (
+        "Syrian troops, backed by Russian air strikes, killed 12 Islamic State fighters in "
+        "Palmyra on Sunday."
+    )
+    for proposal in events(news_gazetteer, text):
+        assert cast(proposal).get("Military Forces of Syria (2000-)") != ActorRole.TARGET
