@@ -41,9 +41,12 @@ def compiled(
     try:
         template = _TEMPLATES[shape]
     except KeyError:
+        if len(_TEMPLATES) >= MAX_SHAPES:
+            # Full (shapes a client can multiply: page sizes, lists of ids): compiled once,
+            # as any shape without a template, rather than twice for a template not kept.
+            return build(values).query.sql_with_params()
         template, found = _made(build, values)
-        if len(_TEMPLATES) < MAX_SHAPES:
-            _TEMPLATES[shape] = template
+        _TEMPLATES[shape] = template
         return found
     if template is None:
         return build(values).query.sql_with_params()
