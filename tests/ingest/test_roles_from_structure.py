@@ -264,5 +264,6 @@ def test_forces_backed_by_strikes_stay_their_doers(news_gazetteer):
         "Syrian troops, backed by Russian air strikes, killed 12 Islamic State fighters in "
         "Palmyra on Sunday."
     )
-    for proposal in events(news_gazetteer, text):
-        assert cast(proposal).get("Military Forces of Syria (2000-)") != ActorRole.TARGET
+    proposals = events(news_gazetteer, text)
+    roles = [cast(proposal).get("Military Forces of Syria (2000-)") for proposal in proposals]
+    assert roles and all(role is not None and role != ActorRole.TARGET for role in roles)
