@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from events.models import Event, EventRemoval, EventSource
+from events.interchange.places import merge_place
+from events.models import Event, EventRemoval, EventSource, Location
 from tests.browser_form import submitted
 from tests.factories import (
     ActorFactory,
@@ -365,3 +366,91 @@ def test_a_user_who_may_only_view_events_cannot_revert(event):
     form = submitted(client.get(url).content.decode(), REVERT_FORM)
     assert client.post(url, form).status_code == 403
     assert Event.objects.get(pk=event.pk).headline == "Second headline"
+
+
+# -- a revert to a version whose references are gone --------------------------------------------
+
+
+def _open_revert(client, obj, record) -> tuple[str, str, dict[str, str]]:
+    """The revert page of obj at record: its URL, its text, and its form as a browser holds it."""
+    name = obj._meta.model_name
+    url = reverse(f"admin:events_{name}_simple_history", args=[obj.pk, record.history_id])
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    return url, text, submitted(text, f"historical{name}_form")
+
+
+def test_reverting_an_event_to_before_its_place_was_merged_asks_for_a_place(ed, editor, event):
+    twin, kept = LocationFactory(name="Duma town"), LocationFactory(name="Duma")
+    twin_pk = twin.pk
+    event.location = twin
+    event.save()
+    first = event.history.latest("history_date")
+    event.headline = "Shelling of Duma"
+    event.save()
+    merge_place(twin, kept, user=editor)
+    url, page, form = _open_revert(ed, event, first)
+    gone = (
+        f"Location: the location this version had (id {twin_pk}, “Duma town”) no longer "
+        f"exists — it was merged or deleted; choose one."
+    )
+    assert gone in page and "errornote" in page  # Said at the field, flagged at the top.
+    assert form["location"] == ""
+    # Saved as shown, the event would lose its place: refused, with the same words.
+    response = ed.post(url, form)
+    assert response.context["adminform"].form.errors["location"] == [gone]
+    event.refresh_from_db()
+    assert (event.location_id, event.headline) == (kept.pk, "Shelling of Duma")
+    response = ed.post(url, {**form, "location": str(kept.pk)})
+    assert response.status_code == 302, _errors(response)[:3000]
+    event.refresh_from_db()
+    assert (event.location_id, event.headline) == (kept.pk, "Shelling of the town")
+
+
+def test_reverting_a_place_to_before_its_parent_was_merged_asks_for_a_parent(ed, editor):
+    twin = LocationFactory(name="Idlib province", kind=Location.Kind.GOVERNORATE)
+    kept = LocationFactory(name="Idlib governorate", kind=Location.Kind.GOVERNORATE)
+    town = LocationFactory(name="Saraqib", parent=twin)
+    twin_pk = twin.pk
+    first = town.history.latest("history_date")
+    town.name = "Saraqeb"
+    town.save()
+    merge_place(twin, kept, user=editor)
+    town.refresh_from_db()
+    url, page, form = _open_revert(ed, town, first)
+    gone = f"Parent: the location this version had (id {twin_pk}, “Idlib province”) no longer"
+    assert gone in page
+    assert form["parent"] == ""
+    assert gone in _errors(ed.post(url, form))
+    town.refresh_from_db()
+    assert (town.parent_id, town.name) == (kept.pk, "Saraqeb")
+    response = ed.post(url, {**form, "parent": str(kept.pk)})
+    assert response.status_code == 302, _errors(response)[:3000]
+    town.refresh_from_db()
+    assert (town.parent_id, town.name) == (kept.pk, "Saraqib")
+
+
+def test_a_required_reference_that_is_gone_is_asked_for_in_words_not_just_required(ed, event):
+    old_type = event.type
+    first = event.history.latest("history_date")
+    event.type = EventTypeFactory(name="Airstrike")
+    event.save()
+    old_type.delete()
+    url, page, form = _open_revert(ed, event, first)
+    assert "no longer exists" in page and not form.get("type")
+    response = ed.post(url, form)
+    errors = response.context["adminform"].form.errors["type"]
+    assert errors == [
+        f"Type: the event type this version had (id {first.type_id}, “{old_type.name}”) no "
+        f"longer exists — it was merged or deleted; choose one."
+    ]
+    assert Event.objects.get(pk=event.pk).type.name == "Airstrike"
+
+
+def test_a_revert_whose_references_all_exist_shows_no_error(ed, event):
+    event.headline = "Second headline"
+    event.save()
+    url, page, form = _open_revert(ed, event, event.history.earliest("history_date"))
+    assert "no longer exists" not in page and "errornote" not in page
+    assert ed.post(url, form).status_code == 302

@@ -8,13 +8,14 @@ Each tracked field also carries the value the editor loaded (Django's show_hidde
 from django import forms
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models, router, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import mark_safe
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.text import normalise_newlines
@@ -87,6 +88,41 @@ def _shown(field: forms.Field, value) -> str:
     return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”"
 
 
+def gone_targets(record, names) -> dict[str, str]:
+    """The foreign keys among names whose target in this historical record no longer exists
+    (merged or deleted), each with a sentence saying which one it was."""
+    gone = {}
+    for field in record.instance_type._meta.concrete_fields:
+        value = getattr(record, field.attname, None)
+        if not field.is_relation or field.name not in names or value is None:
+            continue
+        target = field.related_model
+        if target._base_manager.filter(**{field.target_field.attname: value}).exists():
+            continue
+        what = target._meta.verbose_name
+        known = _last_known_name(target, field.target_field.attname, value)
+        gone[field.name] = (
+            f"{capfirst(field.verbose_name)}: the {what} this version had "
+            f"(id {value}{f', “{known}”' if known else ''}) no longer exists — it was merged or "
+            f"deleted; choose one."
+        )
+    return gone
+
+
+def _last_known_name(model, attname: str, value) -> str:
+    """What the history last called a deleted object ("" when it keeps no history of it)."""
+    history = getattr(model, "history", None)
+    if history is None:
+        return ""
+    last = history.filter(**{attname: value}).order_by("-history_date", "-history_id").first()
+    if last is None:
+        return ""
+    try:
+        return str(last.instance)[:80]
+    except ObjectDoesNotExist:  # Its name reads another object that is gone too.
+        return ""
+
+
 def _values(instance: models.Model, names) -> dict:
     fields = {f.name: f for f in instance._meta.concrete_fields}
     return {name: fields[name].value_from_object(instance) for name in names if name in fields}
@@ -100,6 +136,9 @@ class VersionedForm(forms.ModelForm):
     # Off for the history "Revert" form: there the loaded values are an old version's, and
     # what a revert changes is measured against the record as it is.
     track_loaded = True
+    # Also for the "Revert" form: the old version's foreign keys whose target is gone, with
+    # what to say; the editor must choose a value for each (see _refuse_gone).
+    gone: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,6 +156,7 @@ class VersionedForm(forms.ModelForm):
         current = None if adding else _values(self.instance, tracked_fields(self))
         current_version = None if adding else self.instance.version
         super().full_clean()
+        self._refuse_gone()
         if adding or not self.is_bound:
             return
         read = self._raw_version()
@@ -132,6 +172,19 @@ class VersionedForm(forms.ModelForm):
             _refresh(self, self.data, current, conflicts=True)
         self.data["version"] = str(current_version)
         self.add_error(None, lines)
+
+    def _refuse_gone(self) -> None:
+        """Say which of the old version's references are gone; refuse them left blank. Shown
+        on the unbound form too, so the editor sees it before saving."""
+        for name, message in self.gone.items():
+            if name not in self.fields:
+                continue
+            if self.is_bound and self[name].data not in self.fields[name].empty_values:
+                continue  # A value the editor chose: the field's own validation judges it.
+            # Set, not added: it replaces "This field is required." with what was there, and
+            # an unbound form (the GET) has no cleaned_data for add_error to update.
+            self._errors[name] = self.error_class([message], renderer=self.renderer)
+            getattr(self, "cleaned_data", {}).pop(name, None)
 
     def _raw_version(self) -> int | None:
         raw = self.data.get(self.add_prefix("version"), "")
@@ -261,6 +314,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
             )
             form_class = self.get_form(request, current, change=True)
             form_class.track_loaded = False
+            form_class.gone = gone_targets(record, form_class.base_fields)
             if request.method == "POST":
                 if not may_revert:
                     raise PermissionDenied
@@ -278,11 +332,14 @@ class VersionedAdmin(SimpleHistoryAdmin):
             return self._render_revert(request, object_id, current, form, extra_context)
 
     def _shown_for_revert(self, current, record, form_class):
-        """The old version's content over the record as it is (status, version, …)."""
+        """The old version's content over the record as it is (status, version, …); a
+        reference whose target is gone is shown empty, for the editor to choose."""
         shown = record.instance
         for field in self.model._meta.concrete_fields:
             if field.name not in form_class.base_fields or not field.editable:
                 setattr(shown, field.attname, getattr(current, field.attname))
+            elif field.name in form_class.gone:
+                setattr(shown, field.attname, None)
         shown._state.adding, shown._state.db = False, current._state.db
         return shown
 
@@ -291,13 +348,19 @@ class VersionedAdmin(SimpleHistoryAdmin):
         opts = self.model._meta
         fieldsets = self.get_fieldsets(request, obj)
         readonly = self.get_readonly_fields(request, obj)
-        if not self.has_change_permission(request, obj):
+        may_change = self.has_change_permission(request, obj)
+        if not may_change:
             # Shown, not editable: the form then holds none of the record's fields.
             readonly = [name for name in flatten_fieldsets(fieldsets) if name != "version"]
         admin_form = helpers.AdminForm(
             form, fieldsets, self.prepopulated_fields, readonly, model_admin=self
         )
         prefix = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}"
+        errors = helpers.AdminErrorList(form, [])
+        if may_change and not form.is_bound:
+            # Django lists a bound form's errors only; an unbound revert form has some when
+            # the old version refers to something gone, and the page should open saying so.
+            errors.extend(form.errors.values())
         context = {
             "title": self.history_form_view_title(request, obj),
             "adminform": admin_form,
@@ -305,7 +368,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
             "original": obj,
             "is_popup": False,
             "media": mark_safe(self.media + admin_form.media),
-            "errors": helpers.AdminErrorList(form, []),
+            "errors": errors,
             "app_label": opts.app_label,
             "original_opts": opts,
             "changelist_url": reverse(f"{prefix}_changelist"),
