@@ -9,9 +9,10 @@ from events.models import SIDES, ActorRole
 # The roles that make a side's lead: one actor in each is the event's (a second doer is another
 # account's, not more of the same one).
 _LEADS = (ActorRole.PERPETRATOR, ActorRole.SIDE_A, ActorRole.SIDE_B)
-# "the strikes", "during the shelling", "the two air raids", "those who were executed": a
-# determiner, then at most two words that are no preposition, right before the event word
-# ("that" only right before it: "a group that includes …" points nowhere).
+# "the strikes", "during the shelling", "the two air raids", and the victims told of before
+# ("those who were executed", "the civilians were massacred"): a determiner, then at most two
+# words that are no preposition, right before the event word ("that" only right before it:
+# "a group that includes …" points nowhere).
 _DEFINITE = re.compile(
     r"\b(?:(?i:the|these|those)\s+"
     r"(?:(?!(?:of|in|on|at|by|for|from|with|to|and|or|than|over|after|before)\b)[a-z0-9][\w-]*\s+)"

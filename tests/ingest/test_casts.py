@@ -207,3 +207,14 @@ def test_a_retelling_that_puts_the_proposals_actor_on_the_other_side_adds_no_sid
     )
     gain_cast(target, told)
     assert target.actors == [(RUSSIA, ActorRole.PERPETRATOR), (KERRY, ActorRole.MEDIATOR)]
+
+
+def test_victims_told_of_before_take_the_doer_of_the_killing(news_gazetteer):
+    text = (
+        "Islamic State fighters executed 30 villagers near Deir al-Zor on Sunday morning. "
+        "Those who were executed had refused to leave their homes."
+    )
+    reading = read(news_gazetteer, text)
+    executions = [p for p in reading.proposals if p.type_slug == reading.proposals[0].type_slug]
+    assert len(executions) == 2
+    assert [doers(p) for p in executions] == [["Islamic State"], ["Islamic State"]]
