@@ -55,6 +55,8 @@ class ProposalDraft:
     threads: frozenset[str] = frozenset()
     # The deaths the clause reports (none for statements, talks and other non-violent events).
     fatalities: Fatalities = field(default_factory=Fatalities)
+    # How actors named in another sentence joined the cast, for the editor.
+    cast_note: str = ""
 
     @property
     def excerpt(self) -> str:

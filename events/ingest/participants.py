@@ -568,20 +568,19 @@ def participants(
                 continue
             actor = state
         if (
-            actor.kind in _SOURCE_KINDS
-            or (mention.start >= trigger.end and actor.kind != CIVILIANS)
+            actor.kind in SOURCE_KINDS or (mention.start >= trigger.end and actor.kind != CIVILIANS)
         ) and _cites(text, mention, named or inside):
             # "… the Observatory said", "… killing five the United Nations said": a source,
             # not a side (copy without commas hides the attribution).
             continue
-        if (actor.kind in _SOURCE_KINDS and _CITING.search(text[: mention.start])) or (
+        if (actor.kind in SOURCE_KINDS and _CITING.search(text[: mention.start])) or (
             actor.kind != CIVILIANS and _ACCORDING_TO.search(text[: mention.start])
         ):
             # "… were wounded said the Syrian Observatory", "according to the Observatory":
             # the monitor after its reporting verb is the source; whoever "according to"
             # names is ("according to the Syria Turks Association, tanks were used …").
             continue
-        if reports is not None and actor.kind in (PERSON, CIVILIANS, *_SOURCE_KINDS):
+        if reports is not None and actor.kind in (PERSON, CIVILIANS, *SOURCE_KINDS):
             continue
         actor = acting(article.gazetteer, actor, trigger)
         role = role_of(text, mention, trigger)
@@ -595,7 +594,7 @@ def participants(
 
 
 # Monitors, NGOs and other bodies a report cites; and the reporting verb that follows them.
-_SOURCE_KINDS = ("other",)
+SOURCE_KINDS = ("other",)
 # The words between may not open a relative clause ("blames the government for the attack
 # which it says killed 1400": the attack's clause says it, not the government).
 # The verbs in lower case only: "Port Said", "Khaled Said" are names, not reports.
@@ -825,7 +824,7 @@ def self_reported(view: SentenceView, trigger: Trigger, inside: list[Mention]) -
         if (
             actor is not None
             and attribution.covers(mention.start, mention.end)
-            and actor.kind not in (PERSON, CIVILIANS, *_SOURCE_KINDS)
+            and actor.kind not in (PERSON, CIVILIANS, *SOURCE_KINDS)
         ):
             it = Mention(at, at + len(pronoun["pronoun"]), pronoun["pronoun"], (actor,))
             return [(actor, role_of(view.text, it, trigger))]

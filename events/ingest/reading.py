@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from events.ingest.casts import inherit_doers
 from events.ingest.context import ArticleContext, Dated, Memory, Speaker, StatementMark
 from events.ingest.dating import LEAD_SENTENCES, date_clauses, news_recency
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
@@ -473,6 +474,7 @@ class _Collected:
                 fate.skip(Skip.UNDATED, note)
         place_threads(self.proposals)
         self._in_text_order()
+        inherit_doers(self.proposals)
 
     def _in_text_order(self) -> None:
         """Proposals in the order of their first citation; fates follow their new places."""

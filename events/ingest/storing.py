@@ -136,6 +136,8 @@ def proposal_note(
         lines.append(
             f"New place: {place_line(draft.place)}; stored under {where} until it is added."
         )
+    if draft.cast_note:
+        lines.append(f"Actors from another sentence: {draft.cast_note}.")
     unstored = [f"{actor.name} ({role})" for actor, role in draft.actors if actor.id <= 0]
     if unstored:
         lines.append(f"Actors not yet stored: {', '.join(unstored)}.")

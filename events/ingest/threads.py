@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 from events.dates import FuzzyDate, Precision
+from events.ingest.casts import gain_cast
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.gazetteer import COUNTRY
 from events.text import fold
@@ -100,9 +101,7 @@ def merge_retelling(target: ProposalDraft, draft: ProposalDraft, *, reference: d
         target.place = draft.place
         target.place_note = f"{draft.place_note}, where the report tells it again"
         target.place_basis = PlaceBasis.THREAD
-    for actor, role in draft.actors:
-        if all(a.id != actor.id for a, _ in target.actors):
-            target.actors.append((actor, role))
+    gain_cast(target, draft)
     target.threads |= draft.threads
 
 

@@ -175,3 +175,17 @@ def test_the_language_is_detected_and_stored_and_an_unread_one_is_said_plainly()
 
 def test_an_english_article_is_stored_as_english():
     assert ingest().article.language == "en"
+
+
+def test_a_doer_taken_from_another_sentence_is_linked_and_its_note_says_where_from(seeded):
+    Event.objects.all().delete()
+    text = (
+        "Russian warplanes struck a market in Aleppo on Sunday morning. "
+        "At least 20 civilians were killed in the strikes."
+    )
+    strike, toll = (stored.event for stored in ingest(text).proposals)
+    doers = {link.actor.slug for link in toll.actor_links.filter(role="perpetrator")}
+    assert doers == {link.actor.slug for link in strike.actor_links.filter(role="perpetrator")}
+    assert doers
+    assert "Actors from another sentence: " in toll.proposal_note
+    assert "Actors from another sentence" not in strike.proposal_note

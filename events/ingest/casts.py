@@ -1,0 +1,105 @@
+"""Across sentences: a happening's cast gathered from every sentence that tells of it."""
+
+import re
+
+from events.ingest.drafts import ProposalDraft, clip
+from events.ingest.participants import CIVILIANS, ONE_SIDED, SOURCE_KINDS
+from events.models import SIDES, ActorRole
+
+# The roles that make a side's lead: one actor in each is the event's (a second doer is another
+# account's, not more of the same one).
+_LEADS = (ActorRole.PERPETRATOR, ActorRole.SIDE_A, ActorRole.SIDE_B)
+# "the strikes", "during the shelling", "the two air raids", and the victims told of before
+# ("those who were executed", "the civilians were massacred"): a determiner, then at most two
+# words that are no preposition, right before the event word ("that" only right before it:
+# "a group that includes …" points nowhere).
+_DEFINITE = re.compile(
+    r"\b(?:(?i:the|these|those)\s+"
+    r"(?:(?!(?:of|in|on|at|by|for|from|with|to|and|or|than|over|after|before)\b)[a-z0-9][\w-]*\s+)"
+    r"{0,2}|(?i:this|that)\s+)$"
+)
+# "Another 12 were killed in air strikes", "a second car bomb", "were also killed in the raid".
+_ANOTHER = re.compile(
+    r"\b(?:another|also|(?:a|the)\s+(?:second|third|fourth|fifth|further))\b", re.IGNORECASE
+)
+
+
+def side_of(role: str) -> int | None:
+    """0 for side A (its lead, associates and doer), 1 for side B, None for neither."""
+    return next((i for i, roles in enumerate(SIDES) if role in roles), None)
+
+
+def gain_cast(target: ProposalDraft, told: ProposalDraft) -> None:
+    """Add to target the actors a re-telling of it names that it lacks. A role target already
+    has for an actor stands; speakers and sources (monitors, agencies) tell of the event and
+    take no part in it; civilians are never a side's lead or a doer; a doer or a side's lead is
+    not added beside one target already has. A re-telling that puts an actor of target on the
+    other side reads the sides otherwise: none of its sides are taken."""
+    mine = {actor.id: role for actor, role in target.actors}
+    crossed = any(
+        actor.id in mine and _opposed(role, mine[actor.id]) for actor, role in told.actors
+    )
+    for actor, role in told.actors:
+        if actor.id in mine or role == ActorRole.SPEAKER or actor.kind in SOURCE_KINDS:
+            continue
+        if actor.kind == CIVILIANS and role not in (ActorRole.TARGET, ActorRole.PARTICIPANT):
+            continue
+        if (crossed and side_of(role) is not None) or (role in _LEADS and role in mine.values()):
+            continue
+        target.actors.append((actor, role))
+        mine[actor.id] = role
+
+
+def _opposed(one: str, other: str) -> bool:
+    sides = side_of(one), side_of(other)
+    return None not in sides and sides[0] != sides[1]
+
+
+def inherit_doers(proposals: list[ProposalDraft]) -> None:
+    """ "Russian warplanes struck the market on Sunday … Another 12 were killed in air strikes
+    on the town": a one-sided event whose word points back ("the strikes", "another", "also",
+    "a second car bomb") and whose own clause names no doer takes the doer of the event of its
+    type it goes on with, when their dates meet: the one told in the sentence before, or else
+    the only doer the report has named for that type so far. Only the doer: whom it struck may
+    differ. proposals: in the order of the text."""
+    for index, draft in enumerate(proposals):
+        if draft.type_slug not in ONE_SIDED or draft.planned or _doers(draft):
+            continue
+        if not _points_back(draft):
+            continue
+        earlier = [
+            p
+            for p in proposals[:index]
+            if p.type_slug == draft.type_slug and not p.planned and _doers(p)
+        ]
+        if not earlier:
+            continue
+        nearest = earlier[-1]
+        told_just_before = nearest.sentence_index >= draft.sentence_index - 1
+        only_doer = len({frozenset(a.id for a in _doers(p)) for p in earlier}) == 1
+        if not (told_just_before or only_doer) or not _meet(draft, nearest):
+            continue
+        named = {actor.id for actor, _role in draft.actors}
+        doers = [a for a in _doers(nearest) if a.id not in named]
+        if not doers:
+            continue
+        draft.actors += [(actor, ActorRole.PERPETRATOR) for actor in doers]
+        who = ", ".join(actor.name for actor in doers)
+        draft.cast_note = f"{who}: the doer of “{clip(nearest.excerpt, 80)}”, which it goes on with"
+
+
+def _doers(draft: ProposalDraft) -> list:
+    return [actor for actor, role in draft.actors if role == ActorRole.PERPETRATOR]
+
+
+def _points_back(draft: ProposalDraft) -> bool:
+    """Whether the clause's event word refers to an event told before."""
+    text = draft.excerpt
+    word = re.search(rf"\b{re.escape(draft.trigger)}\b", text, re.IGNORECASE)
+    before = text[: word.start()] if word is not None else text
+    return bool(_DEFINITE.search(before) or _ANOTHER.search(before))
+
+
+def _meet(draft: ProposalDraft, other: ProposalDraft) -> bool:
+    """Whether two proposals' bounds share a day."""
+    return draft.fuzzy.earliest <= other.fuzzy.latest and other.fuzzy.earliest <= draft.fuzzy.latest
