@@ -309,6 +309,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_RENDERER_CLASSES": ["events.api.negotiation.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "events.api.negotiation.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "events.api.negotiation.FormatNegotiation",
     # Every 400 is {"errors": {"<parameter or field>": [...]}}; see events.api.negotiation.
     "EXCEPTION_HANDLER": "events.api.negotiation.exception_handler",

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from events.dates import Precision
-from events.text import fingerprint, fold
+from events.text import fingerprint, fold, normalise_newlines
 
 # Which status may follow which: publishing goes through review, retracting keeps the record.
 TRANSITIONS: dict[str, set[str]] = {
@@ -263,6 +263,40 @@ def validate_membership(membership) -> None:
     if membership.since and membership.until and membership.since > membership.until:
         errors.setdefault("until", []).append("The membership ends before it starts.")
     _raise(errors)
+
+
+def validate_article_keeps_citations(article) -> None:
+    """A stored article's new text must still hold every excerpt its citations quote, where
+    they say it stands (and their date phrases): rewriting the text under them, by an edit or
+    a revert, would make them quote what the article no longer says. One query, only when the
+    text changed."""
+    if article.pk is None or not article.text:
+        return
+    text = normalise_newlines(article.text)
+    stored = type(article)._default_manager.filter(pk=article.pk).values_list("sha256", flat=True)
+    if stored.first() == fingerprint(text):
+        return
+    broken = []
+    for source in article.citations.order_by("event_id", "id").only(
+        "event_id", "excerpt", "excerpt_start", "date_phrase"
+    ):
+        try:
+            locate_excerpt(text, source.excerpt, source.excerpt_start)
+        except ValueError:
+            broken.append(f"event #{source.event_id} quotes {source.excerpt[:60]!r}")
+            continue
+        phrase = source.date_phrase.strip()
+        if phrase and phrase.casefold() not in text.casefold():
+            broken.append(f"event #{source.event_id} takes its date from {phrase!r}")
+    if broken:
+        shown = "; ".join(broken[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
+        raise ValidationError(
+            {
+                "text": f"This text no longer holds what {len(broken)} citation(s) of the "
+                f"article quote where they say it stands ({shown}). Change or remove those "
+                "citations on their events first."
+            }
+        )
 
 
 def validate_article_text_unique(article) -> None:

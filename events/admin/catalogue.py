@@ -1,5 +1,6 @@
 """Articles, actors, places and event types: the records events are built from."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
@@ -22,10 +23,23 @@ from events.models import (
 from events.querysets import related_count
 
 
+class _ShownCitation(forms.ModelForm):
+    """A citation listed read-only: nothing of it is submitted, so nothing of it is checked
+    here (the article's own clean() refuses a text its citations no longer stand in)."""
+
+    class Meta:
+        model = EventSource
+        fields = []
+
+    def _post_clean(self) -> None:
+        pass
+
+
 class CitationInline(admin.TabularInline):
     """The events that cite this article, with their excerpts; edited on the event."""
 
     model = EventSource
+    form = _ShownCitation
     extra = 0
     can_delete = False
     fields = ["event_link", "event_status", "excerpt", "attributed_to", "date_phrase"]

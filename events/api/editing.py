@@ -1,5 +1,7 @@
 """Editors' writes through the API: an event with its actors and sources, all or nothing."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -107,20 +109,37 @@ def _replace_actors(event: Event, wanted: list[dict], *, user) -> dict[str, list
 
 
 def _replace_sources(event: Event, wanted: list[dict], *, user) -> dict[str, list[str]]:
+    """The event's sources become exactly those wanted. One excerpt may be cited twice with
+    two attributions ("…, rebels and a monitor said"): a wanted source takes the stored one of
+    its article, excerpt and attribution (or, with no attribution given, the first of its
+    excerpt), and every stored source no wanted one took is deleted."""
     errors: dict[str, list[str]] = {}
-    existing = {(source.article_id, source.excerpt): source for source in event.sources.all()}
-    keys = [(item["article"].pk, item["excerpt"]) for item in wanted]
-    for source_key, source in existing.items():
-        if source_key not in keys:
+    stored: dict[tuple, list[EventSource]] = defaultdict(list)
+    for source in event.sources.order_by("id"):
+        stored[(source.article_id, source.excerpt)].append(source)
+    taken: list[tuple[int, dict, EventSource | None]] = []
+    seen = set()
+    for position, item in enumerate(wanted):
+        key = (item["article"].pk, item["excerpt"])
+        attribution = item.get("attributed_to")
+        if (*key, attribution or "") in seen:
+            errors[f"sources[{position}]"] = [
+                "this excerpt of this article is listed twice with the same attribution"
+            ]
+            continue
+        seen.add((*key, attribution or ""))
+        pool = stored.get(key, [])
+        same = [s for s in pool if attribution is None or s.attributed_to == attribution]
+        source = (same or pool or [None])[0]
+        if source is not None:
+            pool.remove(source)
+        taken.append((position, item, source))
+    for pool in stored.values():
+        for source in pool:
             _record_as(source, user)
             source.delete()
-    seen = set()
-    for position, (item, key) in enumerate(zip(wanted, keys, strict=True)):
-        if key in seen:
-            errors[f"sources[{position}]"] = ["this excerpt of this article is listed twice"]
-            continue
-        seen.add(key)
-        source = existing.get(key) or EventSource(
+    for position, item, source in taken:
+        source = source or EventSource(
             event=event, article=item["article"], excerpt=item["excerpt"]
         )
         for name in ("excerpt_start", "attributed_to", "date_phrase"):

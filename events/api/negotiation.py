@@ -2,7 +2,7 @@
 
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, renderers
+from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,6 +19,19 @@ class JSONRenderer(renderers.BaseRenderer):
         if data is None:
             return b""
         return orjson.dumps(data, default=str)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, with a body nested deeper than Python's recursion limit refused as a 400
+    like any other malformed body (the json module raises RecursionError, not ValueError)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(
+                "JSON parse error - the body is nested too deeply"
+            ) from None
 
 
 class FormatNegotiation(DefaultContentNegotiation):

@@ -75,3 +75,4 @@ class Article(VersionedModel):
 
     def clean(self) -> None:
         validators.validate_article_text_unique(self)
+        validators.validate_article_keeps_citations(self)

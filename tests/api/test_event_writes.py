@@ -240,3 +240,57 @@ def test_publishing_needs_a_source(publisher_api, refs):
         f"{EVENTS}{event.pk}/transition/", {"status": "published"}, format="json"
     )
     assert response.status_code == 200
+
+
+def test_a_deeply_nested_json_body_is_a_400_not_a_500(editor_api):
+    event = EventFactory()
+    body = b'{"headline": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    response = editor_api.generic(
+        "PATCH", f"{EVENTS}{event.pk}/", body, content_type="application/json", HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 400
+
+
+def test_sources_given_replace_every_source_even_two_of_the_same_excerpt(editor_api):
+    """`sources`, when given, replace the event's links (api.md). The model allows one excerpt
+    cited twice (two attributions of one sentence); replacing must not keep one of them."""
+    article = ArticleFactory(text="Rebels said government forces shelled the town on Sunday.")
+    event = EventFactory(status="draft")
+    excerpt = "government forces shelled the town"
+    EventSourceFactory(event=event, article=article, excerpt=excerpt, attributed_to="Rebels")
+    EventSourceFactory(event=event, article=article, excerpt=excerpt, attributed_to="Activists")
+    other = ArticleFactory(text="A monitor reported shelling of the town.")
+    response = editor_api.patch(
+        f"{EVENTS}{event.pk}/",
+        {"sources": [{"article": other.pk, "excerpt": "shelling of the town"}]},
+        format="json",
+        HTTP_IF_MATCH="*",
+    )
+    assert response.status_code == 200, response.content
+    kept = list(EventSource.objects.filter(event=event).values_list("article_id", "attributed_to"))
+    assert kept == [(other.pk, "")]
+
+
+def test_two_attributions_of_one_excerpt_are_kept_when_both_are_given(editor_api):
+    """One sentence cited twice, once per source it names: both come back, and may be sent
+    back; the same excerpt with the same attribution twice is refused."""
+    article = ArticleFactory(text="Rebels said government forces shelled the town on Sunday.")
+    event = EventFactory(status="draft")
+    excerpt = "government forces shelled the town"
+    both = [
+        {"article": article.pk, "excerpt": excerpt, "attributed_to": "Rebels"},
+        {"article": article.pk, "excerpt": excerpt, "attributed_to": "Activists"},
+    ]
+    response = editor_api.patch(
+        f"{EVENTS}{event.pk}/", {"sources": both}, format="json", HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 200, response.content
+    kept = sorted(EventSource.objects.filter(event=event).values_list("attributed_to", flat=True))
+    assert kept == ["Activists", "Rebels"]
+    twice = [both[0], dict(both[0])]
+    found = errors(
+        editor_api.patch(
+            f"{EVENTS}{event.pk}/", {"sources": twice}, format="json", HTTP_IF_MATCH="*"
+        )
+    )
+    assert "listed twice" in found["sources[1]"][0]

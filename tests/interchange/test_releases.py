@@ -7,6 +7,7 @@ import pytest
 
 from events.interchange import ucdp
 from events.interchange.importer import apply_pending, dismiss_pending, import_file
+from events.interchange.importer import storing as import_storing
 from events.models import Event, ExternalRecord
 from tests.interchange.builders import (
     ACLED_DEFAULTS,
@@ -247,3 +248,27 @@ def test_an_event_moved_to_another_place_exports_that_places_columns():
     # The row's other columns stay as UCDP gave them.
     assert (row["best"], row["dyad_name"]) == ("4", "Government of Syria - Syrian insurgents")
     assert event.location == elsewhere
+
+
+def test_an_edit_between_planning_and_writing_a_chunk_is_not_overwritten(monkeypatch, editor):
+    """An editor's save that lands after a chunk is planned and before it is written (another
+    connection on PostgreSQL, where the planner's reads take no lock) is not overwritten: the
+    newer row waits on the record as a conflict for review."""
+    import_file(acled_file({"timestamp": "1504137600"}), dataset="acled")
+    original = import_storing.ChunkWriter.write_chunk
+
+    def edit_then_write(self, plans, **kwargs):
+        event = Event.objects.get(pk=record("SYR1").event.pk)
+        event.headline = "Edited by an editor meanwhile"
+        event._history_user = editor
+        event.save()
+        return original(self, plans, **kwargs)
+
+    monkeypatch.setattr(import_storing.ChunkWriter, "write_chunk", edit_then_write)
+    report = import_file(
+        acled_file({"timestamp": "1504137700", "notes": "Newer notes from ACLED."}),
+        dataset="acled",
+    )
+    assert (report.updated, len(report.conflicts)) == (0, 1)
+    assert record("SYR1").pending["edited"] == ["headline"]
+    assert record("SYR1").event.headline == "Edited by an editor meanwhile"

@@ -71,6 +71,20 @@ class _Plan:
     actors: list[tuple[Ref, str, str]]  # (actor, role, kind in this event)
     sources: list[tuple[Ref, str, int, str]]  # (article, excerpt, offset, attributed_to)
     status: str = ""  # A new event's status, when not the import's own
+    version: int | None = None  # An updated event's version when planned
+
+
+def _versions(event_ids: list[int], *, lock: bool = False) -> dict[int, int]:
+    """{event id: version} of these events, locked until the transaction ends when lock."""
+    events = Event.objects.all()
+    if lock and connection.features.has_select_for_update:
+        events = events.select_for_update()
+    found: dict[int, int] = {}
+    for start in range(0, len(event_ids), IN_LIST):
+        found.update(
+            events.filter(id__in=event_ids[start : start + IN_LIST]).values_list("id", "version")
+        )
+    return found
 
 
 class Seen:
@@ -273,6 +287,7 @@ class Planner:
                 ).values_list("id", "snapshot", "row")
             )
         now = signature.current([record.event_id for _, record, _, _ in candidates])
+        versions = _versions([record.event_id for _, record, _, _ in candidates])
         plans = []
         for mapped, record, verbatim, fingerprint in candidates:
             snapshot, stored_row = details[record.id]
@@ -283,6 +298,8 @@ class Planner:
                 if plan is not None and not edited and plan_signature(plan) == current:
                     # The row differs (a column more or less) but says what the event holds.
                     plan.action = "refresh"
+                if plan is not None:
+                    plan.version = versions.get(record.event_id)
                 plans.append(self._count(plan) if plan is not None else None)
                 continue
             if not snapshot:
@@ -293,6 +310,49 @@ class Planner:
                     continue
             self._conflict(mapped, record, verbatim, fingerprint, stored_row, edited)
         return plans
+
+    def still_as_planned(self, plans: list[_Plan]) -> list[_Plan]:
+        """The plans to write, once the events they update are locked (PostgreSQL: FOR UPDATE
+        until the chunk commits; SQLite's write transaction holds the only write lock): an
+        event an editor saved after the chunk was planned is judged again, and becomes a
+        conflict for review if the save changed what the import writes. One query per 500
+        updates, and three more per 500 events that moved on."""
+        updates = [plan for plan in plans if plan.action == "update"]
+        if not updates:
+            return plans
+        now = _versions([plan.stored.event_id for plan in updates], lock=True)
+        moved = [plan for plan in updates if now.get(plan.stored.event_id) != plan.version]
+        if not moved:
+            return plans
+        current = signature.current([plan.stored.event_id for plan in moved])
+        details = dict(
+            (pk, rest)
+            for start in range(0, len(moved), IN_LIST)
+            for pk, *rest in ExternalRecord.objects.filter(
+                id__in=[plan.stored.id for plan in moved[start : start + IN_LIST]]
+            ).values_list("id", "snapshot", "row")
+        )
+        dropped = set()
+        for plan in moved:
+            snapshot, stored_row = details[plan.stored.id]
+            edited = signature.changed_groups(snapshot, current.get(plan.stored.event_id, {}))
+            if edited and not self.overwrite_edited:
+                self._uncount(plan)
+                self._conflict(
+                    plan.row, plan.stored, plan.verbatim, plan.fingerprint, stored_row, edited
+                )
+                dropped.add(id(plan))
+        return [plan for plan in plans if id(plan) not in dropped]
+
+    def _uncount(self, plan: _Plan) -> None:
+        """Take back what _count said of a planned update that is not written."""
+        self.report.updated -= 1
+        if self.keep_outcomes:
+            self.report.outcomes = [
+                outcome
+                for outcome in self.report.outcomes
+                if not (outcome.line == plan.row.line and outcome.action == "update")
+            ]
 
     def _conflict(self, mapped, record, verbatim, fingerprint, stored_row, edited) -> None:
         layout = self.layout

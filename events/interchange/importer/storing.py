@@ -60,6 +60,7 @@ class ChunkWriter:
 
     def write_chunk(self, plans: list[_Plan], *, events_first: bool = False) -> None:
         report, now = self.report, self.history.when
+        plans = self.planner.still_as_planned(plans)
         report.place_suggestions += len(self.planner.places.suggestions)
         report.new_types += self.planner.types.flush()
         report.new_places += self.planner.places.flush()
