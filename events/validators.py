@@ -1,5 +1,6 @@
 """One validation path for every write: Model.clean(), admin, API, importers and seed loading."""
 
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -224,10 +225,44 @@ def validate_event_type_parent(event_type) -> None:
         raise ValidationError({"parent": f"{event_type} has sub-types, so it must stay top-level."})
 
 
+def alias_clashes(names: Sequence[str]) -> dict[int, str]:
+    """The names that fold like an earlier one of the list ("isis" after "ISIS"), by position,
+    each with that earlier name: one actor's or place's aliases given together, of which the
+    database keeps one per folded name."""
+    first: dict[str, str] = {}
+    clashes = {}
+    for index, name in enumerate(names):
+        folded = fold(name)
+        if folded in first:
+            clashes[index] = first[folded]
+        else:
+            first[folded] = name
+    return clashes
+
+
+def validate_alias_once(alias, *, owner: str) -> None:
+    """An alias folding like another stored alias of its actor or place (`owner`, the field
+    naming it) is that name again, which the database refuses: refused here on the name."""
+    twin = (
+        type(alias)
+        ._default_manager.filter(**{f"{owner}_id": getattr(alias, f"{owner}_id")})
+        .filter(name_folded=fold(alias.name))
+        .exclude(pk=alias.pk)
+        .select_related(owner)
+        .first()
+    )
+    if twin is not None:
+        named = getattr(twin, owner)
+        raise ValidationError(
+            {"name": f"{alias.name!r} reads as {twin.name!r}, already an alias of {named}."}
+        )
+
+
 def validate_actor_alias(alias) -> None:
     # The models come from the instance: events.models imports this module, not the reverse.
     ActorAlias, Actor = type(alias), alias._meta.get_field("actor").related_model
 
+    validate_alias_once(alias, owner="actor")
     taken = ActorAlias.objects.filter(name_folded=alias.name_folded).exclude(pk=alias.pk)
     other = taken.select_related("actor").first()
     if other and other.actor_id != alias.actor_id:

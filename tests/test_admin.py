@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.models import Event, EventActor
+from tests.browser_form import submitted
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -334,6 +335,48 @@ def test_actor_pages_show_aliases_and_event_counts(client, editor):
     assert '<td class="field-event_total">2</td>' in page
     page = client.get(reverse("admin:events_actor_change", args=[actor.pk])).content.decode()
     assert 'value="Nusra Front"' in page
+
+
+def _change_form(client, obj) -> tuple[str, dict]:
+    """The change form's URL and what a browser would submit from it untouched."""
+    url = reverse(f"admin:events_{obj._meta.model_name}_change", args=[obj.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    return url, submitted(response.content.decode(), f"{obj._meta.model_name}_form")
+
+
+def test_two_new_aliases_folding_alike_in_one_actor_form_are_a_form_error_not_a_500(client, editor):
+    client.force_login(editor)
+    actor = ActorFactory(name="Islamic State")
+    url, form = _change_form(client, actor)
+    form.update(
+        {
+            "aliases-0-name": "ISIS",
+            "aliases-TOTAL_FORMS": "2",
+            "aliases-1-name": "isis",
+            "aliases-1-language": "",
+            "aliases-1-actor": str(actor.pk),
+            "aliases-1-id": "",
+            "_continue": "Save",
+        }
+    )
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "&#x27;isis&#x27; reads as &#x27;ISIS&#x27;, given above." in response.content.decode()
+    assert not actor.aliases.exists()
+
+
+def test_a_new_place_alias_folding_like_an_existing_one_is_a_form_error_not_a_500(client, editor):
+    client.force_login(editor)
+    place = LocationFactory(name="Aleppo")
+    place.aliases.create(name="Halab")
+    url, form = _change_form(client, place)
+    form.update({"aliases-1-name": "HALAB", "_continue": "Save"})
+    response = client.post(url, form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "&#x27;HALAB&#x27; reads as &#x27;Halab&#x27;, already an alias of Aleppo." in page
+    assert list(place.aliases.values_list("name", flat=True)) == ["Halab"]
 
 
 def test_autocomplete_finds_an_actor_by_alias(client, editor):

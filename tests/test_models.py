@@ -17,6 +17,7 @@ from events.models import (
     EventSource,
     EventType,
     Location,
+    LocationAlias,
 )
 from events.text import fingerprint, fold
 from tests.factories import (
@@ -206,6 +207,18 @@ def test_an_alias_cannot_be_another_actors_name():
     with pytest.raises(ValidationError) as caught:
         ActorAlias(actor=other, name="hezbollah").full_clean()
     assert "name" in caught.value.message_dict
+
+
+@pytest.mark.parametrize("owner", ["actor", "location"])
+def test_an_alias_folding_like_another_of_its_owner_is_refused_on_its_name(owner):
+    model, factory = (
+        (ActorAlias, ActorFactory) if owner == "actor" else (LocationAlias, LocationFactory)
+    )
+    named = factory(name="Aleppo")
+    model.objects.create(**{owner: named}, name="Halab")
+    with pytest.raises(ValidationError) as caught:
+        model(**{owner: named}, name="HALAB").full_clean()
+    assert _errors(caught.value)["name"] == "'HALAB' reads as 'Halab', already an alias of Aleppo."
 
 
 def test_alliance_expands_to_its_members():

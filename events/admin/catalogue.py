@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from events import validators
 from events.admin.strict import StrictAdminInput
 from events.admin.versioning import TrackedInlineFormSet, VersionedAdmin
 from events.models import (
@@ -89,8 +90,25 @@ class ArticleAdmin(StrictAdminInput, VersionedAdmin):
         return article.event_total
 
 
+class AliasFormSet(TrackedInlineFormSet):
+    """The aliases of one actor or place: two rows folding alike ("ISIS", "isis") are one name
+    given twice, which the database would refuse on saving; the later row is refused here."""
+
+    def clean(self) -> None:
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("name") and not self._should_delete_form(form)
+        ]
+        clashes = validators.alias_clashes([form.cleaned_data["name"] for form in rows])
+        for index, earlier in clashes.items():
+            name = rows[index].cleaned_data["name"]
+            rows[index].add_error("name", f"{name!r} reads as {earlier!r}, given above.")
+
+
 class ActorAliasInline(admin.TabularInline):
-    formset = TrackedInlineFormSet
+    formset = AliasFormSet
     model = ActorAlias
     extra = 1
     fields = ["name", "language"]
@@ -154,7 +172,7 @@ class ActorAdmin(StrictAdminInput, VersionedAdmin):
 
 
 class LocationAliasInline(admin.TabularInline):
-    formset = TrackedInlineFormSet
+    formset = AliasFormSet
     model = LocationAlias
     extra = 1
     fields = ["name", "language"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,6 +28,7 @@ from events.interchange.importer import (
 from events.interchange.places import merge_place
 from events.models import ExternalRecord, PlaceSuggestion
 from events.permissions import is_editor
+from events.versioning import StaleVersion
 
 # Uploaded files wait here between the preview and the import; the session holds their token.
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "conflicttracker-imports"
@@ -366,18 +368,32 @@ class PlaceSuggestionAdmin(StrictAdminInput, admin.ModelAdmin):
 
     @admin.action(description="Merge each place into the one it may be")
     def merge(self, request, queryset):
+        """Each suggestion is read again and merged in a transaction of its own: an earlier merge
+        of the same action may have moved, merged or re-paired its places. Each one's outcome is
+        reported; a refused merge changes nothing."""
         if not self._may_merge(request):
             raise PermissionDenied
         moved = merged = 0
-        for suggestion in list(queryset.select_related("place", "same_as")):
-            if not PlaceSuggestion.objects.filter(pk=suggestion.pk).exists():
-                continue  # Gone with a place merged before it.
+        for pk in list(queryset.values_list("pk", flat=True)):
             try:
-                moved += merge_place(suggestion.place, suggestion.same_as, user=request.user)
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                with transaction.atomic(using=router.db_for_write(PlaceSuggestion)):
+                    suggestion = (
+                        PlaceSuggestion.objects.select_related("place", "same_as")
+                        .filter(pk=pk)
+                        .first()
+                    )
+                    if suggestion is None:
+                        continue  # Gone with a place merged before it.
+                    what = f"{suggestion.place} (#{suggestion.place_id}) into "
+                    what += f"{suggestion.same_as} (#{suggestion.same_as_id})"
+                    count = merge_place(suggestion.place, suggestion.same_as, user=request.user)
+            except (ValidationError, StaleVersion) as exc:
+                reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"Not merged {what}: {reason}", messages.ERROR)
                 continue
+            moved += count
             merged += 1
+            self.message_user(request, f"Merged {what}: {count} events moved.", messages.SUCCESS)
         self.message_user(request, f"{merged} places merged; {moved} events moved.")
 
     @admin.action(description="Dismiss: they are different places")

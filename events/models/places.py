@@ -169,3 +169,7 @@ class LocationAlias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.name_folded = fold(self.name)
+        validators.validate_alias_once(self, owner="location")

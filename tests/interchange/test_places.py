@@ -1,5 +1,7 @@
 """Each row keeps its own place; likely duplicates are suggested, and merged only by an editor."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.urls import reverse
 from events.interchange.importer import import_file
 from events.interchange.places import merge_place
 from events.models import Event, ExternalRecord, Location, LocationAlias, PlaceSuggestion
+from tests.factories import LocationFactory
 from tests.interchange.builders import ACLED_EDGES, UCDP_SAMPLE, acled_file, exported
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +137,91 @@ def test_staff_who_may_not_change_places_cannot_merge(client):
     assert "Hssein" in page and 'value="merge"' not in page
     client.post(SUGGESTIONS, {"action": "merge", "index": 0, "_selected_action": [suggestion.pk]})
     assert Location.objects.filter(name="Hssein").count() == 2
+
+
+def _merge_newest_first(client, first: PlaceSuggestion, second: PlaceSuggestion):
+    """One merge action over two suggestions, which the list (and so the action) takes newest
+    first: `first`, then `second`."""
+    PlaceSuggestion.objects.filter(pk=second.pk).update(created=first.created - timedelta(hours=1))
+    return client.post(
+        SUGGESTIONS, {"action": "merge", "_selected_action": [first.pk, second.pk]}, follow=True
+    )
+
+
+def _assert_a_tree() -> None:
+    """Every place reaches a root by its parents, and its path spells that way."""
+    by_id = {place.pk: place for place in Location.objects.all()}
+    for place in by_id.values():
+        seen, at = [], place
+        while at.parent_id is not None:
+            assert at.pk not in seen, f"a parent cycle through {seen}"
+            seen.append(at.pk)
+            at = by_id[at.parent_id]
+        assert place.path == "/" + "".join(f"{pk}/" for pk in [at.pk, *reversed(seen)])
+
+
+def test_merge_action_never_merges_a_place_into_what_has_become_its_descendant(client, editor):
+    """The first merge moves Zville (under Xville) beneath Yville; the second would merge
+    Yville into Zville, its own child by then."""
+    client.force_login(editor)
+    x = LocationFactory(name="Xville")
+    y = LocationFactory(name="Yville")
+    z = LocationFactory(name="Zville", parent=x)
+    second = PlaceSuggestion.objects.create(place=y, same_as=z, reason="close")
+    first = PlaceSuggestion.objects.create(place=x, same_as=y, reason="close")
+    response = _merge_newest_first(client, first, second)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Merged Xville (#{x.pk}) into Yville (#{y.pk}): 0 events moved." in page
+    assert f"Not merged Yville (#{y.pk}) into Zville (#{z.pk}): Zville lies inside Yville" in page
+    assert sorted(Location.objects.values_list("name", "parent__name")) == [
+        ("Yville", None),
+        ("Zville", "Yville"),
+    ]
+    _assert_a_tree()
+
+
+def test_merge_action_leaves_no_parent_cycle_through_a_grandchild(client, editor):
+    client.force_login(editor)
+    x = LocationFactory(name="Xville")
+    y = LocationFactory(name="Yville")
+    c = LocationFactory(name="Cville", parent=x)
+    w = LocationFactory(name="Wville", parent=c)
+    second = PlaceSuggestion.objects.create(place=y, same_as=w, reason="close")
+    first = PlaceSuggestion.objects.create(place=x, same_as=y, reason="close")
+    page = _merge_newest_first(client, first, second).content.decode()
+    assert "Wville lies inside Yville; merge the other way round." in page
+    assert "1 places merged; 0 events moved." in page
+    _assert_a_tree()
+    assert PlaceSuggestion.objects.filter(pk=second.pk).exists(), "a refusal changes nothing"
+
+
+def test_merging_a_place_into_its_descendant_is_refused_on_the_place_as_it_is_now():
+    """The caller's copy of the target is stale: it was moved beneath the place since."""
+    x = LocationFactory(name="Xville")
+    z = LocationFactory(name="Zville")
+    stale = Location.objects.get(pk=z.pk)
+    z.parent = x
+    z.save()
+    with pytest.raises(ValidationError, match="Zville lies inside Xville"):
+        merge_place(x, stale)
+    assert Location.objects.get(pk=z.pk).parent == x
+
+
+def test_merging_a_place_keeps_its_other_suggestions_for_the_place_it_became(client, editor):
+    client.force_login(editor)
+    p = LocationFactory(name="Tell Abyad")
+    q = LocationFactory(name="Tal Abyad")
+    r = LocationFactory(name="Tell Abiad")
+    s = LocationFactory(name="Tall Abyad")
+    merged = PlaceSuggestion.objects.create(place=p, same_as=q, reason="close")
+    PlaceSuggestion.objects.create(place=p, same_as=r, reason="a like name")
+    PlaceSuggestion.objects.create(place=s, same_as=p, reason="a like name")
+    PlaceSuggestion.objects.create(place=q, same_as=s, reason="close")  # Q ~ S is there already.
+    client.post(SUGGESTIONS, {"action": "merge", "_selected_action": [merged.pk]})
+    assert sorted(
+        PlaceSuggestion.objects.values_list("place__name", "same_as__name", "reason")
+    ) == [
+        ("Tal Abyad", "Tall Abyad", "close"),
+        ("Tal Abyad", "Tell Abiad", "a like name"),
+    ]
