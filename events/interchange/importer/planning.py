@@ -274,10 +274,10 @@ class Planner:
                     f"WHERE {quote('dataset')} = %s AND {quote('external_id')} IN ({marks})",
                     [self.report.dataset, *part],
                 )
-                for ident, *rest, row_date, waits in cursor.fetchall():
+                for ident, *rest, row_date, held in cursor.fetchall():
                     if isinstance(row_date, str):  # SQLite: ISO text.
                         row_date = date.fromisoformat(row_date)
-                    found[ident] = _Stored.read(*rest, row_date, pending=waits)
+                    found[ident] = _Stored.read(*rest, row_date, pending=held)
         return found
 
     def _unchanged(self, record: _Stored, row, line: int, ident: str) -> None:
