@@ -1,7 +1,7 @@
 """App configuration for the events app."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_migrate
+from django.db.models.signals import post_migrate, pre_delete, pre_migrate
 
 
 class EventsConfig(AppConfig):
@@ -19,5 +19,9 @@ class EventsConfig(AppConfig):
         # The admin app discovered every app's admins before this runs (it is listed first).
         guard_every_admin(admin.site)
 
+        from events.models import Location
+        from events.models.places import unname_deleted_place
+
+        pre_delete.connect(unname_deleted_place, sender=Location)
         pre_migrate.connect(set_aside_before_migrate, sender=self)
         post_migrate.connect(restore_after_migrate, sender=self)

@@ -250,6 +250,42 @@ def validate_actor_name_unclaimed(actor) -> None:
     )
     if other:
         raise ValidationError({"name": f"{actor.name!r} is already an alias of {other.actor}."})
+    # A name means one actor, whether it is an alias or another actor's own name.
+    namesake = (
+        type(actor)._default_manager.filter(name_folded=fold(actor.name)).exclude(pk=actor.pk)
+    ).first()
+    if namesake:
+        raise ValidationError(
+            {"name": f"{actor.name!r} is already the name of actor #{namesake.pk} ({namesake})."}
+        )
+
+
+def validate_alliance_kind(actor) -> None:
+    """An actor that has members stays an alliance while it has them."""
+    if actor.pk and actor.kind != "alliance" and actor.memberships.exists():
+        raise ValidationError(
+            {
+                "kind": f"{actor} has members: remove its memberships before it stops being "
+                "an alliance."
+            }
+        )
+
+
+def _within(memberships, actor_id: int, alliance_id: int) -> bool:
+    """Whether actor_id is a member of alliance_id, directly or through alliances that are its
+    members (a query per level of nesting)."""
+    seen, level = {alliance_id}, {alliance_id}
+    while level:
+        members = set(
+            memberships._default_manager.filter(alliance_id__in=level).values_list(
+                "member_id", flat=True
+            )
+        )
+        if actor_id in members:
+            return True
+        level = members - seen
+        seen |= members
+    return False
 
 
 def validate_membership(membership) -> None:
@@ -260,6 +296,15 @@ def validate_membership(membership) -> None:
         )
     if membership.alliance_id and membership.alliance_id == membership.member_id:
         errors.setdefault("member", []).append("An alliance cannot be its own member.")
+    elif (
+        membership.alliance_id
+        and membership.member_id
+        and _within(type(membership), membership.alliance_id, membership.member_id)
+    ):
+        errors.setdefault("member", []).append(
+            f"{membership.alliance} is already a member of {membership.member}, directly or "
+            "through another alliance: alliances cannot be members of each other."
+        )
     if membership.since and membership.until and membership.since > membership.until:
         errors.setdefault("until", []).append("The membership ends before it starts.")
     _raise(errors)

@@ -1,10 +1,7 @@
 """What every API view shares: strict parameters, conditional GET, JSON errors, exports."""
 
-import functools
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
-from django.urls import get_script_prefix, reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
@@ -12,6 +9,7 @@ from rest_framework.response import Response
 
 from events.api import cursors
 from events.api.caching import etag, freshness
+from events.api.links import event_url_for
 from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
 from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
@@ -26,13 +24,6 @@ from events.permissions import is_editor
 READ_ONLY = ["get", "head", "options"]
 # The formats a sparse fieldset (fields=) applies to: the entry's fields, or the CSV's columns.
 FIELDS_FORMATS = ("json", "csv")
-
-
-@functools.lru_cache(maxsize=64)
-def _event_path_prefix(script_prefix: str) -> str:
-    """An event's API path without its id ("/api/v1/events/"), reversed once per process and
-    script prefix (the one thing per request a reverse() of it depends on here)."""
-    return reverse("api:event-detail", args=[0])[:-2]
 
 
 class ApiView:
@@ -189,8 +180,7 @@ class ChronologyView(ApiView):
         return describe(self.query()) if self.request.query_params else "Chronology"
 
     def url_for(self):
-        prefix = self.request.build_absolute_uri(_event_path_prefix(get_script_prefix()))
-        return lambda pk: f"{prefix}{pk}/"
+        return event_url_for(self.request)
 
     def export(self) -> StreamingHttpResponse | None:
         """A streamed export of the whole filtered set when a format other than json is asked."""

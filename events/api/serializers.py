@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events import dates, validators
+from events.api.links import per_request
 from events.chronology.entries import GROUPS, PLACES, Doc, Related, Side, entry_tree
 from events.chronology.summary import BY as SUMMARY_BY
 from events.models import (
@@ -209,18 +210,9 @@ class TransitionSerializer(serializers.Serializer):
 # --- Reference data ----------------------------------------------------------------------------
 
 
-def _per_request(request, key, build) -> str:
-    """build() once per request for this key: a page of 100 rows reversed each row's two URLs,
-    200 calls of reverse() and build_absolute_uri(), about a fifth of a reference list's time."""
-    made = request.__dict__.setdefault("_conflicttracker_urls", {})
-    if key not in made:
-        made[key] = build()
-    return made[key]
-
-
 def chronology_url(request, **params) -> str:
     """The timeline filtered to one actor, place, type or article."""
-    base = _per_request(
+    base = per_request(
         request, "api:timeline", lambda: request.build_absolute_uri(reverse("api:timeline"))
     )
     return f"{base}?{urlencode(params)}"
@@ -239,7 +231,7 @@ class IdentityUrlField(serializers.HyperlinkedIdentityField):
         value = getattr(obj, self.lookup_field, None)
         if format is not None or request is None or value in (None, ""):
             return super().get_url(obj, view_name, request, format)
-        template = _per_request(
+        template = per_request(
             request,
             (view_name, self.lookup_url_kwarg),
             lambda: self.reverse(

@@ -586,18 +586,21 @@ _CURRENT: dict[str, tuple[tuple, "Gazetteer"]] = {}
 
 
 def _database_signature() -> tuple:
+    """What the gazetteer is built from, as of now: the actors' and places' last change, and
+    the last history record of their aliases and memberships (every save and delete writes one,
+    a renamed alias included, which neither their count nor their highest id would show)."""
     from django.db.models import Count, Max
 
     from events.models import Actor, ActorAlias, ActorMembership, Location, LocationAlias
 
     return tuple(
-        tuple(model.objects.order_by().aggregate(n=Count("id"), last=Max(field)).values())
+        tuple(model.objects.order_by().aggregate(n=Count("pk"), last=Max(field)).values())
         for model, field in (
             (Actor, "updated"),
             (Location, "updated"),
-            (ActorAlias, "id"),
-            (LocationAlias, "id"),
-            (ActorMembership, "id"),
+            (ActorAlias.history.model, "history_id"),
+            (LocationAlias.history.model, "history_id"),
+            (ActorMembership.history.model, "history_id"),
         )
     )
 

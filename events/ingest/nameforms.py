@@ -116,6 +116,15 @@ _BEFORE_A_NAME_WORDS = (
 _BEFORE_A_NAME = frozenset(_BEFORE_A_NAME_WORDS.split())
 
 
+# Abbreviations a name follows ("Gen. Qassem Soleimani", "St. Petersburg"): their full stop
+# ends no sentence.
+_ABBREVIATION = re.compile(
+    r"(?:Gen|Col|Lt|Maj|Sgt|Capt|Cpl|Adm|Brig|Cmdr|St|Mt|Ft|Dr|Mr|Mrs|Ms|Sen|Rep|Gov|Pres|Prof"
+    r"|Rev|Jr|Sr|No|Vol)\.$",
+    re.IGNORECASE,
+)
+
+
 def inside_longer_name(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is the tail of a longer capitalised name ("Free Syrian Army")."""
     if not text[start : start + 1].isupper():
@@ -126,6 +135,8 @@ def inside_longer_name(text: str, start: int, end: int) -> bool:
     word = before.group(1)
     if word.lower() in _BEFORE_A_NAME or word.isupper():
         return False
+    if word.endswith(".") and "." not in word[:-1] and not _ABBREVIATION.match(word):
+        return False  # "… on Sunday. Russian jets struck": the sentence before ends there.
     return not opens_sentence(text, start - len(word) - 1)
 
 

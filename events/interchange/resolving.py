@@ -22,7 +22,7 @@ from events.interchange.mapping import (
     fold,
 )
 from events.interchange.mapping import place_key as key_of
-from events.interchange.writing import IN_LIST, Table, allocate_ids, ids_by, insert_objects
+from events.interchange.writing import Table, allocate_ids, ids_by, in_lists, insert_objects
 from events.models import (
     Actor,
     ActorAlias,
@@ -97,14 +97,16 @@ class History:
             "history_user_id": getattr(self.user, "pk", None),
         }
 
-    def copy(self, model: type[models.Model], ids: list[int], change: str) -> None:
-        """History rows ("+" created, "~" changed) for rows of model just written, copied by
-        the database from the rows themselves: one INSERT … SELECT per 500 ids, nothing built
-        in Python."""
+    def copy(self, model: type[models.Model], ids: list[int], change: str, *, by: str = "") -> None:
+        """History rows ("+" created, "~" changed, "-" about to be deleted) for the rows of
+        model whose field `by` (the primary key unless given; "event_id" for an event's links)
+        is one of ids, copied by the database from the rows themselves: one INSERT … SELECT
+        per 500 ids, nothing built in Python."""
         if not ids:
             return
         history = model.history.model
         quote = connection.ops.quote_name
+        where = quote(model._meta.get_field(by).column if by else model._meta.pk.column)
         source = {field.attname: field.column for field in model._meta.concrete_fields}
         names = [f.attname for f in history._meta.concrete_fields if f.attname in source]
         columns = ", ".join(quote(source[name]) for name in names)
@@ -114,13 +116,11 @@ class History:
         when = connection.ops.adapt_datetimefield_value(self.when)
         fixed = [when, change, self.reason, getattr(self.user, "pk", None)]
         with connection.cursor() as cursor:
-            for start in range(0, len(ids), IN_LIST):
-                part = ids[start : start + IN_LIST]
-                marks = ", ".join(["%s"] * len(part))
+            for part, marks in in_lists(ids):
                 cursor.execute(
                     f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(targets)}) "
                     f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                    f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                    f"WHERE {where} IN ({marks})",
                     [*fixed, *part],
                 )
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 from events.models import Event, EventActor, EventSource
 
 GROUPS = ("headline", "summary", "date", "type", "place", "fatalities", "actors", "sources")
+# The groups held in rows of their own, by their model: an event's actor links and sources.
+LINKS = {"actors": EventActor, "sources": EventSource}
 # Values per IN (...) list: under SQLite's default limit of 999 bound variables.
 IN_LIST = 500
 
@@ -53,9 +55,14 @@ def signature(
         "type": _repeated(type_id),
         "place": _repeated(location_id),
         "fatalities": _repeated(tuple(fatalities)),
-        "actors": digest(sorted(actors)),
-        "sources": digest(sorted(sources)),
+        "actors": links(actors),
+        "sources": links(sources),
     }
+
+
+def links(values: Links | Citations) -> str:
+    """The fingerprint of an event's actor links or of its citations."""
+    return digest(sorted(values))
 
 
 def changed_groups(snapshot: dict[str, str], current: dict[str, str]) -> set[str]:

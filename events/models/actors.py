@@ -76,6 +76,7 @@ class Actor(VersionedModel):
 
     def clean(self) -> None:
         validators.validate_actor_name_unclaimed(self)
+        validators.validate_alliance_kind(self)
 
 
 class ActorAlias(models.Model):

@@ -130,6 +130,20 @@ class Location(VersionedModel):
         return [by_id[i] for i in ids if i in by_id]
 
 
+def unname_deleted_place(sender, instance: Location, **kwargs) -> None:
+    """Before a place is deleted, the actors whose country and the articles whose dateline it
+    is lose it as an edit of their own: a new version (copies read before are stale) and a
+    history record saying why, rather than the database's silent SET NULL. A query per model,
+    and a save per record that named the place. Connected as a pre_delete receiver."""
+    from events.models import Actor, Article
+
+    for model, field in ((Actor, "country"), (Article, "dateline")):
+        for record in model.objects.filter(**{field: instance}):
+            setattr(record, field, None)
+            record._change_reason = f"its {field} {instance.name!r} (#{instance.pk}) was deleted"
+            record.save(update_fields=[field])
+
+
 class LocationAlias(models.Model):
     """Another name or transliteration of a place (Deir ez-Zor for Deir al-Zor)."""
 

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.urls import set_script_prefix
 from django.utils import timezone
 
 from events.dates import parse_partial_iso
@@ -83,6 +84,30 @@ def test_the_timeline_entry_has_the_documented_shape(seeded, api):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+\+00:00", entry["updated"])
     assert entry["url"] == f"http://testserver/api/v1/events/{entry['id']}/"
     assert api.get(entry["url"]).status_code == 200
+
+
+def _under(api, prefix: str, path: str) -> dict:
+    """A GET served under a script prefix as Django's WSGI handler serves it: the test client
+    passes SCRIPT_NAME on, but only the handler sets the prefix reverse() reads."""
+    set_script_prefix(f"{prefix}/")
+    try:
+        return api.get(path, SCRIPT_NAME=prefix).json()
+    finally:
+        set_script_prefix("/")
+
+
+def test_urls_follow_the_script_prefix_each_request_is_served_under(api, db):
+    """Built once per request: a request under one prefix leaves no URL to the next one."""
+    event = day(D(2016, 9, 4))
+    actor = with_actor(event, ActorFactory()).actors.get()
+    for prefix in ("/ct", "", "/other/ct", "/ct"):
+        event_url = f"http://testserver{prefix}/api/v1/events/{event.pk}/"
+        assert _under(api, prefix, TIMELINE)["results"][0]["url"] == event_url
+        assert _under(api, prefix, "/api/v1/events/")["results"][0]["url"] == event_url
+        row = _under(api, prefix, "/api/v1/actors/")["results"][0]
+        assert row["url"] == f"http://testserver{prefix}/api/v1/actors/{actor.slug}/"
+        chronology = f"http://testserver{prefix}/api/v1/timeline/?actor={actor.slug}"
+        assert row["chronology"] == chronology
 
 
 def test_a_top_level_type_has_a_null_parent_and_an_event_without_place_a_null_location(api, db):

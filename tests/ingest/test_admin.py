@@ -6,11 +6,13 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.ingest.pipeline import ingest_article
 from events.models import Article, Event, EventRelation, EventSource
+from tests.browser_form import submitted
 from tests.factories import (
     EventFactory,
     EventSourceFactory,
@@ -242,3 +244,33 @@ def test_how_ingestion_read_a_proposal_is_shown_to_editors_only(client, editor, 
         assert response.status_code == 200, url
         assert b"Proposed by article ingestion" not in response.content, url
         assert b"proposal_note" not in response.content, url
+
+
+def _edit_in_the_admin(client, event: Event, **changes) -> None:
+    url = reverse("admin:events_event_change", args=[event.pk])
+    form = submitted(client.get(url).content.decode(), "event_form")
+    response = client.post(url, {**form, **changes, "_continue": "Save"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def _logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_reject_refuses_a_draft_another_editor_edited(editor, second_editor, gazetteer_rows):
+    """Rejecting from a review page opened before another editor's edit deletes nothing."""
+    event = proposal()
+    _edit_in_the_admin(_logged_in(second_editor), event, headline="Checked: 3 killed")
+    decide(_logged_in(editor), event, "reject")
+    assert Event.objects.get(pk=event.pk).headline == "Checked: 3 killed"
+
+
+def test_merge_refuses_a_draft_another_editor_edited(editor, second_editor, gazetteer_rows):
+    existing = EventFactory(location=gazetteer_rows, status="published")
+    EventSourceFactory(event=existing)
+    event = proposal()
+    _edit_in_the_admin(_logged_in(second_editor), event, headline="Checked: 3 killed")
+    decide(_logged_in(editor), event, "merge", into=str(existing.pk))
+    assert Event.objects.get(pk=event.pk).headline == "Checked: 3 killed"

@@ -85,6 +85,12 @@ def test_a_known_name_inside_a_longer_unknown_name_is_not_matched(gazetteer):
     assert [m.surface for m in gazetteer.find(text)] == ["Syrian army", "Aleppo"]
 
 
+def test_a_known_name_opening_a_sentence_is_matched_after_a_capitalised_word(gazetteer):
+    """The full stop of "… on Sunday." ends a sentence, not a longer name."""
+    text = "The talks ended on Sunday. Syrian army units shelled Aleppo."
+    assert [m.surface for m in gazetteer.find(text)] == ["Syrian army", "Aleppo"]
+
+
 def test_a_name_is_found_with_its_article_written_otherwise(gazetteer):
     found = places(gazetteer, "Clashes broke out in al-Bab, in Syria.")
     assert [(surface, stored) for surface, _name, stored in found] == [("al-Bab", False)]

@@ -163,6 +163,25 @@ def test_the_onset_of_a_war_is_the_whole_countrys(news_gazetteer):
     assert placed(onset) == ("Syria", PlaceBasis.REPORT)
 
 
+# A report about Syria: an event with no single place named falls back to Syria.
+ABOUT_SYRIA = "Warplanes struck Aleppo on Saturday."
+
+
+def test_a_country_that_opens_a_clause_after_a_bare_comma_is_not_a_second_place(news_gazetteer):
+    # "Turkey complained" is a clause of its own, not a list going on from "in Lebanon".
+    text = f"{ABOUT_SYRIA} Jets bombed a convoy in Lebanon, Turkey complained on Sunday."
+    convoy = read(news_gazetteer, text, SUN_4_SEP_2016)[-1]
+    assert placed(convoy) == ("Lebanon", PlaceBasis.NAMED)
+
+
+@pytest.mark.parametrize("countries", ["Lebanon, Iraq and Turkey", "Lebanon, Iraq, Turkey"])
+def test_countries_listed_with_bare_commas_are_all_places(news_gazetteer, countries):
+    # The list goes on after each bare comma: no one of the countries is where it happened.
+    text = f"{ABOUT_SYRIA} Jets bombed a convoy in {countries} on Sunday."
+    convoy = read(news_gazetteer, text, SUN_4_SEP_2016)[-1]
+    assert placed(convoy) == ("Syria", PlaceBasis.REPORT)
+
+
 def test_near_a_town_is_the_governorate_around_it(news_gazetteer):
     (proposal,) = read(news_gazetteer, "Warplanes struck villages north of Aleppo on Sunday.")
     assert placed(proposal) == ("Aleppo Governorate", PlaceBasis.NEAR)

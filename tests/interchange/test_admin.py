@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from events.models import Actor, Event, ExternalRecord
+from events.models import Actor, Event, EventActor, ExternalRecord
 from tests.interchange.builders import acled_file
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +169,28 @@ def test_applying_a_newer_row_in_the_admin_replaces_the_editors_change(client, e
     record.refresh_from_db()
     assert (record.pending, record.event.fatalities_best, record.release) == (None, 5, "1700000000")
     assert record.event.history.first().history_user == editor
+
+
+def test_applying_a_newer_row_that_changes_the_actors_records_the_links_under_the_editor(
+    client, editor
+):
+    from events.interchange.importer import import_file
+
+    import_file(acled_file({}), dataset="acled")
+    event = Event.objects.get()
+    event.fatalities_best = 4
+    event.save()
+    import_file(acled_file({"actor2": "Hezbollah", "timestamp": "1700000000"}), dataset="acled")
+    client.force_login(editor)
+    record = ExternalRecord.objects.get()
+    decide(client, shown(client, record), "apply_newer_rows")
+    records = EventActor.history.filter(event_id=event.pk)
+    assert sorted(records.values_list("history_type", "actor__name", "history_user")) == [
+        ("+", "Hezbollah", editor.pk),
+        ("+", "Military Forces of Syria (2000-)", editor.pk),
+        ("-", "Islamic State", editor.pk),
+        ("-", "Military Forces of Syria (2000-)", editor.pk),
+    ]
 
 
 def test_keeping_the_editors_version_in_the_admin_sets_the_newer_row_aside_on_the_record(

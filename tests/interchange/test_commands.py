@@ -1,6 +1,8 @@
 """The import_events and export_events commands: thin layers with clear errors."""
 
 import io
+import os
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -102,6 +104,27 @@ def test_export_events_writes_a_file(seeded, tmp_path):
         == ""
     )
     assert [row["event_id_cnty"] for row in read_csv(target.read_bytes())] == ["SYR1006"]
+
+
+def test_export_events_output_has_a_new_files_mode_or_the_earlier_one(tmp_path, monkeypatch):
+    """A new file gets 0666 less the umask, as open() gives it; an existing one keeps its mode.
+    The process's umask is not set on the way: another thread's file would get 0666 meanwhile."""
+    new, old = tmp_path / "new.csv", tmp_path / "old.csv"
+    old.write_bytes(b"earlier")
+    old.chmod(0o604)
+    set_umask = os.umask
+    earlier = set_umask(0o027)
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "umask", lambda mask: pytest.fail("the umask was set"))
+            for target in (new, old):
+                run("export_events", "--format", "acled", "--output", str(target))
+    finally:
+        set_umask(earlier)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640
+    assert stat.S_IMODE(old.stat().st_mode) == 0o604
+    assert old.read_bytes() == new.read_bytes() != b"earlier"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["new.csv", "old.csv"]
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,68 @@ def test_a_changed_row_updates_its_event_in_place_with_a_history_record():
     assert Event.objects.count() == 2
 
 
+def link_history(model, event_id: int) -> list[tuple]:
+    """An event's link history records: (change, the link's id, its actor or article, reason),
+    sorted (records of one write share its moment)."""
+    named = "actor__name" if model is EventActor else "excerpt"
+    return sorted(
+        model.history.filter(event_id=event_id).values_list(
+            "history_type", "id", named, "history_change_reason"
+        )
+    )
+
+
+def test_a_newer_row_that_changes_the_actors_is_recorded_in_the_links_history():
+    import_file(acled_file({"timestamp": "1504137600"}), dataset="acled")
+    imported = event("SYR1")
+    old = dict(imported.actor_links.values_list("actor__name", "id"))
+    report = import_file(
+        acled_file({"timestamp": "1504137700", "actor2": "Hezbollah", "notes": "Other notes."}),
+        dataset="acled",
+        filename="syria.csv",
+    )
+    assert report.updated == 1
+    new = dict(event("SYR1").actor_links.values_list("actor__name", "id"))
+    assert set(new) == {"Military Forces of Syria (2000-)", "Hezbollah"}
+    reason = "import of ACLED syria.csv"
+    removed = [("-", pk, name, reason) for name, pk in old.items()]
+    added = [("+", pk, name, reason) for name, pk in new.items()]
+    assert link_history(EventActor, imported.pk) == sorted(removed + added)
+    assert [change for change, *_ in link_history(EventSource, imported.pk)] == ["+", "-"]
+
+
+def test_a_newer_row_that_changes_only_the_sources_records_those_alone():
+    import_file(acled_file({}), dataset="acled")
+    imported = event("SYR1")
+    links = list(imported.actor_links.values_list("id", flat=True))
+    (old,) = imported.sources.values_list("id", flat=True)
+    newer = acled_file({"notes": "IS shelled Sukhna.", "timestamp": "1600000000"})
+    report = import_file(newer, dataset="acled", filename="syria.csv")
+    assert report.updated == 1
+    (new,) = event("SYR1").sources.values_list("id", flat=True)
+    assert link_history(EventSource, imported.pk) == [
+        ("+", new, "IS shelled Sukhna.", "import of ACLED syria.csv"),
+        ("-", old, ACLED_DEFAULTS["notes"], "import of ACLED syria.csv"),
+    ]
+    assert list(event("SYR1").actor_links.values_list("id", flat=True)) == links
+    assert link_history(EventActor, imported.pk) == []
+
+
+def test_a_re_import_that_leaves_the_links_as_they_are_records_no_link_history():
+    data = acled_file(*rows(2))
+    import_file(data, dataset="acled")
+    actors, sources = list(EventActor.objects.values()), list(EventSource.objects.values())
+    import_file(data, dataset="acled")
+    newer = rows(2, timestamp="1600000000")
+    newer[0]["fatalities"] = "9"
+    report = import_file(acled_file(*newer), dataset="acled")
+    assert (report.updated, report.unchanged) == (1, 1)
+    assert event("SYR1").fatalities_best == 9
+    assert list(EventActor.objects.values()) == actors
+    assert list(EventSource.objects.values()) == sources
+    assert not EventActor.history.exists() and not EventSource.history.exists()
+
+
 def test_an_editors_change_survives_a_re_import_of_an_unchanged_row():
     data = acled_file(*rows(1))
     import_file(data, dataset="acled")

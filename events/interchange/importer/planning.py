@@ -84,6 +84,9 @@ class _Plan:
     sources: list[tuple[Ref, str, int, str]]  # (article, excerpt, offset, attributed_to)
     status: str = ""  # A new event's status, when not the import's own
     version: int | None = None  # An updated event's version when planned
+    # The groups of links (signature.LINKS) the write replaces: a new event's all, an update's
+    # those that change (the others stay as they are, their ids and history with them).
+    relink: frozenset[str] = frozenset(signature.LINKS)
 
 
 def _versions(event_ids: list[int], *, lock: bool = False) -> dict[int, int]:
@@ -339,6 +342,8 @@ class Planner:
                 if plan is not None and not edited and plan_signature(plan) == current:
                     # The row differs (a column more or less) but says what the event holds.
                     plan.action = "refresh"
+                elif plan is not None:
+                    plan.relink = relinked(plan, current)
                 if plan is not None:
                     plan.version = versions.get(record.event_id)
                 plans.append(self._count(plan) if plan is not None else None)
@@ -376,7 +381,10 @@ class Planner:
         dropped = set()
         for plan in moved:
             snapshot, stored_row = details[plan.stored.id]
-            edited = signature.changed_groups(snapshot, current.get(plan.stored.event_id, {}))
+            now_holds = current.get(plan.stored.event_id, {})
+            edited = signature.changed_groups(snapshot, now_holds)
+            # The links to replace, judged again against what the event holds now.
+            plan.relink = relinked(plan, now_holds)
             if edited and not self.overwrite_edited:
                 self._uncount(plan)
                 self._conflict(
@@ -629,6 +637,7 @@ def plan_signature(plan: _Plan, *, written: bool = False) -> dict[str, str]:
             refs.append(plan.location)
         if any(ref_id(ref) is None for ref in refs):
             return {"pending": "a name waits for its new row"}
+    links = plan_links(plan)
     return signature.signature(
         headline=event["headline"],
         summary=event["summary"],
@@ -638,8 +647,28 @@ def plan_signature(plan: _Plan, *, written: bool = False) -> dict[str, str]:
         type_id=ref_id(plan.type),
         location_id=ref_id(plan.location) if plan.location is not None else None,
         fatalities=(event["fatalities_best"], event["fatalities_low"], event["fatalities_high"]),
-        actors=[(ref_id(actor), role, kind) for actor, role, kind in plan.actors],
-        sources=[(ref_id(article), excerpt, by) for article, excerpt, _, by in plan.sources],
+        actors=links["actors"],
+        sources=links["sources"],
+    )
+
+
+def plan_links(plan: _Plan) -> dict[str, list[tuple]]:
+    """The plan's links by group (signature.LINKS), as the signature reads them: ids
+    (None for a name waiting for its new row) and text."""
+    return {
+        "actors": [(ref_id(actor), role, kind) for actor, role, kind in plan.actors],
+        "sources": [(ref_id(article), excerpt, by) for article, excerpt, _, by in plan.sources],
+    }
+
+
+def relinked(plan: _Plan, current: dict[str, str]) -> frozenset[str]:
+    """The groups of links an update replaces: those that differ from the event's now (a link
+    to a name still waiting for its new row differs from every stored one)."""
+    return frozenset(
+        group
+        for group, values in plan_links(plan).items()
+        if any(value[0] is None for value in values)
+        or signature.links(values) != current.get(group)
     )
 
 

@@ -5,6 +5,7 @@ import uuid
 
 from events.interchange.importer.planning import Planner, _Plan, plan_signature
 from events.interchange.resolving import ref_id
+from events.interchange.signature import LINKS
 from events.interchange.writing import Table, allocate_ids, delete_where
 from events.models import Event, EventActor, EventSource, ExternalRecord
 
@@ -82,12 +83,20 @@ class ChunkWriter:
                 updated=now,
                 **_refs(plan),
             )
-        if updates:
-            for plan in updates:
-                plan.event.update(id=plan.stored.event_id, updated=now, **_refs(plan))
-            event_ids = [plan.event["id"] for plan in updates]
-            delete_where(EventActor, "event_id", event_ids)
-            delete_where(EventSource, "event_id", event_ids)
+        for plan in updates:
+            plan.event.update(id=plan.stored.event_id, updated=now, **_refs(plan))
+        # An update replaces the links that change (plan.relink) and leaves the others be. The
+        # replaced ones are recorded as every other writer records them: a "-" record of each
+        # before it goes, a "+" one of each that comes, copied by the database (an INSERT …
+        # SELECT per 500 events). A new event's links have no records of their own: the
+        # event's "+" record names the import, and a record of each link would cost a
+        # 100,000-row import about 5% more CPU and a sixth more database (docs/performance.md).
+        relinked = {
+            group: [plan.event["id"] for plan in updates if group in plan.relink] for group in LINKS
+        }
+        for group, model in LINKS.items():
+            self.history.copy(model, relinked[group], "-", by="event_id")
+            delete_where(model, "event_id", relinked[group])
         # With the search index's triggers in place, a new event's actors, sources and record
         # go in before the event itself (their foreign keys are checked at commit): the
         # triggers then find no event for each source row and index the whole event once, when
@@ -96,7 +105,9 @@ class ChunkWriter:
         # has to look for links waiting for an event it inserts.
         if events_first:
             self._insert_events(creates)
-        written = creates + updates
+        linked = {
+            group: creates + [plan for plan in updates if group in plan.relink] for group in LINKS
+        }
         tables.event_actor.insert_rows(
             ("event_id", "actor_id", "role", "kind", "date_earliest", "date_latest"),
             (
@@ -108,7 +119,7 @@ class ChunkWriter:
                     event["date_earliest"],
                     event["date_latest"],
                 )
-                for plan in written
+                for plan in linked["actors"]
                 for event in (plan.event,)
                 for actor, role, kind in plan.actors
             ),
@@ -117,10 +128,12 @@ class ChunkWriter:
             ("event_id", "article_id", "excerpt", "excerpt_start", "excerpt_end", "attributed_to"),
             (
                 (plan.event["id"], ref_id(article), excerpt, offset, offset + len(excerpt), by)
-                for plan in written
+                for plan in linked["sources"]
                 for article, excerpt, offset, by in plan.sources
             ),
         )
+        for group, model in LINKS.items():
+            self.history.copy(model, relinked[group], "+", by="event_id")
         # Tuples rather than a dict per record: every column is given, in this order.
         tables.record.insert_rows(
             ("event_id", "dataset", "external_id", "imported_at", *RECORD_COLUMNS),

@@ -1,7 +1,9 @@
 """Export the filtered chronology in ACLED's or UCDP GED's layout (or any API format)."""
 
 import argparse
+import errno
 import os
+import secrets
 import stat
 import tempfile
 from pathlib import Path
@@ -111,18 +113,16 @@ def _write(output: Path, stream) -> None:
                     handle.write(chunk)
             return
         mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        partial = Path(name)
+        # A new file is created as open() creates one; over an existing file, what is written
+        # stays private until it has that file's mode.
+        descriptor, partial = _create_beside(target, 0o666 if mode is None else 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             for chunk in stream:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is None:  # mkstemp's 0600, widened as any new file of this process would be.
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(partial, mode)
+        if mode is not None:
+            os.chmod(partial, mode)
         os.replace(partial, target)
         partial = None
     except OSError as exc:
@@ -130,3 +130,19 @@ def _write(output: Path, stream) -> None:
     finally:
         if partial is not None:
             partial.unlink(missing_ok=True)
+
+
+def _create_beside(target: Path, mode: int) -> tuple[int, Path]:
+    """A new file in target's folder under a name no other export takes (an exclusive create
+    under a random name, as mkstemp makes one), opened for writing. The system applies the
+    umask (or the folder's default ACL) to mode, as for any open(): reading the umask instead
+    would mean setting it, for every thread of the process at once."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    for _ in range(tempfile.TMP_MAX):
+        partial = target.parent / f".{target.name}.{secrets.token_hex(6)}"
+        try:
+            return os.open(partial, flags, mode), partial
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a part-file", str(target.parent))

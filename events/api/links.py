@@ -1,0 +1,27 @@
+"""Absolute URLs in API responses, each reversed and made absolute once per request."""
+
+from collections.abc import Callable, Hashable
+
+from django.urls import reverse
+
+from events.chronology.entries import UrlFor
+
+
+def per_request(request, key: Hashable, build: Callable[[], str]) -> str:
+    """build() once per request for this key: a page of 100 rows reversed each row's two URLs,
+    200 calls of reverse() and build_absolute_uri(), about a fifth of a reference list's time.
+    Held on the request, so that it follows all a URL depends on (host, scheme, script prefix)."""
+    made = request.__dict__.setdefault("_conflicttracker_urls", {})
+    if key not in made:
+        made[key] = build()
+    return made[key]
+
+
+def event_url_for(request) -> UrlFor:
+    """An event's absolute API URL from its id, its part before the id built once per request."""
+    prefix = per_request(
+        request,
+        "api:event-detail",
+        lambda: request.build_absolute_uri(reverse("api:event-detail", args=[0])[:-2]),
+    )
+    return lambda pk: f"{prefix}{pk}/"
