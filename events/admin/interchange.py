@@ -10,8 +10,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -21,9 +23,13 @@ from events.interchange.dataset_files import FileError
 from events.interchange.importer import (
     LAYOUTS,
     STATUSES,
+    WAITS,
     apply_pending,
     dismiss_pending,
     import_file,
+    seen_token,
+    split_reviewed,
+    waits,
 )
 from events.interchange.places import merge_place
 from events.models import ExternalRecord, PlaceSuggestion
@@ -68,9 +74,9 @@ class ConflictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(pending__isnull=False)
+            return queryset.filter(WAITS)
         if self.value() == "no":
-            return queryset.filter(pending__isnull=True)
+            return queryset.filter(Q(pending__isnull=True) | ~WAITS)
         return queryset
 
 
@@ -80,6 +86,7 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
     wait because an editor changed the event (both versions side by side); and the import."""
 
     change_list_template = "admin/events/interchange/externalrecord_change_list.html"
+    change_form_template = "admin/events/interchange/externalrecord_change_form.html"
     list_display = [
         "external_id",
         "dataset",
@@ -128,9 +135,17 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
         url = reverse("admin:events_event_change", args=[record.event_id])
         return format_html('<a href="{}">{}</a>', url, record.event.headline)
 
-    @admin.display(description="newer row waits", boolean=True)
-    def awaits_review(self, record: ExternalRecord) -> bool:
-        return record.pending is not None
+    @admin.display(description="newer row waits")
+    def awaits_review(self, record: ExternalRecord) -> str:
+        """Yes, with what the list shows of the conflict (seen_token), which the actions carry."""
+        if not waits(record):
+            return ""
+        return format_html(
+            '<img src="{}" alt="yes"><input type="hidden" name="seen-{}" value="{}">',
+            static("admin/img/icon-yes.svg"),
+            record.pk,
+            seen_token(record),
+        )
 
     @admin.display(description="the row")
     def versions(self, record: ExternalRecord) -> str:
@@ -138,7 +153,7 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
         layout = LAYOUTS[record.dataset]
         stored = layout.current_cells(record.row)
         pending = record.pending or {}
-        newer = layout.current_cells(pending.get("row") or {}) if pending else None
+        newer = layout.current_cells(pending["row"]) if waits(record) else None
         head = format_html(
             "<tr><th>column</th><th>stored row ({})</th>{}</tr>",
             record.release or "no release",
@@ -173,35 +188,75 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
             note = format_html(
                 '<p>An editor changed <a href="{}">the event</a> ({}) since it was imported, so '
                 "the newer row was not applied. Apply it (the editor's changes are replaced) "
-                "or keep the editor's version with the actions of the record list.</p>",
+                "or keep the editor's version (the newer row is set aside, kept on the record) "
+                "below: as shown here, or nothing is done.</p>",
                 url,
                 ", ".join(pending.get("edited") or []) or "its fields",
             )
         return format_html(
-            '{}<table class="interchange-row"><thead>{}</thead><tbody>{}</tbody></table>',
+            '{}<table class="interchange-row"><thead>{}</thead><tbody>{}</tbody></table>{}',
             note,
             head,
             rows,
+            _dismissed_html(layout, stored, pending.get("dismissed") or []),
         )
 
     @admin.action(description="Apply the newer rows (replaces the editors' changes)")
     def apply_newer_rows(self, request, queryset):
         if not self.has_review_permission(request):
             raise PermissionDenied
-        reports = apply_pending(queryset.filter(pending__isnull=False), user=request.user)
+        ready, moved = split_reviewed(
+            queryset.filter(WAITS).select_related("event"), _seen(request)
+        )
+        self._refuse(request, moved)
+        reports = apply_pending(ready, user=request.user)
         for report in reports:
             level = messages.WARNING if report.rejected or report.stopped else messages.SUCCESS
             for line in report.lines(limit=10):
                 self.message_user(request, line, level)
-        if not reports:
+        if not reports and not moved:
             self.message_user(request, "None of these records has a newer row waiting.")
 
     @admin.action(description="Keep the editors' versions (set the newer rows aside)")
     def keep_editors_versions(self, request, queryset):
         if not self.has_review_permission(request):
             raise PermissionDenied
-        count = dismiss_pending(queryset.filter(pending__isnull=False))
-        self.message_user(request, f"{count} newer rows set aside; the events stay as edited.")
+        with transaction.atomic():
+            # Locked (PostgreSQL) from the check to the write: an import or an edit waits.
+            waiting = queryset.filter(WAITS).select_related("event").select_for_update()
+            ready, moved = split_reviewed(waiting, _seen(request))
+            count = dismiss_pending(ready, user=request.user)
+        self._refuse(request, moved)
+        if count or not moved:
+            self.message_user(
+                request,
+                f"{count} newer rows set aside (kept on their records); the events stay as edited.",
+            )
+
+    def _refuse(self, request, records: list[ExternalRecord]) -> None:
+        """Say which conflicts were left alone because they moved since the reviewer saw them."""
+        for record in records:
+            self.message_user(
+                request,
+                format_html(
+                    '{} {}: nothing done. The event <a href="{}">{}</a> or the newer row changed '
+                    'since you saw it: <a href="{}">look at the record again</a>.',
+                    LAYOUTS[record.dataset].LABEL,
+                    record.external_id,
+                    reverse("admin:events_event_change", args=[record.event_id]),
+                    record.event.headline,
+                    reverse("admin:events_externalrecord_change", args=[record.pk]),
+                ),
+                messages.ERROR,
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, object_id)
+        token = ""
+        if record is not None and self.has_review_permission(request):
+            token = seen_token(record)
+        extra_context = {**(extra_context or {}), "review_token": token}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -303,6 +358,44 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
                 **context,
             },
         )
+
+
+def _seen(request: HttpRequest) -> dict[int, str]:
+    """{record id: seen_token} as the review page or the record list showed them."""
+    seen = {}
+    for name, token in request.POST.items():
+        if name.startswith("seen-") and name[5:].isdigit():
+            seen[int(name[5:])] = token
+    return seen
+
+
+def _dismissed_html(layout, stored: dict, dismissed: list[dict]) -> str:
+    """The rows reviewers set aside on this record, newest first, with who and when, and the
+    cells where each differs from the stored row."""
+    if not dismissed:
+        return ""
+    return format_html(
+        "<p>Newer rows set aside (the editor's version kept):</p><ul>{}</ul>",
+        format_html_join(
+            "",
+            "<li>{} (line {} of {}), dismissed by {} at {}: {}</li>",
+            (
+                (
+                    row.get("release") or "no release",
+                    row.get("line", "?"),
+                    row.get("file") or "a file",
+                    row.get("by") or "someone",
+                    row.get("at", "?"),
+                    "; ".join(
+                        f"{column} {value!r}"
+                        for column, value in layout.current_cells(row.get("row") or {}).items()
+                        if value != stored.get(column, "")
+                    ),
+                )
+                for row in reversed(dismissed)
+            ),
+        ),
+    )
 
 
 def may_import(user) -> bool:

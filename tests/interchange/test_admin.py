@@ -147,11 +147,25 @@ def test_a_conflict_is_listed_and_shows_both_versions_of_the_row(client, editor)
     assert "An editor changed" in html and "(fatalities)" in html
 
 
+def shown(client, record: ExternalRecord) -> dict:
+    """The review page of a record, and the decision its form posts, as a reviewer sees them."""
+    page = client.get(reverse("admin:events_externalrecord_change", args=[record.pk]))
+    html = page.content.decode()
+    form = html[html.index('id="review-form"') :]
+    token = re.search(rf'name="seen-{record.pk}" value="([^"]*)"', form).group(1)
+    return {"html": html, "index": 0, "_selected_action": [record.pk], f"seen-{record.pk}": token}
+
+
+def decide(client, decision: dict, action: str):
+    """Post a decision the review page offers, as its buttons do; the messages shown after."""
+    posted = {key: value for key, value in decision.items() if key != "html"}
+    response = client.post(RECORDS, {**posted, "action": action}, follow=True)
+    return [str(message) for message in response.context["messages"]]
+
+
 def test_applying_a_newer_row_in_the_admin_replaces_the_editors_change(client, editor):
     record = conflict(client, editor)
-    client.post(
-        RECORDS, {"action": "apply_newer_rows", "index": 0, "_selected_action": [record.pk]}
-    )
+    decide(client, shown(client, record), "apply_newer_rows")
     record.refresh_from_db()
     assert (record.pending, record.event.fatalities_best, record.release) == (None, 5, "1700000000")
     assert record.event.history.first().history_user == editor
@@ -169,9 +183,7 @@ def test_applying_a_newer_row_that_changes_the_actors_records_the_links_under_th
     import_file(acled_file({"actor2": "Hezbollah", "timestamp": "1700000000"}), dataset="acled")
     client.force_login(editor)
     record = ExternalRecord.objects.get()
-    client.post(
-        RECORDS, {"action": "apply_newer_rows", "index": 0, "_selected_action": [record.pk]}
-    )
+    decide(client, shown(client, record), "apply_newer_rows")
     records = EventActor.history.filter(event_id=event.pk)
     assert sorted(records.values_list("history_type", "actor__name", "history_user")) == [
         ("+", "Hezbollah", editor.pk),
@@ -181,13 +193,101 @@ def test_applying_a_newer_row_that_changes_the_actors_records_the_links_under_th
     ]
 
 
-def test_keeping_the_editors_version_in_the_admin_sets_the_newer_row_aside(client, editor):
+def test_keeping_the_editors_version_in_the_admin_sets_the_newer_row_aside_on_the_record(
+    client, editor
+):
     record = conflict(client, editor)
-    client.post(
-        RECORDS, {"action": "keep_editors_versions", "index": 0, "_selected_action": [record.pk]}
-    )
+    said = decide(client, shown(client, record), "keep_editors_versions")
+    assert said == ["1 newer rows set aside (kept on their records); the events stay as edited."]
     record.refresh_from_db()
-    assert (record.pending, record.event.fatalities_best, record.release) == (None, 4, "1700000000")
+    # The stored row and its release stay; the row set aside is kept, with who and when.
+    assert (record.event.fatalities_best, record.release, record.row["fatalities"]) == (
+        4,
+        "1504137600",
+        "3",
+    )
+    [dismissed] = record.pending["dismissed"]
+    assert (dismissed["release"], dismissed["row"]["fatalities"], dismissed["by"]) == (
+        "1700000000",
+        "5",
+        "ed",
+    )
+    assert "row" not in record.pending and dismissed["at"]
+    assert client.get(RECORDS, {"conflict": "yes"}).context["cl"].result_count == 0
+    assert client.get(RECORDS, {"conflict": "no"}).context["cl"].result_count == 1
+    page = client.get(reverse("admin:events_externalrecord_change", args=[record.pk]))
+    html = page.content.decode()
+    assert "Newer rows set aside" in html and "fatalities &#x27;5&#x27;" in html
+    assert 'id="review-form"' not in html
+
+
+def test_applying_a_newer_row_keeps_an_edit_made_after_the_conflict_was_shown(client, editor):
+    record = conflict(client, editor)  # The editor changed the fatalities; a newer row waits.
+    decision = shown(client, record)
+    assert "(fatalities)" in decision["html"]
+    # Meanwhile someone else corrects the headline, which the conflict page never showed.
+    event = Event.objects.get()
+    event.headline = "Corrected headline: clashes at the Sukhna checkpoint"
+    event.save()
+    said = decide(client, decision, "apply_newer_rows")
+    assert len(said) == 1 and "ACLED SYR1: nothing done" in said[0]
+    assert "Corrected headline: clashes at the Sukhna checkpoint" in said[0]
+    event.refresh_from_db()
+    record.refresh_from_db()
+    assert event.headline == "Corrected headline: clashes at the Sukhna checkpoint"
+    assert (event.fatalities_best, record.pending["release"]) == (4, "1700000000")
+    # Looking again, the reviewer applies what they now see.
+    decide(client, shown(client, record), "apply_newer_rows")
+    event.refresh_from_db()
+    assert event.fatalities_best == 5
+
+
+def test_keeping_the_editors_version_never_sets_aside_a_row_the_reviewer_did_not_see(
+    client, editor
+):
+    from events.interchange.importer import import_file
+
+    record = conflict(client, editor)  # The newer row says 5 killed; the reviewer reads it.
+    decision = shown(client, record)
+    assert "1700000000" in decision["html"]
+    # Before they decide, a later release arrives: 9 killed.
+    later = acled_file({"fatalities": "9", "timestamp": "1800000000"})
+    import_file(later, dataset="acled")
+    said = decide(client, decision, "keep_editors_versions")
+    assert len(said) == 1 and "ACLED SYR1: nothing done" in said[0]
+    record.refresh_from_db()
+    assert (record.pending["release"], record.pending["row"]["fatalities"]) == ("1800000000", "9")
+    # Looking again, they keep the editor's version over the row they now see.
+    decide(client, shown(client, record), "keep_editors_versions")
+    record.refresh_from_db()
+    assert [row["release"] for row in record.pending["dismissed"]] == ["1800000000"]
+    # The same file again: the row is reported as dismissed earlier, neither unchanged nor lost.
+    again = import_file(later, dataset="acled")
+    assert (again.unchanged, again.conflicts, again.updated) == (0, [], 0)
+    assert [outcome.external_id for outcome in again.dismissed] == ["SYR1"]
+    assert "1 dismissed earlier" in again.lines()[1]
+    assert "dismissed earlier by ed" in again.lines()[3]
+    assert Event.objects.get().fatalities_best == 4
+
+
+def test_a_decision_that_does_not_carry_what_the_reviewer_saw_changes_nothing(client, editor):
+    record = conflict(client, editor)
+    for action in ("apply_newer_rows", "keep_editors_versions"):
+        decision = {"index": 0, "_selected_action": [record.pk], f"seen-{record.pk}": ""}
+        said = decide(client, decision, action)
+        assert len(said) == 1 and "ACLED SYR1: nothing done" in said[0]
+    record.refresh_from_db()
+    assert (record.event.fatalities_best, record.pending["release"]) == (4, "1700000000")
+
+
+def test_the_record_list_carries_what_it_shows_to_its_actions(client, editor):
+    record = conflict(client, editor)
+    listed = client.get(RECORDS).content.decode()
+    token = re.search(rf'name="seen-{record.pk}" value="([^"]*)"', listed).group(1)
+    decision = {"index": 0, "_selected_action": [record.pk], f"seen-{record.pk}": token}
+    decide(client, decision, "apply_newer_rows")
+    record.refresh_from_db()
+    assert (record.pending, record.event.fatalities_best) == (None, 5)
 
 
 def test_staff_who_may_only_view_events_see_conflicts_but_cannot_resolve_them(client):

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from events.interchange import ucdp
-from events.interchange.importer import apply_pending, dismiss_pending, import_file
+from events.interchange.importer import WAITS, apply_pending, dismiss_pending, import_file
 from events.interchange.importer import storing as import_storing
 from events.models import Event, ExternalRecord
 from tests.interchange.builders import (
@@ -206,15 +206,58 @@ def test_applying_the_newer_row_replaces_the_editors_change_with_history(publish
     assert exported("ucdp")["214797"]["best"] == "6"
 
 
-def test_keeping_the_editors_version_sets_the_newer_row_aside_for_good():
+def test_keeping_the_editors_version_sets_the_newer_row_aside_on_the_record(publisher):
     import_file(UCDP_SAMPLE, dataset="ucdp", release="19.1")
     edit("214797", fatalities_best=5, fatalities_high=5)
     import_file(sample_release(NEWER), dataset="ucdp", release="20.1")
-    assert dismiss_pending(ExternalRecord.objects.filter(pending__isnull=False)) == 1
+    assert dismiss_pending(ExternalRecord.objects.filter(WAITS), user=publisher) == 1
     kept = record("214797")
-    assert (kept.event.fatalities_best, kept.release, kept.pending) == (5, "20.1", None)
+    # The stored row and its release stand; the newer row is kept beside them, not lost.
+    assert (kept.event.fatalities_best, kept.release, kept.row["best"]) == (5, "19.1", "4")
+    [dismissed] = kept.pending["dismissed"]
+    assert (dismissed["release"], dismissed["row"]["best"], dismissed["by"]) == (
+        "20.1",
+        "6",
+        publisher.username,
+    )
     again = import_file(sample_release(NEWER), dataset="ucdp", release="20.1")
-    assert (again.conflicts, again.updated) == ([], 0)
+    assert (again.conflicts, again.updated, len(again.dismissed)) == ([], 0, 1)
+    assert again.unchanged == 399
+    assert exported("ucdp")["214797"]["best"] == "5"  # The editor's version.
+
+
+def test_rows_set_aside_stay_on_the_record_through_later_conflicts_and_updates(publisher):
+    import_file(UCDP_SAMPLE, dataset="ucdp", release="19.1")
+    edit("214797", fatalities_best=5, fatalities_high=5)
+    import_file(sample_release(NEWER), dataset="ucdp", release="20.1")
+    dismiss_pending(ExternalRecord.objects.filter(WAITS), user=publisher)
+    later = sample_release({"214797": {"best": "8", "high": "9"}})
+    report = import_file(later, dataset="ucdp", release="21.1")
+    assert [c.external_id for c in report.conflicts] == ["214797"]
+    kept = record("214797")
+    assert (kept.pending["row"]["best"], kept.pending["dismissed"][0]["row"]["best"]) == ("8", "6")
+    apply_pending(ExternalRecord.objects.filter(WAITS).select_related("event"), user=publisher)
+    kept = record("214797")
+    assert (kept.event.fatalities_best, kept.release) == (8, "21.1")
+    assert [row["release"] for row in kept.pending["dismissed"]] == ["20.1"]
+    assert set(kept.pending) == {"dismissed"}  # Nothing waits any more.
+
+
+def test_applying_leaves_an_event_saved_after_its_record_was_read(publisher):
+    import_file(UCDP_SAMPLE, dataset="ucdp", release="19.1")
+    edit("214797", fatalities_best=5, fatalities_high=5)
+    import_file(sample_release(NEWER), dataset="ucdp", release="20.1")
+    records = list(ExternalRecord.objects.filter(WAITS).select_related("event"))
+    edit("214797", headline="Shelling of Teir Maaleh, corrected")
+    [report] = apply_pending(records, user=publisher)
+    assert (report.updated, [outcome.external_id for outcome in report.rejected]) == (0, ["214797"])
+    assert "changed since the review" in report.rejected[0].reason
+    kept = record("214797")
+    assert (kept.event.headline, kept.event.fatalities_best) == (
+        "Shelling of Teir Maaleh, corrected",
+        5,
+    )
+    assert kept.pending["release"] == "20.1"
 
 
 def test_an_edited_event_exports_its_changed_fields_and_the_rest_of_its_row():

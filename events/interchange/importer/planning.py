@@ -10,9 +10,10 @@ each with the validators every writer uses, and resolve its names (nothing writt
 # transaction: the number of queries grows with the number of chunks, never with the rows, and
 # no event is ever written without its actors, sources and record.
 
+import json
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 
@@ -54,6 +55,17 @@ class _Stored:
     release: str
     country: str
     row_date: date | None
+    waiting: str = ""  # The fingerprint of the newer row that waits for review, if one does
+    dismissed: list[dict] = field(default_factory=list)  # Rows a reviewer set aside
+
+    @classmethod
+    def read(cls, *columns, pending) -> "_Stored":
+        """From the columns of _stored; pending is JSON text (or parsed, by the driver)."""
+        if isinstance(pending, str):
+            pending = json.loads(pending)
+        pending = pending or {}
+        waiting = pending.get("fingerprint", "") if "row" in pending else ""
+        return cls(*columns, waiting=waiting, dismissed=pending.get("dismissed") or [])
 
 
 @dataclass
@@ -140,10 +152,14 @@ class Planner:
         user,
         keep_outcomes: bool,
         overwrite_edited: bool = False,
+        reviewed: dict[str, tuple[int, str]] | None = None,
     ):
         self.report = report
-        # Apply newer rows to events editors changed (an editor's decision on a conflict).
+        # Apply newer rows to events editors changed (an editor's decision on a conflict)...
         self.overwrite_edited = overwrite_edited
+        # ...only while each event and waiting row are as the reviewer saw them:
+        # {external id: (event version, waiting row's fingerprint)}.
+        self.reviewed = reviewed
         self.data = data
         self.layout = LAYOUTS[report.dataset]
         self.keep_outcomes = keep_outcomes
@@ -197,6 +213,12 @@ class Planner:
             if record is not None and record.fingerprint == fingerprint:
                 self._unchanged(record, row, source.line, ident)
                 continue
+            dismissed = record and next(
+                (d for d in record.dismissed if d.get("fingerprint") == fingerprint), None
+            )
+            if dismissed:
+                self._dismissed_earlier(record, dismissed, source.line, ident)
+                continue
             try:
                 mapped = layout.parse_row(
                     source.line, data.cells(source.raw), release=report.release
@@ -243,19 +265,22 @@ class Planner:
             quote(ExternalRecord._meta.get_field(name).column)
             for name in ("external_id", "id", "event", "fingerprint", "release", "country")
         )
-        day = quote(ExternalRecord._meta.get_field("row_date").column)
+        # pending is NULL on all but the records a conflict ever met: cheap to read.
+        day, pending = (
+            quote(ExternalRecord._meta.get_field(name).column) for name in ("row_date", "pending")
+        )
         found: dict[str, _Stored] = {}
         with connection.cursor() as cursor:
             for part, marks in in_lists(ids):
                 cursor.execute(
-                    f"SELECT {columns}, {day} FROM {table} "
+                    f"SELECT {columns}, {day}, {pending} FROM {table} "
                     f"WHERE {quote('dataset')} = %s AND {quote('external_id')} IN ({marks})",
                     [self.report.dataset, *part],
                 )
-                for ident, *rest, row_date in cursor.fetchall():
+                for ident, *rest, row_date, held in cursor.fetchall():
                     if isinstance(row_date, str):  # SQLite: ISO text.
                         row_date = date.fromisoformat(row_date)
-                    found[ident] = _Stored(*rest, row_date)
+                    found[ident] = _Stored.read(*rest, row_date, pending=held)
         return found
 
     def _unchanged(self, record: _Stored, row, line: int, ident: str) -> None:
@@ -267,6 +292,16 @@ class Planner:
             self.bumped.append({"id": record.id, "release": release})
         if self.keep_outcomes:
             self.report.outcomes.append(RowOutcome(line, ident, "unchanged"))
+
+    def _dismissed_earlier(self, record: _Stored, dismissed: dict, line: int, ident: str) -> None:
+        """A row a reviewer set aside before (kept on the record): the event stays as edited."""
+        self._in_scope(record.country, record.row_date)
+        reason = (
+            f"{self.layout.LABEL} {ident}: this row ({dismissed.get('release') or 'no release'}) "
+            f"was dismissed earlier by {dismissed.get('by') or 'a reviewer'} "
+            f"({dismissed.get('at', '?')}); the event {record.event_id} stays as edited"
+        )
+        self._outcome(self.report.dismissed, RowOutcome(line, ident, "dismissed", reason=reason))
 
     def _in_scope(self, country: str, day: date | None) -> None:
         if country:
@@ -293,6 +328,12 @@ class Planner:
         versions = _versions([record.event_id for _, record, _, _ in candidates])
         plans = []
         for mapped, record, verbatim, fingerprint in candidates:
+            if self.reviewed is not None and self.reviewed.get(mapped.external_id) != (
+                versions.get(record.event_id),
+                record.waiting,
+            ):
+                self._moved_since_review(mapped.line, mapped.external_id, record.event_id)
+                continue
             snapshot, stored_row = details[record.id]
             current = now.get(record.event_id, {})
             edited = signature.changed_groups(snapshot, current)
@@ -350,7 +391,19 @@ class Planner:
                     plan.row, plan.stored, plan.verbatim, plan.fingerprint, stored_row, edited
                 )
                 dropped.add(id(plan))
+            elif self.reviewed is not None:
+                self._uncount(plan)
+                self._moved_since_review(plan.row.line, plan.row.external_id, plan.stored.event_id)
+                dropped.add(id(plan))
         return [plan for plan in plans if id(plan) not in dropped]
+
+    def _moved_since_review(self, line: int, external_id: str, event_id: int) -> None:
+        self.reject(
+            line,
+            external_id,
+            f"event {event_id} or the newer row changed since the review: nothing applied, "
+            "look at it again",
+        )
 
     def _uncount(self, plan: _Plan) -> None:
         """Take back what _count said of a planned update that is not written."""
@@ -391,6 +444,7 @@ class Planner:
                     "line": mapped.line,
                     "file": self.report.filename,
                     "edited": conflict.edited,
+                    **({"dismissed": record.dismissed} if record.dismissed else {}),
                 },
             )
         )

@@ -13,7 +13,7 @@ LAYOUTS: dict[str, ModuleType] = {"acled": acled, "ucdp": ucdp}
 class RowOutcome:
     line: int
     external_id: str
-    action: str  # create, update, unchanged, skip, conflict or reject
+    action: str  # create, update, unchanged, dismissed, skip, conflict or reject
     headline: str = ""
     reason: str = ""
 
@@ -47,6 +47,8 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[RowOutcome] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    # Rows a reviewer set aside earlier (kept on their records), met again.
+    dismissed: list[RowOutcome] = field(default_factory=list)
     rejected: list[RowOutcome] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     new_actors: int = 0
@@ -66,15 +68,23 @@ class ImportReport:
     encoding: str = "utf-8"
     seconds: float = 0.0
 
+    def _lists(self) -> tuple[list, ...]:
+        return (
+            self.skipped,
+            self.conflicts,
+            self.dismissed,
+            self.rejected,
+            self.warnings,
+            self.outcomes,
+        )
+
     def mark(self) -> tuple:
         """Where the counts stand: back_to(mark) forgets a chunk that was not written."""
-        lists = (self.skipped, self.conflicts, self.rejected, self.warnings, self.outcomes)
-        return (self.rows, self.created, self.updated, self.unchanged, *map(len, lists))
+        return (self.rows, self.created, self.updated, self.unchanged, *map(len, self._lists()))
 
     def back_to(self, mark: tuple) -> None:
         self.rows, self.created, self.updated, self.unchanged = mark[:4]
-        lists = (self.skipped, self.conflicts, self.rejected, self.warnings, self.outcomes)
-        for items, length in zip(lists, mark[4:], strict=True):
+        for items, length in zip(self._lists(), mark[4:], strict=True):
             del items[length:]
 
     @property
@@ -108,7 +118,9 @@ class ImportReport:
             head,
             f"events: {self.created} {verb} created, {self.updated} updated, "
             f"{self.unchanged} unchanged, {len(self.skipped)} older rows skipped, "
-            f"{len(self.conflicts)} conflicts for review, {len(self.rejected)} rows rejected",
+            f"{len(self.conflicts)} conflicts for review, "
+            + (f"{len(self.dismissed)} dismissed earlier, " if self.dismissed else "")
+            + f"{len(self.rejected)} rows rejected",
             f"new: {self.new_actors} actors, {self.new_places} places "
             f"({self.place_suggestions} possible duplicates to review), {self.new_types} event "
             f"types, {self.new_articles} source articles",
@@ -139,6 +151,10 @@ class ImportReport:
                 lines.append(f"    {column}: {stored!r} → {newer!r}")
         if len(self.conflicts) > limit:
             lines.append(f"… and {len(self.conflicts) - limit} more conflicts")
+        for outcome in self.dismissed[:limit]:
+            lines.append(f"line {outcome.line}: dismissed earlier: {outcome.reason}")
+        if len(self.dismissed) > limit:
+            lines.append(f"… and {len(self.dismissed) - limit} more rows dismissed earlier")
         for outcome in self.skipped[:limit]:
             lines.append(f"line {outcome.line}: skipped: {outcome.reason}")
         if len(self.skipped) > limit:

@@ -55,6 +55,7 @@ def import_file(
     chunk_rows: int = CHUNK_ROWS,
     list_missing: int = 100,
     overwrite_edited: bool = False,
+    reviewed: dict[str, tuple[int, str]] | None = None,
 ) -> ImportReport:
     """Import an ACLED or UCDP GED CSV file (a path or its bytes) and report what happened.
 
@@ -64,7 +65,9 @@ def import_file(
     Rows that cannot be imported are reported with their line and reason and the rest imported
     — or, with atomic, nothing is. A database failure stops the import: the report says which
     chunks were committed and where it stopped. dry_run writes nothing and reports what would
-    happen. FileError when the file cannot be read.
+    happen. FileError when the file cannot be read. reviewed ({external id: (event version,
+    waiting row's fingerprint)}, with overwrite_edited) applies a row only while its event and
+    its record's waiting row are as a reviewer saw them; any other row is rejected.
     """
     if dataset not in LAYOUTS:
         raise FileError(f"unknown format {dataset!r}; use {' or '.join(LAYOUTS)}")
@@ -98,6 +101,7 @@ def import_file(
                 user=user,
                 keep_outcomes=keep_outcomes,
                 overwrite_edited=overwrite_edited,
+                reviewed=reviewed,
             )
             planner.seen = seen
             with transaction.atomic() if atomic else nullcontext():
@@ -108,7 +112,13 @@ def import_file(
                     transaction.set_rollback(True)
             planner.count_pending()
             # Rows refused while reading come before the others of their chunk: put them back.
-            for outcomes in (report.rejected, report.outcomes, report.skipped, report.conflicts):
+            for outcomes in (
+                report.rejected,
+                report.outcomes,
+                report.skipped,
+                report.conflicts,
+                report.dismissed,
+            ):
                 outcomes.sort(key=lambda outcome: outcome.line)
     finally:
         data.close()

@@ -177,7 +177,8 @@ class ChunkWriter:
             row.geo_precision,
             plan.verbatim,
             plan_signature(plan, written=True),
-            None,
+            # Nothing waits any more; the rows a reviewer set aside stay.
+            {"dismissed": plan.stored.dismissed} if plan.stored and plan.stored.dismissed else None,
             plan.fingerprint,
             self.history.when,
         )
