@@ -2,6 +2,7 @@
 
 import uuid
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from events.models import (
     Event,
     EventActor,
     EventRelation,
+    EventRemoval,
     EventSource,
     EventType,
     Location,
@@ -39,21 +41,33 @@ class SeedError(Exception):
 
 @dataclass
 class SeedReport:
+    """What a load did, per kind of record; `kept` and `overwritten` name the seed records that
+    editors changed (or deleted) and that the load left alone or, with --update, overwrote."""
+
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
+    removed: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     differing: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+    kept: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        names = sorted(
-            set(self.created) | set(self.updated) | set(self.unchanged) | set(self.differing)
-        )
+        counters = (self.created, self.updated, self.removed, self.unchanged, self.differing)
+        names = sorted(set().union(*counters, self.deleted))
         return [
             f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
             f"{self.unchanged[name]} unchanged"
+            + (f", {self.removed[name]} removed" if self.removed[name] else "")
             + (
                 f", {self.differing[name]} edited since (kept; --update overwrites)"
                 if self.differing[name]
+                else ""
+            )
+            + (
+                f", {self.deleted[name]} deleted by editors (not restored)"
+                if self.deleted[name]
                 else ""
             )
             for name in names
@@ -61,7 +75,7 @@ class SeedReport:
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.created.values()) or sum(self.updated.values()))
+        return any(sum(c.values()) for c in (self.created, self.updated, self.removed))
 
 
 def seed_uid(key: str) -> uuid.UUID:
@@ -105,13 +119,23 @@ class _Loader:
         self.base_dir = base_dir
         self.update = update
         self.report = SeedReport()
-        self.articles_by_key: dict[str, Article] = {}
+        self.articles_by_key: dict[str, Article | None] = {}
         self.events_by_key: dict[str, Event] = {}
+        # Seed events an editor deleted (their tombstones say so): never brought back.
+        self.deleted_event_keys: set[str] = set()
+        self.removed_uids: set[uuid.UUID] = set()
+        # (model, pk) of every record this run created: only these take the fixture's links
+        # whole (with --update, every seed record does).
+        self.created: set[tuple[type[models.Model], int]] = set()
 
     # -- helpers ---------------------------------------------------------------------------------
 
     def _where(self, fixture: str, record: str) -> str:
         return f"{self.fixtures_dir / (fixture + '.yaml')}, {record}"
+
+    def _named(self, where: str) -> str:
+        """A record as the report names it: its fixture file and record, without the folder."""
+        return where.removeprefix(f"{self.fixtures_dir}/")
 
     def _field(self, raw: dict, name: str, where: str, default: Any = ...) -> Any:
         if name in raw:
@@ -137,6 +161,7 @@ class _Loader:
             return obj
         if not adding and not self.update:
             self.report.differing[label] += 1
+            self.report.kept.append(self._named(where))
             return obj
         for name, value in values.items():
             setattr(obj, name, value)
@@ -151,8 +176,56 @@ class _Loader:
             raise SeedError(f"{where}: {_describe(exc)}") from exc
         except IntegrityError as exc:
             raise SeedError(f"{where}: the database refused it: {exc}") from exc
-        (self.report.created if adding else self.report.updated)[label] += 1
+        if adding:
+            self.report.created[label] += 1
+            self.created.add((type(obj), obj.pk))
+        else:
+            self.report.updated[label] += 1
+            self.report.overwritten.append(self._named(where))
         return obj
+
+    def _links(
+        self,
+        where: str,
+        *,
+        owner_new: bool,
+        stored: models.QuerySet,
+        key: Callable[[models.Model], Hashable],
+        wanted: dict[Hashable, tuple[models.Model, str]],
+    ) -> None:
+        """One owner's links (aliases, members, actors, citations, relations) as one record.
+
+        A new owner gets the fixture's links. An existing owner's links are as editors left
+        them: a link an editor removed or corrected differs from the fixture, and is not brought
+        back beside the correction. Only a link to a record this run created is added, since it
+        cannot have been loaded before. --update makes the links the fixture's again (deletes
+        the others, adds the missing) and says so.
+        """
+        label = stored.model._meta.verbose_name_plural
+        fresh = {k: link for k, link in wanted.items() if owner_new or self._created(link[0])}
+        wanted = {k: link for k, link in wanted.items() if k not in fresh}
+        current = {} if owner_new else {key(row): row for row in stored}
+        if current.keys() == wanted.keys():
+            self.report.unchanged[label] += len(current)
+        elif not self.update:
+            self.report.differing[label] += 1
+            self.report.kept.append(self._named(where))
+        else:
+            # The others go first: a corrected link may hold the unique key its original needs.
+            for k, row in current.items():
+                if k not in wanted:
+                    row._change_reason = CHANGE_REASON
+                    row.delete()
+                    self.report.removed[label] += 1
+            fresh |= {k: link for k, link in wanted.items() if k not in current}
+            self.report.overwritten.append(self._named(where))
+        for row, row_where in fresh.values():
+            self._save(row, {}, row_where)
+
+    def _created(self, link: models.Model) -> bool:
+        """Whether a link points to a record this run created (an actor, article or event)."""
+        targets = (getattr(link, f.name) for f in link._meta.concrete_fields if f.is_relation)
+        return any((type(target), target.pk) in self.created for target in targets)
 
     def _get_or_new(self, model: type[models.Model], **lookup) -> models.Model:
         return model.objects.filter(**lookup).first() or model(**lookup)
@@ -188,10 +261,19 @@ class _Loader:
                 "geo_precision": raw.get("geo_precision"),
                 "iso_code": raw.get("iso_code") or "",
             }
-            location = self._save(self._get_or_new(Location, slug=slug), values, where)
-            for name in raw.get("aliases") or []:
-                alias = self._get_or_new(LocationAlias, location=location, name=name)
-                self._save(alias, {}, f"{where}, alias {name!r}")
+            location = self._get_or_new(Location, slug=slug)
+            owner_new = location._state.adding
+            location = self._save(location, values, where)
+            self._links(
+                f"{where}, aliases",
+                owner_new=owner_new,
+                stored=location.aliases.all(),
+                key=lambda alias: alias.name,
+                wanted={
+                    name: (LocationAlias(location=location, name=name), f"{where}, alias {name!r}")
+                    for name in raw.get("aliases") or []
+                },
+            )
             self.locations(raw.get("children") or [], parent=location)
 
     def actors(self, records: list[dict]) -> None:
@@ -208,18 +290,37 @@ class _Loader:
                 "country": country,
                 "description": raw.get("description") or "",
             }
-            actor = self._save(self._get_or_new(Actor, slug=slug), values, where)
-            for name in raw.get("aliases") or []:
-                alias = self._get_or_new(ActorAlias, actor=actor, name=name)
-                self._save(alias, {}, f"{where}, alias {name!r}")
+            actor = self._get_or_new(Actor, slug=slug)
+            owner_new = actor._state.adding
+            actor = self._save(actor, values, where)
+            self._links(
+                f"{where}, aliases",
+                owner_new=owner_new,
+                stored=actor.aliases.all(),
+                key=lambda alias: alias.name,
+                wanted={
+                    name: (ActorAlias(actor=actor, name=name), f"{where}, alias {name!r}")
+                    for name in raw.get("aliases") or []
+                },
+            )
         # Memberships only once every actor exists, since alliances name later actors.
         for raw in records:
             where = self._where("actors", f"actor {raw['slug']!r}")
             alliance = Actor.objects.get(slug=raw["slug"])
+            wanted = {}
             for member_slug in raw.get("members") or []:
                 member = self._ref(Actor, where, "member", slug=member_slug)
-                membership = self._get_or_new(ActorMembership, alliance=alliance, member=member)
-                self._save(membership, {}, f"{where}, member {member_slug!r}")
+                wanted[member.pk] = (
+                    ActorMembership(alliance=alliance, member=member),
+                    f"{where}, member {member_slug!r}",
+                )
+            self._links(
+                f"{where}, members",
+                owner_new=(Actor, alliance.pk) in self.created,
+                stored=alliance.memberships.all(),
+                key=lambda membership: membership.member_id,
+                wanted=wanted,
+            )
 
     def articles(self, records: list[dict]) -> None:
         for raw in records:
@@ -247,14 +348,39 @@ class _Loader:
                 "language": raw.get("language") or "en",
                 "text": text,
             }
-            article = self._get_or_new(Article, sha256=fingerprint(text))
+            article = self._seed_article(text)
+            if article is None:
+                self.report.deleted[Article._meta.verbose_name_plural] += 1
+                self.report.kept.append(f"{self._named(where)} (deleted)")
+                self.articles_by_key[key] = None
+                continue
             self.articles_by_key[key] = self._save(article, values, where)
+
+    def _seed_article(self, text: str) -> Article | None:
+        """The article loaded from this text, though an editor corrected it since; None if an
+        editor deleted it; a new article if it was never loaded."""
+        digest = fingerprint(text)
+        article = Article.objects.filter(sha256=digest).first()
+        if article is not None:
+            return article
+        # Articles have no seed key of their own: the one that once held this very text (its
+        # history says which) is the seed article, whatever its text is now.
+        ids = set(Article.history.filter(sha256=digest).values_list("id", flat=True))
+        if not ids:
+            return Article()
+        return Article.objects.filter(pk__in=ids).order_by("-pk").first()
 
     def events(self, records: list[dict]) -> None:
         keys = [raw.get("key") for raw in records]
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise SeedError(f"{self._where('events', 'keys')}: duplicated event keys {duplicates}")
+        uids = [seed_uid(key) for key in keys if isinstance(key, str)]
+        self.removed_uids = set(
+            EventRemoval.objects.filter(
+                uid__in=uids, reason=EventRemoval.Reason.DELETED
+            ).values_list("uid", flat=True)
+        )
         for raw in records:
             self._event(raw)
         for raw in records:
@@ -285,6 +411,13 @@ class _Loader:
             "fatalities_high": fatalities.get("high"),
         }
         event = self._get_or_new(Event, uid=seed_uid(key))
+        if event._state.adding and event.uid in self.removed_uids:
+            # An editor deleted it: its tombstone is in the sync feed, and it stays deleted.
+            self.deleted_event_keys.add(key)
+            self.report.deleted[Event._meta.verbose_name_plural] += 1
+            self.report.kept.append(f"{self._named(where)} (deleted)")
+            return
+        owner_new = event._state.adding
         if raw.get("date_display"):
             values["date_display"] = raw["date_display"]
         elif event._state.adding:
@@ -292,53 +425,100 @@ class _Loader:
         event = self._save(event, values, where)
         self.events_by_key[key] = event
 
+        actors = {}
         for position, link in enumerate(raw.get("actors") or [], start=1):
             link_where = f"{where}, actor {position}"
             actor = self._ref(
                 Actor, link_where, "actor", slug=self._field(link, "actor", link_where)
             )
             role = self._field(link, "role", link_where)
-            self._save(
-                self._get_or_new(EventActor, event=event, actor=actor, role=role), {}, link_where
-            )
+            actors[actor.pk, role] = (EventActor(event=event, actor=actor, role=role), link_where)
+        self._links(
+            f"{where}, actors",
+            owner_new=owner_new,
+            stored=event.actor_links.all(),
+            key=lambda link: (link.actor_id, link.role),
+            wanted=actors,
+        )
 
+        citations = {}
         for position, source in enumerate(raw.get("sources") or [], start=1):
             source_where = f"{where}, source {position}"
             article_key = self._field(source, "article", source_where)
             if article_key not in self.articles_by_key:
                 raise SeedError(f"{source_where}: article {article_key!r} does not resolve")
             article = self.articles_by_key[article_key]
-            excerpt = self._field(source, "excerpt", source_where)
-            citation = self._get_or_new(EventSource, event=event, article=article, excerpt=excerpt)
-            citation_values = {
-                "attributed_to": source.get("attributed_to") or "",
-                "date_phrase": source.get("date_phrase") or "",
-            }
-            if "excerpt_start" in source:
-                citation_values["excerpt_start"] = source["excerpt_start"]
-            self._save(citation, citation_values, source_where)
+            if article is None:
+                continue  # An editor deleted the article; the report names it.
+            citation = EventSource(
+                event=event,
+                article=article,
+                excerpt=self._field(source, "excerpt", source_where),
+                attributed_to=source.get("attributed_to") or "",
+                date_phrase=source.get("date_phrase") or "",
+                excerpt_start=source.get("excerpt_start"),
+            )
+            citations[_citation_key(citation)] = (citation, source_where)
+        self._links(
+            f"{where}, sources",
+            owner_new=owner_new,
+            stored=event.sources.all(),
+            key=_citation_key,
+            wanted=citations,
+        )
 
     def _relations(self, raw: dict) -> None:
-        where = self._where("events", f"event {raw['key']!r}")
+        key = raw["key"]
+        if key in self.deleted_event_keys:
+            return
+        where = self._where("events", f"event {key!r}")
+        event = self.events_by_key[key]
+        wanted = {}
         for position, relation in enumerate(raw.get("relations") or [], start=1):
             relation_where = f"{where}, relation {position}"
             other_key = self._field(relation, "event", relation_where)
+            if other_key in self.deleted_event_keys:
+                continue
             if other_key not in self.events_by_key:
                 raise SeedError(f"{relation_where}: event {other_key!r} does not resolve")
-            link = self._get_or_new(
-                EventRelation,
-                from_event=self.events_by_key[raw["key"]],
+            link = EventRelation(
+                from_event=event,
                 to_event=self.events_by_key[other_key],
                 kind=self._field(relation, "kind", relation_where),
+                note=relation.get("note") or "",
             )
-            self._save(link, {"note": relation.get("note") or ""}, relation_where)
+            wanted[_relation_key(link)] = (link, relation_where)
+        # Relations to events outside the seeds (ingestion's possible duplicates) are not ours.
+        seeds = [seed.pk for seed in self.events_by_key.values()]
+        self._links(
+            f"{where}, relations",
+            owner_new=(Event, event.pk) in self.created,
+            stored=event.relations_out.filter(to_event__in=seeds),
+            key=_relation_key,
+            wanted=wanted,
+        )
 
     def _check_published_have_sources(self, records: list[dict]) -> None:
         for raw in records:
-            event = self.events_by_key[raw["key"]]
+            event = self.events_by_key.get(raw["key"])
+            if event is None or ((Event, event.pk) not in self.created and not self.update):
+                continue  # Deleted, or as editors left it: Event.save() held the rule for them.
             if event.status == Event.Status.PUBLISHED and not event.sources.exists():
                 where = self._where("events", f"event {raw['key']!r}")
                 raise SeedError(f"{where}: a published event needs at least one source excerpt")
+
+
+def _citation_key(citation: EventSource) -> Hashable:
+    return (
+        citation.article_id,
+        citation.excerpt,
+        citation.attributed_to,
+        citation.date_phrase,
+    )
+
+
+def _relation_key(relation: EventRelation) -> Hashable:
+    return (relation.to_event_id, relation.kind, relation.note)
 
 
 def _current(obj: models.Model, name: str) -> Any:

@@ -2,6 +2,7 @@
 
 import shutil
 from collections import Counter
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from django.core.management import CommandError, call_command
 from events import dates
 from events.models import (
     Actor,
+    ActorAlias,
     Article,
     Event,
+    EventActor,
     EventRelation,
     EventSource,
     EventType,
@@ -24,6 +27,8 @@ from events.seeding import article_text, seed_uid
 pytestmark = pytest.mark.django_db
 
 FIXTURES = settings.BASE_DIR / "fixtures"
+# A seed event citing one article with one excerpt, and three actors.
+KEY = "2017-08-is-hezbollah-syrian-army-ceasefire-deal"
 
 
 def _fixture(name: str) -> list[dict]:
@@ -44,6 +49,18 @@ def _counts() -> dict[str, int]:
         model.__name__: model.objects.count()
         for model in (Actor, Article, Event, EventSource, EventType, Location, EventRelation)
     }
+
+
+def _load(**options) -> str:
+    """Run load_seeds; what it printed."""
+    out = StringIO()
+    call_command("load_seeds", stdout=out, **options)
+    return out.getvalue()
+
+
+def _roles(actor_slug: str) -> list[str]:
+    links = EventActor.objects.filter(event__uid=seed_uid(KEY), actor__slug=actor_slug)
+    return sorted(links.values_list("role", flat=True))
 
 
 def test_every_fixture_record_is_loaded(seeded):
@@ -118,10 +135,13 @@ def test_day_precise_seed_events_agree_with_the_date_resolver(seeded):
 
 def test_loading_twice_changes_nothing(seeded):
     before = _counts()
-    history_before = Event.history.count()
-    call_command("load_seeds")
+    versioned = (Event, Article, EventActor, EventSource, EventRelation, Actor, Location)
+    history_before = [model.history.count() for model in versioned]
+    output = _load()
     assert _counts() == before
-    assert Event.history.count() == history_before
+    assert [model.history.count() for model in versioned] == history_before
+    assert "Seeds already loaded; nothing changed." in output
+    assert "Left as editors left it" not in output
 
 
 def test_seed_loading_leaves_a_history_record(seeded):
@@ -180,3 +200,92 @@ def test_an_editors_change_is_kept_unless_update_is_asked(seeded):
     call_command("load_seeds", update=True)
     event.refresh_from_db()
     assert event.headline != "Edited by an editor"
+
+
+def test_an_actor_link_an_editor_removed_stays_removed(seeded):
+    EventActor.objects.filter(event__uid=seed_uid(KEY), actor__slug="hezbollah").delete()
+    output = _load()
+    assert _roles("hezbollah") == []
+    assert f"Left as editors left it: events.yaml, event {KEY!r}, actors" in output
+
+
+def test_an_actor_role_an_editor_corrected_is_not_doubled(seeded):
+    link = EventActor.objects.get(event__uid=seed_uid(KEY), actor__slug="hezbollah")
+    link.role = EventActor.Role.SIDE_A
+    link.save()
+    _load()
+    assert _roles("hezbollah") == ["side_a"]
+
+
+def test_a_citation_an_editor_narrowed_is_not_added_back_beside_it(seeded):
+    source = EventSource.objects.get(event__uid=seed_uid(KEY))
+    source.excerpt = source.excerpt[:60]
+    source.excerpt_start = None
+    source.full_clean()
+    source.save()
+    output = _load()
+    excerpts = list(EventSource.objects.filter(event__uid=seed_uid(KEY)).values_list("excerpt"))
+    assert excerpts == [(source.excerpt,)]
+    assert f"event {KEY!r}, sources" in output
+
+
+def test_an_article_an_editor_corrected_is_not_stored_twice(seeded):
+    article = Article.objects.get(citations__event__uid=seed_uid(KEY))
+    before = Article.objects.count()
+    article.text += "\n\n(Corrected by the outlet.)"
+    article.full_clean()
+    article.save()
+    output = _load()
+    assert Article.objects.count() == before
+    article.refresh_from_db()
+    assert article.text.endswith("(Corrected by the outlet.)")
+    assert EventSource.objects.filter(event__uid=seed_uid(KEY)).count() == 1
+    assert "Left as editors left it: articles.yaml, article 'khazen-is-convoy" in output
+
+
+def test_an_event_an_editor_deleted_stays_deleted_even_with_update(seeded):
+    Event.objects.filter(uid=seed_uid(KEY)).delete()
+    output = _load()
+    assert not Event.objects.filter(uid=seed_uid(KEY)).exists()
+    assert "events: 0 created, 0 updated, 28 unchanged, 1 deleted by editors" in output
+    assert f"Left as editors left it: events.yaml, event {KEY!r} (deleted)" in output
+    _load(update=True)
+    assert not Event.objects.filter(uid=seed_uid(KEY)).exists()
+
+
+def test_an_actors_alias_an_editor_removed_stays_removed(seeded):
+    ActorAlias.objects.filter(actor__slug="hezbollah", name="Hizbollah").delete()
+    _load()
+    assert not ActorAlias.objects.filter(actor__slug="hezbollah", name="Hizbollah").exists()
+
+
+def test_update_restores_the_fixtures_links_and_names_what_it_overwrote(seeded):
+    link = EventActor.objects.get(event__uid=seed_uid(KEY), actor__slug="hezbollah")
+    link.role = EventActor.Role.SIDE_A
+    link.save()
+    EventActor.objects.filter(event__uid=seed_uid(KEY), actor__slug="syrian-army").delete()
+    output = _load(update=True)
+    assert _roles("hezbollah") == ["side_b"]
+    assert _roles("syrian-army") == ["side_b"]
+    assert f"Overwritten with the fixture: events.yaml, event {KEY!r}, actors" in output
+    assert "event actors: 2 created, 0 updated, 58 unchanged, 1 removed" in output
+    assert "Seeds loaded." in output
+
+
+def test_seeds_never_loaded_are_added_beside_an_editors_changes(seeded, tmp_path):
+    """A new seed event (with a relation to it from an existing one) joins an edited database."""
+    EventActor.objects.filter(event__uid=seed_uid(KEY), actor__slug="hezbollah").delete()
+
+    def add_event(events):
+        new = {**next(e for e in events if e["key"] == KEY), "key": "a-new-seed-event"}
+        events.append({**new, "relations": []})
+        existing = next(e for e in events if e["key"] == KEY)
+        existing["relations"] = [{"kind": "follows", "event": "a-new-seed-event"}]
+
+    output = _load(fixtures=_broken_copy(tmp_path, "events", add_event))
+    added = Event.objects.get(uid=seed_uid("a-new-seed-event"))
+    assert added.actor_links.count() == 3
+    assert added.sources.count() == 1
+    assert EventRelation.objects.filter(from_event__uid=seed_uid(KEY), to_event=added).exists()
+    assert _roles("hezbollah") == []
+    assert "events: 1 created, 0 updated, 29 unchanged" in output

@@ -11,7 +11,10 @@ from events.seeding import SeedError, load_seeds
 class Command(BaseCommand):
     help = (
         "Load fixtures/*.yaml into the database. Every excerpt must occur verbatim in its article "
-        "and every reference must resolve, or nothing is written. Loading twice changes nothing."
+        "and every reference must resolve, or nothing is written. Only seed records never "
+        "loaded are added: those that exist are left as editors left them, with their links "
+        "and excerpts, and deleted seed events stay deleted (--update overwrites edits and "
+        "names what it overwrote)."
     )
 
     def add_arguments(self, parser):
@@ -31,5 +34,10 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded: {exc}") from exc
         for line in report.lines():
             self.stdout.write(line)
+        # Named one by one: an editor's work is never kept or overwritten without a word.
+        for record in report.kept:
+            self.stdout.write(f"Left as editors left it: {record}")
+        for record in report.overwritten:
+            self.stdout.write(self.style.WARNING(f"Overwritten with the fixture: {record}"))
         verdict = "Seeds loaded." if report.changed else "Seeds already loaded; nothing changed."
         self.stdout.write(self.style.SUCCESS(verdict))
