@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from events import validators
 from events.admin.strict import StrictAdminInput
 from events.admin.versioning import TrackedInlineFormSet, VersionedAdmin
+from events.admin.widgets import PreloadedAutocompleteAdmin
 from events.models import (
     Actor,
     ActorAlias,
@@ -64,7 +65,7 @@ class CitationInline(admin.TabularInline):
         return source.event.get_status_display()
 
 
-class ArticleAdmin(StrictAdminInput, VersionedAdmin):
+class ArticleAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
     """Registered by events.admin.ingest, which adds the ingestion pages to it."""
 
     list_display = ["title", "outlet", "original_agency", "publication_date", "event_total"]
@@ -114,7 +115,7 @@ class ActorAliasInline(admin.TabularInline):
     fields = ["name", "language"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(PreloadedAutocompleteAdmin, admin.TabularInline):
     formset = TrackedInlineFormSet
     model = ActorMembership
     fk_name = "alliance"
@@ -125,7 +126,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(StrictAdminInput, VersionedAdmin):
+class ActorAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
     list_display = ["name", "kind", "country", "alias_list", "alliance_list", "event_total"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name"]
@@ -179,7 +180,7 @@ class LocationAliasInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(StrictAdminInput, VersionedAdmin):
+class LocationAdmin(StrictAdminInput, PreloadedAutocompleteAdmin, VersionedAdmin):
     list_display = [
         "name",
         "kind",

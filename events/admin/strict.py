@@ -1,13 +1,16 @@
 """The admin's URL input kept to what it declares: its list filters, and ids that are ids."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.contrib.admin.widgets import url_params_from_lookup_dict
-from django.db.models import DateField, Model
+from django.core.exceptions import ValidationError
+from django.db.models import DateField, IntegerField, Model
 from django.http import HttpResponseRedirect
 
-from events.params import id_or_404
+from events.params import as_id, id_or_404
 
 
 class StrictAdminInput:
@@ -51,6 +54,26 @@ class StrictAdminInput:
                 return True
         return False
 
+    def response_action(self, request, queryset):
+        """An action's selection holds ids only: the stock admin filters by whatever was posted
+        ("abc", or a number past 64 bits, was a 500)."""
+        if _integer_key(self.model):
+            selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            bad = next((value for value in selected if as_id(value) is None), None)
+            if bad is not None:
+                self.message_user(
+                    request,
+                    f"The selection holds {bad[:40]!r}, which is no id: nothing was done.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if _integer_key(db_field.remote_field.model):
+            kwargs.setdefault("form_class", IdsOnlyMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def history_view(self, request, object_id, extra_context=None):
         id_or_404(object_id)
         return super().history_view(request, object_id, extra_context)
@@ -59,6 +82,25 @@ class StrictAdminInput:
         id_or_404(object_id)
         id_or_404(version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class IdsOnlyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several related rows by id, a value that is no id (past 64 bits: a database error in
+    the stock field's `pk__in`) refused as any other invalid choice is."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            if as_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+def _integer_key(model: type[Model]) -> bool:
+    return isinstance(model._meta.pk, IntegerField)
 
 
 def field_filter_params(model: type[Model], path: str) -> set[str]:

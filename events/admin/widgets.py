@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -15,6 +16,10 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
     preloaded = None
 
     def optgroups(self, name, value, attr=None):
+        # A form shown again with its errors hands back what was posted: the stock widget looks
+        # each value up, and one that is no id ("abc", or past 64 bits) failed in the database
+        # (a 500) after the field had already said it is no valid choice. Only ids are labelled.
+        value = [v for v in value if _an_id(self.field.target_field, v)]
         selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
         obj = self.preloaded
         if obj is None or selected != [str(obj.pk)]:
@@ -25,6 +30,17 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
         label = self.choices.field.label_from_instance(obj)
         options.append(self.create_option(name, obj.pk, label, True, len(options)))
         return [(None, options, 0)]
+
+
+def _an_id(field, value) -> bool:
+    """Whether value is one the related model's key can hold: a key the database can look up."""
+    if value is None or str(value) == "":
+        return True
+    try:
+        key = field.to_python(value)
+    except (ValueError, TypeError, ValidationError):
+        return False
+    return not isinstance(key, int) or -(2**63) <= key < 2**63
 
 
 class PreloadedAutocompleteAdmin:
