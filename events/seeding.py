@@ -90,6 +90,8 @@ def article_text(path: Path) -> str:
 
 def load_seeds(fixtures_dir: Path, *, base_dir: Path, update: bool = False) -> SeedReport:
     """Load the five fixture files in one transaction; on a fault raise SeedError, write nothing."""
+    if not fixtures_dir.is_dir():
+        raise SeedError(f"{fixtures_dir}: not a folder of fixture files")
     data = {name: _read(fixtures_dir / f"{name}.yaml") for name in FIXTURE_FILES}
     loader = _Loader(fixtures_dir=fixtures_dir, base_dir=base_dir, update=update)
     with transaction.atomic():
@@ -102,14 +104,25 @@ def load_seeds(fixtures_dir: Path, *, base_dir: Path, update: bool = False) -> S
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
+    """A fixture file's records: a list of mappings, or SeedError naming the file and record."""
     try:
         content = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError as exc:
         raise SeedError(f"{path}: the fixture file is missing") from exc
+    except UnicodeDecodeError as exc:
+        raise SeedError(f"{path}: not UTF-8 text (byte {exc.start} is not)") from exc
+    except OSError as exc:
+        # A folder where the file should be, or a file where the folder should be, and the like.
+        raise SeedError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
         raise SeedError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(content, list):
         raise SeedError(f"{path}: expected a list of records at the top level")
+    for position, record in enumerate(content, start=1):
+        if not isinstance(record, dict):
+            raise SeedError(
+                f"{path}, record {position}: expected a mapping of fields, not {record!r:.60}"
+            )
     return content
 
 
@@ -143,6 +156,14 @@ class _Loader:
         if default is ...:
             raise SeedError(f"{where}: the field {name!r} is missing")
         return default
+
+    def _list(self, raw: dict, name: str, where: str, *, of: type[dict] | type[str]) -> list:
+        """The optional list field `name` (empty if absent), each item a mapping or a name."""
+        value = raw.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(item, of) for item in value):
+            items = "records (mappings of fields)" if of is dict else "names"
+            raise SeedError(f"{where}: the field {name!r} must be a list of {items}")
+        return value
 
     def _ref(self, model: type[models.Model], where: str, what: str, **lookup) -> models.Model:
         try:
@@ -235,7 +256,8 @@ class _Loader:
     def event_types(self, records: list[dict]) -> None:
         for raw in records:
             parent = self._event_type(raw, parent=None)
-            for sub in raw.get("subtypes") or []:
+            where = self._where("event_types", f"event type {parent.slug!r}")
+            for sub in self._list(raw, "subtypes", where, of=dict):
                 self._event_type(sub, parent=parent)
 
     def _event_type(self, raw: dict, *, parent: EventType | None) -> EventType:
@@ -271,10 +293,10 @@ class _Loader:
                 key=lambda alias: alias.name,
                 wanted={
                     name: (LocationAlias(location=location, name=name), f"{where}, alias {name!r}")
-                    for name in raw.get("aliases") or []
+                    for name in self._list(raw, "aliases", where, of=str)
                 },
             )
-            self.locations(raw.get("children") or [], parent=location)
+            self.locations(self._list(raw, "children", where, of=dict), parent=location)
 
     def actors(self, records: list[dict]) -> None:
         for raw in records:
@@ -300,7 +322,7 @@ class _Loader:
                 key=lambda alias: alias.name,
                 wanted={
                     name: (ActorAlias(actor=actor, name=name), f"{where}, alias {name!r}")
-                    for name in raw.get("aliases") or []
+                    for name in self._list(raw, "aliases", where, of=str)
                 },
             )
         # Memberships only once every actor exists, since alliances name later actors.
@@ -308,7 +330,7 @@ class _Loader:
             where = self._where("actors", f"actor {raw['slug']!r}")
             alliance = Actor.objects.get(slug=raw["slug"])
             wanted = {}
-            for member_slug in raw.get("members") or []:
+            for member_slug in self._list(raw, "members", where, of=str):
                 member = self._ref(Actor, where, "member", slug=member_slug)
                 wanted[member.pk] = (
                     ActorMembership(alliance=alliance, member=member),
@@ -392,6 +414,10 @@ class _Loader:
         key = self._field(raw, "key", where)
         location_slug = raw.get("location")
         fatalities = raw.get("fatalities") or {}
+        if not isinstance(fatalities, dict):
+            raise SeedError(
+                f"{where}: the field 'fatalities' must map best, low and high to counts"
+            )
         values = {
             "headline": self._field(raw, "headline", where),
             "summary": raw.get("summary") or "",
@@ -426,7 +452,7 @@ class _Loader:
         self.events_by_key[key] = event
 
         actors = {}
-        for position, link in enumerate(raw.get("actors") or [], start=1):
+        for position, link in enumerate(self._list(raw, "actors", where, of=dict), start=1):
             link_where = f"{where}, actor {position}"
             actor = self._ref(
                 Actor, link_where, "actor", slug=self._field(link, "actor", link_where)
@@ -442,7 +468,7 @@ class _Loader:
         )
 
         citations = {}
-        for position, source in enumerate(raw.get("sources") or [], start=1):
+        for position, source in enumerate(self._list(raw, "sources", where, of=dict), start=1):
             source_where = f"{where}, source {position}"
             article_key = self._field(source, "article", source_where)
             if article_key not in self.articles_by_key:
@@ -474,7 +500,7 @@ class _Loader:
         where = self._where("events", f"event {key!r}")
         event = self.events_by_key[key]
         wanted = {}
-        for position, relation in enumerate(raw.get("relations") or [], start=1):
+        for position, relation in enumerate(self._list(raw, "relations", where, of=dict), start=1):
             relation_where = f"{where}, relation {position}"
             other_key = self._field(relation, "event", relation_where)
             if other_key in self.deleted_event_keys:

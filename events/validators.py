@@ -2,7 +2,9 @@
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
+from numbers import Real
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -189,6 +191,15 @@ def validate_source(source) -> None:
 
 def validate_coordinates(latitude: float | None, longitude: float | None) -> None:
     errors: dict[str, list[str]] = {}
+    for name, value in (("latitude", latitude), ("longitude", longitude)):
+        # Text or a list from a fixture or an import would otherwise fail the range check below
+        # with a TypeError; a boolean is not a coordinate either.
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (Real, Decimal))
+        ):
+            errors.setdefault(name, []).append(f"The {name} {value!r} is not a number.")
+    if errors:
+        _raise(errors)
     if (latitude is None) != (longitude is None):
         missing = "longitude" if longitude is None else "latitude"
         errors.setdefault(missing, []).append("Give both latitude and longitude, or neither.")

@@ -70,6 +70,13 @@ def test_a_password_like_the_username_is_refused():
         _create("--username", "newsroom-editor", "--password", "newsroom-editor")
 
 
+@pytest.mark.parametrize("username", ["", "bad name!", "x" * 200, "a\x00b"])
+def test_a_username_the_user_model_would_refuse_is_refused_naming_the_option(username):
+    with pytest.raises(CommandError, match=r"^--username: "):
+        _create("--username", username, "--password", "Zq9!long-pass-23")
+    assert not User.objects.exists()
+
+
 def test_make_demo_runs_it_again_with_force_and_gets_working_credentials():
     _create("--force")
     username, password = _printed_login(_create("--force"))

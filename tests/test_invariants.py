@@ -343,3 +343,12 @@ def test_a_locked_read_holds_the_write_lock_from_the_start_of_its_transaction():
         with CaptureQueriesContext(connection) as queries, transaction.atomic():
             lock_current(Event, event.pk, expected=1)
         assert any('FOR UPDATE OF "events_event"' in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize("latitude", ["abc", [1], True])
+def test_a_coordinate_that_is_not_a_number_is_refused_on_its_field(latitude):
+    with pytest.raises(ValidationError) as refused:
+        validators.validate_coordinates(latitude, 10.0)
+    assert refused.value.message_dict == {
+        "latitude": [f"The latitude {latitude!r} is not a number."]
+    }

@@ -190,6 +190,61 @@ def test_invalid_coordinates_are_refused_naming_the_place(tmp_path):
     assert Location.objects.count() == 0
 
 
+def _refusal(folder: Path) -> str:
+    """load_seeds on this folder must refuse with a CommandError (no traceback) and write
+    nothing; its message."""
+    with pytest.raises(CommandError) as caught:
+        call_command("load_seeds", fixtures=folder)
+    assert set(_counts().values()) == {0}
+    return str(caught.value)
+
+
+def _copy_with(tmp_path: Path, name: str, content: bytes) -> Path:
+    folder = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, folder)
+    (folder / f"{name}.yaml").write_bytes(content)
+    return folder
+
+
+def test_a_fixtures_path_that_is_a_file_is_refused_naming_it(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    message = _refusal(path)
+    assert str(path) in message and "folder" in message
+
+
+def test_a_fixture_that_is_a_folder_is_refused_naming_it(tmp_path):
+    folder = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, folder)
+    (folder / "actors.yaml").unlink()
+    (folder / "actors.yaml").mkdir()
+    assert "actors.yaml: cannot be read" in _refusal(folder)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("event_types", b"\xff\xfe\x00binary\x80\x81", ["event_types.yaml", "not UTF-8"]),
+        ("event_types", b"- 5\n", ["event_types.yaml, record 1", "mapping"]),
+        ("events", b"- nonsense\n", ["events.yaml, record 1", "'nonsense'"]),
+        (
+            "event_types",
+            b"- {slug: x, name: x, subtypes: 7}\n",
+            ["event_types.yaml, event type 'x'", "'subtypes' must be a list"],
+        ),
+        (
+            "locations",
+            b"- {slug: a, name: A, kind: country, latitude: abc, longitude: 1}\n",
+            ["locations.yaml, location 'a'", "latitude", "'abc' is not a number"],
+        ),
+    ],
+)
+def test_a_malformed_fixture_is_refused_naming_the_file_and_record(tmp_path, name, content, words):
+    message = _refusal(_copy_with(tmp_path, name, content))
+    for word in words:
+        assert word in message
+
+
 def test_an_editors_change_is_kept_unless_update_is_asked(seeded):
     event = Event.objects.order_by("id").first()
     event.headline = "Edited by an editor"

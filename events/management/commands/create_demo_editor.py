@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -34,6 +35,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, username: str, password: str | None, force: bool, **options):
         users = get_user_model()
+        _check_username(users, username)
         user = users.objects.select_for_update().filter(username=username).first()
         if user is not None and not force:
             raise CommandError(
@@ -59,3 +61,13 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo editor: username {username!r}, password {password!r}")
         )
+
+
+def _check_username(users: type[AbstractBaseUser], username: str) -> None:
+    """The username field's own rules (required, its length, its validators), as the admin's
+    user form applies them; the field's error messages name what is wrong."""
+    field = users._meta.get_field(users.USERNAME_FIELD)
+    try:
+        field.clean(username, None)
+    except ValidationError as exc:
+        raise CommandError("--username: " + " ".join(exc.messages)) from None
