@@ -24,6 +24,7 @@ from events.ingest.reading import read_article
 from events.ingest.triage import Kind, Triaged, triage
 from events.models import Article, Event, Location
 from events.params import as_id
+from events.versioning import StaleVersion
 
 
 class IngestArticleForm(forms.Form):
@@ -246,7 +247,17 @@ class IngestingArticleAdmin(ArticleAdmin):
         if request.method != "POST":
             return HttpResponseRedirect(back)
         article = self._article_for_change(request, object_id)
-        result = review.reread(article, user=request.user, gazetteer=Gazetteer.current())
+        try:
+            result = review.reread(article, user=request.user, gazetteer=Gazetteer.current())
+        except StaleVersion as exc:
+            # An editor saved one of its drafts meanwhile: the whole reading was rolled back.
+            self.message_user(
+                request,
+                f"{exc.obj._meta.verbose_name.capitalize()} #{exc.obj.pk} was changed while the "
+                "article was read again, so nothing was changed: read it again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(back)
         self.message_user(request, result.message, messages.SUCCESS)
         for slug in sorted(result.missing_types):
             self.message_user(request, f"No event type {slug!r} in the database.", messages.WARNING)

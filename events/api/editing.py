@@ -3,9 +3,9 @@
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
-from events.models import Event, EventActor, EventSource
+from events.models import Event, EventActor, EventSource, Location
 from events.versioning import Expected, lock_current
 
 CHANGE_REASON = "API"
@@ -50,6 +50,10 @@ def save_event(
     under the input's path ("sources[1].excerpt") and raised as one ValidationError; the
     transaction then rolls back, so nothing is half-written and no history is recorded.
     """
+    # A new place is locked before the event, in the order a place merge takes them (places,
+    # then their events), so that the two wait for each other rather than deadlock.
+    if values.get("location") is not None:
+        _hold_place(values["location"].pk)
     event = Event() if pk is None else lock_current(Event, pk, expected=expected)
     for name, value in values.items():
         setattr(event, name, value)
@@ -76,6 +80,17 @@ def save_event(
         # the links changed are stale too.
         event.save(update_fields=written)
     return event
+
+
+def _hold_place(pk: int) -> None:
+    """The place an event moves to, locked until the save commits (PostgreSQL; SQLite's write
+    lock holds every row): one merged or deleted meanwhile is refused on the field, rather than
+    failing as a foreign key at commit. One query."""
+    places = Location.objects.filter(pk=pk)
+    if connection.features.has_select_for_update:
+        places = places.select_for_update()
+    if not places.exists():
+        raise ValidationError({"location": [f"Place #{pk} no longer exists (merged or deleted)."]})
 
 
 def _replace_actors(event: Event, wanted: list[dict], *, user) -> dict[str, list[str]]:

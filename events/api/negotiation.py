@@ -1,11 +1,16 @@
 """JSON rendering, format negotiation and error bodies shared by every API view."""
 
+import logging
+
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class JSONRenderer(renderers.BaseRenderer):
@@ -103,6 +108,15 @@ def exception_handler(exc, context):
     {"errors": {"<parameter or field>": ["message", ...]}}, and NotModified is an empty 304."""
     if isinstance(exc, NotModified):
         return Response(status=304)
+    if isinstance(exc, IntegrityError):
+        # A write that passed every check and then met another's at commit (a row it refers
+        # to deleted meanwhile): nothing was written; the client reads again and retries.
+        logger.warning("write refused by the database at commit", exc_info=exc)
+        message = (
+            "Another change was committed first and this one no longer fits; nothing was "
+            "written: read the record again and retry."
+        )
+        return Response({"errors": {"non_field_errors": [message]}}, status=409)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)

@@ -13,7 +13,20 @@ from functools import lru_cache
 
 from events.models import Event, EventActor, EventSource
 
-GROUPS = ("headline", "summary", "date", "type", "place", "fatalities", "actors", "sources")
+GROUPS = (
+    "headline",
+    "summary",
+    "date",
+    "date_text",
+    "type",
+    "place",
+    "fatalities",
+    "actors",
+    "sources",
+)
+# Groups a snapshot written before they were kept lacks: nothing can be said of them there, so
+# such a snapshot counts them as unchanged (as they were judged when it was written).
+_ADDED_LATER = frozenset({"date_text"})
 # The groups held in rows of their own, by their model: an event's actor links and sources.
 LINKS = {"actors": EventActor, "sources": EventSource}
 # Values per IN (...) list: under SQLite's default limit of 999 bound variables.
@@ -40,6 +53,8 @@ def signature(
     earliest: str,
     latest: str,
     precision: str,
+    display: str,
+    approximate: bool,
     type_id: int,
     location_id: int | None,
     fatalities: tuple[int | None, int | None, int | None],
@@ -52,6 +67,9 @@ def signature(
         "headline": digest(headline),
         "summary": digest(summary),
         "date": _repeated((earliest, latest, precision)),
+        # The date as an editor words it ("Wednesday 30 August 2017 (local time)") and whether
+        # it is hedged: an import writes both, so an editor's change to either is theirs.
+        "date_text": _repeated((display, bool(approximate))),
         "type": _repeated(type_id),
         "place": _repeated(location_id),
         "fatalities": _repeated(tuple(fatalities)),
@@ -70,7 +88,12 @@ def changed_groups(snapshot: dict[str, str], current: dict[str, str]) -> set[str
     from before snapshots were kept)."""
     if not snapshot:
         return set(GROUPS)
-    return {group for group in GROUPS if snapshot.get(group) != current.get(group)}
+    return {
+        group
+        for group in GROUPS
+        if (group in snapshot or group not in _ADDED_LATER)
+        and snapshot.get(group) != current.get(group)
+    }
 
 
 def current(event_ids: Sequence[int]) -> dict[int, dict[str, str]]:
@@ -96,19 +119,35 @@ def current(event_ids: Sequence[int]) -> dict[int, dict[str, str]]:
             "date_earliest",
             "date_latest",
             "date_precision",
+            "date_display",
+            "date_approximate",
             "type_id",
             "location_id",
             "fatalities_best",
             "fatalities_low",
             "fatalities_high",
         )
-        for pk, headline, summary, earliest, latest, precision, type_id, place, *deaths in rows:
+        for (
+            pk,
+            headline,
+            summary,
+            earliest,
+            latest,
+            precision,
+            display,
+            approximate,
+            type_id,
+            place,
+            *deaths,
+        ) in rows:
             found[pk] = signature(
                 headline=headline,
                 summary=summary,
                 earliest=earliest.isoformat(),
                 latest=latest.isoformat(),
                 precision=precision,
+                display=display,
+                approximate=approximate,
                 type_id=type_id,
                 location_id=place,
                 fatalities=tuple(deaths),
@@ -130,6 +169,8 @@ def entry_signature(entry: dict, *, type_id: int, links: Links) -> dict[str, str
         earliest=when.get("earliest") or "",
         latest=when.get("latest") or "",
         precision=when.get("precision") or "",
+        display=when.get("display") or "",
+        approximate=bool(when.get("approximate")),
         type_id=type_id,
         location_id=location.get("id"),
         fatalities=(fatalities.get("best"), fatalities.get("low"), fatalities.get("high")),

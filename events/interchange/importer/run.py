@@ -18,10 +18,11 @@ from contextlib import contextmanager, nullcontext
 from itertools import islice
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from events import bulk_indexes, triggers
 from events.interchange.dataset_files import DatasetFile, FileError, SourceRow, read_dataset
+from events.interchange.importer.exclusive import one_import_at_a_time
 from events.interchange.importer.planning import Planner, Seen
 from events.interchange.importer.report import LAYOUTS, ImportReport
 from events.interchange.importer.storing import ChunkWriter
@@ -90,6 +91,7 @@ def import_file(
         # The triggers are set aside and the table of seen ids made outside an all-or-nothing
         # transaction, so that both are put back whether it commits or rolls back.
         with (
+            one_import_at_a_time(),
             _without_cycle_collection(),
             bulk_load(),
             _Aside(data.approximate_rows, dry_run=dry_run) as aside,
@@ -150,6 +152,13 @@ def _run(
             logger.exception("import of %s stopped at lines %s–%s", report.filename, first, last)
             report.back_to(mark)
             report.stopped = f"lines {first}–{last} ({exc}); nothing of these lines was written"
+            if isinstance(exc, IntegrityError):
+                # Names or records this chunk planned to create were created meanwhile by
+                # another writer (another import of an overlapping file, most often).
+                report.stopped += (
+                    ": another import or editor created the same names or records meanwhile; "
+                    "import the file again to take them up"
+                )
             return
         if progress is not None:
             progress(report.rows, data.approximate_rows)
