@@ -689,3 +689,23 @@ def test_migrate_builds_an_index_a_killed_import_left_aside():
         cursor.execute('DROP INDEX "events_eventactor_chrono_idx"')
     call_command("migrate", verbosity=0, interactive=False)
     assert bulk_indexes.restore() == []
+
+
+def test_a_name_created_meanwhile_by_another_writer_stops_the_chunk_and_says_so(
+    allow_stop, monkeypatch
+):
+    """An editor adds the actor a chunk planned to create, between its planning and its
+    writing: the chunk is refused whole, and the report says why and what to do."""
+    from events.interchange.importer import storing
+
+    original = storing.ChunkWriter.write_chunk
+
+    def write_chunk(self, plans, **kwargs):
+        ActorFactory(name="Brigade 1", slug="brigade-1")
+        return original(self, plans, **kwargs)
+
+    monkeypatch.setattr(storing.ChunkWriter, "write_chunk", write_chunk)
+    report = import_file(acled_file(*rows(1)), dataset="acled")
+    assert report.committed == [] and not ExternalRecord.objects.exists()
+    assert "another writer created the same names or records meanwhile" in report.stopped
+    assert report.stopped.endswith("nothing of these lines was written")

@@ -151,17 +151,27 @@ def _run(
         except Exception as exc:  # Any failure: the report says where it stopped.
             logger.exception("import of %s stopped at lines %s–%s", report.filename, first, last)
             report.back_to(mark)
-            report.stopped = f"lines {first}–{last} ({exc}); nothing of these lines was written"
-            if isinstance(exc, IntegrityError):
-                # Names or records this chunk planned to create were created meanwhile by
-                # another writer (another import of an overlapping file, most often).
-                report.stopped += (
-                    ": another import or editor created the same names or records meanwhile; "
-                    "import the file again to take them up"
-                )
+            # A unique key met at commit: names or records this chunk planned to create were
+            # created meanwhile by another writer (an editor in the admin, say).
+            meanwhile = (
+                "another writer created the same names or records meanwhile (import the file "
+                "again to take them up); "
+                if isinstance(exc, IntegrityError) and _unique_key(exc)
+                else ""
+            )
+            report.stopped = (
+                f"lines {first}–{last} ({exc}); {meanwhile}nothing of these lines was written"
+            )
             return
         if progress is not None:
             progress(report.rows, data.approximate_rows)
+
+
+def _unique_key(exc: IntegrityError) -> bool:
+    """Whether the database refused a duplicate of a unique key (SQLite's and PostgreSQL's
+    wording), rather than another constraint or a failure it reports the same way."""
+    text = str(exc)
+    return "UNIQUE constraint failed" in text or "duplicate key value" in text
 
 
 @contextmanager
