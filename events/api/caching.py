@@ -20,6 +20,7 @@ from events.models import (
     EventRemoval,
     EventSource,
     EventType,
+    ExternalRecord,
     Location,
     LocationAlias,
 )
@@ -47,6 +48,9 @@ def _markers(events: QuerySet, *, public: bool) -> list[tuple[QuerySet, bool]]:
         (_latest(events, "updated"), True),
         (_latest(removals, "removed_at"), True),
         (_latest(removals, "id"), False),
+        # A dataset row brought up to date changes what the ACLED and UCDP layouts export of
+        # its event, though not the event.
+        (_latest(ExternalRecord.objects.all(), "changed_at"), True),
     ]
     for model in (
         Actor,

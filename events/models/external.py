@@ -77,6 +77,9 @@ class ExternalRecord(models.Model):
             models.Index(
                 fields=["dataset", "country", "row_date"], name="events_externalrecord_scope"
             ),
+            # The newest change an import made, which the dataset exports' ETags read
+            # (events.api.caching): one step back along it.
+            models.Index(fields=["changed_at"], name="events_externalrecord_changed"),
         ]
         constraints = [
             models.UniqueConstraint(

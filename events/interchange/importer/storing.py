@@ -3,6 +3,8 @@
 import os
 import uuid
 
+from django.utils import timezone
+
 from events.interchange.importer.planning import Planner, _Plan, plan_signature
 from events.interchange.resolving import ref_id
 from events.interchange.signature import LINKS
@@ -60,6 +62,12 @@ class ChunkWriter:
         self.tables = _Tables(planner.history.when)
 
     def write_chunk(self, plans: list[_Plan], *, events_first: bool = False) -> None:
+        # Each chunk is stamped with the time it is written, not the import's start: the
+        # caches' and ETags' markers read the newest change time, and a chunk written after an
+        # editor's save must move them past it.
+        self.history.when = timezone.now()
+        self.tables = _Tables(self.history.when)
+        self.planner.articles.table.now = self.history.when
         report, now = self.report, self.history.when
         plans = self.planner.still_as_planned(plans)
         report.place_suggestions += len(self.planner.places.suggestions)
