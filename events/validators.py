@@ -296,14 +296,6 @@ def validate_actor_name_unclaimed(actor) -> None:
     )
     if other:
         raise ValidationError({"name": f"{actor.name!r} is already an alias of {other.actor}."})
-    # A name means one actor, whether it is an alias or another actor's own name.
-    namesake = (
-        type(actor)._default_manager.filter(name_folded=fold(actor.name)).exclude(pk=actor.pk)
-    ).first()
-    if namesake:
-        raise ValidationError(
-            {"name": f"{actor.name!r} is already the name of actor #{namesake.pk} ({namesake})."}
-        )
 
 
 def validate_alliance_kind(actor) -> None:

@@ -1,5 +1,5 @@
-"""The catalogue's rules hold on every write: alliances and their members, one actor per name,
-the gazetteer ingestion reads with, and what a deleted place was named by."""
+"""The catalogue's rules hold on every write: alliances and their members, the gazetteer
+ingestion reads with, and what a deleted place was named by."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -35,27 +35,6 @@ def test_an_alliance_with_members_cannot_stop_being_an_alliance():
     alliance.kind = Actor.Kind.REBEL_GROUP
     with pytest.raises(ValidationError):
         alliance.full_clean()
-
-
-def test_two_actors_cannot_share_one_name_any_more_than_an_alias(superuser):
-    """An alias may not repeat another actor's name, so that a name resolves to one actor:
-    a second actor of the same name makes the same ambiguity."""
-    ActorFactory(name="Hezbollah", slug="hezbollah")
-    response = superuser.post(
-        reverse("admin:events_actor_add"),
-        {
-            "name": "HEZBOLLAH",
-            "slug": "hezbollah-2",
-            "kind": "rebel_group",
-            "description": "",
-            "aliases-TOTAL_FORMS": "0",
-            "aliases-INITIAL_FORMS": "0",
-            "memberships-TOTAL_FORMS": "0",
-            "memberships-INITIAL_FORMS": "0",
-        },
-    )
-    assert response.status_code == 200, response.status_code  # 302: a second "Hezbollah"
-    assert Actor.objects.filter(name_folded="hezbollah").count() == 1
 
 
 def test_renaming_an_alias_reaches_the_gazetteer_ingestion_reads_with():

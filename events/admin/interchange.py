@@ -9,7 +9,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import IntegrityError, OperationalError, router, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -209,7 +209,11 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
             queryset.filter(WAITS).select_related("event"), _seen(request)
         )
         self._refuse(request, moved)
-        reports = apply_pending(ready, user=request.user)
+        try:
+            reports = apply_pending(ready, user=request.user, wait=False)
+        except FileError as exc:
+            self.message_user(request, f"Nothing applied: {exc}", messages.ERROR)
+            return
         for report in reports:
             level = messages.WARNING if report.rejected or report.stopped else messages.SUCCESS
             for line in report.lines(limit=10):
@@ -327,7 +331,7 @@ class ExternalRecordAdmin(StrictAdminInput, admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:events_externalrecord_import"))
         request.session[SESSION_KEY] = uploads
         try:
-            report = import_file(stored, user=request.user, **options)
+            report = import_file(stored, user=request.user, wait=False, **options)
         except FileError as exc:
             self.message_user(request, f"Nothing imported: {exc}", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:events_externalrecord_import"))
@@ -483,6 +487,15 @@ class PlaceSuggestionAdmin(StrictAdminInput, admin.ModelAdmin):
             except (ValidationError, StaleVersion) as exc:
                 reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 self.message_user(request, f"Not merged {what}: {reason}", messages.ERROR)
+                continue
+            except (OperationalError, IntegrityError) as exc:
+                # Another write held or changed these places or their events at that moment
+                # (an import's chunk, say): the merge rolled back whole.
+                self.message_user(
+                    request,
+                    f"Not merged {what}: another change held it at that moment ({exc}); try again.",
+                    messages.ERROR,
+                )
                 continue
             moved += count
             merged += 1

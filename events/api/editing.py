@@ -50,8 +50,10 @@ def save_event(
     under the input's path ("sources[1].excerpt") and raised as one ValidationError; the
     transaction then rolls back, so nothing is half-written and no history is recorded.
     """
-    # A new place is locked before the event, in the order a place merge takes them (places,
-    # then their events), so that the two wait for each other rather than deadlock.
+    # The place an event moves to is held before the event is locked: a merge or a delete of
+    # it waits for this save, or this save for them (and then finds it gone). FOR NO KEY UPDATE
+    # on PostgreSQL, so that other writers' foreign-key checks on the place (which take a key
+    # share lock at their commit) never wait for it.
     if values.get("location") is not None:
         _hold_place(values["location"].pk)
     event = Event() if pk is None else lock_current(Event, pk, expected=expected)
@@ -88,7 +90,7 @@ def _hold_place(pk: int) -> None:
     failing as a foreign key at commit. One query."""
     places = Location.objects.filter(pk=pk)
     if connection.features.has_select_for_update:
-        places = places.select_for_update()
+        places = places.select_for_update(no_key=connection.vendor == "postgresql")
     if not places.exists():
         raise ValidationError({"location": [f"Place #{pk} no longer exists (merged or deleted)."]})
 
@@ -126,34 +128,43 @@ def _replace_actors(event: Event, wanted: list[dict], *, user) -> dict[str, list
 def _replace_sources(event: Event, wanted: list[dict], *, user) -> dict[str, list[str]]:
     """The event's sources become exactly those wanted. One excerpt may be cited twice with
     two attributions ("…, rebels and a monitor said"): a wanted source takes the stored one of
-    its article, excerpt and attribution (or, with no attribution given, the first of its
-    excerpt), and every stored source no wanted one took is deleted."""
+    its article, excerpt and attribution, else one of its excerpt no other took, and every
+    stored source no wanted one took is deleted."""
     errors: dict[str, list[str]] = {}
     stored: dict[tuple, list[EventSource]] = defaultdict(list)
     for source in event.sources.order_by("id"):
         stored[(source.article_id, source.excerpt)].append(source)
-    taken: list[tuple[int, dict, EventSource | None]] = []
+    taken: dict[int, EventSource | None] = {}
     seen = set()
     for position, item in enumerate(wanted):
-        key = (item["article"].pk, item["excerpt"])
-        attribution = item.get("attributed_to")
-        if (*key, attribution or "") in seen:
+        attribution = item.get("attributed_to") or ""
+        if (item["article"].pk, item["excerpt"], attribution) in seen:
             errors[f"sources[{position}]"] = [
                 "this excerpt of this article is listed twice with the same attribution"
             ]
             continue
-        seen.add((*key, attribution or ""))
-        pool = stored.get(key, [])
-        same = [s for s in pool if attribution is None or s.attributed_to == attribution]
-        source = (same or pool or [None])[0]
-        if source is not None:
-            pool.remove(source)
-        taken.append((position, item, source))
+        seen.add((item["article"].pk, item["excerpt"], attribution))
+        taken[position] = None
+    # Those naming an attribution take the stored source that has it first; the others then
+    # take what is left of their excerpt's, in order.
+    for exact in (True, False):
+        for position in taken:
+            item = wanted[position]
+            if taken[position] is not None or (exact and "attributed_to" not in item):
+                continue
+            pool = stored.get((item["article"].pk, item["excerpt"]), [])
+            candidates = (
+                [s for s in pool if s.attributed_to == item["attributed_to"]] if exact else pool
+            )
+            if candidates:
+                taken[position] = candidates[0]
+                pool.remove(candidates[0])
     for pool in stored.values():
         for source in pool:
             _record_as(source, user)
             source.delete()
-    for position, item, source in taken:
+    for position, source in taken.items():
+        item = wanted[position]
         source = source or EventSource(
             event=event, article=item["article"], excerpt=item["excerpt"]
         )

@@ -103,12 +103,27 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
+def _met_at_commit(exc: IntegrityError) -> bool:
+    """A foreign key or unique key another write changed first (SQLite's and PostgreSQL's
+    wording): a conflict to retry, where any other refusal is a fault to report."""
+    text = str(exc)
+    return any(
+        words in text
+        for words in (
+            "FOREIGN KEY constraint failed",
+            "violates foreign key constraint",
+            "UNIQUE constraint failed",
+            "duplicate key value",
+        )
+    )
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus: Django ValidationErrors become 400s, every 400 body is
     {"errors": {"<parameter or field>": ["message", ...]}}, and NotModified is an empty 304."""
     if isinstance(exc, NotModified):
         return Response(status=304)
-    if isinstance(exc, IntegrityError):
+    if isinstance(exc, IntegrityError) and _met_at_commit(exc):
         # A write that passed every check and then met another's at commit (a row it refers
         # to deleted meanwhile): nothing was written; the client reads again and retries.
         logger.warning("write refused by the database at commit", exc_info=exc)

@@ -294,3 +294,26 @@ def test_two_attributions_of_one_excerpt_are_kept_when_both_are_given(editor_api
         )
     )
     assert "listed twice" in found["sources[1]"][0]
+
+
+def test_a_source_naming_its_attribution_takes_that_one_before_an_unnamed_one_takes_any(
+    editor_api,
+):
+    """Stored: the monitor's citation (first) and the rebels'. Sent: the excerpt with no
+    attribution, then the monitor's: the monitor's is kept as it is, the other takes the
+    rebels' (never two monitor citations)."""
+    article = ArticleFactory(text="Rebels said government forces shelled the town on Sunday.")
+    event = EventFactory(status="draft")
+    excerpt = "government forces shelled the town"
+    EventSourceFactory(event=event, article=article, excerpt=excerpt, attributed_to="monitor")
+    EventSourceFactory(event=event, article=article, excerpt=excerpt, attributed_to="rebels")
+    sent = [
+        {"article": article.pk, "excerpt": excerpt},
+        {"article": article.pk, "excerpt": excerpt, "attributed_to": "monitor"},
+    ]
+    response = editor_api.patch(
+        f"{EVENTS}{event.pk}/", {"sources": sent}, format="json", HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 200, response.content
+    kept = sorted(EventSource.objects.filter(event=event).values_list("attributed_to", flat=True))
+    assert kept == ["monitor", "rebels"]

@@ -709,3 +709,27 @@ def test_a_name_created_meanwhile_by_another_writer_stops_the_chunk_and_says_so(
     assert report.committed == [] and not ExternalRecord.objects.exists()
     assert "another writer created the same names or records meanwhile" in report.stopped
     assert report.stopped.endswith("nothing of these lines was written")
+
+
+def test_an_import_does_not_wait_for_another_when_told_not_to(tmp_path, monkeypatch):
+    """Imports take turns; a web request (wait=False) is told at once that one is running."""
+    import fcntl
+    import os
+
+    from events.interchange.importer import exclusive
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the lock file is SQLite's; PostgreSQL's advisory lock is tested with threads")
+    lock = tmp_path / "db.sqlite3-import.lock"
+    monkeypatch.setattr(exclusive, "_lock_path", lambda: lock)
+    held = os.open(lock, os.O_RDONLY | os.O_CREAT, 0o444)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(FileError, match="another import is running"):
+            import_file(acled_file(*rows(1)), dataset="acled", wait=False)
+        assert not ExternalRecord.objects.exists()
+        # A dry run neither waits nor holds anything up.
+        assert import_file(acled_file(*rows(1)), dataset="acled", dry_run=True).created == 1
+    finally:
+        os.close(held)
+    assert import_file(acled_file(*rows(1)), dataset="acled", wait=False).created == 1

@@ -315,3 +315,20 @@ def test_an_edit_between_planning_and_writing_a_chunk_is_not_overwritten(monkeyp
     assert (report.updated, len(report.conflicts)) == (0, 1)
     assert record("SYR1").pending["edited"] == ["headline"]
     assert record("SYR1").event.headline == "Edited by an editor meanwhile"
+
+
+def test_an_event_deleted_between_planning_and_writing_is_reported_not_a_stop(monkeypatch):
+    import_file(acled_file({"timestamp": "1504137600"}), dataset="acled")
+    original = import_storing.ChunkWriter.write_chunk
+
+    def delete_then_write(self, plans, **kwargs):
+        Event.objects.filter(pk=record("SYR1").event_id).delete()
+        return original(self, plans, **kwargs)
+
+    monkeypatch.setattr(import_storing.ChunkWriter, "write_chunk", delete_then_write)
+    report = import_file(
+        acled_file({"timestamp": "1504137700", "notes": "Newer notes from ACLED."}),
+        dataset="acled",
+    )
+    assert not report.stopped and report.updated == 0
+    assert "deleted while the import ran" in report.rejected[0].reason

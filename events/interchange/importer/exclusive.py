@@ -8,6 +8,7 @@
 
 import fcntl
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,13 +20,23 @@ _KEY = int.from_bytes(hashlib.blake2b(b"conflicttracker import", digest_size=8).
 _KEY -= 2**63
 
 
+class ImportRunning(Exception):
+    """Another import holds the lock and the caller would not wait for it."""
+
+
 @contextmanager
-def one_import_at_a_time() -> Iterator[None]:
+def one_import_at_a_time(*, wait: bool = True) -> Iterator[None]:
     """Held for the whole import: PostgreSQL's session advisory lock, or on SQLite a lock on a
-    file beside the database (released by the system if the process dies)."""
+    file beside the database (released by the system if the process dies). wait=False (a web
+    request) raises ImportRunning at once instead of waiting for another import to end."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [_KEY])
+            if wait:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [_KEY])
+            else:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [_KEY])
+                if not cursor.fetchone()[0]:
+                    raise ImportRunning
         try:
             yield
         finally:
@@ -36,16 +47,23 @@ def one_import_at_a_time() -> Iterator[None]:
     if path is None:
         yield  # An in-memory database: one process, no other importer can see it.
         return
-    with open(path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    # Read-only is enough to lock: the file made by one user (the command line) can be locked
+    # by another (the web server's) that may not write it.
+    descriptor = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
+    try:
         try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(descriptor, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ImportRunning from None
+        yield
+    finally:
+        os.close(descriptor)  # Closing releases the lock.
 
 
 def _lock_path() -> Path | None:
     name = str(connection.settings_dict["NAME"])
-    if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
+    if not name or name == ":memory:" or "mode=memory" in name:
         return None
+    if name.startswith("file:"):
+        name = name[len("file:") :].split("?", 1)[0]
     return Path(f"{name}-import.lock")

@@ -380,6 +380,16 @@ class Planner:
         )
         dropped = set()
         for plan in moved:
+            if plan.stored.id not in details or plan.stored.event_id not in now:
+                # Deleted meanwhile (the event, and its record with it): nothing to update.
+                self._uncount(plan)
+                self.reject(
+                    plan.row.line,
+                    plan.row.external_id,
+                    "its event was deleted while the import ran: import the file again",
+                )
+                dropped.add(id(plan))
+                continue
             snapshot, stored_row = details[plan.stored.id]
             now_holds = current.get(plan.stored.event_id, {})
             edited = signature.changed_groups(snapshot, now_holds)

@@ -50,7 +50,9 @@ def split_reviewed(
     return ready, moved
 
 
-def apply_pending(records: Iterable[ExternalRecord], *, user=None) -> list[ImportReport]:
+def apply_pending(
+    records: Iterable[ExternalRecord], *, user=None, wait: bool = True
+) -> list[ImportReport]:
     """Apply the newer rows that wait on these records (conflicts), replacing the editors'
     changes: the rows of each dataset and release are imported as one file would be, recorded
     in history under `user`. Only over the event and the row as read here: an event saved, or a
@@ -79,6 +81,7 @@ def apply_pending(records: Iterable[ExternalRecord], *, user=None) -> list[Impor
                 overwrite_edited=True,
                 reviewed=reviewed[dataset],
                 list_missing=0,
+                wait=wait,
             )
         )
     return reports

@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 
 from events import bulk_indexes, triggers
 from events.interchange.dataset_files import DatasetFile, FileError, SourceRow, read_dataset
-from events.interchange.importer.exclusive import one_import_at_a_time
+from events.interchange.importer.exclusive import ImportRunning, one_import_at_a_time
 from events.interchange.importer.planning import Planner, Seen
 from events.interchange.importer.report import LAYOUTS, ImportReport
 from events.interchange.importer.storing import ChunkWriter
@@ -57,6 +57,7 @@ def import_file(
     list_missing: int = 100,
     overwrite_edited: bool = False,
     reviewed: dict[str, tuple[int, str]] | None = None,
+    wait: bool = True,
 ) -> ImportReport:
     """Import an ACLED or UCDP GED CSV file (a path or its bytes) and report what happened.
 
@@ -68,7 +69,8 @@ def import_file(
     chunks were committed and where it stopped. dry_run writes nothing and reports what would
     happen. FileError when the file cannot be read. reviewed ({external id: (event version,
     waiting row's fingerprint)}, with overwrite_edited) applies a row only while its event and
-    its record's waiting row are as a reviewer saw them; any other row is rejected.
+    its record's waiting row are as a reviewer saw them; any other row is rejected. Imports
+    take turns (exclusive.py): with wait=False a running one is a FileError at once.
     """
     if dataset not in LAYOUTS:
         raise FileError(f"unknown format {dataset!r}; use {' or '.join(LAYOUTS)}")
@@ -91,7 +93,8 @@ def import_file(
         # The triggers are set aside and the table of seen ids made outside an all-or-nothing
         # transaction, so that both are put back whether it commits or rolls back.
         with (
-            one_import_at_a_time(),
+            # A dry run writes nothing: it neither waits for nor holds up a running import.
+            nullcontext() if dry_run else _one_at_a_time(wait),
             _without_cycle_collection(),
             bulk_load(),
             _Aside(data.approximate_rows, dry_run=dry_run) as aside,
@@ -165,6 +168,15 @@ def _run(
             return
         if progress is not None:
             progress(report.rows, data.approximate_rows)
+
+
+@contextmanager
+def _one_at_a_time(wait: bool) -> Iterator[None]:
+    try:
+        with one_import_at_a_time(wait=wait):
+            yield
+    except ImportRunning:
+        raise FileError("another import is running: try again when it has finished") from None
 
 
 def _unique_key(exc: IntegrityError) -> bool:
