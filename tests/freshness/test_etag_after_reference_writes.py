@@ -20,15 +20,13 @@ def _fresh_after(url, write, check):
     assert check(again.json()), again.json()
 
 
-def test_deleting_a_place_clears_an_actors_country(settings):
-    settings.RESPONSE_CACHE_SECONDS = 300
+def test_deleting_a_place_clears_an_actors_country():
     place = LocationFactory(kind="country")
     actor = ActorFactory(country=place)
     _fresh_after(f"/api/v1/actors/{actor.slug}/", place.delete, lambda a: a["country"] is None)
 
 
-def test_an_actors_new_alias(settings):
-    settings.RESPONSE_CACHE_SECONDS = 300
+def test_an_actors_new_alias():
     actor = ActorFactory()
     _fresh_after(
         f"/api/v1/actors/{actor.slug}/",
@@ -37,8 +35,7 @@ def test_an_actors_new_alias(settings):
     )
 
 
-def test_an_ingestion_merge_into_a_published_event(client, editor, gazetteer_rows, settings):  # noqa: F811
-    settings.RESPONSE_CACHE_SECONDS = 300
+def test_an_ingestion_merge_into_a_published_event(client, editor, gazetteer_rows):  # noqa: F811
     existing = EventFactory(
         headline="Government forces shell Aleppo", location=gazetteer_rows, status="published"
     )

@@ -2,7 +2,6 @@
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -15,15 +14,6 @@ from tests.interchange.builders import acled_file
 pytestmark = pytest.mark.django_db
 
 URLS = ("/api/v1/timeline/", "/api/v1/events/")
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.RESPONSE_CACHE_SECONDS = 300
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _read(url):
@@ -48,7 +38,7 @@ def _summaries(results):
     return {entry["summary"] for entry in results}
 
 
-def test_an_import_update(settings):
+def test_an_import_update():
     import_file(acled_file({"notes": "First notes.", "timestamp": "1504137600"}), dataset="acled")
     before = _primed()
     report = import_file(

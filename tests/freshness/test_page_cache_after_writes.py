@@ -5,7 +5,6 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -26,15 +25,6 @@ pytestmark = pytest.mark.django_db
 
 URLS = ("/api/v1/timeline/", "/api/v1/events/")
 CHANGELIST = reverse("admin:events_event_changelist")
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.RESPONSE_CACHE_SECONDS = 300
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
