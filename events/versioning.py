@@ -4,7 +4,20 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connections, models, router
+from django.db import IntegrityError, connections, models, router
+
+# How the databases word a key another write took or removed first, met at commit (SQLite's,
+# PostgreSQL's): a conflict to retry, where any other refusal is a fault to report.
+_UNIQUE_WORDS = ("UNIQUE constraint failed", "duplicate key value")
+_FOREIGN_WORDS = ("FOREIGN KEY constraint failed", "violates foreign key constraint")
+
+
+def met_another_write(exc: Exception, *, foreign: bool = True) -> bool:
+    """Whether the database refused a write for a unique key (or, with foreign, a foreign key)
+    that another write changed first."""
+    words = _UNIQUE_WORDS + (_FOREIGN_WORDS if foreign else ())
+    return isinstance(exc, IntegrityError) and any(text in str(exc) for text in words)
+
 
 # The caller's expectation of a record's version: one version, any of several (an If-Match
 # list), or None for "whatever is there" (If-Match: *).

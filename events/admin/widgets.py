@@ -3,6 +3,9 @@
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db.models import IntegerField
+
+from events.params import as_id
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -33,14 +36,17 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
 
 
 def _an_id(field, value) -> bool:
-    """Whether value is one the related model's key can hold: a key the database can look up."""
+    """Whether value is one the related model's key can hold: a key the database can look up
+    (an integer key as events.params reads an id, anything else as the field reads it)."""
     if value is None or str(value) == "":
         return True
+    if isinstance(field, IntegerField):
+        return as_id(str(value)) is not None
     try:
-        key = field.to_python(value)
+        field.to_python(value)
     except (ValueError, TypeError, ValidationError):
         return False
-    return not isinstance(key, int) or -(2**63) <= key < 2**63
+    return True
 
 
 class PreloadedAutocompleteAdmin:

@@ -4,11 +4,12 @@ import logging
 
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from events.versioning import met_another_write
 
 logger = logging.getLogger(__name__)
 
@@ -103,27 +104,12 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
-def _met_at_commit(exc: IntegrityError) -> bool:
-    """A foreign key or unique key another write changed first (SQLite's and PostgreSQL's
-    wording): a conflict to retry, where any other refusal is a fault to report."""
-    text = str(exc)
-    return any(
-        words in text
-        for words in (
-            "FOREIGN KEY constraint failed",
-            "violates foreign key constraint",
-            "UNIQUE constraint failed",
-            "duplicate key value",
-        )
-    )
-
-
 def exception_handler(exc, context):
     """DRF's handler, plus: Django ValidationErrors become 400s, every 400 body is
     {"errors": {"<parameter or field>": ["message", ...]}}, and NotModified is an empty 304."""
     if isinstance(exc, NotModified):
         return Response(status=304)
-    if isinstance(exc, IntegrityError) and _met_at_commit(exc):
+    if met_another_write(exc):
         # A write that passed every check and then met another's at commit (a row it refers
         # to deleted meanwhile): nothing was written; the client reads again and retries.
         logger.warning("write refused by the database at commit", exc_info=exc)

@@ -18,7 +18,7 @@ from contextlib import contextmanager, nullcontext
 from itertools import islice
 from pathlib import Path
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from events import bulk_indexes, triggers
 from events.interchange.dataset_files import DatasetFile, FileError, SourceRow, read_dataset
@@ -28,6 +28,7 @@ from events.interchange.importer.report import LAYOUTS, ImportReport
 from events.interchange.importer.storing import ChunkWriter
 from events.interchange.writing import bulk_load
 from events.models import Event
+from events.versioning import met_another_write
 
 # The package's name: what the import's log records carry, whichever module writes them.
 logger = logging.getLogger("events.interchange.importer")
@@ -159,7 +160,7 @@ def _run(
             meanwhile = (
                 "another writer created the same names or records meanwhile (import the file "
                 "again to take them up); "
-                if isinstance(exc, IntegrityError) and _unique_key(exc)
+                if met_another_write(exc, foreign=False)
                 else ""
             )
             report.stopped = (
@@ -177,13 +178,6 @@ def _one_at_a_time(wait: bool) -> Iterator[None]:
             yield
     except ImportRunning:
         raise FileError("another import is running: try again when it has finished") from None
-
-
-def _unique_key(exc: IntegrityError) -> bool:
-    """Whether the database refused a duplicate of a unique key (SQLite's and PostgreSQL's
-    wording), rather than another constraint or a failure it reports the same way."""
-    text = str(exc)
-    return "UNIQUE constraint failed" in text or "duplicate key value" in text
 
 
 @contextmanager
