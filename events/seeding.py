@@ -13,7 +13,6 @@ from django.db import IntegrityError, models, transaction
 
 from events.models import (
     Actor,
-    ActorAlias,
     ActorMembership,
     Article,
     Event,
@@ -23,7 +22,6 @@ from events.models import (
     EventSource,
     EventType,
     Location,
-    LocationAlias,
 )
 from events.text import fingerprint
 
@@ -205,6 +203,21 @@ class _Loader:
             self.report.overwritten.append(self._named(where))
         return obj
 
+    def _aliases(self, owner: models.Model, raw: dict, where: str, owner_new: bool) -> None:
+        """An actor's or a place's aliases, kept as _links keeps links."""
+        alias = owner.aliases.model
+        field = owner._meta.model_name  # The alias's foreign key: actor, location.
+        self._links(
+            f"{where}, aliases",
+            owner_new=owner_new,
+            stored=owner.aliases.all(),
+            key=lambda stored: stored.name,
+            wanted={
+                name: (alias(**{field: owner, "name": name}), f"{where}, alias {name!r}")
+                for name in self._list(raw, "aliases", where, of=str)
+            },
+        )
+
     def _links(
         self,
         where: str,
@@ -286,16 +299,7 @@ class _Loader:
             location = self._get_or_new(Location, slug=slug)
             owner_new = location._state.adding
             location = self._save(location, values, where)
-            self._links(
-                f"{where}, aliases",
-                owner_new=owner_new,
-                stored=location.aliases.all(),
-                key=lambda alias: alias.name,
-                wanted={
-                    name: (LocationAlias(location=location, name=name), f"{where}, alias {name!r}")
-                    for name in self._list(raw, "aliases", where, of=str)
-                },
-            )
+            self._aliases(location, raw, where, owner_new)
             self.locations(self._list(raw, "children", where, of=dict), parent=location)
 
     def actors(self, records: list[dict]) -> None:
@@ -315,16 +319,7 @@ class _Loader:
             actor = self._get_or_new(Actor, slug=slug)
             owner_new = actor._state.adding
             actor = self._save(actor, values, where)
-            self._links(
-                f"{where}, aliases",
-                owner_new=owner_new,
-                stored=actor.aliases.all(),
-                key=lambda alias: alias.name,
-                wanted={
-                    name: (ActorAlias(actor=actor, name=name), f"{where}, alias {name!r}")
-                    for name in self._list(raw, "aliases", where, of=str)
-                },
-            )
+            self._aliases(actor, raw, where, owner_new)
         # Memberships only once every actor exists, since alliances name later actors.
         for raw in records:
             where = self._where("actors", f"actor {raw['slug']!r}")
