@@ -44,8 +44,18 @@ def _markers(events: QuerySet, *, public: bool) -> list[tuple[QuerySet, bool]]:
     removals = EventRemoval.objects.all()
     if public:
         removals = removals.filter(previous_status="published")
+    # The events' history ids, not their `updated` times, tell that an event changed: an id
+    # comes from a sequence when the row is written, so a save whose clock is behind the newest
+    # (another app server's clock, a transaction stamped before a later one committed) still
+    # moves the newest id. The public's reads only published versions (a draft's edit tells
+    # it nothing).
+    event_history = Event.history.model.objects.all()
+    if public:
+        # One step into events_hevent_published_idx (status, history_id).
+        event_history = event_history.filter(status="published")
     markers = [
         (_latest(events, "updated"), True),
+        (_latest(event_history, "history_id"), False),
         (_latest(removals, "removed_at"), True),
         (_latest(removals, "id"), False),
         # A dataset row brought up to date changes what the ACLED and UCDP layouts export of
@@ -124,6 +134,12 @@ def freshness(*, public: bool, event_id: int | None = None) -> Freshness:
     return Freshness(token, max(moments, default=None), version)
 
 
+_IN_PROGRESS = (
+    "SELECT string_agg(xid::text, ',' ORDER BY xid::text) "
+    "FROM pg_snapshot_xip(pg_current_snapshot()) AS xid"
+)
+
+
 @functools.cache
 def _freshness_query(
     public: bool, vendor: str, with_version: bool
@@ -133,6 +149,15 @@ def _freshness_query(
     events = Event.objects.published() if public else Event.objects.all()
     parts = _markers(events, public=public)
     compiled = [qs.query.sql_with_params() for qs, _ in parts]
+    timed = tuple(timed for _, timed in parts)
+    if vendor == "postgresql":
+        # Writers that had not committed when this snapshot was taken: a sequence id taken by
+        # a transaction still open is behind the newest committed one, so the ids alone would
+        # not move when it commits. Naming them in the token does: once they commit, no
+        # snapshot lists them again. (Any write transaction of the cluster counts, which only
+        # costs a miss while it is open; a function over the snapshot, no table read.)
+        compiled.append((_IN_PROGRESS, ()))
+        timed = (*timed, False)
     if with_version:
         # One more index probe (the primary key): the event's version; its id is a
         # placeholder (0) put last, replaced per request.
@@ -141,7 +166,7 @@ def _freshness_query(
         compiled.append((text, group))
     sql = "SELECT " + ", ".join(f"({text})" for text, _ in compiled)
     params = tuple(param for _, group in compiled for param in group)
-    return sql, params, tuple(timed for _, timed in parts)
+    return sql, params, timed
 
 
 def etag(

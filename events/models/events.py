@@ -64,6 +64,23 @@ class EventType(VersionedModel):
         validators.validate_event_type_parent(self)
 
 
+class EventHistoryRecords(HistoricalRecords):
+    """The events' history, with the index the public's freshness probe reads."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        # The newest version of a published event (events.api.caching): one step into this
+        # index, however many drafts were saved after it (a draft import of 100,000 events
+        # otherwise made every public request walk them: 14 ms at 100,000). Not a partial
+        # index: SQLite prepares a statement again on every run when a bound value decides
+        # whether a partial index applies (0.24 ms per request).
+        options["indexes"] = (
+            *options.get("indexes", ()),
+            models.Index(fields=["status", "history_id"], name="events_hevent_published_idx"),
+        )
+        return options
+
+
 class Event(VersionedModel):
     """Something that happened, with honest bounds on when, where, who, and who says so."""
 
@@ -144,7 +161,7 @@ class Event(VersionedModel):
         related_name="related_from",
     )
 
-    history = HistoricalRecords(excluded_fields=["date_span_days"])
+    history = EventHistoryRecords(excluded_fields=["date_span_days"])
     objects = EventQuerySet.as_manager()
 
     class Meta:

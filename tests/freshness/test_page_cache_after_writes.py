@@ -133,13 +133,6 @@ def test_api_patch(world, editor_api):
     _assert_fresh(before, lambda e: e["headline"] == "New headline")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the markers are the newest change time and id, not commit order: a write whose "
-    "time is behind the newest (clock skew between servers, or on PostgreSQL a transaction "
-    "that commits after a later-stamped one) is not seen until the next write or the cache's "
-    "expiry (docs/deployment.md, 'The shared cache')",
-)
 def test_an_edit_whose_timestamp_is_older_than_the_newest_is_still_seen(world):
     """Two writers (two workers on PostgreSQL, or two app servers whose clocks differ by a
     little): the edit of `event` took its `updated` time just before the edit of `other`, but
