@@ -175,6 +175,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, each statement's placeholders rewritten once (conflicttracker/sqlite).
+    DATABASES["default"]["ENGINE"] = "conflicttracker.sqlite"
     # WAL lets readers run beside a writer; the busy timeout waits out short write locks.
     # Reads go through a memory map and a 64 MB page cache per connection instead of copying
     # each page from the OS cache: index walks over a million-event table stay in memory.
@@ -194,6 +196,8 @@ REPLICAS = []
 for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS", [])):
     alias = f"replica_{number}"
     replica = dj_database_url.parse(replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if replica["ENGINE"] == "django.db.backends.sqlite3":
+        replica["ENGINE"] = DATABASES["default"]["ENGINE"]
     if replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
         replica["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
     # The test suite reads the primary's test database through the replica's connection.
