@@ -132,7 +132,8 @@ MIDDLEWARE = [
     "conflicttracker.routing.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy written once (conflicttracker/csp.py).
+    "conflicttracker.csp.CSPMiddleware",
     # Cache-Control and Vary on every /api/ response, by audience.
     "events.api.headers.ApiCacheHeadersMiddleware",
     # Records which user made each change in the history tables.
@@ -174,6 +175,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, each statement's placeholders rewritten once (conflicttracker/sqlite).
+    DATABASES["default"]["ENGINE"] = "conflicttracker.sqlite"
     # WAL lets readers run beside a writer; the busy timeout waits out short write locks.
     # Reads go through a memory map and a 64 MB page cache per connection instead of copying
     # each page from the OS cache: index walks over a million-event table stay in memory.
@@ -193,6 +196,8 @@ REPLICAS = []
 for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS", [])):
     alias = f"replica_{number}"
     replica = dj_database_url.parse(replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if replica["ENGINE"] == "django.db.backends.sqlite3":
+        replica["ENGINE"] = DATABASES["default"]["ENGINE"]
     if replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
         replica["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
     # The test suite reads the primary's test database through the replica's connection.

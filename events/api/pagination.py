@@ -1,9 +1,10 @@
 """Keyset pagination for DRF: page_size and an opaque cursor in; results, next, previous out."""
 
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
 from events import chronology
 from events.api import cursors
@@ -76,21 +77,29 @@ class KeysetPagination(BasePagination):
             ),
         )
 
-    def link(self, cursor: str | None) -> str | None:
-        if cursor is None:
-            return None
-        url = self.request.build_absolute_uri()
-        carried = cursors.wrap(cursor, self.request.query_params)
-        return replace_query_param(url, self.cursor_query_param, carried)
+    def links(self, *positions: str | None) -> list[str | None]:
+        """This request's URL with each keyset position as its cursor (None for None): what
+        DRF's replace_query_param gives, the URL made absolute and its query parsed once for
+        both of a page's links rather than once each."""
+        if all(position is None for position in positions):
+            return [None for _ in positions]
+        scheme, netloc, path, query, fragment = urlsplit(self.request.build_absolute_uri())
+        others = parse_qs(query, keep_blank_values=True)
+        found: list[str | None] = []
+        for position in positions:
+            if position is None:
+                found.append(None)
+                continue
+            carried = cursors.wrap(position, self.request.query_params)
+            params = sorted({**others, self.cursor_query_param: [carried]}.items())
+            query = urlencode(params, doseq=True)
+            found.append(urlunsplit((scheme, netloc, path, query, fragment)))
+        return found
 
     def envelope(self, data, **extra) -> dict:
         current: Page = self.page
-        return {
-            "results": data,
-            "next": self.link(current.next_cursor),
-            "previous": self.link(current.previous_cursor),
-            **extra,
-        }
+        following, preceding = self.links(current.next_cursor, current.previous_cursor)
+        return {"results": data, "next": following, "previous": preceding, **extra}
 
     def get_paginated_response(self, data, **extra) -> Response:
         """The page; extra members (count and count_exact, when asked) after the links."""

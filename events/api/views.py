@@ -43,7 +43,7 @@ from events.chronology.histogram import TooManyBuckets
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
 from events.params import ID_PATTERN, FilterBackend, id_or_404
 from events.permissions import is_editor
-from events.querysets import kept_count
+from events.querysets import kept_count, published_events
 from events.versioning import StaleVersion
 
 # The dataset layouts' option (format=acled or ucdp), documented beside the filters.
@@ -94,7 +94,7 @@ class TimelineView(ChronologyView, GenericAPIView):
 
     def get_queryset(self):
         # Published only, for everyone; entries come from .values(), so no select_related.
-        return Event.objects.published()
+        return published_events()
 
     extra_query_params = (*ChronologyView.extra_query_params, "fields")
 

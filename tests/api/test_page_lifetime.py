@@ -1,0 +1,70 @@
+"""A served page is freed when the server lets go of it, not left to the cycle collector."""
+
+import gc
+import io
+import weakref
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+from tests.api.helpers import D, day, with_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def connections_kept():
+    """As Django's test client does: a request's start and end must not close the test's
+    connection (its transaction holds the test's rows)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def served(path: str):
+    """The response of Django's WSGI handler, read and closed as a server does."""
+    location, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": location,
+        "QUERY_STRING": query,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+    }
+    statuses = []
+    response = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+    b"".join(response)
+    response.close()
+    assert statuses == ["200 OK"]
+    return response
+
+
+# The chronology's pages (entries are plain dicts). The reference lists' serialized data holds
+# its serializer, which holds the data: DRF's own cycle, small beside a page of entries.
+@pytest.mark.parametrize("path", ["/api/v1/timeline/", "/api/v1/events/"])
+def test_a_page_is_freed_as_soon_as_the_server_drops_its_response(
+    db, settings, connections_kept, path
+):
+    settings.RESPONSE_CACHE_SECONDS = 0  # Every page computed: a DRF response, with its view.
+    with_source(day(D(2016, 9, 4)))
+    served(path)  # Whatever is built once per process is built now.
+    gc.collect()
+    gc.disable()
+    try:
+        response = served(path)
+        assert response.data["results"]
+        gone = weakref.ref(response)
+        del response
+        # No reference cycle holds it (the view, the renderer context, the paginator's page):
+        # reference counting alone has freed it, with its entries.
+        assert gone() is None
+    finally:
+        gc.enable()
