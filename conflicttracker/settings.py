@@ -132,8 +132,7 @@ MIDDLEWARE = [
     "conflicttracker.routing.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's, with the settings' policy written once (conflicttracker/csp.py).
-    "conflicttracker.csp.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Cache-Control and Vary on every /api/ response, by audience.
     "events.api.headers.ApiCacheHeadersMiddleware",
     # Records which user made each change in the history tables.
