@@ -4,6 +4,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,36 @@ def _read(path: Path) -> list[dict[str, Any]]:
             raise SeedError(
                 f"{path}, record {position}: expected a mapping of fields, not {record!r:.60}"
             )
+        _check_shapes(record, f"{path}, record {position}")
     return content
+
+
+# Fields that hold a list (of names, or of nested records) and those that hold a mapping; every
+# other field holds one value. Checked before anything is read, so that a list where a name
+# belongs is a message naming the field, not a type error deep in the loader.
+_LIST_FIELDS = frozenset(
+    {"aliases", "members", "subtypes", "children", "actors", "sources", "relations"}
+)
+_MAPPING_FIELDS = frozenset({"fatalities"})
+
+
+def _check_shapes(record: dict, where: str) -> None:
+    """SeedError naming the first field of record (or of a record nested in it) whose value is
+    a list or a mapping where one value belongs. (Whether a list field holds a list is the
+    loader's to say, naming the record as it does.)"""
+    name_of = record.get("key") or record.get("slug")
+    if isinstance(name_of, str):
+        where = f"{where} ({name_of})"
+    for name, value in record.items():
+        at = f"{where}, field {name!r}"
+        if name in _LIST_FIELDS:
+            for item in value if isinstance(value, list) else []:
+                if isinstance(item, dict):
+                    _check_shapes(item, at)
+        elif name in _MAPPING_FIELDS and isinstance(value, dict):
+            _check_shapes(value, at)
+        elif isinstance(value, (list, dict)) and name not in _MAPPING_FIELDS:
+            raise SeedError(f"{at}: must be a single value, not {value!r:.60}")
 
 
 class _Loader:
@@ -154,6 +184,20 @@ class _Loader:
         if default is ...:
             raise SeedError(f"{where}: the field {name!r} is missing")
         return default
+
+    def _date(self, raw: dict, name: str, where: str) -> date:
+        """The date field `name`: a YAML date or the same written as text (YYYY-MM-DD)."""
+        value = self._field(raw, name, where)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise SeedError(
+            f"{where}: the field {name!r} must be a date (YYYY-MM-DD), not {value!r:.40}"
+        )
 
     def _list(self, raw: dict, name: str, where: str, *, of: type[dict] | type[str]) -> list:
         """The optional list field `name` (empty if absent), each item a mapping or a name."""
@@ -343,8 +387,17 @@ class _Loader:
         for raw in records:
             where = self._where("articles", f"article {raw.get('key')!r}")
             key = self._field(raw, "key", where)
-            path = self.base_dir / self._field(raw, "file", where)
-            if not path.is_file():
+            name = self._field(raw, "file", where)
+            if not isinstance(name, str) or not name:
+                raise SeedError(f"{where}: the field 'file' must be a file name, not {name!r:.60}")
+            path = self.base_dir / name
+            try:
+                found = path.is_file()
+            except OSError as exc:  # A name too long for the file system, and the like.
+                raise SeedError(
+                    f"{where}: the text file {name!r:.80} cannot be read: {exc}"
+                ) from exc
+            if not found:
                 raise SeedError(f"{where}: the text file {path} does not exist")
             text = article_text(path)
             dateline_slug = raw.get("dateline")
@@ -358,7 +411,7 @@ class _Loader:
                 "outlet": self._field(raw, "outlet", where),
                 "original_agency": raw.get("original_agency") or "",
                 "url": raw.get("url") or "",
-                "publication_date": self._field(raw, "publication_date", where),
+                "publication_date": self._date(raw, "publication_date", where),
                 "publication_date_source": raw.get("publication_date_source", "stated"),
                 "publication_date_note": raw.get("publication_date_note") or "",
                 "dateline": dateline,
@@ -422,8 +475,8 @@ class _Loader:
                 if location_slug
                 else None
             ),
-            "date_earliest": self._field(raw, "date_earliest", where),
-            "date_latest": self._field(raw, "date_latest", where),
+            "date_earliest": self._date(raw, "date_earliest", where),
+            "date_latest": self._date(raw, "date_latest", where),
             "date_precision": self._field(raw, "date_precision", where),
             "date_approximate": bool(raw.get("date_approximate", False)),
             "status": raw.get("status", Event.Status.PUBLISHED),

@@ -32,11 +32,15 @@ _PUNCTUATION_FOLDS = str.maketrans(
 _WHITESPACE = re.compile(r"\s+")
 
 
-def fold(text: str) -> str:
+def fold(text: str | None) -> str:
     """Return the lookup key for a name: case, accents, apostrophe style and spacing folded.
 
     "Shi‘ite", "Shi'ite" and "SHI’ITE" fold alike; so do "Raqqa" and "Raqqa " and "Raqqá".
+    A missing name (None) folds to "": a model's clean() runs after its fields' checks have
+    found the name missing, and says nothing more of it.
     """
+    if text is None:
+        return ""
     decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION_FOLDS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _WHITESPACE.sub(" ", stripped).strip().casefold()

@@ -245,6 +245,50 @@ def test_a_malformed_fixture_is_refused_naming_the_file_and_record(tmp_path, nam
         assert word in message
 
 
+@pytest.mark.parametrize(
+    ("name", "mutate", "words"),
+    [
+        ("events", lambda r: r[0].update(key=["a", "b"]), ["events.yaml, record 1", "'key'"]),
+        (
+            "events",
+            lambda r: r[0].update(date_precision={"x": 1}),
+            ["events.yaml, record 1", "'date_precision'", "single value"],
+        ),
+        (
+            "events",
+            lambda r: r[0]["actors"][0].update(role=["side_a"]),
+            ["events.yaml, record 1", "'actors'", "'role'", "single value"],
+        ),
+        (
+            "events",
+            lambda r: r[0]["fatalities"].update(best=[3]),
+            ["'fatalities'", "'best'", "single value"],
+        ),
+        (
+            "events",
+            lambda r: r[0].update(date_earliest=20170801),
+            ["events.yaml", "'date_earliest'", "YYYY-MM-DD"],
+        ),
+        (
+            "events",
+            lambda r: r[0].update(date_latest="2017-13-45"),
+            ["events.yaml", "'date_latest'", "YYYY-MM-DD"],
+        ),
+        (
+            "articles",
+            lambda r: r[0].update(publication_date=True),
+            ["articles.yaml", "'publication_date'", "YYYY-MM-DD"],
+        ),
+        ("articles", lambda r: r[0].update(file=7), ["articles.yaml", "'file'", "file name"]),
+        ("articles", lambda r: r[0].update(file="x" * 5000), ["articles.yaml", "cannot be read"]),
+    ],
+)
+def test_a_field_of_the_wrong_shape_is_refused_naming_it(tmp_path, name, mutate, words):
+    message = _refusal(_broken_copy(tmp_path, name, mutate))
+    for word in words:
+        assert word in message, message
+
+
 def test_an_editors_change_is_kept_unless_update_is_asked(seeded):
     event = Event.objects.order_by("id").first()
     event.headline = "Edited by an editor"
