@@ -9,16 +9,22 @@
 # with it) serve the import's own deletes (an updated event's links) and the rebuild of the
 # trigger-kept features. Readers meanwhile get the same answers, more slowly. Should the process
 # die first, the next import or migrate builds what is missing (restore).
+# The opposing pairs' chronology index goes too: the pairs are rebuilt from every link when the
+# features come back, and inserting them into a table without it, then building it in one pass,
+# costs about a quarter less (0.85 CPU s instead of 1.13 for 350,000 pairs).
 
 from django.db import connections
 
 KEPT_COLUMNS = ('"event_id"',)
+# Tables a trigger-kept feature fills from the others: their indexes are built after the
+# features' rebuild (restore(derived=False) before it), which reads none of them.
+DERIVED_TABLES = frozenset({"events_eventdyad"})
 
 
 def _models():
-    from events.models import Article, Event, EventActor, EventSource, ExternalRecord
+    from events.models import Article, Event, EventActor, EventDyad, EventSource, ExternalRecord
 
-    return (Event, Event.history.model, EventActor, EventSource, Article, ExternalRecord)
+    return (Event, Event.history.model, EventActor, EventSource, Article, ExternalRecord, EventDyad)
 
 
 def statements(connection) -> dict[str, tuple[str, str]]:
@@ -72,12 +78,17 @@ def set_aside(using: str = "default") -> list[str]:
     return dropped
 
 
-def restore(using: str = "default") -> list[str]:
-    """Build the indexes that are missing, each in one pass over its table; their names."""
+def restore(using: str = "default", *, derived: bool = True) -> list[str]:
+    """Build the indexes that are missing, each in one pass over its table; their names.
+    derived=False leaves those of DERIVED_TABLES, for after the features' rebuild."""
     connection = connections[using]
     wanted = statements(connection)
     present = _present(connection, {table for table, _ in wanted.values()})
-    built = [name for name in wanted if name not in present]
+    built = [
+        name
+        for name, (table, _) in wanted.items()
+        if name not in present and (derived or table not in DERIVED_TABLES)
+    ]
     if built:
         _settle(connection)
     with connection.cursor() as cursor:

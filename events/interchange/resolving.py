@@ -572,7 +572,7 @@ class ArticleResolver:
         created, self.pending = self.pending, []
         for row, pk in zip(created, allocate_ids(Article, len(created)), strict=True):
             row["id"] = pk
-        self.table.insert(created)
+        self.table.insert_alike(created)  # Every stub holds the columns resolve() gives it.
         # No history rows: a stub's text is the dataset's, and a copy of every text in the
         # history table would double the import's largest writes; the events' "+" records
         # name the import.

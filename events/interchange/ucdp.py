@@ -304,25 +304,29 @@ def actor_specs(row: Mapping[str, str], violence: int) -> list[ActorSpec]:
     """side_a and side_b; a side naming several groups ("SNA, Sham Legion") is split unless
     the whole name is one actor (that is decided when names are resolved). One-sided violence
     (type 3) has a perpetrator and a target rather than two sides. Rows repeat their sides:
-    the specs of each distinct pair are made once and shared, so they are read, never changed."""
+    the spec of each distinct side is made once and shared, so it is read, never changed
+    (by side rather than by pair: a file pairs a few hundred sides in many thousand ways)."""
     row = cells(row)
-    return list(_actor_specs(row["side_a"], row["side_b"], violence == 3))
+    roles = ("perpetrator", "target") if violence == 3 else ("side_a", "side_b")
+    found = []
+    for column, role in zip(("side_a", "side_b"), roles, strict=True):
+        spec = _side_spec(column, row[column], role)
+        if spec is not None:
+            found.append(spec)
+    return found
 
 
 @lru_cache(maxsize=16_384)
-def _actor_specs(side_a: str, side_b: str, one_sided: bool) -> tuple[ActorSpec, ...]:
-    roles = ("perpetrator", "target") if one_sided else ("side_a", "side_b")
-    found = []
-    for column, text, role in zip(("side_a", "side_b"), (side_a, side_b), roles, strict=True):
-        if not text:
-            continue
-        names = split_list(text, ",")
-        parts = tuple(ActorSpec(name, role, side_kind(name)) for name in names if len(names) > 1)
-        found.append(ActorSpec(text, role, side_kind(text), parts))
-        for spec in parts or found[-1:]:
-            if len(spec.name) > 200:
-                raise RowError(f"{column}: {spec.name[:40]!r}… is longer than 200 characters")
-    return tuple(found)
+def _side_spec(column: str, text: str, role: str) -> ActorSpec | None:
+    if not text:
+        return None
+    names = split_list(text, ",")
+    parts = tuple(ActorSpec(name, role, side_kind(name)) for name in names if len(names) > 1)
+    spec = ActorSpec(text, role, side_kind(text), parts)
+    for each in parts or (spec,):
+        if len(each.name) > 200:
+            raise RowError(f"{column}: {each.name[:40]!r}… is longer than 200 characters")
+    return spec
 
 
 def side_kind(name: str) -> str:

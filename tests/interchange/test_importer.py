@@ -534,6 +534,24 @@ def test_a_failure_mid_file_stops_the_import_and_says_what_was_committed(allow_s
     assert not report.missing  # A stopped import lists nothing as missing.
 
 
+def test_a_failure_in_a_later_part_of_a_chunk_takes_back_the_whole_chunk(allow_stop, monkeypatch):
+    """A chunk is one transaction, planned and written in parts: a failure in its second part
+    leaves nothing of its first, and the report names the chunk's lines."""
+    monkeypatch.setattr("events.interchange.importer.run.PART_ROWS", 2)
+    refuse_events_with_summary("refused")
+    data = acled_file(*rows(6), {"event_id_cnty": "SYR7", "notes": "refused"}, *rows(9)[7:])
+    report = import_file(data, dataset="acled", chunk_rows=4)
+    assert report.committed == [(2, 5)]
+    assert report.stopped.startswith("lines 6–9 (disk is full")
+    assert sorted(ExternalRecord.objects.values_list("external_id", flat=True)) == [
+        "SYR1",
+        "SYR2",
+        "SYR3",
+        "SYR4",
+    ]
+    assert report.created == 4
+
+
 def test_with_atomic_a_failure_mid_file_leaves_nothing(allow_stop):
     refuse_events_with_summary("refused")
     data = acled_file(*rows(5), {"event_id_cnty": "SYR6", "notes": "refused"})

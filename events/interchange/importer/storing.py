@@ -168,7 +168,8 @@ class ChunkWriter:
         self.planner.articles.forget()
 
     def _insert_events(self, creates: list[_Plan]) -> None:
-        self.tables.event.insert(plan.event for plan in creates)
+        # Every new event's plan holds the same columns (Planner.plan, then write_chunk).
+        self.tables.event.insert_alike([plan.event for plan in creates])
         self.history.copy(Event, [plan.event["id"] for plan in creates], "+")
 
     def record(self, plan: _Plan) -> dict:
