@@ -134,12 +134,6 @@ def freshness(*, public: bool, event_id: int | None = None) -> Freshness:
     return Freshness(token, max(moments, default=None), version)
 
 
-_IN_PROGRESS = (
-    "SELECT string_agg(xid::text, ',' ORDER BY xid::text) "
-    "FROM pg_snapshot_xip(pg_current_snapshot()) AS xid"
-)
-
-
 @functools.cache
 def _freshness_query(
     public: bool, vendor: str, with_version: bool
@@ -150,14 +144,6 @@ def _freshness_query(
     parts = _markers(events, public=public)
     compiled = [qs.query.sql_with_params() for qs, _ in parts]
     timed = tuple(timed for _, timed in parts)
-    if vendor == "postgresql":
-        # Writers that had not committed when this snapshot was taken: a sequence id taken by
-        # a transaction still open is behind the newest committed one, so the ids alone would
-        # not move when it commits. Naming them in the token does: once they commit, no
-        # snapshot lists them again. (Any write transaction of the cluster counts, which only
-        # costs a miss while it is open; a function over the snapshot, no table read.)
-        compiled.append((_IN_PROGRESS, ()))
-        timed = (*timed, False)
     if with_version:
         # One more index probe (the primary key): the event's version; its id is a
         # placeholder (0) put last, replaced per request.

@@ -18,7 +18,9 @@ def per_request(request, key: Hashable, build: Callable[[], str]) -> str:
     return made[key]
 
 
-@functools.cache
+# Bounded: the script prefix comes from the request (SCRIPT_NAME), so distinct prefixes must
+# not grow the process without end.
+@functools.lru_cache(maxsize=64)
 def _path_before_id(name: str, urlconf: str | None, script_prefix: str) -> str:
     """The path of a detail URL up to its id ("/api/v1/events/"), for one URLconf and script
     prefix (all reverse() reads): reversed once per process, since reverse() alone cost

@@ -68,3 +68,23 @@ def test_a_page_is_freed_as_soon_as_the_server_drops_its_response(
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_the_event_path_follows_the_script_prefix_and_its_cache_is_bounded():
+    """Keyed by the request's script prefix (SCRIPT_NAME, which a trusted forwarder may set):
+    each prefix gets its own path, and distinct prefixes never grow the process without end."""
+    from django.urls import reverse, set_script_prefix
+
+    from events.api.links import _path_before_id
+
+    try:
+        set_script_prefix("/one/")
+        assert (
+            _path_before_id("api:event-detail", None, "/one/")
+            == reverse("api:event-detail", args=[0])[:-2]
+        )
+        set_script_prefix("/two/")
+        assert _path_before_id("api:event-detail", None, "/two/").startswith("/two/")
+    finally:
+        set_script_prefix("/")
+    assert _path_before_id.cache_parameters()["maxsize"] is not None
