@@ -33,7 +33,6 @@ import argparse
 import cProfile
 import gc
 import hashlib
-import io
 import json
 import os
 import pstats
@@ -42,6 +41,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from wsgiref.util import setup_testing_defaults
 
 HERE = Path(__file__).resolve()
 FILTERED = ("one actor", "alliance", "governorate", "bbox", "text")
@@ -108,19 +108,10 @@ def profile(args, cases) -> None:
 def wsgi_get(application, path: str) -> tuple[int, dict[str, str], bytes]:
     """GET path from a WSGI app as a server would: status, headers, the body read and closed."""
     location, _, query = path.partition("?")
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": location,
-        "QUERY_STRING": query,
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-    }
+    # The rest of a server's keys as wsgiref's defaults give them (a body-less GET).
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": location, "QUERY_STRING": query}
+    environ.update(HTTP_HOST="testserver", SERVER_NAME="testserver")
+    setup_testing_defaults(environ)
     started: list = []
     answer = application(environ, lambda status, headers, *_: started.append((status, headers)))
     try:

@@ -1,5 +1,8 @@
 """Shared fixtures: editors with and without the publish permission, API clients, the loaded
-seeds (per test or once per module), and a fresh anonymous throttle per test."""
+seeds (per test or once per module), a fresh anonymous throttle per test, the page cache
+on demand and two published events to edit."""
+
+import datetime
 
 import pytest
 from django.conf import settings
@@ -87,3 +90,30 @@ def module_seeds(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, in local memory, emptied before and after."""
+    settings.RESPONSE_CACHE_SECONDS = 300
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def two_published(db):
+    """Two published events, each with a source: one to edit late, one to edit meanwhile."""
+    from tests.factories import EventFactory, EventSourceFactory
+
+    late = EventFactory(status="published", headline="Old headline")
+    other = EventFactory(
+        status="published",
+        headline="Other event",
+        date_earliest=datetime.date(2015, 1, 1),
+        date_latest=datetime.date(2015, 1, 1),
+    )
+    for event in (late, other):
+        EventSourceFactory(event=event)
+    return late, other

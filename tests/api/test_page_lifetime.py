@@ -1,8 +1,8 @@
 """A served page is freed when the server lets go of it, not left to the cycle collector."""
 
 import gc
-import io
 import weakref
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
@@ -28,17 +28,10 @@ def connections_kept():
 def served(path: str):
     """The response of Django's WSGI handler, read and closed as a server does."""
     location, _, query = path.partition("?")
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": location,
-        "QUERY_STRING": query,
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-    }
+    # The rest of a server's keys as wsgiref's defaults give them (a body-less GET).
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": location, "QUERY_STRING": query}
+    environ.update(HTTP_HOST="testserver", SERVER_NAME="testserver")
+    setup_testing_defaults(environ)
     statuses = []
     response = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
     b"".join(response)

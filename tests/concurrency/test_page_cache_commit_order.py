@@ -1,12 +1,10 @@
 """The page cache and ETags beside open write transactions: a draft edit tells the public
 nothing while it is open, and a write that commits after a later one (a known gap)."""
 
-import datetime
 import threading
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -16,15 +14,6 @@ from tests.factories import EventFactory, EventSourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URLS = ("/api/v1/timeline/", "/api/v1/events/")
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.RESPONSE_CACHE_SECONDS = 300
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _read(url: str) -> tuple[str, set[str]]:
@@ -39,16 +28,8 @@ def _read(url: str) -> tuple[str, set[str]]:
     "its ids before another's and commits after it is seen with the next write or the cached "
     "page's expiry (docs/deployment.md, 'The shared cache')",
 )
-def test_a_write_committing_after_a_later_stamped_one_is_seen(page_cache):
-    late = EventFactory(status="published", headline="Old headline")
-    other = EventFactory(
-        status="published",
-        headline="Other event",
-        date_earliest=datetime.date(2015, 1, 1),
-        date_latest=datetime.date(2015, 1, 1),
-    )
-    for event in (late, other):
-        EventSourceFactory(event=event)  # A published event keeps a source.
+def test_a_write_committing_after_a_later_stamped_one_is_seen(page_cache, two_published):
+    late, other = two_published
     written, go = threading.Event(), threading.Event()
 
     def slow_writer():

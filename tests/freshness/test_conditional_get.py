@@ -7,31 +7,16 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories import EventFactory, EventSourceFactory
-
 pytestmark = pytest.mark.django_db
 URLS = ("/api/v1/timeline/", "/api/v1/events/")
 
 
-def _two_events():
-    late = EventFactory(status="published", headline="Old headline")
-    other = EventFactory(
-        status="published",
-        headline="Other event",
-        date_earliest=datetime.date(2015, 1, 1),
-        date_latest=datetime.date(2015, 1, 1),
-    )
-    for event in (late, other):
-        EventSourceFactory(event=event)
-    return late, other
-
-
 @pytest.mark.parametrize("url", URLS)
-def test_if_modified_since_alone_is_not_answered_304_after_a_late_stamped_edit(page_cache, url):
+def test_if_modified_since_alone_is_not_answered_304_after_a_late_stamped_edit(two_published, url):
     """A client (or shared cache) that revalidates with Last-Modified only: the edit stamped
     behind the newest `updated` (a writer that committed after a later-stamped one, or a clock
     behind) changes the page, but Last-Modified does not move, so the client gets a 304."""
-    late, other = _two_events()
+    late, other = two_published
     taken = timezone.now()
     other.headline = "Other event, edited"
     other.save()
@@ -48,12 +33,12 @@ def test_if_modified_since_alone_is_not_answered_304_after_a_late_stamped_edit(p
 
 @pytest.mark.parametrize("url", URLS)
 def test_if_modified_since_alone_is_not_answered_304_after_an_edit_in_the_same_second(
-    page_cache, url
+    two_published, url
 ):
     """Not only late stamps: Last-Modified is an HTTP date, whole seconds, so an edit in the
     second a client last read (clocks in order, one writer) is also hidden from a client that
     revalidates by date alone."""
-    late, other = _two_events()
+    late, other = two_published
     second = timezone.now().replace(microsecond=0) + datetime.timedelta(seconds=5)
     other.headline = "Other event, edited"
     with mock.patch("django.utils.timezone.now", return_value=second.replace(microsecond=100)):
