@@ -148,9 +148,10 @@ def _check_shapes(record: dict, where: str) -> None:
             for item in value if isinstance(value, list) else []:
                 if isinstance(item, dict):
                     _check_shapes(item, at)
-        elif name in _MAPPING_FIELDS and isinstance(value, dict):
-            _check_shapes(value, at)
-        elif isinstance(value, (list, dict)) and name not in _MAPPING_FIELDS:
+        elif name in _MAPPING_FIELDS:
+            if isinstance(value, dict):
+                _check_shapes(value, at)
+        elif isinstance(value, (list, dict)):
             raise SeedError(f"{at}: must be a single value, not {value!r:.60}")
 
 

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from events.permissions import EDITOR_GROUP, PUBLISHER_GROUP
 from events.seeding import load_seeds
+from tests.factories import EventFactory, EventSourceFactory
 
 
 @pytest.fixture(autouse=True)
@@ -105,8 +106,6 @@ def page_cache(settings):
 @pytest.fixture
 def two_published(db):
     """Two published events, each with a source: one to edit late, one to edit meanwhile."""
-    from tests.factories import EventFactory, EventSourceFactory
-
     late = EventFactory(status="published", headline="Old headline")
     other = EventFactory(
         status="published",

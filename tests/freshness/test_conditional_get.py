@@ -51,18 +51,3 @@ def test_if_modified_since_alone_is_not_answered_304_after_an_edit_in_the_same_s
     assert "Edited in the same second" in {e["headline"] for e in fresh.json()["results"]}
     again = APIClient().get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 200, "304 to a client holding the page without the edit"
-
-
-@pytest.mark.django_db
-def test_a_bulk_load_keeps_the_index_the_public_freshness_probe_reads():
-    """events_hevent_published_idx answers the public's freshness probe in one step however
-    many drafts follow the newest published version: a large import, which sets the other
-    history indexes aside, keeps it, or every public request walks the drafts it writes."""
-    from django.db import connection
-
-    from events import bulk_indexes
-
-    assert "events_hevent_published_idx" not in bulk_indexes.statements(connection)
-    # The other history indexes still go (the set-aside is not simply off).
-    tables = {table for table, _ in bulk_indexes.statements(connection).values()}
-    assert "events_historicalevent" in tables

@@ -17,6 +17,21 @@ def _deaths(response) -> list[int]:
     return sorted(e["fatalities"]["best"] for e in response.json()["results"])
 
 
+def _after_the_first_chunk_an_edit_and_a_read(pk: int, responses: list):
+    """An import's progress callback: after its first chunk (each chunk is a transaction of
+    its own), an editor saves another published event and an anonymous reader then reads the
+    chronology, whose response is added to responses."""
+
+    def after_each_chunk(done, total):
+        if done == 1:
+            event = Event.objects.get(pk=pk)
+            event.headline = "An editor's headline"
+            event.save()
+            responses.append(APIClient().get(URL))
+
+    return after_each_chunk
+
+
 def test_an_import_chunk_written_after_an_editors_save_is_seen():
     rows = [{"event_id_cnty": f"SYR{n}", "timestamp": "1504137600"} for n in (1, 2, 3)]
     import_file(acled_file(*({**row, "fatalities": "3"} for row in rows)), dataset="acled")
@@ -24,18 +39,11 @@ def test_an_import_chunk_written_after_an_editors_save_is_seen():
     # A newer release of two rows: only the death toll changes (no link is replaced).
     newer = [{**row, "timestamp": "1504224000", "fatalities": "9"} for row in rows[:2]]
     between = []
-
-    def after_each_chunk(done, total):
-        if done == 1:
-            # An editor saves another published event while the import runs (each chunk is a
-            # transaction of its own), and an anonymous reader then reads the chronology.
-            event = Event.objects.get(pk=other.pk)
-            event.headline = "An editor's headline"
-            event.save()
-            between.append(APIClient().get(URL))
-
     report = import_file(
-        acled_file(*newer), dataset="acled", chunk_rows=1, progress=after_each_chunk
+        acled_file(*newer),
+        dataset="acled",
+        chunk_rows=1,
+        progress=_after_the_first_chunk_an_edit_and_a_read(other.pk, between),
     )
     assert report.updated == 2
     stored = sorted(Event.objects.values_list("fatalities_best", flat=True))
@@ -52,13 +60,7 @@ def test_an_event_created_by_a_chunk_after_an_editors_save_is_seen():
     import_file(acled_file({"event_id_cnty": "SYR1"}), dataset="acled")
     first = Event.objects.get()
     between = []
-
-    def after_each_chunk(done, total):
-        if done == 1:
-            event = Event.objects.get(pk=first.pk)
-            event.headline = "An editor's headline"
-            event.save()
-            between.append(APIClient().get(URL))
+    after_each_chunk = _after_the_first_chunk_an_edit_and_a_read(first.pk, between)
 
     rows = [
         {"event_id_cnty": "SYR2", "notes": "Row two."},

@@ -751,3 +751,15 @@ def test_an_import_does_not_wait_for_another_when_told_not_to(tmp_path, monkeypa
     finally:
         os.close(held)
     assert import_file(acled_file(*rows(1)), dataset="acled", wait=False).created == 1
+
+
+def test_a_bulk_load_keeps_the_index_the_public_freshness_probe_reads():
+    """events_hevent_published_idx answers the public's freshness probe in one step however
+    many drafts follow the newest published version: a large import, which sets the other
+    history indexes aside, keeps it, or every public request walks the drafts it writes."""
+    from events import bulk_indexes
+
+    assert "events_hevent_published_idx" not in bulk_indexes.statements(connection)
+    # The other history indexes still go (the set-aside is not simply off).
+    tables = {table for table, _ in bulk_indexes.statements(connection).values()}
+    assert "events_historicalevent" in tables
