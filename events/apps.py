@@ -19,9 +19,11 @@ class EventsConfig(AppConfig):
         # The admin app discovered every app's admins before this runs (it is listed first).
         guard_every_admin(admin.site)
 
+        from events import commits
         from events.models import Location
         from events.models.places import unname_deleted_place
 
         pre_delete.connect(unname_deleted_place, sender=Location)
+        commits.connect()
         pre_migrate.connect(set_aside_before_migrate, sender=self)
         post_migrate.connect(restore_after_migrate, sender=self)

@@ -14,6 +14,7 @@ from events.models import (
     ActorAlias,
     ActorMembership,
     Article,
+    CommitCounter,
     Event,
     EventActor,
     EventRelation,
@@ -61,6 +62,9 @@ def _markers(events: QuerySet, *, public: bool) -> list[tuple[QuerySet, bool]]:
         # A dataset row brought up to date changes what the ACLED and UCDP layouts export of
         # its event, though not the event.
         (_latest(ExternalRecord.objects.all(), "changed_at"), True),
+        # The audience's commit counter (events.commits), moved after each commit: a write
+        # that took its ids before another's but committed after it still moves the token.
+        (_commit_counter(public), False),
     ]
     for model in (
         Actor,
@@ -87,6 +91,12 @@ def _markers(events: QuerySet, *, public: bool) -> list[tuple[QuerySet, bool]]:
         markers.append((_latest(history, "history_id"), False))
         markers.append((history.order_by("-history_id").values("history_date")[:1], True))
     return markers
+
+
+def _commit_counter(public: bool) -> QuerySet:
+    audience = CommitCounter.Audience.PUBLIC if public else CommitCounter.Audience.EVERYONE
+    # One primary-key probe.
+    return CommitCounter.objects.filter(audience=audience).values("value")[:1]
 
 
 def _as_datetime(value) -> datetime | None:

@@ -11,7 +11,7 @@ from django.db.models import Max, Model
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
-from events import triggers
+from events import commits, triggers
 from events.models import (
     Article,
     Event,
@@ -26,6 +26,7 @@ from events.synthetic.rows import generate_batch
 def write_batch(batch: Batch) -> None:
     """Insert one batch in one transaction, parents before the rows that point at them."""
     with transaction.atomic():
+        commits.written(public=True)
         insert_rows(Article, batch.articles)
         _fetch_ids(Article, batch.articles, "sha256")
         insert_rows(Event, batch.events)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from events import bulk_indexes, triggers
+from events import bulk_indexes, commits, triggers
 from events.interchange.dataset_files import DatasetFile, FileError, SourceRow, read_dataset
 from events.interchange.importer.exclusive import ImportRunning, one_import_at_a_time
 from events.interchange.importer.planning import Planner, Seen
@@ -162,6 +162,8 @@ def _run(
                     remaining = data.approximate_rows - report.rows
                     aside.before_writing(len(part), written, remaining)
                     writer.write_chunk(plans, events_first=aside.started)
+                    # The ETags move once the chunk commits (its dataset rows are public).
+                    commits.written(public=True)
                 if not report.dry_run and not (report.atomic and report.rejected):
                     report.committed.append((first, last))
         except Exception as exc:  # Any failure: the report says where it stopped.
