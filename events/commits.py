@@ -110,9 +110,7 @@ def _counts_for_public(instance) -> bool:
             getattr(instance, "_stored_status", None) == PUBLISHED
         )
     if isinstance(instance, EventRelation):
-        return _event_published(instance, "from_event") or _event_published(
-            instance, "to_event"
-        )
+        return _event_published(instance, "from_event") or _event_published(instance, "to_event")
     if isinstance(instance, EventActor | EventSource):
         return _event_published(instance, "event")
     return True

@@ -5,8 +5,8 @@ One module per job; every model is importable from here, as `from events.models 
 
 from events.models.actors import Actor, ActorAlias, ActorMembership
 from events.models.articles import Article
-from events.models.commits import CommitCounter
 from events.models.choices import SIDES, ActorRole, DateBasis, EventStatus
+from events.models.commits import CommitCounter
 from events.models.events import Event, EventForReview, EventType, PublishedCount, PublishedDayPair
 from events.models.external import ExternalRecord, PlaceSuggestion
 from events.models.links import EventActor, EventDyad, EventRelation, EventSource
