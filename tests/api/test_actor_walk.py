@@ -214,6 +214,42 @@ def test_a_filtered_page_is_the_same_whether_the_first_look_finds_it_or_not(
     assert got == want
 
 
+def _walk_back(api, query: str, *, size: int) -> list[int]:
+    """Every id following previous links from the last page, in the order's direction."""
+    url = f"{TIMELINE}?{query}&page_size={size}"
+    while url:  # Forward to the last page.
+        body = api.get(url).json()
+        url, last = body["next"], body
+    ids, url = [entry["id"] for entry in last["results"]], last["previous"]
+    while url:
+        response = api.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        ids = [entry["id"] for entry in body["results"]] + ids
+        url = body["previous"]
+    return ids
+
+
+@pytest.mark.parametrize(
+    "order", ["chronological", "-chronological", "fatalities", "-fatalities", "-updated"]
+)
+def test_a_first_look_bounded_by_its_window_gives_the_pages_a_full_read_gives(
+    api, world, monkeypatch, order
+):
+    # The first look stops at the window's last event (its key bounds the matches): with a
+    # window of 40 some pages come from it and some do not, both ways; with 3, none do.
+    from events.chronology import paging
+
+    query = f"type=battle&start=2014-06&order={order}"
+    monkeypatch.setattr(paging, "PROBE_ROWS", 3)
+    want, _ = walk_pages(api, query, size=4)
+    assert len(want) > 20
+    monkeypatch.setattr(paging, "PROBE_ROWS", 40)
+    got, _ = walk_pages(api, query, size=4)
+    assert got == want
+    assert _walk_back(api, query, size=4) == want
+
+
 def test_the_longest_span_is_read_once_per_request(api, world):
     with CaptureQueriesContext(connection) as queries:
         response = api.get(
