@@ -9,6 +9,7 @@ ignoring accents.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, QuerySet
@@ -381,17 +382,40 @@ def _sqlite_matches_many(connection, query: str) -> bool:
         return cursor.fetchone()[0] > WALK_ABOVE
 
 
+@dataclass(frozen=True)
+class Mention:
+    """What a text filter asks of a database: its full-text query ("" when the text has no
+    words, which filters nothing) and, on SQLite, whether a page walks the chronological index
+    and probes the matches rather than sorting them (more than WALK_ABOVE match)."""
+
+    query: str
+    walk: bool = False
+
+
+def mention(text: str, database: str) -> Mention:
+    """The text's words as this database's full-text query (SQLite: one bounded count to
+    choose the plan, see WALK_ABOVE)."""
+    terms = words(text)
+    if not terms:
+        return Mention("")
+    connection = connections[database]
+    if connection.vendor == "postgresql":
+        return Mention(pg_tsquery(terms))
+    query = sqlite_match(terms)
+    return Mention(query, walk=_sqlite_matches_many(connection, query))
+
+
+def matching(queryset: QuerySet, found: Mention) -> QuerySet:
+    """The events whose document matches the mention's query."""
+    if not found.query:
+        return queryset
+    return queryset.filter(Matches(F("pk"), found.query, walk=found.walk))
+
+
 def mentioning(queryset: QuerySet, text: str) -> QuerySet:
     """Events whose document holds every word of text as a word or word prefix.
 
     Text with no letters or digits (only punctuation) filters nothing, like empty text. On
     SQLite this runs one bounded count to choose the plan (see WALK_ABOVE).
     """
-    terms = words(text)
-    if not terms:
-        return queryset
-    connection = connections[queryset.db]
-    if connection.vendor == "postgresql":
-        return queryset.filter(Matches(F("pk"), pg_tsquery(terms)))
-    query = sqlite_match(terms)
-    return queryset.filter(Matches(F("pk"), query, walk=_sqlite_matches_many(connection, query)))
+    return matching(queryset, mention(text, queryset.db))

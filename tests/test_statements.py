@@ -12,7 +12,7 @@ from events.chronology.paging import _compiled_walk
 from events.chronology.parameters import actor_ids_named
 from events.chronology.query import plan
 from events.models import Actor, ActorMembership, Event
-from tests.factories import ActorAliasFactory, ActorFactory, LocationFactory
+from tests.factories import ActorAliasFactory, ActorFactory, EventFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ def actors():
         ["actor=army&end=2016&date_mode=within", "actor=army&end=2001-01&date_mode=within"],
         ["actor=coalition&include_members=true&actor_role=perpetrator&start=2017"] * 2,
         ["actor=army&actor=rebels", "actor=rebels&actor=coalition"],
+        ["actor=army&q=siege&start=2016", "actor=rebels&q=deir ez-zor"],
     ],
 )
 @pytest.mark.parametrize("events", [Event.objects.published, Event.objects.all])
@@ -59,7 +60,7 @@ def test_a_walk_filled_from_its_template_is_what_the_orm_compiles(
 
 
 def test_a_walk_with_other_filters_is_compiled_for_each_request(actors):
-    found = plan(chronology.parse(QueryDict("actor=army&q=siege")), Event.objects.published())
+    found = plan(chronology.parse(QueryDict("actor=army&precision=day")), Event.objects.published())
     assert found.walks and found.template is None
 
 
@@ -126,6 +127,7 @@ def _statements(monkeypatch, text: str, key, backwards: bool, *, templated: bool
         ["bbox=36.9,35.9,37.3,36.4", "bbox=-10.5,-20,30,40.25&start=2015"],
         ["bbox=170,-10,-170,10", "bbox=175.5,0,-179,1"],  # Across the antimeridian.
         ["location=aleppo&order=-chronological", "location=idlib&order=-chronological&end=2020"],
+        ["q=aleppo&start=2016", "q=deir ez-zor&location=aleppo", "q=!!!", "q=Zór&bbox=1,2,3,4"],
     ],
 )
 @pytest.mark.parametrize("key", [None, (DAY, DAY, 41)])
@@ -139,6 +141,20 @@ def test_a_filtered_page_runs_the_statements_the_orm_compiles(monkeypatch, param
         assert _statements(monkeypatch, text, key, backwards, templated=True) == _statements(
             monkeypatch, text, key, backwards, templated=False
         )
+
+
+def test_a_text_page_that_walks_the_dates_runs_the_statements_the_orm_compiles(monkeypatch):
+    # More matches than WALK_ABOVE: the walk is the text filter's shape, its query a parameter.
+    from unittest import mock
+
+    from events import search
+
+    EventFactory(status="published", headline="Aleppo talks")
+    with mock.patch.object(search, "WALK_ABOVE", 0):
+        for text in ["q=aleppo", "q=talks&start=2016", "q=aleppo"]:
+            assert _statements(monkeypatch, text, None, False, templated=True) == _statements(
+                monkeypatch, text, None, False, templated=False
+            )
 
 
 @pytest.mark.parametrize("text", ["aleppo", "ALEPPO", "nowhere", "{pk}", "{pk}0"])
@@ -163,7 +179,15 @@ def test_a_place_by_slug_or_id_is_the_place_the_orm_reads(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "start=2016", "location=aleppo&start=2016", "bbox=1,2,3,4", "actor=army&end=2019"]
+    "text",
+    [
+        "",
+        "start=2016",
+        "location=aleppo&start=2016",
+        "bbox=1,2,3,4",
+        "actor=army&end=2019",
+        "q=aleppo&start=2016",
+    ],
 )
 def test_a_page_filled_from_its_templates_builds_no_queryset(actors, text):
     from events.chronology.paging import read_page

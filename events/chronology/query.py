@@ -60,6 +60,7 @@ from django.http import QueryDict
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
+from events import search
 from events.chronology.orders import DEFAULT as DEFAULT_ORDER
 from events.chronology.orders import HELP as ORDER_HELP
 from events.chronology.orders import ORDERS
@@ -130,10 +131,11 @@ class _Narrowing(django_filters.Filter):
     def apply(self, events: QuerySet, value) -> QuerySet:
         raise NotImplementedError
 
-    def slots(self, value) -> tuple[Hashable, dict[str, Any]] | None:
-        """What apply()'s statement is a function of: the value's shape (what changes the
-        statement's text) and the values it holds as parameters, by name (days, ids, text,
-        numbers); None when it is compiled for each value (events.statements)."""
+    def slots(self, value, database: str) -> tuple[Hashable, dict[str, Any]] | None:
+        """What apply()'s statement is a function of, on this database: the value's shape
+        (what changes the statement's text) and the values it holds as parameters, by name
+        (days, ids, text, numbers); None when it is compiled for each value
+        (events.statements)."""
         return None
 
     def stand_in(self, shape: Hashable, slots: Mapping[str, Any]):
@@ -201,7 +203,7 @@ class LocationsFilter(_Narrowing):
         return events.in_locations(places)
 
     # Each place filters by its path alone: one range of the paths' index.
-    def slots(self, places):
+    def slots(self, places, database):
         return len(places), {f"path_{number}": place.path for number, place in enumerate(places)}
 
     def stand_in(self, shape, slots):
@@ -214,7 +216,7 @@ class CountryFilter(_Narrowing, django_filters.CharFilter):
     def apply(self, events, country):
         return events.in_location(country)
 
-    def slots(self, country):
+    def slots(self, country, database):
         return (), {"path": country.path}
 
     def stand_in(self, shape, slots):
@@ -230,7 +232,7 @@ class BBoxFilter(_Narrowing, django_filters.CharFilter):
     CORNERS = ("min_lon", "min_lat", "max_lon", "max_lat")
 
     # A box across the antimeridian is two ranges of longitude, another statement.
-    def slots(self, box):
+    def slots(self, box, database):
         return box[0] <= box[2], dict(zip(self.CORNERS, box, strict=True))
 
     def stand_in(self, shape, slots):
@@ -263,7 +265,17 @@ class ArticlesFilter(_Narrowing):
 
 class TextFilter(_Narrowing, django_filters.CharFilter):
     def apply(self, events, text):
+        if isinstance(text, search.Mention):  # A stand-in (slots()): the query already made.
+            return search.matching(events, text)
         return events.mentioning(text)
+
+    # The query's text is one parameter; whether the page walks the dates is the shape.
+    def slots(self, text, database):
+        found = search.mention(text, database)
+        return (bool(found.query), found.walk), {"match": found.query}
+
+    def stand_in(self, shape, slots):
+        return search.Mention(slots["match"] if shape[0] else "", walk=shape[1])
 
 
 @_repeatable("Events citing an article of this outlet (its name, case-insensitive). Repeatable.")
@@ -655,7 +667,7 @@ def _template(
     values: dict[str, Any] = {name: day for name, day in days.items() if day is not None}
     shapes = []
     for name, value in query.narrowing:
-        found = FILTERS[name].slots(value)
+        found = FILTERS[name].slots(value, events.db)
         if found is None:
             return None
         shape, held = found
