@@ -36,17 +36,20 @@ logger = logging.getLogger(__name__)
 PUBLIC, EVERYONE = CommitCounter.Audience.PUBLIC, CommitCounter.Audience.EVERYONE
 PUBLISHED = Event.Status.PUBLISHED
 
-# What every audience's responses show of, whatever an event's status: each write counts for
-# the public (the ETag's markers read their history whole for the public too).
-REFERENCE_MODELS = (
+# What the API's responses show beside the events (their history tables are among the ETag's
+# markers, events.api.caching): a write of one counts for the public unless it is a link of
+# events none of which is published.
+SHOWN_WITH_EVENTS = (
     Actor,
     Location,
     Article,
     EventType,
+    EventActor,
+    EventSource,
+    EventRelation,
     ActorAlias,
     LocationAlias,
     ActorMembership,
-    ExternalRecord,
 )
 
 
@@ -124,7 +127,7 @@ def _on_write(sender, instance, using, **kwargs) -> None:
 
 def connect() -> None:
     """Count every save and delete of what the API serves (called from AppConfig.ready)."""
-    for model in (Event, EventActor, EventSource, EventRelation, *REFERENCE_MODELS):
+    for model in (Event, ExternalRecord, *SHOWN_WITH_EVENTS):
         uid = f"events.commits.{model.__name__}"
         post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}.delete")

@@ -9,21 +9,15 @@ from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
+from events.commits import SHOWN_WITH_EVENTS
 from events.models import (
-    Actor,
-    ActorAlias,
-    ActorMembership,
-    Article,
     CommitCounter,
     Event,
     EventActor,
     EventRelation,
     EventRemoval,
     EventSource,
-    EventType,
     ExternalRecord,
-    Location,
-    LocationAlias,
 )
 from events.querysets import Likely
 
@@ -66,18 +60,7 @@ def _markers(events: QuerySet, *, public: bool) -> list[tuple[QuerySet, bool]]:
         # that took its ids before another's but committed after it still moves the token.
         (_commit_counter(public), False),
     ]
-    for model in (
-        Actor,
-        Location,
-        Article,
-        EventType,
-        EventActor,
-        EventSource,
-        EventRelation,
-        ActorAlias,
-        LocationAlias,
-        ActorMembership,
-    ):
+    for model in SHOWN_WITH_EVENTS:
         history = model.history.model.objects.all()
         # Likely(): told that most links' events are published, SQLite walks the history
         # backwards from its newest row and probes each row's event, instead of joining the
