@@ -1,0 +1,111 @@
+"""Writes the commit counters miss or over-count (review): each test states what should hold."""
+
+import pytest
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from events.interchange.importer import import_file
+from events.interchange.importer.review import dismiss_pending
+from events.models import CommitCounter, Event, ExternalRecord
+from tests.factories import ActorFactory, EventFactory, EventSourceFactory
+from tests.interchange.builders import acled_file
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PUBLIC, EVERYONE = CommitCounter.Audience.PUBLIC, CommitCounter.Audience.EVERYONE
+TIMELINE = "/api/v1/timeline/"
+
+
+def _counters() -> dict[str, int]:
+    values = dict(CommitCounter.objects.values_list("audience", "value"))
+    return {audience: values.get(audience, 0) for audience in (PUBLIC, EVERYONE)}
+
+
+def _moved(before: dict[str, int]) -> dict[str, int]:
+    after = _counters()
+    return {audience: after[audience] - before[audience] for audience in after}
+
+
+def _acled_rows(count: int, **changes) -> list[dict]:
+    return [
+        {
+            "event_id_cnty": f"SYR{number}",
+            "actor1": f"Brigade {number}",
+            "actor2": f"Battalion {number}",
+            "admin2": f"District {number}",
+            "location": f"Village {number}",
+            "latitude": f"{33 + number / 1000:.4f}",
+            "longitude": f"{36 + number / 1000:.4f}",
+            **changes,
+        }
+        for number in range(1, count + 1)
+    ]
+
+
+@pytest.fixture
+def published():
+    event = EventFactory(status="published", headline="Published event")
+    EventSourceFactory(event=event)
+    return event
+
+
+def test_dismissing_a_draft_events_dataset_row_leaves_the_public_counter_and_etag():
+    # events/commits.py _counts_for_public: every ExternalRecord save counts for the public,
+    # even the editors' dismissal of a row waiting on a draft (pending is never shown to
+    # anonymous readers, and changed_at does not move).
+    import_file(acled_file(*_acled_rows(1)), dataset="acled")
+    record = ExternalRecord.objects.get(external_id="SYR1")
+    event = Event.objects.get(pk=record.event_id)
+    event.status = Event.Status.DRAFT
+    event.save()
+    ExternalRecord.objects.filter(pk=record.pk).update(pending={"row": {}, "fingerprint": "f"})
+    before, etag = _counters(), APIClient().get(TIMELINE)["ETag"]
+    assert dismiss_pending([ExternalRecord.objects.get(pk=record.pk)]) == 1
+    assert _moved(before)[PUBLIC] == 0, "a draft's dataset row moved the public counter"
+    assert APIClient().get(TIMELINE)["ETag"] == etag
+
+
+def test_an_import_that_rebuilds_its_set_aside_features_moves_the_public_etag_after(
+    monkeypatch,
+):
+    # events/interchange/importer/run.py _Aside.__exit__: the set-aside features (histogram
+    # day pairs, published counts, full-text index) are rebuilt after the last chunk has
+    # committed and moved the counter; the rebuild changes what the histogram counts but moves
+    # nothing, so a response read between the two keeps its ETag (and cached body) after it.
+    from events import triggers
+
+    monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
+    restore, seen = triggers.restore_triggers, {}
+    url = f"{TIMELINE}histogram/"
+
+    def look_then_restore(*args, **kwargs):
+        response = APIClient().get(url)
+        seen.update(etag=response["ETag"], events=response.json()["events"])
+        return restore(*args, **kwargs)
+
+    monkeypatch.setattr(triggers, "restore_triggers", look_then_restore)
+    import_file(acled_file(*_acled_rows(8)), dataset="acled", chunk_rows=3)
+    assert seen == {"etag": seen["etag"], "events": 0}, seen  # Read before the rebuild.
+    after = APIClient().get(url)
+    assert after["ETag"] != seen["etag"], "the rebuild changed the histogram, not its ETag"
+    assert after.json()["events"] == 8, "the page cache served the count read mid-import"
+
+
+def test_linking_an_actor_through_the_relation_manager_counts_for_the_public(published):
+    # Model.actors.add() with a through model writes the link with bulk_create: no post_save,
+    # so the published event's new link moves no counter.
+    actor = ActorFactory()
+    before = _counters()
+    with transaction.atomic():
+        published.actors.add(actor, through_defaults={"role": "side_a"})
+    assert _moved(before) == {PUBLIC: 1, EVERYONE: 1}
+
+
+def test_unpublishing_an_event_read_without_its_status_counts_for_the_public(published):
+    # _counts_for_public reads _stored_status, which only from_db() sets when the status was
+    # among the loaded fields; Event.save() itself asks the database (stored_status()) and
+    # writes the tombstone, but the public counter does not move.
+    event = Event.objects.only("id", "headline").get(pk=published.pk)
+    event.status = Event.Status.DRAFT
+    before = _counters()
+    event.save()
+    assert _moved(before) == {PUBLIC: 1, EVERYONE: 1}
