@@ -13,7 +13,7 @@
 import logging
 
 from django.db import connections, router
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from events.models import (
     Actor,
@@ -96,38 +96,68 @@ def written(*, public: bool, using: str | None = None) -> None:
             connections[using].on_commit(_Move(audience, using), robust=True)
 
 
+def _published(event_ids) -> bool:
+    # One primary-key probe per id, on the editors' write path only.
+    return Event._base_manager.filter(pk__in=event_ids, status=PUBLISHED).exists()
+
+
+def _is_or_was_published(event: Event) -> bool:
+    # Leaving the published record also writes a tombstone (EventRemoval.record); Event.save()
+    # sets the status it leaves before its receivers run.
+    return PUBLISHED in (event.status, getattr(event, "_stored_status", None))
+
+
 def _event_published(link, field: str) -> bool:
     descriptor = getattr(type(link), field)
-    if descriptor.is_cached(link):
-        event = getattr(link, field)
-        return event.status == PUBLISHED or getattr(event, "_stored_status", None) == PUBLISHED
-    event_id = getattr(link, f"{field}_id")
-    # One primary-key probe, on the editors' write path only.
-    return Event._base_manager.filter(pk=event_id, status=PUBLISHED).exists()
+    if descriptor.is_cached(link) and _is_or_was_published(getattr(link, field)):
+        return True
+    # Not loaded, or a draft as loaded, which another writer may have published since.
+    return _published([getattr(link, f"{field}_id")])
 
 
-def _counts_for_public(instance) -> bool:
+def _counts_for_public(instance, update_fields) -> bool:
     if isinstance(instance, Event):
-        # Leaving the published record also writes a tombstone (EventRemoval.record).
-        return instance.status == PUBLISHED or (
-            getattr(instance, "_stored_status", None) == PUBLISHED
-        )
+        return _is_or_was_published(instance)
     if isinstance(instance, EventRelation):
         return _event_published(instance, "from_event") or _event_published(instance, "to_event")
     if isinstance(instance, EventActor | EventSource):
         return _event_published(instance, "event")
+    if isinstance(instance, ExternalRecord):
+        # A newer row waiting for an editor (pending) is the editors' business alone; the row
+        # itself is exported with its event, in the public's layouts once it is published.
+        if update_fields is not None and set(update_fields) <= {"pending"}:
+            return False
+        return _event_published(instance, "event")
     return True
 
 
-def _on_write(sender, instance, using, **kwargs) -> None:
+def _on_write(sender, instance, using, update_fields=None, **kwargs) -> None:
     if PUBLIC in _pending(using):
         return  # Counted for everyone already: no need to ask whose the write is.
-    written(public=_counts_for_public(instance), using=using)
+    written(public=_counts_for_public(instance, update_fields), using=using)
+
+
+def _on_links(sender, instance, action, reverse, model, pk_set, using, **kwargs) -> None:
+    """A relation manager's add(), remove() or clear() (bulk writes of the links, which send
+    no post_save)."""
+    if not action.startswith("post_") or PUBLIC in _pending(using):
+        return
+    if isinstance(instance, Event):
+        public = _is_or_was_published(instance) or _published([instance.pk])
+    elif model is Event:
+        public = pk_set is None or _published(pk_set)  # clear() names no events: counted.
+    else:
+        public = True  # An alliance's members.
+    written(public=public, using=using)
 
 
 def connect() -> None:
-    """Count every save and delete of what the API serves (called from AppConfig.ready)."""
+    """Count every save and delete of what the API serves, and every change of a relation
+    manager's links (called from AppConfig.ready)."""
     for model in (Event, ExternalRecord, *SHOWN_WITH_EVENTS):
         uid = f"events.commits.{model.__name__}"
         post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}.delete")
+    for relation in (Event.actors, Event.articles, Event.related, Actor.members):
+        through = relation.through
+        m2m_changed.connect(_on_links, sender=through, dispatch_uid=f"events.commits.{through}")

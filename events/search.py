@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import BooleanField, Expression, F, QuerySet
 
 TABLE = "events_event_search"
@@ -333,6 +333,30 @@ def uninstall(schema_editor) -> None:
 
 # --- Queries ----------------------------------------------------------------------------------
 
+# What a reader of `q` is told while a bulk load (a large import, generate_events) has the
+# index set aside, to be built once from every event when it ends.
+REBUILDING = (
+    "The full-text index is being rebuilt by a bulk load (a large import); search again in a "
+    "few minutes. Every other filter works meanwhile."
+)
+# Seconds a client is asked to wait (Retry-After).
+REBUILDING_RETRY = 120
+
+
+class IndexMissing(DatabaseError):
+    """The full-text index is not there: a bulk load has set it aside."""
+
+
+def index_missing(exc: BaseException) -> bool:
+    """Whether a database error says the full-text index is not there (set aside by a bulk
+    load: SQLite's "no such table", PostgreSQL's "relation … does not exist")."""
+    if isinstance(exc, IndexMissing):
+        return True
+    if not isinstance(exc, DatabaseError):
+        return False
+    text = str(exc)
+    return TABLE in text and ("no such table" in text or "does not exist" in text)
+
 
 # Above this many matches a page is found faster by walking the chronological index and probing
 # the match set than by sorting the match set: the walk reads about page size × events / matches
@@ -400,6 +424,12 @@ def mention(text: str, database: str) -> Mention:
         return Mention("")
     connection = connections[database]
     if connection.vendor == "postgresql":
+        # Asked before any statement reads the index: an export would otherwise find it
+        # missing once its response had begun (one catalogue lookup).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NULL", [TABLE])
+            if cursor.fetchone()[0]:
+                raise IndexMissing(f"{TABLE} does not exist")
         return Mention(pg_tsquery(terms))
     query = sqlite_match(terms)
     return Mention(query, walk=_sqlite_matches_many(connection, query))

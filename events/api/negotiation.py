@@ -9,6 +9,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from events import search
 from events.versioning import met_another_write
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,9 @@ def exception_handler(exc, context):
     {"errors": {"<parameter or field>": ["message", ...]}}, and NotModified is an empty 304."""
     if isinstance(exc, NotModified):
         return Response(status=304)
+    if search.index_missing(exc):
+        retry = {"Retry-After": str(search.REBUILDING_RETRY)}
+        return Response({"errors": {"q": [search.REBUILDING]}}, status=503, headers=retry)
     if met_another_write(exc):
         # A write that passed every check and then met another's at commit (a row it refers
         # to deleted meanwhile): nothing was written; the client reads again and retries.

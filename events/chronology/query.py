@@ -142,6 +142,12 @@ class _Narrowing(django_filters.Filter):
         """A value of this shape holding these slots, for apply() (see slots())."""
         raise NotImplementedError
 
+    @property
+    def has_slots(self) -> bool:
+        """Whether this filter declares slots (asked before any filter's slots() runs: a
+        text's slots() counts its matches, which a plan compiled per request does again)."""
+        return type(self).slots is not _Narrowing.slots
+
 
 class PartialDateFilter(_Together, django_filters.CharFilter):
     field_class = PartialDateField
@@ -665,6 +671,8 @@ def _template(
     start, end = query.period
     days = {"start": start, "end": end, "floor": query.floor}
     values: dict[str, Any] = {name: day for name, day in days.items() if day is not None}
+    if not all(FILTERS[name].has_slots for name, _ in query.narrowing):
+        return None
     shapes = []
     for name, value in query.narrowing:
         found = FILTERS[name].slots(value, events.db)

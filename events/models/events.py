@@ -275,6 +275,9 @@ class Event(VersionedModel):
         if not self.date_display and self.date_earliest and self.date_latest:
             self.date_display = self.generated_display()
         stored = None if adding else self.stored_status()
+        if stored is not None:
+            # For the save's receivers (events.commits): the status it leaves.
+            self._stored_status = stored
         with transaction.atomic():
             super().save(*args, **kwargs)
             leaving = stored == self.Status.PUBLISHED and self.status != self.Status.PUBLISHED

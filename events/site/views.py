@@ -1,9 +1,11 @@
 """The public pages: the chronology, one event, an article with its excerpts, an actor, a place."""
 
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from events import search
 from events.chronology import describe, entries_of
 from events.chronology.details import related_by_event
 from events.models import Actor, ActorMembership, Article, Event, EventSource, Location
@@ -37,6 +39,22 @@ def _without_empty_fields(request: HttpRequest) -> HttpResponse | None:
 
 def _chronology_response(
     request: HttpRequest, template: str, *, fixed: dict[str, str] | None = None, **context
+) -> HttpResponse:
+    try:
+        return _chronology_page(request, template, fixed=fixed, **context)
+    except DatabaseError as exc:
+        if not search.index_missing(exc):
+            raise
+        # A bulk load has the full-text index set aside: said plainly, not a 500.
+        response = render(
+            request, "site/search_unavailable.html", {"message": search.REBUILDING}, status=503
+        )
+        response["Retry-After"] = str(search.REBUILDING_RETRY)
+        return response
+
+
+def _chronology_page(
+    request: HttpRequest, template: str, *, fixed: dict[str, str] | None, **context
 ) -> HttpResponse:
     found = listing.build(request.GET, fixed=fixed)
     types = filter_form.type_options()

@@ -128,6 +128,8 @@ def generate(
             report.add("event sources", len(batch.sources))
             if progress:
                 progress(done, count, time.perf_counter() - started)
+    # The reference data and the features rebuilt at the end of the block: counted once more.
+    commits.written(public=True)
     report.seconds = time.perf_counter() - started
     return report
 
