@@ -29,9 +29,8 @@ def shelled(db):
     ],
 )
 def test_a_text_filter_counts_its_matches_once_per_request(api, shelled, query):
-    # events/chronology/query.py _template: TextFilter.slots() runs search.mention() (the
-    # bounded count); when a later filter has no slots the plan is built from the raw text
-    # (TextFilter.apply -> mentioning), which counts again.
+    # The bounded count chooses the text's plan: whether the plan is filled from its template
+    # (every filter has slots) or built for this request (a filter without), once.
     with CaptureQueriesContext(connection) as queries:
         response = api.get(f"{TIMELINE}?{query}")
     assert response.status_code == 200, response.content

@@ -1,4 +1,5 @@
-"""Writes the commit counters miss or over-count (review): each test states what should hold."""
+"""The commit counters on the less common write paths: a bulk load's rebuild, relation managers,
+an event saved without its status loaded, and an editor's dismissal of a dataset row."""
 
 import pytest
 from django.db import transaction
@@ -49,9 +50,8 @@ def published():
 
 
 def test_dismissing_a_draft_events_dataset_row_leaves_the_public_counter_and_etag():
-    # events/commits.py _counts_for_public: every ExternalRecord save counts for the public,
-    # even the editors' dismissal of a row waiting on a draft (pending is never shown to
-    # anonymous readers, and changed_at does not move).
+    # A newer row waiting on a record (pending) is never shown to anonymous readers, and the
+    # event is a draft: the editors' counter moves, not the public's.
     import_file(acled_file(*_acled_rows(1)), dataset="acled")
     record = ExternalRecord.objects.get(external_id="SYR1")
     event = Event.objects.get(pk=record.event_id)
@@ -67,10 +67,10 @@ def test_dismissing_a_draft_events_dataset_row_leaves_the_public_counter_and_eta
 def test_an_import_that_rebuilds_its_set_aside_features_moves_the_public_etag_after(
     monkeypatch,
 ):
-    # events/interchange/importer/run.py _Aside.__exit__: the set-aside features (histogram
-    # day pairs, published counts, full-text index) are rebuilt after the last chunk has
-    # committed and moved the counter; the rebuild changes what the histogram counts but moves
-    # nothing, so a response read between the two keeps its ETag (and cached body) after it.
+    # The set-aside features (histogram day pairs, published counts, full-text index) are
+    # rebuilt after the last chunk has committed: the rebuild changes what the histogram
+    # counts, so it moves the counter again, and a response read before it is not served
+    # (from the page cache, under its ETag) after it.
     from events import triggers
 
     monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
@@ -91,8 +91,8 @@ def test_an_import_that_rebuilds_its_set_aside_features_moves_the_public_etag_af
 
 
 def test_linking_an_actor_through_the_relation_manager_counts_for_the_public(published):
-    # Model.actors.add() with a through model writes the link with bulk_create: no post_save,
-    # so the published event's new link moves no counter.
+    # Model.actors.add() with a through model writes the link with bulk_create (no post_save):
+    # counted from the relation's m2m_changed.
     actor = ActorFactory()
     before = _counters()
     with transaction.atomic():
@@ -101,9 +101,8 @@ def test_linking_an_actor_through_the_relation_manager_counts_for_the_public(pub
 
 
 def test_unpublishing_an_event_read_without_its_status_counts_for_the_public(published):
-    # _counts_for_public reads _stored_status, which only from_db() sets when the status was
-    # among the loaded fields; Event.save() itself asks the database (stored_status()) and
-    # writes the tombstone, but the public counter does not move.
+    # Event.save() asks the database for the status it leaves when the status was not loaded,
+    # and tells its receivers: leaving the published record counts for the public.
     event = Event.objects.only("id", "headline").get(pk=published.pk)
     event.status = Event.Status.DRAFT
     before = _counters()
