@@ -10,8 +10,6 @@
 # A process that dies between its commit and that statement leaves its write to the history
 # ids alone, as before.
 
-import logging
-
 from django.db import connections, router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -30,8 +28,6 @@ from events.models import (
     Location,
     LocationAlias,
 )
-
-logger = logging.getLogger(__name__)
 
 PUBLIC, EVERYONE = CommitCounter.Audience.PUBLIC, CommitCounter.Audience.EVERYONE
 PUBLISHED = Event.Status.PUBLISHED
