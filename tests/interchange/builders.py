@@ -96,6 +96,23 @@ def csv_bytes(columns: list[str], rows: list[dict], *, delimiter: str = ",") -> 
     return buffer.getvalue().encode("utf-8")
 
 
+def acled_rows(count: int, **changes) -> list[dict]:
+    """ACLED rows with their own ids, actors and places: everything new on every row."""
+    return [
+        {
+            "event_id_cnty": f"SYR{number}",
+            "actor1": f"Brigade {number}",
+            "actor2": f"Battalion {number}",
+            "admin2": f"District {number}",
+            "location": f"Village {number}",
+            "latitude": f"{33 + number / 1000:.4f}",
+            "longitude": f"{36 + number / 1000:.4f}",
+            **changes,
+        }
+        for number in range(1, count + 1)
+    ]
+
+
 def acled_file(*rows: dict) -> bytes:
     """An ACLED file in the current layout; each row is ACLED_DEFAULTS with its changes."""
     return csv_bytes(acled.COLUMNS, [{**ACLED_DEFAULTS, **row} for row in rows])

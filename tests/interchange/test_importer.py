@@ -20,26 +20,15 @@ from events.models import (
     PlaceSuggestion,
 )
 from tests.factories import ActorFactory
-from tests.interchange.builders import ACLED_DEFAULTS, acled_file, csv_bytes, ucdp_file
+from tests.interchange.builders import (
+    ACLED_DEFAULTS,
+    acled_file,
+    acled_rows,
+    csv_bytes,
+    ucdp_file,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def rows(count: int, **changes) -> list[dict]:
-    """ACLED rows with their own ids, actors and places: everything new on every row."""
-    return [
-        {
-            "event_id_cnty": f"SYR{number}",
-            "actor1": f"Brigade {number}",
-            "actor2": f"Battalion {number}",
-            "admin2": f"District {number}",
-            "location": f"Village {number}",
-            "latitude": f"{33 + number / 1000:.4f}",
-            "longitude": f"{36 + number / 1000:.4f}",
-            **changes,
-        }
-        for number in range(1, count + 1)
-    ]
 
 
 def event(external_id: str) -> Event:
@@ -88,7 +77,7 @@ def test_with_atomic_one_bad_row_means_nothing_is_written():
 
 
 def test_atomic_imports_a_clean_file_whole():
-    report = import_file(acled_file(*rows(3)), dataset="acled", atomic=True)
+    report = import_file(acled_file(*acled_rows(3)), dataset="acled", atomic=True)
     assert report.written and Event.objects.count() == 3
 
 
@@ -110,13 +99,13 @@ def test_a_dry_run_writes_nothing_and_reports_what_would_happen():
 
 
 def test_a_dry_run_of_a_file_already_imported_finds_it_unchanged():
-    import_file(acled_file(*rows(3)), dataset="acled")
-    report = import_file(acled_file(*rows(3)), dataset="acled", dry_run=True)
+    import_file(acled_file(*acled_rows(3)), dataset="acled")
+    report = import_file(acled_file(*acled_rows(3)), dataset="acled", dry_run=True)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
 
 
 def test_importing_the_same_file_again_changes_nothing():
-    data = acled_file(*rows(4))
+    data = acled_file(*acled_rows(4))
     import_file(data, dataset="acled")
     before = list(Event.objects.order_by("id").values())
     histories = Event.history.count()
@@ -128,9 +117,9 @@ def test_importing_the_same_file_again_changes_nothing():
 
 
 def test_a_changed_row_updates_its_event_in_place_with_a_history_record():
-    import_file(acled_file(*rows(2)), dataset="acled")
+    import_file(acled_file(*acled_rows(2)), dataset="acled")
     first = event("SYR1")
-    newer = rows(2)
+    newer = acled_rows(2)
     newer[0].update(fatalities="9", actor2="Islamic State", timestamp="1600000000")
     report = import_file(acled_file(*newer), dataset="acled")
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
@@ -195,11 +184,11 @@ def test_a_newer_row_that_changes_only_the_sources_records_those_alone():
 
 
 def test_a_re_import_that_leaves_the_links_as_they_are_records_no_link_history():
-    data = acled_file(*rows(2))
+    data = acled_file(*acled_rows(2))
     import_file(data, dataset="acled")
     actors, sources = list(EventActor.objects.values()), list(EventSource.objects.values())
     import_file(data, dataset="acled")
-    newer = rows(2, timestamp="1600000000")
+    newer = acled_rows(2, timestamp="1600000000")
     newer[0]["fatalities"] = "9"
     report = import_file(acled_file(*newer), dataset="acled")
     assert (report.updated, report.unchanged) == (1, 1)
@@ -210,7 +199,7 @@ def test_a_re_import_that_leaves_the_links_as_they_are_records_no_link_history()
 
 
 def test_an_editors_change_survives_a_re_import_of_an_unchanged_row():
-    data = acled_file(*rows(1))
+    data = acled_file(*acled_rows(1))
     import_file(data, dataset="acled")
     curated = event("SYR1")
     curated.headline = "Brigade 1 attacks the village at dawn"
@@ -220,10 +209,10 @@ def test_an_editors_change_survives_a_re_import_of_an_unchanged_row():
 
 
 def test_rows_that_disappeared_are_listed_and_kept():
-    import_file(acled_file(*rows(3)), dataset="acled")
+    import_file(acled_file(*acled_rows(3)), dataset="acled")
     gone = event("SYR2")
     report = import_file(
-        acled_file(*[r for r in rows(3) if r["event_id_cnty"] != "SYR2"]), dataset="acled"
+        acled_file(*[r for r in acled_rows(3) if r["event_id_cnty"] != "SYR2"]), dataset="acled"
     )
     assert report.missing == [("SYR2", gone.pk)]
     assert Event.objects.filter(pk=gone.pk).exists()
@@ -231,7 +220,7 @@ def test_rows_that_disappeared_are_listed_and_kept():
 
 
 def test_rows_of_another_country_are_not_missing_from_this_countrys_file():
-    import_file(acled_file(*rows(2)), dataset="acled")
+    import_file(acled_file(*acled_rows(2)), dataset="acled")
     report = import_file(acled_file({"event_id_cnty": "IRQ1", "country": "Iraq"}), dataset="acled")
     assert report.missing == []
 
@@ -320,7 +309,7 @@ def test_actors_are_found_by_name_slug_or_alias_and_created_once_when_new():
 
 
 def test_imported_events_are_published_with_a_creation_record_by_the_importer(publisher):
-    import_file(acled_file(*rows(1)), dataset="acled", user=publisher, filename="syria.csv")
+    import_file(acled_file(*acled_rows(1)), dataset="acled", user=publisher, filename="syria.csv")
     imported = event("SYR1")
     assert imported.status == "published" and imported.published_at is not None
     record = imported.history.get()
@@ -330,12 +319,12 @@ def test_imported_events_are_published_with_a_creation_record_by_the_importer(pu
 
 
 def test_a_status_can_be_chosen_for_new_events():
-    import_file(acled_file(*rows(1)), dataset="acled", status="review")
+    import_file(acled_file(*acled_rows(1)), dataset="acled", status="review")
     assert event("SYR1").status == "review" and event("SYR1").published_at is None
 
 
 def test_imported_links_and_excerpts_are_what_the_models_would_store():
-    import_file(acled_file(*rows(1)), dataset="acled")
+    import_file(acled_file(*acled_rows(1)), dataset="acled")
     imported = event("SYR1")
     for link in imported.actor_links.all():
         assert (link.date_earliest, link.date_latest) == (
@@ -353,7 +342,7 @@ def test_imported_links_and_excerpts_are_what_the_models_would_store():
 
 def test_the_queries_of_an_import_do_not_grow_with_its_rows():
     def queries(count: int, prefix: str) -> int:
-        data = acled_file(*rows(count, notes=f"{prefix} notes"))
+        data = acled_file(*acled_rows(count, notes=f"{prefix} notes"))
         data = data.replace(b"SYR", prefix.encode()).replace(b"Village", prefix.encode())
         with CaptureQueriesContext(connection) as captured:
             report = import_file(data, dataset="acled")
@@ -368,11 +357,13 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows():
 
 
 def test_updates_take_a_fixed_number_of_queries_too():
-    import_file(acled_file(*rows(200)), dataset="acled")
+    import_file(acled_file(*acled_rows(200)), dataset="acled")
 
     def queries(count: int, fatalities: str) -> int:
         with CaptureQueriesContext(connection) as captured:
-            report = import_file(acled_file(*rows(count, fatalities=fatalities)), dataset="acled")
+            report = import_file(
+                acled_file(*acled_rows(count, fatalities=fatalities)), dataset="acled"
+            )
         assert report.updated == count
         return len(captured)
 
@@ -382,7 +373,7 @@ def test_updates_take_a_fixed_number_of_queries_too():
 
 def test_an_unchanged_re_import_takes_a_fixed_number_of_queries():
     def queries(count: int, prefix: str) -> int:
-        data = acled_file(*rows(count)).replace(b"SYR", prefix.encode())
+        data = acled_file(*acled_rows(count)).replace(b"SYR", prefix.encode())
         import_file(data, dataset="acled")
         with CaptureQueriesContext(connection) as captured:
             report = import_file(data, dataset="acled")
@@ -394,7 +385,7 @@ def test_an_unchanged_re_import_takes_a_fixed_number_of_queries():
 
 
 def test_blank_lines_and_a_byte_order_mark_are_tolerated():
-    data = b"\xef\xbb\xbf" + acled_file(*rows(2)).replace(b"\r\nSYR2", b"\r\n\r\n,,,\r\nSYR2")
+    data = b"\xef\xbb\xbf" + acled_file(*acled_rows(2)).replace(b"\r\nSYR2", b"\r\n\r\n,,,\r\nSYR2")
     data = data.replace(b",,,\r\n", b"," * (len(ACLED_DEFAULTS) + 4) + b"\r\n")
     report = import_file(data, dataset="acled")
     assert (report.created, report.rejected) == (2, [])
@@ -420,8 +411,8 @@ def test_a_file_without_the_layouts_columns_is_refused_before_any_row():
 
 
 def test_a_row_that_became_unreadable_is_rejected_not_listed_as_missing():
-    import_file(acled_file(*rows(2)), dataset="acled")
-    broken = rows(2)
+    import_file(acled_file(*acled_rows(2)), dataset="acled")
+    broken = acled_rows(2)
     broken[1]["event_date"] = "2017-02-30"
     report = import_file(acled_file(*broken), dataset="acled")
     assert [row.external_id for row in report.rejected] == ["SYR2"]
@@ -441,9 +432,9 @@ def test_imported_and_updated_events_are_found_by_the_words_of_their_excerpts():
     # takes each event once): its excerpts must still be in its search document.
     from events.search import mentioning
 
-    import_file(acled_file(*rows(3, notes="Shelling near the granary")), dataset="acled")
+    import_file(acled_file(*acled_rows(3, notes="Shelling near the granary")), dataset="acled")
     assert mentioning(Event.objects.all(), "granary").count() == 3
-    newer = rows(3, notes="Shelling near the granary")
+    newer = acled_rows(3, notes="Shelling near the granary")
     newer[0]["notes"] = "Airstrike on the bakery"
     import_file(acled_file(*newer), dataset="acled")
     assert list(mentioning(Event.objects.all(), "bakery")) == [event("SYR1")]
@@ -518,7 +509,9 @@ def refuse_events_with_summary(text: str) -> None:
 
 def test_a_failure_mid_file_stops_the_import_and_says_what_was_committed(allow_stop):
     refuse_events_with_summary("refused")
-    data = acled_file(*rows(5), {"event_id_cnty": "SYR6", "notes": "refused"}, *rows(9)[6:])
+    data = acled_file(
+        *acled_rows(5), {"event_id_cnty": "SYR6", "notes": "refused"}, *acled_rows(9)[6:]
+    )
     report = import_file(data, dataset="acled", chunk_rows=3)
     assert report.committed == [(2, 4)]
     assert report.stopped.startswith("lines 5–7 (disk is full")
@@ -539,7 +532,9 @@ def test_a_failure_in_a_later_part_of_a_chunk_takes_back_the_whole_chunk(allow_s
     leaves nothing of its first, and the report names the chunk's lines."""
     monkeypatch.setattr("events.interchange.importer.run.PART_ROWS", 2)
     refuse_events_with_summary("refused")
-    data = acled_file(*rows(6), {"event_id_cnty": "SYR7", "notes": "refused"}, *rows(9)[7:])
+    data = acled_file(
+        *acled_rows(6), {"event_id_cnty": "SYR7", "notes": "refused"}, *acled_rows(9)[7:]
+    )
     report = import_file(data, dataset="acled", chunk_rows=4)
     assert report.committed == [(2, 5)]
     assert report.stopped.startswith("lines 6–9 (disk is full")
@@ -554,7 +549,7 @@ def test_a_failure_in_a_later_part_of_a_chunk_takes_back_the_whole_chunk(allow_s
 
 def test_with_atomic_a_failure_mid_file_leaves_nothing(allow_stop):
     refuse_events_with_summary("refused")
-    data = acled_file(*rows(5), {"event_id_cnty": "SYR6", "notes": "refused"})
+    data = acled_file(*acled_rows(5), {"event_id_cnty": "SYR6", "notes": "refused"})
     report = import_file(data, dataset="acled", chunk_rows=3, atomic=True)
     assert report.stopped and not report.written
     assert not Event.objects.exists() and not Location.objects.exists()
@@ -588,7 +583,7 @@ def test_a_large_file_sets_the_search_index_aside_and_rebuilds_it(monkeypatch):
         uninstall(feature, connection)
 
     monkeypatch.setattr(triggers, "uninstall_feature", uninstall_and_note)
-    data = acled_file(*rows(8, notes="Shelling near the granary"))
+    data = acled_file(*acled_rows(8, notes="Shelling near the granary"))
     import_file(data, dataset="acled", chunk_rows=3)
     assert "events.search" in dropped  # Set aside after the first chunk…
     # … and rebuilt: every event, from both sides of the setting aside, is found.
@@ -600,7 +595,7 @@ def test_a_re_import_that_changes_nothing_never_sets_the_index_aside(monkeypatch
     from events import triggers
 
     monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
-    data = acled_file(*rows(8))
+    data = acled_file(*acled_rows(8))
     import_file(data, dataset="acled", chunk_rows=3)
     monkeypatch.setattr(triggers, "uninstall_feature", lambda *a: pytest.fail("set aside"))
     assert import_file(data, dataset="acled", chunk_rows=3).unchanged == 8
@@ -610,9 +605,9 @@ def test_a_re_import_that_changes_nothing_never_sets_the_index_aside(monkeypatch
 
 
 def test_an_update_by_an_import_moves_the_events_version_on():
-    import_file(acled_file(*rows(1)), dataset="acled")
+    import_file(acled_file(*acled_rows(1)), dataset="acled")
     read = event("SYR1").version
-    import_file(acled_file(*rows(1, fatalities="9", timestamp="1600000000")), dataset="acled")
+    import_file(acled_file(*acled_rows(1, fatalities="9", timestamp="1600000000")), dataset="acled")
     assert event("SYR1").version == read + 1, "an editor's form read before it is now stale"
 
 
@@ -679,7 +674,7 @@ def test_a_large_import_sets_the_event_indexes_aside_and_builds_them_again(monke
         return dropped
 
     monkeypatch.setattr(bulk_indexes, "set_aside", set_aside_and_note)
-    import_file(acled_file(*rows(8)), dataset="acled", chunk_rows=3)
+    import_file(acled_file(*acled_rows(8)), dataset="acled", chunk_rows=3)
     assert sorted(dropped) == sorted(wanted)
     assert bulk_indexes.restore() == []  # All built again at the end.
 
@@ -690,7 +685,7 @@ def test_indexes_a_killed_import_left_aside_are_built_by_the_next_large_import(m
     monkeypatch.setattr("events.interchange.importer.run.SET_ASIDE_ROWS", 5)
     with connection.cursor() as cursor:
         cursor.execute('DROP INDEX "events_event_chrono_idx"')
-    report = import_file(acled_file(*rows(6, fatalities="3")), dataset="acled")
+    report = import_file(acled_file(*acled_rows(6, fatalities="3")), dataset="acled")
     assert report.created == 6
     with connection.cursor() as cursor:
         present = connection.introspection.get_constraints(cursor, "events_event")
@@ -723,7 +718,7 @@ def test_a_name_created_meanwhile_by_another_writer_stops_the_chunk_and_says_so(
         return original(self, plans, **kwargs)
 
     monkeypatch.setattr(storing.ChunkWriter, "write_chunk", write_chunk)
-    report = import_file(acled_file(*rows(1)), dataset="acled")
+    report = import_file(acled_file(*acled_rows(1)), dataset="acled")
     assert report.committed == [] and not ExternalRecord.objects.exists()
     assert "another writer created the same names or records meanwhile" in report.stopped
     assert report.stopped.endswith("nothing of these lines was written")
@@ -744,13 +739,13 @@ def test_an_import_does_not_wait_for_another_when_told_not_to(tmp_path, monkeypa
     fcntl.flock(held, fcntl.LOCK_EX)
     try:
         with pytest.raises(FileError, match="another import is running"):
-            import_file(acled_file(*rows(1)), dataset="acled", wait=False)
+            import_file(acled_file(*acled_rows(1)), dataset="acled", wait=False)
         assert not ExternalRecord.objects.exists()
         # A dry run neither waits nor holds anything up.
-        assert import_file(acled_file(*rows(1)), dataset="acled", dry_run=True).created == 1
+        assert import_file(acled_file(*acled_rows(1)), dataset="acled", dry_run=True).created == 1
     finally:
         os.close(held)
-    assert import_file(acled_file(*rows(1)), dataset="acled", wait=False).created == 1
+    assert import_file(acled_file(*acled_rows(1)), dataset="acled", wait=False).created == 1
 
 
 def test_a_bulk_load_keeps_the_index_the_public_freshness_probe_reads():
