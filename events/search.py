@@ -347,6 +347,19 @@ class IndexMissing(DatabaseError):
     """The full-text index is not there: a bulk load has set it aside."""
 
 
+def ensure_index(database: str) -> None:
+    """IndexMissing unless the full-text index is there (one catalogue lookup): asked before a
+    streamed response begins, which could not turn into an error once its first bytes left."""
+    connection = connections[database]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TABLE])
+        else:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = %s)", [TABLE])
+        if not cursor.fetchone()[0]:
+            raise IndexMissing(f"{TABLE} does not exist")
+
+
 def index_missing(exc: BaseException) -> bool:
     """Whether a database error says the full-text index is not there (set aside by a bulk
     load: SQLite's "no such table", PostgreSQL's "relation … does not exist")."""
@@ -424,12 +437,6 @@ def mention(text: str, database: str) -> Mention:
         return Mention("")
     connection = connections[database]
     if connection.vendor == "postgresql":
-        # Asked before any statement reads the index: an export would otherwise find it
-        # missing once its response had begun (one catalogue lookup).
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s) IS NULL", [TABLE])
-            if cursor.fetchone()[0]:
-                raise IndexMissing(f"{TABLE} does not exist")
         return Mention(pg_tsquery(terms))
     query = sqlite_match(terms)
     return Mention(query, walk=_sqlite_matches_many(connection, query))

@@ -7,6 +7,7 @@ from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from events import search
 from events.api import cursors
 from events.api.caching import etag, freshness
 from events.api.links import event_url_for
@@ -218,6 +219,9 @@ class ChronologyView(ApiView):
         except ValueError as exc:
             name = str(exc).split(":", 1)[0]
             raise ValidationError({name: [str(exc).split(": ", 1)[-1]]}) from None
+        if self.request.query_params.get("q"):
+            # A search while a bulk load has the index set aside: a 503 before the stream.
+            search.ensure_index(self.get_queryset().db)
         # Counted before the first byte: a streamed body cannot carry its own headers.
         left_out = export.left_out(filtered(self.query(), self.get_queryset()), options)
         title = self.get_export_title()
