@@ -8,7 +8,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from events.models import Event, ExternalRecord
-from tests.interchange.builders import ACLED_CURRENT, UCDP_SAMPLE, acled_file, read_csv
+from tests.interchange.builders import (
+    ACLED_CURRENT,
+    UCDP_SAMPLE,
+    acled_file,
+    acled_rows,
+    read_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -183,11 +189,11 @@ def test_the_progress_bar_goes_to_a_terminals_stderr_and_nowhere_else():
 
 
 def test_a_failure_mid_file_exits_4_naming_the_lines_committed(tmp_path, allow_stop):
-    from tests.interchange.test_importer import refuse_events_with_summary, rows
+    from tests.interchange.test_importer import refuse_events_with_summary
 
     refuse_events_with_summary("refused")
     path = tmp_path / "acled.csv"
-    data = acled_file(*rows(11000), {"event_id_cnty": "SYR99999", "notes": "refused"})
+    data = acled_file(*acled_rows(11000), {"event_id_cnty": "SYR99999", "notes": "refused"})
     path.write_bytes(data)
     out = io.StringIO()
     with pytest.raises(CommandError) as raised:
