@@ -79,7 +79,7 @@ def propose(
                 actors.append((actor, role))
     actors += sources_sides(article.gazetteer, actors, view.attribution, list(view.local))
     if trigger.slug == STATEMENT:
-        actors = _named_subject(view, clause, trigger, actors, article)
+        actors = _named_subject(view, clause, trigger, actors, article, memory)
     if trigger.slug == ONSET:
         # "The uprising against Assad's rule erupted in March 2011": a war's onset is the
         # whole country's (as its place is); who it was against, or whom it has killed since,
@@ -139,30 +139,65 @@ _OCCASION_AFTER = re.compile(
 )
 
 
+# "… Moqtada al Sadr also called on …": adverbs between the subject and its verb.
+_ADVERBS_AFTER = re.compile(
+    r"(?:\s+(?:also|later|then|again|further|repeatedly|publicly|earlier|reportedly))+$",
+    re.IGNORECASE,
+)
+# "She also warned …": the statement word's subject is a person named before.
+_PERSON_PRONOUN = re.compile(
+    r"^(?:(?:however|meanwhile|but|and|later|then)\b,?\s+)?(?:he|she)$", re.IGNORECASE
+)
+
+
 def _named_subject(
     view: SentenceView,
     clause: Clause,
     trigger: Trigger,
     actors: list[tuple[ActorEntry, str]],
     article: ArticleContext,
+    memory: Memory,
 ) -> list[tuple[ActorEntry, str]]:
     """ "Russian Defence Ministry spokesman Igor Konashenkov denied …": the person a statement
-    word's subject names is its speaker, as with "said"; the body of his title takes part."""
+    word's subject names is its speaker, as with "said"; the body of his title takes part.
+    "She also warned …": the person last quoted, in this paragraph or the one before."""
     s = view.text
     start, end = _trimmed(s, clause.start, trigger.start)
     occasion = _OCCASION_AFTER.search(s, start, end)
     if occasion is not None:
         # "Konashenkov in an emailed statement accused …": the speaker ends before it.
         end = occasion.start()
+    adverbs = _ADVERBS_AFTER.search(s, start, end)
+    if adverbs is not None:
+        end = adverbs.start()
     who = s[start:end]
     if not who or len(who) > 200:
         return actors
+    if _PERSON_PRONOUN.match(who):
+        return _speaker_before(view, actors, memory)
     subject = Attribution(who, start, end, trigger.text, trigger.start, trigger.end)
     named = pending_speaker(s, subject, list(view.local), article.gazetteer)
     if named is None or named.actor.kind != PERSON:
         return actors
     before = {a.id for a, role in actors if role == ActorRole.SPEAKER}
     cast = speakers_with(named, [(a, r) for a, r in actors if a.id in before], list(view.local))
+    return cast + [(a, r) for a, r in actors if all(a.id != b.id for b, _ in cast)]
+
+
+def _speaker_before(
+    view: SentenceView, actors: list[tuple[ActorEntry, str]], memory: Memory
+) -> list[tuple[ActorEntry, str]]:
+    """The person quoted last as the speaker of "he" or "she", with the bodies quoted beside
+    him; none when the last speaker is no person or was quoted paragraphs ago."""
+    speaker = memory.speaker
+    if (
+        speaker is None
+        or not speaker.actors
+        or speaker.actors[0].kind != PERSON
+        or view.sentence.paragraph - speaker.paragraph > 1
+    ):
+        return actors
+    cast = [(actor, ActorRole.SPEAKER) for actor in speaker.actors]
     return cast + [(a, r) for a, r in actors if all(a.id != b.id for b, _ in cast)]
 
 

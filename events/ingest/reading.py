@@ -385,13 +385,15 @@ def remember(
 
 
 def _with_pending(speaker: Speaker | None, outcome: SentenceOutcome) -> Speaker | None:
-    """A speaker the database lacks ("The International Committee of the Red Cross said …")
-    is known by its pending actor to the "it said" and "he said" after it."""
+    """The speakers of the sentence's statement are who "it said" and "he said" after it
+    stand for: a speaker the database lacks ("The International Committee of the Red Cross
+    said …") by its pending actor, and never a name inside the words reported ("… committed
+    by rebels Pillay said": Pillay, not the rebels)."""
     found = outcome.statement
-    if speaker is None or speaker.actors or not isinstance(found, ProposalDraft):
+    if speaker is None or not isinstance(found, ProposalDraft):
         return speaker
-    pending = tuple(a for a, role in found.actors if role == ActorRole.SPEAKER and not a.stored)
-    return dataclasses.replace(speaker, actors=pending) if pending else speaker
+    speakers = tuple(a for a, role in found.actors if role == ActorRole.SPEAKER)
+    return dataclasses.replace(speaker, actors=speakers) if speakers else speaker
 
 
 class _Collected:

@@ -10,7 +10,9 @@ from events.text import fold
 
 _CAPITALISED = re.compile(
     r"(?<![\w'’‘-])(?:[A-Z][\w'’‘.-]*[\w]|[A-Z])"
-    r"(?:\s+(?:(?:al|el|ad|as|ash|ar|bin|ibn|de|of|the)[-\s]+)?[A-Z][\w'’‘.-]*[\w])*"
+    # "the" joins only after "of" ("Organisation of the Islamic Cooperation"): "in Syria the
+    # Democratic Union Party" is a place and then a name.
+    r"(?:\s+(?:(?:al|el|ad|as|ash|ar|bin|ibn|de|of(?:\s+the)?)[-\s]+)?[A-Z][\w'’‘.-]*[\w])*"
 )
 # Words a capitalised run starts or ends with that are no part of a name.
 _NOT_NAME_WORDS = (

@@ -170,3 +170,63 @@ def test_it_said_after_a_speaker_the_database_lacks_is_that_speaker(news_gazette
         assert [(actor.name, role) for actor, role in statement.actors] == [
             ("International Committee of the Red Cross", ActorRole.SPEAKER)
         ]
+
+
+def test_a_body_named_after_a_place_without_a_comma_is_the_speaker_of_its_statement_word(
+    news_gazetteer,
+):
+    text = (
+        "Viewed as the largest Kurdish formation in Syria the Democratic Union Party (PYD) "
+        "dismissed the statement as unjustified on Sunday."
+    )
+    assert statement_cast(news_gazetteer, text) == [
+        ("Democratic Union Party", False, ActorRole.SPEAKER)
+    ]
+
+
+def test_she_opening_a_statement_word_is_the_person_quoted_just_before(news_gazetteer):
+    text = (
+        "These images suggest that executions were committed in Hama the rights chief "
+        "Navi Pillay said on Sunday. She also warned that all sides should not think they "
+        "are immune from prosecution."
+    )
+    statements = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert statements, [p.type_slug for p in read(news_gazetteer, text)]
+    for statement in statements:
+        assert [(actor.name, role) for actor, role in statement.actors] == [
+            ("Navi Pillay", ActorRole.SPEAKER)
+        ]
+
+
+def test_he_after_a_speaker_quoting_a_group_is_the_speaker_not_the_group(news_gazetteer):
+    # The rebels are named inside the words reported; "he" is the one who reported them.
+    text = (
+        "After examining videos of the killings committed by rebels Navi Pillay said on Sunday "
+        "that an inquiry was needed. She also warned that all sides would be prosecuted."
+    )
+    warned = read(news_gazetteer, text)[-1]
+    assert warned.type_slug == "public-statement"
+    assert [(actor.name, role) for actor, role in warned.actors] == [
+        ("Navi Pillay", ActorRole.SPEAKER)
+    ]
+
+
+def test_an_adverb_between_a_person_and_the_statement_word_leaves_the_person_the_speaker(
+    news_gazetteer,
+):
+    text = (
+        "Iraqs influential Shia cleric Moqtada al Sadr also called on Sunday on the regimes "
+        "leader to step down."
+    )
+    (speaker, *_others) = statement_cast(news_gazetteer, text)
+    assert speaker == ("Moqtada al Sadr", False, ActorRole.SPEAKER)
+
+
+def test_she_long_after_the_last_person_quoted_names_nobody(news_gazetteer):
+    text = (
+        "The rights chief Navi Pillay said on Sunday that an inquiry was needed.\n\n"
+        "Shelling hit Hama on Monday.\n\nThe town was calm on Tuesday.\n\n"
+        "She also warned that all sides would be prosecuted."
+    )
+    warned = read(news_gazetteer, text)[-1]
+    assert all(actor.name != "Navi Pillay" for actor, _ in warned.actors)
