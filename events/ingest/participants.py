@@ -15,6 +15,7 @@ from events.ingest.gazetteer import (
     Mention,
 )
 from events.ingest.implied import ALLIES, BESIEGER, HOLDER, THREAD
+from events.ingest.persons import OFFICE
 from events.ingest.view import SentenceView
 from events.ingest.vocabulary import Domain, Trigger
 from events.models import ActorRole
@@ -364,6 +365,11 @@ _REPORTS_IT = re.compile(
 )
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:about|over|regarding|concerning|on\s+the\s+(?:situation|crisis|war)\s+in)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # "They …", "Later that day it …", "However, earlier this month it …": a sentence that opens
 # with the pronoun, after a connective or a time.
 _PRONOUN_SUBJECT = re.compile(
@@ -507,6 +513,18 @@ def participants(
             # "The Observatory also reported the new siege", "Russia has said it believes
             # gas leaked from a depot struck by …": the speaker is a speaker, not a side
             # (unless it tells of its own act: "the coalition said it had launched …").
+            continue
+        if (
+            mention.inferred == OFFICE
+            and trigger.domain is not Domain.DIPLOMATIC
+            and trigger.slug != "public-statement"
+        ):
+            # "U.S. ambassador Robert Ford visited Hama" beside a protest: a person read from
+            # an office takes part in talks, visits and statements, not in the fighting.
+            continue
+        if trigger.domain is Domain.DIPLOMATIC and _TOPIC_BEFORE.search(text[: mention.start]):
+            # "spoke with Cameron about Syria", "talks over Aleppo": what the talks are about
+            # neither takes part nor is where they were held.
             continue
         if mention.inferred == HOLDER and trigger.slug not in _HOLDING_MATTERS:
             # Who holds the areas a supply cut hits is background, not a party.

@@ -30,6 +30,7 @@ from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
 from events.ingest.participants import ONE_SIDED, officials, sentence_subjects
 from events.ingest.pending import pending_mentions
+from events.ingest.persons import person_mentions
 from events.ingest.placenames import (
     as_divisions,
     find_place_names,
@@ -176,6 +177,7 @@ def _article(
     focus = _focus_country(names, gazetteer)
     mentions = with_implied(report, gazetteer, names, focus)
     mentions += pending_mentions(report, mentions)
+    mentions += person_mentions(report, mentions)
     mentions = sorted(mentions + group_mentions(report, mentions), key=lambda m: m.start)
     return ArticleContext(
         text=text,

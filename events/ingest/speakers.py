@@ -19,6 +19,7 @@ from events.ingest.gazetteer import (
     Mention,
     pending_actor,
 )
+from events.ingest.persons import OFFICE
 from events.ingest.triage import ORGANISATION_WORDS, OUTLET_WORDS, actor_kind
 from events.ingest.unknown import NOT_NAMES
 from events.models import ActorRole
@@ -79,7 +80,10 @@ def pending_speaker(
     if not who or attribution.pronoun or ATTRIBUTING.search(who) or OUTLET_WORDS.search(who):
         return None
     end = attribution.who_start + len(who)
-    if any(attribution.covers(m.start, m.end) and m.end >= end - 1 for m in known):
+    if any(
+        attribution.covers(m.start, m.end) and m.end >= end - 1 and m.inferred != OFFICE
+        for m in known
+    ):
         # A known actor stands right before the verb: it is the speaker.
         return None
     person = _PERSON_AT_END.search(who)

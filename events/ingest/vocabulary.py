@@ -181,12 +181,15 @@ RULES: list[Rule] = [
     _rule(
         "negotiations",
         r"talks|negotiat(?:ed|ions?|ing)|meeting|met\s+with|summit|phone\s+(?:call|conversation)"
-        r"|spoke\s+by\s+(?:tele)?phone|held\s+(?:a\s+)?(?:phone\s+)?(?:call|conversation)"
+        r"|spoke\s+(?:by\s+(?:tele)?phone|(?:by\s+(?:tele)?phone\s+)?with)"
+        r"|held\s+(?:a\s+)?(?:phone\s+)?(?:call|conversation)"
         r"|discuss(?:es|ed)",
         D,
         71,
     ),
     _rule("proposal-presented", r"proposal|proposed|draft\s+resolution", D, 72),
+    # A visit is diplomacy of no finer kind: a show of support, an inspection, a state visit.
+    _rule("diplomacy", r"visit(?:ed|ing|s)?|paid\s+a\s+visit", D, 73),
     _rule("diplomatic-communication", r"letter|memorandum", D, 73),
     _rule(
         "other-strategic-development",

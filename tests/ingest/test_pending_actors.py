@@ -230,3 +230,54 @@ def test_she_long_after_the_last_person_quoted_names_nobody(news_gazetteer):
     )
     warned = read(news_gazetteer, text)[-1]
     assert all(actor.name != "Navi Pillay" for actor, _ in warned.actors)
+
+
+def cast(proposal) -> list[tuple[str, bool, str]]:
+    return [(actor.name, actor.stored, role) for actor, role in proposal.actors]
+
+
+def test_people_named_with_their_office_take_part_in_a_visit(news_gazetteer):
+    text = (
+        "U.S. ambassador Robert Ford and French ambassador Eric Chevallier visited Hama on "
+        "Friday."
+    )
+    (visit,) = read(news_gazetteer, text)
+    assert visit.type_slug == "diplomacy"
+    assert cast(visit) == [
+        ("Robert Ford", False, ActorRole.PARTICIPANT),
+        ("Eric Chevallier", False, ActorRole.PARTICIPANT),
+    ]
+
+
+def test_a_surname_alone_names_the_person_named_with_an_office_before(news_gazetteer):
+    text = "U.S. ambassador Robert Ford arrived in Hama on Friday. Syria summoned Ford on Sunday."
+    summons = read(news_gazetteer, text)[-1]
+    assert ("Robert Ford", False, ActorRole.PARTICIPANT) in cast(summons)
+
+
+def test_talks_by_phone_take_the_person_named_with_an_office_not_their_topic(news_gazetteer):
+    text = "Kerry also spoke with British Prime Minister David Cameron about Syria on Sunday."
+    (call,) = read(news_gazetteer, text)
+    assert call.type_slug == "negotiations"
+    assert cast(call) == [
+        ("John Kerry", True, ActorRole.PARTICIPANT),
+        ("David Cameron", False, ActorRole.PARTICIPANT),
+    ]
+
+
+def test_a_rank_between_the_office_and_the_name_is_no_part_of_the_name(news_gazetteer):
+    text = (
+        "Russian Defence Ministry spokesman Major General Igor Konashenkov said on Sunday "
+        "that the strikes hit a depot."
+    )
+    (statement,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert cast(statement)[:2] == [
+        ("Igor Konashenkov", False, ActorRole.SPEAKER),
+        ("Government of Russia", True, ActorRole.PARTICIPANT),
+    ]
+
+
+def test_a_person_named_with_an_office_takes_no_side_in_the_fighting(news_gazetteer):
+    text = "Government forces shelled Hama on Sunday as President Hafez al-Assad watched."
+    for proposal in read(news_gazetteer, text):
+        assert all(actor.stored for actor, _role in proposal.actors), cast(proposal)
