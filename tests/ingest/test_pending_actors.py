@@ -238,8 +238,7 @@ def cast(proposal) -> list[tuple[str, bool, str]]:
 
 def test_people_named_with_their_office_take_part_in_a_visit(news_gazetteer):
     text = (
-        "U.S. ambassador Robert Ford and French ambassador Eric Chevallier visited Hama on "
-        "Friday."
+        "U.S. ambassador Robert Ford and French ambassador Eric Chevallier visited Hama on Friday."
     )
     (visit,) = read(news_gazetteer, text)
     assert visit.type_slug == "diplomacy"
