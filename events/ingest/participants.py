@@ -325,13 +325,14 @@ _HOLDING_MATTERS = {
 # "in Syria", "in eastern Syria": the country as where, not who.
 LOCATIVE = re.compile(
     r"\b(?:in|into|inside|across|throughout|within|around|near)\s+(?:both\s+)?(?:the\s+)?"
-    r"(?:(?:north|south|east|west)[\w-]*ern\s+)?$",
+    r"(?:(?:north|south|east|west)(?:[\w-]*ern|-?(?:east|west))?\s+)?$",
     re.IGNORECASE,
 )
-# "northern Syria", "south-eastern Turkey", "south central Turkey": a part of a country is a
-# region, never a party.
+# "northern Syria", "south-eastern Turkey", "north-east Syria", "south central Turkey": a part
+# of a country is a region, never a party.
 _COMPASS = re.compile(
-    r"\b(?:(?:north|south|east|west)[\w-]*ern|(?:(?:north|south|east|west)[\w-]*\s+)?central)"
+    r"\b(?:(?:north|south|east|west)(?:[\w-]*ern|-?(?:east|west))"
+    r"|(?:(?:north|south|east|west)[\w-]*\s+)?central)"
     r"\s+$",
     re.IGNORECASE,
 )

@@ -267,3 +267,19 @@ def test_forces_backed_by_strikes_stay_their_doers(news_gazetteer):
     proposals = events(news_gazetteer, text)
     roles = [cast(proposal).get("Military Forces of Syria (2000-)") for proposal in proposals]
     assert roles and all(role is not None and role != ActorRole.TARGET for role in roles)
+
+
+def test_a_compass_point_before_a_country_makes_it_where_not_a_party(news_gazetteer):
+    text = (
+        "IS militants began murdering hostages captured from villages in north-east Syria "
+        "on Monday."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert proposal.type_slug == "attack"
+    assert cast(proposal) == {"Islamic State": ActorRole.PERPETRATOR}
+
+
+def test_hostages_captured_are_people_taken_not_ground_won(news_gazetteer):
+    text = "IS militants executed soldiers captured near Hama on Monday."
+    (proposal,) = events(news_gazetteer, text)
+    assert proposal.type_slug == "attack"
