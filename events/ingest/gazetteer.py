@@ -87,7 +87,10 @@ _MILITARY_NOUN = re.compile(
     r"^[\s-]+(?:and\s+[\w-]+\s+)?(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft"
     r"|air\s+support|air\s+force|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?"
     r"|strikes|bombing(?:\s+campaign)?|bombardments?|shelling|drones?|helicopters|missiles?"
-    r"|bombs)\b"
+    r"|bombs"
+    # "an attack on a Syrian air base", "strikes on Turkish positions": what its forces hold.
+    r"|air\s*bases?|airbases?|air\s*fields?|airfields?|bases|base|positions|posts|outposts"
+    r"|checkpoints?|barracks)\b"
     r"|^\s+(?:attack|raid|strike)\s+on\b",
     re.IGNORECASE,
 )

@@ -283,3 +283,12 @@ def test_hostages_captured_are_people_taken_not_ground_won(news_gazetteer):
     text = "IS militants executed soldiers captured near Hama on Monday."
     (proposal,) = events(news_gazetteer, text)
     assert proposal.type_slug == "attack"
+
+
+def test_a_states_base_or_positions_struck_make_its_forces_the_target(news_gazetteer):
+    text = "Turkish jets fired missiles at a Syrian air base near Hama on Friday."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {
+        "Military Forces of Turkey": ActorRole.PERPETRATOR,
+        "Military Forces of Syria (2000-)": ActorRole.TARGET,
+    }
