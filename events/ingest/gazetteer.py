@@ -31,6 +31,7 @@ _GENERIC = re.compile(
     r"|(?<=the\s)(?:army|military|government|regime)(?![\w-]|\s+(?!of\b|and\b|has\b|have\b"
     r"|had\b|is\b|was\b|were\b|says\b|[a-z]+ed\b|(?:in|on|at|to|from|for|with|by|near"
     r"|after|before|since|last|this|which|who|also|still|would|will|could|dealt|took|began"
+    r"|first|again|already|reportedly|repeatedly|allegedly|apparently|never|initially|quickly"
     r"|fought|hit|struck|shot|won|lost|seized|retook|broke|drove|now|later|[a-z]+s)\b)"
     r"[a-z]+\b))\b"
     # "the army's full control", "the armys advance" (copy without apostrophes): its possessive.

@@ -619,7 +619,9 @@ SOURCE_KINDS = ("other",)
 # The verbs in lower case only: "Port Said", "Khaled Said" are names, not reports.
 _CITED = re.compile(
     r"(?:\s+(?!(?:which|that|who|whom|Which|That|Who|Whom)\b)[\w'’()-]+){0,6}?\s+"
-    r"(?P<verb>said|says|reported|reports|documented|added|told|confirmed|stated|announced)\b"
+    r"(?P<verb>said|says|reported|documented|added|told|confirmed|stated|announced"
+    # "a meeting to discuss reports of …": the noun, not the verb.
+    r"|(?<!discuss\s)(?<!the\s)(?<!of\s)(?<!amid\s)(?<!about\s)reports)\b"
 )
 
 

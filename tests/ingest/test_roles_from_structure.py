@@ -292,3 +292,21 @@ def test_a_states_base_or_positions_struck_make_its_forces_the_target(news_gazet
         "Military Forces of Turkey": ActorRole.PERPETRATOR,
         "Military Forces of Syria (2000-)": ActorRole.TARGET,
     }
+
+
+def test_reports_as_a_noun_after_a_body_does_not_make_it_a_source(news_gazetteer):
+    text = (
+        "Turkey called on Wednesday for an emergency Security Council meeting to discuss "
+        "reports of a chemical attack near Hama."
+    )
+    (statement,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert cast(statement) == {
+        "Government of Turkey": ActorRole.SPEAKER,
+        "Security Council": ActorRole.PARTICIPANT,
+    }
+
+
+def test_the_regime_before_an_adverb_is_the_state_acting(news_gazetteer):
+    text = "The regime first deployed warplanes over Hama in July 2012."
+    (proposal,) = events(news_gazetteer, text)
+    assert cast(proposal) == {"Military Forces of Syria (2000-)": ActorRole.PERPETRATOR}
