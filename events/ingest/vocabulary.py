@@ -49,9 +49,9 @@ RULES: list[Rule] = [
         TERRITORY,
         r"(?:dr(?:ove|ive|iven|iving)|chas(?:ed|e|es|ing))\b(?=[^.;]{0,80}\b(?:out|from)\b)"
         r"|recaptur\w*|retook|retak\w*"
-        # "the hostages captured from villages": people taken, no ground.
-        r"|(?<!hostages\s)(?<!prisoners\s)(?<!soldiers\s)(?<!civilians\s)(?<!fighters\s)"
-        r"captur(?:ed|ing|es)|seiz(?:ed|ing|es)|overr(?:an|un)|took\s+(?:full\s+)?control"
+        # "the hostages captured from villages": people taken, no ground ("fighters captured
+        # 16 villages" is ground won).
+        r"|(?<!hostages\s)(?<!prisoners\s)captur(?:ed|ing|es)|seiz(?:ed|ing|es)|overr(?:an|un)|took\s+(?:full\s+)?control"
         r"|taken\s+(?:full\s+)?control|took\s+over|taken\s+over|secured|gained\s+ground"
         r"|made\s+(?:\w+\s+)?gains|regain\w*|liberat(?:ed|ing)|stormed|fell\s+to"
         r"|br(?:oke|oken|eak|eaking)\s+(?:the\s+)?siege",

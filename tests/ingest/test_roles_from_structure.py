@@ -280,9 +280,16 @@ def test_a_compass_point_before_a_country_makes_it_where_not_a_party(news_gazett
 
 
 def test_hostages_captured_are_people_taken_not_ground_won(news_gazetteer):
-    text = "IS militants executed soldiers captured near Hama on Monday."
+    text = "IS militants executed prisoners captured near Hama on Monday."
     (proposal,) = events(news_gazetteer, text)
     assert proposal.type_slug == "attack"
+
+
+def test_fighters_who_captured_villages_won_ground(news_gazetteer):
+    text = "Kurdish fighters captured 16 villages from IS near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert proposal.type_slug == "non-state-actor-overtakes-territory"
+    assert cast(proposal)["Islamic State"] == ActorRole.SIDE_B
 
 
 def test_a_states_base_or_positions_struck_make_its_forces_the_target(news_gazetteer):
