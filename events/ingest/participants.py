@@ -436,6 +436,11 @@ _ANOTHER_EVENT_AFTER = re.compile(
     r"^(?:['’]s?)?(?:-[A-Z][\w.]*)?[\s-]+(?:[\w-]+\s+)?(?:truce|ceasefire|deal|agreement|talks"
     r"|proposal|plan|initiative|resolution)\b"
 )
+# "in response to an alleged chemical attack": the event word names what is answered.
+_ANSWERED = re.compile(
+    r"\bin\s+(?:response|retaliation|reaction|reply)\s+(?:to|for)\s+(?:[\w'’-]+\s+){0,5}$",
+    re.IGNORECASE,
+)
 # "a day after", "two weeks before", "hours after": what joins two events of one sentence.
 _ANOTHER_TIME = re.compile(
     r"\b(?:a|an|one|two|three|four|five|six|several|few|\d+)\s+(?:hours?|days?|weeks?|months?"
@@ -571,6 +576,10 @@ def participants(
         ):
             # "Assad sacked the governor a day after protesters massed": a name on the far side
             # of "a day after" acts in the other clause's event.
+            continue
+        if mention.end <= trigger.start and _ANSWERED.search(text[mention.end : trigger.start]):
+            # "Obama is seeking backing for strikes in response to an alleged chemical attack":
+            # who answers an event is no party to it.
             continue
         if mention.start >= trigger.end and _of_another_event(text, mention, trigger):
             # "… killed four as citizens brace for a possible US attack", "… since the

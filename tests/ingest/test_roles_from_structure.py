@@ -317,3 +317,13 @@ def test_the_regime_before_an_adverb_is_the_state_acting(news_gazetteer):
     text = "The regime first deployed warplanes over Hama in July 2012."
     (proposal,) = events(news_gazetteer, text)
     assert cast(proposal) == {"Military Forces of Syria (2000-)": ActorRole.PERPETRATOR}
+
+
+def test_who_answers_an_event_is_no_party_to_it(news_gazetteer):
+    text = (
+        "Kerry is seeking backing for strikes in response to an alleged chemical weapons attack "
+        "near Hama on August 21."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    assert proposal.type_slug == "chemical-weapon"
+    assert "John Kerry" not in cast(proposal)
