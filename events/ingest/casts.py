@@ -88,6 +88,60 @@ def inherit_doers(proposals: list[ProposalDraft]) -> None:
         draft.cast_note = f"{who}: the doer of “{clip(nearest.excerpt, 80)}”, which it goes on with"
 
 
+# Violence against civilians (ACLED's family): killings of captives, abductions, arrests,
+# torching. A report about one group's campaign of it names the group once and tells the rest
+# in the passive ("the churches have been torched", "220 were abducted").
+_AGAINST_CIVILIANS = frozenset(
+    {"attack", "abduction-forced-disappearance", "looting-property-destruction", "arrests"}
+)
+
+
+def inherit_campaign_doer(proposals: list[ProposalDraft]) -> None:
+    """ "ISIS began murdering the hostages … 220 were abducted … the churches have been
+    torched": violence against civilians whose clause names no doer takes the doer of the
+    report's other such violence, when the report names exactly one and their dates meet.
+    Bombings, shelling and strikes are never so attributed: reports tell of them apart."""
+    done = [
+        (p, frozenset(a.id for a in _doers(p)))
+        for p in proposals
+        if p.type_slug in _AGAINST_CIVILIANS and not p.planned and _doers(p)
+    ]
+    if len({doers for _p, doers in done}) != 1:
+        return
+    for draft in proposals:
+        if draft.type_slug not in _AGAINST_CIVILIANS or draft.planned or _doers(draft):
+            continue
+        if not (_victims(draft) or _PASSIVE.search(_before_trigger(draft) + draft.trigger)):
+            # "the site of a massacre in 1982": a noun alone may be anyone's.
+            continue
+        meeting = [p for p, _doers_of in done if _meet(draft, p)]
+        if not meeting:
+            continue
+        named = {actor.id for actor, _role in draft.actors}
+        doers = [a for a in _doers(meeting[0]) if a.id not in named]
+        if not doers:
+            continue
+        draft.actors += [(actor, ActorRole.PERPETRATOR) for actor in doers]
+        who = ", ".join(actor.name for actor in doers)
+        draft.cast_note = (
+            f"{who}: the only doer the report names of such violence "
+            f"(“{clip(meeting[0].excerpt, 80)}”)"
+        )
+
+
+# "have been torched", "were abducted": a passive whose doer the report has told.
+_PASSIVE = re.compile(r"\b(?:been|were|was|are|is|be|being)\s+(?:\w+ly\s+)?[\w-]+$", re.IGNORECASE)
+
+
+def _victims(draft: ProposalDraft) -> list:
+    return [actor for actor, role in draft.actors if role == ActorRole.TARGET]
+
+
+def _before_trigger(draft: ProposalDraft) -> str:
+    word = re.search(rf"\b{re.escape(draft.trigger)}\b", draft.excerpt, re.IGNORECASE)
+    return draft.excerpt[: word.start()] if word is not None else ""
+
+
 def _doers(draft: ProposalDraft) -> list:
     return [actor for actor, role in draft.actors if role == ActorRole.PERPETRATOR]
 

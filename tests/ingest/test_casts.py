@@ -218,3 +218,43 @@ def test_victims_told_of_before_take_the_doer_of_the_killing(news_gazetteer):
     executions = [p for p in reading.proposals if p.type_slug == reading.proposals[0].type_slug]
     assert len(executions) == 2
     assert [doers(p) for p in executions] == [["Islamic State"], ["Islamic State"]]
+
+
+def test_passive_violence_against_civilians_takes_the_campaigns_only_doer(news_gazetteer):
+    text = (
+        "IS militants began executing hostages near Hama on Monday. "
+        "Two churches in the villages have been torched since Monday. "
+        "At least 200 civilians have been abducted from the villages since Monday."
+    )
+    executions, torching, abductions = read(news_gazetteer, text).proposals
+    assert doers(executions) == ["Islamic State"]
+    assert doers(torching) == ["Islamic State"]
+    assert doers(abductions) == ["Islamic State"]
+    assert abductions.cast_note.startswith(
+        "Islamic State: the only doer the report names of such violence"
+    )
+
+
+def test_a_campaign_doer_is_not_given_to_a_bare_noun_or_when_two_are_named(news_gazetteer):
+    text = (
+        "IS militants began executing hostages near Hama on Monday. "
+        "The town was the site of a massacre on Monday."
+    )
+    _executions, massacre = read(news_gazetteer, text).proposals
+    assert doers(massacre) == []
+    text = (
+        "IS militants began executing hostages near Hama on Monday. "
+        "Government forces arrested dozens of residents near Hama on Monday. "
+        "Two churches in the villages have been torched since Monday."
+    )
+    *_named, torching = read(news_gazetteer, text).proposals
+    assert doers(torching) == []
+
+
+def test_bombings_take_no_campaign_doer(news_gazetteer):
+    text = (
+        "IS militants began executing hostages near Hama on Monday. "
+        "Two car bombs were detonated in Hama on Monday killing 20 people."
+    )
+    _executions, bombing = read(news_gazetteer, text).proposals
+    assert doers(bombing) == []
