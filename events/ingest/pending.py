@@ -19,6 +19,15 @@ _ORGANISATION_END = re.compile(
     r"|Commission|Observatory|Institute|Centre|Center|Foundation|Crescent|Cross|Agency"
     r"|Authority|Alliance|League|Assembly|Court|Union|Brotherhood|Association|Federation)$"
 )
+# Armed groups named in Arabic open with the group's word ("Ahrar al-Sham", "Jaish al Fateh",
+# "Liwa al-Quds"): a name of its own wherever it stands in a sentence.
+_ARABIC_GROUP = re.compile(
+    r"(?<![\w'’-])(?:Jaish|Jaysh|Liwa|Harakat|Ahrar|Jabhat|Hay['’]?at|Faylaq|Kataib|Kata['’]ib"
+    r"|Ansar|Saraya|Tajammu|Firqat|Jund|Alwiya|Jamaat|Jama['’]at)"
+    r"(?:\s+(?:al|el|ash|as|ad|ar|at|an|az)(?:[-\s]+)[A-Z][\w'’-]+|\s+[A-Z][\w'’-]+){1,3}"
+)
+# "the Democratic Union Party (PYD)": the short form the text gives the name, in brackets.
+_SHORT_FORM = re.compile(r"\s*\((?P<short>[A-Z][A-Z.&-]{1,9})\)")
 _HEAD_OF = re.compile(r"^(?P<head>.+?)\s+(?:of|for)\s+[A-Z]")
 _MAX_WORDS = 6
 _JOINED_AFTER = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[A-Z]")
@@ -28,7 +37,49 @@ _MONITOR = re.compile(r"\b(?:Observatory|Institute|Centre|Center|Network|Monitor
 
 
 def pending_mentions(text: str, known: list[Mention]) -> list[Mention]:
-    """Each use of an organisation's name no known mention covers, as a pending actor."""
+    """Each use of an organisation's name no known mention covers, as a pending actor; and of
+    its short form, the one the text gives it in brackets or its initials ("Free Syrian Army"
+    → "FSA")."""
+    found = _named_organisations(text, known)
+    found += _arabic_groups(text, known + found)
+    return found + _short_forms(text, known + found)
+
+
+def _arabic_groups(text: str, known: list[Mention]) -> list[Mention]:
+    found: list[Mention] = []
+    for match in _ARABIC_GROUP.finditer(text):
+        start, end = match.span()
+        if any(m.overlaps(start, end) for m in known + found):
+            continue
+        name = " ".join(match.group().split())
+        found.append(Mention(start, end, match.group(), (pending_actor(name, "rebel_group"),)))
+    return found
+
+
+def _short_forms(text: str, found: list[Mention]) -> list[Mention]:
+    """Uses of a pending organisation's short form: the bracket after its name, or the
+    initials of its capitalised words when they stand alone in capitals."""
+    forms: dict[str, object] = {}
+    for mention in found:
+        actor = mention.actor
+        if actor is None or actor.stored or actor.kind in ("person", "civilians"):
+            continue
+        bracket = _SHORT_FORM.match(text, mention.end)
+        if bracket is not None:
+            forms.setdefault(bracket["short"], actor)
+        initials = "".join(w[0] for w in mention.surface.split() if w[0].isupper())
+        if len(initials) >= 3:
+            forms.setdefault(initials, actor)
+    shorts: list[Mention] = []
+    for short, actor in forms.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            start, end = match.span()
+            if not any(m.overlaps(start, end) for m in found + shorts):
+                shorts.append(Mention(start, end, short, (actor,)))
+    return shorts
+
+
+def _named_organisations(text: str, known: list[Mention]) -> list[Mention]:
     found: list[Mention] = []
     for candidate in unmatched_names(text, known):
         name = candidate.name

@@ -280,3 +280,33 @@ def test_a_person_named_with_an_office_takes_no_side_in_the_fighting(news_gazett
     text = "Government forces shelled Hama on Sunday as President Hafez al-Assad watched."
     for proposal in read(news_gazetteer, text):
         assert all(actor.stored for actor, _role in proposal.actors), cast(proposal)
+
+
+def test_an_armed_group_named_in_arabic_is_a_pending_group_wherever_it_stands(news_gazetteer):
+    text = "Ahrar al-Sham and Jaish al Fateh fighters seized the town of Salma near Hama on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert cast(proposal) == [
+        ("Ahrar al-Sham", False, ActorRole.SIDE_A),
+        ("Jaish al Fateh", False, ActorRole.SIDE_A),
+    ]
+
+
+def test_the_short_form_in_brackets_names_the_pending_organisation_again(news_gazetteer):
+    text = (
+        "In Syria the Democratic Union Party (PYD) dismissed the statement as unjustified on "
+        "Sunday. The PYD said on Monday that Turkey had shelled Hama."
+    )
+    statements = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert [cast(s) for s in statements] == [
+        [("Democratic Union Party", False, ActorRole.SPEAKER)]
+    ] * 2
+
+
+def test_the_initials_of_a_pending_organisation_name_it_again(news_gazetteer):
+    text = (
+        "The Free Syrian Army fought IS near Hama on Sunday. "
+        "A video showed that the FSA has sent reinforcements to Hama on Monday."
+    )
+    reinforcements = read(news_gazetteer, text)[-1]
+    assert reinforcements.type_slug == "troop-movement"
+    assert ("Free Syrian Army", False, ActorRole.PARTICIPANT) in cast(reinforcements)
