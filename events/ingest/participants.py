@@ -196,8 +196,11 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
         # "a coalition backing Kurdish and Arab militias as they assault Raqqa"
         return ActorRole.SUPPORTER
     if trigger.slug == "public-statement":
-        # "Iran condemned …", "the regime has denied …": who speaks, and whom it concerns.
-        return ActorRole.SPEAKER if mention.start < trigger.start else ActorRole.PARTICIPANT
+        # "Iran condemned …", "the regime has denied …": who speaks, and whom it concerns;
+        # not a name in a clause before the one the word opens ("… calls to fight Kurds are
+        # unknown and that the PKK has announced …": the Kurds do not announce).
+        speaks = mention.start < trigger.start and not _THAT.search(s[mention.end : trigger.start])
+        return ActorRole.SPEAKER if speaks else ActorRole.PARTICIPANT
     if trigger.domain is Domain.DIPLOMATIC:
         return ActorRole.MEDIATOR if _BROKERED_BY.search(before) else ActorRole.PARTICIPANT
     if (
@@ -366,6 +369,7 @@ _REPORTS_IT = re.compile(
 )
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_THAT = re.compile(r"\bthat\s", re.IGNORECASE)
 _TOPIC_BEFORE = re.compile(
     r"\b(?:about|over|regarding|concerning|on\s+the\s+(?:situation|crisis|war)\s+in)\s+"
     r"(?:the\s+)?$",

@@ -112,7 +112,12 @@ def pending_speaker(
     start = attribution.who_start + name_at
     title_start = start - len(_title_before(who[:name_at]))
     institutions = _title_states(text[title_start:start], gazetteer)
-    return NamedSpeaker(pending_actor(name, "person"), title_start, institutions)
+    # "… Khalil said" after "PYD spokesman Nawaf Khalil": the person named with an office.
+    person = next(
+        (m.actor for m in known if m.inferred == OFFICE and m.overlaps(start, end) and m.actor),
+        None,
+    )
+    return NamedSpeaker(person or pending_actor(name, "person"), title_start, institutions)
 
 
 _SHORT_FORM = re.compile(r"\s*\([A-Z][\w.&-]{1,11}\)$")

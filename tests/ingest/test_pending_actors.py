@@ -310,3 +310,28 @@ def test_the_initials_of_a_pending_organisation_name_it_again(news_gazetteer):
     reinforcements = read(news_gazetteer, text)[-1]
     assert reinforcements.type_slug == "troop-movement"
     assert ("Free Syrian Army", False, ActorRole.PARTICIPANT) in cast(reinforcements)
+
+
+def test_a_surname_before_said_is_the_person_named_with_an_office_before(news_gazetteer):
+    text = (
+        "PYD spokesman Nawaf Khalil said on Sunday that the PKK has no presence in Hama. "
+        "This attack is meant to be against the entire region Khalil said."
+    )
+    statements = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert statements
+    for statement in statements:
+        assert cast(statement) == [("Nawaf Khalil", False, ActorRole.SPEAKER)]
+
+
+def test_a_name_in_the_clause_before_that_does_not_speak_the_statement_word_after_it(
+    news_gazetteer,
+):
+    text = (
+        "PYD spokesman Nawaf Khalil said on Sunday that reasons for the calls to fight Kurds "
+        "are unknown and that the PKK has clearly announced that the Syrian regime and its "
+        "supporters have lost legitimacy."
+    )
+    for proposal in read(news_gazetteer, text):
+        assert all(
+            role != ActorRole.SPEAKER for actor, role in proposal.actors if actor.name == "Kurds"
+        ), cast(proposal)
