@@ -170,3 +170,36 @@ def test_a_states_arrests_make_it_no_doer_of_executions_elsewhere(news_gazetteer
     )
     _arrests, executions = read(news_gazetteer, text)
     assert doers(executions) == []
+
+
+def test_a_progressive_active_verb_is_no_passive_whose_doer_the_report_told(news_gazetteer):
+    # "were abducting" has its own doer in the clause (unnamed masked men), not IS.
+    text = (
+        "IS militants executed 12 hostages near Hama on Monday. "
+        "Masked men were abducting young men in Damascus on Monday."
+    )
+    _executions, abductions = read(news_gazetteer, text)
+    assert doers(abductions) == []
+
+
+# --- "he" / "she" opening a statement word (proposals._speaker_before) ---
+
+
+def test_she_after_another_person_is_named_is_not_the_earlier_speaker(news_gazetteer):
+    text = (
+        "Kerry said on Sunday that Assad must go. UN rights chief Navi Pillay visited Hama "
+        "on Monday. She also warned that all sides would be prosecuted."
+    )
+    warned = read(news_gazetteer, text)[-1]
+    assert warned.trigger == "warned"
+    assert "John Kerry" not in dict(cast(warned))
+
+
+def test_he_after_a_person_named_with_an_office_is_not_the_earlier_speaker(news_gazetteer):
+    text = (
+        "Kerry said on Sunday that Assad must go. U.S. ambassador Robert Ford visited Hama "
+        "on Monday. He also warned that the strikes would continue."
+    )
+    warned = read(news_gazetteer, text)[-1]
+    assert warned.trigger == "warned"
+    assert "John Kerry" not in dict(cast(warned))
