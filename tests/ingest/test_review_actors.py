@@ -203,3 +203,20 @@ def test_he_after_a_person_named_with_an_office_is_not_the_earlier_speaker(news_
     warned = read(news_gazetteer, text)[-1]
     assert warned.trigger == "warned"
     assert "John Kerry" not in dict(cast(warned))
+
+
+def test_torture_in_regime_jails_is_not_given_to_the_campaigns_doer(news_gazetteer):
+    # The clause names whose jails they were; IS executing hostages elsewhere is no doer of it.
+    text = (
+        "IS militants executed 12 hostages near Hama on Monday. "
+        "Hundreds of detainees were tortured in regime jails, rights groups say."
+    )
+    _executions, torture = read(news_gazetteer, text)
+    assert "Islamic State" not in doers(torture)
+
+
+def test_a_place_after_at_is_no_part_of_an_arabic_group_name(news_gazetteer):
+    text = "Government forces clashed with Jaish al-Islam at Harasta on Sunday."
+    proposals = read(news_gazetteer, text)
+    assert "Jaish al-Islam at Harasta" not in names(proposals)
+    assert "Jaish al-Islam" in names(proposals)
