@@ -220,3 +220,20 @@ def test_a_place_after_at_is_no_part_of_an_arabic_group_name(news_gazetteer):
     proposals = read(news_gazetteer, text)
     assert "Jaish al-Islam at Harasta" not in names(proposals)
     assert "Jaish al-Islam" in names(proposals)
+
+
+def test_the_short_form_the_text_gives_in_brackets_wins_over_another_names_initials(
+    news_gazetteer,
+):
+    # Both bodies are real and distinct; the text says which one "SNC" is.
+    text = (
+        "The Syrian National Coalition met in Istanbul on Sunday. The Syrian National Council "
+        "(SNC) condemned the strikes on Hama on Monday. The SNC said on Tuesday that Russia "
+        "shelled Hama."
+    )
+    proposals = read(news_gazetteer, text)
+    said = [p for p in of_type(proposals, "public-statement") if p.trigger == "said"]
+    assert said
+    assert [name for name, role in cast(said[0]) if role == ActorRole.SPEAKER] == [
+        "Syrian National Council"
+    ]
