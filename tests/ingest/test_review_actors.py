@@ -237,3 +237,18 @@ def test_the_short_form_the_text_gives_in_brackets_wins_over_another_names_initi
     assert [name for name, role in cast(said[0]) if role == ActorRole.SPEAKER] == [
         "Syrian National Council"
     ]
+
+
+# --- "hostages captured" (vocabulary): the rule covers one word order only ---
+
+
+def test_hostages_who_were_captured_are_people_taken_not_ground_won(news_gazetteer):
+    text = "The hostages were captured by IS near Hama on Sunday."
+    proposals = read(news_gazetteer, text)
+    assert of_type(proposals, "non-state-actor-overtakes-territory") == []
+
+
+def test_journalists_a_group_had_captured_are_people_taken_not_ground_won(news_gazetteer):
+    text = "IS executed three journalists it had captured near Hama on Sunday."
+    proposals = read(news_gazetteer, text)
+    assert of_type(proposals, "non-state-actor-overtakes-territory") == []
