@@ -327,3 +327,14 @@ def test_who_answers_an_event_is_no_party_to_it(news_gazetteer):
     (proposal,) = events(news_gazetteer, text)
     assert proposal.type_slug == "chemical-weapon"
     assert "John Kerry" not in cast(proposal)
+
+
+def test_a_countrys_opposition_forces_are_its_rebels_not_its_army(news_gazetteer):
+    text = (
+        "A fragile ceasefire between the Syrian government and Syrian opposition forces "
+        "ended on Sunday."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    roles = cast(proposal)
+    assert roles.get("Syrian armed opposition") == ActorRole.PARTICIPANT
+    assert "Military Forces of Syria (2000-)" not in roles
