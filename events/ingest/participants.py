@@ -38,6 +38,7 @@ ONE_SIDED = {
     "remote-explosive-landmine-ied",
     "attack",
     "abduction-forced-disappearance",
+    "excessive-force-against-protesters",
 }
 EVACUATION = "evacuation-under-deal"
 TOGETHER = {
@@ -52,7 +53,10 @@ _PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|be|is|are|got)\s+(?:\w+ly\s+)?(?:\w+\s+and\s+)?$", re.IGNORECASE
 )
 # "12 civilians killed in the raids": a participle with no object after it.
-_REDUCED_PASSIVE_AFTER = re.compile(r"^\s*(?:$|[,.;:]|(?:in|by|during|when|as|after|at|near|on)\b)")
+# ("killed at least 12 soldiers", "killed at most two": a count, the verb's object, follows.)
+_REDUCED_PASSIVE_AFTER = re.compile(
+    r"^\s*(?:$|[,.;:]|(?:in|by|during|when|as|after|at(?!\s+(?:least|most)\b)|near|on)\b)"
+)
 # A side's allies and speakers: "government forces and their allies", a group's spokesman.
 ASSOCIATED = {
     ActorRole.SIDE_A: ActorRole.ASSOCIATED_A,
