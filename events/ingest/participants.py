@@ -374,6 +374,8 @@ _REPORTS_IT = re.compile(
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\s", re.IGNORECASE)
+_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_SEPARATES = re.compile(r"\bseparat\w+\s+(?:[\w'’-]+\s+){0,3}from\s+(?:the\s+)?$", re.I)
 _TOPIC_BEFORE = re.compile(
     r"\b(?:about|over|regarding|concerning|on\s+the\s+(?:situation|crisis|war)\s+in)\s+"
     r"(?:the\s+)?$",
@@ -564,6 +566,15 @@ def participants(
             # it takes no part of its own, and places nothing the other name does not.
             continue
         actor = mention.actor
+        if (
+            country is not None
+            and _ORIGIN.search(text[: mention.start])
+            and (trigger.slug in TOGETHER or _SEPARATES.search(text[: mention.start]))
+        ):
+            # "a convoy has yet to cross into Syria from Turkey", "the crossing that separates
+            # Kobani from Turkey": where people and goods move from, not who acts.
+            places.append(mention)
+            continue
         if actor is None and country is not None and not LOCATIVE.search(text[: mention.start]):
             # "Turkey mounted an incursion": the country acting is its army or government.
             kinds = GOVERNMENT_KINDS if trigger.domain is Domain.DIPLOMATIC else STATE_FORCE_KINDS

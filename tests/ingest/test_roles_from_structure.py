@@ -356,3 +356,12 @@ def test_forces_firing_on_protesters_use_force_on_them(news_gazetteer):
         "Military Forces of Syria (2000-)": ActorRole.PERPETRATOR,
         "protesters": ActorRole.TARGET,
     }
+
+
+def test_the_country_a_convoy_comes_from_is_where_not_a_party(news_gazetteer):
+    text = "An aid convoy has yet to cross into Syria from Turkey on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert "Military Forces of Turkey" not in cast(proposal)
+    text = "Suicide bombers attacked the crossing that separates Kobani from Turkey on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert "Military Forces of Turkey" not in cast(proposal)
