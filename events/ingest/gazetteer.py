@@ -85,7 +85,10 @@ _LED = re.compile(r"(?<![\w-])[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-(?:led|backed)\b")
 # and attacks only armed forces make ("Russian air strikes", "an Israeli attack on a camp").
 # ("Russian and regime bombing": each adjective of a coordination qualifies the noun.)
 _MILITARY_NOUN = re.compile(
-    r"^[\s-]+(?:and\s+[\w-]+\s+)?(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft"
+    # ("Syrian opposition forces", "Syrian rebel fighters": not the state's, whatever the noun.)
+    r"^[\s-]+(?:and\s+[\w-]+\s+)?"
+    r"(?!(?:opposition|rebel|insurgent|militia|tribal|Kurdish|Arab|Islamist|jihadist)\b)"
+    r"(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft"
     r"|air\s+support|air\s+force|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?"
     r"|strikes|bombing(?:\s+campaign)?|bombardments?|shelling|drones?|helicopters|missiles?"
     r"|bombs"
@@ -94,6 +97,11 @@ _MILITARY_NOUN = re.compile(
     r"|checkpoints?|barracks)\b"
     r"|^\s+(?:attack|raid|strike)\s+on\b",
     re.IGNORECASE,
+)
+# A country's adjective before the nouns of its rebels: the rebels of that country.
+_REBELS_OF = re.compile(
+    rf"(?<![\w-])(?P<adjective>{'|'.join(DEMONYMS.values())})\s+"
+    r"(?:opposition\s+(?:forces|fighters)|rebel\s+(?:forces|fighters|groups))(?![\w-])"
 )
 # What makes a country adjective mean that country's government: the people who speak and act
 # for a state ("Russian officials", "the regime and its Russian and Iranian backers").
@@ -472,6 +480,16 @@ class Gazetteer:
                 state = self.state_actor(self.country_place(key), kinds)
                 if state is not None:
                     found.append(Mention(start, end, match.group(), (state,), (), inferred=key))
+        for match in _REBELS_OF.finditer(text):
+            # "Syrian opposition forces", "Iraqi rebel fighters": that country's rebels.
+            start, end = match.span()
+            if any(m.overlaps(start, end) for m in taken + found):
+                continue
+            actors, _places = self.lookup(f"{match['adjective']} rebels")
+            if len(actors) == 1:
+                found.append(
+                    Mention(start, end, match.group(), tuple(actors), (), inferred="rebels")
+                )
         return found
 
     def _forces_of_sentence(self, text: str, start: int, mentions: list[Mention]) -> list:

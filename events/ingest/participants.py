@@ -38,6 +38,7 @@ ONE_SIDED = {
     "remote-explosive-landmine-ied",
     "attack",
     "abduction-forced-disappearance",
+    "excessive-force-against-protesters",
 }
 EVACUATION = "evacuation-under-deal"
 TOGETHER = {
@@ -52,7 +53,10 @@ _PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|be|is|are|got)\s+(?:\w+ly\s+)?(?:\w+\s+and\s+)?$", re.IGNORECASE
 )
 # "12 civilians killed in the raids": a participle with no object after it.
-_REDUCED_PASSIVE_AFTER = re.compile(r"^\s*(?:$|[,.;:]|(?:in|by|during|when|as|after|at|near|on)\b)")
+# ("killed at least 12 soldiers", "killed at most two": a count, the verb's object, follows.)
+_REDUCED_PASSIVE_AFTER = re.compile(
+    r"^\s*(?:$|[,.;:]|(?:in|by|during|when|as|after|at(?!\s+(?:least|most)\b)|near|on)\b)"
+)
 # A side's allies and speakers: "government forces and their allies", a group's spokesman.
 ASSOCIATED = {
     ActorRole.SIDE_A: ActorRole.ASSOCIATED_A,
@@ -370,6 +374,8 @@ _REPORTS_IT = re.compile(
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\s", re.IGNORECASE)
+_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_SEPARATES = re.compile(r"\bseparat\w+\s+(?:[\w'’-]+\s+){0,3}from\s+(?:the\s+)?$", re.I)
 _TOPIC_BEFORE = re.compile(
     r"\b(?:about|over|regarding|concerning|on\s+the\s+(?:situation|crisis|war)\s+in)\s+"
     r"(?:the\s+)?$",
@@ -560,6 +566,15 @@ def participants(
             # it takes no part of its own, and places nothing the other name does not.
             continue
         actor = mention.actor
+        if (
+            country is not None
+            and _ORIGIN.search(text[: mention.start])
+            and (trigger.slug in TOGETHER or _SEPARATES.search(text[: mention.start]))
+        ):
+            # "a convoy has yet to cross into Syria from Turkey", "the crossing that separates
+            # Kobani from Turkey": where people and goods move from, not who acts.
+            places.append(mention)
+            continue
         if actor is None and country is not None and not LOCATIVE.search(text[: mention.start]):
             # "Turkey mounted an incursion": the country acting is its army or government.
             kinds = GOVERNMENT_KINDS if trigger.domain is Domain.DIPLOMATIC else STATE_FORCE_KINDS

@@ -103,8 +103,10 @@ def pending_speaker(
             start = attribution.who_start + body.start("name")
             return NamedSpeaker(pending_actor(name, actor_kind(name)), start)
         return None
-    if not words or any(fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES for w in words):
-        return None
+    if not words:
+        return _office_speaker(who, attribution, gazetteer)
+    if any(fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES for w in words):
+        return _office_speaker(who, attribution, gazetteer)
     name = " ".join(words)
     name_at = who.rindex(name)
     if len(words) == 1 and (len(name) < 3 or re.search(r"\bthe\s+$", who[:name_at])):
@@ -118,6 +120,33 @@ def pending_speaker(
         None,
     )
     return NamedSpeaker(person or pending_actor(name, "person"), title_start, institutions)
+
+
+# "the UN Secretary General", "Turkish Foreign Minister": an office named without its holder,
+# qualified by the body or the state it belongs to.
+_OFFICE_AT_END = re.compile(
+    r"(?P<office>(?:U\.N\.|UN|EU|NATO|[A-Z][a-z]+)\s+(?:(?:Under|Deputy|Vice|Foreign|Defen[cs]e"
+    r"|Interior|Prime|High|Special|Chief)[\s-]+)*(?:Secretary[\s-]General|Secretary\s+of\s+State"
+    r"|Secretary|Minister|President|Commissioner|Envoy|Ambassador|Spokes(?:man|woman)"
+    r"|Chancellor))$"
+)
+
+
+def _office_speaker(
+    who: str, attribution: Attribution, gazetteer: Gazetteer
+) -> NamedSpeaker | None:
+    """The holder of an office the attribution names without a name ("a report from the UN
+    Secretary General says"): a pending person known by the office; a state whose adjective
+    qualifies it takes part through its government."""
+    match = _OFFICE_AT_END.search(who)
+    if match is None:
+        return None
+    office = match["office"]
+    qualifier = fold(office.split()[0])
+    if qualifier in NOT_NAMES and qualifier not in _ADJECTIVES:
+        return None
+    start = attribution.who_start + match.start("office")
+    return NamedSpeaker(pending_actor(office, "person"), start, _title_states(office, gazetteer))
 
 
 _SHORT_FORM = re.compile(r"\s*\([A-Z][\w.&-]{1,11}\)$")

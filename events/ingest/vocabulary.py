@@ -117,6 +117,16 @@ RULES: list[Rule] = [
         30,
     ),
     _rule("abduction-forced-disappearance", r"abduct\w*|kidnap\w*|taken\s+hostage", M, 31),
+    # "Syrian forces killed at least 60 protesters", "fired on crowds of demonstrators": force
+    # used on a protest is the violence, not the protest.
+    _rule(
+        "excessive-force-against-protesters",
+        r"(?:kill(?:ed|ing)|shot|shooting|fired\s+(?:on|at|into)|opened\s+fire\s+on|attacked"
+        r"|beat|cracked\s+down\s+on|crackdown\s+on)"
+        r"(?=\s+(?:[\w'’-]+\s+){0,5}?(?:protesters|demonstrators|protests|crowds)\b)",
+        M,
+        39,
+    ),
     _rule(
         "peaceful-protest",
         r"protest(?:ed|ers|s|ing)?|demonstrat(?:ed|ors|ions?|ing)|rall(?:y|ies|ied)",

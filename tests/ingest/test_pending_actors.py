@@ -335,3 +335,23 @@ def test_a_name_in_the_clause_before_that_does_not_speak_the_statement_word_afte
         assert all(
             role != ActorRole.SPEAKER for actor, role in proposal.actors if actor.name == "Kurds"
         ), cast(proposal)
+
+
+def test_an_office_named_without_its_holder_is_the_speaker(news_gazetteer):
+    text = (
+        "Some 50 civilians were killed in air strikes near Hama a report from the UN Secretary "
+        "General says."
+    )
+    (statement,) = [p for p in read(news_gazetteer, text) if p.type_slug == "public-statement"]
+    assert cast(statement) == [("UN Secretary General", False, ActorRole.SPEAKER)]
+    text = "The Turkish Foreign Minister said on Sunday that talks on Hama would resume."
+    assert statement_cast(news_gazetteer, text) == [
+        ("Turkish Foreign Minister", False, ActorRole.SPEAKER),
+        ("Government of Turkey", True, ActorRole.PARTICIPANT),
+    ]
+
+
+def test_a_figure_without_an_office_is_no_speaker_by_office(news_gazetteer):
+    text = "A Syrian opposition figure said on Sunday that talks on Hama would resume."
+    for proposal in read(news_gazetteer, text):
+        assert all(actor.stored for actor, _ in proposal.actors), cast(proposal)

@@ -327,3 +327,41 @@ def test_who_answers_an_event_is_no_party_to_it(news_gazetteer):
     (proposal,) = events(news_gazetteer, text)
     assert proposal.type_slug == "chemical-weapon"
     assert "John Kerry" not in cast(proposal)
+
+
+def test_a_countrys_opposition_forces_are_its_rebels_not_its_army(news_gazetteer):
+    text = (
+        "A fragile ceasefire between the Syrian government and Syrian opposition forces "
+        "ended on Sunday."
+    )
+    (proposal,) = events(news_gazetteer, text)
+    roles = cast(proposal)
+    assert roles.get("Syrian armed opposition") == ActorRole.PARTICIPANT
+    assert "Military Forces of Syria (2000-)" not in roles
+
+
+def test_killed_at_least_a_count_is_active_its_subject_the_doer(news_gazetteer):
+    text = "Government forces killed at least 12 IS militants near Hama on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    roles = cast(proposal)
+    assert roles["Military Forces of Syria (2000-)"] in (ActorRole.PERPETRATOR, ActorRole.SIDE_A)
+    assert roles["Islamic State"] in (ActorRole.TARGET, ActorRole.SIDE_B)
+
+
+def test_forces_firing_on_protesters_use_force_on_them(news_gazetteer):
+    text = "Government forces fired on crowds of protesters in Hama on Friday killing 12."
+    (proposal,) = events(news_gazetteer, text)
+    assert proposal.type_slug == "excessive-force-against-protesters"
+    assert cast(proposal) == {
+        "Military Forces of Syria (2000-)": ActorRole.PERPETRATOR,
+        "protesters": ActorRole.TARGET,
+    }
+
+
+def test_the_country_a_convoy_comes_from_is_where_not_a_party(news_gazetteer):
+    text = "An aid convoy has yet to cross into Syria from Turkey on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert "Military Forces of Turkey" not in cast(proposal)
+    text = "Suicide bombers attacked the crossing that separates Kobani from Turkey on Sunday."
+    (proposal,) = events(news_gazetteer, text)
+    assert "Military Forces of Turkey" not in cast(proposal)
