@@ -109,12 +109,17 @@ def inherit_campaign_doer(proposals: list[ProposalDraft]) -> None:
     if len({doers for _p, doers in done}) != 1:
         return
     for draft in proposals:
-        if draft.type_slug not in _AGAINST_CIVILIANS or draft.planned or _doers(draft):
+        if (
+            draft.type_slug not in _AGAINST_CIVILIANS
+            or draft.planned
+            or _doers(draft)
+            or not _CAMPAIGN_WORD.match(draft.trigger)
+        ):
             continue
         if not (_victims(draft) or _PASSIVE.search(_before_trigger(draft) + draft.trigger)):
             # "the site of a massacre in 1982": a noun alone may be anyone's.
             continue
-        meeting = [p for p, _doers_of in done if _meet(draft, p)]
+        meeting = [p for p, _doers_of in done if _meet(draft, p) and _same_area(draft, p)]
         if not meeting:
             continue
         named = {actor.id for actor, _role in draft.actors}
@@ -130,7 +135,26 @@ def inherit_campaign_doer(proposals: list[ProposalDraft]) -> None:
 
 
 # "have been torched", "were abducted": a passive whose doer the report has told.
-_PASSIVE = re.compile(r"\b(?:been|were|was|are|is|be|being)\s+(?:\w+ly\s+)?[\w-]+$", re.IGNORECASE)
+# (A past participle: "were abducting" names its own doer; "IS" is no verb.)
+_PASSIVE = re.compile(r"\b(?:(?i:been|were|was|are|be|being)|is)\s+(?:\w+ly\s+)?[\w-]+(?:ed|en)$")
+# The campaign's own words: executions, abductions, arrests, torching and looting. Killings,
+# shootings and torture are told of every party to a war.
+_CAMPAIGN_WORD = re.compile(
+    r"(?i:execut|behead|abduct|kidnap|taken\s+hostage|arrest|detain|rounded\s+up|torch|loot"
+    r"|set\s+\w*\s*on\s+fire|raz|demolish)"
+)
+
+
+def _same_area(draft: ProposalDraft, other: ProposalDraft) -> bool:
+    """Whether two proposals' places are the same or one lies within the other (either
+    without a place counts: the report did not say it was elsewhere)."""
+    if draft.place is None or other.place is None:
+        return True
+    return (
+        draft.place.id == other.place.id
+        or draft.place.id in other.place.ancestor_ids
+        or other.place.id in draft.place.ancestor_ids
+    )
 
 
 def _victims(draft: ProposalDraft) -> list:

@@ -88,6 +88,9 @@ class Memory:
     # The first actor the last sentence names: what "they" in the next one stands for.
     subjects: tuple[Sentence, tuple[ActorEntry, ...]] | None = None
     speaker: Speaker | None = None
+    # The last person a sentence named: "she" after "… Navi Pillay visited Hama" is Pillay,
+    # whoever was quoted before.
+    last_person: ActorEntry | None = None
     statement: StatementMark | None = None
     # Places named so far (sentence index, mention), for "the city" in a later sentence.
     recent_places: tuple[tuple[int, Mention], ...] = ()

@@ -373,7 +373,13 @@ _REPORTS_IT = re.compile(
 )
 # "made by Damascus": the capital stands for its government, it is not where it happened.
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
-_THAT = re.compile(r"\bthat\s", re.IGNORECASE)
+# "… are unknown and that the PKK has announced": "that" opening a clause of its own after a
+# conjunction or a reporting verb (not "later that day", nor "a country that hosts …").
+_THAT = re.compile(
+    r"\b(?:and|but|or|said|says|saying|added|adding|stated|claimed|announced|reported)\s+"
+    r"that\s",
+    re.IGNORECASE,
+)
 _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _SEPARATES = re.compile(r"\bseparat\w+\s+(?:[\w'’-]+\s+){0,3}from\s+(?:the\s+)?$", re.I)
 _TOPIC_BEFORE = re.compile(

@@ -15,7 +15,7 @@ from events.text import fold
 
 _OFFICE = (
     r"ambassador|envoy|minister|president|secretary|governor|senator|king|prince|chancellor"
-    r"|premier|spokes(?:man|woman)|commissioner|coordinator|director|mayor|cleric"
+    r"|premier|spokes(?:man|woman)|commissioner|coordinator|director|mayor|cleric|chief|head"
 )
 # The office, then two or three capitalised words (a particle between: "Saud al-Faisal").
 _TITLED = re.compile(
@@ -27,8 +27,17 @@ _TITLED = re.compile(
 # Konashenkov"): part of the title, not of the name.
 _RANKS = re.compile(
     r"^(?:(?:Major|Lieutenant|Brigadier|Colonel|Col\.|General|Gen\.|Admiral|Dr\.?|Mr\.?"
-    r"|Mrs\.?|Ms\.?|Sheikh|Sir)(?:-General)?\s+)+"
+    r"|Mrs\.?|Ms\.?|Sheikh|Sir|Grand|Ayatollah|Imam|Archbishop|Patriarch|Bishop|Father"
+    r"|Archimandrite|Mufti|Crown|Prince|Emir)(?:-General)?\s+)+"
 )
+_POSSESSIVE = re.compile(r"['’]s?$")
+# A capitalised word right before or after a surname makes it part of another name (an
+# acronym before it does not: copy without commas runs "… the PKK Khalil said" together).
+_IN_LONGER_NAME_BEFORE = re.compile(
+    r"(?:(?<![.!?]\s)(?<!^)\b[A-Z][a-z][\w'’-]*"
+    rf"|\b(?:King|Queen|Emir|Sheikh|Crown|Prince|General|Mr|Mrs|Ms|Dr|(?i:{_OFFICE}))\.?)\s+$"
+)
+_IN_LONGER_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 # Mention.inferred of a person read from their office.
 OFFICE = "office"
 _ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())
@@ -48,6 +57,9 @@ def person_mentions(text: str, known: list[Mention]) -> list[Mention]:
             start += ranks.end()
         name = text[start:end]
         words = name.split()
+        if _POSSESSIVE.search(name):
+            # "President Vladimir Putin's spokesman": whose office it is, not who acts.
+            continue
         if len(words) < 2 or any(fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES for w in words):
             continue
         if any(m.overlaps(start, end) for m in known + found):
@@ -61,6 +73,12 @@ def person_mentions(text: str, known: list[Mention]) -> list[Mention]:
         for match in re.finditer(rf"(?<![\w'’-]){re.escape(surname)}(?![\w'’-])", text):
             start, end = match.span()
             if start < after or any(m.overlaps(start, end) for m in known + found):
+                continue
+            if _IN_LONGER_NAME_BEFORE.search(text, max(0, start - 40), start) or (
+                _IN_LONGER_NAME_AFTER.match(text, end)
+            ):
+                # "The Hague", "Capitol Hill", "King Salman": another name that ends or
+                # begins with the same word.
                 continue
             found.append(Mention(start, end, surname, (actor,), inferred=OFFICE))
     return found

@@ -195,7 +195,9 @@ def _speaker_before(
         or not speaker.actors
         or speaker.actors[0].kind != PERSON
         or view.sentence.paragraph - speaker.paragraph > 1
+        or (memory.last_person is not None and memory.last_person not in speaker.actors)
     ):
+        # Another person named since: "she" may be either.
         return actors
     cast = [(actor, ActorRole.SPEAKER) for actor in speaker.actors]
     return cast + [(a, r) for a, r in actors if all(a.id != b.id for b, _ in cast)]

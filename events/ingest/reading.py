@@ -28,7 +28,7 @@ from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place
 from events.ingest.groups import group_mentions
 from events.ingest.implied import with_implied
 from events.ingest.language import READ_LANGUAGES
-from events.ingest.participants import ONE_SIDED, officials, sentence_subjects
+from events.ingest.participants import CIVILIANS, ONE_SIDED, PERSON, officials, sentence_subjects
 from events.ingest.pending import pending_mentions
 from events.ingest.persons import person_mentions
 from events.ingest.placenames import (
@@ -52,7 +52,7 @@ from events.ingest.statements import (
 from events.ingest.threads import merge_retelling, place_threads, retold
 from events.ingest.unknown import Candidate, unmatched_names
 from events.ingest.view import SentenceView, named_speaker, view_sentence
-from events.ingest.vocabulary import KILLING, Domain, Trigger, pick
+from events.ingest.vocabulary import KILLING, VISIT, Domain, Trigger, pick
 from events.models import ActorRole
 
 _DATELINE_PLACE = re.compile(
@@ -207,6 +207,12 @@ def read_sentence(
         if trigger is None or (trigger.slug == KILLING and _war_toll(view, trigger)):
             continue
         drafts = [propose(view, clause, trigger, when, memory, article)]
+        if drafts[0].type_slug == VISIT and all(
+            actor.kind == CIVILIANS for actor, _role in drafts[0].actors
+        ):
+            # "Relatives visited the graves": a visit is diplomacy only when a state, a body
+            # or a person of office pays it.
+            continue
         slugs[id(drafts[0])] = trigger.slug
         if trigger.domain is Domain.DIPLOMATIC:
             talks.add(id(drafts[0]))
@@ -375,11 +381,16 @@ def remember(
     places = tuple(
         (sentence.index, m) for m in view.local if m.place is not None and m.place.kind != COUNTRY
     )
+    speaker = _with_pending(named_speaker(view), outcome) or memory.speaker
+    people = [m.actor for m in view.local if m.actor is not None and m.actor.kind == PERSON]
+    if outcome.statement is not None and isinstance(outcome.statement, ProposalDraft):
+        people += [a for a, _role in outcome.statement.actors if a.kind == PERSON]
     return memory.but(
+        last_person=people[-1] if people else memory.last_person,
         previous=previous,
         previous_place=previous_place,
         subjects=(sentence, sentence_subjects(view)),
-        speaker=_with_pending(named_speaker(view), outcome) or memory.speaker,
+        speaker=speaker,
         statement=mark or memory.statement,
         recent_places=memory.recent_places + places,
         scenes=memory.scenes + scenes_of(view),

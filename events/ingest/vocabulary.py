@@ -22,6 +22,8 @@ TERRITORY = "territory"
 GOVERNMENT_GAINS = "government-regains-territory"
 # Killings without another event word: an attack on civilians, or a clash (ACLED).
 KILLING = "killing"
+# A visit is diplomacy of no finer kind.
+VISIT = "diplomacy"
 NON_STATE_GAINS = "non-state-actor-overtakes-territory"
 
 
@@ -49,9 +51,7 @@ RULES: list[Rule] = [
         TERRITORY,
         r"(?:dr(?:ove|ive|iven|iving)|chas(?:ed|e|es|ing))\b(?=[^.;]{0,80}\b(?:out|from)\b)"
         r"|recaptur\w*|retook|retak\w*"
-        # "the hostages captured from villages": people taken, no ground ("fighters captured
-        # 16 villages" is ground won).
-        r"|(?<!hostages\s)(?<!prisoners\s)captur(?:ed|ing|es)|seiz(?:ed|ing|es)|overr(?:an|un)|took\s+(?:full\s+)?control"
+        r"|captur(?:ed|ing|es)|seiz(?:ed|ing|es)|overr(?:an|un)|took\s+(?:full\s+)?control"
         r"|taken\s+(?:full\s+)?control|took\s+over|taken\s+over|secured|gained\s+ground"
         r"|made\s+(?:\w+\s+)?gains|regain\w*|liberat(?:ed|ing)|stormed|fell\s+to"
         r"|br(?:oke|oken|eak|eaking)\s+(?:the\s+)?siege",
@@ -193,7 +193,10 @@ RULES: list[Rule] = [
     _rule(
         "negotiations",
         r"talks|negotiat(?:ed|ions?|ing)|meeting|met\s+with|summit|phone\s+(?:call|conversation)"
-        r"|spoke\s+(?:by\s+(?:tele)?phone|(?:by\s+(?:tele)?phone\s+)?with)"
+        # ("spoke with reporters", "who spoke with the Associated Press": an interview.)
+        r"|spoke\s+(?:by\s+(?:tele)?phone|(?:by\s+(?:tele)?phone\s+)?with(?!\s+(?:the\s+)?"
+        r"(?:reporters|journalists|press|media|correspondents?|[\w.-]+\s+(?:News|Press|TV"
+        r"|Radio|Agency)|Associated\s+Press|AFP|Reuters|CNN|BBC|Al\s+Jazeera|Al\s+Arabiya)\b))"
         r"|held\s+(?:a\s+)?(?:phone\s+)?(?:call|conversation)"
         r"|discuss(?:es|ed)",
         D,
@@ -201,7 +204,7 @@ RULES: list[Rule] = [
     ),
     _rule("proposal-presented", r"proposal|proposed|draft\s+resolution", D, 72),
     # A visit is diplomacy of no finer kind: a show of support, an inspection, a state visit.
-    _rule("diplomacy", r"visit(?:ed|ing|s)?|paid\s+a\s+visit", D, 73),
+    _rule(VISIT, r"visit(?:ed|ing|s)?|paid\s+a\s+visit", D, 73),
     _rule("diplomatic-communication", r"letter|memorandum", D, 73),
     _rule(
         "other-strategic-development",
@@ -280,6 +283,25 @@ class Trigger:
     unreal: bool = False
 
 
+# "the hostages were captured by IS", "three journalists it had captured", "hostages captured
+# from villages": people taken, no ground won ("fighters captured 16 villages" is ground).
+_PEOPLE_TAKEN = re.compile(
+    r"\b(?:hostages|prisoners|captives|journalists|reporters|activists|aid\s+workers|pilots?"
+    r"|soldiers|civilians|men|women|children|fighters)\s+(?:(?:who|that|whom|it|they|he|she)"
+    r"\s+)?(?:(?:had|have|has|were|was|been|being|are|is)\s+)*(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+_GROUND_AFTER = re.compile(r"\s+(?:the\s+)?(?:\d|town|city|village|area|district|base|hill)")
+
+
+def _people_taken(text: str, start: int, end: int) -> bool:
+    """Whether "captured" at start:end tells of people taken rather than ground won."""
+    if not text[start:end].lower().startswith("captur"):
+        return False
+    before = text[max(0, start - 60) : start]
+    return bool(_PEOPLE_TAKEN.search(before)) and not _GROUND_AFTER.match(text, end)
+
+
 def find_triggers(text: str) -> list[Trigger]:
     """The triggers of a sentence, left to right; those in an irrealis clause ("efforts to
     reach a deal", "would halt the fighting", "We haven't struck the convoy") and, in a
@@ -291,6 +313,8 @@ def find_triggers(text: str) -> list[Trigger]:
         for match in rule.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
+                continue
+            if rule.slug == TERRITORY and _people_taken(text, start, end):
                 continue
             modal = _modal(text, start)
             unreal = not modal and (_irrealis(text, start) or hypothetical)
