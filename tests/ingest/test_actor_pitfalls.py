@@ -1,4 +1,4 @@
-"""Review of the ingest-actors changes: actors and roles on copy the rules were not written on."""
+"""Actors and roles on copy the rules were not written on: look-alike names and speakers."""
 
 from datetime import date
 
