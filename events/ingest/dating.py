@@ -32,6 +32,14 @@ _HABITUAL = re.compile(
     r"|for\s+years|over\s+the\s+years|every\s+day|daily|constantly)\b",
     re.IGNORECASE,
 )
+# The event word itself in the perfect or a past passive ("Until now 150 have been kidnapped",
+# "people who were killed"): done before the report, whatever else is still under way.
+_DONE_BEFORE = re.compile(
+    # ("now appear to have secured": a state of things now, not the event's day.)
+    r"\b(?:(?<!\bto\s)(?:has|have|had|'ve|’ve)\s+(?:\w+ly\s+)?(?:been\s+)?"
+    r"|(?:was|were)\s+(?:\w+ly\s+)?)$",
+    re.IGNORECASE,
+)
 # The present tense: what is under way on the day of the report ("as they assault Raqqa").
 _PRESENT = re.compile(
     r"\b(?:is|are|am)\s+(?:now\s+|still\s+|currently\s+)?(?:being\s+)?\w+ing\b"
@@ -162,7 +170,7 @@ def continued(view: SentenceView, before: str, memory: Memory) -> Dated | None:
 def present(before: str, word: str, article: ArticleContext) -> Dated | None:
     """ "Kurdish militias are assaulting Raqqa": under way on the day of the report."""
     near = re.split(r"[,;:—–]", before)[-1]
-    if not _PRESENT.search(near + word):
+    if not _PRESENT.search(near + word) or _DONE_BEFORE.search(near):
         return None
     today = article.report_day()
     return Dated(

@@ -203,3 +203,19 @@ def test_a_named_speaker_the_database_does_not_hold_still_makes_a_statement(news
 def test_a_monitor_or_a_source_only_attributes(news_gazetteer):
     for source in ("The Syrian Observatory", "A military source", "Activists"):
         assert read(news_gazetteer, f"{source} said on Sunday that it was deeply worried.") == []
+
+
+def test_an_event_word_in_the_perfect_is_done_before_the_report_though_now_is_said(
+    news_gazetteer,
+):
+    # Publication: Sunday 4 September 2016.
+    text = "Until now 150 Alawites from the villages near Hama have been kidnapped."
+    (proposal,) = read(news_gazetteer, text)
+    assert proposal.fuzzy.latest == date(2016, 9, 4)
+    assert proposal.fuzzy.earliest < date(2016, 9, 4)
+
+
+def test_a_state_of_things_now_keeps_the_day_of_the_report(news_gazetteer):
+    text = "The militants now appear to have secured the town of Salma near Hama."
+    (proposal,) = read(news_gazetteer, text)
+    assert (proposal.fuzzy.earliest, proposal.fuzzy.latest) == (date(2016, 9, 4),) * 2
