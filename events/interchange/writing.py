@@ -5,9 +5,12 @@
 # rows with executemany, converting only the values the database driver cannot take as
 # they are (dates, datetimes, UUIDs, JSON), as the fields themselves would.
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -118,12 +121,8 @@ class Table:
 
     def insert(self, rows: Iterable[dict[str, Any]]) -> int:
         """INSERT the rows; returns how many."""
-        marks = ", ".join(["%s"] * len(self.columns))
-        sql = f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES ({marks})"
         params = [self._all_values(row) for row in rows]
-        with connection.cursor() as cursor:
-            for start in range(0, len(params), BATCH_ROWS):
-                cursor.executemany(sql, params[start : start + BATCH_ROWS])
+        insert_batches(self.table, self.columns, params)
         return len(params)
 
     def insert_rows(self, names: Sequence[str], rows: Iterable[tuple]) -> int:
@@ -138,8 +137,6 @@ class Table:
         constants = tuple(self._values({}, rest))
         convert = [(slot, self.converters[i]) for slot, i in enumerate(given) if self.converters[i]]
         columns = [self.columns[i] for i in given + rest]
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({marks})"
         if convert:
             params = []
             for row in rows:
@@ -150,9 +147,7 @@ class Table:
                 params.append(values)
         else:
             params = [(*row, *constants) for row in rows]
-        with connection.cursor() as cursor:
-            for start in range(0, len(params), BATCH_ROWS):
-                cursor.executemany(sql, params[start : start + BATCH_ROWS])
+        insert_batches(self.table, columns, params)
         return len(params)
 
     def insert_alike(self, rows: Sequence[dict[str, Any]]) -> int:
@@ -183,6 +178,43 @@ class Table:
             for start in range(0, len(params), BATCH_ROWS):
                 cursor.executemany(sql, params[start : start + BATCH_ROWS])
         return len(params)
+
+
+def insert_batches(table: str, columns: Sequence[str], params: Sequence[Sequence]) -> None:
+    """INSERT the rows (each a sequence of the columns' values, ready for the driver) into the
+    quoted table, BATCH_ROWS at a time: on SQLite one statement of many VALUES rows per batch,
+    elsewhere (or when SQLite allows too few bound values for that) one executemany.
+
+    SQLite runs a statement's one-time setup again for every row executemany sends: a CHECK
+    constraint's IN list (an event's status and precision, a link's role) is built into a
+    small table each time, which doubled the cost of inserting an actor link. A statement of
+    many rows builds it once; the rows, their order and their ids are the same.
+    """
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    row = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite" and BATCH_ROWS * len(columns) <= _sqlite_bound_values():
+            for start in range(0, len(params), BATCH_ROWS):
+                part = params[start : start + BATCH_ROWS]
+                cursor.execute(_many_rows(head, row, len(part)), list(chain.from_iterable(part)))
+        else:
+            for start in range(0, len(params), BATCH_ROWS):
+                cursor.executemany(head + row, params[start : start + BATCH_ROWS])
+
+
+@lru_cache(maxsize=64)
+def _many_rows(head: str, row: str, count: int) -> str:
+    # The same few statements chunk after chunk (a full batch per table, and the last one's):
+    # each text is built once, and the driver's statement cache then finds it compiled.
+    return head + ", ".join([row] * count)
+
+
+def _sqlite_bound_values() -> int:
+    """The most values one SQLite statement may bind (SQLITE_MAX_VARIABLE_NUMBER: 32,766
+    unless the library was built with less)."""
+    connection.ensure_connection()
+    getlimit = getattr(connection.connection, "getlimit", None)  # Python 3.11 and later
+    return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999
 
 
 def _converter(field: models.Field):
