@@ -189,31 +189,34 @@ class Table:
 
 def insert_batches(table: str, columns: Sequence[str], params: Sequence[Sequence]) -> None:
     """INSERT the rows (each a sequence of the columns' values, ready for the driver) into the
-    quoted table, BATCH_ROWS at a time: on SQLite one statement of many VALUES rows per batch,
-    elsewhere (or when SQLite allows too few bound values for that) one executemany.
+    quoted table: on SQLite each full batch of BATCH_ROWS as one statement of that many VALUES
+    rows, and the rows left over (fewer than BATCH_ROWS) with executemany, as everywhere else.
 
     SQLite runs a statement's one-time setup again for every row executemany sends: a CHECK
     constraint's IN list (an event's status and precision, a link's role) is built into a
     small table each time, which doubled the cost of inserting an actor link. A statement of
-    many rows builds it once; the rows, their order and their ids are the same.
+    many rows builds it once; the rows, their order and their ids are the same. Only full
+    batches go that way: the driver keeps each distinct statement compiled (up to 128 per
+    connection), and one of a thousand event rows holds about 2 MB, so the statements must be
+    the same few (one per table), never one per size of what a part leaves over.
     """
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
     row = f"({', '.join(['%s'] * len(columns))})"
+    bound = connection.vendor == "sqlite" and BATCH_ROWS * len(columns) <= _sqlite_bound_values()
+    full = len(params) - len(params) % BATCH_ROWS if bound else 0
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite" and BATCH_ROWS * len(columns) <= _sqlite_bound_values():
-            for start in range(0, len(params), BATCH_ROWS):
-                part = params[start : start + BATCH_ROWS]
-                cursor.execute(_many_rows(head, row, len(part)), list(chain.from_iterable(part)))
-        else:
-            for start in range(0, len(params), BATCH_ROWS):
-                cursor.executemany(head + row, params[start : start + BATCH_ROWS])
+        for start in range(0, full, BATCH_ROWS):
+            part = params[start : start + BATCH_ROWS]
+            cursor.execute(_full_batch(head, row), list(chain.from_iterable(part)))
+        for start in range(full, len(params), BATCH_ROWS):
+            cursor.executemany(head + row, params[start : start + BATCH_ROWS])
 
 
 @lru_cache(maxsize=64)
-def _many_rows(head: str, row: str, count: int) -> str:
-    # The same few statements chunk after chunk (a full batch per table, and the last one's):
-    # each text is built once, and the driver's statement cache then finds it compiled.
-    return head + ", ".join([row] * count)
+def _full_batch(head: str, row: str) -> str:
+    # The same statement part after part: its text is built once, and the driver's statement
+    # cache then finds it compiled.
+    return head + ", ".join([row] * BATCH_ROWS)
 
 
 def _sqlite_bound_values() -> int:
