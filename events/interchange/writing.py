@@ -2,8 +2,9 @@
 
 # bulk_create builds and prepares a model instance per row, which costs more than the row's
 # own INSERT (about 0.3 ms an event here, history included); these helpers send the same
-# rows with executemany, converting only the values the database driver cannot take as
-# they are (dates, datetimes, UUIDs, JSON), as the fields themselves would.
+# rows in batches (on SQLite statements of many rows, elsewhere executemany: insert_batches),
+# converting only the values the database driver cannot take as they are (dates, datetimes,
+# UUIDs, JSON), as the fields themselves would.
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
