@@ -2,12 +2,16 @@
 
 # bulk_create builds and prepares a model instance per row, which costs more than the row's
 # own INSERT (about 0.3 ms an event here, history included); these helpers send the same
-# rows with executemany, converting only the values the database driver cannot take as
-# they are (dates, datetimes, UUIDs, JSON), as the fields themselves would.
+# rows in batches (on SQLite statements of many rows, elsewhere executemany: insert_batches),
+# converting only the values the database driver cannot take as they are (dates, datetimes,
+# UUIDs, JSON), as the fields themselves would.
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -118,12 +122,8 @@ class Table:
 
     def insert(self, rows: Iterable[dict[str, Any]]) -> int:
         """INSERT the rows; returns how many."""
-        marks = ", ".join(["%s"] * len(self.columns))
-        sql = f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES ({marks})"
         params = [self._all_values(row) for row in rows]
-        with connection.cursor() as cursor:
-            for start in range(0, len(params), BATCH_ROWS):
-                cursor.executemany(sql, params[start : start + BATCH_ROWS])
+        insert_batches(self.table, self.columns, params)
         return len(params)
 
     def insert_rows(self, names: Sequence[str], rows: Iterable[tuple]) -> int:
@@ -138,21 +138,24 @@ class Table:
         constants = tuple(self._values({}, rest))
         convert = [(slot, self.converters[i]) for slot, i in enumerate(given) if self.converters[i]]
         columns = [self.columns[i] for i in given + rest]
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({marks})"
         if convert:
-            params = []
-            for row in rows:
-                values = [*row, *constants]
-                for slot, converter in convert:
-                    if values[slot] is not None:
-                        values[slot] = converter(values[slot])
-                params.append(values)
+            # Column by column: each converted in one pass (a C loop where no value is None),
+            # then the rows put together again by zip, rather than a Python loop per row.
+            given_columns = list(zip(*rows, strict=True)) or [() for _ in given]
+            for slot, converter in convert:
+                values = given_columns[slot]
+                given_columns[slot] = (
+                    [None if value is None else converter(value) for value in values]
+                    if None in values
+                    else list(map(converter, values))
+                )
+            count = len(given_columns[0])
+            params = list(
+                zip(*given_columns, *(repeat(value, count) for value in constants), strict=True)
+            )
         else:
             params = [(*row, *constants) for row in rows]
-        with connection.cursor() as cursor:
-            for start in range(0, len(params), BATCH_ROWS):
-                cursor.executemany(sql, params[start : start + BATCH_ROWS])
+        insert_batches(self.table, columns, params)
         return len(params)
 
     def insert_alike(self, rows: Sequence[dict[str, Any]]) -> int:
@@ -183,6 +186,46 @@ class Table:
             for start in range(0, len(params), BATCH_ROWS):
                 cursor.executemany(sql, params[start : start + BATCH_ROWS])
         return len(params)
+
+
+def insert_batches(table: str, columns: Sequence[str], params: Sequence[Sequence]) -> None:
+    """INSERT the rows (each a sequence of the columns' values, ready for the driver) into the
+    quoted table: on SQLite each full batch of BATCH_ROWS as one statement of that many VALUES
+    rows, and the rows left over (fewer than BATCH_ROWS) with executemany, as everywhere else.
+
+    SQLite runs a statement's one-time setup again for every row executemany sends: a CHECK
+    constraint's IN list (an event's status and precision, a link's role) is built into a
+    small table each time, which doubled the cost of inserting an actor link. A statement of
+    many rows builds it once; the rows, their order and their ids are the same. Only full
+    batches go that way: the driver keeps each distinct statement compiled (up to 128 per
+    connection), and one of a thousand event rows holds about 2 MB, so the statements must be
+    the same few (one per table), never one per size of what a part leaves over.
+    """
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    row = f"({', '.join(['%s'] * len(columns))})"
+    bound = connection.vendor == "sqlite" and BATCH_ROWS * len(columns) <= _sqlite_bound_values()
+    full = len(params) - len(params) % BATCH_ROWS if bound else 0
+    with connection.cursor() as cursor:
+        for start in range(0, full, BATCH_ROWS):
+            part = params[start : start + BATCH_ROWS]
+            cursor.execute(_full_batch(head, row), list(chain.from_iterable(part)))
+        for start in range(full, len(params), BATCH_ROWS):
+            cursor.executemany(head + row, params[start : start + BATCH_ROWS])
+
+
+@lru_cache(maxsize=64)
+def _full_batch(head: str, row: str) -> str:
+    # The same statement part after part: its text is built once, and the driver's statement
+    # cache then finds it compiled.
+    return head + ", ".join([row] * BATCH_ROWS)
+
+
+def _sqlite_bound_values() -> int:
+    """The most values one SQLite statement may bind (SQLITE_MAX_VARIABLE_NUMBER: 32,766
+    unless the library was built with less)."""
+    connection.ensure_connection()
+    getlimit = getattr(connection.connection, "getlimit", None)  # Python 3.11 and later
+    return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999
 
 
 def _converter(field: models.Field):

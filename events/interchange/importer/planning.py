@@ -36,7 +36,7 @@ from events.interchange.resolving import (
     ref_id,
     ref_token,
 )
-from events.interchange.writing import IN_LIST, in_lists
+from events.interchange.writing import IN_LIST, in_lists, insert_batches
 from events.models import Event, ExternalRecord
 
 TYPE_COLUMNS = {"acled": ("event_type", "sub_event_type"), "ucdp": ("type_of_violence",) * 2}
@@ -133,12 +133,9 @@ class Seen:
         return found
 
     def add(self, lines: dict[str, int]) -> None:
+        # Statements of many rows on SQLite, as the import's other inserts (insert_batches).
         if lines:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {self.table} (external_id, line) VALUES (%s, %s)",
-                    list(lines.items()),
-                )
+            insert_batches(self.table, ["external_id", "line"], list(lines.items()))
 
 
 class Planner:
