@@ -56,6 +56,22 @@ _MAX_WORDS = 5
 # "Syrian border", "Turkish territory": a country adjective, not a town spelt like it.
 _ADJECTIVE = re.compile(r"(?:ian|ean|ish|ese)$", re.IGNORECASE)
 _ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())
+# Peoples' and faiths' adjectives that towns are also called ("the war-torn Arab country").
+_PEOPLES = frozenset(
+    [
+        "arab",
+        "turkmen",
+        "druze",
+        "alawite",
+        "sunni",
+        "shiite",
+        "shia",
+        "yazidi",
+        "muslim",
+        "islamic",
+        "christian",
+    ]
+)
 # A spelling matches only a name with this many consonants: fewer and "Aug" finds a town.
 _MIN_SPELLED_CONSONANTS = 3
 
@@ -242,7 +258,7 @@ def _may_name_a_place(text: str, surface: str, end: int) -> bool:
     folded = fold(surface)
     if folded in _NOT_PLACES or folded in CALENDAR_WORDS or folded in _ADJECTIVES:
         return False
-    adjective = " " not in surface and _ADJECTIVE.search(surface)
+    adjective = " " not in surface and (_ADJECTIVE.search(surface) or folded in _PEOPLES)
     return not (adjective and re.match(r"\s+[a-z]", text[end:]))
 
 

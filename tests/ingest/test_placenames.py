@@ -119,3 +119,12 @@ def test_a_town_the_text_calls_one_is_found_in_any_country_it_names(gazetteer):
         "in Jordan."
     )
     assert ("Ramtha", "Ar Ramthā", False) in places(gazetteer, text)
+
+
+def test_a_peoples_adjective_before_a_noun_is_no_town(news_gazetteer):
+    # Arab is a town of the United States, which the text names.
+    text = (
+        "The United States said Turkish forces shelled northern Syria, the war-torn Arab "
+        "country, on Sunday."
+    )
+    assert "Arab" not in [surface for surface, _name, _stored in places(news_gazetteer, text)]

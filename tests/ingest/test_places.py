@@ -298,3 +298,12 @@ def test_an_event_in_places_of_one_province_keeps_the_finest(provinces):
     text = "Three people died in air strikes on Sunday in Manbij in Aleppo province."
     (strike,) = read(provinces, text, SUN_4_SEP_2016)
     assert placed(strike) == ("Manbij", PlaceBasis.NAMED)
+
+
+def test_a_country_before_the_source_closing_the_sentence_is_the_place(news_gazetteer):
+    text = (
+        "Warplanes struck Aleppo on Wednesday. "
+        "Another 17 strikes hit the jihadists in neighbouring Iraq the Pentagon said."
+    )
+    strikes = [p for p in read(news_gazetteer, text) if p.type_slug == "air-drone-strike"]
+    assert placed(strikes[-1])[0] == "Iraq"
