@@ -9,7 +9,7 @@
 
 import re
 
-from events.ingest.gazetteer import DEMONYMS, Mention, pending_actor
+from events.ingest.gazetteer import DEMONYMS, ActorEntry, Mention, pending_actor
 from events.ingest.unknown import NOT_NAMES
 from events.text import fold
 
@@ -49,7 +49,7 @@ def person_mentions(text: str, known: list[Mention]) -> list[Mention]:
     """Each person named after an office, and each later use of their surname, that no known
     mention covers."""
     found: list[Mention] = []
-    surnames: dict[str, tuple[int, object]] = {}
+    surnames: dict[str, tuple[int, ActorEntry]] = {}
     for match in _TITLED.finditer(text):
         start, end = match.span("name")
         ranks = _RANKS.match(match["name"])
