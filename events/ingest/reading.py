@@ -381,9 +381,9 @@ def remember(
     places = tuple(
         (sentence.index, m) for m in view.local if m.place is not None and m.place.kind != COUNTRY
     )
-    speaker = _with_pending(named_speaker(view), outcome) or memory.speaker
+    speaker = _statement_speakers(named_speaker(view), outcome) or memory.speaker
     people = [m.actor for m in view.local if m.actor is not None and m.actor.kind == PERSON]
-    if outcome.statement is not None and isinstance(outcome.statement, ProposalDraft):
+    if isinstance(outcome.statement, ProposalDraft):
         people += [a for a, _role in outcome.statement.actors if a.kind == PERSON]
     return memory.but(
         last_person=people[-1] if people else memory.last_person,
@@ -397,7 +397,7 @@ def remember(
     )
 
 
-def _with_pending(speaker: Speaker | None, outcome: SentenceOutcome) -> Speaker | None:
+def _statement_speakers(speaker: Speaker | None, outcome: SentenceOutcome) -> Speaker | None:
     """The speakers of the sentence's statement are who "it said" and "he said" after it
     stand for: a speaker the database lacks ("The International Committee of the Red Cross
     said …") by its pending actor, and never a name inside the words reported ("… committed

@@ -103,9 +103,8 @@ def pending_speaker(
             start = attribution.who_start + body.start("name")
             return NamedSpeaker(pending_actor(name, actor_kind(name)), start)
         return None
-    if not words:
-        return _office_speaker(who, attribution, gazetteer)
-    if any(fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES for w in words):
+    if not words or any(fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES for w in words):
+        # No name of a person: perhaps an office ("the Turkish Foreign Minister said").
         return _office_speaker(who, attribution, gazetteer)
     name = " ".join(words)
     name_at = who.rindex(name)
