@@ -17,10 +17,11 @@ _OFFICE = (
     r"ambassador|envoy|minister|president|secretary|governor|senator|king|prince|chancellor"
     r"|premier|spokes(?:man|woman)|commissioner|coordinator|director|mayor|cleric|chief|head"
 )
-# The office, then two or three capitalised words (a particle between: "Saud al-Faisal").
+# The office, then two or three capitalised words (a particle between: "Saud al-Faisal"), on
+# one line: a heading's last words do not run into the next paragraph's first.
 _TITLED = re.compile(
-    rf"(?<![\w'’-])(?i:{_OFFICE})\s+"
-    r"(?P<name>[A-Z][a-z][\w'’-]*(?:\s+(?:(?:al|el|bin|ibn|abu|de|van|von)[-\s]+)?"
+    rf"(?<![\w'’-])(?i:{_OFFICE})[ \t]+"
+    r"(?P<name>[A-Z][a-z][\w'’-]*(?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|van|von)[- \t]+)?"
     r"[A-Z][a-z][\w'’-]*){1,3})(?![\w'’-])"
 )
 # A rank or an honorific between the office and the name ("spokesman Major General Igor

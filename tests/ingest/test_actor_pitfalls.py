@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from events.ingest.persons import person_mentions
 from events.ingest.reading import read_article
 from events.models import ActorRole
 
@@ -252,3 +253,8 @@ def test_journalists_a_group_had_captured_are_people_taken_not_ground_won(news_g
     text = "IS executed three journalists it had captured near Hama on Sunday."
     proposals = read(news_gazetteer, text)
     assert of_type(proposals, "non-state-actor-overtakes-territory") == []
+
+
+def test_a_name_after_an_office_does_not_run_into_the_next_paragraph():
+    text = "Kerry met the Saudi foreign minister\n\nPeace Plan Falters as talks stall"
+    assert person_mentions(text, []) == []
