@@ -46,9 +46,11 @@ _ATTRIBUTIONS = [
         r"[,”\"]\s*(?P<verb>said|says|added|reported|told\s+reporters)\s+"
         r"(?P<who>(?!that\b)[^,.;]+(?:,\s+(?:a|an|the)\s+[^,.;]+)?)"
     ),
-    # "“…,” Kerry said."
+    # "“…,” Kerry said.", "“…” Peter Salama … said in the WHO statement."
     re.compile(
         r"[,”\"]\s*(?P<who>[A-Z][^,;“”\"]{1,120}?)\s+(?P<verb>said|says|added|told\s+reporters)"
+        r"(?:\s+in\s+(?:a|an|the|his|her|its|their)\s+(?:[\w.'’-]+\s+){0,3}?(?:statement"
+        r"|interview|speech|letter|communiqu[eé]))?(?:\s+(?:on|late|early|last|this)\s+\w+)?"
         r"\s*\.?$"
     ),
     re.compile(
@@ -72,6 +74,9 @@ _ATTRIBUTIONS = [
         r"(?P<verb>" + _VERB + r"|has\s+said|emerged\s+(?:\w+\s+)?to\s+say)\b"
     ),
 ]
+_SIGNATURE = re.compile(
+    r"(?<=[.!?”\"])\s*(?:[-–—]\s*(?:REUTERS|AFP|AP|ANADOLU|SANA|XINHUA)|\((?:Reuters|AFP|AP)\))\s*$"
+)
 # An event word in the past tense: what a subject did, not what names it.
 _PAST_VERB = re.compile(
     r"(?:ed|\b(?:struck|hit|took|fought|shot|overran|fled|began|won|lost|blew|withdrew))$",
@@ -176,8 +181,12 @@ def find_attribution(text: str, events: tuple[Trigger, ...] = ()) -> Attribution
     Hama Monday killing four civilians residents said", copy without commas): that reading is
     passed over ("the commander of forces fighting IS told a briefing" is a source).
     """
+    # "… said in the WHO statement. - REUTERS": the agency's signature closes the copy, not
+    # the sentence (the patterns read the source at the sentence's end).
+    signature = _SIGNATURE.search(text)
+    body = text[: signature.start()] if signature else text
     for pattern in _ATTRIBUTIONS:
-        match = pattern.search(text)
+        match = pattern.search(body)
         if match is None:
             continue
         who = match.group("who").strip()

@@ -86,6 +86,16 @@ def pending_speaker(
     ):
         # A known actor stands right before the verb: it is the speaker.
         return None
+    named_first = _NAME_THEN_TITLE.search(who)
+    if named_first is not None and not any(
+        fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES or ORGANISATION_WORDS.search(w)
+        for w in named_first["name"].split()
+    ):
+        # "Peter Salama Executive Director of the WHO Health Emergencies Programme said" (copy
+        # without commas): the name, then the title that follows it.
+        start = attribution.who_start + named_first.start("name")
+        name = named_first["name"]
+        return NamedSpeaker(pending_actor(name, "person"), start)
     person = _PERSON_AT_END.search(who)
     words = person["name"].split() if person else []
     while words and (
@@ -121,6 +131,13 @@ def pending_speaker(
     return NamedSpeaker(person or pending_actor(name, "person"), title_start, institutions)
 
 
+# A person's name followed by a title in capitals, the commas of "Name, Title of …," lost.
+_NAME_THEN_TITLE = re.compile(
+    r"(?:^|(?<=\s))(?P<name>[A-Z][a-z][\w'’-]+(?:\s+(?:(?:al|el|bin|ibn|abu|de|van|von)[-\s]+)?"
+    r"[A-Z][a-z][\w'’-]+){1,2}?)\s+(?:(?:Executive|Deputy|Regional|General|Managing|Assistant"
+    r"|Senior|Chief|Vice|Under)\s+)*(?:Director|Head|Spokes(?:man|woman)|Chair(?:man|woman)?"
+    r"|Coordinator|Secretary|Representative|Adviser|Advisor)\b"
+)
 # "the UN Secretary General", "Turkish Foreign Minister": an office named without its holder,
 # qualified by the body or the state it belongs to.
 _OFFICE_AT_END = re.compile(

@@ -355,3 +355,12 @@ def test_a_figure_without_an_office_is_no_speaker_by_office(news_gazetteer):
     text = "A Syrian opposition figure said on Sunday that talks on Hama would resume."
     for proposal in read(news_gazetteer, text):
         assert all(actor.stored for actor, _ in proposal.actors), cast(proposal)
+
+
+def test_a_name_then_its_title_before_said_in_a_statement_and_a_signature(news_gazetteer):
+    text = (
+        '"These weapons are banned by international law" Peter Salama Executive Director of '
+        "the Health Emergencies Programme said in the statement on Sunday. - REUTERS"
+    )
+    (speaker, *_others) = statement_cast(news_gazetteer, text)
+    assert speaker == ("Peter Salama", False, ActorRole.SPEAKER)
