@@ -35,8 +35,7 @@ def test_an_organisation_before_the_title_is_not_the_speaking_person(news_gazett
 
 def test_a_three_word_organisation_before_the_title_is_not_the_speaker(news_gazetteer):
     text = (
-        "Human Rights Watch Deputy Director Nadim Houry said the attack on Aleppo was a war "
-        "crime."
+        "Human Rights Watch Deputy Director Nadim Houry said the attack on Aleppo was a war crime."
     )
     statement = only(read(news_gazetteer, text), "public-statement")
     speakers = [actor.name for actor, role in statement.actors if role == "speaker"]
@@ -55,9 +54,37 @@ def test_a_town_before_and_the_source_stays_the_place(news_gazetteer):
 
 def test_a_state_source_after_and_the_still_makes_its_statement(news_gazetteer):
     text = (
-        "Turkish troops shelled Kurdish positions near Aleppo and the United States said on "
-        "Sunday."
+        "Turkish troops shelled Kurdish positions near Aleppo and the United States said on Sunday."
     )
     proposals = read(news_gazetteer, text)
     statement = only(proposals, "public-statement")
     assert [a.name for a, _ in statement.actors] == ["Government of the United States"]
+
+
+def speakers_of(gazetteer, text: str) -> list[str]:
+    statement = only(read(gazetteer, text), "public-statement")
+    return [actor.name for actor, role in statement.actors if role == "speaker"]
+
+
+def test_a_name_then_its_title_after_the_events_day_is_the_person(news_gazetteer):
+    # The name-then-title rule tries only the leftmost match ("Saturday Peter Salama"),
+    # rejects it for "Saturday", and the speaker becomes "Salama Executive".
+    text = (
+        "Islamic State attacked Sukhna on Saturday Peter Salama Executive Director of the WHO "
+        "Health Emergencies Programme said."
+    )
+    assert speakers_of(news_gazetteer, text) == ["Peter Salama"]
+
+
+def test_a_secretary_general_named_first_is_the_person_not_the_whole_title(news_gazetteer):
+    text = (
+        "Islamic State attacked Sukhna on Saturday Jan Egeland Secretary General of the "
+        "Norwegian Refugee Council said."
+    )
+    assert speakers_of(news_gazetteer, text) == ["Jan Egeland"]
+
+
+def test_excessive_force_against_protesters_is_not_a_peaceful_protest(news_gazetteer):
+    text = "Security forces used excessive force against protesters in Damascus on Saturday."
+    (event,) = read(news_gazetteer, text)
+    assert event.type_slug == "excessive-force-against-protesters"
