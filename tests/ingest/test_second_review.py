@@ -88,3 +88,9 @@ def test_excessive_force_against_protesters_is_not_a_peaceful_protest(news_gazet
     text = "Security forces used excessive force against protesters in Damascus on Saturday."
     (event,) = read(news_gazetteer, text)
     assert event.type_slug == "excessive-force-against-protesters"
+
+
+def test_fighters_from_a_country_are_not_its_army(news_gazetteer):
+    text = "Kurdish fighters from Turkey clashed with Islamic State near Aleppo on Saturday."
+    (clash,) = read(news_gazetteer, text)
+    assert "Military Forces of Turkey" not in [actor.name for actor, _ in clash.actors]
