@@ -61,9 +61,9 @@ _ATTRIBUTIONS = [
     # comma): a proper name closing the sentence with its reporting verb and a date.
     re.compile(
         r"\s(?!(?:" + _CALENDAR + r")\b)(?P<who>(?:the\s+)?[A-Z][\w.'’-]*"
-        # ("the" only after "of", "for" or "and": "in neighbouring Iraq the Pentagon said" is
-        # a place, then the source.)
-        r"(?:\s+(?:(?:of|for|and)\s+(?:the\s+)?)?[A-Z][\w.'’-]*){0,6})"
+        # ("the" only after "of" or "for": "in neighbouring Iraq the Pentagon said" and "in
+        # Aleppo and the Observatory said" are a place, then the source.)
+        r"(?:\s+(?:(?:of|for)\s+(?:the\s+)?|and\s+)?[A-Z][\w.'’-]*){0,8})"
         r"\s+(?P<verb>said|says|added|reported|announced)"
         r"(?:\s+(?:on|late|early|last|this)\s+\w+(?:\s+\w+)?)?\s*\.?$"
     ),

@@ -170,7 +170,8 @@ def continued(view: SentenceView, before: str, memory: Memory) -> Dated | None:
 def present(before: str, word: str, article: ArticleContext) -> Dated | None:
     """ "Kurdish militias are assaulting Raqqa": under way on the day of the report."""
     near = re.split(r"[,;:—–]", before)[-1]
-    if not _PRESENT.search(near + word) or _DONE_BEFORE.search(near):
+    done = _DONE_BEFORE.search(near) and not word.lower().endswith("ing")
+    if not _PRESENT.search(near + word) or done:
         return None
     today = article.report_day()
     return Dated(

@@ -381,6 +381,12 @@ _THAT = re.compile(
     re.IGNORECASE,
 )
 _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+# "Kurdish fighters from Turkey": where the fighters come from, not the state.
+_PEOPLE_FROM = re.compile(
+    r"\b(?:fighters|militants|rebels|jihadists|volunteers|men|refugees|people|civilians|Kurds"
+    r"|Arabs|Turkmens)\s+from\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _SEPARATES = re.compile(r"\bseparat\w+\s+(?:[\w'’-]+\s+){0,3}from\s+(?:the\s+)?$", re.I)
 _TOPIC_BEFORE = re.compile(
     r"\b(?:about|over|regarding|concerning|on\s+the\s+(?:situation|crisis|war)\s+in)\s+"
@@ -575,7 +581,11 @@ def participants(
         if (
             country is not None
             and _ORIGIN.search(text[: mention.start])
-            and (trigger.slug in TOGETHER or _SEPARATES.search(text[: mention.start]))
+            and (
+                trigger.slug in TOGETHER
+                or _SEPARATES.search(text[: mention.start])
+                or _PEOPLE_FROM.search(text[: mention.start])
+            )
         ):
             # "a convoy has yet to cross into Syria from Turkey", "the crossing that separates
             # Kobani from Turkey": where people and goods move from, not who acts.

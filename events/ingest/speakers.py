@@ -10,6 +10,7 @@
 import re
 from dataclasses import dataclass
 
+from events.dates import CALENDAR_ABBREVIATIONS
 from events.ingest.clauses import Attribution
 from events.ingest.gazetteer import (
     DEMONYMS,
@@ -86,16 +87,12 @@ def pending_speaker(
     ):
         # A known actor stands right before the verb: it is the speaker.
         return None
-    named_first = _NAME_THEN_TITLE.search(who)
-    if named_first is not None and not any(
-        fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES or ORGANISATION_WORDS.search(w)
-        for w in named_first["name"].split()
-    ):
+    named_first = _named_first(who)
+    if named_first is not None:
         # "Peter Salama Executive Director of the WHO Health Emergencies Programme said" (copy
         # without commas): the name, then the title that follows it.
-        start = attribution.who_start + named_first.start("name")
-        name = named_first["name"]
-        return NamedSpeaker(pending_actor(name, "person"), start)
+        name, at = named_first
+        return NamedSpeaker(pending_actor(name, "person"), attribution.who_start + at)
     person = _PERSON_AT_END.search(who)
     words = person["name"].split() if person else []
     while words and (
@@ -131,13 +128,41 @@ def pending_speaker(
     return NamedSpeaker(person or pending_actor(name, "person"), title_start, institutions)
 
 
+_TITLE_MODIFIER = re.compile(
+    r"Executive|Deputy|Regional|General|Managing|Assistant|Senior|Chief|Vice|Under|Special"
+)
 # A person's name followed by a title in capitals, the commas of "Name, Title of …," lost.
 _NAME_THEN_TITLE = re.compile(
     r"(?:^|(?<=\s))(?P<name>[A-Z][a-z][\w'’-]+(?:\s+(?:(?:al|el|bin|ibn|abu|de|van|von)[-\s]+)?"
-    r"[A-Z][a-z][\w'’-]+){1,2}?)\s+(?:(?:Executive|Deputy|Regional|General|Managing|Assistant"
+    r"[A-Z][a-z][\w'’-]+){1,3}?)\s+(?:(?:Executive|Deputy|Regional|General|Managing|Assistant"
     r"|Senior|Chief|Vice|Under)\s+)*(?:Director|Head|Spokes(?:man|woman)|Chair(?:man|woman)?"
-    r"|Coordinator|Secretary|Representative|Adviser|Advisor)\b"
+    r"|Coordinator|Secretary|Representative|Adviser|Advisor)(?:[\s-]+General)?\s+(?:of|for|at)\b"
 )
+
+
+def _named_first(who: str) -> tuple[str, int] | None:
+    """The person's name that opens "Name Title of the Body" (a title followed by "of", not by
+    a name: "Amnesty International Regional Director Philip Luther" names Luther last), with
+    the words before it that name no one ("Saturday") left out; and where it starts."""
+    for match in _NAME_THEN_TITLE.finditer(who):
+        words = match["name"].split()
+        while len(words) > 2 and (fold(words[0]) in NOT_NAMES or fold(words[0]) in _ADJECTIVES):
+            words.pop(0)
+        while words and _TITLE_MODIFIER.fullmatch(words[-1]):
+            words.pop()
+        # ("Jan Egeland": a month's abbreviation is a first name too.)
+        if len(words) < 2 or any(
+            (fold(w) in NOT_NAMES and fold(w) not in CALENDAR_ABBREVIATIONS)
+            or fold(w) in _ADJECTIVES
+            or ORGANISATION_WORDS.search(w)
+            for w in words
+        ):
+            continue
+        name = " ".join(words)
+        return name, match.start("name") + match["name"].index(name)
+    return None
+
+
 # "the UN Secretary General", "Turkish Foreign Minister": an office named without its holder,
 # qualified by the body or the state it belongs to.
 _OFFICE_AT_END = re.compile(

@@ -122,7 +122,8 @@ RULES: list[Rule] = [
     _rule(
         "excessive-force-against-protesters",
         r"(?:kill(?:ed|ing)|shot|shooting|fired\s+(?:on|at|into)|opened\s+fire\s+on|attacked"
-        r"|beat|cracked\s+down\s+on|crackdown\s+on)"
+        r"|beat|cracked\s+down\s+on|crackdown\s+on|used\s+(?:excessive\s+|lethal\s+|live\s+)?"
+        r"(?:force|fire|ammunition|tear\s+gas)(?:\s+(?:against|on))?)"
         r"(?=\s+(?:[\w'’-]+\s+){0,5}?(?:protesters|demonstrators|protests|crowds)\b)",
         M,
         39,

@@ -1,4 +1,4 @@
-"""Second review of the ingestion rules: dates, sources and speakers on news copy."""
+"""Dates, sources and speakers on news copy the rules were not written on."""
 
 from datetime import date
 
