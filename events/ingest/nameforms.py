@@ -38,6 +38,8 @@ DEMONYMS = {
     "united kingdom": "British",
     "united states": "US",
 }
+# The same adjectives folded, to tell a country's adjective from a name ("Syrian" in a title).
+DEMONYM_KEYS = frozenset(fold(adjective) for adjective in DEMONYMS.values())
 
 
 # "Idlib province", "Aleppo countryside": the governorate of a name its city shares.

@@ -9,7 +9,8 @@
 
 import re
 
-from events.ingest.gazetteer import DEMONYMS, ActorEntry, Mention, pending_actor
+from events.ingest.gazetteer import ActorEntry, Mention, pending_actor
+from events.ingest.nameforms import DEMONYM_KEYS
 from events.ingest.unknown import NOT_NAMES
 from events.text import fold
 
@@ -41,7 +42,6 @@ _IN_LONGER_NAME_BEFORE = re.compile(
 _IN_LONGER_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 # Mention.inferred of a person read from their office.
 OFFICE = "office"
-_ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())
 # A surname found alone must be this long: "Ford" names him, "Al" does not.
 _SHORTEST_SURNAME = 4
 
@@ -61,7 +61,7 @@ def person_mentions(text: str, known: list[Mention]) -> list[Mention]:
         if _POSSESSIVE.search(name):
             # "President Vladimir Putin's spokesman": whose office it is, not who acts.
             continue
-        if len(words) < 2 or any(fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES for w in words):
+        if len(words) < 2 or any(fold(w) in NOT_NAMES or fold(w) in DEMONYM_KEYS for w in words):
             continue
         if any(m.overlaps(start, end) for m in known + found):
             continue

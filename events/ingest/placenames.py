@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from events.dates import CALENDAR_WORDS
 from events.ingest import reference
-from events.ingest.gazetteer import COUNTRY, DEMONYMS, Gazetteer, Mention, Place, opens_sentence
+from events.ingest.gazetteer import COUNTRY, Gazetteer, Mention, Place, opens_sentence
+from events.ingest.nameforms import DEMONYM_KEYS
 from events.ingest.reference import SUBDIVISION, TOWN, RefPlace
 from events.ingest.spelling import spelling_key
 from events.text import fold
@@ -55,7 +56,6 @@ _NOT_PLACES = frozenset(
 _MAX_WORDS = 5
 # "Syrian border", "Turkish territory": a country adjective, not a town spelt like it.
 _ADJECTIVE = re.compile(r"(?:ian|ean|ish|ese)$", re.IGNORECASE)
-_ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())
 # Peoples' and faiths' adjectives that towns are also called ("the war-torn Arab country").
 _PEOPLES = frozenset(
     [
@@ -256,7 +256,7 @@ def without_dateline(text: str, mentions: list[Mention]) -> list[Mention]:
 
 def _may_name_a_place(text: str, surface: str, end: int) -> bool:
     folded = fold(surface)
-    if folded in _NOT_PLACES or folded in CALENDAR_WORDS or folded in _ADJECTIVES:
+    if folded in _NOT_PLACES or folded in CALENDAR_WORDS or folded in DEMONYM_KEYS:
         return False
     adjective = " " not in surface and (_ADJECTIVE.search(surface) or folded in _PEOPLES)
     return not (adjective and re.match(r"\s+[a-z]", text[end:]))

@@ -20,6 +20,7 @@ from events.ingest.gazetteer import (
     Mention,
     pending_actor,
 )
+from events.ingest.nameforms import DEMONYM_KEYS
 from events.ingest.persons import OFFICE
 from events.ingest.triage import ORGANISATION_WORDS, OUTLET_WORDS, actor_kind
 from events.ingest.unknown import NOT_NAMES
@@ -110,7 +111,7 @@ def pending_speaker(
             start = attribution.who_start + body.start("name")
             return NamedSpeaker(pending_actor(name, actor_kind(name)), start)
         return None
-    if not words or any(fold(w) in NOT_NAMES or fold(w) in _ADJECTIVES for w in words):
+    if not words or any(fold(w) in NOT_NAMES or fold(w) in DEMONYM_KEYS for w in words):
         # No name of a person: perhaps an office ("the Turkish Foreign Minister said").
         return _office_speaker(who, attribution, gazetteer)
     name = " ".join(words)
@@ -146,14 +147,14 @@ def _named_first(who: str) -> tuple[str, int] | None:
     the words before it that name no one ("Saturday") left out; and where it starts."""
     for match in _NAME_THEN_TITLE.finditer(who):
         words = match["name"].split()
-        while len(words) > 2 and (fold(words[0]) in NOT_NAMES or fold(words[0]) in _ADJECTIVES):
+        while len(words) > 2 and (fold(words[0]) in NOT_NAMES or fold(words[0]) in DEMONYM_KEYS):
             words.pop(0)
         while words and _TITLE_MODIFIER.fullmatch(words[-1]):
             words.pop()
         # ("Jan Egeland": a month's abbreviation is a first name too.)
         if len(words) < 2 or any(
             (fold(w) in NOT_NAMES and fold(w) not in CALENDAR_ABBREVIATIONS)
-            or fold(w) in _ADJECTIVES
+            or fold(w) in DEMONYM_KEYS
             or ORGANISATION_WORDS.search(w)
             for w in words
         ):
@@ -184,7 +185,7 @@ def _office_speaker(
         return None
     office = match["office"]
     qualifier = fold(office.split()[0])
-    if qualifier in NOT_NAMES and qualifier not in _ADJECTIVES:
+    if qualifier in NOT_NAMES and qualifier not in DEMONYM_KEYS:
         return None
     start = attribution.who_start + match.start("office")
     return NamedSpeaker(pending_actor(office, "person"), start, _title_states(office, gazetteer))
@@ -193,7 +194,6 @@ def _office_speaker(
 _SHORT_FORM = re.compile(r"\s*\([A-Z][\w.&-]{1,11}\)$")
 # "Major-General", "Lieutenant-Colonel": a rank written as one word.
 _RANK = re.compile(r"^[A-Z][a-z]+-(?:[Gg]eneral|[Cc]olonel|[Cc]ommander|[Aa]dmiral)$")
-_ADJECTIVES = frozenset(fold(adjective) for adjective in DEMONYMS.values())
 
 
 def speakers_with(
@@ -226,7 +226,7 @@ def _title_before(text: str) -> str:
     kept: list[str] = []
     for word in reversed(words):
         lowered = word.lower()
-        if lowered in _TITLE_WORDS or fold(word) in _ADJECTIVES or lowered.endswith("-general"):
+        if lowered in _TITLE_WORDS or fold(word) in DEMONYM_KEYS or lowered.endswith("-general"):
             kept.insert(0, word)
             continue
         break

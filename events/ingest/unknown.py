@@ -5,7 +5,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from events.dates import CALENDAR_WORDS
-from events.ingest.gazetteer import DEMONYMS, Mention, opens_sentence
+from events.ingest.gazetteer import Mention, opens_sentence
+from events.ingest.nameforms import DEMONYM_KEYS
 from events.text import fold
 
 _CAPITALISED = re.compile(
@@ -56,7 +57,7 @@ def unmatched_names(
     A single capitalised word that opens a sentence is skipped (it is capitalised for being
     first), as are titles, weekdays, months and country adjectives.
     """
-    adjectives = {fold(a) for a in DEMONYMS.values()}
+    adjectives = DEMONYM_KEYS
     known_names = set(known_names) | {fold(m.surface) for m in known}
     headings = _headings(text)
     counts: Counter[str] = Counter()
