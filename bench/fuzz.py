@@ -145,7 +145,8 @@ def editor_clients(base: str, env: dict[str, str]) -> Client:
     password = secrets.token_urlsafe(16)
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     subprocess.run(
-        [*manage, "create_demo_editor", "--force", "--username", EDITOR, "--password", password],
+        # "--password=…" in one word: a generated password may start with "-".
+        [*manage, "create_demo_editor", "--force", "--username", EDITOR, f"--password={password}"],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,

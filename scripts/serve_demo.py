@@ -40,13 +40,22 @@ def framed(lines: list[str]) -> str:
     return f"\n╔{rule}╗\n{body}\n╚{rule}╝\n"
 
 
+def create_editor(password: str) -> list[str]:
+    """The command giving the demo editor this password.
+
+    "--password=…" in one word: a generated password may start with "-", which argparse would
+    take for an option if it stood alone.
+    """
+    return manage("create_demo_editor", "--username", USERNAME, f"--password={password}", "--force")
+
+
 def main(host: str, port: str) -> int:
     password = secrets.token_urlsafe(12)
     # The demo is a development setup (make demo sets DEBUG too): a throwaway secret key.
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true"), "PYTHONUNBUFFERED": "1"}
     made = subprocess.run(
         # --force: the demo's own account gets a fresh password on every run.
-        manage("create_demo_editor", "--username", USERNAME, "--password", password, "--force"),
+        create_editor(password),
         capture_output=True,
         text=True,
         check=False,

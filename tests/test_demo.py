@@ -1,6 +1,7 @@
 """`make demo`'s server start: the editor's sign-in is printed last, framed, after the server's
 own start-up lines, and it signs in."""
 
+import importlib.util
 import os
 import re
 import signal
@@ -51,11 +52,36 @@ def test_the_demo_prints_the_sign_in_last_framed_and_it_works(tmp_path):
             text = out.read_text()
             login = _sign_in(port, *_credentials(text))
         finally:
-            os.killpg(server.pid, signal.SIGINT)
-            server.wait(timeout=20)
+            if server.poll() is None:  # Else the assertion above says why it ended.
+                os.killpg(server.pid, signal.SIGINT)
+                server.wait(timeout=20)
     assert text.index("Starting development server") < text.index("╔")
     assert text.rstrip().endswith("╝"), text[-300:]
     assert login.endswith("/admin/"), login  # Signed in: the admin's home, not the login form.
+
+
+def test_a_generated_password_that_starts_with_a_dash_is_given_to_the_editor(tmp_path):
+    """token_urlsafe starts with "-" about once in 64 runs; argparse must not take it for an
+    option."""
+    spec = importlib.util.spec_from_file_location("serve_demo", SCRIPT)
+    serve_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve_demo)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    password = "-Kx3_pQ9-leading-dash"
+    made = subprocess.run(
+        serve_demo.create_editor(password), env=env, capture_output=True, text=True, check=False
+    )
+    assert made.returncode == 0, made.stderr
+    check = (
+        "from django.contrib.auth import authenticate; "
+        f"print(authenticate(username={serve_demo.USERNAME!r}, password={password!r}) is not None)"
+    )
+    signs_in = subprocess.run(
+        [*manage, "shell", "-c", check], env=env, capture_output=True, text=True, check=True
+    )
+    assert signs_in.stdout.splitlines()[-1] == "True", signs_in.stdout + signs_in.stderr
 
 
 def _credentials(text: str) -> tuple[str, str]:
