@@ -26,6 +26,16 @@ def test_a_country_adjective_before_its_air_support_is_its_armed_forces(news_gaz
     ]
 
 
+def test_a_country_adjective_before_its_air_power_or_warships_is_its_armed_forces(
+    news_gazetteer,
+):
+    text = "Syrian army forces backed by Russian air power retook Palmyra from IS on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert ("Military Forces of Russia", ActorRole.SUPPORTER) in cast(proposal)
+    (proposal,) = read(news_gazetteer, "Russian warships fired missiles at Raqqa on Sunday.")
+    assert cast(proposal) == [("Military Forces of Russia", ActorRole.PERPETRATOR)]
+
+
 def test_fighters_backed_by_a_country_are_its_backed_group_and_it_supports_them(news_gazetteer):
     text = "Militants backed by Turkey drove IS from the Syrian-Turkish border on Sunday."
     (proposal,) = read(news_gazetteer, text)
