@@ -119,7 +119,7 @@ def inherit_campaign_doer(proposals: list[ProposalDraft]) -> None:
         if not (_victims(draft) or _PASSIVE.search(_before_trigger(draft) + draft.trigger)):
             # "the site of a massacre in 1982": a noun alone may be anyone's.
             continue
-        meeting = [p for p, _doers_of in done if _meet(draft, p) and _same_area(draft, p)]
+        meeting = [p for p, _doers_of in done if _meet(draft, p) and same_area(draft, p)]
         if not meeting:
             continue
         named = {actor.id for actor, _role in draft.actors}
@@ -145,7 +145,7 @@ _CAMPAIGN_WORD = re.compile(
 )
 
 
-def _same_area(draft: ProposalDraft, other: ProposalDraft) -> bool:
+def same_area(draft: ProposalDraft, other: ProposalDraft) -> bool:
     """Whether two proposals' places are the same or one lies within the other (either
     without a place counts: the report did not say it was elsewhere)."""
     if draft.place is None or other.place is None:
