@@ -89,7 +89,8 @@ _MILITARY_NOUN = re.compile(
     r"^[\s-]+(?:and\s+[\w-]+\s+)?"
     r"(?!(?:opposition|rebel|insurgent|militia|tribal|Kurdish|Arab|Islamist|jihadist)\b)"
     r"(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft"
-    r"|air\s+support|air\s*power|air\s+cover|air\s+force|navy|warships?|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?"
+    r"|air\s+support|air\s*power|air\s+cover|air\s+defen[cs]es?|air\s+force|navy|warships?"
+    r"|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?"
     r"|strikes|bombing(?:\s+campaign)?|bombardments?|shelling|drones?|helicopters|missiles?"
     r"|bombs"
     # "an attack on a Syrian air base", "strikes on Turkish positions": what its forces hold.
