@@ -48,6 +48,14 @@ _STATE_ADJECTIVE = re.compile(
     r"|artillery|tanks)\b)",
     re.IGNORECASE,
 )
+# "jets believed to be Russian", "warplanes thought to be Syrian": arms whose state the text
+# names only by its adjective after them.
+_ARMS_BELIEVED = re.compile(
+    r"\b(?:jets|warplanes|planes|aircraft|helicopters|drones|warships|gunboats)\s+"
+    r"(?:(?:widely|probably|likely)\s+)?(?:believed|thought|suspected|said|reported)\s+to\s+be"
+    r"\s+$",
+    re.IGNORECASE,
+)
 # A side's men named by a common noun, read as the side of the report's country they usually
 # are ("army units" → its army, "opposition forces" → its rebels); not after a name or an
 # adjective ("US troops", "Kurdish fighters"), which says whose they are.
@@ -472,7 +480,9 @@ class Gazetteer:
                 if inside_longer_name(text, start, end):
                     # "Free Syrian Army" is no Syrian army.
                     continue
-                if _MILITARY_NOUN.match(text[end:]):
+                if _MILITARY_NOUN.match(text[end:]) or _ARMS_BELIEVED.search(
+                    text, max(0, start - 60), start
+                ):
                     kinds = STATE_FORCE_KINDS
                 elif _GOVERNMENT_NOUN.match(text[end:]):
                     kinds = GOVERNMENT_KINDS

@@ -227,6 +227,7 @@ def test_who_the_doers_are_believed_to_be_is_no_aim(news_gazetteer):
     (proposal,) = read(news_gazetteer, text)
     assert proposal.type_slug == "attack"
     assert proposal.fatalities.low == 60
+    assert ("Military Forces of Russia", ActorRole.PERPETRATOR) in cast(proposal)
     assert read(news_gazetteer, "Rebels hope to kill more soldiers near Raqqa on Sunday.") == []
 
 
