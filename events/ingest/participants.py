@@ -85,6 +85,8 @@ _NOUN_ADJUNCT_BEFORE = re.compile(
     r"(?:\b(?i:for|on|of|against|over|about|after|the|a|an|any|possible|planned|proposed"
     r"|threatened|limited|new|more|further)|['’]s?)\s+$"
 )
+# "was condemned", "were strongly criticised": a statement word in the passive.
+_STATEMENT_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
 # A verb right before "the convoy" makes it an object (not "said the convoy …", "of the …").
 _OBJECT_POSITION = re.compile(
     r"(?<![\w'’-])(?!(?:of|in|on|at|by|for|with|from|to|into|onto|that|and|or|but|said|says"
@@ -213,6 +215,10 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
         # not a name in a clause before the one the word opens ("… calls to fight Kurds are
         # unknown and that the PKK has announced …": the Kurds do not announce).
         speaks = mention.start < trigger.start and not _THAT.search(s[mention.end : trigger.start])
+        if speaks and _STATEMENT_PASSIVE.search(s[: trigger.start]):
+            # "Islamic State was condemned in a Security Council resolution": whom the words
+            # are about, not who speaks.
+            speaks = False
         return ActorRole.SPEAKER if speaks else ActorRole.PARTICIPANT
     if trigger.domain is Domain.DIPLOMATIC:
         return ActorRole.MEDIATOR if _BROKERED_BY.search(before) else ActorRole.PARTICIPANT
