@@ -1,8 +1,10 @@
 """Across sentences: a happening's cast gathered from every sentence that tells of it."""
 
 import re
+from collections.abc import Sequence
 
 from events.ingest.drafts import ProposalDraft, clip
+from events.ingest.gazetteer import ActorEntry, Mention
 from events.ingest.participants import CIVILIANS, ONE_SIDED, SOURCE_KINDS
 from events.models import SIDES, ActorRole
 
@@ -186,10 +188,15 @@ def _meet(draft: ProposalDraft, other: ProposalDraft) -> bool:
 # "Washington blames the Syrian government for the attack", "accused the regime of carrying
 # out the strikes", "held IS responsible for the bombing": a statement naming who did it.
 _BLAME = re.compile(
-    r"\b(?:blam(?:es|ed|ing)|accus(?:es|ed|ing)|held|holds|holding)\s+(?:[^,;.]{1,80}?)\s+"
+    r"\b(?:blam(?:es|ed|ing)|accus(?:es|ed|ing)|held|holds|holding)\s+(?P<who>[^,;.]{1,80}?)\s+"
     r"(?:responsible\s+)?(?:for|of)\s+(?:(?:carrying\s+out|launching|conducting|staging)\s+)?"
     r"(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|air\s*strikes?"
     r"|bombings?|bombardments?|shelling|massacres?|raids?|assaults?|killings?)\b",
+    re.IGNORECASE,
+)
+# "denied blaming Damascus", "did not accuse …", "rejected claims it blamed …": no accusation.
+_DENIED = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|rejected|refused|not|never|no\s+longer)\s+(?:[\w'’-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 # Statements of accusation (statements.STATEMENT, statements.BRIEFING: not imported, it imports
@@ -199,28 +206,38 @@ _STATEMENTS = ("public-statement", "press-briefing")
 _BLAME_REACH = 2
 
 
-def blamed_doers(proposals: list[ProposalDraft]) -> None:
+def blamed_doers(proposals: list[ProposalDraft], mentions: Sequence[Mention]) -> None:
     """ "… a chemical attack near Damascus … Washington blames the Syrian government for the
     attack": violence with no doer takes the one actor a statement blames for it, told in the
     statement's sentence, or else the only such violence of the two sentences before, as an
     alleged doer (the note says who blames it). Two
     statements blaming different actors for it (the government blames the rebels, the
-    opposition the government) leave it without a doer. proposals: in the order of the text."""
+    opposition the government) leave it without a doer. proposals: in the order of the text;
+    mentions: the report's names, with offsets into its text."""
     # Per act of violence, whom each accusation blames (None: an actor the database lacks,
     # which still contradicts another accusation).
     blamed: dict[int, set[int | None]] = {}
-    first: dict[int, tuple] = {}
+    # Per act of violence, the first accusation: whom, by whom, in what words.
+    first: dict[int, tuple[ActorEntry, list[ActorEntry], str]] = {}
     for statement in proposals:
         if statement.type_slug not in _STATEMENTS:
             continue
         source = statement.sources[0]
-        if not _BLAME.search(source.excerpt):
+        blame = _BLAME.search(source.excerpt)
+        if blame is None or _DENIED.search(source.excerpt, 0, blame.start()):
             continue
-        accused = [
-            a
-            for a, role in statement.actors
-            if role == ActorRole.PARTICIPANT and a.kind not in (CIVILIANS, *SOURCE_KINDS)
-        ]
+        # Only whom the accusation names (the body of the speaker's title takes part too).
+        start, end = source.start + blame.start("who"), source.start + blame.end("who")
+        accused = list(
+            {
+                m.actor.id: m.actor
+                for m in mentions
+                if start <= m.start
+                and m.end <= end
+                and m.actor is not None
+                and m.actor.kind not in (CIVILIANS, *SOURCE_KINDS)
+            }.values()
+        )
         speakers = [a for a, role in statement.actors if role == ActorRole.SPEAKER]
         if len(accused) > 1:
             continue

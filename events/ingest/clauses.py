@@ -32,6 +32,14 @@ _CALENDAR = (
     r"|May|June|July|August|September|October|November|December"
 )
 
+# "…, said Zakaria Malahifji of the Fastaqim group." ("…, said on Monday.", "…, said in a
+# statement": when and how, not who.)
+_SAID_THEN_WHO = re.compile(
+    r"[,”\"]\s*(?P<verb>said|says|added|reported|told\s+reporters)\s+"
+    r"(?P<who>(?!(?:that|on|in|at|late|early|last|this|yesterday|today|earlier|later"
+    r"|again|also|after|before|during|while)\b)[^,.;]+(?:,\s+(?:a|an|the)\s+[^,.;]+)?)"
+)
+
 # Tried in order; each names the group "who" and the group "verb".
 _ATTRIBUTIONS = [
     re.compile(r"\baccording\s+to\s+(?P<who>[^.;]+?)\s*[.;]?$"),
@@ -42,12 +50,7 @@ _ATTRIBUTIONS = [
         r"\s(?P<who>he|she|they|it|we)\s+(?P<verb>said|says|added)"
         r"(?:\s+(?:on|late|early|last|this)\s+\w+)?\s*\.?$"
     ),
-    re.compile(
-        r"[,”\"]\s*(?P<verb>said|says|added|reported|told\s+reporters)\s+"
-        # ("…, said on Monday.", "…, said in a statement": when and how, not who.)
-        r"(?P<who>(?!(?:that|on|in|at|late|early|last|this|yesterday|today|earlier|later"
-        r"|again|also|after|before|during|while)\b)[^,.;]+(?:,\s+(?:a|an|the)\s+[^,.;]+)?)"
-    ),
+    _SAID_THEN_WHO,
     # "“…,” Kerry said.", "“…” Peter Salama … said in the WHO statement."
     re.compile(
         r"[,”\"]\s*(?P<who>[A-Z][^,;“”\"]{1,120}?)\s+(?P<verb>said|says|added|told\s+reporters)"
@@ -58,7 +61,12 @@ _ATTRIBUTIONS = [
     # "…,” Peter Salama, Executive Director of the WHO Health Emergencies Programme, said.":
     # a name, then its title between commas.
     re.compile(
-        r"[,”\"]\s*(?P<who>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3},\s+[^,;“”\"]{2,120}?),?"
+        r"[,”\"]\s*(?P<who>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3},\s+(?:(?:a|an|the)\s+)?"
+        # (A title, not a place's province: "in Sukhna, Homs Province, the Observatory said".)
+        r"(?:[\w'’-]+\s+){0,3}?(?i:spokes(?:man|woman|person)|director|head|chief|minister"
+        r"|secretary|commander|official|adviser|advisor|envoy|coordinator|representative"
+        r"|chair(?:man|woman)?|leader|member|president|ambassador|governor|mayor)\b"
+        r"[^,;“”\"]{0,100}?),?"
         r"\s+(?P<verb>said|says|added|told\s+reporters)(?:\s+in\s+(?:a|an|the|his|her|its|their)"
         r"\s+(?:[\w.'’-]+\s+){0,3}?(?:statement|interview|speech|letter|communiqu[eé]))?"
         r"(?:\s+(?:on|late|early|last|this)\s+\w+)?\s*\.?$"
@@ -70,7 +78,13 @@ _ATTRIBUTIONS = [
     # "… a nerve agent the World Health Organization said on Wednesday." (copy without the
     # comma): a proper name closing the sentence with its reporting verb and a date.
     re.compile(
-        r"\s(?!(?:" + _CALENDAR + r")\b)(?P<who>(?:the\s+)?[A-Z][\w.'’-]*"
+        r"\s(?!(?:" + _CALENDAR + r")\b)(?P<who>"
+        # ("… near Aleppo Igor Konashenkov a spokesman for the Russian Defence Ministry said":
+        # a name, then its title, before the body.)
+        r"(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:spokes(?:man|woman|person)|director|head|chief|official|adviser|advisor|envoy"
+        r"|representative|member|commander)\s+(?:for|of|at)\s+)?"
+        r"(?:the\s+)?[A-Z][\w.'’-]*"
         # ("the" only after "of" or "for": "in neighbouring Iraq the Pentagon said" and "in
         # Aleppo and the Observatory said" are a place, then the source.)
         r"(?:\s+(?:(?:of|for)\s+(?:the\s+)?|and\s+)?[A-Z][\w.'’-]*){0,8})"
@@ -206,6 +220,12 @@ def find_attribution(text: str, events: tuple[Trigger, ...] = ()) -> Attribution
         who_start = match.start("who") + (
             len(match.group("who")) - len(match.group("who").lstrip())
         )
+        if pattern is _SAID_THEN_WHO and any(
+            not event.unreal and who_start <= event.start and event.end <= who_start + len(who)
+            for event in events
+        ):
+            # "…, a spokesman for the ministry, said Russian jets struck …": what was said.
+            continue
         if pattern is _OPENING_ATTRIBUTION and any(
             not event.unreal
             and who_start <= event.start

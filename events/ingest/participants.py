@@ -82,8 +82,20 @@ _BY_AGENT = re.compile(r"\s+by\s+(?:the\s+)?", re.IGNORECASE)
 # before a violent event's noun, itself after a preposition, an article or a possessive, says
 # where the violence falls, not who does it ("Syrian strikes" are Syria's).
 _NOUN_ADJUNCT_BEFORE = re.compile(
-    r"(?:\b(?i:for|on|of|against|over|about|after|the|a|an|any|possible|planned|proposed"
-    r"|threatened|limited|new|more|further)|['’]s?)\s+$"
+    r"(?:\b(?i:for|of|against|about|the|a|an|any|possible|planned|proposed|threatened|limited"
+    r"|new|more|further)|['’]s?)\s+$"
+)
+# The nouns a country's name can stand before as where they fall ("Syria strikes").
+_STRIKE_NOUN = re.compile(
+    r"(?:air\s*)?strikes?|airstrikes?|raids?|attacks?|bombings?|bombardments?|shelling",
+    re.IGNORECASE,
+)
+# "Israel strikes on Gaza": the place struck named after the noun makes the country its doer.
+_STRUCK_AFTER = re.compile(
+    r"\s+(?:on|against|in|at|targeting|near)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|the\s+weekend|\d)\b)",
+    re.IGNORECASE,
 )
 # "was condemned", "were strongly criticised": a statement word in the passive.
 _STATEMENT_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
@@ -257,7 +269,9 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
 
 def _country_name_on_noun(s: str, mention: Mention, trigger: Trigger) -> bool:
     """Whether mention is a country's name standing as the noun adjunct of the event's noun
-    ("for Syria strikes"): the country struck ("U.S. air strikes" are the United States')."""
+    ("for Syria strikes"): the country struck. Not a short form ("U.S. air strikes" are the
+    United States'), nor before a verb ("after Russia bombed") or a place struck ("in
+    retaliation for Israel strikes on Gaza")."""
     return (
         mention.place is not None
         and mention.place.kind == COUNTRY
@@ -267,6 +281,9 @@ def _country_name_on_noun(s: str, mention: Mention, trigger: Trigger) -> bool:
         # "a string of U.S. air strikes": a short form in capitals stands for the adjective.
         and not re.fullmatch(r"[A-Z.]+", mention.surface)
         and bool(_NOUN_ADJUNCT_BEFORE.search(s[: mention.start]))
+        # A noun, not a verb ("after Russia bombed a hospital"), and no place struck after it.
+        and bool(_STRIKE_NOUN.fullmatch(trigger.text))
+        and not _STRUCK_AFTER.match(s, trigger.end)
     )
 
 

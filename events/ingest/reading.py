@@ -8,6 +8,7 @@ Memory. Nothing here touches the database.
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -132,7 +133,7 @@ def read_article(
         outcome = read_sentence(view, memory, article, forced=sentence.index in forced)
         mark = collected.take(outcome, article)
         memory = remember(memory, view, outcome, mark)
-    collected.finish(article.reference)
+    collected.finish(article.reference, article.mentions)
     dateline, agency = _dateline(text, gazetteer)
     return Reading(
         proposals=collected.proposals,
@@ -470,7 +471,7 @@ class _Collected:
             previous.place, previous.place_note = fold.place, fold.place_note
             previous.place_basis = PlaceBasis.SCENE
 
-    def finish(self, reference: date) -> None:
+    def finish(self, reference: date, mentions: Sequence[Mention]) -> None:
         """After the last sentence: undated clauses that tell again an event another sentence
         dates join it; the others are left to the editor. Then events about an object the
         story follows ("the convoy") take the place the report puts it in."""
@@ -491,7 +492,7 @@ class _Collected:
         self._in_text_order()
         inherit_doers(self.proposals)
         inherit_campaign_doer(self.proposals)
-        blamed_doers(self.proposals)
+        blamed_doers(self.proposals, mentions)
 
     def _in_text_order(self) -> None:
         """Proposals in the order of their first citation; fates follow their new places."""

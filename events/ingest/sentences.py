@@ -53,11 +53,11 @@ _OPENING_QUOTES = '“"'
 _CLOSING_QUOTES = '”"'
 # A quotation longer than this is not held together as one sentence: its quotes are unbalanced.
 _MAX_QUOTE = 700
-# "… June 6 2015 (Reuters) Two people were killed …", "BEIRUT (AFP) - Syrian …": the agency's
-# credit closes a caption or a dateline; the report starts after it (and after its dash).
-_AGENCY_CREDIT = re.compile(
-    r"\((?:Reuters|AFP|AP|Anadolu(?:\s+Agency)?|dpa|Xinhua|SANA)\)(?:\s*[-–—])?\s+(?=[A-Z])"
-)
+# "A checkpoint … June 6 2015 (Reuters) Two people were killed …": a photo's caption closes
+# with its date and the agency's credit; the report starts after it. (A dateline, "BEIRUT
+# (Reuters) -", opens the report's first sentence and stays in it.)
+_AGENCY_CREDIT = re.compile(r"\((?:Reuters|AFP|AP|Anadolu(?:\s+Agency)?|dpa|Xinhua)\)\s+(?=[A-Z])")
+_CAPTION_DATE = re.compile(r"(?:\b(?:1[89]|20)\d\d|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,11 @@ def _split_line(line: str) -> list[tuple[int, int]]:
             position = end
             continue
         credit = _AGENCY_CREDIT.match(line, position) if char == "(" else None
-        if credit is not None and quote_open_at is None and line[start:position].strip():
+        if (
+            credit is not None
+            and quote_open_at is None
+            and _CAPTION_DATE.search(line, start, position)
+        ):
             spans.append((start, credit.end()))
             start = position = credit.end()
             continue

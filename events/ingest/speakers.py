@@ -89,6 +89,15 @@ def pending_speaker(
         # that follows it (a body the title names takes part).
         name, at = named_first
         start = attribution.who_start + at
+        words = name.split()
+        while len(words) > 2 and any(
+            m.place is not None and m.start <= start < m.end for m in known
+        ):
+            # "… near Aleppo Igor Konashenkov a spokesman for …" (copy without commas): the
+            # place the reported words end with.
+            start = text.index(words[1], start + len(words[0]))
+            words.pop(0)
+        name = " ".join(words)
         # The person may be one the database holds ("Mohammed Rasheed, a spokesman for …").
         person = next(
             (
@@ -100,7 +109,7 @@ def pending_speaker(
             ),
             None,
         )
-        title = who[at + len(name) :]
+        title = text[start + len(name) : attribution.who_start + len(who)]
         return NamedSpeaker(
             person or pending_actor(name, "person"), start, _title_states(title, gazetteer)
         )
@@ -146,21 +155,22 @@ def pending_speaker(
     return NamedSpeaker(person or pending_actor(name, "person"), title_start, institutions)
 
 
-_TITLE_MODIFIER = re.compile(
-    r"Executive|Deputy|Regional|General|Managing|Assistant|Senior|Chief|Vice|Under|Special"
-)
+# Words that qualify a title ("Executive Director", "Deputy Head").
+_MODIFIERS = r"Executive|Deputy|Regional|General|Managing|Assistant|Senior|Chief|Vice|Under|Special"
+_TITLE_MODIFIER = re.compile(_MODIFIERS)
 # A title that a person's name opens: "Executive Director of", "Spokesman for".
 _TITLE_AFTER_NAME = (
-    r"(?:(?:Executive|Deputy|Regional|General|Managing|Assistant|Senior|Chief|Vice|Under)\s+)*"
+    rf"(?:(?:{_MODIFIERS})\s+)*"
     r"(?:Director|Head|Spokes(?:man|woman)|Chair(?:man|woman)?|Coordinator|Secretary"
     r"|Representative|Adviser|Advisor)(?:[\s-]+General)?\s+(?:of|for|at)\b"
 )
 # A person's name followed by its title: "Name, a spokesman for …," (any case after the
-# comma) or, the commas lost, "Name Executive Director of …" (the title in capitals).
+# comma or an article) or, the commas lost, "Name a spokesman for …", "Name Executive Director
+# of …" (without an article, the title in capitals).
 _NAME_THEN_TITLE = re.compile(
     r"(?:^|(?<=\s))(?P<name>[A-Z][a-z][\w'’-]+(?:\s+(?:(?:al|el|bin|ibn|abu|de|van|von)[-\s]+)?"
     rf"[A-Z][a-z][\w'’-]+){{1,3}}?)(?:\s+{_TITLE_AFTER_NAME}"
-    rf"|,\s+(?:(?:a|an|the)\s+)?(?i:{_TITLE_AFTER_NAME}))"
+    rf"|(?:,\s+(?:(?:a|an|the)\s+)?|\s+(?:a|an|the)\s+)(?i:{_TITLE_AFTER_NAME}))"
 )
 
 

@@ -159,7 +159,7 @@ def _official(actors: list[tuple[ActorEntry, str]], officials: frozenset[int]) -
     gives an office; a speaker the database lacks counts when the text names it (a pending
     actor is only ever made from a name or a title), unless it speaks for bodies that do not
     count ("Mohammed Rasheed, a spokesman for militant group Jaish al-Nasr")."""
-    bodies = [actor for actor, role in actors if role == ActorRole.PARTICIPANT and actor.stored]
+    bodies = [actor for actor, role in actors if role == ActorRole.PARTICIPANT]
     speaks_for_official = not bodies or any(body.kind in _OFFICIAL_KINDS for body in bodies)
     return any(
         role == ActorRole.SPEAKER

@@ -47,7 +47,11 @@ def retold(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | 
 
 # Words any act of violence is called by again ("… a chemical attack near Damascus …
 # Washington blames the government for the attack"), and the violence they can name.
-_THE_ATTACK = re.compile(r"\bthe\s+(?:attack|assault|raid)s?\b", re.IGNORECASE)
+# ("since the attack on Khan Sheikhoun", "deadlier than the raid": another, recalled.)
+_THE_ATTACK = re.compile(
+    r"\b(?:(?P<recalled>since|than|before|after|like|unlike)\s+)?the\s+(?:attack|assault|raid)s?\b",
+    re.IGNORECASE,
+)
 _VIOLENCE = ONE_SIDED - {"arrests", "looting-property-destruction"}
 # How far back, in sentences, "the attack" reaches.
 _ATTACK_REACH = 2
@@ -58,7 +62,8 @@ def _attack_told_before(draft: ProposalDraft, dated: list[ProposalDraft]) -> Pro
     which it says killed 1,400"): the last one
     told in the two sentences before (or earlier in the same one), when it is the only one
     there, in the same area and from the same source."""
-    if draft.type_slug != GENERIC_ATTACK or not _THE_ATTACK.search(_up_to_trigger(draft)):
+    the_attack = _THE_ATTACK.search(_up_to_trigger(draft))
+    if draft.type_slug != GENERIC_ATTACK or the_attack is None or the_attack["recalled"]:
         return None
     near = [
         p
@@ -75,7 +80,9 @@ def _attack_told_before(draft: ProposalDraft, dated: list[ProposalDraft]) -> Pro
     sources = {fold(source.attributed_to) for source in told.sources} - {""}
     if (claimed and sources and claimed not in sources) or _another_toll_elsewhere(draft, told):
         return None
-    if not (unplaced(draft) or unplaced(told) or same_area(draft, told)):
+    if not same_area(draft, told) or (not unplaced(draft) and unplaced(told)):
+        # "Islamic State claimed the attack in Baghdad": not the strikes told in Syria, nor
+        # strikes told with no place of their own.
         return None
     return told
 

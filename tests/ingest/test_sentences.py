@@ -48,7 +48,7 @@ def test_sentences_glued_by_a_bad_copy_are_split():
     ]
 
 
-def test_an_agency_credit_closes_the_caption_or_dateline_before_the_report():
+def test_an_agency_credit_after_a_date_closes_the_caption_before_the_report():
     caption = (
         "A checkpoint is seen on a highway June 6 2015 (Reuters) Two people were killed as "
         "troops attacked the village. More followed."
@@ -58,9 +58,9 @@ def test_an_agency_credit_closes_the_caption_or_dateline_before_the_report():
         "Two people were killed as troops attacked the village.",
         "More followed.",
     ]
+    # A dateline stays in the report's first sentence.
     assert texts("BEIRUT (AFP) - Rebels shelled the town. Then.") == [
-        "BEIRUT (AFP) -",
-        "Rebels shelled the town.",
+        "BEIRUT (AFP) - Rebels shelled the town.",
         "Then.",
     ]
 
