@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from events.ingest.drafts import ProposalDraft, clip
 from events.ingest.gazetteer import ActorEntry, Mention
 from events.ingest.participants import CIVILIANS, ONE_SIDED, SOURCE_KINDS
+from events.ingest.statements import BRIEFING, STATEMENT
 from events.models import SIDES, ActorRole
 
 # The roles that make a side's lead: one actor in each is the event's (a second doer is another
@@ -118,7 +119,7 @@ def inherit_campaign_doer(proposals: list[ProposalDraft]) -> None:
             or not _CAMPAIGN_WORD.match(draft.trigger)
         ):
             continue
-        if not (_victims(draft) or _PASSIVE.search(_before_trigger(draft) + draft.trigger)):
+        if not (_victims(draft) or _PASSIVE.search(before_trigger(draft) + draft.trigger)):
             # "the site of a massacre in 1982": a noun alone may be anyone's.
             continue
         meeting = [p for p, _doers_of in done if _meet(draft, p) and same_area(draft, p)]
@@ -163,7 +164,7 @@ def _victims(draft: ProposalDraft) -> list:
     return [actor for actor, role in draft.actors if role == ActorRole.TARGET]
 
 
-def _before_trigger(draft: ProposalDraft) -> str:
+def before_trigger(draft: ProposalDraft) -> str:
     word = re.search(rf"\b{re.escape(draft.trigger)}\b", draft.excerpt, re.IGNORECASE)
     return draft.excerpt[: word.start()] if word is not None else ""
 
@@ -199,11 +200,8 @@ _DENIED = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|rejected|refused|not|never|no\s+longer)\s+(?:[\w'’-]+\s+){0,3}$",
     re.IGNORECASE,
 )
-# Statements of accusation (statements.STATEMENT, statements.BRIEFING: not imported, it imports
-# this module's neighbours).
-_STATEMENTS = ("public-statement", "press-briefing")
-# How far back, in sentences, an accusation reaches for the violence it names.
-_BLAME_REACH = 2
+# How far back, in sentences, "the attack" or an accusation reaches for the violence it names.
+TOLD_BEFORE_REACH = 2
 
 
 def blamed_doers(proposals: list[ProposalDraft], mentions: Sequence[Mention]) -> None:
@@ -220,7 +218,7 @@ def blamed_doers(proposals: list[ProposalDraft], mentions: Sequence[Mention]) ->
     # Per act of violence, the first accusation: whom, by whom, in what words.
     first: dict[int, tuple[ActorEntry, list[ActorEntry], str]] = {}
     for statement in proposals:
-        if statement.type_slug not in _STATEMENTS:
+        if statement.type_slug not in (STATEMENT, BRIEFING):
             continue
         source = statement.sources[0]
         blame = _BLAME.search(source.excerpt)
@@ -247,7 +245,7 @@ def blamed_doers(proposals: list[ProposalDraft], mentions: Sequence[Mention]) ->
             if p.type_slug in ONE_SIDED
             and not p.planned
             and not _doers(p)
-            and statement.sentence_index - _BLAME_REACH <= p.sentence_index
+            and statement.sentence_index - TOLD_BEFORE_REACH <= p.sentence_index
             and p.sources[0].start <= source.end
         ]
         same_sentence = [t for t in told if t[1].sentence_index == statement.sentence_index]

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from events.dates import FuzzyDate, Precision
-from events.ingest.casts import gain_cast, same_area
+from events.ingest.casts import TOLD_BEFORE_REACH, before_trigger, gain_cast, same_area
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.gazetteer import COUNTRY
 from events.ingest.participants import ONE_SIDED
@@ -53,8 +53,6 @@ _THE_ATTACK = re.compile(
     re.IGNORECASE,
 )
 _VIOLENCE = ONE_SIDED - {"arrests", "looting-property-destruction"}
-# How far back, in sentences, "the attack" reaches.
-_ATTACK_REACH = 2
 
 
 def _attack_told_before(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | None:
@@ -62,7 +60,7 @@ def _attack_told_before(draft: ProposalDraft, dated: list[ProposalDraft]) -> Pro
     which it says killed 1,400"): the last one
     told in the two sentences before (or earlier in the same one), when it is the only one
     there, in the same area and from the same source."""
-    the_attack = _THE_ATTACK.search(_up_to_trigger(draft))
+    the_attack = _THE_ATTACK.search(before_trigger(draft) + draft.trigger)
     if draft.type_slug != GENERIC_ATTACK or the_attack is None or the_attack["recalled"]:
         return None
     near = [
@@ -70,7 +68,7 @@ def _attack_told_before(draft: ProposalDraft, dated: list[ProposalDraft]) -> Pro
         for p in dated
         if p is not draft
         and p.type_slug in _VIOLENCE
-        and draft.sentence_index - _ATTACK_REACH <= p.sentence_index <= draft.sentence_index
+        and draft.sentence_index - TOLD_BEFORE_REACH <= p.sentence_index <= draft.sentence_index
         and p.sources[0].start < draft.sources[0].start
     ]
     if len(near) != 1:
@@ -85,13 +83,6 @@ def _attack_told_before(draft: ProposalDraft, dated: list[ProposalDraft]) -> Pro
         # strikes told with no place of their own.
         return None
     return told
-
-
-def _up_to_trigger(draft: ProposalDraft) -> str:
-    """The excerpt up to the end of the draft's event word ("… for the attack which it says
-    killed")."""
-    word = re.search(rf"\b{re.escape(draft.trigger)}\b", draft.excerpt, re.IGNORECASE)
-    return draft.excerpt[: word.end()] if word is not None else ""
 
 
 def _another_toll_elsewhere(draft: ProposalDraft, proposal: ProposalDraft) -> bool:
