@@ -31,8 +31,8 @@ RECORD_COLUMNS = [
 
 class _Tables:
     """The tables a chunk writes, made once per import: their converters keep each distinct
-    date they have converted (an event's bounds, a link's copy of them) from chunk to chunk,
-    where tables made anew for each chunk converted a few thousand dates again every time."""
+    date they have converted (an event's bounds, a link's copy of them) from part to part,
+    rather than converting a few thousand dates again for every part."""
 
     def __init__(self, now):
         self.event = Table(Event, now=now, explicit_ids=True)
