@@ -22,6 +22,9 @@ BATCH_ROWS = 1_000
 _MISSING = object()
 # Values per IN (...) list: under SQLite's default limit of 999 bound variables.
 IN_LIST = 500
+# Distinct values a date or time converter keeps (_Memo): dates of a dataset's span, a few
+# thousand, and the times of the import's chunks.
+MEMO_VALUES = 65_536
 _CONVERTED = (models.DateField, models.UUIDField, models.JSONField, models.DecimalField)
 # SQLite's page cache while an import runs, in KiB (the default is 2 MiB): the unique and
 # date indexes an import inserts into at random places outgrow the default within a few
@@ -265,7 +268,8 @@ def _jsonb(value):
 
 
 class _Memo(dict):
-    """A converter's answers by value, each worked out once (on the first miss)."""
+    """A converter's answers by value, each worked out once (on the first miss); it starts
+    again past MEMO_VALUES, so that a table kept for a whole import holds a bounded number."""
 
     __slots__ = ("convert",)
 
@@ -274,6 +278,8 @@ class _Memo(dict):
         self.convert = convert
 
     def __missing__(self, value):
+        if len(self) >= MEMO_VALUES:
+            self.clear()
         found = self[value] = self.convert(value)
         return found
 

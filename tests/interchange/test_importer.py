@@ -462,6 +462,38 @@ def test_the_missing_records_are_those_of_the_files_countries_and_dates_only():
     )
 
 
+def test_the_missing_records_are_counted_and_the_first_listed_in_one_statement():
+    import_file(acled_file(*acled_rows(5)), dataset="acled")
+    with CaptureQueriesContext(connection) as captured:
+        report = import_file(acled_file(*acled_rows(1)), dataset="acled", list_missing=2)
+    assert report.missing == [("SYR2", event("SYR2").pk), ("SYR3", event("SYR3").pk)]
+    assert report.missing_count == 4
+    # The scope is read once, for the count and the first rows alike.
+    assert len([q for q in captured if "NOT EXISTS" in q["sql"]]) == 1
+
+
+def test_a_date_is_converted_once_per_import_however_many_chunks_hold_it(monkeypatch):
+    import_file(acled_file(*acled_rows(1)), dataset="acled")  # The event types, made once.
+    converted = []
+    adapt = connection.ops.adapt_datefield_value
+
+    def counted(value):
+        converted.append(value)
+        return adapt(value)
+
+    monkeypatch.setattr(connection.ops, "adapt_datefield_value", counted)
+
+    def conversions(chunk_rows: int, prefix: str) -> int:
+        converted.clear()
+        data = acled_file(*acled_rows(6)).replace(b"SYR", prefix.encode())
+        data = data.replace(b"Village", prefix.encode())
+        assert import_file(data, dataset="acled", chunk_rows=chunk_rows).created == 6
+        return len(converted)
+
+    # Every row holds the same day: three chunks convert it no more often than one does.
+    assert conversions(2, "AAA") == conversions(6, "BBB")
+
+
 def test_a_date_outside_the_window_is_a_rejected_row_with_its_line():
     report = import_file(
         acled_file(

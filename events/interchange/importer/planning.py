@@ -608,15 +608,18 @@ class Planner:
             f"AND NOT EXISTS (SELECT 1 FROM {self.seen.table} s "
             "WHERE s.external_id = r.external_id)"
         )
-        params = [report.dataset, *countries, self.first_day, self.last_day]
+        params = [report.dataset, *countries, self.first_day, self.last_day, limit]
+        # One pass over the file's scope for both the count and the first rows: the window
+        # counts every row found before LIMIT keeps the first (two statements read it twice).
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {where}", params)
-            report.missing_count = cursor.fetchone()[0]
             cursor.execute(
-                f"SELECT r.external_id, r.event_id {where} ORDER BY r.external_id LIMIT %s",
-                [*params, limit],
+                f"SELECT r.external_id, r.event_id, COUNT(*) OVER () {where} "
+                "ORDER BY r.external_id LIMIT %s",
+                params,
             )
-            report.missing = [tuple(row) for row in cursor.fetchall()]
+            found = cursor.fetchall()
+        report.missing_count = found[0][2] if found else 0
+        report.missing = [(external_id, event_id) for external_id, event_id, _ in found]
 
 
 _DISPLAYS: dict = {}

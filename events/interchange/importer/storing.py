@@ -30,11 +30,20 @@ RECORD_COLUMNS = [
 
 
 class _Tables:
+    """The tables a chunk writes, made once per import: their converters keep each distinct
+    date they have converted (an event's bounds, a link's copy of them) from part to part,
+    rather than converting a few thousand dates again for every part."""
+
     def __init__(self, now):
         self.event = Table(Event, now=now, explicit_ids=True)
         self.event_actor = Table(EventActor, now=now)
         self.event_source = Table(EventSource, now=now)
         self.record = Table(ExternalRecord, now=now)
+
+    def stamp(self, now) -> None:
+        """The time the next chunk's rows take for created/updated."""
+        for table in (self.event, self.event_actor, self.event_source, self.record):
+            table.now = now
 
 
 def _uuid4s(count: int) -> list[uuid.UUID]:
@@ -66,7 +75,7 @@ class ChunkWriter:
         # caches' and ETags' markers read the newest change time, and a chunk written after an
         # editor's save must move them past it.
         self.history.when = timezone.now()
-        self.tables = _Tables(self.history.when)
+        self.tables.stamp(self.history.when)
         self.planner.articles.table.now = self.history.when
         report, now = self.report, self.history.when
         plans = self.planner.still_as_planned(plans)
