@@ -187,8 +187,7 @@ class Dialect:
         """source (distinct outlets in citation order, entry_fields.outlets), then
         source_excerpts, source_attributions and sources_json: one subquery over the event's
         sources. NULL, for csv_row to write the row, when a claim holds a line break (csv_row
-        folds those; Python looks for the rarer breaks, LINE_BREAKS) or, in SQLite, an outlet
-        a comma."""
+        folds those, LINE_BREAKS) or, in SQLite, an outlet a comma."""
         outlet, agency = "coalesce(r.outlet, '')", "coalesce(r.original_agency, '')"
         published = self.text_of(SOURCES, "published")
         attributed = "coalesce(s.attributed_to, '')"
@@ -231,13 +230,14 @@ class Dialect:
                 "AS outlets",
                 "0 AS comma",
             ]
-        # A claim holding a CR or LF (which csv_row folds): a search per value, a third less
-        # than counting the joined claims' line ends.
+        # A claim holding a line break (which csv_row folds, LINE_BREAKS): a search per value
+        # and break, a third less than counting the joined claims' line ends; paid when the
+        # text is stored (events/export_pieces.py), not at each export.
         find = "instr" if self.sqlite else "strpos"
         broken = " + ".join(
-            f"{find}({value}, {self.char(code)})"
+            f"{find}({value}, {self.char(ord(char))})"
             for value in ("excerpt", "credit")
-            for code in (10, 13)
+            for char in LINE_BREAKS
         )
         joined.append(f"max({broken}) AS broken")
         odd = "comma > 0 OR broken > 0"
@@ -604,11 +604,6 @@ class _Writer:
         out = [
             line(row, places[row[3]]) if None not in row[_FIRST_PIECE:] else None for row in rows
         ]
-        newline = self.newline
-        text = newline.join(line or self.empty for line in out)
-        if _rare_breaks(text):
-            # A line break csv_row would fold, somewhere in the chunk: whichever lines hold one.
-            out = [line if line is None or not _rare_breaks(line) else None for line in out]
         late = [row[2] for row, line in zip(rows, out, strict=True) if line is None]
         if late:
             written = self._by_python(late)
@@ -616,8 +611,7 @@ class _Writer:
                 written[row[2]] if line is None else line
                 for row, line in zip(rows, out, strict=True)
             ]
-            text = newline.join(out)
-        return text + newline
+        return self.newline.join(out) + self.newline
 
     def _by_python(self, ids: list[int]) -> dict[int, str]:
         """csv_row's lines of these events (four queries, and the format's steps)."""
@@ -628,16 +622,6 @@ class _Writer:
             entry["id"]: self.encode(self.cells(csv_row(entry, places=self._entry_places).values()))
             for entry in entries
         }
-
-
-def _rare_breaks(text: str) -> bool:
-    """Whether the text holds a line break of str.splitlines() other than CR and LF (which SQL
-    looks for). A search per character: a tenth of one regular expression's time."""
-    return any(char in text for char in (_RARE_BYTES if isinstance(text, bytes) else _RARE))
-
-
-_RARE = tuple(LINE_BREAKS[2:])
-_RARE_BYTES = tuple(char.encode() for char in _RARE)
 
 
 def _url_cell(url_for: UrlFor | None, cells) -> Callable[[int], str]:
