@@ -230,17 +230,23 @@ class Dialect:
                 "AS outlets",
                 "0 AS comma",
             ]
-        # A claim holding a line break (which csv_row folds, LINE_BREAKS): a search per value
-        # and break, a third less than counting the joined claims' line ends; paid when the
-        # text is stored (events/export_pieces.py), not at each export.
+        # A claim holding a line break (which csv_row folds, LINE_BREAKS): CR or LF, a search
+        # per value, a third less than counting the joined claims' line ends; the rarer
+        # breaks, a search of the joined claims. Paid when the text is stored
+        # (events/export_pieces.py), not at each export.
         find = "instr" if self.sqlite else "strpos"
         broken = " + ".join(
-            f"{find}({value}, {self.char(ord(char))})"
+            f"{find}({value}, {self.char(code)})"
             for value in ("excerpt", "credit")
-            for char in LINE_BREAKS
+            for code in (10, 13)
         )
         joined.append(f"max({broken}) AS broken")
-        odd = "comma > 0 OR broken > 0"
+        rare = " OR ".join(
+            f"{find}({value}, {self.char(ord(char))}) > 0"
+            for value in ("ex", "cr")
+            for char in LINE_BREAKS[2:]
+        )
+        odd = f"comma > 0 OR broken > 0 OR {rare}"
         return self.two(
             f"CASE WHEN {odd} THEN NULL ELSE {self.q('outlets')} END",
             _joined(self.q(cell) for cell in ("ex", "cr", "js")),
