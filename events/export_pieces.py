@@ -21,9 +21,16 @@ to the pieces' SQL ships with a migration that reinstalls this feature, which re
 """
 
 import functools
+import hashlib
 
 TABLE = "events_exportpieces"
+# The pieces' SQL (digest()) the stored rows were last built from, and the migration that built
+# them. A change to the SQL (csv_layout.CSV_SQL's Parts, csv_sql.Dialect) leaves every row
+# written before it stale: it ships with a migration that reinstalls this feature (which
+# rebuilds the rows), named here with the new digest (tests/test_export_pieces.py checks).
+BUILT_BY = ("0026_export_pieces", "739db89be430633d")
 LINKS, SOURCES = "events_eventactor", "events_eventsource"
+VENDORS = ("sqlite", "postgresql")
 
 # What each stored text reads, beside the event's links or citations themselves: the table it
 # hangs on, the columns whose change rewrites it, and the parent row whose edit does (the
@@ -47,6 +54,14 @@ def _texts(vendor: str) -> dict[str, str]:
     if set(texts) != set(_READS):
         raise ImportError(f"{TABLE} keeps {sorted(_READS)}; CSV_SQL stores {sorted(texts)}")
     return texts
+
+
+def digest() -> str:
+    """A digest of the pieces' SQL on both databases."""
+    texts = [
+        f"{vendor}:{column}:{sql}" for vendor in VENDORS for column, sql in _texts(vendor).items()
+    ]
+    return hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
 
 
 def _set(vendor: str, column: str, where: str) -> str:

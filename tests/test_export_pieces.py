@@ -6,6 +6,7 @@ import random
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -198,3 +199,14 @@ def test_two_writers_linking_actors_to_one_event_at_once_both_appear():
     actors = ExportPieces.objects.get(event_id=event.pk).actors
     assert "One" in actors and "Other" in actors
     assert stale() == []
+
+
+def test_the_stored_pieces_sql_is_the_one_its_migration_built_the_rows_from():
+    """A change to the pieces' SQL needs a migration that rebuilds the rows written before it
+    (and the digest it built them from, export_pieces.BUILT_BY)."""
+    migration, built = export_pieces.BUILT_BY
+    assert (Path(export_pieces.__file__).parent / "migrations" / f"{migration}.py").exists()
+    assert export_pieces.digest() == built, (
+        "The export pieces' SQL changed: add a migration that reinstalls events.export_pieces "
+        f"(as {migration} does) and name it in BUILT_BY with the digest {export_pieces.digest()}"
+    )
