@@ -28,16 +28,22 @@ TABLE = "events_exportpieces"
 # them. A change to the SQL (csv_layout.CSV_SQL's Parts, csv_sql.Dialect) leaves every row
 # written before it stale: it ships with a migration that reinstalls this feature (which
 # rebuilds the rows), named here with the new digest (tests/test_export_pieces.py checks).
-BUILT_BY = ("0026_export_pieces", "739db89be430633d")
+BUILT_BY = ("0026_export_pieces", "771b4c4ff08910d9")
 LINKS, SOURCES = "events_eventactor", "events_eventsource"
 VENDORS = ("sqlite", "postgresql")
 
-# What each stored text reads, beside the event's links or citations themselves: the table it
-# hangs on, the columns whose change rewrites it, and the parent row whose edit does (the
-# actor's name, the article's fields), with the link column that names that parent.
+# What each pair of stored texts reads, beside the event's links or citations themselves: the
+# table they hang on, the columns whose change rewrites them, and the parent row whose edit does
+# (the actor's name, the article's fields), with the link column that names that parent.
 _READS = {
-    "actors": (LINKS, ("event_id", "actor_id", "role"), "events_actor", ("name",), "actor_id"),
-    "sources": (
+    ("actor_columns", "actors"): (
+        LINKS,
+        ("event_id", "actor_id", "role"),
+        "events_actor",
+        ("name",),
+        "actor_id",
+    ),
+    ("source", "source_claims"): (
         SOURCES,
         ("event_id", "article_id", "excerpt", "excerpt_start", "attributed_to", "date_phrase"),
         "events_article",
@@ -45,46 +51,55 @@ _READS = {
         "article_id",
     ),
 }
+COLUMNS = tuple(column for pair in _READS for column in pair)
 
 
-def _texts(vendor: str) -> dict[str, str]:
-    from events.formats.csv_sql import stored_sql
+def _pieces(vendor: str) -> dict:
+    """{(column, column): csv_sql.Two}: both texts' SQL over the event EVENT names."""
+    from events.formats.csv_sql import EVENT, stored_sql
 
-    texts = stored_sql(vendor)
-    if set(texts) != set(_READS):
-        raise ImportError(f"{TABLE} keeps {sorted(_READS)}; CSV_SQL stores {sorted(texts)}")
-    return texts
+    pieces = stored_sql(vendor)
+    if set(pieces) != set(_READS) or f"{TABLE}.event_id" != EVENT:
+        raise ImportError(f"{TABLE} keeps {sorted(_READS)}; CSV_SQL stores {sorted(pieces)}")
+    return pieces
 
 
 def digest() -> str:
     """A digest of the pieces' SQL on both databases."""
     texts = [
-        f"{vendor}:{column}:{sql}" for vendor in VENDORS for column, sql in _texts(vendor).items()
+        f"{vendor}:{pair}:{two.select()}"
+        for vendor in VENDORS
+        for pair, two in _pieces(vendor).items()
     ]
     return hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
 
 
-def _set(vendor: str, column: str, where: str) -> str:
-    """Rewrite one text of the rows the condition on event_id selects."""
-    expression = _texts(vendor)[column]
+def _set(vendor: str, pair: tuple[str, str], where: str) -> str:
+    """Rewrite one pair of texts of the rows the condition on event_id selects: one subquery
+    gives both."""
+    two = _pieces(vendor)[pair]
     return (
-        f"UPDATE {TABLE} SET {column} = (SELECT {expression} FROM events_event e "
-        f"WHERE e.id = {TABLE}.event_id) WHERE {where}"
+        f"UPDATE {TABLE} SET ({', '.join(pair)}) = (SELECT a, b FROM ({two.select()}) z) "
+        f"WHERE {where}"
     )
 
 
-def _insert(vendor: str, events: str) -> str:
-    """The rows of the events the condition on e selects, with every text."""
-    texts = _texts(vendor)
-    return (
-        f"INSERT INTO {TABLE} (event_id, {', '.join(texts)}) "
-        f"SELECT e.id, {', '.join(texts.values())} FROM events_event e WHERE {events}"
-    )
+def _insert(vendor: str, event: str) -> list[str]:
+    """The row of the event whose id the expression gives, with every text."""
+    return [
+        f"DELETE FROM {TABLE} WHERE event_id = {event}",
+        f"INSERT INTO {TABLE} (event_id) VALUES ({event})",
+        *(_set(vendor, pair, f"event_id = {event}") for pair in _READS),
+    ]
 
 
 def _rebuild(vendor: str) -> list[str]:
     """Every row from the events: after install, a bulk load, or a missing trigger."""
-    return [f"DELETE FROM {TABLE}", _insert(vendor, "1 = 1")]
+    return [
+        f"DELETE FROM {TABLE}",
+        f"INSERT INTO {TABLE} (event_id) SELECT id FROM events_event",
+        *(_set(vendor, pair, "1 = 1") for pair in _READS),
+    ]
 
 
 def _changed(columns: tuple[str, ...], old: str = "old", new: str = "new") -> str:
@@ -106,37 +121,36 @@ def _sqlite() -> tuple[tuple[str, ...], list[str]]:
     trigger(
         "event_ai",
         "AFTER INSERT ON events_event",
-        f"BEGIN DELETE FROM {TABLE} WHERE event_id = new.id; "
-        f"{_insert(vendor, 'e.id = new.id')}; END",
+        f"BEGIN {'; '.join(_insert(vendor, 'new.id'))}; END",
     )
     trigger(
         "event_ad",
         "AFTER DELETE ON events_event",
         f"BEGIN DELETE FROM {TABLE} WHERE event_id = old.id; END",
     )
-    for column, (table, columns, parent, fields, link) in _READS.items():
-        short = column[:-1]  # actor, source
+    for pair, (table, columns, parent, fields, link) in _READS.items():
+        short = "actor" if table == LINKS else "source"
         trigger(
             f"{short}_link_ai",
             f"AFTER INSERT ON {table}",
-            f"BEGIN {_set(vendor, column, 'event_id = new.event_id')}; END",
+            f"BEGIN {_set(vendor, pair, 'event_id = new.event_id')}; END",
         )
         trigger(
             f"{short}_link_au",
             f"AFTER UPDATE OF {', '.join(columns)} ON {table}",
-            f"BEGIN {_set(vendor, column, 'event_id IN (old.event_id, new.event_id)')}; END",
+            f"BEGIN {_set(vendor, pair, 'event_id IN (old.event_id, new.event_id)')}; END",
             _changed(columns),
         )
         trigger(
             f"{short}_link_ad",
             f"AFTER DELETE ON {table}",
-            f"BEGIN {_set(vendor, column, 'event_id = old.event_id')}; END",
+            f"BEGIN {_set(vendor, pair, 'event_id = old.event_id')}; END",
         )
         events = f"event_id IN (SELECT event_id FROM {table} WHERE {link} = new.id)"
         trigger(
             f"{short}_parent_au",
             f"AFTER UPDATE OF {', '.join(fields)} ON {parent}",
-            f"BEGIN {_set(vendor, column, events)}; END",
+            f"BEGIN {_set(vendor, pair, events)}; END",
             _changed(fields),
         )
     install += _rebuild(vendor)
@@ -156,11 +170,11 @@ _PG_OPS = (
 )
 
 
-def _pg_rewrite(column: str, events: str) -> str:
+def _pg_rewrite(pair: tuple[str, str], events: str) -> str:
     return (
         f"FOR event IN SELECT DISTINCT x.event_id FROM ({events}) x ORDER BY 1 LOOP "
         "PERFORM 1 FROM events_event WHERE id = event FOR NO KEY UPDATE; "
-        f"{_set('postgresql', column, 'event_id = event')}; "
+        f"{_set('postgresql', pair, 'event_id = event')}; "
         "END LOOP;"
     )
 
@@ -187,12 +201,11 @@ def _postgresql() -> tuple[tuple[str, ...], list[str], list[str]]:
     function(
         "event",
         f"IF TG_OP = 'DELETE' THEN DELETE FROM {TABLE} WHERE event_id = OLD.id; "
-        f"ELSE DELETE FROM {TABLE} WHERE event_id = NEW.id; {_insert(vendor, 'e.id = NEW.id')}; "
-        "END IF;",
+        f"ELSE {'; '.join(_insert(vendor, 'NEW.id'))}; END IF;",
     )
     trigger("event", "AFTER INSERT OR DELETE", "events_event", "FOR EACH ROW", "event")
-    for column, (table, columns, parent, fields, link) in _READS.items():
-        short = column[:-1]
+    for pair, (table, columns, parent, fields, link) in _READS.items():
+        short = "actor" if table == LINKS else "source"
         for op, referencing, events in _PG_OPS:
             if events is None:
                 # Only rows whose pieces changed: the links' copy of the bounds
@@ -203,7 +216,7 @@ def _postgresql() -> tuple[tuple[str, ...], list[str], list[str]]:
                     f"WHERE {changed}"
                     for side in ("o", "n")
                 )
-            function(f"{short}_{op}", _pg_rewrite(column, events), "DECLARE event bigint; ")
+            function(f"{short}_{op}", _pg_rewrite(pair, events), "DECLARE event bigint; ")
             trigger(
                 f"{short}_{op}",
                 f"AFTER {op.upper()}",
@@ -212,7 +225,7 @@ def _postgresql() -> tuple[tuple[str, ...], list[str], list[str]]:
                 f"{short}_{op}",
             )
         # A truncated table leaves no links or citations: every event's text is rewritten.
-        function(f"{short}_truncate", f"{_set(vendor, column, '1 = 1')};")
+        function(f"{short}_truncate", f"{_set(vendor, pair, '1 = 1')};")
         trigger(
             f"{short}_truncate", "AFTER TRUNCATE", table, "FOR EACH STATEMENT", f"{short}_truncate"
         )
@@ -222,7 +235,7 @@ def _postgresql() -> tuple[tuple[str, ...], list[str], list[str]]:
             f"{short}_parent",
             "PERFORM 1 FROM events_event WHERE id IN "
             f"({children}) ORDER BY id FOR NO KEY UPDATE; "
-            f"{_set(vendor, column, f'event_id IN ({children})')};",
+            f"{_set(vendor, pair, f'event_id IN ({children})')};",
         )
         trigger(
             f"{short}_parent",
@@ -260,16 +273,16 @@ def __getattr__(name: str):
 def stale(connection) -> list[int]:
     """The events whose stored texts differ from what their links and citations give now, or
     whose row is missing or left over: none while the triggers keep the table."""
-    texts = _texts(connection.vendor)
     differs = " OR ".join(
-        f"c.{column} IS DISTINCT FROM ({expression})"
-        if connection.vendor == "postgresql"
-        else f"c.{column} IS NOT ({expression})"
-        for column, expression in texts.items()
+        f"{TABLE}.{column} IS DISTINCT FROM (SELECT {part} FROM ({two.select()}) z)"
+        for pair, two in _pieces(connection.vendor).items()
+        for column, part in zip(pair, ("a", "b"), strict=True)
     )
+    if connection.vendor == "sqlite":
+        differs = differs.replace(" IS DISTINCT FROM ", " IS NOT ")
     sql = (
-        f"SELECT e.id FROM events_event e LEFT JOIN {TABLE} c ON c.event_id = e.id "
-        f"WHERE c.event_id IS NULL OR {differs} "
+        f"SELECT e.id FROM events_event e LEFT JOIN {TABLE} ON {TABLE}.event_id = e.id "
+        f"WHERE {TABLE}.event_id IS NULL OR {differs} "
         f"UNION SELECT c.event_id FROM {TABLE} c "
         "WHERE NOT EXISTS (SELECT 1 FROM events_event e WHERE e.id = c.event_id) ORDER BY 1"
     )

@@ -18,6 +18,7 @@ import io
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -155,15 +156,12 @@ class Dialect:
             "WHERE x.event_id = e.id AND x.dataset = 'acled')"
         )
 
-    def two(self, first: str, rest: str, source: str) -> str:
-        """Two pieces of a row from one subquery over its links or sources: the first's length,
-        ':', then both (csv_sql splits them). NULL when the first is."""
-        both = f"SELECT {first} AS a, {rest} AS b {source}"
-        # In bytes on SQLite, which hands its text over undecoded (_fetch).
-        size = "length(CAST(a AS BLOB))" if self.sqlite else "length(a)"
-        return f"(SELECT {size} || ':' || a || b FROM ({both}) z)"
+    def two(self, first: str, rest: str, source: str) -> "Two":
+        """Two pieces of a row from one subquery over its links or sources (source: its FROM,
+        over the event whose id is EVENT)."""
+        return Two(first, rest, source)
 
-    def actors(self) -> str:
+    def actors(self) -> "Two":
         """actor1, assoc_actor_1, actor2, assoc_actor_2 (csv_layout.actor_slots), then actors
         ("role: name", '; '-joined): one subquery over the event's links."""
         roles = {"sa": "side_a", "sb": "side_b", "pe": "perpetrator", "ta": "target"}
@@ -183,7 +181,7 @@ class Dialect:
             f"FROM (SELECT {', '.join(joined)} FROM ({links}) x) y",
         )
 
-    def sources(self) -> str:
+    def sources(self) -> "Two":
         """source (distinct outlets in citation order, entry_fields.outlets), then
         source_excerpts, source_attributions and sources_json: one subquery over the event's
         sources. NULL, for csv_row to write the row, when a claim holds a line break (csv_row
@@ -275,6 +273,23 @@ class Dialect:
         return " || ".join(parts) + " || '}'"
 
 
+# The event whose pieces a Two's subquery reads: a name the statement that runs it defines
+# (events/export_pieces.py: the row of events_exportpieces being written).
+EVENT = "events_exportpieces.event_id"
+
+
+@dataclass(frozen=True)
+class Two:
+    """Two texts of a row from one subquery: first and rest, over the rows FROM source gives."""
+
+    first: str
+    rest: str
+    source: str
+
+    def select(self) -> str:
+        return f"SELECT {self.first} AS a, {self.rest} AS b {self.source}"
+
+
 def _char(char: str) -> str:
     return f"char({ord(char)})" if char in "\r\n" else f"'{char}'"
 
@@ -292,7 +307,7 @@ def _related(related, values: str, *, numbered: bool = True) -> str:
     """The ordered rows of one event (e) that related (ACTORS, SOURCES) reads for a page, with
     their position in that order as o (1, 2, …) when numbered. A window per event costs a
     third of the subquery in SQLite, whose group_concat needs only the rows' order."""
-    source = related.source.replace("IN ({ids})", "= e.id")
+    source = related.source.replace("IN ({ids})", f"= {EVENT}")
     if not numbered:
         return f"SELECT {values} {source}"
     return f"SELECT {values}, row_number() OVER (ORDER BY {_order(related)}) AS o {source}"
@@ -333,9 +348,9 @@ def pieces() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @functools.cache
-def stored_sql(vendor: str) -> dict[str, str]:
-    """{events_exportpieces column: the SQL of its text for the event e} for each Parts piece:
-    what the triggers of events/export_pieces.py store, and the export reads."""
+def stored_sql(vendor: str) -> dict[tuple[str, str], Two]:
+    """{(events_exportpieces' column of its first text, of its rest): the subquery of both} for
+    each Parts piece: what the triggers of events/export_pieces.py store, and the export reads."""
     d = Dialect(vendor)
     return {
         CSV_SQL[names[0]].stored: CSV_SQL[names[0]].sql(d)
@@ -349,18 +364,23 @@ def select_sql(vendor: str) -> str:
     """The statement of the CSV rows of the events whose ids {ids} gives (a subquery or a list),
     in chronological order: the leading values, then a text per SQL piece.
 
-    The Parts pieces (actors, sources) are read from events_exportpieces, one primary-key probe
-    per event, where aggregating the links and citations cost three quarters of the statement;
-    a missing row reads as NULL, which sends the row to csv_row."""
+    The Parts and REST pieces (actors, sources) are read from events_exportpieces, one
+    primary-key probe per event, where aggregating the links and citations cost three quarters
+    of the statement; a missing row reads as NULL, which sends the row to csv_row."""
     d = Dialect(vendor)
     columns = [_ENTRY[name].select(vendor) for name in _LEADING]
     display = _ENTRY["date_display"].sql
     columns.append(f"CASE WHEN {display} <> '' THEN {d.q(display)} END")
+    rests = []
     for kind, names in pieces():
         if kind == "sql":
             columns.append(_joined(CSV_SQL[name](d) for name in names if CSV_SQL[name]))
         elif kind == PARTS:
-            columns.append(f"c.{CSV_SQL[names[0]].stored}")
+            first, rest = CSV_SQL[names[0]].stored
+            columns.append(f"c.{first}")
+            rests.append(rest)
+        elif kind == REST:
+            columns.append(f"c.{rests.pop(0)}")
     order = ", ".join(f"e.{name}" for name in CHRONOLOGICAL)
     source, _, where = row_sql(vendor).partition(" FROM ")[2].rpartition(" WHERE ")
     source += f" LEFT OUTER JOIN {_table(ExportPieces)} c ON c.event_id = e.id"
@@ -566,21 +586,12 @@ class _Writer:
     def _compile(self) -> Callable[[tuple, tuple], str]:
         """The function that joins a row's pieces, written from pieces() once: row, place →
         its line (as entries compiles its builder)."""
-        column, parts, places, rests, lines = _FIRST_PIECE, 0, 0, 0, []
+        column, places = _FIRST_PIECE, 0
         out = []
         for kind, _ in pieces():
-            if kind == "sql":
+            if kind in ("sql", PARTS, REST):
                 out.append(f"row[{column}]")
                 column += 1
-            elif kind == PARTS:
-                # The PARTS text's two pieces (Dialect.two): "length:first" + "rest".
-                lines.append(f"size, _, both = row[{column}].partition(COLON)")
-                lines.append(f"first{parts}, rest{parts} = both[:int(size)], both[int(size):]")
-                out.append(f"first{parts}")
-                column, parts = column + 1, parts + 1
-            elif kind == REST:
-                out.append(f"rest{rests}")
-                rests += 1
             elif kind == PLACE:
                 out.append(f"place[{places}]")
                 places += 1
@@ -588,10 +599,8 @@ class _Writer:
                 out.append("display(row[0], row[1], row[4], row[5]) if row[6] is None else row[6]")
             else:
                 out.append("url(row[2])")
-        body = "".join(f"    {line}\n" for line in lines)
-        source = f"def line(row, place):\n{body}    return COMMA.join(({', '.join(out)},))\n"
-        names = {"display": self.display, "url": self.url}
-        names |= {"COMMA": self.encode(","), "COLON": self.encode(":")}
+        source = f"def line(row, place):\n    return COMMA.join(({', '.join(out)},))\n"
+        names = {"display": self.display, "url": self.url, "COMMA": self.encode(",")}
         exec(source, names)  # The source holds no input: only pieces()' positions.
         return names["line"]
 

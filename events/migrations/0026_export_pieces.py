@@ -27,8 +27,10 @@ class Migration(migrations.Migration):
             name="ExportPieces",
             fields=[
                 ("event_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("actor_columns", models.TextField(null=True)),
                 ("actors", models.TextField(null=True)),
-                ("sources", models.TextField(null=True)),
+                ("source", models.TextField(null=True)),
+                ("source_claims", models.TextField(null=True)),
             ],
             options={
                 "verbose_name": "event's export pieces",

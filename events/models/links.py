@@ -112,8 +112,9 @@ class EventDyad(models.Model):
 
 class ExportPieces(models.Model):
     """The parts of an event's CSV row that come from its links and citations, as the export's
-    statement writes them (csv_layout.CSV_SQL's Parts): its actor columns and its source
-    columns, or NULL where csv_row must write the row.
+    statement writes them (csv_layout.CSV_SQL's Parts), each the CSV text of its columns: the
+    four actor slots, the actors, the outlets, and the excerpts, attributions and JSON of the
+    claims; NULL where csv_row must write the row.
 
     Derived by database triggers (events/export_pieces.py) whenever a link, a citation, an
     actor's name or a cited article changes, so the export reads two texts per event instead of
@@ -121,8 +122,10 @@ class ExportPieces(models.Model):
     """
 
     event_id = models.BigIntegerField(primary_key=True)
+    actor_columns = models.TextField(null=True)
     actors = models.TextField(null=True)
-    sources = models.TextField(null=True)
+    source = models.TextField(null=True)
+    source_claims = models.TextField(null=True)
 
     class Meta:
         verbose_name = "event's export pieces"
