@@ -3,11 +3,12 @@
 The CSV export's statement (events/formats/csv_sql.py) writes an event's actor columns and its
 source columns from its links and citations: the citation order (no index gives it), the
 numbering, the credits and each claim's JSON, and the actors' slots, cost three quarters of the
-statement at every export. events_exportpieces keeps those two texts per event, as the
-statement's own SQL writes them (csv_sql.stored_sql: the expressions csv_layout.CSV_SQL
-declares), so the export reads one row per event by its primary key.
+statement at every export. events_exportpieces keeps those texts per event, as the statement's
+own SQL writes them (csv_sql.stored_sql: the expressions csv_layout.CSV_SQL declares), in four
+columns (the actor slots, the actors, the outlets, the claims), so the export reads one row per
+event by its primary key and joins the columns as they come.
 
-Triggers rewrite an event's text whenever what it is made of changes: a link or a citation
+Triggers rewrite an event's texts whenever what it is made of changes: a link or a citation
 inserted, changed or deleted, an actor renamed, a cited article edited; an event inserted gets
 its row (with its texts: a raw load may write its links first), an event deleted loses it. An
 actor renamed rewrites every event that names it (a probe of its links, then one event's

@@ -2,8 +2,9 @@
 
 # What it costs: one statement per chunk of EXPORT_BATCH_SIZE events (two when the plan walks
 # actors or probes a window: the plan's own batch picks the ids), each event's actors and
-# sources aggregated by correlated subqueries on their links' event indexes; one query for
-# the places, once per stream. Python only joins each row's pieces (the place's columns,
+# sources read as text from events_exportpieces by its primary key (events/export_pieces.py
+# keeps them, from the aggregates Dialect.actors and Dialect.sources write); one query for the
+# places, once per stream. Python only joins each row's pieces (the place's columns,
 # worked out once per place, and a generated date text, once per date), so that the export
 # runs near the sqlite3 command line running the same statement (bench/export_bench.py).
 #
