@@ -92,9 +92,11 @@ class Dialect:
         return f"extract(year FROM {self.column(name)})::int::text"
 
     def epoch(self, name: str) -> str:
-        # int(datetime.timestamp()): whole seconds, truncated.
+        # int(datetime.timestamp()): whole seconds, truncated. SQLite's date functions round
+        # to the millisecond (".9996" would count as the next second): the fraction is cut first.
         if self.sqlite:
-            return f"coalesce(CAST(strftime('%s', {self.column(name)}) AS INTEGER), '')"
+            seconds = f"substr({self.column(name)}, 1, 19)"
+            return f"coalesce(CAST(strftime('%s', {seconds}) AS INTEGER), '')"
         return f"coalesce(floor(extract(epoch FROM {self.column(name)}))::bigint::text, '')"
 
     def uid(self, name: str) -> str:

@@ -119,7 +119,7 @@ def inherit_campaign_doer(proposals: list[ProposalDraft]) -> None:
         if not (_victims(draft) or _PASSIVE.search(_before_trigger(draft) + draft.trigger)):
             # "the site of a massacre in 1982": a noun alone may be anyone's.
             continue
-        meeting = [p for p, _doers_of in done if _meet(draft, p) and _same_area(draft, p)]
+        meeting = [p for p, _doers_of in done if _meet(draft, p) and same_area(draft, p)]
         if not meeting:
             continue
         named = {actor.id for actor, _role in draft.actors}
@@ -145,7 +145,7 @@ _CAMPAIGN_WORD = re.compile(
 )
 
 
-def _same_area(draft: ProposalDraft, other: ProposalDraft) -> bool:
+def same_area(draft: ProposalDraft, other: ProposalDraft) -> bool:
     """Whether two proposals' places are the same or one lies within the other (either
     without a place counts: the report did not say it was elsewhere)."""
     if draft.place is None or other.place is None:
@@ -181,3 +181,74 @@ def _points_back(draft: ProposalDraft) -> bool:
 def _meet(draft: ProposalDraft, other: ProposalDraft) -> bool:
     """Whether two proposals' bounds share a day."""
     return draft.fuzzy.earliest <= other.fuzzy.latest and other.fuzzy.earliest <= draft.fuzzy.latest
+
+
+# "Washington blames the Syrian government for the attack", "accused the regime of carrying
+# out the strikes", "held IS responsible for the bombing": a statement naming who did it.
+_BLAME = re.compile(
+    r"\b(?:blam(?:es|ed|ing)|accus(?:es|ed|ing)|held|holds|holding)\s+(?:[^,;.]{1,80}?)\s+"
+    r"(?:responsible\s+)?(?:for|of)\s+(?:(?:carrying\s+out|launching|conducting|staging)\s+)?"
+    r"(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|air\s*strikes?"
+    r"|bombings?|bombardments?|shelling|massacres?|raids?|assaults?|killings?)\b",
+    re.IGNORECASE,
+)
+# Statements of accusation (statements.STATEMENT, statements.BRIEFING: not imported, it imports
+# this module's neighbours).
+_STATEMENTS = ("public-statement", "press-briefing")
+# How far back, in sentences, an accusation reaches for the violence it names.
+_BLAME_REACH = 2
+
+
+def blamed_doers(proposals: list[ProposalDraft]) -> None:
+    """ "… a chemical attack near Damascus … Washington blames the Syrian government for the
+    attack": violence with no doer takes the one actor a statement blames for it, told in the
+    statement's sentence, or else the only such violence of the two sentences before, as an
+    alleged doer (the note says who blames it). Two
+    statements blaming different actors for it (the government blames the rebels, the
+    opposition the government) leave it without a doer. proposals: in the order of the text."""
+    # Per act of violence, whom each accusation blames (None: an actor the database lacks,
+    # which still contradicts another accusation).
+    blamed: dict[int, set[int | None]] = {}
+    first: dict[int, tuple] = {}
+    for statement in proposals:
+        if statement.type_slug not in _STATEMENTS:
+            continue
+        source = statement.sources[0]
+        if not _BLAME.search(source.excerpt):
+            continue
+        accused = [
+            a
+            for a, role in statement.actors
+            if role == ActorRole.PARTICIPANT and a.kind not in (CIVILIANS, *SOURCE_KINDS)
+        ]
+        speakers = [a for a, role in statement.actors if role == ActorRole.SPEAKER]
+        if len(accused) > 1:
+            continue
+        told = [
+            (index, p)
+            for index, p in enumerate(proposals)
+            if p.type_slug in ONE_SIDED
+            and not p.planned
+            and not _doers(p)
+            and statement.sentence_index - _BLAME_REACH <= p.sentence_index
+            and p.sources[0].start <= source.end
+        ]
+        same_sentence = [t for t in told if t[1].sentence_index == statement.sentence_index]
+        if len(same_sentence) == 1:
+            # "… blames the government for the attack which it says killed 1,400": the
+            # violence the accusation's own sentence tells.
+            told = same_sentence
+        if len(told) != 1:
+            continue
+        (index, _violence) = told[0]
+        blamed.setdefault(index, set()).add(accused[0].id if accused else None)
+        if accused:
+            first.setdefault(index, (accused[0], speakers, source.excerpt))
+    for index, ids in blamed.items():
+        if len(ids) != 1 or None in ids:
+            continue
+        actor, speakers, excerpt = first[index]
+        draft = proposals[index]
+        draft.actors.append((actor, ActorRole.PERPETRATOR))
+        by = ", ".join(speaker.name for speaker in speakers) or "a statement"
+        draft.cast_note = f"{actor.name}: alleged, blamed by {by} (“{clip(excerpt, 80)}”)"

@@ -44,7 +44,9 @@ _ATTRIBUTIONS = [
     ),
     re.compile(
         r"[,”\"]\s*(?P<verb>said|says|added|reported|told\s+reporters)\s+"
-        r"(?P<who>(?!that\b)[^,.;]+(?:,\s+(?:a|an|the)\s+[^,.;]+)?)"
+        # ("…, said on Monday.", "…, said in a statement": when and how, not who.)
+        r"(?P<who>(?!(?:that|on|in|at|late|early|last|this|yesterday|today|earlier|later"
+        r"|again|also|after|before|during|while)\b)[^,.;]+(?:,\s+(?:a|an|the)\s+[^,.;]+)?)"
     ),
     # "“…,” Kerry said.", "“…” Peter Salama … said in the WHO statement."
     re.compile(
@@ -52,6 +54,14 @@ _ATTRIBUTIONS = [
         r"(?:\s+in\s+(?:a|an|the|his|her|its|their)\s+(?:[\w.'’-]+\s+){0,3}?(?:statement"
         r"|interview|speech|letter|communiqu[eé]))?(?:\s+(?:on|late|early|last|this)\s+\w+)?"
         r"\s*\.?$"
+    ),
+    # "…,” Peter Salama, Executive Director of the WHO Health Emergencies Programme, said.":
+    # a name, then its title between commas.
+    re.compile(
+        r"[,”\"]\s*(?P<who>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3},\s+[^,;“”\"]{2,120}?),?"
+        r"\s+(?P<verb>said|says|added|told\s+reporters)(?:\s+in\s+(?:a|an|the|his|her|its|their)"
+        r"\s+(?:[\w.'’-]+\s+){0,3}?(?:statement|interview|speech|letter|communiqu[eé]))?"
+        r"(?:\s+(?:on|late|early|last|this)\s+\w+)?\s*\.?$"
     ),
     re.compile(
         r"\bthat\s+(?P<who>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)\s+(?P<verb>has\s+said|had\s+said|said)\b"

@@ -48,6 +48,14 @@ _STATE_ADJECTIVE = re.compile(
     r"|artillery|tanks)\b)",
     re.IGNORECASE,
 )
+# "jets believed to be Russian", "warplanes thought to be Syrian": arms whose state the text
+# names only by its adjective after them.
+_ARMS_BELIEVED = re.compile(
+    r"\b(?:jets|warplanes|planes|aircraft|helicopters|drones|warships|gunboats)\s+"
+    r"(?:(?:widely|probably|likely)\s+)?(?:believed|thought|suspected|said|reported)\s+to\s+be"
+    r"\s+$",
+    re.IGNORECASE,
+)
 # A side's men named by a common noun, read as the side of the report's country they usually
 # are ("army units" → its army, "opposition forces" → its rebels); not after a name or an
 # adjective ("US troops", "Kurdish fighters"), which says whose they are.
@@ -89,7 +97,8 @@ _MILITARY_NOUN = re.compile(
     r"^[\s-]+(?:and\s+[\w-]+\s+)?"
     r"(?!(?:opposition|rebel|insurgent|militia|tribal|Kurdish|Arab|Islamist|jihadist)\b)"
     r"(?:[\w-]+\s+)?(?:troops|forces|tanks|warplanes|jets|aircraft"
-    r"|air\s+support|air\s+force|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?"
+    r"|air\s+support|air\s*power|air\s+cover|air\s+defen[cs]es?|air\s+force|navy|warships?"
+    r"|army|military|soldiers|artillery|air\s*strikes?|air\s*raids?"
     r"|strikes|bombing(?:\s+campaign)?|bombardments?|shelling|drones?|helicopters|missiles?"
     r"|bombs"
     # "an attack on a Syrian air base", "strikes on Turkish positions": what its forces hold.
@@ -471,7 +480,9 @@ class Gazetteer:
                 if inside_longer_name(text, start, end):
                     # "Free Syrian Army" is no Syrian army.
                     continue
-                if _MILITARY_NOUN.match(text[end:]):
+                if _MILITARY_NOUN.match(text[end:]) or _ARMS_BELIEVED.search(
+                    text, max(0, start - 60), start
+                ):
                     kinds = STATE_FORCE_KINDS
                 elif _GOVERNMENT_NOUN.match(text[end:]):
                     kinds = GOVERNMENT_KINDS

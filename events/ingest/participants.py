@@ -15,10 +15,12 @@ from events.ingest.gazetteer import (
     Mention,
 )
 from events.ingest.implied import ALLIES, BESIEGER, HOLDER, THREAD
+from events.ingest.nameforms import DEMONYM_KEYS
 from events.ingest.persons import OFFICE
 from events.ingest.view import SentenceView
 from events.ingest.vocabulary import Domain, Trigger
 from events.models import ActorRole
+from events.text import fold
 
 Cast = list[tuple[ActorEntry, str]]
 
@@ -76,6 +78,15 @@ _BACKING = re.compile(r"^\s+(?:backing|supporting|aiding|arming)\b", re.IGNORECA
 _BROKERED_BY = re.compile(r"\b(?:brokered|mediated|sponsored)\b[^.;]*\bby\b[^.;]*$", re.I)
 # "advances by the insurgents": all that stands between the event's noun and its agent.
 _BY_AGENT = re.compile(r"\s+by\s+(?:the\s+)?", re.IGNORECASE)
+# "Obama's plan for Syria strikes", "the Iraq raids": a country's name (not its adjective)
+# before a violent event's noun, itself after a preposition, an article or a possessive, says
+# where the violence falls, not who does it ("Syrian strikes" are Syria's).
+_NOUN_ADJUNCT_BEFORE = re.compile(
+    r"(?:\b(?i:for|on|of|against|over|about|after|the|a|an|any|possible|planned|proposed"
+    r"|threatened|limited|new|more|further)|['’]s?)\s+$"
+)
+# "was condemned", "were strongly criticised": a statement word in the passive.
+_STATEMENT_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
 # A verb right before "the convoy" makes it an object (not "said the convoy …", "of the …").
 _OBJECT_POSITION = re.compile(
     r"(?<![\w'’-])(?!(?:of|in|on|at|by|for|with|from|to|into|onto|that|and|or|but|said|says"
@@ -204,6 +215,10 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
         # not a name in a clause before the one the word opens ("… calls to fight Kurds are
         # unknown and that the PKK has announced …": the Kurds do not announce).
         speaks = mention.start < trigger.start and not _THAT.search(s[mention.end : trigger.start])
+        if speaks and _STATEMENT_PASSIVE.search(s[: trigger.start]):
+            # "Islamic State was condemned in a Security Council resolution": whom the words
+            # are about, not who speaks.
+            speaks = False
         return ActorRole.SPEAKER if speaks else ActorRole.PARTICIPANT
     if trigger.domain is Domain.DIPLOMATIC:
         return ActorRole.MEDIATOR if _BROKERED_BY.search(before) else ActorRole.PARTICIPANT
@@ -223,6 +238,8 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
     ):
         return ActorRole.SUPPORTER
     if trigger.slug in ONE_SIDED:
+        if _country_name_on_noun(s, mention, trigger):
+            return ActorRole.TARGET
         if mention.start < trigger.start and not passive(s, trigger):
             return ActorRole.PERPETRATOR
         return ActorRole.TARGET
@@ -236,6 +253,21 @@ def _role_of(s: str, mention: Mention, trigger: Trigger) -> str:
             return ActorRole.TARGET
         return ActorRole.PARTICIPANT
     return ActorRole.SIDE_A if mention.start < trigger.start else ActorRole.SIDE_B
+
+
+def _country_name_on_noun(s: str, mention: Mention, trigger: Trigger) -> bool:
+    """Whether mention is a country's name standing as the noun adjunct of the event's noun
+    ("for Syria strikes"): the country struck ("U.S. air strikes" are the United States')."""
+    return (
+        mention.place is not None
+        and mention.place.kind == COUNTRY
+        and mention.end <= trigger.start
+        and not s[mention.end : trigger.start].strip()
+        and fold(mention.surface) not in DEMONYM_KEYS
+        # "a string of U.S. air strikes": a short form in capitals stands for the adjective.
+        and not re.fullmatch(r"[A-Z.]+", mention.surface)
+        and bool(_NOUN_ADJUNCT_BEFORE.search(s[: mention.start]))
+    )
 
 
 def passive(s: str, trigger: Trigger) -> bool:
@@ -806,7 +838,9 @@ def _noun_doer(
     doers = [
         (m, a)
         for m, a in placed
-        if m.end <= trigger.start and not text[m.end : trigger.start].strip(" -")
+        if m.end <= trigger.start
+        and not text[m.end : trigger.start].strip(" -")
+        and not _country_name_on_noun(text, m, trigger)
     ]
     if not doers:
         return actors

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from events.ingest.casts import inherit_campaign_doer, inherit_doers
+from events.ingest.casts import blamed_doers, inherit_campaign_doer, inherit_doers
 from events.ingest.context import ArticleContext, Dated, Memory, Speaker, StatementMark
 from events.ingest.dating import LEAD_SENTENCES, date_clauses, news_recency
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
@@ -491,6 +491,7 @@ class _Collected:
         self._in_text_order()
         inherit_doers(self.proposals)
         inherit_campaign_doer(self.proposals)
+        blamed_doers(self.proposals)
 
     def _in_text_order(self) -> None:
         """Proposals in the order of their first citation; fates follow their new places."""

@@ -53,6 +53,11 @@ _OPENING_QUOTES = '“"'
 _CLOSING_QUOTES = '”"'
 # A quotation longer than this is not held together as one sentence: its quotes are unbalanced.
 _MAX_QUOTE = 700
+# "… June 6 2015 (Reuters) Two people were killed …", "BEIRUT (AFP) - Syrian …": the agency's
+# credit closes a caption or a dateline; the report starts after it (and after its dash).
+_AGENCY_CREDIT = re.compile(
+    r"\((?:Reuters|AFP|AP|Anadolu(?:\s+Agency)?|dpa|Xinhua|SANA)\)(?:\s*[-–—])?\s+(?=[A-Z])"
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,11 @@ def _split_line(line: str) -> list[tuple[int, int]]:
                 spans.append((start, end))
                 start = end
             position = end
+            continue
+        credit = _AGENCY_CREDIT.match(line, position) if char == "(" else None
+        if credit is not None and quote_open_at is None and line[start:position].strip():
+            spans.append((start, credit.end()))
+            start = position = credit.end()
             continue
         if char == ")" and position + 1 < len(line) and line[position + 1].isupper():
             # "(File Photo)Turkish troops …": a caption glued to the next one.

@@ -33,8 +33,9 @@ _TITLE_WORDS = frozenset(
     president vice-president prime minister foreign defence defense interior secretary
     state general major lieutenant colonel col. gen. brigadier commander chief deputy vice
     spokesman spokeswoman envoy special ambassador adviser advisor national security high
-    commissioner under humanitarian affairs leader head director sheikh cleric king prince
-    senator governor mayor official officer scientist figure the of for to on and a an
+    commissioner under humanitarian affairs human rights refugees leader head director sheikh
+    cleric king prince senator governor mayor official officer scientist figure the of for to
+    on and a an
     ministry department office council committee coalition opposition leading influential
     senior top his her its their
     """.split()  # noqa: SIM905 - a word list reads better as words
@@ -81,6 +82,28 @@ def pending_speaker(
     who = _SHORT_FORM.sub("", text[attribution.who_start : attribution.who_end].rstrip(" ,"))
     if not who or attribution.pronoun or ATTRIBUTING.search(who) or OUTLET_WORDS.search(who):
         return None
+    named_first = _named_first(who)
+    if named_first is not None:
+        # "Peter Salama Executive Director of the WHO Health Emergencies Programme said",
+        # "John Smith, a spokesman for the United Nations, said": the name, then the title
+        # that follows it (a body the title names takes part).
+        name, at = named_first
+        start = attribution.who_start + at
+        # The person may be one the database holds ("Mohammed Rasheed, a spokesman for …").
+        person = next(
+            (
+                m.actor
+                for m in known
+                if m.actor is not None
+                and m.actor.kind == "person"
+                and m.overlaps(start, start + len(name))
+            ),
+            None,
+        )
+        title = who[at + len(name) :]
+        return NamedSpeaker(
+            person or pending_actor(name, "person"), start, _title_states(title, gazetteer)
+        )
     end = attribution.who_start + len(who)
     if any(
         attribution.covers(m.start, m.end) and m.end >= end - 1 and m.inferred != OFFICE
@@ -88,12 +111,6 @@ def pending_speaker(
     ):
         # A known actor stands right before the verb: it is the speaker.
         return None
-    named_first = _named_first(who)
-    if named_first is not None:
-        # "Peter Salama Executive Director of the WHO Health Emergencies Programme said" (copy
-        # without commas): the name, then the title that follows it.
-        name, at = named_first
-        return NamedSpeaker(pending_actor(name, "person"), attribution.who_start + at)
     person = _PERSON_AT_END.search(who)
     words = person["name"].split() if person else []
     while words and (
@@ -132,12 +149,18 @@ def pending_speaker(
 _TITLE_MODIFIER = re.compile(
     r"Executive|Deputy|Regional|General|Managing|Assistant|Senior|Chief|Vice|Under|Special"
 )
-# A person's name followed by a title in capitals, the commas of "Name, Title of …," lost.
+# A title that a person's name opens: "Executive Director of", "Spokesman for".
+_TITLE_AFTER_NAME = (
+    r"(?:(?:Executive|Deputy|Regional|General|Managing|Assistant|Senior|Chief|Vice|Under)\s+)*"
+    r"(?:Director|Head|Spokes(?:man|woman)|Chair(?:man|woman)?|Coordinator|Secretary"
+    r"|Representative|Adviser|Advisor)(?:[\s-]+General)?\s+(?:of|for|at)\b"
+)
+# A person's name followed by its title: "Name, a spokesman for …," (any case after the
+# comma) or, the commas lost, "Name Executive Director of …" (the title in capitals).
 _NAME_THEN_TITLE = re.compile(
     r"(?:^|(?<=\s))(?P<name>[A-Z][a-z][\w'’-]+(?:\s+(?:(?:al|el|bin|ibn|abu|de|van|von)[-\s]+)?"
-    r"[A-Z][a-z][\w'’-]+){1,3}?)\s+(?:(?:Executive|Deputy|Regional|General|Managing|Assistant"
-    r"|Senior|Chief|Vice|Under)\s+)*(?:Director|Head|Spokes(?:man|woman)|Chair(?:man|woman)?"
-    r"|Coordinator|Secretary|Representative|Adviser|Advisor)(?:[\s-]+General)?\s+(?:of|for|at)\b"
+    rf"[A-Z][a-z][\w'’-]+){{1,3}}?)(?:\s+{_TITLE_AFTER_NAME}"
+    rf"|,\s+(?:(?:a|an|the)\s+)?(?i:{_TITLE_AFTER_NAME}))"
 )
 
 

@@ -157,10 +157,17 @@ _OFFICIAL_KINDS = ("government", "state_forces", "external", "international_orga
 def _official(actors: list[tuple[ActorEntry, str]], officials: frozenset[int]) -> bool:
     """Whether a speaker is a state, its army, an international body, or a person the text
     gives an office; a speaker the database lacks counts when the text names it (a pending
-    actor is only ever made from a name or a title)."""
+    actor is only ever made from a name or a title), unless it speaks for bodies that do not
+    count ("Mohammed Rasheed, a spokesman for militant group Jaish al-Nasr")."""
+    bodies = [actor for actor, role in actors if role == ActorRole.PARTICIPANT and actor.stored]
+    speaks_for_official = not bodies or any(body.kind in _OFFICIAL_KINDS for body in bodies)
     return any(
         role == ActorRole.SPEAKER
-        and (actor.kind in _OFFICIAL_KINDS or actor.id in officials or not actor.stored)
+        and (
+            actor.kind in _OFFICIAL_KINDS
+            or actor.id in officials
+            or (not actor.stored and speaks_for_official)
+        )
         for actor, role in actors
     )
 

@@ -5,11 +5,14 @@ import re
 from datetime import date
 
 from events.dates import FuzzyDate, Precision
-from events.ingest.casts import gain_cast
+from events.ingest.casts import gain_cast, same_area
 from events.ingest.drafts import PlaceBasis, ProposalDraft, clip
 from events.ingest.gazetteer import COUNTRY
+from events.ingest.participants import ONE_SIDED
 from events.text import fold
 
+# The type of violence named by no more than "an attack".
+GENERIC_ATTACK = "attack"
 # UCDP's "a span of 2–6 days": the longest a present-perfect account may stretch an event.
 _FEW_DAYS = 6
 
@@ -23,6 +26,9 @@ def retold(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | 
     lemma = _lemma(draft.trigger)
     pairs = {(actor.id, role) for actor, role in draft.actors}
     claimed = fold(draft.sources[0].attributed_to)
+    told_before = _attack_told_before(draft, dated)
+    if told_before is not None:
+        return told_before
     fits = []
     for proposal in dated:
         if proposal.type_slug != draft.type_slug or _lemma(proposal.trigger) != lemma:
@@ -37,6 +43,48 @@ def retold(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | 
         if shared or any(definite.search(p.excerpt) for p in (draft, proposal)):
             fits.append(proposal)
     return min(fits, key=lambda p: abs(p.sentence_index - draft.sentence_index), default=None)
+
+
+# Words any act of violence is called by again ("… a chemical attack near Damascus …
+# Washington blames the government for the attack"), and the violence they can name.
+_THE_ATTACK = re.compile(r"\bthe\s+(?:attack|assault|raid)s?\b", re.IGNORECASE)
+_VIOLENCE = ONE_SIDED - {"arrests", "looting-property-destruction"}
+# How far back, in sentences, "the attack" reaches.
+_ATTACK_REACH = 2
+
+
+def _attack_told_before(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | None:
+    """The act of violence that "the attack" of an undated clause names again ("the attack
+    which it says killed 1,400"): the last one
+    told in the two sentences before (or earlier in the same one), when it is the only one
+    there, in the same area and from the same source."""
+    if draft.type_slug != GENERIC_ATTACK or not _THE_ATTACK.search(_up_to_trigger(draft)):
+        return None
+    near = [
+        p
+        for p in dated
+        if p is not draft
+        and p.type_slug in _VIOLENCE
+        and draft.sentence_index - _ATTACK_REACH <= p.sentence_index <= draft.sentence_index
+        and p.sources[0].start < draft.sources[0].start
+    ]
+    if len(near) != 1:
+        return None
+    (told,) = near
+    claimed = fold(draft.sources[0].attributed_to)
+    sources = {fold(source.attributed_to) for source in told.sources} - {""}
+    if (claimed and sources and claimed not in sources) or _another_toll_elsewhere(draft, told):
+        return None
+    if not (unplaced(draft) or unplaced(told) or same_area(draft, told)):
+        return None
+    return told
+
+
+def _up_to_trigger(draft: ProposalDraft) -> str:
+    """The excerpt up to the end of the draft's event word ("… for the attack which it says
+    killed")."""
+    word = re.search(rf"\b{re.escape(draft.trigger)}\b", draft.excerpt, re.IGNORECASE)
+    return draft.excerpt[: word.end()] if word is not None else ""
 
 
 def _another_toll_elsewhere(draft: ProposalDraft, proposal: ProposalDraft) -> bool:
@@ -102,6 +150,10 @@ def merge_retelling(target: ProposalDraft, draft: ProposalDraft, *, reference: d
         target.place_note = f"{draft.place_note}, where the report tells it again"
         target.place_basis = PlaceBasis.THREAD
     gain_cast(target, draft)
+    if not target.fatalities.known and draft.fatalities.known:
+        # "Air strikes hit Saraqeb on Wednesday. The attack killed 20 people": the toll told
+        # again is the event's toll.
+        target.fatalities = draft.fatalities
     target.threads |= draft.threads
 
 

@@ -65,6 +65,15 @@ RULES: list[Rule] = [
         M,
         15,
     ),
+    # ACLED's disrupted weapons use: a drone shot down, a missile intercepted, a bomb defused.
+    _rule(
+        "disrupted-weapons-use",
+        r"(?:shot|shoots?|shooting)\s+down|downed|intercept(?:ed|s|ing)?"
+        r"(?=\s+(?:[\w'’-]+\s+){0,3}?(?:drones?|missiles?|rockets?|planes?|aircraft|jets?"
+        r"|helicopters?|projectiles?|shells?)\b)|defus(?:ed|ing)",
+        M,
+        16,
+    ),
     _rule(
         "chemical-weapon",
         r"chemical\s+(?:weapons?\s+)?attacks?|chemical\s+weapons?|gas\s+attacks?|poison(?:ous)?\s+"
@@ -261,7 +270,10 @@ _TOPIC = re.compile(r"\bdiscuss(?:es|ed|ing)?(?:\s+[\w'’-]+){0,3}\s*$", re.IGN
 # "sought to move", "tried to reach": an attempt is still something that happened; so is
 # what "appears to have turned back".
 _ATTEMPT = re.compile(
-    r"\b(?:(?:sought|tried|attempted|began|started|continued|managed)\s+to|to\s+have)\s+$",
+    r"\b(?:(?:sought|tried|attempted|began|started|continued|managed)\s+to|to\s+have)\s+$"
+    # "jets believed to be Russian killed …": who the doers are thought to be, not an aim.
+    r"|\b(?:believed|thought|said|reported|suspected|understood|known|alleged|likely"
+    r"|appeared|seemed)\s+to\s+be\s+(?:[\w'’-]+\s+){1,2}$",
     re.IGNORECASE,
 )
 

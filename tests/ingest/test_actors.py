@@ -2,6 +2,9 @@
 
 from datetime import date
 
+import pytest
+
+from events.ingest.gazetteer import Gazetteer
 from events.ingest.reading import read_article
 from events.models import ActorRole
 
@@ -24,6 +27,16 @@ def test_a_country_adjective_before_its_air_support_is_its_armed_forces(news_gaz
         ("Military Forces of Syria (2000-)", ActorRole.SIDE_A),
         ("Military Forces of Russia", ActorRole.SUPPORTER),
     ]
+
+
+def test_a_country_adjective_before_its_air_power_or_warships_is_its_armed_forces(
+    news_gazetteer,
+):
+    text = "Syrian army forces backed by Russian air power retook Palmyra from IS on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert ("Military Forces of Russia", ActorRole.SUPPORTER) in cast(proposal)
+    (proposal,) = read(news_gazetteer, "Russian warships fired missiles at Raqqa on Sunday.")
+    assert cast(proposal) == [("Military Forces of Russia", ActorRole.PERPETRATOR)]
 
 
 def test_fighters_backed_by_a_country_are_its_backed_group_and_it_supports_them(news_gazetteer):
@@ -229,3 +242,23 @@ def test_a_states_officials_named_by_its_adjective_speak_for_its_government(news
     assert ("Government of Russia", ActorRole.SPEAKER) in [
         pair for proposal in proposals for pair in cast(proposal)
     ]
+
+
+def test_a_countrys_name_before_the_strikes_noun_is_where_they_fall(news_gazetteer):
+    # "Syrian air strikes" are Syria's; "Obama's plan for Syria strikes" are strikes on Syria.
+    text = "Congress debated Obama's plan for Syria strikes on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert ("Military Forces of Syria (2000-)", ActorRole.TARGET) in cast(proposal)
+    assert ("Military Forces of Syria (2000-)", ActorRole.PERPETRATOR) not in cast(proposal)
+    (proposal,) = read(news_gazetteer, "Syrian air strikes hit Hama on Sunday.")
+    assert cast(proposal) == [("Military Forces of Syria (2000-)", ActorRole.PERPETRATOR)]
+
+
+@pytest.mark.django_db
+def test_a_countrys_short_form_before_the_strikes_noun_is_its_forces(seeded):
+    # "U.S. air strikes", "US strikes": the short form stands for the adjective.
+    text = "IS retreated from the town on Sunday after a string of U.S. air strikes."
+    proposals = read(Gazetteer.from_database(), text)
+    strikes = [p for p in proposals if p.type_slug == "air-drone-strike"]
+    assert strikes, [p.type_slug for p in proposals]
+    assert ("Military Forces of the United States", ActorRole.PERPETRATOR) in cast(strikes[0])

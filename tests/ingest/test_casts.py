@@ -258,3 +258,34 @@ def test_bombings_take_no_campaign_doer(news_gazetteer):
     )
     _executions, bombing = read(news_gazetteer, text).proposals
     assert doers(bombing) == []
+
+
+def test_the_one_actor_a_statement_blames_is_the_alleged_doer(news_gazetteer):
+    text = (
+        "A car bomb exploded in Azaz on Wednesday, killing 20. "
+        "Turkey on Thursday blamed Islamic State for the attack."
+    )
+    bombing = read(news_gazetteer, text).proposals[0]
+    assert bombing.type_slug == "remote-explosive-landmine-ied"
+    assert cast(bombing) == [("Islamic State", ActorRole.PERPETRATOR)]
+    assert bombing.cast_note.startswith("Islamic State: alleged, blamed by Government of Turkey")
+
+
+def test_two_statements_blaming_different_actors_leave_the_violence_without_a_doer(
+    news_gazetteer,
+):
+    text = (
+        "A car bomb exploded in Azaz on Wednesday, killing 20. "
+        "Turkey on Thursday blamed Islamic State for the attack. "
+        "Islamic State on Thursday accused the Syrian army of carrying out the attack."
+    )
+    bombing = read(news_gazetteer, text).proposals[0]
+    assert bombing.type_slug == "remote-explosive-landmine-ied"
+    assert cast(bombing) == []
+    # An accusation of an actor the database lacks contradicts the other one all the same.
+    text = (
+        "A car bomb exploded in Azaz on Wednesday, killing 20. "
+        "Turkey on Thursday blamed the Kurdish PYD for the attack. "
+        "The PYD on Thursday accused Islamic State of carrying out the attack."
+    )
+    assert cast(read(news_gazetteer, text).proposals[0]) == []

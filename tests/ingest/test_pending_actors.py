@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from events.ingest.clauses import find_attribution
 from events.ingest.gazetteer import pending_actor
 from events.ingest.reading import read_article
 from events.models import ActorRole
@@ -364,3 +365,38 @@ def test_a_name_then_its_title_before_said_in_a_statement_and_a_signature(news_g
     )
     (speaker, *_others) = statement_cast(news_gazetteer, text)
     assert speaker == ("Peter Salama", False, ActorRole.SPEAKER)
+
+
+def test_a_name_then_its_title_between_commas_is_the_speaker_and_the_body_takes_part(
+    news_gazetteer,
+):
+    text = (
+        '"The strikes hit only militants on Sunday," Igor Konashenkov, a spokesman for the '
+        "Russian Defence Ministry, said."
+    )
+    assert statement_cast(news_gazetteer, text) == [
+        ("Igor Konashenkov", False, ActorRole.SPEAKER),
+        ("Government of Russia", True, ActorRole.PARTICIPANT),
+        ("Russian Defence Ministry", False, ActorRole.PARTICIPANT),
+    ]
+    text = (
+        '"Some cases show signs of exposure to nerve agents," Peter Salama, Executive Director '
+        "of the Health Emergencies Programme, said on Sunday."
+    )
+    assert statement_cast(news_gazetteer, text) == [("Peter Salama", False, ActorRole.SPEAKER)]
+
+
+def test_when_and_how_after_said_are_not_the_speaker():
+    # "…, said on Monday": the pattern for "…, said Kerry" must not take the date for a name.
+    text = "The convoy was hit, Peter Salama, a director of the Programme, said on Monday."
+    attribution = find_attribution(text)
+    assert attribution.who == "Peter Salama, a director of the Programme"
+    assert find_attribution("The convoy was hit, said in a statement.") is None
+
+
+def test_an_office_for_human_rights_is_a_title_not_a_name(news_gazetteer):
+    text = (
+        "UN High Commissioner for Human Rights Navi Pillay said in a statement on Sunday that "
+        "the images suggest executions."
+    )
+    assert statement_cast(news_gazetteer, text)[0] == ("Navi Pillay", False, ActorRole.SPEAKER)

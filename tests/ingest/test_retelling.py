@@ -99,3 +99,29 @@ def test_a_strike_dated_coarser_than_its_toll_takes_the_tolls_day_and_a_part_sta
         ("4 Sep 2016", 44, None),
         ("c. 28 Aug – 4 Sep 2016", None, 16),
     ]
+
+
+def test_the_attack_names_again_the_violence_told_just_before_with_its_toll(news_gazetteer):
+    text = (
+        "Air strikes hit the town of Saraqeb on Thursday. "
+        "The attack killed 20 people including five children."
+    )
+    (proposal,) = read(news_gazetteer, text).proposals
+    assert proposal.type_slug == "air-drone-strike"
+    assert len(proposal.sources) == 2
+    assert proposal.fatalities.best == 20
+    assert str(proposal.fuzzy.earliest) == "2016-09-01"
+
+
+def test_the_attack_joins_nothing_when_two_acts_of_violence_were_just_told(news_gazetteer):
+    text = (
+        "Russian jets struck a market in Idlib on Thursday. Rebels shelled Aleppo on Thursday. "
+        "The attack killed 20 people including five children."
+    )
+    proposals = read(news_gazetteer, text).proposals
+    assert [p.type_slug for p in proposals] == [
+        "air-drone-strike",
+        "shelling-artillery-missile-attack",
+        "attack",
+    ]
+    assert [len(p.sources) for p in proposals] == [1, 1, 1]

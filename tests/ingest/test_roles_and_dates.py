@@ -219,3 +219,27 @@ def test_a_state_of_things_now_keeps_the_day_of_the_report(news_gazetteer):
     text = "The militants now appear to have secured the town of Salma near Hama."
     (proposal,) = read(news_gazetteer, text)
     assert (proposal.fuzzy.earliest, proposal.fuzzy.latest) == (date(2016, 9, 4),) * 2
+
+
+def test_who_the_doers_are_believed_to_be_is_no_aim(news_gazetteer):
+    # "to be Russian" is no "to kill": the killing happened.
+    text = "Jets believed to be Russian killed at least 60 civilians near Raqqa on Sunday."
+    (proposal,) = read(news_gazetteer, text)
+    assert proposal.type_slug == "attack"
+    assert proposal.fatalities.low == 60
+    assert ("Military Forces of Russia", ActorRole.PERPETRATOR) in cast(proposal)
+    assert read(news_gazetteer, "Rebels hope to kill more soldiers near Raqqa on Sunday.") == []
+
+
+def test_a_drone_shot_down_or_a_missile_intercepted_is_disrupted_weapons_use(news_gazetteer):
+    for text in (
+        "A drone was shot down over Raqqa on Sunday.",
+        "Turkish air defences intercepted a missile fired at Kilis on Sunday.",
+        "Army engineers defused a bomb in Raqqa on Sunday.",
+    ):
+        (proposal,) = read(news_gazetteer, text)
+        assert proposal.type_slug == "disrupted-weapons-use", text
+    text = "Turkish air defences intercepted a missile fired at Kilis on Sunday."
+    assert cast(read(news_gazetteer, text)[0])[0] == ("Military Forces of Turkey", ActorRole.SIDE_A)
+    # Intercepted messages are no weapons.
+    assert read(news_gazetteer, "Turkey intercepted messages from Raqqa on Sunday.") == []

@@ -46,3 +46,29 @@ def test_sentences_glued_by_a_bad_copy_are_split():
         "the capital of Raqqa.",
         "Syrian Forces Besiege Aleppo",
     ]
+
+
+def test_an_agency_credit_closes_the_caption_or_dateline_before_the_report():
+    caption = (
+        "A checkpoint is seen on a highway June 6 2015 (Reuters) Two people were killed as "
+        "troops attacked the village. More followed."
+    )
+    assert texts(caption) == [
+        "A checkpoint is seen on a highway June 6 2015 (Reuters)",
+        "Two people were killed as troops attacked the village.",
+        "More followed.",
+    ]
+    assert texts("BEIRUT (AFP) - Rebels shelled the town. Then.") == [
+        "BEIRUT (AFP) -",
+        "Rebels shelled the town.",
+        "Then.",
+    ]
+
+
+def test_an_agency_named_inside_a_sentence_does_not_end_it():
+    assert texts("He told (Reuters) that the town fell. Then.") == [
+        "He told (Reuters) that the town fell.",
+        "Then.",
+    ]
+    # A credit opening the line has nothing before it to close.
+    assert texts("(Reuters) - Syria said so. Then.") == ["(Reuters) - Syria said so.", "Then."]

@@ -182,3 +182,9 @@ def test_a_person_denying_is_the_speaker_and_his_titles_body_takes_part(news_gaz
     assert speakers(said) == ["Igor Konashenkov"]
     roles = {actor.name: role for actor, role in said.actors}
     assert roles["Government of Russia"] == ActorRole.PARTICIPANT
+
+
+def test_whom_a_statement_word_in_the_passive_is_about_does_not_speak(news_gazetteer):
+    text = "Islamic State was condemned on Friday for abuses in Hama."
+    for proposal in read(news_gazetteer, text):
+        assert ("Islamic State", ActorRole.SPEAKER) not in [(a.name, r) for a, r in proposal.actors]
