@@ -1,10 +1,11 @@
 """The features database triggers keep: installed by migrations, put back after a table
 rebuild dropped them, and set aside during a bulk load.
 
-Five features live in triggers: the full-text index (events.search), the published day pairs
+Six features live in triggers: the full-text index (events.search), the published day pairs
 (events.daypairs), the actor links' copy of their event's bounds (events.link_bounds), the
-published events counted per type, place, actor and article (events.published_counts) and
-each event's opposing actor pairs (events.dyads).
+published events counted per type, place, actor and article (events.published_counts),
+each event's opposing actor pairs (events.dyads) and each event's CSV pieces from its links
+and citations (events.export_pieces).
 Derived data is kept one way, by the database, because bulk inserts and raw SQL (importers,
 generate_events, a fix by hand) never pass through a model's save(), and a trigger cannot be
 forgotten by a new write path.
@@ -25,7 +26,15 @@ from django.db import connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
-from events import bulk_indexes, daypairs, dyads, link_bounds, published_counts, search
+from events import (
+    bulk_indexes,
+    daypairs,
+    dyads,
+    export_pieces,
+    link_bounds,
+    published_counts,
+    search,
+)
 
 # Each feature and the migration that installs it, by its name without its number (merging
 # branches renumbers migrations).
@@ -35,6 +44,7 @@ FEATURES = (
     (link_bounds, "link_bounds_by_triggers"),
     (published_counts, "published_counts"),
     (dyads, "event_dyads"),
+    (export_pieces, "export_pieces"),
 )
 
 

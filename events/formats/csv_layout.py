@@ -115,9 +115,15 @@ PLACE, DISPLAY, URL, REST = "place", "display", "url", "rest"
 @dataclass(frozen=True)
 class Parts:
     """An expression over an event's links or sources that writes its column (and those after
-    it marked None) and, in the same text, the next REST column (and those after it)."""
+    it marked None) and, in the same text, the next REST column (and those after it).
 
-    sql: Callable[[Any], str]
+    sql gives the dialect's csv_sql.Two (both texts from one subquery). stored: the columns of
+    events_exportpieces that keep the two texts per event, rewritten by triggers when the links
+    or sources change (events/export_pieces.py): the export reads them there rather than
+    aggregating at every export."""
+
+    sql: Callable[[Any], Any]
+    stored: tuple[str, str]
 
 
 CsvCell = Callable[[Any], str] | Parts | str | None
@@ -131,7 +137,7 @@ CSV_SQL: dict[str, CsvCell] = {
     "time_precision": lambda d: d.case(d.column("date_precision"), TIME_PRECISION),
     "event_type": lambda d: d.q("CASE WHEN tp.name <> '' THEN tp.name ELSE t.name END"),
     "sub_event_type": lambda d: f"CASE WHEN tp.name <> '' THEN {d.q('t.name')} ELSE '' END",
-    "actor1": Parts(lambda d: d.actors()),
+    "actor1": Parts(lambda d: d.actors(), stored=("actor_columns", "actors")),
     "assoc_actor_1": None,
     "actor2": None,
     "assoc_actor_2": None,
@@ -139,7 +145,7 @@ CSV_SQL: dict[str, CsvCell] = {
         ("country", "admin1", "admin2", "admin3", "location", "latitude", "longitude"), PLACE
     ),
     "geo_precision": PLACE,
-    "source": Parts(lambda d: d.sources()),
+    "source": Parts(lambda d: d.sources(), stored=("source", "source_claims")),
     "notes": lambda d: d.q(d.column("summary")),
     "fatalities": lambda d: d.number("fatalities_best"),
     "timestamp": lambda d: d.epoch("updated"),

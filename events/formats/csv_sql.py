@@ -2,8 +2,9 @@
 
 # What it costs: one statement per chunk of EXPORT_BATCH_SIZE events (two when the plan walks
 # actors or probes a window: the plan's own batch picks the ids), each event's actors and
-# sources aggregated by correlated subqueries on their links' event indexes; one query for
-# the places, once per stream. Python only joins each row's pieces (the place's columns,
+# sources read as text from events_exportpieces by its primary key (events/export_pieces.py
+# keeps them, from the aggregates Dialect.actors and Dialect.sources write); one query for the
+# places, once per stream. Python only joins each row's pieces (the place's columns,
 # worked out once per place, and a generated date text, once per date), so that the export
 # runs near the sqlite3 command line running the same statement (bench/export_bench.py).
 #
@@ -18,6 +19,7 @@ import io
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -51,7 +53,7 @@ from events.formats.csv_layout import (
     Parts,
     csv_row,
 )
-from events.models import ExternalRecord, Location
+from events.models import ExportPieces, ExternalRecord, Location
 from events.querysets import CHRONOLOGICAL
 
 # What csv.writer quotes (QUOTE_MINIMAL, "\r\n" line ends): the delimiter, the quote, CR, LF.
@@ -157,15 +159,12 @@ class Dialect:
             "WHERE x.event_id = e.id AND x.dataset = 'acled')"
         )
 
-    def two(self, first: str, rest: str, source: str) -> str:
-        """Two pieces of a row from one subquery over its links or sources: the first's length,
-        ':', then both (csv_sql splits them). NULL when the first is."""
-        both = f"SELECT {first} AS a, {rest} AS b {source}"
-        # In bytes on SQLite, which hands its text over undecoded (_fetch).
-        size = "length(CAST(a AS BLOB))" if self.sqlite else "length(a)"
-        return f"(SELECT {size} || ':' || a || b FROM ({both}) z)"
+    def two(self, first: str, rest: str, source: str) -> "Two":
+        """Two pieces of a row from one subquery over its links or sources (source: its FROM,
+        over the event whose id is EVENT)."""
+        return Two(first, rest, source)
 
-    def actors(self) -> str:
+    def actors(self) -> "Two":
         """actor1, assoc_actor_1, actor2, assoc_actor_2 (csv_layout.actor_slots), then actors
         ("role: name", '; '-joined): one subquery over the event's links."""
         roles = {"sa": "side_a", "sb": "side_b", "pe": "perpetrator", "ta": "target"}
@@ -185,12 +184,11 @@ class Dialect:
             f"FROM (SELECT {', '.join(joined)} FROM ({links}) x) y",
         )
 
-    def sources(self) -> str:
+    def sources(self) -> "Two":
         """source (distinct outlets in citation order, entry_fields.outlets), then
         source_excerpts, source_attributions and sources_json: one subquery over the event's
         sources. NULL, for csv_row to write the row, when a claim holds a line break (csv_row
-        folds those; Python looks for the rarer breaks, LINE_BREAKS) or, in SQLite, an outlet
-        a comma."""
+        folds those, LINE_BREAKS) or, in SQLite, an outlet a comma."""
         outlet, agency = "coalesce(r.outlet, '')", "coalesce(r.original_agency, '')"
         published = self.text_of(SOURCES, "published")
         attributed = "coalesce(s.attributed_to, '')"
@@ -233,8 +231,10 @@ class Dialect:
                 "AS outlets",
                 "0 AS comma",
             ]
-        # A claim holding a CR or LF (which csv_row folds): a search per value, a third less
-        # than counting the joined claims' line ends.
+        # A claim holding a line break (which csv_row folds, LINE_BREAKS): CR or LF, a search
+        # per value, a third less than counting the joined claims' line ends; the rarer
+        # breaks, a search of the joined claims. Paid when the text is stored
+        # (events/export_pieces.py), not at each export.
         find = "instr" if self.sqlite else "strpos"
         broken = " + ".join(
             f"{find}({value}, {self.char(code)})"
@@ -242,7 +242,12 @@ class Dialect:
             for code in (10, 13)
         )
         joined.append(f"max({broken}) AS broken")
-        odd = "comma > 0 OR broken > 0"
+        rare = " OR ".join(
+            f"{find}({value}, {self.char(ord(char))}) > 0"
+            for value in ("ex", "cr")
+            for char in LINE_BREAKS[2:]
+        )
+        odd = f"comma > 0 OR broken > 0 OR {rare}"
         return self.two(
             f"CASE WHEN {odd} THEN NULL ELSE {self.q('outlets')} END",
             _joined(self.q(cell) for cell in ("ex", "cr", "js")),
@@ -271,6 +276,23 @@ class Dialect:
         return " || ".join(parts) + " || '}'"
 
 
+# The event whose pieces a Two's subquery reads: a name the statement that runs it defines
+# (events/export_pieces.py: the row of events_exportpieces being written).
+EVENT = "events_exportpieces.event_id"
+
+
+@dataclass(frozen=True)
+class Two:
+    """Two texts of a row from one subquery: first and rest, over the rows FROM source gives."""
+
+    first: str
+    rest: str
+    source: str
+
+    def select(self) -> str:
+        return f"SELECT {self.first} AS a, {self.rest} AS b {self.source}"
+
+
 def _char(char: str) -> str:
     return f"char({ord(char)})" if char in "\r\n" else f"'{char}'"
 
@@ -288,7 +310,7 @@ def _related(related, values: str, *, numbered: bool = True) -> str:
     """The ordered rows of one event (e) that related (ACTORS, SOURCES) reads for a page, with
     their position in that order as o (1, 2, …) when numbered. A window per event costs a
     third of the subquery in SQLite, whose group_concat needs only the rows' order."""
-    source = related.source.replace("IN ({ids})", "= e.id")
+    source = related.source.replace("IN ({ids})", f"= {EVENT}")
     if not numbered:
         return f"SELECT {values} {source}"
     return f"SELECT {values}, row_number() OVER (ORDER BY {_order(related)}) AS o {source}"
@@ -329,21 +351,43 @@ def pieces() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @functools.cache
+def stored_sql(vendor: str) -> dict[tuple[str, str], Two]:
+    """{(events_exportpieces' column of its first text, of its rest): the subquery of both} for
+    each Parts piece: what the triggers of events/export_pieces.py store, and the export reads."""
+    d = Dialect(vendor)
+    return {
+        CSV_SQL[names[0]].stored: CSV_SQL[names[0]].sql(d)
+        for kind, names in pieces()
+        if kind == PARTS
+    }
+
+
+@functools.cache
 def select_sql(vendor: str) -> str:
     """The statement of the CSV rows of the events whose ids {ids} gives (a subquery or a list),
-    in chronological order: the leading values, then a text per SQL piece."""
+    in chronological order: the leading values, then a text per SQL piece.
+
+    The Parts and REST pieces (actors, sources) are read from events_exportpieces, one
+    primary-key probe per event, where aggregating the links and citations cost three quarters
+    of the statement; a missing row reads as NULL, which sends the row to csv_row."""
     d = Dialect(vendor)
     columns = [_ENTRY[name].select(vendor) for name in _LEADING]
     display = _ENTRY["date_display"].sql
     columns.append(f"CASE WHEN {display} <> '' THEN {d.q(display)} END")
+    rests = []
     for kind, names in pieces():
         if kind == "sql":
             columns.append(_joined(CSV_SQL[name](d) for name in names if CSV_SQL[name]))
         elif kind == PARTS:
-            columns.append(CSV_SQL[names[0]].sql(d))
+            first, rest = CSV_SQL[names[0]].stored
+            columns.append(f"c.{first}")
+            rests.append(rest)
+        elif kind == REST:
+            columns.append(f"c.{rests.pop(0)}")
     order = ", ".join(f"e.{name}" for name in CHRONOLOGICAL)
-    source = row_sql(vendor).partition(" FROM ")[2]
-    return f"SELECT {', '.join(columns)} FROM {source} ORDER BY {order}"
+    source, _, where = row_sql(vendor).partition(" FROM ")[2].rpartition(" WHERE ")
+    source += f" LEFT OUTER JOIN {_table(ExportPieces)} c ON c.event_id = e.id"
+    return f"SELECT {', '.join(columns)} FROM {source} WHERE {where} ORDER BY {order}"
 
 
 def _statement(vendor: str, ids: str, params) -> str:
@@ -351,6 +395,11 @@ def _statement(vendor: str, ids: str, params) -> str:
     # With parameters, the drivers read % as a placeholder's start (strftime's %s).
     if params is not None:
         sql = sql.replace("%", "%%")
+        if vendor == "postgresql":
+            # A keyset chunk's ids (a subquery) as an array: PostgreSQL then probes the events'
+            # primary key for them, where it planned a hash semi-join over a scan of every
+            # event (62 against 39 ms a chunk of 2,000 at 100,000 events).
+            ids = f"SELECT unnest(ARRAY({ids}))"
     return sql.replace("{ids}", ids)
 
 
@@ -540,21 +589,12 @@ class _Writer:
     def _compile(self) -> Callable[[tuple, tuple], str]:
         """The function that joins a row's pieces, written from pieces() once: row, place →
         its line (as entries compiles its builder)."""
-        column, parts, places, rests, lines = _FIRST_PIECE, 0, 0, 0, []
+        column, places = _FIRST_PIECE, 0
         out = []
         for kind, _ in pieces():
-            if kind == "sql":
+            if kind in ("sql", PARTS, REST):
                 out.append(f"row[{column}]")
                 column += 1
-            elif kind == PARTS:
-                # The PARTS text's two pieces (Dialect.two): "length:first" + "rest".
-                lines.append(f"size, _, both = row[{column}].partition(COLON)")
-                lines.append(f"first{parts}, rest{parts} = both[:int(size)], both[int(size):]")
-                out.append(f"first{parts}")
-                column, parts = column + 1, parts + 1
-            elif kind == REST:
-                out.append(f"rest{rests}")
-                rests += 1
             elif kind == PLACE:
                 out.append(f"place[{places}]")
                 places += 1
@@ -562,10 +602,8 @@ class _Writer:
                 out.append("display(row[0], row[1], row[4], row[5]) if row[6] is None else row[6]")
             else:
                 out.append("url(row[2])")
-        body = "".join(f"    {line}\n" for line in lines)
-        source = f"def line(row, place):\n{body}    return COMMA.join(({', '.join(out)},))\n"
-        names = {"display": self.display, "url": self.url}
-        names |= {"COMMA": self.encode(","), "COLON": self.encode(":")}
+        source = f"def line(row, place):\n    return COMMA.join(({', '.join(out)},))\n"
+        names = {"display": self.display, "url": self.url, "COMMA": self.encode(",")}
         exec(source, names)  # The source holds no input: only pieces()' positions.
         return names["line"]
 
@@ -589,11 +627,6 @@ class _Writer:
         out = [
             line(row, places[row[3]]) if None not in row[_FIRST_PIECE:] else None for row in rows
         ]
-        newline = self.newline
-        text = newline.join(line or self.empty for line in out)
-        if _rare_breaks(text):
-            # A line break csv_row would fold, somewhere in the chunk: whichever lines hold one.
-            out = [line if line is None or not _rare_breaks(line) else None for line in out]
         late = [row[2] for row, line in zip(rows, out, strict=True) if line is None]
         if late:
             written = self._by_python(late)
@@ -601,8 +634,7 @@ class _Writer:
                 written[row[2]] if line is None else line
                 for row, line in zip(rows, out, strict=True)
             ]
-            text = newline.join(out)
-        return text + newline
+        return self.newline.join(out) + self.newline
 
     def _by_python(self, ids: list[int]) -> dict[int, str]:
         """csv_row's lines of these events (four queries, and the format's steps)."""
@@ -613,16 +645,6 @@ class _Writer:
             entry["id"]: self.encode(self.cells(csv_row(entry, places=self._entry_places).values()))
             for entry in entries
         }
-
-
-def _rare_breaks(text: str) -> bool:
-    """Whether the text holds a line break of str.splitlines() other than CR and LF (which SQL
-    looks for). A search per character: a tenth of one regular expression's time."""
-    return any(char in text for char in (_RARE_BYTES if isinstance(text, bytes) else _RARE))
-
-
-_RARE = tuple(LINE_BREAKS[2:])
-_RARE_BYTES = tuple(char.encode() for char in _RARE)
 
 
 def _url_cell(url_for: UrlFor | None, cells) -> Callable[[int], str]:

@@ -9,7 +9,7 @@ from events.models.choices import SIDES, ActorRole, DateBasis, EventStatus
 from events.models.commits import CommitCounter
 from events.models.events import Event, EventForReview, EventType, PublishedCount, PublishedDayPair
 from events.models.external import ExternalRecord, PlaceSuggestion
-from events.models.links import EventActor, EventDyad, EventRelation, EventSource
+from events.models.links import EventActor, EventDyad, EventRelation, EventSource, ExportPieces
 from events.models.places import Location, LocationAlias
 from events.models.removals import EventRemoval
 
@@ -31,6 +31,7 @@ __all__ = [
     "EventSource",
     "EventStatus",
     "EventType",
+    "ExportPieces",
     "ExternalRecord",
     "Location",
     "LocationAlias",

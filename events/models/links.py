@@ -110,6 +110,31 @@ class EventDyad(models.Model):
         return f"event {self.event_id}: actor {self.actor_id} v. {self.opponent_id}"
 
 
+class ExportPieces(models.Model):
+    """The parts of an event's CSV row that come from its links and citations, as the export's
+    statement writes them (csv_layout.CSV_SQL's Parts), each the CSV text of its columns: the
+    four actor slots, the actors, the outlets, and the excerpts, attributions and JSON of the
+    claims; NULL where csv_row must write the row.
+
+    Derived by database triggers (events/export_pieces.py) whenever a link, a citation, an
+    actor's name or a cited article changes, so the export reads two texts per event instead of
+    aggregating its links and citations each time. A plain id, not a foreign key, as EventDyad.
+    """
+
+    event_id = models.BigIntegerField(primary_key=True)
+    actor_columns = models.TextField(null=True)
+    actors = models.TextField(null=True)
+    source = models.TextField(null=True)
+    source_claims = models.TextField(null=True)
+
+    class Meta:
+        verbose_name = "event's export pieces"
+        verbose_name_plural = "events' export pieces"
+
+    def __str__(self) -> str:
+        return f"event {self.event_id}'s export pieces"
+
+
 class EventSource(models.Model):
     """A claim: the verbatim excerpt of an article that reports the event, and who said it."""
 
