@@ -12,7 +12,7 @@ from django.db import connection
 
 from events import dyads, triggers
 from events.models import SIDES, Event, EventActor, EventDyad
-from tests.connections import psycopg_args
+from tests.connections import link_at_once
 from tests.factories import ActorFactory, EventActorFactory, EventFactory
 from tests.test_published_counts import World
 
@@ -178,29 +178,8 @@ def test_two_writers_linking_opposing_actors_to_one_event_at_once_make_a_pair():
     waits for the event's lock and then sees the first's."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time")
-    import threading
-    import time
-
-    import psycopg
-
     event, one, other = EventFactory(), ActorFactory(), ActorFactory()
-    dsn = psycopg_args()
-    insert = (
-        "INSERT INTO events_eventactor (event_id, actor_id, role, kind) VALUES (%s, %s, %s, '')"
-    )
-    with psycopg.connect(**dsn) as first, psycopg.connect(**dsn) as second:
-        first.execute(insert, [event.pk, one.pk, "side_a"])
-
-        def link():
-            second.execute(insert, [event.pk, other.pk, "side_b"])
-            second.commit()
-
-        writer = threading.Thread(target=link)
-        writer.start()
-        time.sleep(0.5)  # The second insert is under way before the first commits.
-        first.commit()
-        writer.join(timeout=30)
-        assert not writer.is_alive()
+    link_at_once(event.pk, one.pk, other.pk)
     assert kept() == paired() and len(kept()) == 2
 
 

@@ -3,8 +3,6 @@ worked out afresh after every kind of write, and against the export built in Pyt
 
 import contextlib
 import random
-import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from events.formats import FORMATS, csv_stream
 from events.formats.csv_sql import select_sql, sql_csv_stream
 from events.interchange.importer.run import import_file
 from events.models import Actor, Article, Event, EventActor, EventSource, ExportPieces
-from tests.connections import psycopg_args
+from tests.connections import link_at_once
 from tests.factories import ActorFactory, EventActorFactory, EventFactory, EventSourceFactory
 from tests.interchange.builders import ACLED_EDGES
 from tests.test_published_counts import World
@@ -176,26 +174,9 @@ def test_two_writers_linking_actors_to_one_event_at_once_both_appear():
     waits for the event's lock and then sees the first's."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time")
-    import psycopg
-
     event = EventFactory()
     one, other = ActorFactory(name="One"), ActorFactory(name="Other")
-    dsn = psycopg_args()
-    insert = (
-        "INSERT INTO events_eventactor (event_id, actor_id, role, kind) VALUES (%s, %s, %s, '')"
-    )
-    with psycopg.connect(**dsn) as first, psycopg.connect(**dsn) as second:
-        first.execute(insert, [event.pk, one.pk, "side_a"])
-
-        def link():
-            second.execute(insert, [event.pk, other.pk, "side_b"])
-            second.commit()
-
-        writer = threading.Thread(target=link)
-        writer.start()
-        time.sleep(0.5)  # The second insert is under way before the first commits.
-        first.commit()
-        writer.join(timeout=10)
+    link_at_once(event.pk, one.pk, other.pk)
     actors = ExportPieces.objects.get(event_id=event.pk).actors
     assert "One" in actors and "Other" in actors
     assert stale() == []
