@@ -208,10 +208,9 @@ def blamed_doers(proposals: list[ProposalDraft], mentions: Sequence[Mention]) ->
     """ "… a chemical attack near Damascus … Washington blames the Syrian government for the
     attack": violence with no doer takes the one actor a statement blames for it, told in the
     statement's sentence, or else the only such violence of the two sentences before, as an
-    alleged doer (the note says who blames it). Two
-    statements blaming different actors for it (the government blames the rebels, the
-    opposition the government) leave it without a doer. proposals: in the order of the text;
-    mentions: the report's names, with offsets into its text."""
+    alleged doer (the note says who blames it). Two statements blaming different actors for it
+    (the government blames the rebels, the opposition the government) leave it without a doer.
+    proposals: in the order of the text; mentions: the report's names, with offsets into it."""
     # Per act of violence, whom each accusation blames (None: an actor the database lacks,
     # which still contradicts another accusation).
     blamed: dict[int, set[int | None]] = {}

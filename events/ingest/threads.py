@@ -57,9 +57,8 @@ _VIOLENCE = ONE_SIDED - {"arrests", "looting-property-destruction"}
 
 def _attack_told_before(draft: ProposalDraft, dated: list[ProposalDraft]) -> ProposalDraft | None:
     """The act of violence that "the attack" of an undated clause names again ("the attack
-    which it says killed 1,400"): the last one
-    told in the two sentences before (or earlier in the same one), when it is the only one
-    there, in the same area and from the same source."""
+    which it says killed 1,400"): the one told in the two sentences before (or earlier in the
+    same one), when it is the only one there, in the same area and from the same source."""
     the_attack = _THE_ATTACK.search(before_trigger(draft) + draft.trigger)
     if draft.type_slug != GENERIC_ATTACK or the_attack is None or the_attack["recalled"]:
         return None
