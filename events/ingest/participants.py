@@ -16,6 +16,7 @@ from events.ingest.gazetteer import (
 )
 from events.ingest.implied import ALLIES, BESIEGER, HOLDER, THREAD
 from events.ingest.nameforms import DEMONYM_KEYS
+from events.ingest.pending import CALENDAR
 from events.ingest.persons import OFFICE
 from events.ingest.view import SentenceView
 from events.ingest.vocabulary import Domain, Trigger
@@ -92,9 +93,7 @@ _STRIKE_NOUN = re.compile(
 )
 # "Israel strikes on Gaza": the place struck named after the noun makes the country its doer.
 _STRUCK_AFTER = re.compile(
-    r"\s+(?:on|against|in|at|targeting|near)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday"
-    r"|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October"
-    r"|November|December|the\s+weekend|\d)\b)",
+    rf"\s+(?:on|against|in|at|targeting|near)\s+(?!(?:{CALENDAR}|the\s+weekend|\d)\b)",
     re.IGNORECASE,
 )
 # "was condemned", "were strongly criticised": a statement word in the passive.
