@@ -10,18 +10,11 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
 __all__ = [
     "ID_PATTERN",
-    "DateInput",
     "DateTimeParamField",
-    "FilterBackend",
     "IdConverter",
-    "IdRelatedField",
-    "IntegerInput",
     "IntegerParamField",
     "ParamError",
     "RejectNulMiddleware",
@@ -33,6 +26,7 @@ __all__ = [
     "parse_id",
     "parse_int",
     "reject_nul",
+    "within_column",
 ]
 
 
@@ -150,7 +144,7 @@ def _invalid(exc: ParamError) -> ValidationError:
 # --- Django form fields (django-filter filters and the admin's filters use them) ---------------
 
 
-def _within_column(kwargs: dict, column: Field | None) -> dict:
+def within_column(kwargs: dict, column: Field | None) -> dict:
     """min_value and max_value narrowed to what the column holds."""
     if column is None:
         return kwargs
@@ -166,7 +160,7 @@ class IntegerParamField(forms.IntegerField):
     """forms.IntegerField on parse_int: ASCII digits only; `column` bounds it to a model field."""
 
     def __init__(self, *, column: Field | None = None, **kwargs):
-        super().__init__(**_within_column(kwargs, column))
+        super().__init__(**within_column(kwargs, column))
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -189,66 +183,6 @@ class DateTimeParamField(forms.Field):
             return parse_datetime(str(value))
         except ParamError as exc:
             raise _invalid(exc) from None
-
-
-# --- Django REST framework: request bodies and filter errors -----------------------------------
-
-
-class IntegerInput(serializers.IntegerField):
-    """A whole number from JSON or a form: a JSON integer or ASCII digits, never true/false or
-    another script's digits; `column` bounds it to a model field."""
-
-    def __init__(self, *, column: Field | None = None, **kwargs):
-        super().__init__(**_within_column(kwargs, column))
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("invalid")
-        if isinstance(data, float) and data.is_integer():
-            data = int(data)
-        if isinstance(data, int):
-            return data
-        if not isinstance(data, str):
-            self.fail("invalid")
-        try:
-            return parse_int(data)
-        except ParamError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-
-
-class IdRelatedField(serializers.PrimaryKeyRelatedField):
-    """PrimaryKeyRelatedField that reads the id with parse_id: "٢" is not record 2."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, int) and not isinstance(data, bool):
-            data = str(data)
-        if not isinstance(data, str) or as_id(data) is None:
-            raise serializers.ValidationError(f"{data!r} is not an id (a whole number from 1)")
-        return super().to_internal_value(as_id(data))
-
-
-class DateInput(serializers.DateField):
-    """YYYY-MM-DD in ASCII digits (Django's fallback parser reads any script's digits)."""
-
-    def to_internal_value(self, value):
-        if isinstance(value, str) and not value.isascii():
-            self.fail("invalid", format="YYYY-MM-DD")
-        return super().to_internal_value(value)
-
-
-class FilterBackend(DjangoFilterBackend):
-    """DjangoFilterBackend whose 400 keeps each message as the form renders it: the stock one
-    formats every message with %, so a "%" in the echoed value was a 500."""
-
-    def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid() and self.raise_exception:
-            raise ApiValidationError(
-                {name: list(messages) for name, messages in filterset.errors.items()}
-            )
-        return filterset.qs
 
 
 # --- URLs -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from events import search
 from events.api import cursors
 from events.api.caching import etag, freshness
+from events.api.inputs import FilterBackend
 from events.api.links import event_url_for
 from events.api.negotiation import FormatNegotiation, JSONRenderer, NotModified
 from events.api.pagination import COUNT_CAP, KeysetPagination
@@ -19,7 +20,7 @@ from events.chronology.entries import FIELDS
 from events.chronology.parameters import StrictBooleanField
 from events.chronology.query import REPEATABLE, ChronologyFilterSet, filtered
 from events.formats import FORMATS, LEFT_OUT_HEADER
-from events.params import FilterBackend, ParamError, parse_field_list
+from events.params import ParamError, parse_field_list
 from events.permissions import is_editor
 
 READ_ONLY = ["get", "head", "options"]

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events import dates, validators
+from events.api.inputs import DateInput, IdRelatedField, IntegerInput
 from events.api.links import per_request
 from events.chronology.entries import GROUPS, PLACES, Doc, Related, Side, entry_tree
 from events.chronology.summary import BY as SUMMARY_BY
@@ -22,7 +23,7 @@ from events.models import (
     EventType,
     Location,
 )
-from events.params import DateInput, IdRelatedField, IntegerInput, as_id
+from events.params import as_id
 from events.text import normalise_newlines
 
 # --- The chronology entry (its shape generated from events.chronology.entries) --------------

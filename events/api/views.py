@@ -32,6 +32,7 @@ from events.api.filtersets import (
     LocationFilterSet,
     RemovalFilterSet,
 )
+from events.api.inputs import FilterBackend
 from events.api.negotiation import JSONRenderer
 from events.api.pagination import COUNT_CAP, KeysetPagination
 from events.api.renderers import EXPORT_RENDERERS
@@ -41,7 +42,7 @@ from events.chronology.details import add_event_details
 from events.chronology.entries import only_fields
 from events.chronology.histogram import TooManyBuckets
 from events.models import Actor, ActorMembership, Article, Event, EventRemoval, EventType, Location
-from events.params import ID_PATTERN, FilterBackend, id_or_404
+from events.params import ID_PATTERN, id_or_404
 from events.permissions import is_editor
 from events.querysets import kept_count, published_events
 from events.versioning import StaleVersion
