@@ -41,6 +41,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import load
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA = BASE_DIR / "bench" / ".data"
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"
@@ -121,7 +123,7 @@ def run(
     """(wall seconds, CPU seconds of the process and its children) of a command writing out
     (its standard output, or the file named where the command says OUT); with server (a
     process id), the CPU seconds that server's processes used meanwhile instead."""
-    served = process_tree_cpu(server) if server else 0.0
+    served = load.process_tree_cpu(server) if server else 0.0
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     if "OUT" in command:
@@ -132,26 +134,10 @@ def run(
             subprocess.run(command, stdout=handle, cwd=BASE_DIR, env=env, check=True)
     wall = time.perf_counter() - started
     if server:
-        return wall, process_tree_cpu(server) - served
+        return wall, load.process_tree_cpu(server) - served
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
-
-
-def process_tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) the process and its live descendants have used (/proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rpartition(")")[2].split()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue  # Gone in between.
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-        pending += [int(child) for child in children]
-    return total / ticks
 
 
 def start_peer(database_file: Path):

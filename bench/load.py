@@ -6,6 +6,7 @@
 
 import http.client
 import multiprocessing
+import os
 import re
 import shutil
 import statistics
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -134,3 +136,38 @@ def wrk(
 
     rps = float(re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M).group(1))
     return {"p50": percentile("50"), "p99": percentile("99"), "rps": rps}
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process and its live descendants have used (/proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rpartition(")")[2].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue  # Gone in between.
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        pending += [int(child) for child in children]
+    return total / ticks
+
+
+def settle(pids: list[int], *, window: float = 0.2, quiet: float = 0.02, most: float = 60) -> float:
+    """Wait until these servers finish what the last run left them, and say how long that took.
+
+    A server can keep computing after wrk closed its connections (Datasette runs a query that
+    takes a second or more to its end in a thread): the next contender would be measured on
+    the cores it still holds. Done once their processes use less than `quiet` CPU seconds in
+    `window` seconds, or after `most` seconds.
+    """
+    started = time.perf_counter()
+    used = sum(process_tree_cpu(pid) for pid in pids)
+    while time.perf_counter() - started < most:
+        time.sleep(window)
+        now = sum(process_tree_cpu(pid) for pid in pids)
+        if now - used < quiet:
+            break
+        used = now
+    return time.perf_counter() - started

@@ -563,14 +563,20 @@ def same_page(cases: list[Case]) -> None:
         case.result["same"] = "; ".join(verdicts)
 
 
-def measure(args, cases: list[Case]) -> dict:
+def measure(args, cases: list[Case], servers: list[subprocess.Popen]) -> dict:
     """wrk -c N for --seconds on every contender of every case, contenders in turn (the order
-    rotating each repetition), --repeat times: {(case index, contender): [figures]}."""
+    rotating each repetition), --repeat times: {(case index, contender): [figures]}.
+
+    After each run the bench waits until every server has finished the requests wrk left
+    running (load.settle), so no contender is measured on cores the previous one still holds.
+    """
     found: dict[tuple[int, str], list[dict]] = {}
+    pids = [server.pid for server in servers]
     measured = [(n, case) for n, case in enumerate(cases) if targets_of(case)]
     for _, case in measured:  # Warm every worker and lazily built cache.
         for port, path in targets_of(case).values():
             load.wrk(port, path, seconds=1, connections=args.connections)
+            load.settle(pids)
     for repetition in range(args.repeat):
         for n, case in measured:
             names = list(targets_of(case))
@@ -584,6 +590,7 @@ def measure(args, cases: list[Case]) -> dict:
                     load.checked_fetch(port, path)
                     took = (time.perf_counter() - started) * 1000
                     figures = {"p50": took, "p99": took, "rps": 1000 / took}
+                figures["settle"] = load.settle(pids)
                 found.setdefault((n, name), []).append(figures)
         print(f"  repetition {repetition + 1} of {args.repeat} done", file=sys.stderr)
     return found
@@ -629,7 +636,7 @@ def run(args) -> None:
                 case.result = {"p50": measured.p50_ms, "p95": measured.p95_ms}
                 print(f"  measured {case.name}", file=sys.stderr)
         same_page(cases)
-        figures = measure(args, cases)
+        figures = measure(args, cases, servers)
         for n, case in enumerate(cases):
             for name in CONTENDERS:
                 runs = figures.get((n, name))
@@ -638,6 +645,7 @@ def run(args) -> None:
                         what: statistics.median(run[what] for run in runs)
                         for what in ("p50", "p99", "rps")
                     }
+                    case.result[name]["settle"] = max(run["settle"] for run in runs)
         export = before = after = None
         if not args.no_export:
             before = worker_heap_kb(app)

@@ -71,6 +71,18 @@ def print_report(args, cases, export, before, after, *, with_peer: bool) -> None
             f"| {' | '.join(peer)} | {figure(r.get('cached'))[1]} | {r.get('same', '')} "
             f"| {page_verdict(case, db)} |"
         )
+    waits = [
+        f"{contender} after {case.name} {result['settle']:.1f} s"
+        for case in cases
+        for contender, result in case.result.items()
+        if isinstance(result, dict) and result.get("settle", 0) >= 0.5
+    ]
+    if waits:
+        print()
+        print(
+            "Servers still busy after wrk stopped (the longest wait before the next run): "
+            + "; ".join(waits)
+        )
     print()
     print(f"Reference endpoints (budget p50 ≤ {REFERENCE_MS:g} ms, p99 ≤ {TAIL:g}x p50):")
     print()
