@@ -162,6 +162,24 @@ class ChronologyView(ApiView):
     renderer_classes = [JSONRenderer, *EXPORT_RENDERERS]
     repeatable_query_params = REPEATABLE
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            # A bad format option is a 400 for one event as for a list (before any body).
+            self.export_options()
+
+    def export_options(self) -> dict:
+        """The asked export format's own options (include_unmapped), checked: a 400 naming a
+        bad one; {} for JSON."""
+        export = FORMATS.get(self.request.accepted_renderer.format)
+        if export is None:
+            return {}
+        try:
+            return export.options(self.request.query_params)
+        except ValueError as exc:
+            name = str(exc).split(":", 1)[0]
+            raise ValidationError({name: [str(exc).split(": ", 1)[-1]]}) from None
+
     def query(self) -> ChronologyQuery:
         """The request's filters, checked; a 400 naming each bad parameter otherwise."""
         if not hasattr(self, "_query"):
@@ -215,11 +233,7 @@ class ChronologyView(ApiView):
         if fmt not in FORMATS:
             return None
         export, renderer = FORMATS[fmt], self.request.accepted_renderer
-        try:
-            options = export.options(self.request.query_params)
-        except ValueError as exc:
-            name = str(exc).split(":", 1)[0]
-            raise ValidationError({name: [str(exc).split(": ", 1)[-1]]}) from None
+        options = self.export_options()
         if self.request.query_params.get("q"):
             # A search while a bulk load has the index set aside: a 503 before the stream.
             search.ensure_index(self.get_queryset().db)

@@ -264,7 +264,7 @@ def _rows(reader, width: int) -> Iterator[SourceRow]:
         if len(values) != width:
             yield SourceRow(
                 start,
-                [],
+                values,  # For its id only (importer.planning): the row is rejected.
                 f"the row has {len(values)} values but the header has {width} columns "
                 "(a stray separator or an unclosed quote?)",
             )

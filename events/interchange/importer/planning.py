@@ -56,6 +56,7 @@ class _Stored:
     country: str
     row_date: date | None
     waiting: str = ""  # The fingerprint of the newer row that waits for review, if one does
+    waiting_release: str = ""  # That row's stamp
     dismissed: list[dict] = field(default_factory=list)  # Rows a reviewer set aside
 
     @classmethod
@@ -64,8 +65,13 @@ class _Stored:
         if isinstance(pending, str):
             pending = json.loads(pending)
         pending = pending or {}
-        waiting = pending.get("fingerprint", "") if "row" in pending else ""
-        return cls(*columns, waiting=waiting, dismissed=pending.get("dismissed") or [])
+        waits = "row" in pending
+        return cls(
+            *columns,
+            waiting=pending.get("fingerprint", "") if waits else "",
+            waiting_release=pending.get("release", "") if waits else "",
+            dismissed=pending.get("dismissed") or [],
+        )
 
 
 @dataclass
@@ -173,6 +179,8 @@ class Planner:
         # Written per chunk: conflicts to store, records whose release moves on.
         self.pending: list[tuple[_Stored, Conflict, dict]] = []
         self.bumped: list[dict] = []
+        # Records whose waiting row a newer release that says what is stored replaces.
+        self.superseded: list[dict] = []
         # What plan() has checked and resolved so far (see there).
         self.checked: set[tuple] = set()
         self.placed: dict[int, tuple] = {}
@@ -183,10 +191,16 @@ class Planner:
         report, layout, data = self.report, self.layout, self.data
         read: list[tuple[SourceRow, dict, str]] = []
         lines: dict[str, int] = {}
+        held: dict[str, int] = {}  # The ids of rows rejected for their shape
         for source in rows:
             report.rows += 1
             if source.problem:
-                self.reject(source.line, "", source.problem)
+                # Its id, when the cells hold one where the header says: the file still holds
+                # that record (rejected, not gone), so it is never reported as missing.
+                ident = self._id_of_misshapen(source)
+                self.reject(source.line, ident, source.problem)
+                if ident:
+                    held[ident] = source.line
                 continue
             row = data.some_cells(source.raw, layout.ID_COLUMNS)
             ident = layout.external_id(row)[:64]
@@ -198,6 +212,8 @@ class Planner:
             read.append((source, row, ident))
         earlier = self.seen.earlier(list(lines)) if lines else {}
         self.seen.add({ident: line for ident, line in lines.items() if ident not in earlier})
+        if held:
+            self.seen.add({ident: line for ident, line in held.items() if ident not in lines})
         stored = self._stored(list(lines))
         creates: list[tuple[MappedRow, dict, str]] = []
         candidates: list[tuple[MappedRow, _Stored, dict, str]] = []
@@ -229,6 +245,10 @@ class Planner:
                 creates.append((mapped, verbatim, fingerprint))
             elif layout.stamp_key(mapped.release) < layout.stamp_key(record.release):
                 self._skip(mapped, record)
+            elif record.waiting and layout.stamp_key(mapped.release) < layout.stamp_key(
+                record.waiting_release
+            ):
+                self._skip(mapped, record, waiting=True)
             else:
                 candidates.append((mapped, record, verbatim, fingerprint))
         # The chunk's stub articles already stored, in one query per 500.
@@ -242,12 +262,27 @@ class Planner:
         plans += self._updates(candidates)
         return [plan for plan in plans if plan is not None]
 
-    def _skip(self, mapped: MappedRow, record: _Stored) -> None:
+    def _id_of_misshapen(self, source: SourceRow) -> str:
+        """The id a row with too many or too few cells holds where the header puts it, or ""
+        (a row that cannot be read as CSV has no cells)."""
+        try:
+            cells = self.data.some_cells(source.raw, self.layout.ID_COLUMNS)
+            return self.layout.external_id(cells)[:64]
+        except (IndexError, KeyError):
+            return ""
+
+    def _skip(self, mapped: MappedRow, record: _Stored, *, waiting: bool = False) -> None:
         release = mapped.release or "no release"
         reason = (
             f"{self.layout.LABEL} {mapped.external_id}: this row ({release}) is older than the "
             f"stored one ({record.release}); the stored one is kept"
         )
+        if waiting:
+            reason = (
+                f"{self.layout.LABEL} {mapped.external_id}: this row ({release}) is older than "
+                f"the row waiting for review on event {record.event_id} "
+                f"({record.waiting_release}); that one keeps waiting"
+            )
         self._outcome(
             self.report.skipped, RowOutcome(mapped.line, mapped.external_id, "skip", reason=reason)
         )
@@ -285,8 +320,18 @@ class Planner:
         self.report.unchanged += 1
         self._in_scope(record.country, record.row_date)
         release = self.layout.stamp(row, self.report.release)[:64]
-        if self.layout.stamp_key(release) > self.layout.stamp_key(record.release):
+        key = self.layout.stamp_key(release)
+        if key > self.layout.stamp_key(record.release):
             self.bumped.append({"id": record.id, "release": release})
+        if record.waiting and key >= self.layout.stamp_key(record.waiting_release):
+            # The dataset's newest word is what is stored: the older row waiting for review
+            # no longer says what the dataset says. Rows a reviewer set aside stay.
+            self.superseded.append(
+                {
+                    "id": record.id,
+                    "pending": {"dismissed": record.dismissed} if record.dismissed else None,
+                }
+            )
         if self.keep_outcomes:
             self.report.outcomes.append(RowOutcome(line, ident, "unchanged"))
 
@@ -580,7 +625,7 @@ class Planner:
 
     def discard_chunk(self) -> None:
         """Forget what a chunk that is not written would have written (a dry run)."""
-        self.pending, self.bumped = [], []
+        self.pending, self.bumped, self.superseded = [], [], []
 
     def count_pending(self) -> None:
         """Add what a dry run (or a stopped atomic import) would still have created."""

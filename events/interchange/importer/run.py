@@ -255,11 +255,14 @@ class _Aside:
 
 
 def guess_release(dataset: str, filename: str) -> str:
-    """UCDP's version from its file name: ged191.csv, GEDEvent_v19_1.csv → "19.1"."""
+    """UCDP's version from its file name: ged191.csv, GEDEvent_v19_1.csv → "19.1"; a monthly
+    candidate release, GEDEvent_v26_0_8.csv → "26.0.8" (ordered by ucdp.stamp_key)."""
     if dataset == "ucdp":
-        found = re.search(r"(?:ged|v)[_-]?(\d{2})[._-]?(\d)(?!\d)", filename, re.IGNORECASE)
+        found = re.search(
+            r"(?:ged|v)[_-]?(\d{2})[._-]?(\d)(?:[._-](\d{1,2}))?(?!\d)", filename, re.IGNORECASE
+        )
         if found:
-            return f"{found[1]}.{found[2]}"
+            return ".".join(part for part in found.groups() if part is not None)
     return ""
 
 

@@ -173,7 +173,8 @@ class ChunkWriter:
             ["pending"],
         )
         tables.record.update(self.planner.bumped, ["release"])
-        self.planner.pending, self.planner.bumped = [], []
+        tables.record.update(self.planner.superseded, ["pending"])
+        self.planner.pending, self.planner.bumped, self.planner.superseded = [], [], []
         self.planner.articles.forget()
 
     def _insert_events(self, creates: list[_Plan]) -> None:
