@@ -25,11 +25,11 @@ _OPPOSED = (
 )
 
 
-def _pairs(events: str) -> str:
+def _pairs(events: str, *, distinct: str = "DISTINCT ") -> str:
     """Every opposing pair of the events whose ids the condition on a.event_id selects."""
     return (
         f"INSERT INTO {TABLE} (event_id, actor_id, opponent_id, date_earliest, date_latest) "
-        "SELECT DISTINCT a.event_id, a.actor_id, b.actor_id, e.date_earliest, e.date_latest "
+        f"SELECT {distinct}a.event_id, a.actor_id, b.actor_id, e.date_earliest, e.date_latest "
         f"FROM {LINKS} a JOIN {LINKS} b ON b.event_id = a.event_id "
         "JOIN events_event e ON e.id = a.event_id "
         f"WHERE {events} AND {_OPPOSED}"
@@ -63,6 +63,12 @@ def _copy_bounds(event: str) -> str:
 
 # Every pair from the links: after install, a bulk load, or a missing trigger.
 REBUILD = [f"DELETE FROM {TABLE}", _pairs("1 = 1")]
+# SQLite's: a pair met twice (one actor on a side in two roles; the event's bounds are the same
+# both times) is kept once by the table's primary key, as a new link's pairs are, rather than by
+# DISTINCT's temporary B-tree of every pair: a tenth less (0.95 to 1.04 CPU s instead of 1.03
+# to 1.17 for 350,000 pairs, the same rows in the same order). ON CONFLICT DO NOTHING takes
+# only the key's conflicts: any other failure still fails.
+SQLITE_REBUILD = [f"DELETE FROM {TABLE}", f"{_pairs('1 = 1', distinct='')} ON CONFLICT DO NOTHING"]
 
 SQLITE_TRIGGERS = (
     "events_dyads_link_ai",
@@ -95,7 +101,7 @@ SQLITE_INSTALL = [
     f"BEGIN {_copy_bounds('new')} END",
     "CREATE TRIGGER events_dyads_event_ad AFTER DELETE ON events_event FOR EACH ROW "
     f"BEGIN DELETE FROM {TABLE} WHERE event_id = old.id; END",
-    *REBUILD,
+    *SQLITE_REBUILD,
 ]
 SQLITE_UNINSTALL = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
 

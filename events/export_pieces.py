@@ -29,7 +29,7 @@ TABLE = "events_exportpieces"
 # them. A change to the SQL (csv_layout.CSV_SQL's Parts, csv_sql.Dialect) leaves every row
 # written before it stale: it ships with a migration that reinstalls this feature (which
 # rebuilds the rows), named here with the new digest (tests/test_export_pieces.py checks).
-BUILT_BY = ("0026_export_pieces", "771b4c4ff08910d9")
+BUILT_BY = ("0027_export_pieces_counted_claims", "ac91fb3aa6901da7")
 LINKS, SOURCES = "events_eventactor", "events_eventsource"
 VENDORS = ("sqlite", "postgresql")
 

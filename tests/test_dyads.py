@@ -125,6 +125,19 @@ def test_a_bulk_load_sets_the_triggers_aside_and_pairs_every_event_at_its_end():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_rebuild_pairs_an_actor_in_two_roles_on_one_side_once():
+    """One actor as a side and as its associate meets its opponent twice in the links' join:
+    the rebuild at the end of a bulk load stores the pair once, as the triggers do."""
+    actor, opponent = ActorFactory(), ActorFactory()
+    with triggers.set_aside():
+        event = EventFactory()
+        for role in ("side_a", "associated_a"):
+            EventActorFactory(event=event, actor=actor, role=role)
+        EventActorFactory(event=event, actor=opponent, role="side_b")
+    assert kept() == paired() and len(kept()) == 2
+
+
+@pytest.mark.django_db(transaction=True)
 def test_links_inserted_before_their_event_are_paired_when_it_arrives():
     """Foreign keys are checked at commit: a raw load may write the links first."""
     one, other = ActorFactory(), ActorFactory()

@@ -19,7 +19,13 @@ from events.formats.csv_sql import select_sql, sql_csv_stream
 from events.interchange.importer.run import import_file
 from events.models import Actor, Article, Event, EventActor, EventSource, ExportPieces
 from tests.connections import link_at_once
-from tests.factories import ActorFactory, EventActorFactory, EventFactory, EventSourceFactory
+from tests.factories import (
+    ActorFactory,
+    ArticleFactory,
+    EventActorFactory,
+    EventFactory,
+    EventSourceFactory,
+)
 from tests.interchange.builders import ACLED_EDGES
 from tests.test_published_counts import World
 
@@ -191,3 +197,30 @@ def test_the_stored_pieces_sql_is_the_one_its_migration_built_the_rows_from():
         "The export pieces' SQL changed: add a migration that reinstalls events.export_pieces "
         f"(as {migration} does) and name it in BUILT_BY with the digest {export_pieces.digest()}"
     )
+
+
+@pytest.mark.django_db
+def test_claims_are_numbered_in_citation_order_whatever_order_they_were_written_in():
+    """The claims' numbers follow the article, then the excerpt's place, then the citation's id,
+    however the citations were written: by their triggers, or rebuilt at the end of a bulk
+    load."""
+    event = EventFactory()
+    first, second = ArticleFactory(), ArticleFactory()
+    written = [(second, 0), (first, 50), (first, None), (first, 0), (first, None)]
+    for number, (article, start) in enumerate(written):
+        EventSource.objects.create(
+            event=event, article=article, excerpt=f"claim {number}", excerpt_start=start
+        )
+    # The model's order, as the database sorts it (a citation without a place comes first on
+    # SQLite, last on PostgreSQL): not the order they were written in.
+    cited = list(EventSource.objects.filter(event=event).values_list("excerpt", flat=True))
+    assert cited[0] == ("claim 2" if connection.vendor == "sqlite" else "claim 3")
+    expected = "\n".join(f"[{place}] {excerpt}" for place, excerpt in enumerate(cited, start=1))
+    for rebuilt in (False, True):
+        if rebuilt:
+            with triggers.set_aside():
+                pass
+        claims = ExportPieces.objects.get(event_id=event.pk).source_claims
+        assert claims.startswith(f'"{expected}",'), claims
+        assert stale() == []
+        assert exported_as_python_writes_it()
