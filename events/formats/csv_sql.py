@@ -261,7 +261,7 @@ class Dialect:
         if not self.sqlite:
             return _related(SOURCES, ", ".join(values))
         if _order(SOURCES) != "s.article_id, s.excerpt_start, s.id":
-            raise ImportError(f"csv_sql.cited counts in another order than {_order(SOURCES)}")
+            raise RuntimeError(f"csv_sql.cited counts in another order than {_order(SOURCES)}")
         # excerpt_start is never negative (a PositiveIntegerField): -1 stands for NULL.
         key = "({0}.article_id, coalesce({0}.excerpt_start, -1), {0}.id)"
         position = (
