@@ -24,6 +24,11 @@ class EventsConfig(AppConfig):
         from events.models.places import unname_deleted_place
 
         pre_delete.connect(unname_deleted_place, sender=Location)
+        from simple_history.signals import pre_create_historical_record
+
+        from events.change_reasons import fit_history_reason
+
+        pre_create_historical_record.connect(fit_history_reason)
         commits.connect()
         pre_migrate.connect(set_aside_before_migrate, sender=self)
         post_migrate.connect(restore_after_migrate, sender=self)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from events.change_reasons import REASON_MAX
 from events.dates import Precision
 from events.text import fingerprint, fold, normalise_newlines
 
@@ -62,6 +63,47 @@ def validate_event_dates(
                 f"to {last.isoformat()} ({settings.EVENT_DATE_MAX_YEARS_AHEAD} years from today)."
             )
     _raise(errors)
+
+
+# The names of actors, places and their aliases, and the folded lookup key stored beside each
+# (events.text.fold): both columns hold this many characters.
+NAME_MAX = 200
+
+
+def name_length_problem(name: str) -> str | None:
+    """What is wrong with a name's length, or None: folding can lengthen a name ("ß" → "ss",
+    a ligature spelled out), so a name within the limit may still not fit once folded."""
+    if len(name) > NAME_MAX:
+        return f"{name[:40]!r}… is {len(name)} characters long; the limit is {NAME_MAX}"
+    folded = fold(name)
+    if len(folded) > NAME_MAX:
+        return (
+            f"{name[:40]!r}… is {len(folded)} characters long once folded for lookups "
+            f"(accents dropped, ß as ss, ligatures spelled out); the limit is {NAME_MAX}"
+        )
+    return None
+
+
+def validate_name_length(obj) -> None:
+    """An actor's, a place's or an alias's name fits its columns (name_length_problem)."""
+    problem = name_length_problem(obj.name or "")
+    if problem:
+        raise ValidationError({"name": problem})
+
+
+REPEATED_CITATION = "this excerpt of this article is listed twice with the same attribution"
+
+
+def repeated_citations(citations: Sequence[tuple[int, str, str]]) -> list[int]:
+    """The positions of the (article id, excerpt, attribution) citations that repeat an earlier
+    one: an excerpt may be cited twice only with two attributions ("…, rebels and a monitor
+    said"), for every writer of an event's sources."""
+    seen, repeated = set(), []
+    for position, citation in enumerate(citations):
+        if citation in seen:
+            repeated.append(position)
+        seen.add(citation)
+    return repeated
 
 
 def validate_published_sources(status: str, sources: int) -> None:
@@ -127,8 +169,20 @@ def validate_event(event) -> None:
     _raise(errors)
 
 
-def validate_transition(event, to_status: str, *, user=None) -> None:
+def validate_reason(reason: str) -> None:
+    """An editor's reason for a change is recorded as given: no longer than its column."""
+    if len(reason) > REASON_MAX:
+        raise ValidationError(
+            {
+                "reason": f"Keep it to {REASON_MAX} characters, as the history records it "
+                f"(this one has {len(reason)})."
+            }
+        )
+
+
+def validate_transition(event, to_status: str, *, user=None, reason: str = "") -> None:
     """May this event move to to_status, and may this user move it there?"""
+    validate_reason(reason)
     current = event.status
     if to_status not in TRANSITIONS:
         raise ValidationError({"status": f"Unknown status {to_status!r}."})

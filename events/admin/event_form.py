@@ -18,6 +18,8 @@ from events.models import (
     EventSource,
 )
 from events.validators import (
+    REPEATED_CITATION,
+    repeated_citations,
     validate_event_dates,
     validate_published_sources,
 )
@@ -48,6 +50,11 @@ class EventSourceForm(PreloadedChoicesForm):
         fields = ["article", "excerpt", "attributed_to", "date_phrase", "excerpt_start"]
         widgets = {"excerpt": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Verbatim: a space the article holds at the excerpt's end stays, as through the API.
+        self.fields["excerpt"].strip = False
+
 
 class EventSourceFormSet(TrackedInlineFormSet):
     """An event's sources: a published event (or one this save publishes) keeps at least one."""
@@ -60,6 +67,16 @@ class EventSourceFormSet(TrackedInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not (self.can_delete and form.cleaned_data.get("DELETE"))
         ]
+        citations = [
+            (
+                getattr(form.cleaned_data.get("article"), "pk", None),
+                form.cleaned_data.get("excerpt") or "",
+                form.cleaned_data.get("attributed_to") or "",
+            )
+            for form in kept
+        ]
+        for position in repeated_citations(citations):
+            kept[position].add_error("excerpt", REPEATED_CITATION)
         try:
             validate_published_sources(target, len(kept))
         except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""The admin's URL input kept to what it declares: its list filters, and ids that are ids."""
+"""The admin kept strict: declared filters and ids in URLs; a beaten save a message, not a 500."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,10 +7,12 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.contrib.admin.widgets import url_params_from_lookup_dict
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import DateField, IntegerField, Model
 from django.http import HttpResponseRedirect
 
 from events.params import as_id, id_or_404
+from events.versioning import met_another_write
 
 
 class StrictAdminInput:
@@ -35,6 +37,30 @@ class StrictAdminInput:
             request, f"This list has no filter {names}; it was left out.", messages.WARNING
         )
         return HttpResponseRedirect(f"{request.path}?{kept.urlencode()}")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save the database refuses because another write came first (a name or alias
+        taken meanwhile, a place deleted meanwhile) is an error message and the form again,
+        never a 500: the form's checks ran before that write committed. Nothing of the save is
+        kept (Django's form view runs in one transaction)."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as exc:
+            if request.method != "POST" or not met_another_write(exc):
+                raise
+            why = "a name or alias now taken, or a record this one points to deleted"
+        except ValidationError as exc:
+            # A rule checked again under a lock as the record is written (a name claimed).
+            if request.method != "POST":
+                raise
+            why = " ".join(exc.messages)
+        self.message_user(
+            request,
+            f"Nothing was saved: another change was saved while you were editing ({why}). "
+            "Look at the form as it is now and save again.",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(request.get_full_path())
 
     def is_declared_filter(self, request, name: str) -> bool:
         if name in IGNORED_PARAMS or name in (PAGE_VAR, ERROR_FLAG):

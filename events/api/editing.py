@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from events import validators
 from events.models import Event, EventActor, EventSource, Location
 from events.versioning import Expected, lock_current
 
@@ -135,15 +136,18 @@ def _replace_sources(event: Event, wanted: list[dict], *, user) -> dict[str, lis
     for source in event.sources.order_by("id"):
         stored[(source.article_id, source.excerpt)].append(source)
     taken: dict[int, EventSource | None] = {}
-    seen = set()
-    for position, item in enumerate(wanted):
-        attribution = item.get("attributed_to") or ""
-        if (item["article"].pk, item["excerpt"], attribution) in seen:
-            errors[f"sources[{position}]"] = [
-                "this excerpt of this article is listed twice with the same attribution"
+    repeated = set(
+        validators.repeated_citations(
+            [
+                (item["article"].pk, item["excerpt"], item.get("attributed_to") or "")
+                for item in wanted
             ]
+        )
+    )
+    for position in range(len(wanted)):
+        if position in repeated:
+            errors[f"sources[{position}]"] = [validators.REPEATED_CITATION]
             continue
-        seen.add((item["article"].pk, item["excerpt"], attribution))
         taken[position] = None
     # Those naming an attribution take the stored source that has it first; the others then
     # take what is left of their excerpt's, in order.
@@ -173,9 +177,9 @@ def _replace_sources(event: Event, wanted: list[dict], *, user) -> dict[str, lis
                 setattr(source, name, item[name])
         try:
             source.full_clean()
+            _record_as(source, user)
+            # save() checks the excerpt again against the article locked (EventSource.save).
+            source.save()
         except ValidationError as exc:
             errors.update(_errors(exc, f"sources[{position}]"))
-            continue
-        _record_as(source, user)
-        source.save()
     return errors

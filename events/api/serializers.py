@@ -10,6 +10,7 @@ from rest_framework import serializers
 from events import dates, validators
 from events.api.inputs import DateInput, IdRelatedField, IntegerInput
 from events.api.links import per_request
+from events.change_reasons import REASON_MAX
 from events.chronology.entries import GROUPS, PLACES, Doc, Related, Side, entry_tree
 from events.chronology.summary import BY as SUMMARY_BY
 from events.models import (
@@ -199,7 +200,9 @@ class EditorRemovalSerializer(RemovalSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Event.Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_MAX
+    )
     expected_status = serializers.ChoiceField(
         choices=Event.Status.choices,
         required=False,

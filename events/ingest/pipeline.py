@@ -202,12 +202,15 @@ def ingest_article(
         text, publication_date=publication_date, gazetteer=gazetteer, language=language
     )
     article = Article(
-        title=(title.strip() or text.split("\n", 1)[0])[:300],
+        # A title given is stored as given (too long: refused on its field); one taken from
+        # the first line is that line's start.
+        title=title.strip()
+        or text.split("\n", 1)[0][: Article._meta.get_field("title").max_length],
         outlet=outlet or UNKNOWN_OUTLET,
         original_agency=original_agency.strip() or reading.agency,
         url=url.strip(),
         publication_date=publication_date,
-        language=language[:12],
+        language=language,
         text=text,
         dateline_id=reading.dateline.id if reading.dateline else None,
     )

@@ -6,6 +6,7 @@ from itertools import pairwise
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
+from events.change_reasons import fit
 from events.ingest.duplicates import flag_possible_duplicates
 from events.ingest.fates import Fate
 from events.ingest.gazetteer import ActorEntry, Gazetteer
@@ -106,7 +107,7 @@ def merge(proposal: Event, into: Event, *, user) -> int:
 
 
 def _by(obj, user, reason: str) -> None:
-    obj._change_reason = reason[:100]
+    obj._change_reason = fit(reason)
     if user is not None and getattr(user, "is_authenticated", False):
         obj._history_user = user
 

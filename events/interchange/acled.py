@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from events import validators
 from events.formats import TIME_PRECISION, actor_slots, admin_levels, coordinates, outlets
 from events.interchange import crosswalk, geography
 from events.interchange.dataset_files import Cells, cells, split_list
@@ -374,16 +375,16 @@ def _actor_spec(side: int, name: str, code: str) -> ActorSpec | None:
     kind = inter_kind(code, inter)
     if not name:
         return None
-    if len(name) > 200:
-        raise RowError(f"{actor}: {name[:40]!r}… is longer than 200 characters")
+    if problem := validators.name_length_problem(name):
+        raise RowError(f"{actor}: {problem}")
     return ActorSpec(name, role, kind or "other", link_kind=kind or "")
 
 
 @lru_cache(maxsize=16_384)
 def _associate_spec(side: int, name: str) -> ActorSpec:
     _, _, associates, _, role = _SIDES[side]
-    if len(name) > 200:
-        raise RowError(f"{associates}: {name[:40]!r}… is longer than 200 characters")
+    if problem := validators.name_length_problem(name):
+        raise RowError(f"{associates}: {problem}")
     return ActorSpec(name, role, _associate_kind(name))
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from events import validators
+from events.change_reasons import fit
 from events.interchange import signature
 from events.interchange.resolving import distance_km
 from events.models import (
@@ -40,7 +41,7 @@ def merge_place(place: Location, into: Location, *, user=None) -> int:
         raise ValidationError(f"{place} cannot be merged into itself.")
     if into.path.startswith(place.path):
         raise ValidationError(f"{into} lies inside {place}; merge the other way round.")
-    reason = f"place {place.name} (#{place.pk}) merged into {into.name} (#{into.pk})"[:100]
+    reason = fit(f"place {place.name} (#{place.pk}) merged into {into.name} (#{into.pk})")
     moved = list(Event.objects.filter(location=place))
     for event in moved:
         event.location = into

@@ -6,6 +6,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from events import validators
 from events.formats import admin_levels, coordinates, place_label
 from events.interchange import crosswalk, geography
 from events.interchange.dataset_files import Cells, cells, split_list
@@ -324,8 +325,8 @@ def _side_spec(column: str, text: str, role: str) -> ActorSpec | None:
     parts = tuple(ActorSpec(name, role, side_kind(name)) for name in names if len(names) > 1)
     spec = ActorSpec(text, role, side_kind(text), parts)
     for each in parts or (spec,):
-        if len(each.name) > 200:
-            raise RowError(f"{column}: {each.name[:40]!r}… is longer than 200 characters")
+        if problem := validators.name_length_problem(each.name):
+            raise RowError(f"{column}: {problem}")
     return spec
 
 

@@ -1,6 +1,6 @@
 """Actors: armed groups, states and people, their aliases and their alliances."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from events import validators
 from events.fields import NormalisedCharField, NormalisedTextField
 from events.models.places import Location
+from events.name_locks import hold_actor_name
 from events.querysets import (
     ActorQuerySet,
 )
@@ -69,12 +70,17 @@ class Actor(VersionedModel):
 
     def save(self, *args, **kwargs) -> None:
         self.name_folded = fold(self.name)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            # Again under the name's lock: an alias of this name saved since clean() ran.
+            hold_actor_name(self.name_folded)
+            validators.validate_actor_name_unclaimed(self)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:events_actor_change", args=[self.pk])
 
     def clean(self) -> None:
+        validators.validate_name_length(self)
         validators.validate_actor_name_unclaimed(self)
         validators.validate_alliance_kind(self)
 
@@ -99,9 +105,14 @@ class ActorAlias(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.name_folded = fold(self.name)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            # Again under the name's lock: an actor renamed to it since clean() ran.
+            hold_actor_name(self.name_folded)
+            validators.validate_actor_alias(self)
+            super().save(*args, **kwargs)
 
     def clean(self) -> None:
+        validators.validate_name_length(self)
         self.name_folded = fold(self.name)
         validators.validate_actor_alias(self)
 

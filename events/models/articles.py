@@ -1,13 +1,13 @@
 """Articles: the news reports that events cite, kept verbatim with a fingerprint."""
 
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from events import validators
 from events.fields import NormalisedCharField, NormalisedTextField
 from events.text import fingerprint, normalise_newlines
-from events.versioning import VersionedModel
+from events.versioning import VersionedModel, lock_current
 
 
 class Article(VersionedModel):
@@ -68,7 +68,17 @@ class Article(VersionedModel):
         # The fingerprint is of the text as stored, so normalised first.
         self.text = normalise_newlines(self.text)
         self.sha256 = fingerprint(self.text)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self.pk is not None:
+                # The citations checked again under the row's lock, which a citation being
+                # saved holds too (EventSource.save): one saved since clean() ran is seen.
+                try:
+                    lock_current(type(self), self.pk)
+                except type(self).DoesNotExist:
+                    pass  # Deleted meanwhile: no citation left to keep.
+                else:
+                    validators.validate_article_keeps_citations(self)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:events_article_change", args=[self.pk])

@@ -376,7 +376,7 @@ class Event(VersionedModel):
             for field in self._meta.concrete_fields:
                 if field.name not in edits:
                     setattr(self, field.attname, getattr(current, field.attname))
-            validators.validate_transition(self, to_status, user=user)
+            validators.validate_transition(self, to_status, user=user, reason=reason)
             self._stored_status = current.status
             self.status = to_status
             if to_status == self.Status.PUBLISHED:

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +17,7 @@ from events.querysets import (
     EventActorQuerySet,
     PeriodQuerySet,
 )
+from events.versioning import lock_current
 
 
 class EventActor(models.Model):
@@ -192,9 +194,21 @@ class EventSource(models.Model):
         return f"{self.article.outlet}: “{self.excerpt[:60]}”"
 
     def save(self, *args, **kwargs) -> None:
-        if self.excerpt_start is not None:
-            self.excerpt_end = self.excerpt_start + len(self.excerpt)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self.article_id is not None:
+                # The excerpt checked again against the article as it is now, under a lock
+                # that an edit of its text waits for (Article.save): a text rewritten since
+                # clean() read it never ends up lacking what this citation quotes.
+                try:
+                    self.article = lock_current(Article, self.article_id)
+                except Article.DoesNotExist:
+                    raise ValidationError(
+                        {"article": f"Article #{self.article_id} no longer exists (deleted)."}
+                    ) from None
+                validators.validate_source(self)
+            if self.excerpt_start is not None:
+                self.excerpt_end = self.excerpt_start + len(self.excerpt)
+            super().save(*args, **kwargs)
 
     def clean(self) -> None:
         validators.validate_source(self)

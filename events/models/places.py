@@ -116,6 +116,7 @@ class Location(VersionedModel):
         return reverse("admin:events_location_change", args=[self.pk])
 
     def clean(self) -> None:
+        validators.validate_name_length(self)
         validators.validate_coordinates(self.latitude, self.longitude)
         validators.validate_location_parent(self)
 
@@ -171,5 +172,6 @@ class LocationAlias(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
+        validators.validate_name_length(self)
         self.name_folded = fold(self.name)
         validators.validate_alias_once(self, owner="location")

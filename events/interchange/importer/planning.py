@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from events import validators
+from events.change_reasons import fit
 from events.dates import Precision, display_text
 from events.interchange import signature
 from events.interchange.dataset_files import DatasetFile, SourceRow
@@ -167,7 +168,7 @@ class Planner:
         self.layout = LAYOUTS[report.dataset]
         self.keep_outcomes = keep_outcomes
         reason = f"import of {self.layout.LABEL} {report.release} {report.filename}"
-        self.history = History(user=user, reason=re.sub(r"\s+", " ", reason)[:100])
+        self.history = History(user=user, reason=fit(re.sub(r"\s+", " ", reason)))
         self.types = TypeResolver(self.history)
         self.places = PlaceResolver(self.history)
         self.actors = ActorResolver(self.history)
@@ -736,8 +737,8 @@ def fatalities(row: MappedRow) -> tuple[int | None, int | None, int | None]:
 def _check_place(spec: PlaceSpec) -> None:
     if spec.latitude is not None or spec.longitude is not None:
         validators.validate_coordinates(spec.latitude, spec.longitude)
-    if len(spec.name) > 200:
-        raise ValidationError({spec.kind: f"{spec.name[:40]!r}… is longer than 200 characters"})
+    if problem := validators.name_length_problem(spec.name):
+        raise ValidationError({spec.kind: problem})
 
 
 def _message(error: ValidationError) -> str:
