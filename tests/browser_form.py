@@ -65,3 +65,17 @@ def submitted(html: str, form_id: str) -> dict[str, str]:
         for name, value in reader.fields
         if "__prefix__" not in name
     }
+
+
+def change_url(obj) -> str:
+    """The admin change page of a record."""
+    from django.urls import reverse
+
+    return reverse(f"admin:events_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def opened(client, obj) -> dict[str, str]:
+    """The record's admin change form as the browser holds it after loading the page."""
+    response = client.get(change_url(obj))
+    assert response.status_code == 200
+    return submitted(response.content.decode(), f"{obj._meta.model_name}_form")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from events.interchange.places import merge_place
 from events.models import Event, EventRemoval, EventSource, Location
-from tests.browser_form import submitted
+from tests.browser_form import change_url, opened, submitted
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -23,15 +23,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _change_url(obj) -> str:
-    return reverse(f"admin:events_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def _open(client: Client, obj) -> dict[str, str]:
-    """The change form as the browser holds it after loading the page."""
-    response = client.get(_change_url(obj))
-    assert response.status_code == 200
-    return submitted(response.content.decode(), f"{obj._meta.model_name}_form")
+_change_url, _open = change_url, opened
 
 
 def _save(client: Client, obj, form: dict[str, str], **changes):

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import Event, EventSource
-from tests.browser_form import submitted
+from tests.browser_form import change_url, opened, submitted
 from tests.factories import ArticleFactory, EventTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,14 +14,42 @@ pytestmark = pytest.mark.django_db
 EVENTS = "/api/v1/events/"
 
 
-def _change_url(obj) -> str:
-    return reverse(f"admin:events_{obj._meta.model_name}_change", args=[obj.pk])
+_change_url, _open = change_url, opened
 
 
-def _open(client: Client, obj) -> dict[str, str]:
-    response = client.get(_change_url(obj))
-    assert response.status_code == 200
-    return submitted(response.content.decode(), f"{obj._meta.model_name}_form")
+@pytest.fixture
+def two_editors(transactional_db):
+    """Two members of the Editor group, for a real race (PostgreSQL only)."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from tests.conftest import _staff
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL (DATABASE_URL=postgres://…)")
+    importlib.import_module("events.migrations.0002_editorial_groups").create_groups(apps, None)
+    return _staff("ed", "Editor"), _staff("ed2", "Editor")
+
+
+def _cited_shelling(editor_api, **source) -> tuple[Event, object]:
+    """An event stored through the API citing an excerpt of a new article (source: its
+    excerpt and any other field of the citation)."""
+    article = ArticleFactory(text="Report. On Sunday, government forces shelled the town. Rebels.")
+    EventTypeFactory(slug="shelling")
+    created = editor_api.post(
+        EVENTS,
+        {
+            "headline": "Shelling",
+            "type": "shelling",
+            "when": "2016-09-04",
+            "sources": [{"article": article.pk, **source}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    return Event.objects.get(pk=created.json()["id"]), article
 
 
 def test_editing_a_sources_attribution_in_the_admin_keeps_its_excerpt_verbatim(
@@ -29,21 +57,8 @@ def test_editing_a_sources_attribution_in_the_admin_keeps_its_excerpt_verbatim(
 ):
     # Changing only a source's attribution in the admin keeps its verbatim excerpt, a space
     # at its end included, as the API stored it.
-    article = ArticleFactory(text="Report. On Sunday, government forces shelled the town. Rebels.")
-    EventTypeFactory(slug="shelling")
     excerpt = "government forces shelled the town. "
-    created = editor_api.post(
-        EVENTS,
-        {
-            "headline": "Shelling",
-            "type": "shelling",
-            "when": "2016-09-04",
-            "sources": [{"article": article.pk, "excerpt": excerpt}],
-        },
-        format="json",
-    )
-    assert created.status_code == 201, created.content
-    event = Event.objects.get(pk=created.json()["id"])
+    event, _ = _cited_shelling(editor_api, excerpt=excerpt)
 
     client.force_login(editor)
     form = _open(client, event)
@@ -57,27 +72,16 @@ def test_editing_a_sources_attribution_in_the_admin_keeps_its_excerpt_verbatim(
     assert source.excerpt == excerpt
 
 
-@pytest.mark.django_db(transaction=True)
 def test_an_alias_and_another_actors_rename_to_it_racing_in_the_admin_cannot_both_win(
-    monkeypatch,
+    monkeypatch, two_editors
 ):
     # Two admin saves race: one adds the alias "Nusra" to actor A, the other renames actor B
     # to "Nusra". Both check the other's table again under the name's lock, so one of them
     # is refused: one name never means two actors. (PostgreSQL only.)
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
     from events.models import Actor, ActorAlias
     from tests.concurrency.helpers import Gate, in_thread, settle
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (DATABASE_URL=postgres://…)")
-    importlib.import_module("events.migrations.0002_editorial_groups").create_groups(apps, None)
-    from tests.conftest import _staff
-
-    ed, ed2 = _staff("ed", "Editor"), _staff("ed2", "Editor")
+    ed, ed2 = two_editors
     a = Actor.objects.create(name="Jabhat al-Nusra", slug="jabhat-al-nusra", kind="rebel_group")
     b = Actor.objects.create(name="Tahrir al-Sham", slug="tahrir-al-sham", kind="rebel_group")
 
@@ -124,23 +128,15 @@ def _add_alias(form: dict[str, str], actor, name: str) -> dict[str, str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_alias_added_to_two_actors_at_once_in_the_admin_is_refused_not_a_500(monkeypatch):
+def test_one_alias_added_to_two_actors_at_once_in_the_admin_is_refused_not_a_500(
+    monkeypatch, two_editors
+):
     # Two editors add the alias "HTS" to two actors at once: the later insert meets the
     # unique index, and the admin says nothing was saved (a message, not a 500).
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
     from events.models import Actor, ActorAlias
     from tests.concurrency.helpers import Gate, in_thread
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (DATABASE_URL=postgres://…)")
-    importlib.import_module("events.migrations.0002_editorial_groups").create_groups(apps, None)
-    from tests.conftest import _staff
-
-    ed, ed2 = _staff("ed", "Editor"), _staff("ed2", "Editor")
+    ed, ed2 = two_editors
     a = Actor.objects.create(name="Jabhat al-Nusra", slug="jabhat-al-nusra", kind="rebel_group")
     b = Actor.objects.create(name="Tahrir al-Sham", slug="tahrir-al-sham", kind="rebel_group")
     first, second = Client(raise_request_exception=False), Client(raise_request_exception=False)
@@ -167,21 +163,8 @@ def test_the_admin_refuses_one_excerpt_cited_twice_with_one_attribution_as_the_a
 ):
     # The admin refuses the same excerpt with the same attribution twice, as the API does
     # (events.validators.repeated_citations), so the event round-trips through the API.
-    article = ArticleFactory(text="Report. On Sunday, government forces shelled the town. Rebels.")
-    EventTypeFactory(slug="shelling")
     excerpt = "government forces shelled the town"
-    created = editor_api.post(
-        EVENTS,
-        {
-            "headline": "Shelling",
-            "type": "shelling",
-            "when": "2016-09-04",
-            "sources": [{"article": article.pk, "excerpt": excerpt, "attributed_to": "Rebels"}],
-        },
-        format="json",
-    )
-    assert created.status_code == 201, created.content
-    event = Event.objects.get(pk=created.json()["id"])
+    event, article = _cited_shelling(editor_api, excerpt=excerpt, attributed_to="Rebels")
 
     client.force_login(editor)
     form = _open(client, event)
@@ -291,25 +274,15 @@ def test_an_import_row_whose_actor_name_folds_too_long_is_rejected_alone():
 
 @pytest.mark.django_db(transaction=True)
 def test_an_api_citation_and_an_article_edit_racing_never_leave_an_excerpt_the_text_lacks(
-    monkeypatch,
+    monkeypatch, two_editors
 ):
     # An API POST citing an excerpt while an editor rewrites that article's text: each checks
     # again under a lock on the article, so no citation quotes words the article no longer
     # holds. (PostgreSQL only.)
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
     from events.models import Article, EventSource
     from tests.concurrency.helpers import Gate, api_for, in_thread, settle
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (DATABASE_URL=postgres://…)")
-    importlib.import_module("events.migrations.0002_editorial_groups").create_groups(apps, None)
-    from tests.conftest import _staff
-
-    ed, ed2 = _staff("ed", "Editor"), _staff("ed2", "Editor")
+    ed, ed2 = two_editors
     article = ArticleFactory(text="Report. On Sunday, government forces shelled the town. Rebels.")
     EventTypeFactory(slug="shelling")
     excerpt = "government forces shelled the town"
@@ -377,24 +350,16 @@ def test_ingest_article_refuses_a_title_or_language_too_long_instead_of_cutting_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_admin_edit_naming_a_place_deleted_meanwhile_is_refused_not_a_500(monkeypatch):
+def test_an_admin_edit_naming_a_place_deleted_meanwhile_is_refused_not_a_500(
+    monkeypatch, two_editors
+):
     # A place deleted between the admin form's check and its commit: the admin says nothing
     # was saved (a message, not a 500), as the API answers a 409.
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
     from events.models import Location
     from tests.concurrency.helpers import Gate, in_thread, settle
     from tests.factories import EventFactory, LocationFactory
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (DATABASE_URL=postgres://…)")
-    importlib.import_module("events.migrations.0002_editorial_groups").create_groups(apps, None)
-    from tests.conftest import _staff
-
-    editor = _staff("ed", "Editor")
+    editor, _ = two_editors
     event = EventFactory()
     place = LocationFactory(slug="soon-gone")
     client = Client(raise_request_exception=False)
