@@ -380,3 +380,38 @@ def test_an_admin_edit_naming_a_place_deleted_meanwhile_is_refused_not_a_500(
     answer = saving.result()
 
     assert answer.status_code in (200, 302), answer.status_code
+
+
+def test_two_alliances_joining_each_other_at_once_never_make_a_cycle(monkeypatch, two_editors):
+    # Alliance A takes B as a member while B takes A: each checks the memberships again under
+    # the alliances' lock as it is written, so the later one is refused. (PostgreSQL only.)
+    from django.core.exceptions import ValidationError
+
+    from events.models import Actor, ActorMembership
+    from tests.concurrency.helpers import Gate, in_thread, settle
+
+    a = Actor.objects.create(name="Northern Front", slug="northern-front", kind="alliance")
+    b = Actor.objects.create(name="Southern Front", slug="southern-front", kind="alliance")
+
+    def join(alliance, member):
+        membership = ActorMembership(alliance=alliance, member=member)
+        membership.full_clean()
+        try:
+            membership.save()
+        except ValidationError as exc:
+            return exc.messages
+        return None
+
+    gate = Gate()
+    original_save = ActorMembership.save
+    monkeypatch.setattr(ActorMembership, "save", gate.wrap(original_save))  # after full_clean()
+    first = in_thread(lambda: join(a, b))
+    gate.wait()
+    monkeypatch.setattr(ActorMembership, "save", original_save)
+    second = join(b, a)
+    settle(0.2)
+    gate.open()
+    refused = [answer for answer in (first.result(), second) if answer]
+
+    assert ActorMembership.objects.count() == 1
+    assert len(refused) == 1 and "members of each other" in refused[0][0]

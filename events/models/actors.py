@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from events import validators
 from events.fields import NormalisedCharField, NormalisedTextField
 from events.models.places import Location
-from events.name_locks import hold_actor_name
+from events.name_locks import hold_actor_name, hold_alliances
 from events.querysets import (
     ActorQuerySet,
 )
@@ -144,6 +144,13 @@ class ActorMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} in {self.alliance}"
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            # Again under the alliances' lock: a membership saved since clean() ran.
+            hold_alliances()
+            validators.validate_membership(self)
+            super().save(*args, **kwargs)
 
     def clean(self) -> None:
         validators.validate_membership(self)
