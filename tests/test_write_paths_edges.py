@@ -415,3 +415,42 @@ def test_two_alliances_joining_each_other_at_once_never_make_a_cycle(monkeypatch
 
     assert ActorMembership.objects.count() == 1
     assert len(refused) == 1 and "members of each other" in refused[0][0]
+
+
+def test_a_type_given_a_parent_while_it_gains_a_sub_type_never_makes_three_levels(
+    monkeypatch, two_editors
+):
+    # Type X is given the parent P while type Y is given the parent X, at once: each checks
+    # the two levels again under the types' lock as it is written, so the later one is
+    # refused and no type is a sub-type of a sub-type. (PostgreSQL only.)
+    from django.core.exceptions import ValidationError
+
+    from events.models import EventType
+    from tests.concurrency.helpers import Gate, in_thread, settle
+
+    top = EventTypeFactory(slug="violence")
+    middle, low = EventTypeFactory(slug="shelling"), EventTypeFactory(slug="mortar-fire")
+
+    def set_parent(child, parent):
+        child = EventType.objects.get(pk=child.pk)
+        child.parent = parent
+        child.full_clean()
+        try:
+            child.save()
+        except ValidationError as exc:
+            return exc.messages
+        return None
+
+    gate = Gate()
+    original_save = EventType.save
+    monkeypatch.setattr(EventType, "save", gate.wrap(original_save))  # after full_clean()
+    first = in_thread(lambda: set_parent(middle, top))
+    gate.wait()
+    monkeypatch.setattr(EventType, "save", original_save)
+    second = set_parent(low, middle)
+    settle(0.2)
+    gate.open()
+    refused = [answer for answer in (first.result(), second) if answer]
+
+    assert len(refused) == 1
+    assert not EventType.objects.filter(parent__parent__isnull=False).exists()

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Collection
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -18,6 +19,7 @@ from events.models.articles import Article
 from events.models.choices import EventStatus
 from events.models.places import Location
 from events.models.removals import EventRemoval
+from events.name_locks import hold_type_levels
 from events.querysets import (
     CHRONOLOGICAL,
     MAX_FATALITIES,
@@ -59,6 +61,19 @@ class EventType(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            # Again under the types' lock, with the parent as it is now: a type given a parent,
+            # or this one a sub-type, since clean() ran.
+            hold_type_levels()
+            if self.parent_id is not None:
+                parent = type(self)._base_manager.filter(pk=self.parent_id).first()
+                if parent is None:
+                    raise ValidationError({"parent": "The parent type no longer exists."})
+                self.parent = parent
+            validators.validate_event_type_parent(self)
+            super().save(*args, **kwargs)
 
     def clean(self) -> None:
         validators.validate_event_type_parent(self)
