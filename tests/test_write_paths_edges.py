@@ -382,36 +382,48 @@ def test_an_admin_edit_naming_a_place_deleted_meanwhile_is_refused_not_a_500(
     assert answer.status_code in (200, 302), answer.status_code
 
 
-def test_two_alliances_joining_each_other_at_once_never_make_a_cycle(monkeypatch, two_editors):
-    # Alliance A takes B as a member while B takes A: each checks the memberships again under
-    # the alliances' lock as it is written, so the later one is refused. (PostgreSQL only.)
+def _saved_at_once(monkeypatch, model, first, second) -> list[list[str]]:
+    """Two writers: first (in a thread) checks its record and stops as its save() begins,
+    second checks and saves its own, then first goes on; each returns its record, checked
+    and unsaved. The messages of the saves refused, in no particular order."""
     from django.core.exceptions import ValidationError
 
-    from events.models import Actor, ActorMembership
     from tests.concurrency.helpers import Gate, in_thread, settle
 
-    a = Actor.objects.create(name="Northern Front", slug="northern-front", kind="alliance")
-    b = Actor.objects.create(name="Southern Front", slug="southern-front", kind="alliance")
-
-    def join(alliance, member):
-        membership = ActorMembership(alliance=alliance, member=member)
-        membership.full_clean()
+    def save(make) -> list[str] | None:
+        record = make()
+        record.full_clean()
         try:
-            membership.save()
+            record.save()
         except ValidationError as exc:
             return exc.messages
         return None
 
     gate = Gate()
-    original_save = ActorMembership.save
-    monkeypatch.setattr(ActorMembership, "save", gate.wrap(original_save))  # after full_clean()
-    first = in_thread(lambda: join(a, b))
+    original_save = model.save
+    monkeypatch.setattr(model, "save", gate.wrap(original_save))  # after full_clean()
+    running = in_thread(lambda: save(first))
     gate.wait()
-    monkeypatch.setattr(ActorMembership, "save", original_save)
-    second = join(b, a)
+    monkeypatch.setattr(model, "save", original_save)
+    answer = save(second)
     settle(0.2)
     gate.open()
-    refused = [answer for answer in (first.result(), second) if answer]
+    return [refused for refused in (running.result(), answer) if refused]
+
+
+def test_two_alliances_joining_each_other_at_once_never_make_a_cycle(monkeypatch, two_editors):
+    # Alliance A takes B as a member while B takes A: each checks the memberships again under
+    # the alliances' lock as it is written, so the later one is refused. (PostgreSQL only.)
+    from events.models import Actor, ActorMembership
+
+    a = Actor.objects.create(name="Northern Front", slug="northern-front", kind="alliance")
+    b = Actor.objects.create(name="Southern Front", slug="southern-front", kind="alliance")
+    refused = _saved_at_once(
+        monkeypatch,
+        ActorMembership,
+        lambda: ActorMembership(alliance=a, member=b),
+        lambda: ActorMembership(alliance=b, member=a),
+    )
 
     assert ActorMembership.objects.count() == 1
     assert len(refused) == 1 and "members of each other" in refused[0][0]
@@ -423,34 +435,22 @@ def test_a_type_given_a_parent_while_it_gains_a_sub_type_never_makes_three_level
     # Type X is given the parent P while type Y is given the parent X, at once: each checks
     # the two levels again under the types' lock as it is written, so the later one is
     # refused and no type is a sub-type of a sub-type. (PostgreSQL only.)
-    from django.core.exceptions import ValidationError
-
     from events.models import EventType
-    from tests.concurrency.helpers import Gate, in_thread, settle
 
     top = EventTypeFactory(slug="violence")
     middle, low = EventTypeFactory(slug="shelling"), EventTypeFactory(slug="mortar-fire")
 
-    def set_parent(child, parent):
-        child = EventType.objects.get(pk=child.pk)
-        child.parent = parent
-        child.full_clean()
-        try:
-            child.save()
-        except ValidationError as exc:
-            return exc.messages
-        return None
+    def given_parent(child, parent):
+        def make():
+            record = EventType.objects.get(pk=child.pk)
+            record.parent = parent
+            return record
 
-    gate = Gate()
-    original_save = EventType.save
-    monkeypatch.setattr(EventType, "save", gate.wrap(original_save))  # after full_clean()
-    first = in_thread(lambda: set_parent(middle, top))
-    gate.wait()
-    monkeypatch.setattr(EventType, "save", original_save)
-    second = set_parent(low, middle)
-    settle(0.2)
-    gate.open()
-    refused = [answer for answer in (first.result(), second) if answer]
+        return make
+
+    refused = _saved_at_once(
+        monkeypatch, EventType, given_parent(middle, top), given_parent(low, middle)
+    )
 
     assert len(refused) == 1
     assert not EventType.objects.filter(parent__parent__isnull=False).exists()
