@@ -126,6 +126,22 @@ def lock_current(model: type[models.Model], pk, *, expected: Expected = None, qu
     return obj
 
 
+def hold_shared(model: type[models.Model], pk) -> models.Model:
+    """The record as it is now, held until the transaction ends against writers of it but not
+    against readers holding it the same way: PostgreSQL's FOR SHARE, so transactions that
+    each hold several records this way (citations of two articles, in any order) never
+    deadlock one another, while a writer of the record (lock_current) waits for them. SQLite:
+    the write lock that BEGIN IMMEDIATE took. Call it inside transaction.atomic()."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return model._base_manager.get(pk=pk)
+    table = connection.ops.quote_name(model._meta.db_table)
+    found = list(model._base_manager.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [pk]))
+    if not found:
+        raise model.DoesNotExist(f"No {model._meta.verbose_name} #{pk}.")
+    return found[0]
+
+
 @dataclass(frozen=True)
 class Change:
     """One recorded save since a version: who, when, and each field's old and new value."""

@@ -454,3 +454,49 @@ def test_a_type_given_a_parent_while_it_gains_a_sub_type_never_makes_three_level
 
     assert len(refused) == 1
     assert not EventType.objects.filter(parent__parent__isnull=False).exists()
+
+
+def test_two_events_citing_two_articles_in_opposite_orders_at_once_both_land(
+    monkeypatch, two_editors
+):
+    # Each citation holds its article against edits of the text while it is saved; two events
+    # citing articles A then B, and B then A, saved at once, both land: the holds are shared,
+    # so neither waits for the other and no deadlock ends one. (PostgreSQL only.)
+    import threading
+
+    from events.models import EventSource
+    from tests.concurrency.helpers import TIMEOUT, api_for, in_thread, settle
+
+    ed, ed2 = two_editors
+    first = ArticleFactory(text="Report. Government forces shelled the town. Rebels.")
+    second = ArticleFactory(text="Bulletin. Government forces shelled the town. Monitor.")
+    EventTypeFactory(slug="shelling")
+    excerpt = "Government forces shelled the town."
+
+    def post(user, articles):
+        sources = [{"article": article.pk, "excerpt": excerpt} for article in articles]
+        body = {"headline": "Shelling", "type": "shelling", "when": "2016-09-04"}
+        return api_for(user).post(EVENTS, {**body, "sources": sources}, format="json")
+
+    # The first writer stops between its two citations, holding its first article.
+    between, go, calls = threading.Event(), threading.Event(), []
+    original_save = EventSource.save
+
+    def save_second_later(source, *args, **kwargs):
+        calls.append(source.article_id)
+        if len(calls) == 2:
+            between.set()
+            assert go.wait(TIMEOUT)
+        return original_save(source, *args, **kwargs)
+
+    monkeypatch.setattr(EventSource, "save", save_second_later)
+    citing = in_thread(lambda: post(ed, [first, second]))
+    assert between.wait(TIMEOUT)
+    monkeypatch.setattr(EventSource, "save", original_save)
+    other = in_thread(lambda: post(ed2, [second, first]))
+    settle(0.5)
+    go.set()
+    answers = [citing.result().status_code, other.result().status_code]
+
+    assert answers == [201, 201]
+    assert EventSource.objects.count() == 4

@@ -17,7 +17,7 @@ from events.querysets import (
     EventActorQuerySet,
     PeriodQuerySet,
 )
-from events.versioning import lock_current
+from events.versioning import hold_shared
 
 
 class EventActor(models.Model):
@@ -196,11 +196,12 @@ class EventSource(models.Model):
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic():
             if self.article_id is not None:
-                # The excerpt checked again against the article as it is now, under a lock
-                # that an edit of its text waits for (Article.save): a text rewritten since
-                # clean() read it never ends up lacking what this citation quotes.
+                # The excerpt checked again against the article as it is now, held so that
+                # an edit of its text waits (Article.save): a text rewritten since clean()
+                # read it never ends up lacking what this citation quotes. Shared: citations
+                # of the same articles saved at once neither wait for nor deadlock each other.
                 try:
-                    self.article = lock_current(Article, self.article_id)
+                    self.article = hold_shared(Article, self.article_id)
                 except Article.DoesNotExist:
                     raise ValidationError(
                         {"article": f"Article #{self.article_id} no longer exists (deleted)."}
