@@ -380,6 +380,19 @@ def _within(memberships, actor_id: int, alliance_id: int) -> bool:
     return False
 
 
+def membership_cycle(membership) -> str | None:
+    """What is wrong when the membership would make alliances members of each other, or None
+    (a query per level of nesting)."""
+    if not (membership.alliance_id and membership.member_id):
+        return None
+    if not _within(type(membership), membership.alliance_id, membership.member_id):
+        return None
+    return (
+        f"{membership.alliance} is already a member of {membership.member}, directly or "
+        "through another alliance: alliances cannot be members of each other."
+    )
+
+
 def validate_membership(membership) -> None:
     errors: dict[str, list[str]] = {}
     if membership.alliance_id and membership.alliance.kind != "alliance":
@@ -388,15 +401,8 @@ def validate_membership(membership) -> None:
         )
     if membership.alliance_id and membership.alliance_id == membership.member_id:
         errors.setdefault("member", []).append("An alliance cannot be its own member.")
-    elif (
-        membership.alliance_id
-        and membership.member_id
-        and _within(type(membership), membership.alliance_id, membership.member_id)
-    ):
-        errors.setdefault("member", []).append(
-            f"{membership.alliance} is already a member of {membership.member}, directly or "
-            "through another alliance: alliances cannot be members of each other."
-        )
+    elif problem := membership_cycle(membership):
+        errors.setdefault("member", []).append(problem)
     if membership.since and membership.until and membership.since > membership.until:
         errors.setdefault("until", []).append("The membership ends before it starts.")
     _raise(errors)

@@ -54,7 +54,7 @@ def test_the_demo_prints_the_sign_in_last_framed_and_it_works(tmp_path):
         finally:
             if server.poll() is None:  # Else the assertion above says why it ended.
                 os.killpg(server.pid, signal.SIGINT)
-                server.wait(timeout=20)
+                _stopped_by_ctrl_c(server, out)
     assert text.index("Starting development server") < text.index("╔")
     assert text.rstrip().endswith("╝"), text[-300:]
     assert login.endswith("/admin/"), login  # Signed in: the admin's home, not the login form.
@@ -82,6 +82,25 @@ def test_a_generated_password_that_starts_with_a_dash_is_given_to_the_editor(tmp
         [*manage, "shell", "-c", check], env=env, capture_output=True, text=True, check=True
     )
     assert signs_in.stdout.splitlines()[-1] == "True", signs_in.stdout + signs_in.stderr
+
+
+def _stopped_by_ctrl_c(server: subprocess.Popen, out) -> None:
+    """Ctrl-C (SIGINT to the demo's process group) stops the demo; if it has not within 20
+    seconds, the failure shows what was still running and what the demo printed last."""
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        running = subprocess.run(
+            ["ps", "-o", "pid,stat,etime,args", "-g", str(server.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        raise AssertionError(
+            f"Ctrl-C did not stop the demo within 20 s.\n{running}\n{out.read_text()[-2000:]}"
+        ) from None
 
 
 def _credentials(text: str) -> tuple[str, str]:

@@ -1,5 +1,6 @@
 """Actors: armed groups, states and people, their aliases and their alliances."""
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -147,9 +148,11 @@ class ActorMembership(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic():
-            # Again under the alliances' lock: a membership saved since clean() ran.
+            # The cycle checked again under the alliances' lock: a membership saved since
+            # clean() ran could close one.
             hold_alliances()
-            validators.validate_membership(self)
+            if problem := validators.membership_cycle(self):
+                raise ValidationError({"member": problem})
             super().save(*args, **kwargs)
 
     def clean(self) -> None:

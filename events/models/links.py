@@ -196,17 +196,22 @@ class EventSource(models.Model):
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic():
             if self.article_id is not None:
-                # The excerpt checked again against the article as it is now, held so that
-                # an edit of its text waits (Article.save): a text rewritten since clean()
-                # read it never ends up lacking what this citation quotes. Shared: citations
-                # of the same articles saved at once neither wait for nor deadlock each other.
+                # The article held as it is now, so that an edit of its text waits (Article.save);
+                # if the text changed since the caller read it (clean() checked the excerpt
+                # against that copy), the excerpt is checked again: a citation never quotes
+                # what its article no longer says. Shared: citations of the same articles saved
+                # at once neither wait for nor deadlock each other.
+                field = self._meta.get_field("article")
+                read = self.article if field.is_cached(self) else None
                 try:
-                    self.article = hold_shared(Article, self.article_id)
+                    held = hold_shared(Article, self.article_id)
                 except Article.DoesNotExist:
                     raise ValidationError(
                         {"article": f"Article #{self.article_id} no longer exists (deleted)."}
                     ) from None
-                validators.validate_source(self)
+                if read is not None and read.sha256 != held.sha256:
+                    self.article = held
+                    validators.validate_source(self)
             if self.excerpt_start is not None:
                 self.excerpt_end = self.excerpt_start + len(self.excerpt)
             super().save(*args, **kwargs)
