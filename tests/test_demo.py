@@ -42,6 +42,10 @@ def test_the_demo_prints_the_sign_in_last_framed_and_it_works(tmp_path):
             stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # As from a terminal: a test process that ignores or blocks SIGINT (started in
+            # the background, or a library's thread) would pass that on, and Ctrl-C would do
+            # nothing to the demo.
+            preexec_fn=_ctrl_c_as_in_a_terminal,
         )
         try:
             deadline = time.monotonic() + 60
@@ -82,6 +86,11 @@ def test_a_generated_password_that_starts_with_a_dash_is_given_to_the_editor(tmp
         [*manage, "shell", "-c", check], env=env, capture_output=True, text=True, check=True
     )
     assert signs_in.stdout.splitlines()[-1] == "True", signs_in.stdout + signs_in.stderr
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _stopped_by_ctrl_c(server: subprocess.Popen, out) -> None:
