@@ -23,11 +23,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-_change_url, _open = change_url, opened
-
-
 def _save(client: Client, obj, form: dict[str, str], **changes):
-    return client.post(_change_url(obj), {**form, **changes, "_continue": "Save"})
+    return client.post(change_url(obj), {**form, **changes, "_continue": "Save"})
 
 
 def _errors(response) -> str:
@@ -66,14 +63,14 @@ def event(db) -> Event:
 
 
 def test_the_change_form_carries_the_version_and_what_each_field_held(ed, event):
-    form = _open(ed, event)
+    form = opened(ed, event)
     assert form["version"] == "1"
     assert form["initial-headline"] == "Shelling of the town"
     assert form["initial-sources-0-attributed_to"] == "Rebels"
 
 
 def test_an_untouched_form_with_crlf_line_endings_changes_nothing(ed, event):
-    form = _open(ed, event)
+    form = opened(ed, event)
     assert form["summary"] == "First line.\r\nSecond line."  # As a browser posts a textarea.
     records = event.history.count()
     response = _save(ed, event, form)
@@ -86,7 +83,7 @@ def test_an_untouched_form_with_crlf_line_endings_changes_nothing(ed, event):
 
 
 def test_a_change_with_crlf_records_only_the_field_that_changed(ed, event):
-    form = _open(ed, event)
+    form = opened(ed, event)
     assert _save(ed, event, form, headline="Shelling confirmed").status_code == 302
     event.refresh_from_db()
     new, old = event.history.order_by("-history_date")[:2]
@@ -97,7 +94,7 @@ def test_a_change_with_crlf_records_only_the_field_that_changed(ed, event):
 
 
 def test_a_stale_form_is_refused_and_the_first_editors_headline_is_kept(ed, ed2, event):
-    first, second = _open(ed, event), _open(ed2, event)
+    first, second = opened(ed, event), opened(ed2, event)
     assert _save(ed, event, first, headline="Headline by ed").status_code == 302
     refused = _save(ed2, event, second, summary="Summary by ed2")
     page = _errors(refused)
@@ -120,7 +117,7 @@ def test_a_stale_form_is_refused_and_the_first_editors_headline_is_kept(ed, ed2,
 
 
 def test_the_same_field_changed_twice_is_flagged_and_never_overwritten_unseen(ed, ed2, event):
-    first, second = _open(ed, event), _open(ed2, event)
+    first, second = opened(ed, event), opened(ed2, event)
     assert _save(ed, event, first, headline="Headline by ed").status_code == 302
     refused = _save(ed2, event, second, headline="Headline by ed2")
     page = _errors(refused)
@@ -133,7 +130,7 @@ def test_the_same_field_changed_twice_is_flagged_and_never_overwritten_unseen(ed
 
 
 def test_a_stale_form_keeps_another_editors_inline_change(ed, ed2, event):
-    first, second = _open(ed, event), _open(ed2, event)
+    first, second = opened(ed, event), opened(ed2, event)
     response = _save(ed, event, first, **{"sources-0-attributed_to": "The Observatory"})
     assert response.status_code == 302
     refused = _save(ed2, event, second, headline="Headline by ed2")
@@ -148,7 +145,7 @@ def test_a_stale_form_keeps_another_editors_inline_change(ed, ed2, event):
 
 
 def test_a_form_without_its_version_is_refused(ed, event):
-    form = _open(ed, event)
+    form = opened(ed, event)
     del form["version"]
     assert "Someone saved this event" in _errors(_save(ed, event, form, headline="x"))
     assert Event.objects.get(pk=event.pk).headline == "Shelling of the town"
@@ -167,7 +164,7 @@ def test_stale_forms_of_actors_places_articles_and_types_are_refused(
     pub, ed2, publisher, factory, field
 ):
     obj = factory()
-    first, second = _open(pub, obj), _open(ed2, obj)
+    first, second = opened(pub, obj), opened(ed2, obj)
     assert _save(pub, obj, first, **{field: "Changed first"}).status_code == 302
     page = _errors(_save(ed2, obj, second, **{field: "Changed second"}))
     assert "Someone saved this" in page and "pub on " in page
@@ -179,14 +176,14 @@ def test_stale_forms_of_actors_places_articles_and_types_are_refused(
 
 
 def test_save_and_send_for_review_saves_the_edits_and_moves_the_status(ed, editor, event):
-    form = _open(ed, event)
-    page = ed.get(_change_url(event)).content.decode()
+    form = opened(ed, event)
+    page = ed.get(change_url(event)).content.decode()
     assert 'name="_transition" value="review"' in page and "Save and send for review" in page
     response = ed.post(
-        _change_url(event), {**form, "headline": "Edited and sent", "_transition": "review"}
+        change_url(event), {**form, "headline": "Edited and sent", "_transition": "review"}
     )
     assert response.status_code == 302
-    assert response["Location"] == _change_url(event)
+    assert response["Location"] == change_url(event)
     event.refresh_from_db()
     assert (event.headline, event.status, event.version) == ("Edited and sent", "review", 2)
     record = event.history.latest("history_date")
@@ -199,9 +196,9 @@ def test_save_and_send_for_review_saves_the_edits_and_moves_the_status(ed, edito
 
 def test_save_and_publish_by_an_editor_is_refused_and_keeps_what_was_typed(ed, event):
     Event.objects.filter(pk=event.pk).update(status="review")
-    form = _open(ed, event)
+    form = opened(ed, event)
     response = ed.post(
-        _change_url(event), {**form, "headline": "Typed headline", "_transition": "published"}
+        change_url(event), {**form, "headline": "Typed headline", "_transition": "published"}
     )
     page = _errors(response)
     assert "cannot be made published" in page
@@ -212,9 +209,9 @@ def test_save_and_publish_by_an_editor_is_refused_and_keeps_what_was_typed(ed, e
 
 def test_save_and_publish_without_a_source_is_refused_and_saves_nothing(pub):
     event = EventFactory(status="review", headline="No source yet")
-    form = _open(pub, event)
+    form = opened(pub, event)
     response = pub.post(
-        _change_url(event), {**form, "headline": "Typed", "_transition": "published"}
+        change_url(event), {**form, "headline": "Typed", "_transition": "published"}
     )
     assert "keeps at least one source" in _errors(response)
     event.refresh_from_db()
@@ -224,7 +221,7 @@ def test_save_and_publish_without_a_source_is_refused_and_saves_nothing(pub):
 def test_save_and_publish_with_a_source_added_in_the_same_form(pub):
     event = EventFactory(status="review")
     article = ArticleFactory()
-    form = _open(pub, event)
+    form = opened(pub, event)
     form.update(
         {
             "sources-TOTAL_FORMS": "1",
@@ -234,7 +231,7 @@ def test_save_and_publish_with_a_source_added_in_the_same_form(pub):
             "_transition": "published",
         }
     )
-    assert pub.post(_change_url(event), form).status_code == 302
+    assert pub.post(change_url(event), form).status_code == 302
     event.refresh_from_db()
     assert (event.status, event.sources.count()) == ("published", 1)
 
@@ -253,7 +250,7 @@ def test_save_and_send_for_review_on_a_new_event(ed):
 
 def test_deleting_the_last_source_of_a_published_event_is_refused(pub):
     event = EventSourceFactory(event__status="published").event
-    form = _open(pub, event)
+    form = opened(pub, event)
     page = _errors(_save(pub, event, form, **{"sources-0-DELETE": "on"}))
     assert "keeps at least one source" in page
     assert event.sources.count() == 1
@@ -262,7 +259,7 @@ def test_deleting_the_last_source_of_a_published_event_is_refused(pub):
 def test_one_of_two_sources_of_a_published_event_may_be_deleted(pub):
     event = EventSourceFactory(event__status="published").event
     EventSourceFactory(event=event)
-    form = _open(pub, event)
+    form = opened(pub, event)
     assert _save(pub, event, form, **{"sources-0-DELETE": "on"}).status_code == 302
     assert event.sources.count() == 1
 
@@ -271,7 +268,7 @@ def test_one_of_two_sources_of_a_published_event_may_be_deleted(pub):
 
 
 def test_the_year_9999_is_refused_on_the_when_box_and_on_the_date_fields(ed, event):
-    form = _open(ed, event)
+    form = opened(ed, event)
     response = _save(ed, event, form, when="9999-12-31")
     assert "when" in response.context["adminform"].form.errors
     response = _save(ed, event, form, date_earliest="9999-12-31", date_latest="9999-12-31")

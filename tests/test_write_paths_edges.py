@@ -14,9 +14,6 @@ pytestmark = pytest.mark.django_db
 EVENTS = "/api/v1/events/"
 
 
-_change_url, _open = change_url, opened
-
-
 @pytest.fixture
 def two_editors(transactional_db):
     """Two members of the Editor group, for a real race (PostgreSQL only)."""
@@ -61,9 +58,9 @@ def test_editing_a_sources_attribution_in_the_admin_keeps_its_excerpt_verbatim(
     event, _ = _cited_shelling(editor_api, excerpt=excerpt)
 
     client.force_login(editor)
-    form = _open(client, event)
+    form = opened(client, event)
     response = client.post(
-        _change_url(event), {**form, "sources-0-attributed_to": "Rebels", "_continue": "Save"}
+        change_url(event), {**form, "sources-0-attributed_to": "Rebels", "_continue": "Save"}
     )
     assert response.status_code == 302, response.content.decode()[:2000]
 
@@ -88,7 +85,7 @@ def test_an_alias_and_another_actors_rename_to_it_racing_in_the_admin_cannot_bot
     first, second = Client(), Client()
     first.force_login(ed)
     second.force_login(ed2)
-    form_a, form_b = _open(first, a), _open(second, b)
+    form_a, form_b = opened(first, a), opened(second, b)
     form_a.update(
         {
             "aliases-TOTAL_FORMS": str(int(form_a["aliases-TOTAL_FORMS"]) + 1),
@@ -101,10 +98,10 @@ def test_an_alias_and_another_actors_rename_to_it_racing_in_the_admin_cannot_bot
     gate = Gate()
     monkeypatch.setattr(ActorAlias, "save", gate.wrap(ActorAlias.save))  # after its clean()
     adding = in_thread(
-        lambda: first.post(_change_url(a), {**form_a, "_continue": "Save"}).status_code
+        lambda: first.post(change_url(a), {**form_a, "_continue": "Save"}).status_code
     )
     gate.wait()
-    renamed = second.post(_change_url(b), {**form_b, "name": "Nusra", "_continue": "Save"})
+    renamed = second.post(change_url(b), {**form_b, "name": "Nusra", "_continue": "Save"})
     settle(0.2)
     gate.open()
     answers = (adding.result(), renamed.status_code)
@@ -142,15 +139,15 @@ def test_one_alias_added_to_two_actors_at_once_in_the_admin_is_refused_not_a_500
     first, second = Client(raise_request_exception=False), Client(raise_request_exception=False)
     first.force_login(ed)
     second.force_login(ed2)
-    form_a, form_b = _open(first, a), _open(second, b)
+    form_a, form_b = opened(first, a), opened(second, b)
 
     gate = Gate()
     original_save = ActorAlias.save
     monkeypatch.setattr(ActorAlias, "save", gate.wrap(original_save))  # after its clean()
-    adding = in_thread(lambda: first.post(_change_url(a), _add_alias(form_a, a, "HTS")))
+    adding = in_thread(lambda: first.post(change_url(a), _add_alias(form_a, a, "HTS")))
     gate.wait()
     monkeypatch.setattr(ActorAlias, "save", original_save)
-    assert second.post(_change_url(b), _add_alias(form_b, b, "HTS")).status_code == 302
+    assert second.post(change_url(b), _add_alias(form_b, b, "HTS")).status_code == 302
     gate.open()
     answer = adding.result()
 
@@ -167,7 +164,7 @@ def test_the_admin_refuses_one_excerpt_cited_twice_with_one_attribution_as_the_a
     event, article = _cited_shelling(editor_api, excerpt=excerpt, attributed_to="Rebels")
 
     client.force_login(editor)
-    form = _open(client, event)
+    form = opened(client, event)
     row = form["sources-TOTAL_FORMS"]
     form.update(
         {
@@ -181,7 +178,7 @@ def test_the_admin_refuses_one_excerpt_cited_twice_with_one_attribution_as_the_a
             f"sources-{row}-id": "",
         }
     )
-    client.post(_change_url(event), {**form, "_continue": "Save"})
+    client.post(change_url(event), {**form, "_continue": "Save"})
 
     assert EventSource.objects.filter(event=event).count() == 1
 
@@ -289,7 +286,7 @@ def test_an_api_citation_and_an_article_edit_racing_never_leave_an_excerpt_the_t
 
     admin = Client(raise_request_exception=False)
     admin.force_login(ed2)
-    form = _open(admin, article)
+    form = opened(admin, article)
 
     gate = Gate()
     original_save = EventSource.save
@@ -313,7 +310,7 @@ def test_an_api_citation_and_an_article_edit_racing_never_leave_an_excerpt_the_t
     gate.wait()
     monkeypatch.setattr(EventSource, "save", original_save)
     edited = admin.post(
-        _change_url(article),
+        change_url(article),
         {**form, "text": "Report. On Sunday, rebels shelled the town.", "_continue": "Save"},
     )
     settle(0.3)
@@ -364,13 +361,13 @@ def test_an_admin_edit_naming_a_place_deleted_meanwhile_is_refused_not_a_500(
     place = LocationFactory(slug="soon-gone")
     client = Client(raise_request_exception=False)
     client.force_login(editor)
-    form = _open(client, event)
+    form = opened(client, event)
 
     gate = Gate()
     monkeypatch.setattr(Event, "save", gate.wrap(Event.save))  # after the form's validation
     saving = in_thread(
         lambda: client.post(
-            _change_url(event), {**form, "location": str(place.pk), "_continue": "Save"}
+            change_url(event), {**form, "location": str(place.pk), "_continue": "Save"}
         )
     )
     gate.wait()

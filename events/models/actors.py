@@ -9,12 +9,12 @@ from simple_history.models import HistoricalRecords
 from events import validators
 from events.fields import NormalisedCharField, NormalisedTextField
 from events.models.places import Location
-from events.name_locks import hold_actor_name, hold_alliances
 from events.querysets import (
     ActorQuerySet,
 )
 from events.text import fold
 from events.versioning import VersionedModel
+from events.write_locks import hold_actor_name, hold_alliances
 
 
 class Actor(VersionedModel):

@@ -19,7 +19,6 @@ from events.models.articles import Article
 from events.models.choices import EventStatus
 from events.models.places import Location
 from events.models.removals import EventRemoval
-from events.name_locks import hold_type_levels
 from events.querysets import (
     CHRONOLOGICAL,
     MAX_FATALITIES,
@@ -29,6 +28,7 @@ from events.querysets import (
     PeriodQuerySet,
 )
 from events.versioning import Expected, StaleVersion, VersionedModel, lock_current
+from events.write_locks import hold_type_levels
 
 # The columns a summary sums (events.chronology.summary), carried by its covering indexes.
 TALLIED = ("fatalities_best", "fatalities_low", "fatalities_high")
