@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 
 from events import validators
 from events.models import EventSource
+from tests.browser_form import opened
 from tests.factories import ArticleFactory, EventSourceFactory
-from tests.test_admin_concurrency import _open, _save, ed  # noqa: F401
+from tests.test_admin_concurrency import _save, ed  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_the_text_of_a_cited_article_cannot_be_changed_under_its_excerpts(ed):  
     editor rewrite the text every excerpt of it quotes."""
     article = ArticleFactory(text="Rebels said government forces shelled the town on Sunday.")
     source = EventSourceFactory(article=article, excerpt="government forces shelled the town")
-    form = _open(ed, article)
+    form = opened(ed, article)
     ed.raise_request_exception = False
     response = _save(ed, article, form, text="Rebels said nothing happened on Sunday.")
     assert response.status_code != 500  # a form error naming the field, not a server error
